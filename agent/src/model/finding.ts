@@ -1,0 +1,74 @@
+/** A finding: one problem of one workflow (or of several sharing a cause), as the API and the exports show it. */
+
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Category =
+  | 'configuration'
+  | 'connectivity'
+  | 'permissions'
+  | 'performance'
+  | 'data'
+  | 'logic'
+  | 'external_service'
+  | 'timeout'
+  | 'resource';
+export type FindingStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface RootCause {
+  step?: string;
+  attributes: Record<string, string>;
+  pattern?: string;
+  description: string;
+}
+
+export interface Recommendation {
+  title: string;
+  steps: string[];
+}
+
+export interface Evidence {
+  /** What normal looked like, and what it looks like now, in the finding's own figures. */
+  baseline: Record<string, number | string>;
+  current: Record<string, number | string>;
+  affectedRuns: number;
+  totalRuns: number;
+  /** ISO time the problem began (event time). */
+  onset?: string;
+  exampleRunIds: string[];
+  errorLines: string[];
+  /** Anything else the detector measured (scores, p-values, burn rates, …). */
+  details?: Record<string, unknown>;
+  /** Set when the finding resolved itself: why. */
+  resolution?: string;
+}
+
+/** What a detector produces; the finding store turns candidates into findings with id, status and history. */
+export interface FindingCandidate {
+  /** Stable across analysis passes for the same problem: kind + workflow(s) + cause, never times or counts. */
+  fingerprint: string;
+  kind: FindingKind;
+  workflow: string;
+  workflows?: string[];
+  severity: Severity;
+  category: Category;
+  confidence: number;
+  title: string;
+  summary: string;
+  rootCause: RootCause;
+  evidence: Evidence;
+  recommendations: Recommendation[];
+  /** Event time of the first and last run showing the problem (ms). */
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+export interface Finding extends Omit<FindingCandidate, 'firstSeenMs' | 'lastSeenMs'> {
+  id: string;
+  status: FindingStatus;
+  firstSeen: string;
+  lastSeen: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+}

@@ -1,0 +1,63 @@
+import type { Attributes } from './otlp.js';
+
+/**
+ * The workflow model: what a user of a runner calls a workflow, a run and a step, whatever runner produced the
+ * spans. Produced by src/normalise only; everything downstream (store, analysis, API) speaks these types.
+ */
+
+export type RunnerKind = 'cicd' | 'jenkins' | 'github-actions' | 'temporal' | 'airflow' | 'n8n' | 'argo' | 'generic';
+
+export type RunStatus = 'success' | 'failure' | 'error' | 'timeout' | 'cancelled' | 'skipped' | 'running' | 'unknown';
+
+/** A call a step made to something outside the workflow (HTTP, database, RPC, messaging). */
+export interface Downstream {
+  /** What a person would name it: `peer.service`, `server.address[:port]`, `db.system`, or the URL's host. */
+  name: string;
+  kind: 'http' | 'db' | 'rpc' | 'messaging' | 'other';
+  calls: number;
+  errors: number;
+  durationMs: number;
+}
+
+export interface StepRecord {
+  /** Stable within its run: the span id of the span that stands for the step. */
+  id: string;
+  name: string;
+  /** Id of the enclosing step, absent for top-level steps. */
+  parentId?: string;
+  status: RunStatus;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  queueMs?: number;
+  attempt?: number;
+  errorType?: string;
+  errorMessage?: string;
+  attributes: Attributes;
+  downstream: Downstream[];
+  /** Every span folded into this step (wrappers, client calls), for attaching logs. */
+  spanIds: string[];
+}
+
+export interface RunRecord {
+  /** Stable across re-sends and re-modelling: derived from runner, workflow and run id (or trace and span id). */
+  id: string;
+  workflow: string;
+  runner: RunnerKind;
+  /** The runner's own run id (GitHub run id, Temporal run id, Airflow run id…), else the trace id. */
+  runId: string;
+  traceId: string;
+  /** Span id of the span that stands for the run ('' when the run is inferred from its steps). */
+  spanId: string;
+  status: RunStatus;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  queueMs?: number;
+  attempt?: number;
+  errorType?: string;
+  errorMessage?: string;
+  /** Resource attributes merged with the run span's attributes (the span's win). */
+  attributes: Attributes;
+  steps: StepRecord[];
+}
