@@ -1,0 +1,7 @@
+import type { AttrValue } from '../../model/otlp.js';
+
+/** A log body as text: strings as they are, an absent body as '', any other value as JSON. */
+export function bodyText(value: AttrValue | undefined): string {
+  if (typeof value === 'string') return value;
+  return value === null || value === undefined ? '' : JSON.stringify(value);
+}

@@ -1,0 +1,231 @@
+import type { Attributes, OtlpSpan, Rejected, ResourceSpans, ScopeSpans, SpanEvent, TraceBatch } from '../../model/otlp.js';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
+import { decodeResourceInto, decodeScope, readAttribute } from '../common/proto-common.js';
+import { I64, LEN, ProtoReader, VARINT } from '../common/proto-reader.js';
+import { noneRejected, reject } from '../common/rejected.js';
+
+/**
+ * opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest:
+ *   1 resource_spans repeated ResourceSpans LEN
+ */
+export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
+  const r = new ProtoReader(bytes);
+  const batch: TraceBatch = { resourceSpans: [], spanCount: 0, rejected: noneRejected() };
+  while (r.pos < r.len) {
+    const tag = r.tag();
+    if (tag === ((1 << 3) | LEN)) {
+      const group = decodeResourceSpans(r, r.lengthEnd(), batch);
+      if (group.scopes.length > 0) batch.resourceSpans.push(group);
+    } else r.skip(tag & 7);
+  }
+  return batch;
+}
+
+/**
+ * opentelemetry.proto.trace.v1.ResourceSpans:
+ *   1 resource    Resource             LEN
+ *   2 scope_spans repeated ScopeSpans  LEN
+ *   3 schema_url  string               LEN (skipped)
+ */
+function decodeResourceSpans(r: ProtoReader, end: number, batch: TraceBatch): ResourceSpans {
+  const group: ResourceSpans = { resource: {}, scopes: [] };
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case (1 << 3) | LEN:
+        decodeResourceInto(r, r.lengthEnd(), group.resource);
+        break;
+      case (2 << 3) | LEN: {
+        const scope = decodeScopeSpans(r, r.lengthEnd(), group.resource, batch);
+        if (scope.spans.length > 0) group.scopes.push(scope);
+        break;
+      }
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  r.assertEnd(end, 'ResourceSpans');
+  return group;
+}
+
+/**
+ * opentelemetry.proto.trace.v1.ScopeSpans:
+ *   1 scope      InstrumentationScope LEN
+ *   2 spans      repeated Span        LEN
+ *   3 schema_url string               LEN (skipped)
+ */
+function decodeScopeSpans(r: ProtoReader, end: number, resource: Attributes, batch: TraceBatch): ScopeSpans {
+  const scope: ScopeSpans = { scopeName: '', scopeVersion: '', spans: [] };
+  let scopeCameLate = false;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case (1 << 3) | LEN: {
+        const { name, version } = decodeScope(r, r.lengthEnd());
+        scope.scopeName = name;
+        scope.scopeVersion = version;
+        scopeCameLate = scope.spans.length > 0;
+        break;
+      }
+      case (2 << 3) | LEN: {
+        const span = decodeSpan(r, r.lengthEnd(), resource, scope.scopeName, batch.rejected);
+        if (span) scope.spans.push(span);
+        break;
+      }
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  r.assertEnd(end, 'ScopeSpans');
+  // Fields may come in any order: spans read before their scope get its name now.
+  if (scopeCameLate) for (const span of scope.spans) span.scopeName = scope.scopeName;
+  batch.spanCount += scope.spans.length;
+  return scope;
+}
+
+/**
+ * opentelemetry.proto.trace.v1.Span (a span with an invalid trace or span id is dropped into `rejected`):
+ *   1  trace_id                 bytes            LEN
+ *   2  span_id                  bytes            LEN
+ *   3  trace_state              string           LEN (skipped)
+ *   4  parent_span_id           bytes            LEN
+ *   5  name                     string           LEN
+ *   6  kind                     SpanKind         VARINT
+ *   7  start_time_unix_nano     fixed64          I64
+ *   8  end_time_unix_nano       fixed64          I64
+ *   9  attributes               repeated KeyValue LEN
+ *   11 events                   repeated Event   LEN
+ *   15 status                   Status           LEN
+ *   10, 12, 14 dropped counts, 13 links, 16 flags (skipped)
+ */
+function decodeSpan(
+  r: ProtoReader,
+  end: number,
+  resource: Attributes,
+  scopeName: string,
+  rejected: Rejected,
+): OtlpSpan | undefined {
+  const span: OtlpSpan = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    startMs: 0,
+    endMs: 0,
+    attributes: {},
+    statusCode: 0,
+    statusMessage: '',
+    events: [],
+    resource,
+    scopeName,
+  };
+  // Ids are kept as offsets and turned into hex only once the whole span is read and valid.
+  let traceStart = 0, traceEnd = 0, spanStart = 0, spanEnd = 0, parentStart = 0, parentEnd = 0;
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case (1 << 3) | LEN:
+        traceEnd = r.lengthEnd();
+        traceStart = r.pos;
+        r.pos = traceEnd;
+        break;
+      case (2 << 3) | LEN:
+        spanEnd = r.lengthEnd();
+        spanStart = r.pos;
+        r.pos = spanEnd;
+        break;
+      case (4 << 3) | LEN:
+        parentEnd = r.lengthEnd();
+        parentStart = r.pos;
+        r.pos = parentEnd;
+        break;
+      case (5 << 3) | LEN:
+        span.name = r.string();
+        break;
+      case (6 << 3) | VARINT:
+        span.kind = r.int32();
+        break;
+      case (7 << 3) | I64:
+        span.startMs = r.fixed64Ms();
+        break;
+      case (8 << 3) | I64:
+        span.endMs = r.fixed64Ms();
+        break;
+      case (9 << 3) | LEN:
+        readAttribute(r, span.attributes);
+        break;
+      case (11 << 3) | LEN:
+        span.events.push(decodeEvent(r, r.lengthEnd()));
+        break;
+      case (15 << 3) | LEN:
+        decodeStatusInto(r, r.lengthEnd(), span);
+        break;
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  r.assertEnd(end, 'Span');
+  const buf = r.buf;
+  const traceId = idFromBytes(buf, traceStart, traceEnd, TRACE_ID_BYTES);
+  const spanId = idFromBytes(buf, spanStart, spanEnd, SPAN_ID_BYTES);
+  const parentSpanId = idFromBytes(buf, parentStart, parentEnd, SPAN_ID_BYTES);
+  if (!traceId) return void reject(rejected, traceId === null ? idLengthReason('trace_id', TRACE_ID_BYTES, false) : 'trace_id is missing or all zero');
+  if (!spanId) return void reject(rejected, spanId === null ? idLengthReason('span_id', SPAN_ID_BYTES, false) : 'span_id is missing or all zero');
+  if (parentSpanId === null) return void reject(rejected, idLengthReason('parent_span_id', SPAN_ID_BYTES, false));
+  span.traceId = traceId;
+  span.spanId = spanId;
+  span.parentSpanId = parentSpanId;
+  return span;
+}
+
+/**
+ * opentelemetry.proto.trace.v1.Span.Event:
+ *   1 time_unix_nano           fixed64           I64
+ *   2 name                     string            LEN
+ *   3 attributes               repeated KeyValue LEN
+ *   4 dropped_attributes_count uint32            VARINT (skipped)
+ */
+function decodeEvent(r: ProtoReader, end: number): SpanEvent {
+  const event: SpanEvent = { name: '', timeMs: 0, attributes: {} };
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case (1 << 3) | I64:
+        event.timeMs = r.fixed64Ms();
+        break;
+      case (2 << 3) | LEN:
+        event.name = r.string();
+        break;
+      case (3 << 3) | LEN:
+        readAttribute(r, event.attributes);
+        break;
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  r.assertEnd(end, 'Event');
+  return event;
+}
+
+/**
+ * opentelemetry.proto.trace.v1.Status (field 1 is reserved):
+ *   2 message string     LEN
+ *   3 code    StatusCode VARINT
+ */
+function decodeStatusInto(r: ProtoReader, end: number, span: OtlpSpan): void {
+  while (r.pos < end) {
+    const tag = r.tag();
+    switch (tag) {
+      case (2 << 3) | LEN:
+        span.statusMessage = r.string();
+        break;
+      case (3 << 3) | VARINT:
+        span.statusCode = r.int32();
+        break;
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  r.assertEnd(end, 'Status');
+}
