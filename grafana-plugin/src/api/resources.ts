@@ -1,0 +1,86 @@
+import { flowLensClient as client } from './FlowLensClient.js';
+import type {
+  Finding,
+  Items,
+  LogPattern,
+  RecommendationItem,
+  RunDetail,
+  Run,
+  Slo,
+  TimeRange,
+  WorkflowDetail,
+  WorkflowHealth,
+  WorkflowSummary,
+} from './types.js';
+
+/** One thin function per agent endpoint; paths and parameters exactly as the agent's REST API names them. */
+
+const seg = encodeURIComponent;
+
+export function listWorkflows(range: TimeRange & { q?: string }, signal?: AbortSignal) {
+  return client.request<Items<WorkflowSummary>>('/api/v1/workflows', { params: { ...range }, signal });
+}
+
+export function getWorkflow(name: string, range: TimeRange, signal?: AbortSignal) {
+  return client.request<WorkflowDetail>(`/api/v1/workflows/${seg(name)}`, { params: { ...range }, signal });
+}
+
+export function getWorkflowHealth(name: string, signal?: AbortSignal) {
+  return client.request<WorkflowHealth>(`/api/v1/workflows/${seg(name)}/health`, { signal });
+}
+
+export function listRuns(
+  name: string,
+  query: TimeRange & { status?: string; limit?: number },
+  signal?: AbortSignal
+) {
+  return client.request<Items<Run>>(`/api/v1/workflows/${seg(name)}/runs`, { params: { ...query }, signal });
+}
+
+export function getRun(id: string, signal?: AbortSignal) {
+  return client.request<RunDetail>(`/api/v1/runs/${seg(id)}`, { signal });
+}
+
+export interface FindingFilter {
+  workflow?: string;
+  severity?: string;
+  category?: string;
+  kind?: string;
+  status?: string;
+  limit?: number;
+}
+
+export function listFindings(filter: FindingFilter, signal?: AbortSignal) {
+  return client.request<Items<Finding>>('/api/v1/findings', { params: { ...filter }, signal });
+}
+
+export function getFinding(id: string, signal?: AbortSignal) {
+  return client.request<Finding>(`/api/v1/findings/${seg(id)}`, { signal });
+}
+
+export function listSimilarFindings(id: string, signal?: AbortSignal) {
+  return client.request<Items<Finding>>(`/api/v1/findings/${seg(id)}/similar`, { signal });
+}
+
+export type FindingAction = 'acknowledge' | 'resolve';
+
+export function updateFinding(id: string, action: FindingAction, body: { by?: string; note?: string }) {
+  return client.request<Finding>(`/api/v1/findings/${seg(id)}/${action}`, { method: 'POST', body });
+}
+
+export function listRecommendations(workflow?: string, signal?: AbortSignal) {
+  return client.request<Items<RecommendationItem>>('/api/v1/recommendations', { params: { workflow }, signal });
+}
+
+export function listSlos(signal?: AbortSignal) {
+  return client.request<Items<Slo>>('/api/v1/slos', { signal });
+}
+
+export function listPatterns(query: Partial<TimeRange> & { workflow?: string; step?: string }, signal?: AbortSignal) {
+  return client.request<Items<LogPattern>>('/api/v1/patterns', { params: { ...query }, signal });
+}
+
+/** The agent's readiness through the proxy: proves the URL, the token and the agent in one call. */
+export function checkReady(signal?: AbortSignal) {
+  return client.request<unknown>('/readyz', { signal });
+}

@@ -1,0 +1,200 @@
+/**
+ * The agent's REST API as the plugin receives it (JSON, times ISO-8601, durations in seconds). Mirrors the API
+ * contract and agent/src/model/finding.ts; the plugin is built apart from the agent, so the types live here.
+ */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+export type SloState = 'ok' | 'warning' | 'critical';
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type Category =
+  | 'configuration'
+  | 'connectivity'
+  | 'permissions'
+  | 'performance'
+  | 'data'
+  | 'logic'
+  | 'external_service'
+  | 'timeout'
+  | 'resource';
+export type FindingStatus = 'open' | 'acknowledged' | 'resolved';
+export type Impact = 'high' | 'medium' | 'low';
+
+export interface Items<T> {
+  items: T[];
+}
+
+export interface Health {
+  score: number;
+  status: HealthStatus;
+}
+
+export interface WorkflowSummary {
+  name: string;
+  runner: string;
+  runs: number;
+  failedRuns: number;
+  successRate: number;
+  p50DurationSeconds: number;
+  p95DurationSeconds: number;
+  lastRunAt: string;
+  health: Health;
+  openFindings: Record<Severity, number>;
+  slo: null | { name: string; objective: number; errorBudgetRemaining: number; state: SloState };
+  sparkline: Array<{ t: string; runs: number; failures: number }>;
+}
+
+export interface DownstreamCall {
+  name: string;
+  kind: string;
+  calls: number;
+  errors: number;
+}
+
+export interface StepSummary {
+  name: string;
+  runs: number;
+  failures: number;
+  p50DurationSeconds: number;
+  p95DurationSeconds: number;
+  totalDurationSeconds: number;
+  downstream: DownstreamCall[];
+}
+
+export interface TimelinePoint {
+  t: string;
+  runs: number;
+  failures: number;
+  p50DurationSeconds: number;
+  p95DurationSeconds: number;
+}
+
+export interface WorkflowDetail extends Omit<WorkflowSummary, 'openFindings' | 'slo' | 'sparkline'> {
+  steps: StepSummary[];
+  timeline: TimelinePoint[];
+}
+
+export interface HealthFactor {
+  name: string;
+  score: number;
+  weight: number;
+  detail: string;
+}
+
+export interface WorkflowHealth extends Health {
+  factors: HealthFactor[];
+}
+
+export interface Run {
+  id: string;
+  workflow: string;
+  runId: string;
+  runner: string;
+  status: string;
+  startTime: string;
+  endTime: string;
+  durationSeconds: number;
+  queueSeconds?: number;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+export interface RunStep {
+  id: string;
+  name: string;
+  parentId?: string;
+  status: string;
+  startTime: string;
+  endTime: string;
+  durationSeconds: number;
+  errorType?: string;
+  errorMessage?: string;
+  attributes: Record<string, unknown>;
+  downstream: DownstreamCall[];
+}
+
+export interface LogLine {
+  time: string;
+  severity: string;
+  body: string;
+  stepId?: string;
+  templateId?: string;
+}
+
+export interface RunDetail extends Run {
+  attributes: Record<string, unknown>;
+  steps: RunStep[];
+  logs: LogLine[];
+}
+
+export interface Finding {
+  id: string;
+  fingerprint: string;
+  kind: FindingKind;
+  workflow: string;
+  workflows?: string[];
+  severity: Severity;
+  category: Category;
+  confidence: number;
+  title: string;
+  summary: string;
+  rootCause: { step?: string; attributes: Record<string, string>; pattern?: string; description: string };
+  evidence: {
+    baseline: Record<string, number | string>;
+    current: Record<string, number | string>;
+    affectedRuns: number;
+    totalRuns: number;
+    onset?: string;
+    exampleRunIds: string[];
+    errorLines: string[];
+    details?: Record<string, unknown>;
+    resolution?: string;
+  };
+  recommendations: Array<{ title: string; steps: string[] }>;
+  firstSeen: string;
+  lastSeen: string;
+  status: FindingStatus;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+}
+
+export interface RecommendationItem {
+  workflow: string;
+  findingId: string;
+  severity: Severity;
+  category: Category;
+  impact: Impact;
+  title: string;
+  steps: string[];
+}
+
+export interface Slo {
+  workflow: string;
+  name: string;
+  objective: number;
+  window: string;
+  maxDurationSeconds?: number;
+  sli: number;
+  errorBudgetRemaining: number;
+  burnRates: Record<'5m' | '30m' | '1h' | '2h' | '6h' | '1d' | '3d', number>;
+  state: SloState;
+}
+
+export interface LogPattern {
+  id: string;
+  template: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  severity?: string;
+  workflows: string[];
+  steps: string[];
+  examples: string[];
+}
+
+export interface TimeRange {
+  from: string;
+  to: string;
+}

@@ -1,0 +1,189 @@
+import { config } from '@grafana/runtime';
+import { Button, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import React, { useState } from 'react';
+
+import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
+import type { Finding } from '../api/types.js';
+import { formatPercent, formatTime, humanize } from '../domain/format.js';
+import { useQuery } from '../domain/useQuery.js';
+import { testIds } from '../testIds.js';
+import { workflowUrl } from '../constants.js';
+import { StateBadge } from './Badges.js';
+import { ErrorView } from './ErrorView.js';
+import { QueryView } from './QueryView.js';
+import { getPageStyles } from './styles.js';
+import { TableHead } from './TableHead.js';
+import { StepList } from './StepList.js';
+
+interface Props {
+  id: string;
+  /** Called after the finding was acknowledged or resolved, so lists can refresh. */
+  onChanged: (finding: Finding) => void;
+}
+
+/** A finding as an on-call engineer needs it: what, why, the proof, what happened before, and what to do. */
+export function FindingDetail({ id, onChanged }: Props) {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery(
+    (signal) => Promise.all([getFinding(id, signal), listSimilarFindings(id, signal)]),
+    [id]
+  );
+  const [actionError, setActionError] = useState<Error>();
+  const [busy, setBusy] = useState<FindingAction>();
+
+  const act = async (action: FindingAction) => {
+    setBusy(action);
+    setActionError(undefined);
+    try {
+      const updated = await updateFinding(id, action, { by: config.bootData?.user?.login || undefined });
+      query.reload();
+      onChanged(updated);
+    } catch (err) {
+      setActionError(err as Error);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <section data-testid={testIds.findings.detail} className={styles.section}>
+      <QueryView query={query}>
+        {([finding, similar]) => (
+          <>
+            <Stack gap={1} alignItems="center" wrap="wrap">
+              <StateBadge value={finding.severity} />
+              <StateBadge value={finding.status} />
+              <h3 style={{ margin: 0 }}>{finding.title}</h3>
+            </Stack>
+            <p>{finding.summary}</p>
+            <p className={styles.muted}>
+              {humanize(finding.kind)} · {humanize(finding.category)} · confidence {formatPercent(finding.confidence, 0)} ·
+              first seen {formatTime(finding.firstSeen)} · last seen {formatTime(finding.lastSeen)} ·{' '}
+              {(finding.workflows ?? [finding.workflow]).map((w) => (
+                <TextLink key={w} href={workflowUrl(w)} inline>
+                  {w}
+                </TextLink>
+              ))}
+            </p>
+            {finding.status !== 'open' && (
+              <p className={styles.muted}>
+                {finding.acknowledgedAt && `Acknowledged by ${finding.acknowledgedBy ?? 'someone'} at ${formatTime(finding.acknowledgedAt)}. `}
+                {finding.resolvedAt && `Resolved by ${finding.resolvedBy ?? 'the agent'} at ${formatTime(finding.resolvedAt)}.`}
+                {finding.evidence.resolution && ` ${finding.evidence.resolution}`}
+              </p>
+            )}
+            <Stack gap={1}>
+              {finding.status === 'open' && (
+                <Button icon="check" onClick={() => act('acknowledge')} disabled={busy !== undefined}>
+                  {busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}
+                </Button>
+              )}
+              {finding.status !== 'resolved' && (
+                <Button variant="secondary" icon="check-circle" onClick={() => act('resolve')} disabled={busy !== undefined}>
+                  {busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+                </Button>
+              )}
+            </Stack>
+            {actionError && <ErrorView error={actionError} />}
+
+            <h4>Root cause</h4>
+            <p>{finding.rootCause.description}</p>
+            <dl>
+              {finding.rootCause.step && <Term label="Step">{finding.rootCause.step}</Term>}
+              {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
+                <Term key={k} label={k}>
+                  <code>{v}</code>
+                </Term>
+              ))}
+              {finding.rootCause.pattern && (
+                <Term label="Log pattern">
+                  <code>{finding.rootCause.pattern}</code>
+                </Term>
+              )}
+            </dl>
+
+            <h4>Evidence</h4>
+            <p>
+              {finding.evidence.affectedRuns} of {finding.evidence.totalRuns} runs affected
+              {finding.evidence.onset && `, since ${formatTime(finding.evidence.onset)}`}.
+            </p>
+            <EvidenceTable baseline={finding.evidence.baseline} current={finding.evidence.current} />
+            {finding.evidence.errorLines.length > 0 && (
+              <pre className={styles.mono}>{finding.evidence.errorLines.join('\n')}</pre>
+            )}
+            {finding.evidence.exampleRunIds.length > 0 && (
+              <p>
+                Example runs:{' '}
+                {finding.evidence.exampleRunIds.map((runId) => (
+                  <React.Fragment key={runId}>
+                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(runId)}`)} inline>
+                      {runId}
+                    </TextLink>{' '}
+                  </React.Fragment>
+                ))}
+              </p>
+            )}
+
+            <h4>Recommendations</h4>
+            {finding.recommendations.length === 0 ? (
+              <p className={styles.muted}>No recommendation for this finding.</p>
+            ) : (
+              finding.recommendations.map((r) => (
+                <div key={r.title}>
+                  <strong>{r.title}</strong>
+                  <StepList steps={r.steps} />
+                </div>
+              ))
+            )}
+
+            <h4>Similar past findings</h4>
+            {similar.items.length === 0 ? (
+              <p className={styles.muted}>This has not happened before.</p>
+            ) : (
+              <ul>
+                {similar.items.map((s) => (
+                  <li key={s.id}>
+                    <StateBadge value={s.status} /> {s.title} ({s.workflow}, {formatTime(s.firstSeen)}
+                    {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function Term({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <dt style={{ fontWeight: 500 }}>{label}</dt>
+      <dd style={{ marginLeft: 16 }}>{children}</dd>
+    </>
+  );
+}
+
+function EvidenceTable({ baseline, current }: Pick<Finding['evidence'], 'baseline' | 'current'>) {
+  const styles = useStyles2(getPageStyles);
+  const keys = [...new Set([...Object.keys(baseline), ...Object.keys(current)])];
+  if (keys.length === 0) {
+    return null;
+  }
+  return (
+    <table className={styles.table}>
+      <TableHead columns={['Measure', 'Baseline', 'Now']} />
+      <tbody>
+        {keys.map((k) => (
+          <tr key={k}>
+            <td>{humanize(k)}</td>
+            <td>{String(baseline[k] ?? '–')}</td>
+            <td>{String(current[k] ?? '–')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+

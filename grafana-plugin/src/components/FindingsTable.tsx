@@ -1,0 +1,64 @@
+import { cx } from '@emotion/css';
+import { useStyles2 } from '@grafana/ui';
+import React from 'react';
+
+import type { Finding } from '../api/types.js';
+import { formatPercent, formatTime, humanize } from '../domain/format.js';
+import { testIds } from '../testIds.js';
+import { StateBadge } from './Badges.js';
+import { getPageStyles } from './styles.js';
+
+interface Props {
+  findings: Finding[];
+  selectedId?: string;
+  onSelect: (id: string) => void;
+  showWorkflow?: boolean;
+}
+
+export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = true }: Props) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <table className={styles.table} data-testid={testIds.findings.list}>
+      <thead>
+        <tr>
+          <th>Severity</th>
+          <th>Finding</th>
+          {showWorkflow && <th>Workflow</th>}
+          <th>Kind</th>
+          <th>Category</th>
+          <th>Affected runs</th>
+          <th>Last seen</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {findings.map((f) => (
+          <tr
+            key={f.id}
+            data-testid={testIds.findings.row(f.id)}
+            className={cx(f.id === selectedId && styles.selectedRow)}
+          >
+            <td>
+              <StateBadge value={f.severity} />
+            </td>
+            <td>
+              <button type="button" className={styles.linkButton} onClick={() => onSelect(f.id)}>
+                {f.title}
+              </button>
+            </td>
+            {showWorkflow && <td>{(f.workflows ?? [f.workflow]).join(', ')}</td>}
+            <td>{humanize(f.kind)}</td>
+            <td>{humanize(f.category)}</td>
+            <td>
+              {f.evidence.affectedRuns}/{f.evidence.totalRuns} ({formatPercent(f.evidence.totalRuns ? f.evidence.affectedRuns / f.evidence.totalRuns : undefined, 0)})
+            </td>
+            <td>{formatTime(f.lastSeen)}</td>
+            <td>
+              <StateBadge value={f.status} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,28 @@
+import { LoadingPlaceholder } from '@grafana/ui';
+import React, { type ReactNode } from 'react';
+
+import type { QueryState } from '../domain/useQuery.js';
+import { testIds } from '../testIds.js';
+import { ErrorView } from './ErrorView.js';
+
+interface Props<T> {
+  query: QueryState<T>;
+  /** What to show instead when the answer holds nothing. */
+  empty?: ReactNode;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}
+
+/** The loading, error and empty states every view shares, around what it shows when there is data. */
+export function QueryView<T>({ query, empty, isEmpty, children }: Props<T>) {
+  if (query.error) {
+    return <ErrorView error={query.error} />;
+  }
+  if (query.data === undefined) {
+    return <LoadingPlaceholder text="Loading…" data-testid={testIds.state.loading} />;
+  }
+  if (empty !== undefined && isEmpty?.(query.data)) {
+    return <>{empty}</>;
+  }
+  return <>{children(query.data)}</>;
+}

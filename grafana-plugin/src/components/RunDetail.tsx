@@ -1,0 +1,87 @@
+import { cx } from '@emotion/css';
+import { Button, Stack, useStyles2 } from '@grafana/ui';
+import React, { useState } from 'react';
+
+import { getRun } from '../api/resources.js';
+import type { RunDetail as Run } from '../api/types.js';
+import { formatDuration, formatTime, toStepTree } from '../domain/format.js';
+import { useQuery } from '../domain/useQuery.js';
+import { testIds } from '../testIds.js';
+import { StateBadge } from './Badges.js';
+import { QueryView } from './QueryView.js';
+import { getPageStyles } from './styles.js';
+import { TableHead } from './TableHead.js';
+
+/** One run's steps as a tree with their errors and calls, and its logs (all, or one step's). */
+export function RunDetail({ id, onClose }: { id: string; onClose: () => void }) {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery((signal) => getRun(id, signal), [id]);
+  return (
+    <section data-testid={testIds.run.detail} className={styles.section}>
+      <QueryView query={query}>
+        {(run) => (
+          <>
+            <Stack justifyContent="space-between" alignItems="center">
+              <h3 style={{ margin: 0 }}>
+                Run {run.runId} <StateBadge value={run.status} />
+              </h3>
+              <Button variant="secondary" size="sm" icon="times" onClick={onClose}>
+                Close run
+              </Button>
+            </Stack>
+            <p className={styles.muted}>
+              {formatTime(run.startTime)} · {formatDuration(run.durationSeconds)}
+              {run.queueSeconds !== undefined && ` · queued ${formatDuration(run.queueSeconds)}`} · {run.runner}
+            </p>
+            {run.errorMessage && (
+              <pre className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</pre>
+            )}
+            <RunSteps run={run} />
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function RunSteps({ run }: { run: Run }) {
+  const styles = useStyles2(getPageStyles);
+  const [stepId, setStepId] = useState<string>();
+  const logs = stepId ? run.logs.filter((l) => l.stepId === stepId) : run.logs;
+  const stepName = run.steps.find((s) => s.id === stepId)?.name;
+  return (
+    <>
+      <h4>Steps</h4>
+      <table className={styles.table}>
+        <TableHead columns={['Step', 'Status', 'Duration', 'Calls', 'Error']} />
+        <tbody>
+          {toStepTree(run.steps).map(({ step, depth }) => (
+            <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
+              <td style={{ paddingLeft: 8 + depth * 16 }}>
+                <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
+                  {step.name}
+                </button>
+              </td>
+              <td>
+                <StateBadge value={step.status} />
+              </td>
+              <td>{formatDuration(step.durationSeconds)}</td>
+              <td>
+                {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
+              </td>
+              <td className={styles.mono}>{[step.errorType, step.errorMessage].filter(Boolean).join(': ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h4>{stepName ? `Logs of ${stepName}` : 'Logs'}</h4>
+      {logs.length === 0 ? (
+        <p className={styles.muted}>No log lines {stepName ? 'for this step' : 'for this run'}.</p>
+      ) : (
+        <pre className={styles.mono} data-testid={testIds.run.logs}>
+          {logs.map((l) => `${formatTime(l.time)} ${l.severity.padEnd(5)} ${l.body}`).join('\n')}
+        </pre>
+      )}
+    </>
+  );
+}

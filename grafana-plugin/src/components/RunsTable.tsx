@@ -1,0 +1,43 @@
+import { cx } from '@emotion/css';
+import { useStyles2 } from '@grafana/ui';
+import React from 'react';
+
+import type { Run } from '../api/types.js';
+import { formatDuration, formatTime } from '../domain/format.js';
+import { testIds } from '../testIds.js';
+import { StateBadge } from './Badges.js';
+import { getPageStyles } from './styles.js';
+import { TableHead } from './TableHead.js';
+
+interface Props {
+  runs: Run[];
+  selectedId?: string;
+  onSelect: (id: string) => void;
+}
+
+export function RunsTable({ runs, selectedId, onSelect }: Props) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <table className={styles.table} data-testid={testIds.workflow.runs}>
+      <TableHead columns={['Run', 'Status', 'Started', 'Duration', 'Queued', 'Error']} />
+      <tbody>
+        {runs.map((run) => (
+          <tr key={run.id} data-testid={testIds.workflow.run(run.id)} className={cx(run.id === selectedId && styles.selectedRow)}>
+            <td>
+              <button type="button" className={styles.linkButton} onClick={() => onSelect(run.id)}>
+                {run.runId}
+              </button>
+            </td>
+            <td>
+              <StateBadge value={run.status} />
+            </td>
+            <td>{formatTime(run.startTime)}</td>
+            <td>{formatDuration(run.durationSeconds)}</td>
+            <td>{formatDuration(run.queueSeconds)}</td>
+            <td className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

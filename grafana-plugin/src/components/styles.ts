@@ -1,0 +1,43 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+
+/** Table and section styles shared by the pages, from the current theme (light or dark). */
+export const getPageStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
+    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  }),
+  clickableRow: css({
+    cursor: 'pointer',
+    '&:hover': { background: theme.colors.action.hover },
+  }),
+  linkButton: css({
+    background: 'none',
+    border: 'none',
+    padding: 0,
+    color: theme.colors.text.link,
+    cursor: 'pointer',
+    textAlign: 'left',
+    '&:hover': { textDecoration: 'underline' },
+  }),
+  selectedRow: css({ background: theme.colors.action.selected }),
+  section: css({ marginBottom: theme.spacing(3) }),
+  toolbar: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    alignItems: 'flex-end',
+    marginBottom: theme.spacing(2),
+  }),
+  muted: css({ color: theme.colors.text.secondary }),
+  mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  shareBar: css({ height: 6, background: theme.colors.primary.main, borderRadius: theme.shape.radius.default }),
+  failBar: css({ height: 6, background: theme.colors.error.main, borderRadius: theme.shape.radius.default }),
+});

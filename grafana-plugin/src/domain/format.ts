@@ -1,0 +1,151 @@
+import type {
+  HealthStatus,
+  Impact,
+  RecommendationItem,
+  RunStep,
+  Severity,
+  StepSummary,
+  WorkflowSummary,
+} from '../api/types.js';
+
+/** Pure conversions from API responses to what the pages show. */
+
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const IMPACTS: Impact[] = ['high', 'medium', 'low'];
+
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) {
+    return '–';
+  }
+  if (seconds < 1) {
+    return `${Math.round(seconds * 1000)} ms`;
+  }
+  if (seconds < 60) {
+    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  }
+  const m = Math.floor(seconds / 60);
+  if (m < 60) {
+    return `${m}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  }
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function formatPercent(ratio: number | undefined, digits = 1): string {
+  return ratio === undefined || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) {
+    return '–';
+  }
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+}
+
+const STATUS_RANK: Record<HealthStatus, number> = { unhealthy: 0, degraded: 1, healthy: 2, unknown: 3 };
+
+export interface OverviewRow extends WorkflowSummary {
+  totalOpenFindings: number;
+}
+
+/** Worst first: unhealthy before degraded before healthy, lower score first; workflows without runs last. */
+export function toOverviewRows(items: WorkflowSummary[]): OverviewRow[] {
+  return items
+    .map((w) => ({ ...w, totalOpenFindings: SEVERITIES.reduce((sum, s) => sum + (w.openFindings[s] ?? 0), 0) }))
+    .sort(
+      (a, b) =>
+        STATUS_RANK[a.health.status] - STATUS_RANK[b.health.status] ||
+        a.health.score - b.health.score ||
+        a.name.localeCompare(b.name)
+    );
+}
+
+export function filterOverviewRows(rows: OverviewRow[], filter: { q: string; status: string }): OverviewRow[] {
+  const q = filter.q.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (filter.status === 'all' || r.health.status === filter.status) &&
+      (q === '' || r.name.toLowerCase().includes(q) || r.runner.toLowerCase().includes(q))
+  );
+}
+
+/** True when there is nothing to act on: every workflow healthy and no open finding. */
+export function allHealthy(rows: OverviewRow[]): boolean {
+  return rows.length > 0 && rows.every((r) => r.health.status === 'healthy' && r.totalOpenFindings === 0);
+}
+
+export interface StepShare extends StepSummary {
+  /** Share of the workflow's step time spent in this step (0–1). */
+  timeShare: number;
+  /** Share of all step failures that happened in this step (0–1). */
+  failureShare: number;
+}
+
+/** Where the time and the failures go: steps with their shares, the most expensive first. */
+export function toStepShares(steps: StepSummary[]): StepShare[] {
+  const totalTime = steps.reduce((sum, s) => sum + s.totalDurationSeconds, 0);
+  const totalFailures = steps.reduce((sum, s) => sum + s.failures, 0);
+  return steps
+    .map((s) => ({
+      ...s,
+      timeShare: totalTime > 0 ? s.totalDurationSeconds / totalTime : 0,
+      failureShare: totalFailures > 0 ? s.failures / totalFailures : 0,
+    }))
+    .sort((a, b) => b.failureShare - a.failureShare || b.timeShare - a.timeShare);
+}
+
+export interface StepNode {
+  step: RunStep;
+  depth: number;
+}
+
+/** A run's steps in tree order (children under their parent, each level by start time), with their depth. */
+export function toStepTree(steps: RunStep[]): StepNode[] {
+  const ids = new Set(steps.map((s) => s.id));
+  const children = new Map<string | undefined, RunStep[]>();
+  for (const step of steps) {
+    const parent = step.parentId && ids.has(step.parentId) ? step.parentId : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), step]);
+  }
+  const out: StepNode[] = [];
+  const visit = (parent: string | undefined, depth: number) => {
+    const level = [...(children.get(parent) ?? [])].sort((a, b) => a.startTime.localeCompare(b.startTime));
+    for (const step of level) {
+      out.push({ step, depth });
+      visit(step.id, depth + 1);
+    }
+  };
+  visit(undefined, 0);
+  return out;
+}
+
+export interface RecommendationGroup {
+  workflow: string;
+  byImpact: Array<{ impact: Impact; items: RecommendationItem[] }>;
+}
+
+/** Grouped by workflow, then impact; workflows with the most high-impact work first. */
+export function groupRecommendations(items: RecommendationItem[]): RecommendationGroup[] {
+  const byWorkflow = new Map<string, RecommendationItem[]>();
+  for (const item of items) {
+    byWorkflow.set(item.workflow, [...(byWorkflow.get(item.workflow) ?? []), item]);
+  }
+  const weight = (list: RecommendationItem[]) =>
+    list.reduce((sum, r) => sum + 10 ** (IMPACTS.length - IMPACTS.indexOf(r.impact)), 0);
+  return [...byWorkflow.entries()]
+    .sort(([a, x], [b, y]) => weight(y) - weight(x) || a.localeCompare(b))
+    .map(([workflow, list]) => ({
+      workflow,
+      byImpact: IMPACTS.map((impact) => ({
+        impact,
+        items: list
+          .filter((r) => r.impact === impact)
+          .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)),
+      })).filter((g) => g.items.length > 0),
+    }));
+}
+
+/** `external_service` → `external service`. */
+export function humanize(value: string): string {
+  return value.replace(/_/g, ' ');
+}

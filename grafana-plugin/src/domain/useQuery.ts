@@ -1,0 +1,33 @@
+import { useCallback, useEffect, useState, type DependencyList } from 'react';
+
+export interface QueryState<T> {
+  data?: T;
+  error?: Error;
+  /** True while a request is in flight; earlier data stays shown meanwhile. */
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Runs `load` when `deps` change and on `reload()`, aborting the request it replaces or that its component
+ * outlives, so a slow answer never overwrites a newer one.
+ */
+export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): QueryState<T> {
+  const [state, setState] = useState<Omit<QueryState<T>, 'reload'>>({ loading: true });
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => ({ data: s.data, loading: true }));
+    load(controller.signal).then(
+      (data) => !controller.signal.aborted && setState({ data, loading: false }),
+      (error: Error) => !controller.signal.aborted && setState({ error, loading: false })
+    );
+    return () => controller.abort();
+    // `load` is a fresh closure each render; `deps` say when it really changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, version]);
+
+  return { ...state, reload };
+}

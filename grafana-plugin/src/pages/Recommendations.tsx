@@ -1,0 +1,58 @@
+import { PluginPage } from '@grafana/runtime';
+import { TextLink, useStyles2 } from '@grafana/ui';
+import React from 'react';
+
+import { listRecommendations } from '../api/resources.js';
+import { StateBadge } from '../components/Badges.js';
+import { AllHealthy } from '../components/EmptyStates.js';
+import { QueryView } from '../components/QueryView.js';
+import { getPageStyles } from '../components/styles.js';
+import { prefixRoute, ROUTES, workflowUrl } from '../constants.js';
+import { groupRecommendations, humanize } from '../domain/format.js';
+import { useQuery } from '../domain/useQuery.js';
+import { testIds } from '../testIds.js';
+import { StepList } from '../components/StepList.js';
+
+/** What to do, per workflow, the highest impact first. */
+export function Recommendations() {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery((signal) => listRecommendations(undefined, signal), []);
+  return (
+    <PluginPage subTitle="What to change, grouped by workflow and impact">
+      <div data-testid={testIds.recommendations.page}>
+        <QueryView
+          query={query}
+          isEmpty={(d) => d.items.length === 0}
+          empty={<AllHealthy what="No open finding needs action, so there is nothing to recommend." />}
+        >
+          {(data) =>
+            groupRecommendations(data.items).map((group) => (
+              <section key={group.workflow} className={styles.section} data-testid={testIds.recommendations.group(group.workflow)}>
+                <h3>
+                  <TextLink href={workflowUrl(group.workflow)} inline={false}>
+                    {group.workflow}
+                  </TextLink>
+                </h3>
+                {group.byImpact.map(({ impact, items }) => (
+                  <div key={impact}>
+                    <h4>{humanize(impact)} impact</h4>
+                    {items.map((r) => (
+                      <div key={`${r.findingId}-${r.title}`} className={styles.section}>
+                        <StateBadge value={r.severity} /> <StateBadge value="info" text={humanize(r.category)} />{' '}
+                        <strong>{r.title}</strong>{' '}
+                        <TextLink href={`${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(r.findingId)}`} inline>
+                          finding
+                        </TextLink>
+                        <StepList steps={r.steps} />
+                      </div>
+                    ))}
+                  </div>
+                ))}
+              </section>
+            ))
+          }
+        </QueryView>
+      </div>
+    </PluginPage>
+  );
+}

@@ -1,0 +1,288 @@
+import { PluginPage } from '@grafana/runtime';
+import { RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import React from 'react';
+import { useParams } from 'react-router-dom';
+
+import {
+  getWorkflow,
+  getWorkflowHealth,
+  listFindings,
+  listPatterns,
+  listRecommendations,
+  listRuns,
+  listSlos,
+} from '../api/resources.js';
+import type { WorkflowDetail } from '../api/types.js';
+import { StateBadge } from '../components/Badges.js';
+import { AllHealthy } from '../components/EmptyStates.js';
+import { FindingDetail } from '../components/FindingDetail.js';
+import { FindingsTable } from '../components/FindingsTable.js';
+import { QueryView } from '../components/QueryView.js';
+import { RunBars } from '../components/RunBars.js';
+import { RunDetail } from '../components/RunDetail.js';
+import { RunsTable } from '../components/RunsTable.js';
+import { getPageStyles } from '../components/styles.js';
+import { TimeRangePicker } from '../components/TimeRangePicker.js';
+import { formatDuration, formatPercent, formatTime, toStepShares } from '../domain/format.js';
+import { useQuery } from '../domain/useQuery.js';
+import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
+import { testIds } from '../testIds.js';
+import { TableHead } from '../components/TableHead.js';
+import { StepList } from '../components/StepList.js';
+
+const RUN_STATUS_OPTIONS = ['all', 'failure', 'success'].map((value) => ({ label: value, value }));
+
+/** One workflow: is it healthy, where do time and failures go, what is wrong and what to do. Alerts link here. */
+export function Workflow() {
+  const name = useParams<{ name: string }>().name ?? '';
+  const styles = useStyles2(getPageStyles);
+  const [range] = useTimeRange();
+  const detail = useQuery((signal) => getWorkflow(name, range, signal), [name, range.from, range.to]);
+
+  return (
+    <PluginPage pageNav={{ text: name }} subTitle="Health, runs, steps, findings and recommendations of one workflow">
+      <div data-testid={testIds.workflow.page}>
+        <div className={styles.toolbar}>
+          <TimeRangePicker />
+        </div>
+        <QueryView query={detail}>
+          {(workflow) => (
+            <>
+              <Summary workflow={workflow} />
+              <HealthFactors name={name} />
+              <section className={styles.section} data-testid={testIds.workflow.timeline}>
+                <h3>Runs over time</h3>
+                <p className={styles.muted}>Bars: successful runs (green) and failed runs (red) per interval. Line: p95 duration.</p>
+                <RunBars points={workflow.timeline} width={800} height={120} label={`Runs of ${name}`} />
+              </section>
+              <Steps workflow={workflow} />
+              <SloSection name={name} />
+              <WorkflowFindings name={name} />
+              <Patterns name={name} />
+              <Recommendations name={name} />
+              <Runs name={name} />
+            </>
+          )}
+        </QueryView>
+      </div>
+    </PluginPage>
+  );
+}
+
+function Summary({ workflow: w }: { workflow: WorkflowDetail }) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <section className={styles.section}>
+      <Stack gap={2} alignItems="center" wrap="wrap">
+        <StateBadge value={w.health.status} text={`${w.health.status} ${Math.round(w.health.score)}`} />
+        <span>{w.runner}</span>
+        <span>
+          {w.runs} runs, {w.failedRuns} failed ({formatPercent(w.successRate)} success)
+        </span>
+        <span>
+          p50 {formatDuration(w.p50DurationSeconds)} · p95 {formatDuration(w.p95DurationSeconds)}
+        </span>
+        <span className={styles.muted}>last run {formatTime(w.lastRunAt)}</span>
+      </Stack>
+    </section>
+  );
+}
+
+function HealthFactors({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery((signal) => getWorkflowHealth(name, signal), [name]);
+  return (
+    <section className={styles.section} data-testid={testIds.workflow.factors}>
+      <h3>Health factors</h3>
+      <QueryView query={query}>
+        {(health) => (
+          <table className={styles.table}>
+            <TableHead columns={['Factor', 'Score', 'Weight', 'Detail']} />
+            <tbody>
+              {health.factors.map((f) => (
+                <tr key={f.name}>
+                  <td>{f.name}</td>
+                  <td>{Math.round(f.score)}</td>
+                  <td>{f.weight}</td>
+                  <td>{f.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function Steps({ workflow }: { workflow: WorkflowDetail }) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <section className={styles.section} data-testid={testIds.workflow.steps}>
+      <h3>Where the time and the failures go</h3>
+      <table className={styles.table}>
+        <TableHead columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'p50 / p95', 'Calls out']} />
+        <tbody>
+          {toStepShares(workflow.steps).map((s) => (
+            <tr key={s.name}>
+              <td>{s.name}</td>
+              <td>
+                {formatPercent(s.timeShare, 0)}
+                <div className={styles.shareBar} style={{ width: `${s.timeShare * 100}%` }} />
+              </td>
+              <td>
+                {formatPercent(s.failureShare, 0)}
+                <div className={styles.failBar} style={{ width: `${s.failureShare * 100}%` }} />
+              </td>
+              <td>
+                {s.failures}/{s.runs}
+              </td>
+              <td>
+                {formatDuration(s.p50DurationSeconds)} / {formatDuration(s.p95DurationSeconds)}
+              </td>
+              <td>{s.downstream.map((d) => `${d.name} (${d.errors}/${d.calls} failed)`).join('; ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function SloSection({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery((signal) => listSlos(signal), []);
+  const slos = query.data?.items.filter((s) => s.workflow === name);
+  return (
+    <section className={styles.section} data-testid={testIds.workflow.slo}>
+      <h3>SLO budget and burn</h3>
+      <QueryView query={query} isEmpty={() => slos?.length === 0} empty={<p className={styles.muted}>No SLO defined for this workflow.</p>}>
+        {() => (
+          <table className={styles.table}>
+            <TableHead columns={['SLO', 'State', 'Objective', 'SLI', 'Budget left', 'Burn rate 5m · 1h · 6h · 1d · 3d']} />
+            <tbody>
+              {slos?.map((s) => (
+                <tr key={s.name}>
+                  <td>
+                    {s.name}
+                    <div className={styles.muted}>
+                      {s.window}
+                      {s.maxDurationSeconds !== undefined && `, runs under ${formatDuration(s.maxDurationSeconds)}`}
+                    </div>
+                  </td>
+                  <td>
+                    <StateBadge value={s.state} />
+                  </td>
+                  <td>{s.objective}%</td>
+                  <td>{formatPercent(s.sli, 2)}</td>
+                  <td>{formatPercent(s.errorBudgetRemaining, 0)}</td>
+                  <td>{(['5m', '1h', '6h', '1d', '3d'] as const).map((w) => s.burnRates[w].toFixed(1)).join(' · ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function WorkflowFindings({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const [state, setState] = useUrlState({ finding: '' });
+  const query = useQuery((signal) => listFindings({ workflow: name }, signal), [name]);
+  return (
+    <section className={styles.section}>
+      <h3>Findings</h3>
+      <QueryView
+        query={query}
+        isEmpty={(d) => d.items.length === 0}
+        empty={<AllHealthy what="The agent has found nothing wrong with this workflow." />}
+      >
+        {(data) => (
+          <FindingsTable findings={data.items} selectedId={state.finding} onSelect={(finding) => setState({ finding })} showWorkflow={false} />
+        )}
+      </QueryView>
+      {state.finding && <FindingDetail key={state.finding} id={state.finding} onChanged={query.reload} />}
+    </section>
+  );
+}
+
+function Patterns({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const [range] = useTimeRange();
+  const query = useQuery((signal) => listPatterns({ workflow: name, ...range }, signal), [name, range.from, range.to]);
+  return (
+    <section className={styles.section}>
+      <h3>Log patterns</h3>
+      <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>No log lines in this time range.</p>}>
+        {(data) => (
+          <table className={styles.table}>
+            <TableHead columns={['Pattern', 'Count', 'Steps', 'Last seen']} />
+            <tbody>
+              {data.items.map((p) => (
+                <tr key={p.id}>
+                  <td className={styles.mono}>{p.template}</td>
+                  <td>{p.count}</td>
+                  <td>{p.steps.join(', ')}</td>
+                  <td>{formatTime(p.lastSeen)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function Recommendations({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const query = useQuery((signal) => listRecommendations(name, signal), [name]);
+  return (
+    <section className={styles.section}>
+      <h3>Recommendations</h3>
+      <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>Nothing to do.</p>}>
+        {(data) => (
+          <ul>
+            {data.items.map((r) => (
+              <li key={`${r.findingId}-${r.title}`}>
+                <StateBadge value={r.impact} text={`${r.impact} impact`} /> <strong>{r.title}</strong>
+                <StepList steps={r.steps} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function Runs({ name }: { name: string }) {
+  const styles = useStyles2(getPageStyles);
+  const [range] = useTimeRange();
+  const [state, setState] = useUrlState({ run: '', runStatus: 'all' });
+  const status = state.runStatus === 'all' ? undefined : state.runStatus;
+  const query = useQuery(
+    (signal) => listRuns(name, { ...range, status, limit: 50 }, signal),
+    [name, range.from, range.to, status]
+  );
+  return (
+    <section className={styles.section}>
+      <Stack justifyContent="space-between" alignItems="center">
+        <h3>Recent runs</h3>
+        <RadioButtonGroup
+          aria-label="Run status"
+          size="sm"
+          options={RUN_STATUS_OPTIONS}
+          value={state.runStatus}
+          onChange={(runStatus) => setState({ runStatus })}
+        />
+      </Stack>
+      {state.run && <RunDetail key={state.run} id={state.run} onClose={() => setState({ run: undefined })} />}
+      <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>No run in this time range.</p>}>
+        {(data) => <RunsTable runs={data.items} selectedId={state.run} onSelect={(run) => setState({ run })} />}
+      </QueryView>
+    </section>
+  );
+}
