@@ -1,0 +1,134 @@
+import type { OtlpSpan } from '../model/otlp.js';
+import { StatusCode } from '../model/otlp.js';
+import type { RunRecord } from '../model/workflow.js';
+import type { RunIdentity, RunnerDetector, RunSpanInfo } from './detector.js';
+import { isDownstream } from './downstream.js';
+import { RunBuilder, StepBuilder } from './run-builder.js';
+import { DETECTORS, generic } from './runners/index.js';
+import type { SpanNode } from './span-tree.js';
+import { buildSpanTree } from './span-tree.js';
+import { isFailing } from './status.js';
+
+interface DetectedRun {
+  detector: RunnerDetector;
+  info: RunSpanInfo;
+}
+
+/**
+ * All spans of one trace known so far, in any order, possibly with duplicates (same spanId): returns its runs.
+ * Pure and deterministic: the same set of spans gives the same runs whatever the order or duplication.
+ */
+export function modelTrace(spans: readonly OtlpSpan[]): RunRecord[] {
+  if (spans.length === 0) return [];
+  const tree = buildSpanTree(spans);
+  const detected = detectRuns(tree.byId.values());
+  const walker = new Walker(detected);
+  for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, false);
+  if (walker.runs.size === 0) {
+    // No runner claimed the trace: fall back to its root spans as runs.
+    for (const root of tree.roots) {
+      const info = generic.runOf(root.span, undefined);
+      if (info !== undefined) detected.set(root, { detector: generic, info });
+    }
+    for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, false);
+  }
+  const records: RunRecord[] = [];
+  for (const run of walker.runs.values()) records.push(run.finish());
+  return records.sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** One pass over the trace's spans: which are run spans, and of which runner. */
+function detectRuns(nodes: Iterable<SpanNode>): Map<SpanNode, DetectedRun> {
+  const found = new Map<SpanNode, DetectedRun>();
+  for (const node of nodes) {
+    const parent = node.parent?.span;
+    for (const detector of DETECTORS) {
+      const info = detector.runOf(node.span, parent);
+      if (info !== undefined) {
+        found.set(node, { detector, info });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Walks the span tree once, placing every span in the nearest enclosing run and step. */
+class Walker {
+  readonly runs = new Map<string, RunBuilder>();
+
+  constructor(private readonly detected: Map<SpanNode, DetectedRun>) {}
+
+  walk(node: SpanNode, depth: number, run: RunBuilder | undefined, step: StepBuilder | undefined, inCall: boolean): void {
+    const span = node.span;
+    const detected = this.detected.get(node);
+    if (detected !== undefined) {
+      const key = RunBuilder.keyOf(detected.detector.runner, detected.info, span);
+      if (run === undefined || run.key !== key) {
+        const started = this.runFor(key, detected.detector, detected.info, span);
+        started.addRunSpan(span, detected.info);
+        if (isFailing(detected.info.status) || span.statusCode === StatusCode.ERROR) started.offer(span, depth);
+        for (const child of node.children) this.walk(child, depth + 1, started, undefined, false);
+        return;
+      }
+    }
+    if (run === undefined) {
+      run = node.parent === undefined ? this.inferredRun(span) : undefined;
+      if (run === undefined) {
+        for (const child of node.children) this.walk(child, depth + 1, undefined, undefined, false);
+        return;
+      }
+    }
+    const role = run.detector.roleOf(span, { parent: node.parent?.span, atRunLevel: step === undefined });
+    let childStep = step;
+    let childInCall = inCall;
+    switch (role.kind) {
+      case 'step': {
+        childStep = run.addStep(span, role.name, step);
+        childInCall = false;
+        if (isFailing(childStep.info.status) || span.statusCode === StatusCode.ERROR) childStep.offer(span, depth);
+        break;
+      }
+      case 'attempt':
+        if (step !== undefined) step.addAttempt(span);
+        if (span.statusCode === StatusCode.ERROR) (step ?? run).offer(span, depth);
+        break;
+      case 'wrapper':
+        step?.spanIds.push(span.spanId);
+        break;
+      case 'queue':
+        (step ?? run).addQueue(span);
+        step?.spanIds.push(span.spanId);
+        break;
+      case 'auto':
+        if (step === undefined) break;
+        step.spanIds.push(span.spanId);
+        // Only the outermost call counts: what a called service does in turn is its own business.
+        if (!inCall && isDownstream(span)) {
+          step.addDownstream(span);
+          childInCall = true;
+        }
+        if (span.statusCode === StatusCode.ERROR) step.offer(span, depth);
+        break;
+    }
+    for (const child of node.children) this.walk(child, depth + 1, run, childStep, childInCall);
+  }
+
+  private runFor(key: string, detector: RunnerDetector, identity: RunIdentity, span: OtlpSpan): RunBuilder {
+    let run = this.runs.get(key);
+    if (run === undefined) {
+      run = new RunBuilder(key, detector, identity, span);
+      this.runs.set(key, run);
+    }
+    return run;
+  }
+
+  /** An orphan span whose runner names its run (Airflow 3 tasks before their DAG-run span arrives). */
+  private inferredRun(span: OtlpSpan): RunBuilder | undefined {
+    for (const detector of DETECTORS) {
+      const identity = detector.inferRunOf?.(span);
+      if (identity !== undefined) return this.runFor(RunBuilder.keyOf(detector.runner, identity, span), detector, identity, span);
+    }
+    return undefined;
+  }
+}

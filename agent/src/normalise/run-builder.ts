@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import type { Attributes, OtlpSpan } from '../model/otlp.js';
+import type { Downstream, RunnerKind, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
+import { num } from './attributes.js';
+import type { RunIdentity, RunnerDetector, RunSpanInfo, StepInfo } from './detector.js';
+import { addDownstream } from './downstream.js';
+import type { ErrorInfo } from './errors.js';
+import { hasException, spanError } from './errors.js';
+import { isFailing } from './status.js';
+
+/** The best candidate so far for where a record's failure started: the deepest failing span with error detail. */
+interface Origin {
+  span: OtlpSpan;
+  depth: number;
+  error: ErrorInfo;
+}
+
+abstract class RecordBuilder {
+  origin: Origin | undefined;
+  queueMs: number | undefined;
+
+  constructor(readonly detector: RunnerDetector) {}
+
+  /** Offers a failing span inside this record (not inside a nested step) as its error origin. */
+  offer(span: OtlpSpan, depth: number): void {
+    const error = this.detector.errorOf?.(span) ?? spanError(span);
+    if (error !== undefined) this.offerOrigin({ span, depth, error });
+  }
+
+  offerOrigin(candidate: Origin): void {
+    if (this.origin === undefined || deeper(candidate, this.origin)) this.origin = candidate;
+  }
+
+  /** Queue spans: githubreceiver states the wait in ns; otherwise the span's length is the wait. */
+  addQueue(span: OtlpSpan): void {
+    const ns = num(span, 'cicd.pipeline.run.queue.duration');
+    const ms = ns !== undefined ? ns / 1e6 : Math.max(0, span.endMs - span.startMs);
+    this.queueMs = Math.max(this.queueMs ?? 0, ms);
+  }
+}
+
+export class StepBuilder extends RecordBuilder {
+  readonly spanIds: string[];
+  readonly attempts: OtlpSpan[] = [];
+  readonly downstream: Downstream[] = [];
+  readonly info: StepInfo;
+
+  constructor(
+    detector: RunnerDetector,
+    readonly span: OtlpSpan,
+    readonly name: string,
+    readonly parent: StepBuilder | undefined,
+  ) {
+    super(detector);
+    this.spanIds = [span.spanId];
+    this.info = detector.stepOf(span);
+  }
+
+  addAttempt(span: OtlpSpan): void {
+    this.attempts.push(span);
+    this.spanIds.push(span.spanId);
+  }
+
+  addDownstream(span: OtlpSpan): void {
+    addDownstream(this.downstream, span);
+  }
+
+  /** The latest attempt decides, unless the step span itself already failed. */
+  status(): RunStatus {
+    const own = this.info.status;
+    if (this.attempts.length === 0 || isFailing(own)) return own;
+    let latest = this.attempts[0]!;
+    for (const attempt of this.attempts) if (attempt.startMs > latest.startMs || (attempt.startMs === latest.startMs && attempt.spanId > latest.spanId)) latest = attempt;
+    return this.detector.stepOf(latest).status;
+  }
+
+  toRecord(status: RunStatus, runResource: Attributes): StepRecord {
+    const span = this.span;
+    let endMs = span.endMs;
+    for (const attempt of this.attempts) endMs = Math.max(endMs, attempt.endMs);
+    const attempt = this.info.attempt ?? (this.attempts.length > 0 ? this.attempts.length : undefined);
+    const queueMs = this.queueMs ?? this.info.queueMs;
+    const record: StepRecord = {
+      id: span.spanId,
+      name: this.name,
+      status,
+      startMs: span.startMs,
+      endMs,
+      durationMs: Math.max(0, endMs - span.startMs),
+      attributes: span.resource === runResource ? span.attributes : { ...span.resource, ...span.attributes },
+      downstream: this.downstream.sort(byName),
+      spanIds: this.spanIds,
+    };
+    if (this.parent !== undefined) record.parentId = this.parent.span.spanId;
+    if (queueMs !== undefined) record.queueMs = queueMs;
+    if (attempt !== undefined) record.attempt = attempt;
+    if (isFailing(status)) setError(record, this.origin);
+    return record;
+  }
+}
+
+export class RunBuilder extends RecordBuilder {
+  readonly steps: StepBuilder[] = [];
+  /** The run span; undefined while the run is only inferred from its steps. */
+  span: OtlpSpan | undefined;
+  private info: RunSpanInfo | undefined;
+
+  constructor(
+    readonly key: string,
+    detector: RunnerDetector,
+    readonly identity: RunIdentity,
+    private readonly firstSpan: OtlpSpan,
+  ) {
+    super(detector);
+  }
+
+  /** Key of a run: runner, workflow, run id and attempt when the runner gives an id, else the run span itself. */
+  static keyOf(runner: RunnerKind, identity: RunIdentity, span: OtlpSpan): string {
+    return identity.runId !== ''
+      ? `${runner}\n${identity.workflow}\n${identity.runId}\n${identity.attempt ?? ''}`
+      : `${runner}\n${span.traceId}\n${span.spanId}`;
+  }
+
+  /** Several spans may stand for one run (a workflow replayed on another worker): the latest-ending one speaks. */
+  addRunSpan(span: OtlpSpan, info: RunSpanInfo): void {
+    this.firstStartMs = Math.min(this.firstStartMs, span.startMs);
+    const current = this.span;
+    if (current === undefined || span.endMs > current.endMs || (span.endMs === current.endMs && span.spanId > current.spanId)) {
+      this.span = span;
+      this.info = info;
+    }
+  }
+
+  private firstStartMs = Infinity;
+
+  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined): StepBuilder {
+    const step = new StepBuilder(this.detector, span, name, parent);
+    this.steps.push(step);
+    return step;
+  }
+
+  finish(): RunRecord {
+    const span = this.span;
+    const resource = (span ?? this.firstSpan).resource;
+    const statuses = new Map<StepBuilder, RunStatus>();
+    // Children were added after their parents: walking backwards settles each step before its parent, so a
+    // failing step hands its origin up only through failing ancestors.
+    for (let i = this.steps.length - 1; i >= 0; i--) {
+      const step = this.steps[i]!;
+      const status = step.status();
+      statuses.set(step, status);
+      if (isFailing(status) && step.origin !== undefined) (step.parent ?? this).offerOrigin(step.origin);
+    }
+    let steps = this.steps.map((step) => step.toRecord(statuses.get(step)!, resource));
+    if (this.detector.mergesRetries) steps = mergeRetries(steps);
+
+    let startMs: number;
+    let endMs: number;
+    if (span !== undefined) {
+      startMs = this.firstStartMs;
+      endMs = span.endMs;
+    } else {
+      startMs = Infinity;
+      endMs = -Infinity;
+      for (const step of steps) {
+        startMs = Math.min(startMs, step.startMs);
+        endMs = Math.max(endMs, step.endMs);
+      }
+    }
+    const info = this.info;
+    const status: RunStatus = info?.status ?? 'running';
+    const identity = info ?? this.identity;
+    const record: RunRecord = {
+      id: runId(this.key),
+      workflow: identity.workflow,
+      runner: this.detector.runner,
+      runId: identity.runId !== '' ? identity.runId : this.firstSpan.traceId,
+      traceId: this.firstSpan.traceId,
+      spanId: span?.spanId ?? '',
+      status,
+      startMs,
+      endMs,
+      durationMs: Math.max(0, endMs - startMs),
+      attributes: span !== undefined ? { ...span.resource, ...span.attributes } : { ...resource },
+      steps,
+    };
+    const queueMs = this.queueMs ?? info?.queueMs;
+    if (queueMs !== undefined) record.queueMs = queueMs;
+    if (identity.attempt !== undefined) record.attempt = identity.attempt;
+    if (isFailing(status)) setError(record, this.origin);
+    return record;
+  }
+}
+
+/** Tries of one task (same parent, same name) become one step: the latest try, with every try's spans. */
+function mergeRetries(steps: StepRecord[]): StepRecord[] {
+  const groups = new Map<string, StepRecord[]>();
+  for (const step of steps) {
+    const key = `${step.parentId ?? ''}\n${step.name}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [step]);
+    else group.push(step);
+  }
+  if (groups.size === steps.length) return steps;
+  const replaced = new Map<string, string>();
+  const merged: StepRecord[] = [];
+  for (const step of steps) {
+    const group = groups.get(`${step.parentId ?? ''}\n${step.name}`)!;
+    if (group.length === 1) {
+      merged.push(step);
+      continue;
+    }
+    if (group[0] !== step) continue;
+    const tries = [...group].sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0) || a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
+    const latest = tries[tries.length - 1]!;
+    const startMs = Math.min(...tries.map((t) => t.startMs));
+    const endMs = Math.max(...tries.map((t) => t.endMs));
+    const downstream: Downstream[] = [];
+    for (const t of tries) {
+      for (const d of t.downstream) {
+        const same = downstream.find((x) => x.name === d.name && x.kind === d.kind);
+        if (same === undefined) downstream.push({ ...d });
+        else {
+          same.calls += d.calls;
+          same.errors += d.errors;
+          same.durationMs += d.durationMs;
+        }
+      }
+    }
+    for (const t of tries) if (t !== latest) replaced.set(t.id, latest.id);
+    merged.push({
+      ...latest,
+      startMs,
+      endMs,
+      durationMs: endMs - startMs,
+      attempt: Math.max(latest.attempt ?? 0, tries.length),
+      downstream: downstream.sort(byName),
+      spanIds: tries.flatMap((t) => t.spanIds),
+    });
+  }
+  for (const step of merged) {
+    const parent = step.parentId !== undefined ? replaced.get(step.parentId) : undefined;
+    if (parent !== undefined) step.parentId = parent;
+  }
+  return merged;
+}
+
+function setError(record: { errorType?: string; errorMessage?: string }, origin: Origin | undefined): void {
+  if (origin?.error.type !== undefined) record.errorType = origin.error.type;
+  if (origin?.error.message !== undefined) record.errorMessage = origin.error.message;
+}
+
+/** Deeper first; then the span with an exception event; then the one that failed first. */
+function deeper(a: Origin, b: Origin): boolean {
+  if (a.depth !== b.depth) return a.depth > b.depth;
+  const ae = hasException(a.span);
+  if (ae !== hasException(b.span)) return ae;
+  if (a.span.endMs !== b.span.endMs) return a.span.endMs < b.span.endMs;
+  return a.span.spanId < b.span.spanId;
+}
+
+function byName(a: Downstream, b: Downstream): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+}
+
+/** Stable, opaque run id: 32 hex characters of SHA-256 over the run key. */
+function runId(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,65 @@
+import type { OtlpSpan } from '../../model/otlp.js';
+import { attemptOf, firstText, msBetween, text } from '../attributes.js';
+import type { RunIdentity, RunnerDetector } from '../detector.js';
+import { statusFromSpan, statusFromWord } from '../status.js';
+
+/**
+ * Apache Airflow. 2.x: DAG-run span named after the DAG (`airflow.dag_run.*`), task spans named after the task
+ * (`airflow.task.*`). 3: `dag_run.<dag_id>` and `task_run.<task_id>[map index]` (`airflow.dag_id`,
+ * `airflow.task_id`, `airflow.task_instance.*`); the DAG-run span is sent only when the run completes, so
+ * until then the run is inferred from its tasks. Retries are task spans of the same name.
+ */
+export const airflow: RunnerDetector = {
+  runner: 'airflow',
+  mergesRetries: true,
+  runOf(span) {
+    const v3 = span.name.startsWith('dag_run.');
+    const dag = v3 ? firstText(span, ['airflow.dag_id', 'airflow.dag_run.dag_id']) ?? span.name.slice(8) : text(span, 'airflow.dag_run.dag_id');
+    if (dag === undefined || (!v3 && isTask(span))) return undefined;
+    return {
+      workflow: dag,
+      runId: text(span, 'airflow.dag_run.run_id') ?? '',
+      status: statusFromWord('airflow', text(span, 'airflow.dag_run.state')) ?? statusFromSpan(span),
+      queueMs: msBetween(span, 'airflow.dag_run.queued_at', 'airflow.dag_run.run_start_date'),
+    };
+  },
+  inferRunOf(span): RunIdentity | undefined {
+    if (span.name.startsWith('task_run.')) {
+      const dag = text(span, 'airflow.dag_id');
+      const runId = text(span, 'airflow.dag_run.run_id');
+      return dag !== undefined && runId !== undefined ? { workflow: dag, runId } : undefined;
+    }
+    const dag = text(span, 'airflow.task.dag_id');
+    const runId = runIdFromLogUrl(text(span, 'airflow.task.log_url'));
+    return dag !== undefined && runId !== undefined ? { workflow: dag, runId } : undefined;
+  },
+  roleOf(span, context) {
+    if (span.name.startsWith('task_run.')) return { kind: 'step', name: span.name.slice(9) };
+    const task = text(span, 'airflow.task.task_id') ?? (context.atRunLevel ? text(span, 'airflow.task_id') : undefined);
+    return task !== undefined ? { kind: 'step', name: task } : { kind: 'auto' };
+  },
+  stepOf: (span) => ({
+    status:
+      statusFromWord('airflow', firstText(span, ['airflow.task_instance.state', 'airflow.task.state'])) ??
+      statusFromSpan(span),
+    attempt: attemptOf(span, 'airflow.task_instance.try_number') ?? attemptOf(span, 'airflow.task.try_number'),
+    queueMs: msBetween(span, 'airflow.task.queued_dttm', 'airflow.task.start_date'),
+  }),
+};
+
+function isTask(span: OtlpSpan): boolean {
+  return text(span, 'airflow.task.task_id') !== undefined || text(span, 'airflow.task_id') !== undefined;
+}
+
+/** Airflow 2 task spans carry their run id only inside the log URL (`…&dag_run_id=<id>&…`). */
+function runIdFromLogUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const at = url.indexOf('dag_run_id=');
+  if (at < 0) return undefined;
+  const end = url.indexOf('&', at);
+  try {
+    return decodeURIComponent(url.slice(at + 11, end < 0 ? undefined : end));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,39 @@
+import type { OtlpSpan } from '../../model/otlp.js';
+import { StatusCode } from '../../model/otlp.js';
+import type { RunStatus } from '../../model/workflow.js';
+import { firstText, text } from '../attributes.js';
+import type { RunnerDetector } from '../detector.js';
+import { statusFromWord } from '../status.js';
+
+/** Kubernetes' generateName suffix: five characters from its consonant-and-digit alphabet. */
+const GENERATED_SUFFIX = /-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+
+/**
+ * Argo Workflows' controller tracing: a `workflow` span (`name`, `namespace`) with `node` spans (`node_id`,
+ * `node_type`, kind PRODUCER) under it; results are the span status, message "Failed" or "Error".
+ */
+export const argo: RunnerDetector = {
+  runner: 'argo',
+  runOf(span) {
+    if (span.name !== 'workflow' || span.attributes['namespace'] === undefined) return undefined;
+    const name = text(span, 'name');
+    if (name === undefined) return undefined;
+    // A generated name is unique per run; a fixed name is reused, so the trace tells runs apart.
+    const generated = GENERATED_SUFFIX.test(name);
+    return { workflow: generated ? name.slice(0, -6) : name, runId: generated ? name : '', status: argoStatus(span) };
+  },
+  roleOf(span, context) {
+    if (span.name !== 'node') return { kind: 'auto' };
+    const nodeId = text(span, 'node_id');
+    if (nodeId === undefined) return { kind: 'auto' };
+    // The root node has the workflow's name and spans the whole run.
+    if (context.atRunLevel && nodeId === text(span, 'name')) return { kind: 'wrapper' };
+    return { kind: 'step', name: firstText(span, ['display_name', 'node_name', 'template_name', 'template']) ?? nodeId };
+  },
+  stepOf: (span) => ({ status: argoStatus(span) }),
+};
+
+function argoStatus(span: OtlpSpan): RunStatus {
+  if (span.statusCode !== StatusCode.ERROR) return 'success';
+  return statusFromWord('argo', span.statusMessage) ?? 'failure';
+}

@@ -1,0 +1,74 @@
+import type { OtlpSpan } from '../../model/otlp.js';
+import { StatusCode } from '../../model/otlp.js';
+import type { RunnerKind, RunStatus } from '../../model/workflow.js';
+import { attr, text } from '../attributes.js';
+import type { RoleContext, RunSpanInfo, SpanRole } from '../detector.js';
+import { isDownstream } from '../downstream.js';
+import { statusFromSpan, statusFromWord } from '../status.js';
+
+/**
+ * The OTel CI/CD semantic-convention shape shared by plain `cicd.*` emitters and the GitHub Actions tracers
+ * (otel-cicd-action, the Collector's githubreceiver): a pipeline run span, task (job) spans, step spans.
+ */
+
+const TASK_KEYS = [
+  'cicd.pipeline.task.name',
+  'cicd.pipeline.task.run.id',
+  'cicd.pipeline.task.run.result',
+  'cicd.pipeline.run.task.status',
+] as const;
+
+/** A pipeline run span: pipeline identity with a run id or result, and nothing task-level. */
+export function isPipelineRun(span: OtlpSpan): boolean {
+  if (attr(span, 'cicd.pipeline.name') === undefined) return false;
+  if (
+    attr(span, 'cicd.pipeline.run.id') === undefined &&
+    attr(span, 'cicd.pipeline.result') === undefined &&
+    attr(span, 'cicd.pipeline.run.status') === undefined
+  ) {
+    return false;
+  }
+  return !isTask(span);
+}
+
+export function isTask(span: OtlpSpan): boolean {
+  for (const key of TASK_KEYS) if (attr(span, key) !== undefined) return true;
+  return false;
+}
+
+export function pipelineRun(runner: RunnerKind, span: OtlpSpan): RunSpanInfo {
+  return {
+    workflow: text(span, 'cicd.pipeline.name') ?? span.name,
+    runId: text(span, 'cicd.pipeline.run.id') ?? '',
+    status:
+      statusFromWord(runner, text(span, 'cicd.pipeline.result')) ??
+      statusFromWord(runner, text(span, 'cicd.pipeline.run.status')) ??
+      statusFromWord(runner, span.statusMessage) ??
+      statusFromSpan(span),
+  };
+}
+
+/** Queue spans (`queue-<job>` from githubreceiver, `Queued` from otel-cicd-action) are waiting, not steps. */
+export function pipelineRole(span: OtlpSpan, context: RoleContext): SpanRole {
+  if (span.name.startsWith('queue-') || span.name === 'Queued') return { kind: 'queue' };
+  if (isTask(span)) return { kind: 'step', name: text(span, 'cicd.pipeline.task.name') ?? span.name };
+  const stepName = text(span, 'github.job.step.name');
+  if (stepName !== undefined) return { kind: 'step', name: stepName };
+  if (context.atRunLevel && !isDownstream(span)) return { kind: 'step', name: span.name };
+  return { kind: 'auto' };
+}
+
+export function taskStatus(runner: RunnerKind, span: OtlpSpan): RunStatus {
+  const result = statusFromWord(runner, text(span, 'cicd.pipeline.task.run.result'));
+  if (result !== undefined) return result;
+  const receiverStatus = statusFromWord(runner, text(span, 'cicd.pipeline.run.task.status'));
+  if (receiverStatus !== undefined) {
+    // githubreceiver writes `failure` for skipped steps but leaves their span status unset.
+    return receiverStatus === 'failure' && span.statusCode !== StatusCode.ERROR ? 'skipped' : receiverStatus;
+  }
+  return (
+    statusFromWord(runner, text(span, 'github.job.step.conclusion')) ??
+    statusFromWord(runner, text(span, 'github.job.conclusion')) ??
+    statusFromSpan(span)
+  );
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { modelTrace } from '../../src/normalise/index.js';
+import { describeRuns, exception, span } from './helpers.js';
+
+const CLIENT = 3;
+const SERVER = 2;
+const worker = { 'service.name': 'order-worker' };
+const ids = (workflowId: string, runId: string) => ({ temporalWorkflowID: workflowId, temporalRunID: runId });
+
+/** A Go-SDK order workflow: two activities (one retried three times, failing), one child workflow. */
+const orderTrace = [
+  span({ id: '1', name: 'StartWorkflow:OrderWorkflow', kind: CLIENT, start: 0, end: 5, resource: { 'service.name': 'shop-api' } }),
+  span({
+    id: '2', parent: '1', name: 'RunWorkflow:OrderWorkflow', kind: SERVER, start: 20, end: 500, resource: worker,
+    attributes: ids('order-42', 'run-1'), status: 2, events: [exception('ActivityError', 'activity error')],
+  }),
+  span({ id: '3', parent: '2', name: 'StartActivity:ValidateOrder', kind: CLIENT, start: 25, end: 26, resource: worker, attributes: ids('order-42', 'run-1') }),
+  span({ id: '4', parent: '3', name: 'RunActivity:ValidateOrder', kind: SERVER, start: 30, end: 60, resource: worker, attributes: ids('order-42', 'run-1') }),
+  span({
+    id: '5', parent: '4', name: 'GET', kind: CLIENT, start: 35, end: 55, resource: worker,
+    attributes: { 'http.request.method': 'GET', 'server.address': 'inventory.internal', 'server.port': 8080 },
+  }),
+  span({ id: '6', parent: '2', name: 'StartActivity:ChargeCard', kind: CLIENT, start: 70, end: 71, resource: worker }),
+  ...[['7', 80, 100], ['9', 200, 300], ['a', 400, 480]].map(([id, start, end]) =>
+    span({
+      id: id as string, parent: '6', name: 'RunActivity:ChargeCard', kind: SERVER, start: start as number, end: end as number,
+      resource: worker, status: 2, events: [exception('PaymentDeclined', 'card declined')],
+    }),
+  ),
+  ...['8', '10', '11'].map((id, i) =>
+    span({
+      id, parent: ['7', '9', 'a'][i], name: 'SELECT payments', kind: CLIENT, start: [85, 210, 410][i]!, end: [95, 220, 420][i]!,
+      resource: worker, attributes: { 'db.system': 'postgresql', 'db.name': 'payments' },
+    }),
+  ),
+  span({ id: 'b', parent: '2', name: 'StartChildWorkflow:ShipOrder', kind: CLIENT, start: 110, end: 190, resource: worker }),
+  span({ id: 'c', parent: 'b', name: 'RunWorkflow:ShipOrder', kind: SERVER, start: 120, end: 180, resource: worker, attributes: ids('ship-42', 'run-2') }),
+  span({ id: 'd', parent: 'c', name: 'StartActivity:BookCourier', kind: CLIENT, start: 125, end: 126, resource: worker }),
+  span({ id: 'e', parent: 'd', name: 'RunActivity:BookCourier', kind: SERVER, start: 130, end: 170, resource: worker }),
+  span({ id: 'f', parent: 'e', name: 'POST', kind: CLIENT, start: 140, end: 160, resource: worker, attributes: { 'peer.service': 'courier-api' } }),
+];
+
+describe('Temporal', () => {
+  it('models workflow runs, activity steps with their attempts, child workflows and downstream calls', () => {
+    expect(describeRuns(modelTrace(orderTrace))).toBe(
+      [
+        'run temporal "OrderWorkflow" #run-1 failure 480ms queue=20ms error=PaymentDeclined: card declined',
+        '  step "ValidateOrder" success 35ms attempt=1 ->inventory.internal:8080(http 1x 0err 20ms)',
+        '  step "ChargeCard" failure 410ms attempt=3 error=PaymentDeclined: card declined ->postgresql/payments(db 3x 0err 30ms)',
+        '  step "ShipOrder" success 80ms',
+        'run temporal "ShipOrder" #run-2 success 60ms queue=10ms',
+        '  step "BookCourier" success 45ms attempt=1 ->courier-api(other 1x 0err 20ms)',
+      ].join('\n'),
+    );
+  });
+
+  it('lists every span folded into an activity step, so its logs can be attached', () => {
+    const charge = modelTrace(orderTrace)[0]!.steps.find((s) => s.name === 'ChargeCard')!;
+    expect(charge.id).toBe('0000000000000006');
+    expect([...charge.spanIds].sort()).toEqual(['6', '7', '8', '9', 'a', '10', '11'].map((id) => id.padStart(16, '0')).sort());
+  });
+
+  it('takes a retried activity that finally succeeded as a success', () => {
+    const retried = [
+      span({ id: '1', name: 'RunWorkflow:Nightly', kind: SERVER, start: 0, end: 100, attributes: ids('n', 'r') }),
+      span({ id: '2', parent: '1', name: 'StartActivity:Fetch', kind: CLIENT, start: 1, end: 2 }),
+      span({ id: '3', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 3, end: 10, status: 2, events: [exception('Timeout', 'slow')] }),
+      span({ id: '4', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 20, end: 30, status: 1 }),
+    ];
+    expect(describeRuns(modelTrace(retried))).toBe(['run temporal "Nightly" #r success 100ms', '  step "Fetch" success 29ms attempt=2'].join('\n'));
+  });
+
+  it('reads the run id under the TypeScript and Java SDK keys', () => {
+    const ts = modelTrace([span({ id: '1', name: 'RunWorkflow:Sync', kind: SERVER, start: 0, end: 1, attributes: { temporalWorkflowId: 'w', run_id: 'ts-run' } })]);
+    const java = modelTrace([span({ id: '1', name: 'RunWorkflow:Sync', kind: SERVER, start: 0, end: 1, attributes: { workflowId: 'w', runId: 'java-run' } })]);
+    expect([ts[0]!.runId, java[0]!.runId]).toEqual(['ts-run', 'java-run']);
+    expect(ts[0]!.id).not.toBe(java[0]!.id);
+  });
+
+  it('gives a run the same id whichever of its spans have arrived', () => {
+    const full = modelTrace(orderTrace).map((r) => r.id);
+    const partial = modelTrace(orderTrace.filter((s) => s.name.startsWith('RunWorkflow:'))).map((r) => r.id);
+    expect(partial).toEqual(full);
+  });
+
+  it('has no run while only activity spans have arrived', () => {
+    expect(modelTrace(orderTrace.filter((s) => s.name.includes('Activity:')))).toEqual([]);
+  });
+});
