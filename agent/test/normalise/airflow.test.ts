@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { modelTrace } from '../../src/normalise/index.js';
+import { describeRuns, exception, span } from './helpers.js';
+
+const at = (time: string) => Date.parse(`2024-11-30T${time}Z`);
+const airflowTime = (time: string) => `2024-11-30 ${time}+00:00`;
+const RUN_ID = 'manual__2024-11-30T14:01:15.333003+00:00';
+const resource = { 'service.name': 'Airflow' };
+
+/** Airflow 2.x: task span per try, named after the task, with `airflow.task.*`. */
+function task2(id: string, task: string, state: string, tryNumber: number, queued: string, started: string, ended: string) {
+  return span({
+    id, parent: 'd', name: task, start: at(queued), end: at(ended), resource,
+    attributes: {
+      'airflow.category': 'scheduler', 'airflow.task.task_id': task, 'airflow.task.dag_id': 'etl_daily', 'airflow.task.state': state,
+      'airflow.task.try_number': tryNumber, 'airflow.task.queued_dttm': airflowTime(queued), 'airflow.task.start_date': airflowTime(started),
+      'airflow.task.log_url': `http://localhost:8080/dags/etl_daily/grid?dag_run_id=${encodeURIComponent(RUN_ID)}&task_id=${task}&tab=logs`,
+    },
+  });
+}
+
+const airflow2 = [
+  span({
+    id: 'd', name: 'etl_daily', start: at('14:01:00'), end: at('14:03:00'), resource,
+    attributes: {
+      'airflow.category': 'DAG runs', 'airflow.dag_run.dag_id': 'etl_daily', 'airflow.dag_run.run_id': RUN_ID, 'airflow.dag_run.state': 'failed',
+      'airflow.dag_run.queued_at': airflowTime('14:01:00'), 'airflow.dag_run.run_start_date': airflowTime('14:01:02.500000'),
+    },
+  }),
+  task2('1', 'extract', 'success', 1, '14:01:03', '14:01:04', '14:01:10'),
+  task2('2', 'transform', 'up_for_retry', 1, '14:01:11', '14:01:12', '14:01:20'),
+  task2('3', 'transform', 'failed', 2, '14:02:00', '14:02:01', '14:02:30'),
+  span({ id: '4', parent: '3', name: 'parse_rows', start: at('14:02:05'), end: at('14:02:29'), status: 2, events: [exception('ValueError', 'bad row 17')] }),
+  task2('5', 'load', 'upstream_failed', 1, '14:02:31', '14:02:31', '14:02:31'),
+];
+
+/** Airflow 3: `task_run.<task>` spans under the `dag_run.<dag>` span, which is only sent once the run completes. */
+const task3 = (id: string, task: string, state: string, start: number, end: number) =>
+  span({
+    id, parent: 'd', name: `task_run.${task}`, start, end, resource, status: state === 'success' ? 1 : 2,
+    attributes: {
+      'airflow.dag_id': 'reports', 'airflow.task_id': task, 'airflow.dag_run.run_id': 'scheduled__2025-01-01',
+      'airflow.task_instance.try_number': 1, 'airflow.task_instance.state': state, 'airflow.task_instance.map_index': -1,
+    },
+  });
+const tasks3 = [task3('1', 'query', 'success', 1_000, 2_000), task3('2', 'email', 'success', 2_000, 2_500)];
+const dagRun3 = span({
+  id: 'd', name: 'dag_run.reports', start: 900, end: 2_600, resource, status: 1,
+  attributes: { 'airflow.dag_id': 'reports', 'airflow.dag_run.run_id': 'scheduled__2025-01-01', 'airflow.dag_run.state': 'success' },
+});
+
+describe('Airflow', () => {
+  it('2.x: DAG run and tasks, retries merged into one step, upstream-failed tasks skipped, queue times', () => {
+    expect(describeRuns(modelTrace(airflow2))).toBe(
+      [
+        `run airflow "etl_daily" #${RUN_ID} failure 120000ms queue=2500ms error=ValueError: bad row 17`,
+        '  step "extract" success 7000ms queue=1000ms attempt=1',
+        '  step "transform" failure 79000ms queue=1000ms attempt=2 error=ValueError: bad row 17',
+        '  step "load" skipped 0ms queue=0ms attempt=1',
+      ].join('\n'),
+    );
+  });
+
+  it('3: the run is running, inferred from its tasks, until the DAG-run span arrives; its id does not change', () => {
+    const before = modelTrace(tasks3);
+    expect(describeRuns(before)).toBe(
+      ['run airflow "reports" #scheduled__2025-01-01 running 1500ms (inferred)', '  step "query" success 1000ms attempt=1', '  step "email" success 500ms attempt=1'].join('\n'),
+    );
+    const after = modelTrace([...tasks3, dagRun3]);
+    expect(describeRuns(after)).toBe(
+      ['run airflow "reports" #scheduled__2025-01-01 success 1700ms', '  step "query" success 1000ms attempt=1', '  step "email" success 500ms attempt=1'].join('\n'),
+    );
+    expect(after[0]!.id).toBe(before[0]!.id);
+  });
+
+  it('2.x: tasks that arrive before their DAG-run span also make a running run with the final id', () => {
+    const before = modelTrace(airflow2.slice(1));
+    expect(before.map((r) => [r.workflow, r.runId, r.status])).toEqual([['etl_daily', RUN_ID, 'running']]);
+    expect(before[0]!.id).toBe(modelTrace(airflow2)[0]!.id);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { modelTrace } from '../../src/normalise/index.js';
+import { describeRuns, exception, span } from './helpers.js';
+
+const build = (result: string) =>
+  span({
+    id: '1', name: 'BUILD my-org/app', kind: 2, start: 0, end: 10_000, status: result === 'SUCCESS' ? 1 : 2,
+    attributes: { 'ci.pipeline.id': 'my-org/app', 'ci.pipeline.name': 'my-org » app', 'ci.pipeline.run.number': 42, 'ci.pipeline.run.result': result },
+  });
+const step = (type: string) => ({ 'jenkins.pipeline.step.type': type });
+
+/** A declarative pipeline as the Jenkins OpenTelemetry plugin traces it: phases, agent, stages, parallel branches. */
+export const jenkinsTrace = [
+  build('FAILURE'),
+  span({ id: '2', parent: '1', name: 'Phase: Start', start: 0, end: 100 }),
+  span({ id: '3', parent: '1', name: 'Phase: Run', start: 100, end: 9_000 }),
+  span({ id: '4', parent: '3', name: 'Agent Allocation', start: 100, end: 1_100 }),
+  span({ id: '5', parent: '3', name: 'Agent', start: 1_100, end: 9_000, attributes: step('node') }),
+  span({ id: '6', parent: '5', name: 'Stage: Checkout', start: 1_200, end: 2_000, attributes: step('stage') }),
+  span({ id: '7', parent: '6', name: 'git', start: 1_300, end: 1_900, attributes: step('git') }),
+  span({ id: '8', parent: '5', name: 'Stage: Test', start: 2_000, end: 8_000, status: 2, attributes: step('stage') }),
+  span({ id: '9', parent: '8', name: 'Parallel branch: unit', start: 2_100, end: 5_000, attributes: step('parallel') }),
+  span({ id: 'a', parent: '9', name: 'Shell Script', start: 2_200, end: 4_900, attributes: step('sh') }),
+  span({ id: 'b', parent: '8', name: 'Parallel branch: integration', start: 2_100, end: 7_000, status: 2, attributes: step('parallel') }),
+  span({
+    id: 'c', parent: 'b', name: 'Shell Script', start: 2_200, end: 6_900, status: 2, attributes: step('sh'),
+    events: [exception('hudson.AbortException', 'script returned exit code 1')],
+  }),
+  span({ id: 'd', parent: '1', name: 'Phase: Finalise', start: 9_000, end: 10_000 }),
+];
+
+describe('Jenkins', () => {
+  it('models stages and parallel branches as steps, phases as plumbing and agent allocation as queue time', () => {
+    expect(describeRuns(modelTrace(jenkinsTrace))).toBe(
+      [
+        'run jenkins "my-org/app" #42 failure 10000ms queue=1000ms error=hudson.AbortException: script returned exit code 1',
+        '  step "Checkout" success 800ms',
+        '  step "Test" failure 6000ms error=hudson.AbortException: script returned exit code 1',
+        '    step "unit" success 2900ms',
+        '    step "integration" failure 4900ms error=hudson.AbortException: script returned exit code 1',
+      ].join('\n'),
+    );
+  });
+
+  it('maps the build results', () => {
+    const statuses = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'].map((r) => modelTrace([build(r)])[0]!.status);
+    expect(statuses).toEqual(['success', 'failure', 'failure', 'skipped', 'cancelled']);
+  });
+
+  it('folds pipeline steps into their stage', () => {
+    const checkout = modelTrace(jenkinsTrace)[0]!.steps[0]!;
+    expect(checkout.spanIds).toEqual(['0000000000000006', '0000000000000007']);
+  });
+});
