@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlertmanagerNotifier } from '../../src/export/alertmanager.js';
+import type { Finding } from '../../src/model/finding.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { alertmanagerBinary, freePort, startAlertmanager, type RunningService } from './support/tools.js';
+
+const AM_CONFIG = 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n';
+const MINUTE = 60_000;
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    id: 'f-1',
+    fingerprint: 'error_pattern:deploy:permission-denied',
+    kind: 'error_pattern',
+    workflow: 'deploy',
+    severity: 'critical',
+    category: 'permissions',
+    confidence: 0.9,
+    title: 'deploy fails: permission denied pushing the image',
+    summary: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
+    rootCause: { step: 'push', attributes: { 'runner.name': 'ci-7' }, description: 'The registry token of runner ci-7 expired' },
+    evidence: { baseline: {}, current: {}, affectedRuns: 12, totalRuns: 20, exampleRunIds: [], errorLines: [] },
+    recommendations: [{ title: 'Renew the registry token', steps: ['Create a new token', 'Update the CI secret REGISTRY_TOKEN'] }],
+    status: 'open',
+    firstSeen: '2026-11-21T10:00:00.000Z',
+    lastSeen: '2026-11-21T11:00:00.000Z',
+    ...overrides,
+  };
+}
+
+interface GettableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  status: { state: string };
+}
+
+async function alerts(am: RunningService): Promise<GettableAlert[]> {
+  const response = await fetch(`${am.url}/api/v2/alerts?filter=alertname%3D%22FlowLensFinding%22`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as GettableAlert[]).sort((a, b) => a.labels.fingerprint!.localeCompare(b.labels.fingerprint!));
+}
+
+function recordingLogger() {
+  const lines: { level: string; message: string }[] = [];
+  return { lines, logger: createLogger('debug', (line) => lines.push(JSON.parse(line))) };
+}
+
+describe.skipIf(!alertmanagerBinary())('Alertmanager notifier against a real Alertmanager', () => {
+  let am: RunningService;
+  let fixedNow = Date.now();
+  const clock = () => fixedNow;
+  beforeAll(async () => {
+    am = await startAlertmanager(AM_CONFIG);
+  });
+  afterAll(() => am?.stop());
+
+  it('sends open and acknowledged findings with labels, annotations and a link to the finding', async () => {
+    const { logger } = recordingLogger();
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'https://flowlens.example.com/' }, { logger, now: clock });
+    await notifier.notify([
+      finding(),
+      finding({ id: 'f-2', fingerprint: 'anomaly:nightly:duration', kind: 'anomaly', workflow: 'nightly', severity: 'medium', category: 'performance', status: 'acknowledged', recommendations: [] }),
+    ]);
+    const [nightly, deploy] = await alerts(am);
+    expect(deploy!.labels).toEqual({
+      alertname: 'FlowLensFinding',
+      workflow: 'deploy',
+      kind: 'error_pattern',
+      severity: 'critical',
+      finding_severity: 'critical',
+      category: 'permissions',
+      fingerprint: 'error_pattern:deploy:permission-denied',
+    });
+    expect(deploy!.annotations).toEqual({
+      summary: 'deploy fails: permission denied pushing the image',
+      description: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
+      root_cause: 'The registry token of runner ci-7 expired (step push)',
+      recommendation: 'Renew the registry token\nCreate a new token\nUpdate the CI secret REGISTRY_TOKEN',
+      runbook_url: 'https://github.com/flowlens/flowlens/blob/main/alert-rules/RUNBOOK.md#flowlensfinding',
+    });
+    expect(deploy!.generatorURL).toBe('https://flowlens.example.com/api/v1/findings/f-1');
+    expect(deploy!.startsAt).toBe('2026-11-21T10:00:00.000Z');
+    expect(deploy!.status.state).toBe('active');
+    expect(nightly!.labels).toMatchObject({ workflow: 'nightly', severity: 'warning', finding_severity: 'medium', kind: 'anomaly' });
+    expect(nightly!.annotations.recommendation).toBeUndefined();
+  });
+
+  it('re-sends an open finding once per resend interval, keeping it alive in Alertmanager', async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-3', fingerprint: 'stalled:hourly', kind: 'stalled', workflow: 'hourly' });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const endsAt = async () => (await alerts(am)).find((a) => a.labels.workflow === 'hourly')!.endsAt;
+
+    fixedNow = Date.now();
+    await notifier.notify([f]);
+    const first = await endsAt();
+    expect(Date.parse(first)).toBe(fixedNow + 4 * MINUTE);
+
+    fixedNow += 30_000;
+    await notifier.notify([f]);
+    expect(await endsAt()).toBe(first);
+
+    fixedNow += 30_000;
+    await notifier.notify([f]);
+    expect(Date.parse(await endsAt())).toBe(fixedNow + 4 * MINUTE);
+
+    // A changed annotation goes out at once.
+    fixedNow += 1_000;
+    await notifier.notify([{ ...f, summary: 'no run for 3 hours' }]);
+    const changed = (await alerts(am)).find((a) => a.labels.workflow === 'hourly')!;
+    expect(changed.annotations.description).toBe('no run for 3 hours');
+    expect(Date.parse(changed.endsAt)).toBe(fixedNow + 4 * MINUTE);
+  });
+
+  it('resolves a finding that resolved, and one that is no longer listed', async () => {
+    const { logger } = recordingLogger();
+    fixedNow = Date.now();
+    const a = finding({ id: 'f-4', fingerprint: 'sla:etl', kind: 'sla', workflow: 'etl' });
+    const b = finding({ id: 'f-5', fingerprint: 'trend:report', kind: 'trend', workflow: 'report', severity: 'low' });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    await notifier.notify([a, b]);
+    const active = (await alerts(am)).map((x) => x.labels.workflow);
+    expect(active).toContain('etl');
+    expect(active).toContain('report');
+
+    await notifier.notify([{ ...a, status: 'resolved', resolvedAt: new Date(fixedNow).toISOString() }]);
+    const after = (await alerts(am)).map((x) => x.labels.workflow);
+    expect(after).not.toContain('etl');
+    expect(after).not.toContain('report');
+  });
+
+  it('logs and retries when Alertmanager cannot be reached, without throwing', async () => {
+    const port = await freePort();
+    const { lines, logger } = recordingLogger();
+    fixedNow = Date.now();
+    const notifier = createAlertmanagerNotifier({ url: `http://127.0.0.1:${port}`, resendInterval: 10 * MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const f = finding({ id: 'f-6', fingerprint: 'correlation:billing', kind: 'correlation', workflow: 'billing' });
+    await expect(notifier.notify([f])).resolves.toBeUndefined();
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(['cannot reach alertmanager; retrying next cycle']);
+
+    const late = await startAlertmanager(AM_CONFIG, port);
+    try {
+      // Well within the resend interval: the earlier failure makes it due anyway.
+      fixedNow += 1_000;
+      await notifier.notify([f]);
+      expect((await alerts(late)).map((x) => x.labels.workflow)).toEqual(['billing']);
+    } finally {
+      await late.stop();
+    }
+  });
+
+  it('logs what Alertmanager answers when it refuses the alerts', async () => {
+    const { lines, logger } = recordingLogger();
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'not a url' }, { logger, now: clock });
+    await notifier.notify([finding({ id: 'f-7', fingerprint: 'x' })]);
+    const warn = lines.find((l) => l.level === 'warn') as { message: string; status?: number; body?: string } | undefined;
+    expect(warn?.message).toBe('alertmanager refused findings; retrying next cycle');
+    expect(warn?.status).toBe(422);
+    expect(warn?.body).toContain('generatorURL');
+  });
+});
