@@ -12,8 +12,8 @@ export type Change = 'created' | 'updated' | 'none';
 export interface ClusterHit {
   template: Template;
   change: Change;
-  /** Ids of templates that were generalised into `template` by this line. */
-  previousIds: string[];
+  /** Templates this line generalised away, each with the id of the template that now holds its lines. */
+  merged: Array<{ from: string; to: string }>;
 }
 
 export interface ClusterLimits {
@@ -59,19 +59,19 @@ export class Cluster {
   }
 
   add(tokens: readonly string[], limits: ClusterLimits): ClusterHit {
-    const opened: number[] = [];
+    let opened: number[] | undefined;
     for (let i = 0; i < tokens.length; i++) {
       const seen = this.values[i];
       if (!seen) continue;
       const t = tokens[i]!;
       seen.set(t, (seen.get(t) ?? 0) + 1);
       // A position that has held a masked value is a variable, whatever words it also held.
-      if (seen.size > limits.maxValuesPerPosition || (seen.size > 1 && seen.has(PARAM))) opened.push(i);
+      if (seen.size > limits.maxValuesPerPosition || (seen.size > 1 && seen.has(PARAM))) (opened ??= []).push(i);
       else if (seen.size > 1) this.tokens[i] = PARAM;
     }
     this.count++;
     const moved = new Map<string, string>();
-    if (opened.length > 0) this.generalise(opened, moved);
+    if (opened) this.generalise(opened, moved);
 
     let tokensOf = this.templateOf(tokens);
     let id = templateId(tokensOf.join(' '));
@@ -91,9 +91,9 @@ export class Cluster {
       id = templateId(tokensOf.join(' '));
       template = this.templates.get(id)!;
     }
-    const previousIds = [...moved].filter(([, to]) => to === id).map(([from]) => from);
-    const change: Change = created && previousIds.length === 0 ? 'created' : previousIds.length > 0 ? 'updated' : 'none';
-    return { template, change, previousIds };
+    const merged = [...moved].map(([from, to]) => ({ from, to }));
+    const change: Change = merged.length > 0 ? 'updated' : created ? 'created' : 'none';
+    return { template, change, merged };
   }
 
   /** The line's template: its own tokens, with PARAM where this cluster has a variable. */

@@ -46,7 +46,9 @@ export type Masker = (message: string) => string[];
  */
 export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASK_RULES): Masker {
   const combined = rules.length > 0 ? new RegExp(rules.map((r) => `(?:${r.pattern})`).join('|'), 'g') : undefined;
-  return (message) => tokenize(combined ? message.replace(combined, PARAM) : message);
+  // Every default rule needs a digit or a slash: lines without either skip the big expression.
+  const gate = rules === DEFAULT_MASK_RULES ? /[\d/\\]/ : /[^]/;
+  return (message) => tokenize(combined && gate.test(message) ? message.replace(combined, PARAM) : message);
 }
 
 const KEY_VALUE = /^([^=]+=)(.+)$/;
@@ -60,7 +62,7 @@ function tokenize(masked: string): string[] {
   const out: string[] = [];
   for (const token of masked.split(/\s+/)) {
     if (token === '') continue;
-    const kv = KEY_VALUE.exec(token);
+    const kv = token.includes('=') ? KEY_VALUE.exec(token) : null;
     if (kv) {
       out.push(kv[1]!);
       out.push(variable(kv[2]!));
@@ -73,6 +75,6 @@ function tokenize(masked: string): string[] {
 const NAME_WITH_DIGIT = /^[A-Za-z]{2,}\d$/;
 
 function variable(token: string): string {
-  if (ONLY_PARAMS.test(token)) return PARAM;
+  if (token.includes(PARAM) && ONLY_PARAMS.test(token)) return PARAM;
   return /\d/.test(token) && !NAME_WITH_DIGIT.test(token) ? PARAM : token;
 }

@@ -7,9 +7,20 @@ export interface TemplateMatch {
   /** Hash of the template text: the same template has the same id in every process and after restarts. */
   templateId: string;
   template: string;
+  /** `created`: a template not seen before; `updated`: this line generalised templates (see `merged`). */
   change: 'created' | 'updated' | 'none';
-  /** With `updated`: ids of the templates this line's template replaced (they were generalised into it). */
-  previousIds?: string[];
+  /**
+   * With `updated`: every template that no longer exists, with the id of the more general template that now
+   * holds its lines (so a store can move its counts over).
+   */
+  merged?: Array<{ from: string; to: string }>;
+}
+
+export interface TemplateSummary {
+  templateId: string;
+  template: string;
+  /** Lines learnt into this template (including those of the templates merged into it). */
+  count: number;
 }
 
 /**
@@ -31,7 +42,7 @@ export class TemplateMiner {
   add(message: string): TemplateMatch {
     const hit = this.drain.add(this.mask(message));
     const match: TemplateMatch = { templateId: hit.template.id, template: hit.template.tokens.join(' '), change: hit.change };
-    if (hit.previousIds.length > 0) match.previousIds = hit.previousIds;
+    if (hit.merged.length > 0) match.merged = hit.merged;
     return match;
   }
 
@@ -39,6 +50,20 @@ export class TemplateMiner {
   match(message: string): TemplateMatch | undefined {
     const found = this.drain.match(this.mask(message));
     return found && { templateId: found.id, template: found.tokens.join(' '), change: 'none' };
+  }
+
+  /** Every template currently known, least recently used cluster first. */
+  templates(): TemplateSummary[] {
+    // Two clusters can generalise to the same template; it is one template, so their counts add up.
+    const byId = new Map<string, TemplateSummary>();
+    for (const cluster of this.drain.clusters()) {
+      for (const t of cluster.templates.values()) {
+        const seen = byId.get(t.id);
+        if (seen) seen.count += t.count;
+        else byId.set(t.id, { templateId: t.id, template: t.tokens.join(' '), count: t.count });
+      }
+    }
+    return [...byId.values()];
   }
 
   /** The whole state as explicit rows, least recently used cluster first. */
