@@ -8,6 +8,11 @@ export const I32 = 5;
 
 const TWO_POW_32 = 4294967296;
 
+/** A direct-mapped cache of short ASCII strings, shared by all readers (see `utf8`). */
+const MAX_CACHED = 32;
+const CACHE_SIZE = 4096;
+const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
+
 // Node's native slicers behind `buf.toString(encoding, start, end)`, present on every Buffer, called directly
 // to skip its argument handling on the hot path.
 declare global {
@@ -15,6 +20,7 @@ declare global {
     utf8Slice(start: number, end: number): string;
     hexSlice(start: number, end: number): string;
     base64Slice(start: number, end: number): string;
+    latin1Slice(start: number, end: number): string;
   }
 }
 
@@ -151,21 +157,29 @@ export class ProtoReader {
   }
 
   /**
-   * UTF-8 text between two offsets. Short ASCII strings (most attribute keys) are built in a loop, which beats a
-   * native call; longer ones use Buffer's native UTF-8 slice, faster than TextDecoder and a JS decoder.
+   * UTF-8 text between two offsets. Short ASCII strings (attribute keys, step names, statuses) repeat from item
+   * to item: they come from a small cache of already-made strings, which skips both the allocation and V8's
+   * internalising of fresh strings used as property keys. The rest uses Buffer's native UTF-8 slice, faster
+   * than TextDecoder or a JS loop.
    */
   utf8(start: number, end: number): string {
-    if (end - start < 16) {
-      const buf = this.buf;
-      let text = '';
-      for (let i = start; i < end; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return buf.utf8Slice(start, end);
-        text += String.fromCharCode(c);
-      }
-      return text;
+    const length = end - start;
+    if (length > MAX_CACHED) return this.buf.utf8Slice(start, end);
+    const buf = this.buf;
+    let hash = length;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) return buf.utf8Slice(start, end);
+      hash = Math.imul(hash ^ c, 0x01000193);
     }
-    return this.buf.utf8Slice(start, end);
+    const slot = (hash >>> 0) & (CACHE_SIZE - 1);
+    const cached = stringCache[slot]!;
+    if (cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === length) return cached;
+    }
+    return (stringCache[slot] = buf.latin1Slice(start, end));
   }
 
   /** Skips a field's value by wire type, checking for truncation. */

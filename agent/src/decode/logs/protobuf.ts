@@ -1,87 +1,14 @@
-import type { Attributes, LogBatch, OtlpLogRecord, Rejected, ResourceLogs, ScopeLogs } from '../../model/otlp.js';
+import type { Attributes, LogBatch, OtlpLogRecord, Rejected } from '../../model/otlp.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
 import { bodyText } from '../common/log-body.js';
-import { decodeAnyValue, decodeResourceInto, decodeScope, readAttribute } from '../common/proto-common.js';
-import { I64, LEN, ProtoReader, VARINT } from '../common/proto-reader.js';
-import { noneRejected, reject } from '../common/rejected.js';
+import { decodeAnyValue, readAttribute } from '../common/proto-common.js';
+import { decodeExportRequest } from '../common/proto-groups.js';
+import { I64, LEN, VARINT, type ProtoReader } from '../common/proto-reader.js';
+import { reject } from '../common/rejected.js';
+import { toLogBatch } from './batch.js';
 
-/**
- * opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest:
- *   1 resource_logs repeated ResourceLogs LEN
- */
 export function decodeLogsRequestProto(bytes: Uint8Array): LogBatch {
-  const r = new ProtoReader(bytes);
-  const batch: LogBatch = { resourceLogs: [], recordCount: 0, rejected: noneRejected() };
-  while (r.pos < r.len) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | LEN)) {
-      const group = decodeResourceLogs(r, r.lengthEnd(), batch);
-      if (group.scopes.length > 0) batch.resourceLogs.push(group);
-    } else r.skip(tag & 7);
-  }
-  return batch;
-}
-
-/**
- * opentelemetry.proto.logs.v1.ResourceLogs:
- *   1 resource   Resource           LEN
- *   2 scope_logs repeated ScopeLogs LEN
- *   3 schema_url string             LEN (skipped)
- */
-function decodeResourceLogs(r: ProtoReader, end: number, batch: LogBatch): ResourceLogs {
-  const group: ResourceLogs = { resource: {}, scopes: [] };
-  while (r.pos < end) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        decodeResourceInto(r, r.lengthEnd(), group.resource);
-        break;
-      case (2 << 3) | LEN: {
-        const scope = decodeScopeLogs(r, r.lengthEnd(), group.resource, batch);
-        if (scope.logRecords.length > 0) group.scopes.push(scope);
-        break;
-      }
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  r.assertEnd(end, 'ResourceLogs');
-  return group;
-}
-
-/**
- * opentelemetry.proto.logs.v1.ScopeLogs:
- *   1 scope       InstrumentationScope LEN
- *   2 log_records repeated LogRecord   LEN
- *   3 schema_url  string               LEN (skipped)
- */
-function decodeScopeLogs(r: ProtoReader, end: number, resource: Attributes, batch: LogBatch): ScopeLogs {
-  const scope: ScopeLogs = { scopeName: '', scopeVersion: '', logRecords: [] };
-  let scopeCameLate = false;
-  while (r.pos < end) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | LEN: {
-        const { name, version } = decodeScope(r, r.lengthEnd());
-        scope.scopeName = name;
-        scope.scopeVersion = version;
-        scopeCameLate = scope.logRecords.length > 0;
-        break;
-      }
-      case (2 << 3) | LEN: {
-        const record = decodeLogRecord(r, r.lengthEnd(), resource, scope.scopeName, batch.rejected);
-        if (record) scope.logRecords.push(record);
-        break;
-      }
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  r.assertEnd(end, 'ScopeLogs');
-  // Fields may come in any order: records read before their scope get its name now.
-  if (scopeCameLate) for (const record of scope.logRecords) record.scopeName = scope.scopeName;
-  batch.recordCount += scope.logRecords.length;
-  return scope;
+  return toLogBatch(decodeExportRequest(bytes, decodeLogRecord));
 }
 
 /**

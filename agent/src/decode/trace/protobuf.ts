@@ -1,86 +1,13 @@
-import type { Attributes, OtlpSpan, Rejected, ResourceSpans, ScopeSpans, SpanEvent, TraceBatch } from '../../model/otlp.js';
+import type { Attributes, OtlpSpan, Rejected, SpanEvent, TraceBatch } from '../../model/otlp.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
-import { decodeResourceInto, decodeScope, readAttribute } from '../common/proto-common.js';
-import { I64, LEN, ProtoReader, VARINT } from '../common/proto-reader.js';
-import { noneRejected, reject } from '../common/rejected.js';
+import { readAttribute } from '../common/proto-common.js';
+import { decodeExportRequest } from '../common/proto-groups.js';
+import { I64, LEN, VARINT, type ProtoReader } from '../common/proto-reader.js';
+import { reject } from '../common/rejected.js';
+import { toTraceBatch } from './batch.js';
 
-/**
- * opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest:
- *   1 resource_spans repeated ResourceSpans LEN
- */
 export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
-  const r = new ProtoReader(bytes);
-  const batch: TraceBatch = { resourceSpans: [], spanCount: 0, rejected: noneRejected() };
-  while (r.pos < r.len) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | LEN)) {
-      const group = decodeResourceSpans(r, r.lengthEnd(), batch);
-      if (group.scopes.length > 0) batch.resourceSpans.push(group);
-    } else r.skip(tag & 7);
-  }
-  return batch;
-}
-
-/**
- * opentelemetry.proto.trace.v1.ResourceSpans:
- *   1 resource    Resource             LEN
- *   2 scope_spans repeated ScopeSpans  LEN
- *   3 schema_url  string               LEN (skipped)
- */
-function decodeResourceSpans(r: ProtoReader, end: number, batch: TraceBatch): ResourceSpans {
-  const group: ResourceSpans = { resource: {}, scopes: [] };
-  while (r.pos < end) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        decodeResourceInto(r, r.lengthEnd(), group.resource);
-        break;
-      case (2 << 3) | LEN: {
-        const scope = decodeScopeSpans(r, r.lengthEnd(), group.resource, batch);
-        if (scope.spans.length > 0) group.scopes.push(scope);
-        break;
-      }
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  r.assertEnd(end, 'ResourceSpans');
-  return group;
-}
-
-/**
- * opentelemetry.proto.trace.v1.ScopeSpans:
- *   1 scope      InstrumentationScope LEN
- *   2 spans      repeated Span        LEN
- *   3 schema_url string               LEN (skipped)
- */
-function decodeScopeSpans(r: ProtoReader, end: number, resource: Attributes, batch: TraceBatch): ScopeSpans {
-  const scope: ScopeSpans = { scopeName: '', scopeVersion: '', spans: [] };
-  let scopeCameLate = false;
-  while (r.pos < end) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | LEN: {
-        const { name, version } = decodeScope(r, r.lengthEnd());
-        scope.scopeName = name;
-        scope.scopeVersion = version;
-        scopeCameLate = scope.spans.length > 0;
-        break;
-      }
-      case (2 << 3) | LEN: {
-        const span = decodeSpan(r, r.lengthEnd(), resource, scope.scopeName, batch.rejected);
-        if (span) scope.spans.push(span);
-        break;
-      }
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  r.assertEnd(end, 'ScopeSpans');
-  // Fields may come in any order: spans read before their scope get its name now.
-  if (scopeCameLate) for (const span of scope.spans) span.scopeName = scope.scopeName;
-  batch.spanCount += scope.spans.length;
-  return scope;
+  return toTraceBatch(decodeExportRequest(bytes, decodeSpan));
 }
 
 /**

@@ -1,0 +1,183 @@
+/**
+ * OTLP/JSON scalar fields and AnyValue/KeyValue (protobuf JSON mapping with the OTLP exceptions: hex ids,
+ * integer enums). Errors are OtlpDecodeErrors whose message starts with the path below the item being read;
+ * callers prefix their own path segment when rethrowing, so paths are only built when something is wrong.
+ */
+import type { Attributes, AttrValue } from '../../model/otlp.js';
+import { OtlpDecodeError } from './decode-error.js';
+import { idFromHex } from './ids.js';
+
+export type JsonObject = Record<string, unknown>;
+
+/** AnyValue nesting deeper than this is refused, as in the protobuf decoder. */
+const MAX_DEPTH = 32;
+
+/** A wrongly shaped value, with the path to it (e.g. `spans[3].traceId`) kept apart so parents can extend it. */
+export class JsonShapeError extends OtlpDecodeError {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(path ? `${path}: ${problem}` : problem);
+  }
+}
+
+export function fail(path: string, problem: string): never {
+  throw new JsonShapeError(path, problem);
+}
+
+/** Prefixes a nested error's path with `segment`; other errors pass unchanged. */
+export function within(segment: string, error: unknown): unknown {
+  if (!(error instanceof JsonShapeError)) return error;
+  const path = !error.path ? segment : error.path.startsWith('[') ? segment + error.path : `${segment}.${error.path}`;
+  return new JsonShapeError(path, error.problem);
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A field by its lowerCamelCase name, or its snake_case proto name (which the spec lets receivers accept). */
+export function field(obj: JsonObject, camel: string, snake: string): unknown {
+  const value = obj[camel];
+  return value !== undefined ? value : obj[snake];
+}
+
+export function objectAt(value: unknown, path: string): JsonObject | undefined {
+  if (value === undefined || value === null) return undefined;
+  return isObject(value) ? value : fail(path, 'expected an object');
+}
+
+export function arrayAt(value: unknown, path: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : fail(path, 'expected an array');
+}
+
+export function stringAt(value: unknown, path: string): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : fail(path, 'expected a string');
+}
+
+const INTEGER = /^-?\d+$/;
+const UNSIGNED = /^\d+$/;
+
+/** int64/uint64 as a decimal string or a number. */
+export function integerAt(value: unknown, path: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && INTEGER.test(value)) return Number(value);
+  return fail(path, 'expected an integer (number or decimal string)');
+}
+
+/** A *_unix_nano field as float ms; decimal strings are split at the millisecond so no precision is lost. */
+export function nanosToMsAt(value: unknown, path: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'string' && UNSIGNED.test(value)) {
+    if (value.length <= 15) return Number(value) / 1e6;
+    const split = value.length - 6;
+    return Number(value.slice(0, split)) + Number(value.slice(split)) / 1e6;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value / 1e6;
+  return fail(path, 'expected nanoseconds since the epoch (decimal string or number)');
+}
+
+/** An enum as its integer value or its name (e.g. `SPAN_KIND_SERVER`). */
+export function enumAt(value: unknown, names: Readonly<Record<string, number>>, path: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string') {
+    const known = names[value];
+    if (known !== undefined) return known;
+    if (INTEGER.test(value)) return Number(value);
+  }
+  return fail(path, `expected an enum number or one of ${Object.keys(names).join(', ')}`);
+}
+
+/** A hex id: '' when absent or all zero; throws when it is not `size` bytes of hex. */
+export function idAt(value: unknown, size: number, path: string): string {
+  const id = idFromHex(stringAt(value, path), size);
+  return id ?? fail(path, `expected ${size * 2} hex characters`);
+}
+
+const DOUBLE_NAMES: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/** AnyValue (oneof; an object with none of the fields is null). Bytes stay base64 text. */
+export function anyValueAt(value: unknown, depth: number): AttrValue {
+  if (!isObject(value)) return fail('', 'expected an AnyValue object');
+  let v = field(value, 'stringValue', 'string_value');
+  if (v !== undefined) return stringAt(v, 'stringValue');
+  v = field(value, 'boolValue', 'bool_value');
+  if (v !== undefined) return typeof v === 'boolean' ? v : fail('boolValue', 'expected true or false');
+  v = field(value, 'intValue', 'int_value');
+  if (v !== undefined) return integerAt(v, 'intValue');
+  v = field(value, 'doubleValue', 'double_value');
+  if (v !== undefined) {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v in DOUBLE_NAMES) return DOUBLE_NAMES[v]!;
+    return fail('doubleValue', 'expected a number');
+  }
+  v = field(value, 'arrayValue', 'array_value');
+  if (v !== undefined) return arrayValueAt(v, depth + 1);
+  v = field(value, 'kvlistValue', 'kvlist_value');
+  if (v !== undefined) return kvlistValueAt(v, depth + 1);
+  v = field(value, 'bytesValue', 'bytes_value');
+  if (v !== undefined) return stringAt(v, 'bytesValue');
+  return null;
+}
+
+function arrayValueAt(value: unknown, depth: number): AttrValue[] {
+  if (depth > MAX_DEPTH) fail('arrayValue', `AnyValue nested deeper than ${MAX_DEPTH} levels`);
+  const list = arrayAt(objectAt(value, 'arrayValue')?.values, 'arrayValue.values');
+  const values: AttrValue[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      values[i] = anyValueAt(list[i], depth);
+    } catch (error) {
+      throw within(`arrayValue.values[${i}]`, error);
+    }
+  }
+  return values;
+}
+
+function kvlistValueAt(value: unknown, depth: number): Attributes {
+  if (depth > MAX_DEPTH) fail('kvlistValue', `AnyValue nested deeper than ${MAX_DEPTH} levels`);
+  try {
+    return attributesAt(objectAt(value, 'kvlistValue')?.values, depth);
+  } catch (error) {
+    throw within('kvlistValue.values', error);
+  }
+}
+
+function valueAt(value: unknown, depth: number): AttrValue {
+  try {
+    return anyValueAt(value, depth);
+  } catch (error) {
+    throw within('value', error);
+  }
+}
+
+/** A repeated KeyValue list as an attribute object. */
+export function attributesAt(value: unknown, depth = 0): Attributes {
+  const attributes: Attributes = {};
+  if (value === undefined || value === null) return attributes;
+  if (!Array.isArray(value)) return fail('', 'expected an array of {key, value}');
+  for (let i = 0; i < value.length; i++) {
+    const kv = value[i];
+    try {
+      if (!isObject(kv)) fail('', 'expected a {key, value} object');
+      attributes[stringAt(kv.key, 'key')] = kv.value === undefined || kv.value === null ? null : valueAt(kv.value, depth);
+    } catch (error) {
+      throw within(`[${i}]`, error);
+    }
+  }
+  return attributes;
+}
+
+/** `attributesAt` for a field named `segment`, which errors' paths start with. */
+export function attributesIn(value: unknown, segment: string): Attributes {
+  try {
+    return attributesAt(value);
+  } catch (error) {
+    throw within(segment, error);
+  }
+}

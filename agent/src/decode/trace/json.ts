@@ -1,0 +1,71 @@
+import type { Attributes, OtlpSpan, SpanEvent, TraceBatch } from '../../model/otlp.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../common/enums.js';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES } from '../common/ids.js';
+import { decodeJsonExportRequest, type JsonLevelNames } from '../common/json-groups.js';
+import {
+  arrayAt,
+  attributesIn,
+  enumAt,
+  fail,
+  field,
+  idAt,
+  nanosToMsAt,
+  objectAt,
+  stringAt,
+  within,
+  type JsonObject,
+} from '../common/json-values.js';
+import { toTraceBatch } from './batch.js';
+
+const NAMES: JsonLevelNames = {
+  groups: ['resourceSpans', 'resource_spans'],
+  scopes: ['scopeSpans', 'scope_spans'],
+  items: ['spans', 'spans'],
+};
+
+/** An OTLP/JSON ExportTraceServiceRequest. */
+export function decodeTraceRequestJson(body: Buffer): TraceBatch {
+  return toTraceBatch(decodeJsonExportRequest(body, NAMES, decodeSpan));
+}
+
+/** A Span; invalid ids or wrongly shaped fields throw (the span is dropped with the path as the reason). */
+function decodeSpan(s: JsonObject, resource: Attributes, scopeName: string): OtlpSpan {
+  const traceId = idAt(field(s, 'traceId', 'trace_id'), TRACE_ID_BYTES, 'traceId');
+  if (!traceId) fail('traceId', 'missing or all zero');
+  const spanId = idAt(field(s, 'spanId', 'span_id'), SPAN_ID_BYTES, 'spanId');
+  if (!spanId) fail('spanId', 'missing or all zero');
+  const status = objectAt(s.status, 'status');
+  return {
+    traceId,
+    spanId,
+    parentSpanId: idAt(field(s, 'parentSpanId', 'parent_span_id'), SPAN_ID_BYTES, 'parentSpanId'),
+    name: stringAt(s.name, 'name'),
+    kind: enumAt(s.kind, SPAN_KIND_NAMES, 'kind'),
+    startMs: nanosToMsAt(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
+    endMs: nanosToMsAt(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
+    attributes: attributesIn(s.attributes, 'attributes'),
+    statusCode: status ? enumAt(status.code, STATUS_CODE_NAMES, 'status.code') : 0,
+    statusMessage: status ? stringAt(status.message, 'status.message') : '',
+    events: eventsIn(s.events),
+    resource,
+    scopeName,
+  };
+}
+
+function eventsIn(value: unknown): SpanEvent[] {
+  const list = arrayAt(value, 'events');
+  const events: SpanEvent[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const e = objectAt(list[i], '') ?? {};
+      events[i] = {
+        name: stringAt(e.name, 'name'),
+        timeMs: nanosToMsAt(field(e, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+        attributes: attributesIn(e.attributes, 'attributes'),
+      };
+    } catch (error) {
+      throw within(`events[${i}]`, error);
+    }
+  }
+  return events;
+}
