@@ -9,11 +9,12 @@ import { parseDurationMs } from '../config/units.js';
  * runs are left out. The duration histogram has no status label, so for such SLOs the error ratio is
  * failed ratio + slow ratio (capped at 1): a run both failed and slow counts twice, an upper bound.
  *
- * Alerts are multiwindow, multi-burn-rate (Google SRE workbook ch. 5) on the agent's burn-rate windows: a page
- * (severity critical) when 2% of the budget goes within 1h (checked over 1h and 5m) or 5% within 6h (6h and
- * 30m), a ticket (warning) when 10% goes within 1d (1d and 2h) or 3d (3d and 6h). Factor = budget share ×
- * period ÷ long window — 14.4, 6, 3 and 1 for a 30-day period — floored at 1, since a burn rate below 1 never
- * exhausts the budget.
+ * Alerts are multiwindow, multi-burn-rate (Google SRE workbook ch. 5) on the agent's burn-rate windows, with the
+ * agent's own thresholds (analyse/slo/report.ts), so Prometheus and the agent agree on when an SLO is in
+ * trouble: a page (severity critical) when 2% of the period's budget went within 1h (checked over 1h and 5m) or
+ * 5% within 6h (6h and 30m), a ticket (warning) when 10% went within 1d (1d and 2h) or 3d (3d and 6h).
+ * Factor = budget share × period ÷ long window: 14.4, 6, 3 and 1 for a 30-day period, 3.36, 1.4, 0.7 and 0.23
+ * for 7 days.
  */
 
 /** One SLO as configured; durations are milliseconds (as the config loader yields) or strings such as `7d`. */
@@ -55,10 +56,11 @@ const DURATION = 'flowlens_workflow_run_duration_seconds';
 const FAILED_STATUSES = 'failure|error|timeout';
 const UNJUDGED_STATUSES = 'cancelled|skipped';
 
-/** The `slo` label value of an SLO: its name, else one derived from what it measures. */
-export function sloLabel(slo: Pick<SloRuleInput, 'name' | 'maxDuration'>): string {
+/** The `slo` label value of an SLO: its name, else the name the agent's SLO report gives it. */
+export function sloLabel(slo: Pick<SloRuleInput, 'workflow' | 'name' | 'objective' | 'maxDuration'>): string {
   if (slo.name) return slo.name;
-  return slo.maxDuration === undefined ? 'success' : `success-within-${promDuration(toMs(slo.maxDuration, 'maxDuration'))}`;
+  const max = slo.maxDuration === undefined ? '' : `-${toMs(slo.maxDuration, 'maxDuration') / 1000}s`;
+  return `${slo.workflow}-${slo.objective}${max}`;
 }
 
 /** Rules for every SLO, one group each, as a Prometheus rule file (YAML). */
@@ -107,7 +109,7 @@ function sloGroup(slo: SloRuleInput, label: string, buckets: readonly number[], 
   const dashboard = `${grafanaUrl}/a/flowlens-workflows-app/workflow/${encodeURIComponent(slo.workflow)}`;
   for (const alert of BURN_ALERTS) {
     const longMs = toMs(alert.long, 'window');
-    const factor = Math.max(1, (alert.budgetShare * periodMs) / longMs);
+    const factor = (alert.budgetShare * periodMs) / longMs;
     const threshold = round(factor * budget);
     rules.push({
       alert: 'FlowLensSLOErrorBudgetBurn',
@@ -120,8 +122,8 @@ function sloGroup(slo: SloRuleInput, label: string, buckets: readonly number[], 
         summary: `SLO ${label} of ${slo.workflow} is burning its error budget`,
         description:
           `{{ $value | humanizePercentage }} of the runs of ${slo.workflow} in the last ${alert.long} were bad ` +
-          `(also over ${alert.short}); at ${brief(factor)}× the sustainable rate the ${period} budget of ` +
-          `${round(budget * 100)}% would be ${brief((factor * longMs * 100) / periodMs)}% spent within ${alert.long}.`,
+          `(also over ${alert.short}); at more than ${brief(factor)}× the sustainable rate the ${period} budget of ` +
+          `${round(budget * 100)}% is ${round(alert.budgetShare * 100)}% spent within ${alert.long}.`,
         runbook_url: RUNBOOK_URL,
         dashboard,
       },

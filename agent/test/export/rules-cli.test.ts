@@ -34,7 +34,7 @@ describe('flowlens rules generate', () => {
     expect(await runRules(['generate', '--config', join(dir, 'flowlens.yaml'), '--out', file], io, load)).toBe(0);
     expect(out.stderr).toBe(`flowlens rules: wrote rules for 2 SLO(s) to ${file}\n`);
     const doc = parse(await readFile(file, 'utf8')) as { groups: { name: string }[] };
-    expect(doc.groups.map((g) => g.name)).toEqual(['flowlens-slo:nightly-etl:success', 'flowlens-slo:deploy:fast-deploys']);
+    expect(doc.groups.map((g) => g.name)).toEqual(['flowlens-slo:nightly-etl:nightly-etl-99', 'flowlens-slo:deploy:fast-deploys']);
     if (promtool) expect((await runTool(promtool, ['check', 'rules', file])).code).toBe(0);
   });
 

@@ -53,11 +53,11 @@ describe('generateSloRules', () => {
   it('writes one group per SLO with recordings for every burn-rate window and the period, then four alerts', () => {
     const doc = parse(generateSloRules(SLOS)) as { groups: { name: string; rules: { record?: string; alert?: string; labels?: Record<string, string> }[] }[] };
     expect(doc.groups.map((g) => g.name)).toEqual([
-      'flowlens-slo:paging:success',
-      'flowlens-slo:slow-burn:success',
+      'flowlens-slo:paging:paging-99',
+      'flowlens-slo:slow-burn:slow-burn-99',
       'flowlens-slo:healthy:availability',
-      'flowlens-slo:CI / build:success-within-5m',
-      'flowlens-slo:idle:success',
+      'flowlens-slo:CI / build:CI / build-95-300s',
+      'flowlens-slo:idle:idle-99.9',
     ]);
     const build = doc.groups[3]!.rules;
     expect(build.filter((r) => r.record?.startsWith('flowlens_slo:sli_error:ratio_rate')).map((r) => r.record!.slice(33))).toEqual([
@@ -76,15 +76,15 @@ describe('generateSloRules', () => {
   });
 
   it('refuses two SLOs with the same label on one workflow, and nonsense objectives and windows', () => {
-    expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: '7d' }, { workflow: 'w', objective: 95, window: '30d' }])).toThrow(SloRulesError);
+    expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: '7d' }, { workflow: 'w', objective: 99, window: '30d' }])).toThrow(SloRulesError);
     expect(() => generateSloRules([{ workflow: 'w', objective: 100, window: '7d' }])).toThrow(/objective/);
     expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: 'soon' }])).toThrow(/window: not a duration/);
   });
 
-  it('labels unnamed SLOs by what they measure', () => {
-    expect(sloLabel({})).toBe('success');
-    expect(sloLabel({ maxDuration: 1_800_000 })).toBe('success-within-30m');
-    expect(sloLabel({ name: 'deploys', maxDuration: '300s' })).toBe('deploys');
+  it('labels unnamed SLOs as the agent names them', () => {
+    expect(sloLabel({ workflow: 'etl', objective: 99.5 })).toBe('etl-99.5');
+    expect(sloLabel({ workflow: 'etl', objective: 95, maxDuration: 1_800_000 })).toBe('etl-95-1800s');
+    expect(sloLabel({ workflow: 'etl', objective: 95, name: 'deploys', maxDuration: '300s' })).toBe('deploys');
   });
 
   describe.skipIf(!promtool)('with promtool', () => {
@@ -107,17 +107,17 @@ describe('generateSloRules', () => {
                 expr: 'flowlens_slo:sli_error:ratio_rate1h',
                 eval_time: '80m',
                 exp_samples: [
-                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="paging",slo="success"}', value: 0.25 },
-                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="slow-burn",slo="success"}', value: 0.05 },
+                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="paging",slo="paging-99"}', value: 0.25 },
+                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="slow-burn",slo="slow-burn-99"}', value: 0.05 },
                   { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="healthy",slo="availability"}', value: 0.005 },
-                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="CI / build",slo="success-within-5m"}', value: 0.25 },
+                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="CI / build",slo="CI / build-95-300s"}', value: 0.25 },
                 ],
               },
               {
                 expr: 'flowlens_slo:period_error_budget_remaining:ratio{workflow=~"paging|healthy"}',
                 eval_time: '80m',
                 exp_samples: [
-                  { labels: 'flowlens_slo:period_error_budget_remaining:ratio{workflow="paging",slo="success"}', value: -24 },
+                  { labels: 'flowlens_slo:period_error_budget_remaining:ratio{workflow="paging",slo="paging-99"}', value: -24 },
                   { labels: 'flowlens_slo:period_error_budget_remaining:ratio{workflow="healthy",slo="availability"}', value: 0.5 },
                 ],
               },
@@ -125,16 +125,16 @@ describe('generateSloRules', () => {
                 expr: 'ALERTS{alertname="FlowLensSLOErrorBudgetBurn",alertstate="firing"}',
                 eval_time: '80m',
                 exp_samples: [
-                  firing('paging', 'success', 'critical', '1h', '5m'),
-                  firing('paging', 'success', 'critical', '6h', '30m'),
-                  firing('paging', 'success', 'warning', '1d', '2h'),
-                  firing('paging', 'success', 'warning', '3d', '6h'),
-                  firing('slow-burn', 'success', 'warning', '1d', '2h'),
-                  firing('slow-burn', 'success', 'warning', '3d', '6h'),
-                  firing('CI / build', 'success-within-5m', 'critical', '1h', '5m'),
-                  firing('CI / build', 'success-within-5m', 'critical', '6h', '30m'),
-                  firing('CI / build', 'success-within-5m', 'warning', '1d', '2h'),
-                  firing('CI / build', 'success-within-5m', 'warning', '3d', '6h'),
+                  firing('paging', 'paging-99', 'critical', '1h', '5m'),
+                  firing('paging', 'paging-99', 'critical', '6h', '30m'),
+                  firing('paging', 'paging-99', 'warning', '1d', '2h'),
+                  firing('paging', 'paging-99', 'warning', '3d', '6h'),
+                  firing('slow-burn', 'slow-burn-99', 'warning', '1d', '2h'),
+                  firing('slow-burn', 'slow-burn-99', 'warning', '3d', '6h'),
+                  firing('CI / build', 'CI / build-95-300s', 'critical', '1h', '5m'),
+                  firing('CI / build', 'CI / build-95-300s', 'critical', '6h', '30m'),
+                  firing('CI / build', 'CI / build-95-300s', 'warning', '1d', '2h'),
+                  firing('CI / build', 'CI / build-95-300s', 'warning', '3d', '6h'),
                 ],
               },
             ],
