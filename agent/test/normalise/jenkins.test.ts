@@ -10,7 +10,7 @@ const build = (result: string) =>
 const step = (type: string) => ({ 'jenkins.pipeline.step.type': type });
 
 /** A declarative pipeline as the Jenkins OpenTelemetry plugin traces it: phases, agent, stages, parallel branches. */
-export const jenkinsTrace = [
+const jenkinsTrace = [
   build('FAILURE'),
   span({ id: '2', parent: '1', name: 'Phase: Start', start: 0, end: 100 }),
   span({ id: '3', parent: '1', name: 'Phase: Run', start: 100, end: 9_000 }),
