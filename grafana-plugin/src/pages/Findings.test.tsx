@@ -1,0 +1,119 @@
+import { config } from '@grafana/runtime';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import findings from '../test/responses/findings.json';
+import similar from '../test/responses/similar-f-1.json';
+import workflows from '../test/responses/workflows.json';
+import { currentUrl, renderApp } from '../test/renderApp.js';
+import { useRecordedBackend, type Answer, type SeenRequest } from '../test/recordedBackend.js';
+import { testIds } from '../testIds.js';
+
+type Finding = (typeof findings.items)[number];
+
+/** Answers like the agent: filters by the query parameters and remembers acknowledgements. */
+function agentWith(state: Finding[]) {
+  const byId = (req: SeenRequest) => state.find((f) => req.path.split('/')[4] === f.id);
+  return {
+    'GET /api/v1/workflows': workflows,
+    'GET /api/v1/findings': (req: SeenRequest): Answer => ({
+      status: 200,
+      data: {
+        items: state.filter((f) =>
+          (['severity', 'status', 'category', 'kind', 'workflow'] as const).every(
+            (k) => req.params[k] === undefined || f[k] === req.params[k]
+          )
+        ),
+      },
+    }),
+    'GET /api/v1/findings/f-1': (req: SeenRequest): Answer => ({ status: 200, data: byId(req) }),
+    'GET /api/v1/findings/f-1/similar': similar,
+    'POST /api/v1/findings/f-1/acknowledge': (req: SeenRequest): Answer => {
+      const f = byId(req)!;
+      Object.assign(f, { status: 'acknowledged', acknowledgedBy: (req.data as { by?: string }).by, acknowledgedAt: '2026-11-22T00:00:00.000Z' });
+      return { status: 200, data: f };
+    },
+  };
+}
+
+const rows = () => within(screen.getByTestId(testIds.findings.list)).getAllByRole('row').slice(1);
+
+describe('Findings page', () => {
+  it('filters by severity and status through the agent and keeps the filters in the URL', async () => {
+    const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings');
+    await screen.findByTestId(testIds.findings.row('f-3'));
+    expect(rows()).toHaveLength(3);
+
+    await userEvent.click(screen.getByLabelText('critical'));
+    await screen.findByTestId(testIds.findings.row('f-1'));
+    expect(rows()).toHaveLength(1);
+    expect(currentUrl.value).toContain('severity=critical');
+
+    await userEvent.click(screen.getAllByLabelText('all')[0]!);
+    await userEvent.click(screen.getByLabelText('acknowledged'));
+    await screen.findByTestId(testIds.findings.row('f-3'));
+    expect(rows()).toHaveLength(1);
+    expect(seen.filter((r) => r.path === '/api/v1/findings').at(-1)!.params).toEqual({ status: 'acknowledged' });
+  });
+
+  it('applies category, kind and workflow filters from a link and says when nothing matches', async () => {
+    const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings?category=timeout&kind=stalled&workflow=deploy-api');
+    expect(await screen.findByText('No finding matches these filters.')).toBeInTheDocument();
+    expect(seen.find((r) => r.path === '/api/v1/findings')!.params).toEqual({ category: 'timeout', kind: 'stalled', workflow: 'deploy-api' });
+  });
+
+  it("shows a finding's root cause, evidence, similar past findings and recommendations", async () => {
+    useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings');
+    const row = await screen.findByTestId(testIds.findings.row('f-1'));
+    await userEvent.click(within(row).getByRole('button'));
+    expect(currentUrl.value).toContain('finding=f-1');
+
+    const detail = screen.getByTestId(testIds.findings.detail);
+    await within(detail).findByText('The warehouse API answers 503 since 12:00; the step retries three times and gives up.');
+    expect(detail).toHaveTextContent('server.address');
+    expect(detail).toHaveTextContent('warehouse.example.com');
+    expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
+    expect(within(detail).getByRole('row', { name: /failureRate 0.01 0.375/ })).toBeInTheDocument();
+    expect(within(detail).getByRole('link', { name: 'r-etl-24' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
+    );
+    expect(detail).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
+    expect(detail).toHaveTextContent('no failure in 24 runs after 2026-10-03T06:00Z');
+    expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();
+  });
+
+  it('acknowledges a finding as the signed-in user and shows the new status in the detail and the list', async () => {
+    config.bootData.user.login = 'oncall-bob';
+    const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    await userEvent.click(await within(detail).findByRole('button', { name: 'Acknowledge' }));
+
+    expect(await within(detail).findByText(/Acknowledged by oncall-bob/)).toBeInTheDocument();
+    expect(within(detail).queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument();
+    expect(seen.find((r) => r.method === 'POST')).toMatchObject({ path: '/api/v1/findings/f-1/acknowledge', data: { by: 'oncall-bob' } });
+    const row = screen.getByTestId(testIds.findings.row('f-1'));
+    expect(await within(row).findByText('acknowledged')).toBeInTheDocument();
+  });
+
+  it('keeps the finding open and says why when acknowledging fails', async () => {
+    const agent = { ...agentWith(structuredClone(findings.items)), 'POST /api/v1/findings/f-1/acknowledge': () => ({ status: 504, data: { message: 'Gateway Timeout' } }) };
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    await userEvent.click(await within(detail).findByRole('button', { name: 'Acknowledge' }));
+    expect(await within(detail).findByTestId(testIds.state.error)).toHaveTextContent('The FlowLens agent is unreachable');
+    expect(within(detail).getByRole('button', { name: 'Acknowledge' })).toBeEnabled();
+  });
+
+  it('says nothing is wrong when the agent has no findings', async () => {
+    useRecordedBackend(agentWith([]));
+    renderApp('/a/flowlens-workflows-app/findings');
+    expect(await screen.findByTestId(testIds.state.allHealthy)).toHaveTextContent('found nothing wrong');
+  });
+});

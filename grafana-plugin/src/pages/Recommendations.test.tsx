@@ -1,0 +1,32 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import recommendations from '../test/responses/recommendations.json';
+import { renderApp } from '../test/renderApp.js';
+import { useRecordedBackend } from '../test/recordedBackend.js';
+import { testIds } from '../testIds.js';
+
+describe('Recommendations page', () => {
+  it('groups by workflow, the one with high-impact work first, and by impact within it', async () => {
+    useRecordedBackend({ 'GET /api/v1/recommendations': recommendations });
+    renderApp('/a/flowlens-workflows-app/recommendations');
+    const etl = await screen.findByTestId(testIds.recommendations.group('nightly-etl'));
+    const groups = screen.getAllByTestId(/^flowlens-recommendations-/);
+    expect(groups.map((g) => g.getAttribute('data-testid'))).toEqual([
+      testIds.recommendations.group('nightly-etl'),
+      testIds.recommendations.group('order-saga'),
+    ]);
+    expect(within(etl).getAllByRole('heading', { level: 4 }).map((h) => h.textContent)).toEqual(['high impact', 'low impact']);
+    expect(within(etl).getByText('Open the warehouse provider\'s status page.')).toBeInTheDocument();
+    expect(within(etl).getAllByRole('link', { name: 'finding' })[0]).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/findings?finding=f-1'
+    );
+  });
+
+  it('says there is nothing to do when there are no recommendations', async () => {
+    useRecordedBackend({ 'GET /api/v1/recommendations': { items: [] } });
+    renderApp('/a/flowlens-workflows-app/recommendations');
+    expect(await screen.findByTestId(testIds.state.allHealthy)).toHaveTextContent('nothing to recommend');
+  });
+});

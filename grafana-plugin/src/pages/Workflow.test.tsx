@@ -1,0 +1,116 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import findings from '../test/responses/findings.json';
+import health from '../test/responses/health-nightly-etl.json';
+import patterns from '../test/responses/patterns-nightly-etl.json';
+import recommendations from '../test/responses/recommendations.json';
+import run from '../test/responses/run-r-etl-24.json';
+import runs from '../test/responses/runs-nightly-etl.json';
+import similar from '../test/responses/similar-f-1.json';
+import slos from '../test/responses/slos.json';
+import workflow from '../test/responses/workflow-nightly-etl.json';
+import { currentUrl, renderApp } from '../test/renderApp.js';
+import { useRecordedBackend, type SeenRequest } from '../test/recordedBackend.js';
+import { testIds } from '../testIds.js';
+
+const etlOnly = <T extends { workflow: string }>(body: { items: T[] }) => ({
+  items: body.items.filter((i) => i.workflow === 'nightly-etl'),
+});
+
+const agent = {
+  'GET /api/v1/workflows/nightly-etl': workflow,
+  'GET /api/v1/workflows/nightly-etl/health': health,
+  'GET /api/v1/workflows/nightly-etl/runs': (req: SeenRequest) => ({
+    status: 200,
+    data: req.params.status ? { items: runs.items.filter((r) => r.status === req.params.status) } : runs,
+  }),
+  'GET /api/v1/runs/r-etl-24': run,
+  'GET /api/v1/findings': etlOnly(findings),
+  'GET /api/v1/findings/f-1': findings.items[0],
+  'GET /api/v1/findings/f-1/similar': similar,
+  'GET /api/v1/recommendations': etlOnly(recommendations),
+  'GET /api/v1/slos': slos,
+  'GET /api/v1/patterns': patterns,
+};
+
+describe('Workflow page', () => {
+  it('shows health factors, timeline, step shares, SLO burn, findings, patterns and recommendations', async () => {
+    const seen = useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d');
+
+    const factors = await screen.findByTestId(testIds.workflow.factors);
+    expect(await within(factors).findByText('62.5% of runs succeeded (baseline 99%)')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.workflow.timeline)).toContainElement(screen.getByRole('img', { name: /24 runs, 9 failed, p95 up to 1h 00m/ }));
+
+    // load_warehouse holds every failure and most of the time, so it comes first.
+    const stepRows = within(screen.getByTestId(testIds.workflow.steps)).getAllByRole('row').slice(1);
+    expect(stepRows[0]).toHaveTextContent('load_warehouse');
+    expect(stepRows[0]).toHaveTextContent('100%');
+    expect(stepRows[0]).toHaveTextContent('warehouse.example.com (27/96 failed)');
+
+    const slo = screen.getByTestId(testIds.workflow.slo);
+    expect(await within(slo).findByText('-210%')).toBeInTheDocument();
+    expect(slo).toHaveTextContent('40.0 · 37.5 · 22.0 · 12.0 · 4.0');
+
+    expect(await screen.findByText('load_warehouse fails with 503 from warehouse.example.com')).toBeInTheDocument();
+    expect(await screen.findByText('giving up after <*> attempts: 503 Service Unavailable')).toBeInTheDocument();
+    expect(await screen.findByText('Check the warehouse API\'s status')).toBeInTheDocument();
+
+    const asked = (path: string) => seen.find((r) => r.path === path)!;
+    expect(asked('/api/v1/workflows/nightly-etl').params).toEqual({ from: 'now-7d', to: 'now' });
+    expect(asked('/api/v1/findings').params).toEqual({ workflow: 'nightly-etl' });
+    expect(asked('/api/v1/patterns').params).toEqual({ workflow: 'nightly-etl', from: 'now-7d', to: 'now' });
+  });
+
+  it('drills down into a run: steps as a tree, errors, and the logs of one step', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const runRow = await screen.findByTestId(testIds.workflow.run('r-etl-24'));
+    await userEvent.click(within(runRow).getByRole('button', { name: 'scheduled__2026-11-21T23:00' }));
+    expect(currentUrl.value).toContain('run=r-etl-24');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    await within(detail).findByText('upload_batch');
+    const names = within(detail).getAllByRole('row').slice(1).map((r) => r.firstChild!.textContent);
+    expect(names).toEqual(['extract', 'load_warehouse', 'upload_batch']);
+    expect(within(detail).getAllByText('HTTPError: 503 Service Unavailable from warehouse.example.com').length).toBeGreaterThan(0);
+    expect(within(detail).getByTestId(testIds.run.logs)).toHaveTextContent('extracting 120000 rows');
+
+    await userEvent.click(within(detail).getByRole('button', { name: 'upload_batch' }));
+    const logs = within(detail).getByTestId(testIds.run.logs);
+    expect(within(detail).getByText('Logs of upload_batch')).toBeInTheDocument();
+    expect(logs).toHaveTextContent('giving up after 3 attempts');
+    expect(logs).not.toHaveTextContent('extracting 120000 rows');
+
+    await userEvent.click(within(detail).getByRole('button', { name: 'Close run' }));
+    expect(screen.queryByTestId(testIds.run.detail)).not.toBeInTheDocument();
+    expect(currentUrl.value).not.toContain('run=');
+  });
+
+  it('filters recent runs by status', async () => {
+    const seen = useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    await screen.findByTestId(testIds.workflow.run('r-etl-23'));
+    await userEvent.click(screen.getByLabelText('failure'));
+    await screen.findByTestId(testIds.workflow.run('r-etl-24'));
+    expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument();
+    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure', limit: 50 });
+  });
+
+  it('opens a run linked from an alert or a finding directly', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+    expect(await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch')).toBeInTheDocument();
+  });
+
+  it('says when the workflow is unknown to the agent', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/no-such-flow');
+    const error = await screen.findByTestId(testIds.state.error);
+    expect(error).toHaveTextContent('Not found');
+    expect(error).toHaveTextContent('no /api/v1/workflows/no-such-flow');
+  });
+});
