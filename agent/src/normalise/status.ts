@@ -63,8 +63,12 @@ const BY_RUNNER: Partial<Record<RunnerKind, Record<string, RunStatus>>> = {
 /** A runner's result word as a status, or undefined when the word is not a result (e.g. GitHub's `completed`). */
 export function statusFromWord(runner: RunnerKind, word: string | undefined): RunStatus | undefined {
   if (word === undefined) return undefined;
-  const key = word.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  return BY_RUNNER[runner]?.[key] ?? COMMON[key];
+  const lower = word.toLowerCase();
+  const table = BY_RUNNER[runner];
+  const found = table?.[lower] ?? COMMON[lower];
+  if (found !== undefined) return found;
+  const key = lower.trim().replace(/[\s-]+/g, '_');
+  return key === lower ? undefined : (table?.[key] ?? COMMON[key]);
 }
 
 /** The OTel span status as a result: ERROR is a failure, anything else a success (exported spans have ended). */

@@ -73,6 +73,14 @@ describe('Airflow', () => {
     expect(after[0]!.id).toBe(before[0]!.id);
   });
 
+  it('does not take scheduler spans that mention a DAG run for the run itself', () => {
+    const scheduling = span({
+      id: '9', parent: '8', name: '_schedule_dag_run', start: 0, end: 1, resource,
+      attributes: { 'airflow.dag_run.dag_id': 'etl_daily', 'airflow.dag_run.run_id': RUN_ID },
+    });
+    expect(modelTrace([scheduling])).toEqual([]);
+  });
+
   it('2.x: tasks that arrive before their DAG-run span also make a running run with the final id', () => {
     const before = modelTrace(airflow2.slice(1));
     expect(before.map((r) => [r.workflow, r.runId, r.status])).toEqual([['etl_daily', RUN_ID, 'running']]);

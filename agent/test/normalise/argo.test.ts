@@ -30,6 +30,19 @@ describe('Argo Workflows', () => {
     );
   });
 
+  it('strips per-run suffixes only: generated names and CronWorkflow timestamps', () => {
+    const names = ['etl-x7k2p', 'etl-a1b2c', 'nightly-1732240000', 'ci-build', 'data-check'].map(
+      (name) => modelTrace([span({ id: '1', name: 'workflow', start: 0, end: 1, attributes: { name, namespace: 'argo' } })])[0]!,
+    );
+    expect(names.map((r) => [r.workflow, r.runId === r.traceId ? 'trace' : r.runId])).toEqual([
+      ['etl', 'etl-x7k2p'],
+      ['etl', 'etl-a1b2c'],
+      ['nightly', 'nightly-1732240000'],
+      ['ci-build', 'trace'],
+      ['data-check', 'trace'],
+    ]);
+  });
+
   it('tells runs of a fixed-name workflow apart by trace', () => {
     const fixed = { name: 'nightly-backup', namespace: 'ops' };
     const runs = ['a', 'b'].map((t) => modelTrace([span({ id: '1', trace: t.repeat(32), name: 'workflow', start: 0, end: 1, status: 1, attributes: fixed })])[0]!);

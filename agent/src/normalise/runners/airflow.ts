@@ -15,11 +15,13 @@ export const airflow: RunnerDetector = {
   runOf(span) {
     const v3 = span.name.startsWith('dag_run.');
     const dag = v3 ? firstText(span, ['airflow.dag_id', 'airflow.dag_run.dag_id']) ?? span.name.slice(8) : text(span, 'airflow.dag_run.dag_id');
-    if (dag === undefined || (!v3 && isTask(span))) return undefined;
+    if (dag === undefined || (!v3 && !isDagRun(span))) return undefined;
     return {
       workflow: dag,
       runId: text(span, 'airflow.dag_run.run_id') ?? '',
-      status: statusFromWord('airflow', text(span, 'airflow.dag_run.state')) ?? statusFromSpan(span),
+      status:
+        statusFromWord('airflow', text(span, 'airflow.dag_run.state')) ??
+        (text(span, 'airflow.dag_run.error') === 'true' ? 'failure' : statusFromSpan(span)),
       queueMs: msBetween(span, 'airflow.dag_run.queued_at', 'airflow.dag_run.run_start_date'),
     };
   },
@@ -47,8 +49,10 @@ export const airflow: RunnerDetector = {
   }),
 };
 
-function isTask(span: OtlpSpan): boolean {
-  return text(span, 'airflow.task.task_id') !== undefined || text(span, 'airflow.task_id') !== undefined;
+/** 2.x marks its DAG-run span with a category; scheduler spans also carry `airflow.dag_run.*` but never that. */
+function isDagRun(span: OtlpSpan): boolean {
+  if (text(span, 'airflow.task.task_id') !== undefined || text(span, 'airflow.task_id') !== undefined) return false;
+  return text(span, 'airflow.category') === 'DAG runs' || span.parentSpanId === '';
 }
 
 /** Airflow 2 task spans carry their run id only inside the log URL (`…&dag_run_id=<id>&…`). */

@@ -5,8 +5,11 @@ import { firstText, text } from '../attributes.js';
 import type { RunnerDetector } from '../detector.js';
 import { statusFromWord } from '../status.js';
 
-/** Kubernetes' generateName suffix: five characters from its consonant-and-digit alphabet. */
-const GENERATED_SUFFIX = /-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+/**
+ * Per-run name suffixes: Kubernetes' generateName (five characters of its consonant-and-digit alphabet, or any
+ * five with a digit) and CronWorkflow's `-<epoch seconds>`.
+ */
+const GENERATED_SUFFIX = /-(?:[bcdfghjklmnpqrstvwxz2456789]{5}|(?=[a-z]*\d)[a-z0-9]{5}|\d{9,11})$/;
 
 /**
  * Argo Workflows' controller tracing: a `workflow` span (`name`, `namespace`) with `node` spans (`node_id`,
@@ -19,8 +22,12 @@ export const argo: RunnerDetector = {
     const name = text(span, 'name');
     if (name === undefined) return undefined;
     // A generated name is unique per run; a fixed name is reused, so the trace tells runs apart.
-    const generated = GENERATED_SUFFIX.test(name);
-    return { workflow: generated ? name.slice(0, -6) : name, runId: generated ? name : '', status: argoStatus(span) };
+    const suffix = GENERATED_SUFFIX.exec(name);
+    return {
+      workflow: suffix !== null ? name.slice(0, suffix.index) : name,
+      runId: suffix !== null ? name : '',
+      status: argoStatus(span),
+    };
   },
   roleOf(span, context) {
     if (span.name !== 'node') return { kind: 'auto' };

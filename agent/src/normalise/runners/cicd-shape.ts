@@ -1,5 +1,5 @@
 import type { OtlpSpan } from '../../model/otlp.js';
-import { StatusCode } from '../../model/otlp.js';
+import { SpanKind, StatusCode } from '../../model/otlp.js';
 import type { RunnerKind, RunStatus } from '../../model/workflow.js';
 import { attr, text } from '../attributes.js';
 import type { RoleContext, RunSpanInfo, SpanRole } from '../detector.js';
@@ -18,13 +18,15 @@ const TASK_KEYS = [
   'cicd.pipeline.run.task.status',
 ] as const;
 
-/** A pipeline run span: pipeline identity with a run id or result, and nothing task-level. */
+/** A pipeline run span: pipeline identity with a run id, result or action (or a SERVER span), nothing task-level. */
 export function isPipelineRun(span: OtlpSpan): boolean {
   if (attr(span, 'cicd.pipeline.name') === undefined) return false;
   if (
     attr(span, 'cicd.pipeline.run.id') === undefined &&
     attr(span, 'cicd.pipeline.result') === undefined &&
-    attr(span, 'cicd.pipeline.run.status') === undefined
+    attr(span, 'cicd.pipeline.run.status') === undefined &&
+    attr(span, 'cicd.pipeline.action.name') === undefined &&
+    span.kind !== SpanKind.SERVER
   ) {
     return false;
   }
