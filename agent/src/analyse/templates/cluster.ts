@@ -18,6 +18,7 @@ export interface ClusterHit {
 
 export interface ClusterLimits {
   maxValuesPerPosition: number;
+  maxValuesAfterKey: number;
   maxTemplatesPerCluster: number;
 }
 
@@ -66,7 +67,8 @@ export class Cluster {
       const t = tokens[i]!;
       seen.set(t, (seen.get(t) ?? 0) + 1);
       // A position that has held a masked value is a variable, whatever words it also held.
-      if (seen.size > limits.maxValuesPerPosition || (seen.size > 1 && seen.has(PARAM))) (opened ??= []).push(i);
+      const limit = i > 0 && tokens[i - 1]!.endsWith('=') ? limits.maxValuesAfterKey : limits.maxValuesPerPosition;
+      if (seen.size > limit || (seen.size > 1 && holdsParam(seen))) (opened ??= []).push(i);
       else if (seen.size > 1) this.tokens[i] = PARAM;
     }
     this.count++;
@@ -133,4 +135,9 @@ export class Cluster {
       else this.templates.set(id, { id, tokens, count: old.count });
     }
   }
+}
+
+function holdsParam(values: Map<string, number>): boolean {
+  for (const v of values.keys()) if (v.includes(PARAM)) return true;
+  return false;
 }

@@ -52,11 +52,11 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASK_RULES): M
 }
 
 const KEY_VALUE = /^([^=]+=)(.+)$/;
-const ONLY_PARAMS = /^(?:<\*>|[^\w\s<>])*<\*>(?:<\*>|[^\w\s<>])*$/;
+const JOINED_PARAMS = /<\*>(?:[^\w\s<>]+<\*>)+/g;
 
 /**
  * Splits on whitespace, and `key=value` into `key=` and `value` so a value varies in a position of its own.
- * A token made of placeholders and punctuation only (`<*>,<*>`, `[<*>]`) is one variable.
+ * Placeholders joined by punctuation (`<*>,<*>`, `<*>:<*>`) are one variable: lists vary in length.
  */
 function tokenize(masked: string): string[] {
   const out: string[] = [];
@@ -75,6 +75,6 @@ function tokenize(masked: string): string[] {
 const NAME_WITH_DIGIT = /^[A-Za-z]{2,}\d$/;
 
 function variable(token: string): string {
-  if (token.includes(PARAM) && ONLY_PARAMS.test(token)) return PARAM;
-  return /\d/.test(token) && !NAME_WITH_DIGIT.test(token) ? PARAM : token;
+  if (/\d/.test(token) && !NAME_WITH_DIGIT.test(token)) return PARAM;
+  return token.includes(PARAM) ? token.replace(JOINED_PARAMS, PARAM) : token;
 }

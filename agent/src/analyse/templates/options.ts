@@ -10,6 +10,8 @@ export interface MinerOptions {
    * value then has its own template, like Brain's low-frequency column split); one more and it becomes `<*>`.
    */
   maxValuesPerPosition: number;
+  /** The same for the value of a `key=value` pair, which is meant to vary. */
+  maxValuesAfterKey: number;
   /** Most templates one cluster holds before its busiest position is generalised. */
   maxTemplatesPerCluster: number;
   maskRules: readonly MaskRule[];
@@ -19,6 +21,7 @@ export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = {
   maxClusters: 10_000,
   similarity: 0.5,
   maxValuesPerPosition: 4,
+  maxValuesAfterKey: 2,
   maxTemplatesPerCluster: 64,
   maskRules: DEFAULT_MASK_RULES,
 };
@@ -30,6 +33,7 @@ export function resolveOptions(options: Partial<MinerOptions> = {}): MinerOption
   };
   positiveInt('maxClusters', o.maxClusters);
   positiveInt('maxValuesPerPosition', o.maxValuesPerPosition);
+  positiveInt('maxValuesAfterKey', o.maxValuesAfterKey);
   positiveInt('maxTemplatesPerCluster', o.maxTemplatesPerCluster);
   if (!(o.similarity > 0 && o.similarity <= 1)) throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
   return o;
