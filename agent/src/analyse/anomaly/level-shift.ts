@@ -1,0 +1,53 @@
+import { median, robustSigma } from '../stats.js';
+
+/** A sustained change in level of a series taken in time order. */
+export interface LevelShift {
+  /** Index of the first point of the new level. */
+  index: number;
+  baseline: number;
+  current: number;
+  /** (current − baseline) ÷ robust σ of the baseline. */
+  robustZ: number;
+}
+
+/**
+ * Binary segmentation for one change in mean of log values (the CUSUM statistic |μR − μL|·√(nL·nR/n), O(n) with
+ * prefix sums), then checked robustly with medians. Returns nothing when the new level does not hold up to the
+ * newest points, or when either side drifts (a gradual creep is the trend detector's business).
+ */
+export function findLevelShift(values: readonly number[], minSegment: number): LevelShift | undefined {
+  const n = values.length;
+  if (n < 2 * minSegment) return undefined;
+  const logs = values.map((v) => Math.log(Math.max(v, 1e-6)));
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + logs[i]!;
+  let best = -1;
+  let bestStat = 0;
+  for (let k = minSegment; k <= n - minSegment; k++) {
+    const left = prefix[k]! / k;
+    const right = (prefix[n]! - prefix[k]!) / (n - k);
+    const stat = Math.abs(right - left) * Math.sqrt((k * (n - k)) / n);
+    if (stat > bestStat) {
+      bestStat = stat;
+      best = k;
+    }
+  }
+  if (best < 0) return undefined;
+  const before = values.slice(0, best);
+  const after = values.slice(best);
+  const baseline = median(before);
+  const current = median(after);
+  const newest = median(values.slice(Math.max(best, n - 10)));
+  // The newest runs must still sit at the new level, or the shift is over.
+  if (Math.abs(Math.log(newest / current)) > Math.abs(Math.log(current / baseline)) / 2) return undefined;
+  if (drifts(before) || drifts(after)) return undefined;
+  return { index: best, baseline, current, robustZ: (current - baseline) / robustSigma(before, baseline) };
+}
+
+/** A segment drifts when its last quarter's median differs from its first quarter's by over 25 %. */
+function drifts(segment: readonly number[]): boolean {
+  if (segment.length < 8) return false;
+  const q = Math.floor(segment.length / 4);
+  const ratio = median(segment.slice(segment.length - q)) / median(segment.slice(0, q));
+  return ratio > 1.25 || ratio < 0.8;
+}

@@ -1,0 +1,43 @@
+import type { AttrValue } from '../../model/otlp.js';
+import type { RunRecord } from '../../model/workflow.js';
+
+/**
+ * A run as a set of `key=value` items: resource and span attributes of the run and its steps, plus the downstream
+ * services it called (`downstream`) and those that answered with errors (`downstream.error`). Ids, times and URLs
+ * are left out: they are unique per run and explain nothing.
+ */
+export type Item = string;
+
+const IGNORED_KEY = /(^|[._])(id|uid|uuid|trace|span|number|time|timestamp|date|url|pid|attempt|duration|start|end)$|_id$|\.id\./i;
+const cache = new WeakMap<RunRecord, Item[]>();
+
+export function itemKey(item: Item): string {
+  return item.slice(0, item.indexOf('='));
+}
+
+export function itemValue(item: Item): string {
+  return item.slice(item.indexOf('=') + 1);
+}
+
+function add(items: Set<Item>, key: string, value: AttrValue): void {
+  if (IGNORED_KEY.test(key)) return;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') items.add(`${key}=${value}`);
+}
+
+export function runItems(run: RunRecord): Item[] {
+  let items = cache.get(run);
+  if (!items) {
+    const set = new Set<Item>();
+    for (const [k, v] of Object.entries(run.attributes)) add(set, k, v);
+    for (const step of run.steps) {
+      for (const [k, v] of Object.entries(step.attributes)) add(set, k, v);
+      for (const d of step.downstream) {
+        set.add(`downstream=${d.name}`);
+        if (d.errors > 0) set.add(`downstream.error=${d.name}`);
+      }
+    }
+    items = [...set];
+    cache.set(run, items);
+  }
+  return items;
+}

@@ -1,0 +1,107 @@
+import type { RunRecord } from '../../model/workflow.js';
+import { evenSample } from '../stats.js';
+import { itemKey, itemValue, runItems } from './attributes.js';
+
+/** One attribute value that sets the bad runs apart, scored as TraceRCA and BubbleUp do. */
+export interface Explanation {
+  key: string;
+  value: string;
+  /** P(value | bad). */
+  support: number;
+  /** P(bad | value). */
+  confidence: number;
+  /** TraceRCA's Jaccard index 1 / (1/s + 1/c − 1). */
+  jaccard: number;
+  /** BubbleUp: P(value | bad) − P(value | rest). */
+  difference: number;
+  badWith: number;
+  /** Event time the value was first seen in the workflow's runs. */
+  firstSeenMs: number;
+  /** The value (a release, a revision) first appeared shortly before the problem began. */
+  changedAtOnset: boolean;
+}
+
+export interface ExplainOptions {
+  minSupport: number;
+  minJaccard: number;
+  minAffected: number;
+  /** When the problem began; enables the change-at-onset check. */
+  onsetMs?: number;
+}
+
+/** Keys whose new value can be a change that caused a problem. */
+const CHANGE_KEY = /version|revision|image|commit|release/i;
+/** Tie-break order when several keys explain equally well: the most actionable first. */
+const KEY_PRIORITY = ['downstream.error', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
+const MAX_DISTINCT = 50;
+const CHANGE_TOLERANCE_MS = 6 * 3600_000;
+const MAX_GOOD_SAMPLE = 1500;
+
+function priority(key: string): number {
+  const i = KEY_PRIORITY.indexOf(key);
+  return i < 0 ? KEY_PRIORITY.length : i;
+}
+
+/**
+ * Ranks attribute values by how well they explain the bad runs among `runs` (oldest first). Keys with more than
+ * 50 distinct values are ids in disguise and are skipped. Returns the explanations that pass the thresholds,
+ * best first.
+ */
+export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
+  const counts = new Map<string, { bad: number; total: number; firstSeenMs: number }>();
+  const distinct = new Map<string, number>();
+  const bad = runs.filter(isBad);
+  const good = runs.filter((r) => !isBad(r));
+  const badTotal = bad.length;
+  // Good runs are subsampled evenly (keeping time order) and weighted back up: the cost stays bounded
+  // however long the history, and confidence keeps its meaning.
+  const sample = evenSample(good, MAX_GOOD_SAMPLE);
+  const weight = sample.length ? good.length / sample.length : 1;
+  const tally = (run: RunRecord, isBadRun: boolean) => {
+    for (const item of runItems(run)) {
+      let c = counts.get(item);
+      if (!c) {
+        counts.set(item, (c = { bad: 0, total: 0, firstSeenMs: run.startMs }));
+        const key = itemKey(item);
+        distinct.set(key, (distinct.get(key) ?? 0) + 1);
+      } else if (run.startMs < c.firstSeenMs) {
+        c.firstSeenMs = run.startMs;
+      }
+      c.total += isBadRun ? 1 : weight;
+      if (isBadRun) c.bad++;
+    }
+  };
+  for (const run of bad) tally(run, true);
+  for (const run of sample) tally(run, false);
+  const goodTotal = runs.length - badTotal;
+  // Without good runs to contrast with, every attribute of the bad runs would look like a cause.
+  if (badTotal === 0 || goodTotal < options.minAffected) return [];
+  const out: Explanation[] = [];
+  for (const [item, c] of counts) {
+    const key = itemKey(item);
+    if (c.bad < options.minAffected || (distinct.get(key) ?? 0) > MAX_DISTINCT) continue;
+    const support = c.bad / badTotal;
+    const confidence = c.bad / c.total;
+    const jaccard = 1 / (1 / support + 1 / confidence - 1);
+    const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
+    if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) continue;
+    const changedAtOnset =
+      options.onsetMs !== undefined &&
+      CHANGE_KEY.test(key) &&
+      c.firstSeenMs <= options.onsetMs &&
+      c.firstSeenMs >= options.onsetMs - CHANGE_TOLERANCE_MS &&
+      c.firstSeenMs > runs[0]!.startMs;
+    out.push({ key, value: itemValue(item), support, confidence, jaccard, difference, badWith: c.bad, firstSeenMs: c.firstSeenMs, changedAtOnset });
+  }
+  return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));
+}
+
+/** The best explanation and those nearly as good (several keys often carry the same fact, e.g. host and node). */
+export function leadingExplanations(ranked: readonly Explanation[]): Explanation[] {
+  const top = ranked[0];
+  if (!top) return [];
+  return ranked
+    .filter((e) => e.jaccard >= top.jaccard - 0.05)
+    .sort((a, b) => priority(a.key) - priority(b.key) || b.jaccard - a.jaccard)
+    .slice(0, 3);
+}

@@ -1,0 +1,93 @@
+import type { Category, Severity } from '../../model/finding.js';
+import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
+import { categorise } from './categorise.js';
+
+/** The failures of one workflow that share an error template. */
+export interface PatternGroup {
+  history: WorkflowHistory;
+  templateId: string;
+  template: string;
+  failures: Failure[];
+  /** The origin step most of these failures came from. */
+  step?: string;
+  /** From the error's keywords; undefined when none matched (an attribute may still tell). */
+  category?: Category;
+  onsetMs: number;
+  lastMs: number;
+  /** Share of all runs in the window, and of the runs in the recent window. */
+  share: number;
+  recentCount: number;
+  recentRuns: number;
+  recentShare: number;
+  severity: Severity;
+}
+
+const cache = new WeakMap<AnalysisContext, PatternGroup[]>();
+
+/** Every workflow's failures grouped by template, once per pass; the groups big enough to matter. */
+export function patternGroups(ctx: AnalysisContext): PatternGroup[] {
+  let groups = cache.get(ctx);
+  if (!groups) {
+    groups = ctx.workflows.flatMap((h) => groupsOf(h, ctx));
+    cache.set(ctx, groups);
+  }
+  return groups;
+}
+
+function groupsOf(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[] {
+  const byTemplate = new Map<string, Failure[]>();
+  for (const f of history.failures.values()) {
+    let list = byTemplate.get(f.templateId);
+    if (!list) byTemplate.set(f.templateId, (list = []));
+    list.push(f);
+  }
+  const recentFrom = ctx.nowMs - ctx.thresholds.recentMs;
+  const recentRuns = history.runs.filter((r) => r.startMs >= recentFrom).length;
+  const groups: PatternGroup[] = [];
+  for (const [templateId, failures] of byTemplate) {
+    if (failures.length < ctx.thresholds.minAffectedRuns) continue;
+    const last = failures[failures.length - 1]!;
+    const recentCount = failures.filter((f) => f.run.startMs >= recentFrom).length;
+    const share = failures.length / history.runs.length;
+    const recentShare = recentRuns > 0 ? recentCount / recentRuns : 0;
+    // A rare pattern that stopped occurring is history, not a problem; its finding resolves itself.
+    if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
+    groups.push({
+      history,
+      templateId,
+      template: last.template,
+      failures,
+      step: mostCommon(failures.map((f) => f.step?.name)),
+      category: categorise(last.template, last.step?.errorType ?? last.run.errorType, last.message),
+      onsetMs: failures[0]!.run.startMs,
+      lastMs: last.run.endMs,
+      share,
+      recentCount,
+      recentRuns,
+      recentShare,
+      severity: severityOf(recentCount, recentShare, share, ctx),
+    });
+  }
+  return groups;
+}
+
+/**
+ * Severity from how much of the recent traffic fails this way; a pattern needs at least `minAffectedRuns` recent
+ * failures and `minPatternShare` of recent runs before it is medium, so scattered transient failures stay low.
+ */
+function severityOf(recentCount: number, recentShare: number, share: number, ctx: AnalysisContext): Severity {
+  const t = ctx.thresholds;
+  if (recentCount === 0) return 'low';
+  if (recentCount < t.minAffectedRuns || recentShare < t.minPatternShare) return 'low';
+  if (recentShare >= 0.5) return 'critical';
+  if (recentShare >= 0.2) return 'high';
+  return 'medium';
+}
+
+function mostCommon(values: (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
+}

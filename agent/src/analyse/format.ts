@@ -1,0 +1,50 @@
+import type { FindingKind } from '../model/finding.js';
+import type { RunRecord } from '../model/workflow.js';
+
+/** Human figures for titles and summaries. */
+export function formatDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 1) return `${Math.round(ms)} ms`;
+  if (s < 120) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} d`;
+}
+
+/** '2026-11-20 14:05' (UTC), the form titles use. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** kind + workflow(s) + cause, never times or counts, so the same problem keeps its identity across passes. */
+export function fingerprint(kind: FindingKind, workflows: readonly string[], cause: string): string {
+  return `${kind}|${[...workflows].sort().join(',')}|${cause}`;
+}
+
+/** Up to five run ids, newest first: what the on-call engineer opens first. */
+export function exampleRunIds(runs: readonly RunRecord[]): string[] {
+  return [...runs].sort((a, b) => b.startMs - a.startMs).slice(0, 5).map((r) => r.runId);
+}
+
+/** Up to five distinct error lines, newest first. */
+export function distinctLines(lines: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const line of lines) {
+    if (out.size >= 5) break;
+    out.add(line.length > 300 ? `${line.slice(0, 297)}...` : line);
+  }
+  return [...out];
+}

@@ -1,0 +1,90 @@
+import type { FindingCandidate, Severity } from '../model/finding.js';
+import { isDecided, isFailure, type WorkflowHistory } from './context.js';
+import type { Thresholds } from './config.js';
+import { formatDuration, percent } from './format.js';
+import type { SloReport } from './slo/report.js';
+import { median } from './stats.js';
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+
+export interface HealthFactor {
+  name: 'success_rate' | 'duration' | 'problems' | 'slo_budget' | 'freshness';
+  /** 0–100. */
+  score: number;
+  weight: number;
+  detail: string;
+}
+
+export interface HealthReport {
+  score: number;
+  status: HealthStatus;
+  factors: HealthFactor[];
+}
+
+export interface HealthInput {
+  history: WorkflowHistory;
+  nowMs: number;
+  thresholds: Thresholds;
+  /** Candidates naming this workflow (alone or among others). */
+  candidates: readonly FindingCandidate[];
+  slos: readonly SloReport[];
+  anomalyScore?: number;
+  cadenceMs?: number;
+}
+
+const severityScore: Record<Severity, number> = { critical: 0, high: 30, medium: 60, low: 85, info: 100 };
+const clamp = (v: number) => Math.max(0, Math.min(100, v));
+
+/**
+ * A 0–100 score from weighted factors (success rate, duration against baseline, open problems and anomaly,
+ * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted.
+ * Fewer than `minRuns` runs → `unknown`.
+ */
+export function healthOf(input: HealthInput): HealthReport {
+  const { history, nowMs, thresholds } = input;
+  const decided = history.runs.filter((r) => isDecided(r.status));
+  if (decided.length < thresholds.minRuns) {
+    return { score: 0, status: 'unknown', factors: [] };
+  }
+  const recentFrom = nowMs - thresholds.recentMs;
+  let recent = decided.filter((r) => r.startMs >= recentFrom);
+  if (recent.length < 20) recent = decided.slice(-20);
+  const older = decided.filter((r) => r.startMs < recent[0]!.startMs && r.status === 'success');
+  const factors: HealthFactor[] = [];
+
+  const successRate = 1 - recent.filter((r) => isFailure(r.status)).length / recent.length;
+  factors.push({ name: 'success_rate', weight: 0.35, score: clamp(((successRate - 0.5) / 0.49) * 100), detail: `${percent(successRate)} of the last ${recent.length} runs succeeded` });
+
+  const okRecent = recent.filter((r) => r.status === 'success').map((r) => r.durationMs);
+  if (older.length >= 10 && okRecent.length > 0) {
+    const base = median(older.slice(-1000).map((r) => r.durationMs));
+    const ratio = median(okRecent) / base;
+    factors.push({ name: 'duration', weight: 0.2, score: clamp(100 - ((ratio - 1.1) / 1.9) * 100), detail: `p50 ${formatDuration(median(okRecent))} vs baseline ${formatDuration(base)} (${ratio.toFixed(2)}×)` });
+  }
+
+  const worst = input.candidates.reduce<Severity>((w, c) => (severityScore[c.severity] < severityScore[w] ? c.severity : w), 'info');
+  const anomaly = input.anomalyScore ?? 0.5;
+  const anomalyScore = clamp(100 - ((anomaly - 0.6) / 0.2) * 60);
+  factors.push({
+    name: 'problems',
+    weight: 0.25,
+    score: Math.min(severityScore[worst], anomalyScore),
+    detail: `${input.candidates.length} open problem(s), worst ${input.candidates.length ? worst : 'none'}; latest run anomaly score ${anomaly.toFixed(2)}`,
+  });
+
+  if (input.slos.length > 0) {
+    const budget = Math.min(...input.slos.map((s) => s.errorBudgetRemaining));
+    factors.push({ name: 'slo_budget', weight: 0.1, score: clamp(budget * 100), detail: `${percent(Math.max(0, budget))} of the tightest SLO's error budget left` });
+  }
+
+  if (input.cadenceMs !== undefined) {
+    const last = history.runs[history.runs.length - 1]!;
+    const intervals = (nowMs - last.startMs) / input.cadenceMs;
+    factors.push({ name: 'freshness', weight: 0.1, score: clamp(100 - ((intervals - 1.5) / 1.5) * 100), detail: `last run ${formatDuration(nowMs - last.startMs)} ago, expected every ${formatDuration(input.cadenceMs)}` });
+  }
+
+  const weight = factors.reduce((s, f) => s + f.weight, 0);
+  const score = Math.round(factors.reduce((s, f) => s + f.score * f.weight, 0) / weight);
+  for (const f of factors) f.score = Math.round(f.score);
+  return { score, status: score >= 80 ? 'healthy' : score >= 50 ? 'degraded' : 'unhealthy', factors };
+}

@@ -1,0 +1,218 @@
+import type { Category, FindingKind, Recommendation } from '../model/finding.js';
+import type { TraceInsights } from './trace-insights.js';
+
+/** What a recommendation can be made concrete with. */
+export interface RecommendationInput {
+  kind: FindingKind;
+  category: Category;
+  workflow: string;
+  workflows?: string[];
+  step?: string;
+  /** The root cause's attributes (host.name, service.version, tenant, downstream…). */
+  attributes: Record<string, string>;
+  pattern?: string;
+  /** An attribute value first seen when the problem began (a release, a revision). */
+  changedAtOnset?: { key: string; value: string };
+  insights?: TraceInsights;
+}
+
+interface Entry {
+  applies(c: RecommendationInput): boolean;
+  build(c: RecommendationInput): Recommendation;
+}
+
+const code = (s: string) => `\`${s}\``;
+const stepText = (c: RecommendationInput) => (c.step ? `step ${code(c.step)}` : `the failing step`);
+const hostOf = (c: RecommendationInput) => c.attributes['host.name'] ?? c.attributes['k8s.node.name'];
+const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream'];
+const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
+
+/** The knowledge base, most specific first. Every entry names what the finding names. */
+const knowledge: Entry[] = [
+  {
+    applies: (c) => c.changedAtOnset !== undefined,
+    build: (c) => {
+      const { key, value } = c.changedAtOnset!;
+      return {
+        title: `Roll back or pin ${key} ${value}`,
+        steps: [
+          `The problem began when ${key} ${code(value)} first appeared; redeploy the previous ${key} (or pin it) to confirm.`,
+          `Diff ${code(value)} against the previous release around ${stepText(c)}${c.pattern ? ` and the code raising "${c.pattern}"` : ''}.`,
+          `Add a test reproducing the failure before releasing the fix.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'permissions',
+    build: (c) => ({
+      title: `Rotate or re-scope the credentials used by ${stepText(c)}`,
+      steps: [
+        `Check whether the token, key or service account used by ${stepText(c)} in ${code(c.workflow)} expired or was revoked.`,
+        `Rotate the credential in the secret store and re-run one run to confirm.`,
+        `Verify the identity still has the scopes/roles the call needs; set an expiry alert on the new credential.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => downstreamOf(c) !== undefined && ['timeout', 'connectivity', 'external_service'].includes(c.category),
+    build: (c) => {
+      const target = code(downstreamOf(c)!);
+      return {
+        title: `Protect ${c.workflows && c.workflows.length > 1 ? c.workflows.map(code).join(', ') : code(c.workflow)} from ${target}`,
+        steps: [
+          `Check ${target}'s health, latency and recent changes: ${c.workflows && c.workflows.length > 1 ? 'several workflows fail through it at once, so the cause is most likely there' : 'the failures concentrate on calls to it'}.`,
+          `Set an explicit timeout on calls to ${target} below the step's own deadline, and retry idempotent calls with exponential backoff and jitter.`,
+          `Add a circuit breaker so runs fail fast (or degrade) while ${target} is unhealthy.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'timeout',
+    build: (c) => ({
+      title: `Find what ${stepText(c)} waits on before raising its timeout`,
+      steps: [
+        `Look at the slowest span inside ${stepText(c)} in the example runs: a lock, a queue or a downstream call.`,
+        `Only raise the deadline if the work legitimately grew; otherwise fix the waiting side, and retry with backoff.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'connectivity',
+    build: (c) => ({
+      title: `Check the network path from ${hostOf(c) ? code(hostOf(c)!) : 'the runners'} used by ${stepText(c)}`,
+      steps: [
+        `Verify DNS, firewall rules and the target's listener for the address in the error.`,
+        `Retry connection errors with exponential backoff; they are often transient.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'resource',
+    build: (c) => {
+      const host = hostOf(c);
+      return {
+        title: host ? `Drain ${code(host)} and give ${stepText(c)} more memory` : `Give ${stepText(c)} more memory or smaller batches`,
+        steps: [
+          ...(host ? [`Cordon/drain ${code(host)}: the kills concentrate there; check its memory pressure, co-located jobs and disk.`] : []),
+          `Raise the memory limit of ${stepText(c)} or process smaller batches; compare peak memory of failing and passing runs.`,
+          `Alert on OOM kills (exit code 137) so the next one is seen before the workflow fails.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'data',
+    build: (c) => {
+      const tenant = c.attributes['tenant'] ?? c.attributes['tenant.id'];
+      return {
+        title: tenant ? `Fix the input data of tenant ${code(tenant)} at its source` : `Fix the invalid input at its source`,
+        steps: [
+          `Take the rejected records from the example runs${c.pattern ? ` ("${c.pattern}")` : ''} and trace them back to their producer${tenant ? ` for tenant ${code(tenant)}` : ''}.`,
+          `Validate input at the boundary and quarantine bad records instead of failing the whole run.`,
+          ...(tenant ? [`Tell tenant ${code(tenant)} which fields are rejected; other tenants are unaffected.`] : []),
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'logic',
+    build: (c) => ({
+      title: `Fix the code path in ${stepText(c)}`,
+      steps: [
+        `Reproduce with the input of one example run; the error${c.pattern ? ` "${c.pattern}"` : ''} is raised in ${stepText(c)}.`,
+        `Guard the missing value or type, and add a regression test with that input.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'configuration' && c.kind === 'stalled',
+    build: (c) => ({
+      title: `Check the scheduler that triggers ${code(c.workflow)}`,
+      steps: [
+        `Confirm the schedule/trigger of ${code(c.workflow)} is still enabled and was not changed or paused.`,
+        `Check the scheduler's health and logs (cron, Airflow scheduler, Temporal schedule, CI triggers) and whether runs are queued but never start.`,
+        `Check that runners are available and that the telemetry from them still reaches FlowLens.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'configuration' && c.kind !== 'stalled',
+    build: (c) => ({
+      title: `Restore the missing configuration of ${stepText(c)}`,
+      steps: [`Compare the environment and config of failing and passing runs of ${code(c.workflow)}; set the missing value.`],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'external_service',
+    build: (c) => ({
+      title: `Handle the failing downstream service in ${stepText(c)}`,
+      steps: [
+        `Check the downstream service's status page or dashboards for errors in the same period.`,
+        `Retry 5xx answers with backoff and add a circuit breaker.`,
+      ],
+    }),
+  },
+  {
+    applies: (c) => c.category === 'performance',
+    build: (c) => ({
+      title: c.step ? `Investigate why ${stepText(c)} got slower` : `Investigate why ${code(c.workflow)} got slower`,
+      steps: [
+        `Compare the inputs (data size, cache hits, dependencies) of a slow and a fast run of ${c.step ? stepText(c) : code(c.workflow)}.`,
+        `Look inside the slow runs' traces for the span that grew; cache what does not change between runs.`,
+      ],
+    }),
+  },
+  {
+    applies: matches(/retr(y|ies)|attempt/i),
+    build: (c) => ({
+      title: `Stop retrying what cannot succeed in ${stepText(c)}`,
+      steps: [`Retry only transient errors; fail fast on permanent ones so the real error surfaces sooner.`],
+    }),
+  },
+];
+
+/** Recommendations from what the traces show, for the findings they help with. */
+function fromInsights(c: RecommendationInput): Recommendation[] {
+  const i = c.insights;
+  if (!i) return [];
+  const out: Recommendation[] = [];
+  const futile = i.futileRetries.find((r) => r.step === c.step) ?? (c.kind === 'error_pattern' ? i.futileRetries[0] : undefined);
+  if (futile) {
+    out.push({
+      title: `Retries of ${code(futile.step)} never succeed`,
+      steps: [`${futile.retriedRuns} runs retried ${code(futile.step)} and none recovered: stop retrying this error, fix the cause instead.`],
+    });
+  }
+  if (c.category === 'performance' || c.category === 'timeout') {
+    const dominant = i.dominantSteps[0];
+    if (dominant) {
+      out.push({
+        title: `Shorten the critical path: ${code(dominant.step)} takes ${Math.round(dominant.share * 100)} % of a run`,
+        steps: [`Work on ${code(dominant.step)} first: speeding up other steps barely changes the run's duration.`],
+      });
+    }
+    const serial = i.serialSiblings.filter((p) => !c.step || p.first === c.step || p.second === c.step).slice(0, 3);
+    if (serial.length > 0) {
+      out.push({
+        title: `Run independent steps in parallel`,
+        steps: serial.map((p) => `${code(p.second)} always starts after ${code(p.first)} ends, and no dependency between them is recorded: if ${code(p.second)} does not need ${code(p.first)}'s output, run them side by side.`),
+      });
+    }
+  }
+  return out;
+}
+
+/** At least one recommendation, concrete to the finding; the knowledge base first, then what the traces show. */
+export function recommend(c: RecommendationInput): Recommendation[] {
+  const out = knowledge.filter((e) => e.applies(c)).slice(0, 3).map((e) => e.build(c));
+  out.push(...fromInsights(c));
+  if (out.length === 0) {
+    out.push({
+      title: `Compare failing and passing runs of ${code(c.workflow)}`,
+      steps: [`Open the example runs and compare their steps, attributes and logs with a recent successful run.`],
+    });
+  }
+  return out;
+}

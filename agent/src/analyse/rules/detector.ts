@@ -1,0 +1,84 @@
+import type { Category, FindingCandidate } from '../../model/finding.js';
+import { parseDuration, type RuleCondition, type RuleConfig } from '../config.js';
+import { isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
+import { dominantFailureCategory } from '../failures/dominant.js';
+import { exampleRunIds, fingerprint, formatDuration, isoTime, round } from '../format.js';
+import { recommend } from '../recommendations.js';
+import { traceInsights } from '../trace-insights.js';
+import { workflowFigures } from './figures.js';
+
+const compare: Record<RuleCondition, (a: number, b: number) => boolean> = {
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
+
+export function ruleName(rule: RuleConfig): string {
+  return rule.name ?? `${rule.metric} ${rule.condition} ${rule.threshold}`;
+}
+
+/**
+ * The finding store keeps rule state: a rule finding that resolved may reopen only once its cooldown has passed
+ * since it was last opened. The cooldown travels in `evidence.details.cooldownMs`.
+ */
+export function isCoolingDown(lastOpenedMs: number | undefined, nowMs: number, cooldownMs: number): boolean {
+  return lastOpenedMs !== undefined && nowMs - lastOpenedMs < cooldownMs;
+}
+
+/** User rules over per-workflow figures ('*' matches every workflow). */
+export const ruleDetector: Detector = {
+  name: 'rules',
+  detect(ctx) {
+    return (ctx.config.rules ?? []).flatMap((rule) =>
+      ctx.workflows.filter((h) => rule.workflow === '*' || rule.workflow === h.workflow).flatMap((h) => evaluate(rule, h, ctx)),
+    );
+  },
+};
+
+function categoryOf(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisContext): Category {
+  if (/duration|queue/.test(rule.metric)) return 'performance';
+  if (rule.metric === 'runs') return 'configuration';
+  return dominantFailureCategory(history, history.runs.filter((r) => r.startMs > ctx.nowMs - 86_400_000)) ?? 'logic';
+}
+
+function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] {
+  const windowMs = parseDuration(rule.window ?? '1d');
+  const figures = workflowFigures(history, ctx.nowMs, windowMs);
+  const value = figures[rule.metric];
+  if (!compare[rule.condition](value, rule.threshold)) return [];
+  const name = ruleName(rule);
+  const runs = history.runs.filter((r) => r.startMs > ctx.nowMs - windowMs);
+  const failed = runs.filter((r) => isFailure(r.status));
+  const category = categoryOf(rule, history, ctx);
+  const shown = /duration|queue/.test(rule.metric) ? formatDuration(value * 1000) : /rate/.test(rule.metric) ? `${round(value * 100, 1)} %` : String(value);
+  const firstMs = runs[0]?.startMs ?? ctx.nowMs;
+  return [
+    {
+      fingerprint: fingerprint('rule', [history.workflow], `rule:${name}`),
+      kind: 'rule',
+      workflow: history.workflow,
+      severity: rule.severity,
+      category,
+      confidence: 1,
+      title: `Rule "${name}" matched \`${history.workflow}\`: ${rule.metric} is ${shown}`,
+      summary: `Over the last ${rule.window ?? '1d'}, ${rule.metric} of \`${history.workflow}\` is ${shown} (${rule.condition} ${rule.threshold}) across ${figures.runs} runs.`,
+      rootCause: { attributes: {}, description: `The configured rule "${name}" holds.` },
+      evidence: {
+        baseline: { threshold: rule.threshold },
+        current: Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 3)])),
+        affectedRuns: /duration|queue/.test(rule.metric) ? runs.length : failed.length,
+        totalRuns: runs.length,
+        onset: isoTime(firstMs),
+        exampleRunIds: exampleRunIds(failed.length ? failed : runs),
+        errorLines: failed.slice(-5).reverse().map((r) => history.failures.get(r)!.message),
+        details: { rule: name, metric: rule.metric, value, cooldownMs: rule.cooldown ? parseDuration(rule.cooldown) : 0 },
+      },
+      recommendations: recommend({ kind: 'rule', category, workflow: history.workflow, attributes: {}, insights: traceInsights(history) }),
+      firstSeenMs: firstMs,
+      lastSeenMs: runs[runs.length - 1]?.endMs ?? ctx.nowMs,
+    },
+  ];
+}

@@ -1,0 +1,167 @@
+import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
+import type { RunRecord } from '../model/workflow.js';
+import { failureMessage, isDecided, isFailure, originStep, type TemplateOf } from './context.js';
+import { formatTime, percent } from './format.js';
+
+/**
+ * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
+ * from the workflow's runs, the current candidates and whatever error logs the user pasted. Pure: the API stores
+ * the session and calls `verifySession` with the runs that arrived since.
+ */
+
+export interface VerificationCriteria {
+  /** Runs needed after the session started before a verdict. */
+  minRuns: number;
+  /** Highest failure ratio of those runs that counts as fixed. */
+  maxFailureRatio: number;
+  /** Error templates that must not come back. */
+  absentTemplateIds: string[];
+}
+
+export interface SessionInput {
+  workflow: string;
+  /** Event time the session starts (the newest run's end). */
+  nowMs: number;
+  runs: readonly RunRecord[];
+  candidates: readonly FindingCandidate[];
+  /** Pasted error logs, one message per line. */
+  errorLogs?: string;
+  /** Figures the user brings (e.g. from another dashboard); echoed into the analysis phase. */
+  metrics?: Record<string, number>;
+  templateOf: TemplateOf;
+  criteria?: Partial<VerificationCriteria>;
+}
+
+export interface SessionPhase {
+  name: 'identification' | 'analysis' | 'diagnosis' | 'resolution' | 'verification';
+  summary: string;
+  items: string[];
+}
+
+export interface Hypothesis {
+  fingerprint: string;
+  title: string;
+  confidence: number;
+  description: string;
+  /** The pasted logs contain this finding's error pattern. */
+  matchesLogs: boolean;
+}
+
+export interface Session {
+  workflow: string;
+  startedMs: number;
+  phases: SessionPhase[];
+  hypotheses: Hypothesis[];
+  recommendations: Recommendation[];
+  logPatterns: { templateId: string; template: string; count: number }[];
+  baseline: { runs: number; failureRatio: number };
+  criteria: VerificationCriteria;
+}
+
+export interface Verification {
+  status: 'verified' | 'failed' | 'pending';
+  runs: number;
+  failureRatio: number;
+  checks: { name: string; passed: boolean; detail: string }[];
+}
+
+const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const RECENT_RUNS = 50;
+
+function templateIdOf(c: FindingCandidate): string | undefined {
+  const id = c.evidence.details?.['templateId'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): Session['logPatterns'] {
+  const lines = (errorLogs ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 1000);
+  for (const line of lines) templateOf(line);
+  const patterns = new Map<string, Session['logPatterns'][number]>();
+  for (const line of lines) {
+    const t = templateOf(line);
+    const p = patterns.get(t.templateId) ?? { ...t, count: 0 };
+    p.count++;
+    patterns.set(t.templateId, p);
+  }
+  return [...patterns.values()].sort((a, b) => b.count - a.count);
+}
+
+export function createSession(input: SessionInput): Session {
+  const { workflow, nowMs } = input;
+  const runs = input.runs.filter((r) => r.workflow === workflow && isDecided(r.status)).sort((a, b) => a.startMs - b.startMs);
+  const recent = runs.slice(-RECENT_RUNS);
+  const failureRatio = recent.length ? recent.filter((r) => isFailure(r.status)).length / recent.length : 0;
+  const logPatterns = minePastedLogs(input.errorLogs, input.templateOf);
+  const pastedIds = new Set(logPatterns.map((p) => p.templateId));
+  const pastedTemplates = new Set(logPatterns.map((p) => p.template));
+  const relevant = input.candidates
+    .filter((c) => c.workflow === workflow || c.workflows?.includes(workflow))
+    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || b.confidence - a.confidence);
+  const hypotheses: Hypothesis[] = relevant
+    .map((c) => ({
+      fingerprint: c.fingerprint,
+      title: c.title,
+      confidence: c.confidence,
+      description: c.rootCause.description,
+      matchesLogs: (templateIdOf(c) !== undefined && pastedIds.has(templateIdOf(c)!)) || (c.rootCause.pattern !== undefined && pastedTemplates.has(c.rootCause.pattern)),
+    }))
+    // What the user pasted is the strongest hint of which problem they are chasing.
+    .sort((a, b) => Number(b.matchesLogs) - Number(a.matchesLogs));
+  const top = relevant.find((c) => c.fingerprint === hypotheses[0]?.fingerprint);
+  const recommendations = top ? top.recommendations : [{ title: `Compare failing and passing runs of \`${workflow}\``, steps: ['No finding explains the problem yet; open a failing run and a recent successful one side by side.'] }];
+  const criteria: VerificationCriteria = {
+    minRuns: input.criteria?.minRuns ?? 5,
+    maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
+    absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
+  };
+  const phases: SessionPhase[] = [
+    {
+      name: 'identification',
+      summary: `${relevant.length} problem(s) on \`${workflow}\`; ${percent(failureRatio)} of the last ${recent.length} runs failed.`,
+      items: [
+        ...relevant.map((c) => `[${c.severity}] ${c.title}`),
+        ...logPatterns.map((p) => `pasted log pattern (${p.count}×): ${p.template}`),
+      ],
+    },
+    {
+      name: 'analysis',
+      summary: top ? `Evidence for the leading problem: ${top.evidence.affectedRuns} of ${top.evidence.totalRuns} runs affected since ${top.evidence.onset ?? 'unknown'}.` : 'No finding to analyse.',
+      items: [
+        ...(top ? [`baseline ${JSON.stringify(top.evidence.baseline)} → current ${JSON.stringify(top.evidence.current)}`, ...top.evidence.errorLines.map((l) => `error: ${l}`)] : []),
+        ...Object.entries(input.metrics ?? {}).map(([k, v]) => `reported ${k} = ${v}`),
+      ],
+    },
+    {
+      name: 'diagnosis',
+      summary: hypotheses[0] ? `Most likely: ${hypotheses[0].description}` : 'No hypothesis yet.',
+      items: hypotheses.map((h) => `${h.matchesLogs ? '(matches pasted logs) ' : ''}${h.title} — confidence ${Math.round(h.confidence * 100)} %`),
+    },
+    {
+      name: 'resolution',
+      summary: recommendations[0]!.title,
+      items: recommendations.flatMap((r) => [r.title, ...r.steps.map((s) => `  - ${s}`)]),
+    },
+    {
+      name: 'verification',
+      summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${formatTime(nowMs)} UTC).`,
+      items: criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
+    },
+  ];
+  return { workflow, startedMs: nowMs, phases, hypotheses, recommendations, logPatterns, baseline: { runs: recent.length, failureRatio }, criteria };
+}
+
+/** Do the runs since the session started confirm the fix? `pending` until enough runs arrived. */
+export function verifySession(session: Session, runsSince: readonly RunRecord[], templateOf: TemplateOf): Verification {
+  const runs = runsSince.filter((r) => r.workflow === session.workflow && r.startMs >= session.startedMs && isDecided(r.status));
+  const failed = runs.filter((r) => isFailure(r.status));
+  const failureRatio = runs.length ? failed.length / runs.length : 0;
+  const absent = new Set(session.criteria.absentTemplateIds);
+  const returned = failed.filter((r) => absent.has(templateOf(failureMessage(r, originStep(r))).templateId));
+  const checks = [
+    { name: 'enough_runs', passed: runs.length >= session.criteria.minRuns, detail: `${runs.length} of ${session.criteria.minRuns} runs since the session started` },
+    { name: 'failure_ratio', passed: failureRatio <= session.criteria.maxFailureRatio, detail: `${percent(failureRatio)} failed (at most ${percent(session.criteria.maxFailureRatio)}; ${percent(session.baseline.failureRatio)} before)` },
+    { name: 'pattern_absent', passed: returned.length === 0, detail: returned.length ? `${returned.length} runs failed with the old error again` : 'the error pattern did not come back' },
+  ];
+  const status = !checks[0]!.passed ? (checks.slice(1).every((c) => c.passed) ? 'pending' : 'failed') : checks.every((c) => c.passed) ? 'verified' : 'failed';
+  return { status, runs: runs.length, failureRatio, checks };
+}

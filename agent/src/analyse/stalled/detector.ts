@@ -1,0 +1,70 @@
+import type { FindingCandidate } from '../../model/finding.js';
+import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
+import { fingerprint, formatDuration, formatTime, isoTime, round } from '../format.js';
+import { recommend } from '../recommendations.js';
+import { quantile } from '../stats.js';
+import { learnCadence } from './cadence.js';
+
+const cache = new WeakMap<AnalysisContext, Map<string, number>>();
+
+/** Learnt cadences (ms) of the pass's scheduled workflows, computed once. */
+export function passCadences(ctx: AnalysisContext): Map<string, number> {
+  let cadences = cache.get(ctx);
+  if (!cadences) {
+    cadences = new Map();
+    for (const h of ctx.workflows) {
+      const c = learnCadence(h.runs);
+      if (c !== undefined) cadences.set(h.workflow, c);
+    }
+    cache.set(ctx, cadences);
+  }
+  return cadences;
+}
+
+/** A scheduled workflow that has not started for `stalledIntervals` expected intervals as of `nowMs`. */
+export const stalledDetector: Detector = {
+  name: 'stalled',
+  detect(ctx) {
+    const cadences = passCadences(ctx);
+    return ctx.workflows.flatMap((h) => {
+      const interval = cadences.get(h.workflow);
+      return interval === undefined ? [] : stalledCandidate(h, interval, ctx);
+    });
+  },
+};
+
+function stalledCandidate(history: WorkflowHistory, intervalMs: number, ctx: AnalysisContext): FindingCandidate[] {
+  const last = history.runs[history.runs.length - 1]!;
+  const silentMs = ctx.nowMs - last.startMs;
+  // A run is only seen once it ends, so a run in progress is not a missed one: allow a typical run's duration.
+  const runningMs = quantile(history.runs.slice(-50).map((r) => r.durationMs), 0.9);
+  const missed = Math.floor((silentMs - runningMs) / intervalMs);
+  if (missed < ctx.thresholds.stalledIntervals) return [];
+  const expectedMs = last.startMs + intervalMs;
+  return [
+    {
+      fingerprint: fingerprint('stalled', [history.workflow], 'cadence'),
+      kind: 'stalled',
+      workflow: history.workflow,
+      severity: missed >= 2 * ctx.thresholds.stalledIntervals ? 'high' : 'medium',
+      category: 'configuration',
+      confidence: round(Math.min(1, 0.6 + missed / 20)),
+      title: `\`${history.workflow}\` has not run for ${formatDuration(silentMs)} (expected every ${formatDuration(intervalMs)}, ${missed} runs missed)`,
+      summary: `\`${history.workflow}\` runs every ${formatDuration(intervalMs)} but last started at ${formatTime(last.startMs)} UTC; the next run was due at ${formatTime(expectedMs)} UTC.`,
+      rootCause: { attributes: {}, description: `No run has started since ${formatTime(last.startMs)} UTC although the workflow runs on a regular schedule.` },
+      evidence: {
+        baseline: { expectedIntervalSeconds: round(intervalMs / 1000, 0) },
+        current: { secondsSinceLastRun: round(silentMs / 1000, 0), missedRuns: missed, lastRun: isoTime(last.startMs) },
+        affectedRuns: missed,
+        totalRuns: history.runs.length,
+        onset: isoTime(expectedMs),
+        exampleRunIds: [last.runId],
+        errorLines: [],
+        details: { lastRunStatus: last.status, lastRunId: last.runId },
+      },
+      recommendations: recommend({ kind: 'stalled', category: 'configuration', workflow: history.workflow, attributes: {} }),
+      firstSeenMs: expectedMs,
+      lastSeenMs: ctx.nowMs,
+    },
+  ];
+}

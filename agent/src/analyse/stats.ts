@@ -1,0 +1,104 @@
+/** Robust and non-parametric statistics the detectors share. Inputs are never mutated. */
+
+export function sorted(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** Linear-interpolated quantile of already sorted values. */
+export function quantileSorted(sortedValues: ArrayLike<number>, q: number): number {
+  const n = sortedValues.length;
+  if (n === 0) return NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sortedValues[lo]! + (sortedValues[hi]! - sortedValues[lo]!) * (pos - lo);
+}
+
+export function quantile(values: readonly number[], q: number): number {
+  return quantileSorted(sorted(values), q);
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** Median absolute deviation scaled to a normal σ (×1.4826), floored so constant series don't divide by zero. */
+export function robustSigma(values: readonly number[], centre = median(values)): number {
+  const mad = median(values.map((v) => Math.abs(v - centre)));
+  return Math.max(1.4826 * mad, Math.abs(centre) * 0.01, 1e-9);
+}
+
+export function mean(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length ? s / values.length : NaN;
+}
+
+/** Evenly spaced picks, keeping order: caps O(n²) methods without biasing toward either end. */
+export function evenSample<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return items.slice();
+  const out: T[] = [];
+  const step = items.length / max;
+  for (let i = 0; i < max; i++) out.push(items[Math.floor(i * step)]!);
+  return out;
+}
+
+/** Theil–Sen slope: the median of pairwise slopes, robust to up to ~29 % outliers. */
+export function theilSenSlope(xs: readonly number[], ys: readonly number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      const dx = xs[j]! - xs[i]!;
+      if (dx !== 0) slopes.push((ys[j]! - ys[i]!) / dx);
+    }
+  }
+  return slopes.length ? median(slopes) : 0;
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26). */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+export interface MannKendall {
+  s: number;
+  z: number;
+  /** Two-sided p-value. */
+  p: number;
+}
+
+/** Mann–Kendall test for a monotonic trend in a series taken in time order (no tie correction). */
+export function mannKendall(ys: readonly number[]): MannKendall {
+  const n = ys.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(ys[j]! - ys[i]!);
+  const variance = (n * (n - 1) * (2 * n + 5)) / 18;
+  const z = variance > 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
+  return { s, z, p: 2 * (1 - normalCdf(Math.abs(z))) };
+}
+
+/**
+ * True when one jump (two means, split where it fits best) describes the series better than the Theil–Sen line
+ * does: the series changed abruptly rather than gradually. Compares sums of squared residuals.
+ */
+export function stepFitsBetter(xs: readonly number[], ys: readonly number[]): boolean {
+  const n = ys.length;
+  if (n < 4) return false;
+  const slope = theilSenSlope(xs, ys);
+  const intercept = median(ys.map((y, i) => y - slope * xs[i]!));
+  let lineSse = 0;
+  for (let i = 0; i < n; i++) lineSse += (ys[i]! - intercept - slope * xs[i]!) ** 2;
+  const prefix = new Float64Array(n + 1);
+  const prefixSq = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    prefix[i + 1] = prefix[i]! + ys[i]!;
+    prefixSq[i + 1] = prefixSq[i]! + ys[i]! ** 2;
+  }
+  const sse = (a: number, b: number) => prefixSq[b]! - prefixSq[a]! - (prefix[b]! - prefix[a]!) ** 2 / (b - a);
+  let stepSse = Infinity;
+  for (let k = 2; k <= n - 2; k++) stepSse = Math.min(stepSse, sse(0, k) + sse(k, n));
+  return stepSse < lineSse;
+}

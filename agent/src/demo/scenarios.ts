@@ -1,0 +1,321 @@
+import type { Attributes } from '../model/otlp.js';
+import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '../model/workflow.js';
+import { seededRandom, type Random } from '../analyse/prng.js';
+
+/**
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: eleven workflows with
+ * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
+ * plus 1 % transient failures with varied messages everywhere. Each fault kind injects one known problem in the
+ * last days, so tests, benchmarks and the demo share one ground truth.
+ */
+
+export type FaultKind =
+  | 'slow_step'
+  | 'downstream_timeout'
+  | 'auth_failure'
+  | 'bad_release'
+  | 'tenant_validation'
+  | 'oom_host'
+  | 'duration_creep'
+  | 'stalled_schedule';
+
+export const allFaults: readonly FaultKind[] = [
+  'slow_step',
+  'downstream_timeout',
+  'auth_failure',
+  'bad_release',
+  'tenant_validation',
+  'oom_host',
+  'duration_creep',
+  'stalled_schedule',
+];
+
+export interface ScenarioOptions {
+  seed: number;
+  /** Event time of the first run (ms). */
+  startMs: number;
+  days: number;
+  faults: readonly FaultKind[];
+  /** Multiplies every workflow's run rate (1 ≈ 720 runs a day); benchmarks use it to reach 100k runs. */
+  scale?: number;
+}
+
+/** The workflows each fault breaks (the two healthy ones, `lint` and `docs-build`, are never broken). */
+export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
+  slow_step: ['build-and-test'],
+  downstream_timeout: ['payments-sync', 'invoice-export'],
+  auth_failure: ['crm-sync'],
+  bad_release: ['order-pipeline'],
+  tenant_validation: ['tenant-import'],
+  oom_host: ['ml-training'],
+  duration_creep: ['warehouse-load'],
+  stalled_schedule: ['backup-hourly'],
+};
+
+export const healthyWorkflows: readonly string[] = ['lint', 'docs-build'];
+
+/** When the faults start, relative to the end of the scenario (the stalled schedule stops 12 h before the end). */
+export const faultLeadMs = 2 * 86_400_000;
+
+interface StepSpec {
+  name: string;
+  p50Ms: number;
+  downstream?: { name: string; kind: Downstream['kind'] };
+}
+
+interface WorkflowSpec {
+  name: string;
+  runner: RunnerKind;
+  service: string;
+  /** Mean time between runs. */
+  intervalMs: number;
+  /** Scheduled (cron-like, regular) or triggered (Poisson arrivals). */
+  scheduled: boolean;
+  steps: StepSpec[];
+}
+
+const MIN = 60_000;
+const HOSTS = ['worker-1', 'worker-2', 'worker-3', 'worker-4', 'worker-5'];
+const TENANTS = ['acme', 'globex', 'initech', 'umbrella'];
+const REGIONS = ['eu-west-1', 'us-east-1'];
+
+const workflows: WorkflowSpec[] = [
+  {
+    name: 'build-and-test', runner: 'github-actions', service: 'ci', intervalMs: 20 * MIN, scheduled: false,
+    steps: [{ name: 'checkout', p50Ms: 4000 }, { name: 'install', p50Ms: 25_000, downstream: { name: 'registry.npmjs.org', kind: 'http' } }, { name: 'build', p50Ms: 10_000 }, { name: 'test', p50Ms: 40_000 }],
+  },
+  {
+    name: 'payments-sync', runner: 'temporal', service: 'billing-worker', intervalMs: 15 * MIN, scheduled: true,
+    steps: [{ name: 'load-batch', p50Ms: 2000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'charge', p50Ms: 6000, downstream: { name: 'payments-api.internal', kind: 'http' } }, { name: 'record', p50Ms: 1500, downstream: { name: 'postgres', kind: 'db' } }],
+  },
+  {
+    name: 'invoice-export', runner: 'airflow', service: 'invoicing', intervalMs: 30 * MIN, scheduled: true,
+    steps: [{ name: 'collect', p50Ms: 8000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'settle', p50Ms: 5000, downstream: { name: 'payments-api.internal', kind: 'http' } }, { name: 'upload', p50Ms: 3000, downstream: { name: 's3.eu-west-1.amazonaws.com', kind: 'http' } }],
+  },
+  {
+    name: 'crm-sync', runner: 'n8n', service: 'crm-bridge', intervalMs: 30 * MIN, scheduled: true,
+    steps: [{ name: 'fetch-contacts', p50Ms: 3000, downstream: { name: 'api.crm.example.com', kind: 'http' } }, { name: 'merge', p50Ms: 1000 }, { name: 'push', p50Ms: 2000, downstream: { name: 'postgres', kind: 'db' } }],
+  },
+  {
+    name: 'order-pipeline', runner: 'argo', service: 'orders', intervalMs: 20 * MIN, scheduled: false,
+    steps: [{ name: 'ingest', p50Ms: 3000, downstream: { name: 'kafka', kind: 'messaging' } }, { name: 'transform', p50Ms: 7000 }, { name: 'publish', p50Ms: 2000, downstream: { name: 'kafka', kind: 'messaging' } }],
+  },
+  {
+    name: 'tenant-import', runner: 'airflow', service: 'importer', intervalMs: 15 * MIN, scheduled: false,
+    steps: [{ name: 'download', p50Ms: 4000, downstream: { name: 'sftp.partners.example.com', kind: 'other' } }, { name: 'validate', p50Ms: 2000 }, { name: 'load', p50Ms: 9000, downstream: { name: 'postgres', kind: 'db' } }],
+  },
+  {
+    name: 'ml-training', runner: 'argo', service: 'trainer', intervalMs: 60 * MIN, scheduled: false,
+    steps: [{ name: 'fetch-data', p50Ms: 30_000, downstream: { name: 's3.eu-west-1.amazonaws.com', kind: 'http' } }, { name: 'train', p50Ms: 300_000 }, { name: 'evaluate', p50Ms: 40_000 }],
+  },
+  {
+    name: 'warehouse-load', runner: 'airflow', service: 'warehouse', intervalMs: 30 * MIN, scheduled: true,
+    steps: [{ name: 'extract', p50Ms: 40_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'load', p50Ms: 120_000, downstream: { name: 'bigquery.googleapis.com', kind: 'http' } }, { name: 'vacuum', p50Ms: 20_000 }],
+  },
+  {
+    name: 'backup-hourly', runner: 'cicd', service: 'backup', intervalMs: 60 * MIN, scheduled: true,
+    steps: [{ name: 'snapshot', p50Ms: 20_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'upload', p50Ms: 15_000, downstream: { name: 's3.eu-west-1.amazonaws.com', kind: 'http' } }],
+  },
+  {
+    name: 'lint', runner: 'github-actions', service: 'ci', intervalMs: 10 * MIN, scheduled: false,
+    steps: [{ name: 'checkout', p50Ms: 4000 }, { name: 'install', p50Ms: 20_000, downstream: { name: 'registry.npmjs.org', kind: 'http' } }, { name: 'eslint', p50Ms: 15_000 }],
+  },
+  {
+    name: 'docs-build', runner: 'jenkins', service: 'docs', intervalMs: 30 * MIN, scheduled: true,
+    steps: [{ name: 'checkout', p50Ms: 5000 }, { name: 'render', p50Ms: 30_000 }, { name: 'deploy', p50Ms: 8000, downstream: { name: 'cdn.example.com', kind: 'http' } }],
+  },
+];
+
+/** Transient failures a healthy workflow shows now and then: varied messages, no common cause. */
+const transientMessages: ((r: Random) => string)[] = [
+  (r) => `ECONNRESET: socket hang up after ${Math.floor(r() * 900 + 100)} bytes`,
+  (r) => `runner lost communication with the server (job ${Math.floor(r() * 1e6)})`,
+  (r) => `exit status ${1 + Math.floor(r() * 3)}: flaky assertion in spec ${Math.floor(r() * 40)}`,
+  (r) => `lock file is held by pid ${Math.floor(r() * 30_000)}`,
+  (r) => `checksum mismatch for artifact cache entry ${hex(r, 8)}`,
+  (r) => `unexpected EOF while reading from pipe ${Math.floor(r() * 16)}`,
+];
+
+interface Fault {
+  /** Returns the error of step `step` of this run, with how long the step took, or undefined. */
+  fail?(ctx: RunContext, step: StepSpec): { message: string; type: string; status: RunStatus; durationMs?: number; downstreamError?: string } | undefined;
+  /** Multiplies a step's duration. */
+  slow?(ctx: RunContext, step: StepSpec): number;
+  attributes?(ctx: RunContext): Attributes;
+  /** False when the run should not happen at all. */
+  runs?(ctx: RunContext): boolean;
+}
+
+interface RunContext {
+  spec: WorkflowSpec;
+  startMs: number;
+  /** End of the scenario: faults are placed relative to it. */
+  endMs: number;
+  /** 0 at the start of the scenario, 1 at its end. */
+  progress: number;
+  afterOnset: boolean;
+  host: string;
+  tenant: string;
+  rand: Random;
+}
+
+const faults: Record<FaultKind, Fault> = {
+  slow_step: { slow: (c, s) => (c.afterOnset && s.name === 'build' ? 6 : 1) },
+  downstream_timeout: {
+    fail: (c, s) =>
+      c.afterOnset && s.downstream?.name === 'payments-api.internal' && c.rand() < 1 / 3
+        ? { message: `POST https://payments-api.internal/v1/charges: context deadline exceeded after 30000 ms (request ${hex(c.rand, 12)})`, type: 'DeadlineExceeded', status: 'timeout', durationMs: 30_000, downstreamError: s.downstream.name }
+        : undefined,
+  },
+  auth_failure: {
+    fail: (c, s) =>
+      c.startMs >= c.endMs - faultLeadMs / 2 && s.name === 'fetch-contacts'
+        ? { message: `401 Unauthorized: invalid credentials for service account crm-bot (token expired at ${new Date(c.endMs - faultLeadMs / 2).toISOString()})`, type: 'AuthenticationError', status: 'failure', durationMs: 300, downstreamError: s.downstream?.name }
+        : undefined,
+  },
+  bad_release: {
+    attributes: (c) => {
+      const version = c.afterOnset ? '2.4.0' : c.progress < 0.35 ? '2.3.0' : '2.3.1';
+      return { 'service.version': version, 'vcs.ref.head.revision': revisions[version]! };
+    },
+    fail: (c, s) =>
+      c.afterOnset && s.name === 'transform' && c.rand() < 0.7
+        ? { message: `TypeError: Cannot read properties of undefined (reading 'sku') at mapLine (transform.js:${40 + Math.floor(c.rand() * 3)})`, type: 'TypeError', status: 'error' }
+        : undefined,
+  },
+  tenant_validation: {
+    fail: (c, s) =>
+      c.afterOnset && c.tenant === 'globex' && s.name === 'validate' && c.rand() < 0.8
+        ? { message: `ValidationError: field 'email' does not match schema in row ${Math.floor(c.rand() * 5000)} of batch ${hex(c.rand, 6)}`, type: 'ValidationError', status: 'failure' }
+        : undefined,
+  },
+  oom_host: {
+    fail: (c, s) =>
+      c.afterOnset && c.host === 'worker-3' && s.name === 'train' && c.rand() < 0.75
+        ? { message: `container train killed: OOMKilled (exit code 137), memory limit 4Gi exceeded`, type: 'OOMKilled', status: 'error' }
+        : undefined,
+  },
+  // From 200 s to ~390 s over the whole scenario: breaks a 99 % / 300 s SLO in the last third.
+  duration_creep: { slow: (c, s) => (s.name === 'load' ? 1 + 1.6 * c.progress : 1) },
+  stalled_schedule: { runs: (c) => c.startMs < c.endMs - 12 * 3600_000 },
+};
+
+const revisions: Record<string, string> = {
+  '2.3.0': '9c1e4f2a7b3d5e6f8a9b0c1d2e3f4a5b6c7d8e9f',
+  '2.3.1': '3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a',
+  '2.4.0': 'e7d6c5b4a3928170f6e5d4c3b2a1908f7e6d5c4b',
+};
+
+function hex(rand: Random, length: number): string {
+  let s = '';
+  while (s.length < length) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
+  return s.slice(0, length);
+}
+
+/** Standard normal draw (Box–Muller). */
+function gaussian(rand: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+export function generateScenario(options: ScenarioOptions): RunRecord[] {
+  const { seed, startMs, days, faults: active } = options;
+  const scale = options.scale ?? 1;
+  const endMs = startMs + days * 86_400_000;
+  const rand = seededRandom(seed);
+  const runs: RunRecord[] = [];
+  for (const spec of workflows) {
+    const applied = active.filter((f) => faultWorkflows[f].includes(spec.name)).map((f) => faults[f]);
+    const interval = spec.intervalMs / scale;
+    let n = 0;
+    for (let t = startMs + rand() * interval; t < endMs; t += spec.scheduled ? interval : -Math.log(1 - rand()) * interval) {
+      // Scheduled runs start on the tick plus a little scheduler jitter.
+      const runStart = spec.scheduled ? t + rand() * 20_000 : t;
+      const ctx: RunContext = {
+        spec,
+        startMs: runStart,
+        endMs,
+        progress: (runStart - startMs) / (endMs - startMs),
+        afterOnset: runStart >= endMs - faultLeadMs,
+        host: HOSTS[Math.floor(rand() * HOSTS.length)]!,
+        tenant: TENANTS[Math.floor(rand() * TENANTS.length)]!,
+        rand,
+      };
+      if (applied.some((f) => f.runs && !f.runs(ctx))) continue;
+      const run = buildRun(ctx, applied, n++);
+      // Runs still going at the end are not seen yet: a receiver only learns of a run when its span ends.
+      if (run.endMs <= endMs) runs.push(run);
+    }
+  }
+  return runs;
+}
+
+function buildRun(ctx: RunContext, applied: Fault[], n: number): RunRecord {
+  const { spec, rand } = ctx;
+  const traceId = hex(rand, 32);
+  const queueMs = 500 + rand() * 4000;
+  const noisyStep = rand() < 0.01 ? Math.floor(rand() * spec.steps.length) : -1;
+  let cursor = ctx.startMs + queueMs;
+  const steps: StepRecord[] = [];
+  let runError: { message: string; type: string; status: RunStatus } | undefined;
+  for (const [i, s] of spec.steps.entries()) {
+    const factor = applied.reduce((f, fault) => f * (fault.slow?.(ctx, s) ?? 1), 1);
+    let durationMs = s.p50Ms * factor * Math.exp(0.12 * gaussian(rand));
+    let error = applied.map((f) => f.fail?.(ctx, s)).find((e) => e !== undefined);
+    if (!error && i === noisyStep) {
+      error = { message: transientMessages[Math.floor(rand() * transientMessages.length)]!(rand), type: 'Error', status: 'failure' };
+    }
+    if (error?.durationMs !== undefined) durationMs = error.durationMs * Math.exp(0.02 * gaussian(rand));
+    const downstream: Downstream[] = s.downstream
+      ? [{ ...s.downstream, calls: 1 + Math.floor(rand() * 3), errors: error?.downstreamError === s.downstream.name ? 1 : 0, durationMs: durationMs * 0.8 }]
+      : [];
+    steps.push({
+      id: hex(rand, 16),
+      name: s.name,
+      status: error ? error.status : 'success',
+      startMs: cursor,
+      endMs: cursor + durationMs,
+      durationMs,
+      attempt: 1,
+      errorType: error?.type,
+      errorMessage: error?.message,
+      attributes: {},
+      downstream,
+      spanIds: [],
+    });
+    cursor += durationMs;
+    if (error) {
+      runError = error;
+      break;
+    }
+  }
+  const attributes: Attributes = {
+    'service.name': spec.service,
+    'service.version': '1.8.2',
+    'vcs.ref.head.revision': '5b7f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7',
+    'host.name': ctx.host,
+    'k8s.node.name': ctx.host,
+    'cloud.region': REGIONS[n % REGIONS.length]!,
+    tenant: ctx.tenant,
+    'cicd.pipeline.run.id': `${spec.name}-${n}`,
+  };
+  for (const f of applied) Object.assign(attributes, f.attributes?.(ctx));
+  for (const s of steps) s.spanIds.push(s.id);
+  return {
+    id: `${spec.runner}:${spec.name}:${n}`,
+    workflow: spec.name,
+    runner: spec.runner,
+    runId: `${spec.name}-${n}`,
+    traceId,
+    spanId: hex(rand, 16),
+    status: runError ? runError.status : 'success',
+    startMs: ctx.startMs,
+    endMs: cursor,
+    durationMs: cursor - ctx.startMs,
+    queueMs,
+    attempt: 1,
+    errorType: runError?.type,
+    errorMessage: runError?.message,
+    attributes,
+    steps,
+  };
+}
