@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decodeTraceRequestJson } from '../../src/decode/trace/json.js';
 import { modelTrace } from '../../src/normalise/index.js';
-import { spansFromConsoleDump, spansFromOtlpJson } from './fixture-spans.js';
+import { spansFromConsoleDump } from './console-spans.js';
 import { describeRuns, hasFixture, readFixture } from './helpers.js';
 
 const RECEIVER = 'derived__github-actions-run+job.otlp.json';
@@ -8,7 +9,8 @@ const ACTION = 'otel-cicd-action__output_failed.txt';
 
 describe('fixture replay', () => {
   it.skipIf(!hasFixture(RECEIVER))('githubreceiver workflow_run + workflow_job: one failed run, its job, queue time and steps', () => {
-    const spans = spansFromOtlpJson(readFixture(RECEIVER));
+    const batch = decodeTraceRequestJson(Buffer.from(readFixture(RECEIVER)));
+    const spans = batch.resourceSpans.flatMap((rs) => rs.scopes.flatMap((s) => s.spans));
     expect(spans).toHaveLength(11);
     const runs = modelTrace(spans);
     expect(describeRuns(runs)).toBe(
