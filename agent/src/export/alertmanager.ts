@@ -3,8 +3,9 @@ import type { Logger } from '../runtime/logger.js';
 
 /**
  * Pushes findings to Alertmanager (`POST /api/v2/alerts`) as alerts named `FlowLensFinding`, the way Prometheus
- * does: open and acknowledged findings are re-sent every `resendInterval` with `endsAt` a few intervals ahead
- * (so Alertmanager resolves them by itself if the agent goes away), and a finding that resolved — or is no
+ * does: open and acknowledged findings are re-sent every `resendInterval` with `endsAt` four intervals ahead
+ * (four analysis passes, when passes come less often), so Alertmanager resolves them by itself if the agent goes
+ * away; a finding that resolved — or is no
  * longer in the list — is sent once more with `endsAt` = now. A failed push is logged and retried next cycle;
  * `notify` never throws, so analysis never stops because Alertmanager is down.
  */
@@ -44,7 +45,7 @@ export interface PostableAlert {
 
 export const FINDING_ALERT_NAME = 'FlowLensFinding';
 const RUNBOOK_URL = 'https://github.com/flowlens/flowlens/blob/main/alert-rules/RUNBOOK.md#flowlensfinding';
-/** Like Prometheus: a firing alert is valid for this many resend intervals unless refreshed. */
+/** Like Prometheus: a firing alert is valid for this many resend intervals (or cycles) unless refreshed. */
 const VALIDITY_INTERVALS = 4;
 
 const ALERT_SEVERITY: Record<Severity, 'critical' | 'warning' | 'info'> = {
@@ -68,10 +69,13 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
   const timeoutMs = deps.requestTimeoutMs ?? 10_000;
   /** Findings Alertmanager currently believes firing, by their alert identity (the label set). */
   const firing = new Map<string, Sent>();
+  let previousCycleMs: number | undefined;
   let queue = Promise.resolve();
 
   async function cycle(findings: readonly Finding[]): Promise<void> {
     const nowMs = now();
+    const cycleGapMs = previousCycleMs === undefined ? 0 : nowMs - previousCycleMs;
+    previousCycleMs = nowMs;
     const firingNow = new Map<string, { alert: PostableAlert; content: string }>();
     const resolving = new Map<string, PostableAlert>();
     for (const finding of findings) {
@@ -93,7 +97,7 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
     });
     if (due.length === 0 && resolving.size === 0) return;
 
-    const endsAt = new Date(nowMs + VALIDITY_INTERVALS * config.resendInterval).toISOString();
+    const endsAt = new Date(nowMs + VALIDITY_INTERVALS * Math.max(config.resendInterval, cycleGapMs)).toISOString();
     const resolvedAt = new Date(nowMs).toISOString();
     const body: PostableAlert[] = [
       ...due.map(([, { alert }]) => ({ ...alert, endsAt })),

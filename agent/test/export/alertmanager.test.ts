@@ -115,6 +115,18 @@ describe.skipIf(!alertmanagerBinary())('Alertmanager notifier against a real Ale
     expect(Date.parse(changed.endsAt)).toBe(fixedNow + 4 * MINUTE);
   });
 
+  it('keeps a finding alive for four cycles when cycles come less often than the resend interval', async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-8', fingerprint: 'trend:weekly', kind: 'trend', workflow: 'weekly' });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    fixedNow = Date.now();
+    await notifier.notify([f]);
+    fixedNow += 5 * MINUTE;
+    await notifier.notify([f]);
+    const alert = (await alerts(am)).find((a) => a.labels.workflow === 'weekly')!;
+    expect(Date.parse(alert.endsAt)).toBe(fixedNow + 4 * 5 * MINUTE);
+  });
+
   it('resolves a finding that resolved, and one that is no longer listed', async () => {
     const { logger } = recordingLogger();
     fixedNow = Date.now();
