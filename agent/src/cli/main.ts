@@ -1,4 +1,75 @@
-export async function main(argv: string[]): Promise<number> {
-  console.log('flowlens', argv.join(' '));
-  return 0;
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/error.js';
+import { loadConfig } from '../config/load.js';
+import { runDemo } from './demo.js';
+import { runPatterns } from './patterns.js';
+import { runRules } from './rules.js';
+import { runServe } from './serve.js';
+
+const HELP = `flowlens — troubleshooting for workflow automation
+
+Usage:
+  flowlens serve [--config flowlens.yaml]      run the agent (OTLP on :4318 HTTP and :4317 gRPC, API on :9470)
+  flowlens demo [--config flowlens.yaml]       run the agent with a built-in simulator of runners with faults
+  flowlens patterns [FILE|-]                   group log lines by template; prints one JSON line per input line
+  flowlens rules generate [--config FILE] [--out FILE]
+                                               write Prometheus SLO recording and alerting rules
+  flowlens --help | --version
+
+Every configuration key can also be set as a FLOWLENS_… environment variable (see the README).
+`;
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const defaultIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+/** The `flowlens` command: returns the process exit code. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(HELP);
+        return 0;
+      case '-v':
+      case '--version':
+        io.stdout.write(`${await version()}\n`);
+        return 0;
+      case 'serve':
+        return await runServe(configPath(rest), io);
+      case 'demo':
+        return await runDemo(configPath(rest), io);
+      case 'patterns':
+        return await runPatterns(rest, io);
+      case 'rules':
+        return await runRules(rest, io, (path) => loadConfig(path));
+      default:
+        io.stderr.write(`flowlens: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`flowlens: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function configPath(args: string[]): string | undefined {
+  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+  return values.config;
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -1,0 +1,43 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { ApiDeps } from './deps.js';
+import { ApiError } from './errors.js';
+import { analysisRoutes } from './routes/analysis.js';
+import { findingRoutes } from './routes/findings.js';
+import { healthRoutes } from './routes/health.js';
+import { patternRoutes } from './routes/patterns.js';
+import { runRoutes } from './routes/runs.js';
+import { workflowRoutes } from './routes/workflows.js';
+
+const VERSION = '0.1.0';
+
+/** The REST API: routes as data (validation and the OpenAPI document from one definition), one error shape. */
+export function createApi(deps: ApiDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const message = result.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+        return c.json({ error: { message } }, 400);
+      }
+      return undefined;
+    },
+  });
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json({ error: { message: error.message } }, error.status);
+    if (error instanceof HTTPException) return c.json({ error: { message: error.message } }, error.status);
+    return c.json({ error: { message: `internal error: ${error.message}` } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', workflowRoutes(deps));
+  app.route('/', runRoutes(deps));
+  app.route('/', findingRoutes(deps));
+  app.route('/', patternRoutes(deps));
+  app.route('/', analysisRoutes(deps));
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'FlowLens agent API', version: VERSION, description: 'Workflows, runs, findings, patterns and SLOs.' },
+  });
+  return app;
+}

@@ -1,0 +1,132 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Severity } from '../../model/finding.js';
+import { stepStats, summarise, summariseOne, timeline } from '../../query/workflow-stats.js';
+import type { ApiDeps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery } from '../schemas.js';
+import { resolveRange } from '../time.js';
+import { runView } from '../views.js';
+
+const SPARKLINE_BUCKETS = 24;
+const TIMELINE_BUCKETS = 48;
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const HEALTH_ORDER = { unhealthy: 0, degraded: 1, unknown: 2, healthy: 3 } as const;
+
+const nameParam = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' }, example: 'deploy' }) });
+
+export function workflowRoutes(deps: ApiDeps) {
+  const openFindings = (workflow: string) => {
+    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const status of ['open', 'acknowledged'] as const) {
+      for (const finding of deps.store.findings({ workflow, status, limit: 1000 })) counts[finding.severity]++;
+    }
+    return counts;
+  };
+  const healthOf = (name: string) => deps.analysis.health(name) ?? { score: null, status: 'unknown' as const, factors: [] };
+  const sloOf = (name: string) => {
+    const slo = deps.analysis.slos().find((s) => s.workflow === name);
+    return slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null;
+  };
+  const requireRuns = (name: string, fromMs: number, toMs: number) => {
+    const runs = deps.store.runs({ workflow: name, fromMs, toMs });
+    if (runs.length === 0 && !deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+    return runs;
+  };
+
+  return new OpenAPIHono()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/workflows',
+        summary: 'Every workflow seen in the range with its figures, health, SLO and open findings, worst first',
+        request: { query: z.object({ ...timeRangeQuery, q: z.string().optional().openapi({ description: 'substring of the name' }) }) },
+        responses: { 200: json(itemsOf('WorkflowList'), 'workflows'), 400: errors[400] },
+      }),
+      (c) => {
+        const { from, to, q } = c.req.valid('query');
+        const { fromMs, toMs } = resolveRange(from, to, deps.now());
+        const needle = q?.toLowerCase();
+        const items = [...summarise(deps.store.runs({ fromMs, toMs })).values()]
+          .filter(({ summary }) => !needle || summary.name.toLowerCase().includes(needle))
+          .map(({ summary, runs }) => {
+            const health = healthOf(summary.name);
+            return {
+              ...summary,
+              health: { score: health.score, status: health.status },
+              openFindings: openFindings(summary.name),
+              slo: sloOf(summary.name),
+              sparkline: timeline(runs, fromMs, toMs, SPARKLINE_BUCKETS).map(({ t, runs, failures }) => ({ t, runs, failures })),
+            };
+          })
+          .sort(
+            (a, b) =>
+              HEALTH_ORDER[a.health.status] - HEALTH_ORDER[b.health.status] ||
+              (a.health.score ?? 101) - (b.health.score ?? 101) ||
+              (a.successRate ?? 1) - (b.successRate ?? 1) ||
+              a.name.localeCompare(b.name),
+          );
+        return c.json({ items }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/workflows/{name}',
+        summary: 'One workflow: figures, per-step statistics with downstream services, and a timeline',
+        request: { params: nameParam, query: z.object(timeRangeQuery) },
+        responses: { 200: json(jsonObject('Workflow'), 'the workflow'), 400: errors[400], 404: errors[404] },
+      }),
+      (c) => {
+        const { name } = c.req.valid('param');
+        const { from, to } = c.req.valid('query');
+        const { fromMs, toMs } = resolveRange(from, to, deps.now());
+        const runs = requireRuns(name, fromMs, toMs);
+        const health = healthOf(name);
+        return c.json(
+          {
+            ...summariseOne(name, runs),
+            health: { score: health.score, status: health.status },
+            openFindings: openFindings(name),
+            slo: sloOf(name),
+            steps: stepStats(runs),
+            timeline: timeline(runs, fromMs, toMs, TIMELINE_BUCKETS),
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/workflows/{name}/health',
+        summary: 'Health score (0–100), status and the factors behind it',
+        request: { params: nameParam },
+        responses: { 200: json(jsonObject('Health'), 'health'), 404: errors[404] },
+      }),
+      (c) => {
+        const { name } = c.req.valid('param');
+        if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+        return c.json(healthOf(name), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/v1/workflows/{name}/runs',
+        summary: 'Runs of a workflow, newest first',
+        request: {
+          params: nameParam,
+          query: z.object({ ...timeRangeQuery, status: runStatus.optional(), limit: limitQuery(1000, 100) }),
+        },
+        responses: { 200: json(itemsOf('RunList'), 'runs'), 400: errors[400], 404: errors[404] },
+      }),
+      (c) => {
+        const { name } = c.req.valid('param');
+        const { from, to, status, limit } = c.req.valid('query');
+        const { fromMs, toMs } = resolveRange(from, to, deps.now());
+        if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+        const runs = deps.store.runs({ workflow: name, fromMs, toMs, ...(status && { status }), limit });
+        return c.json({ items: runs.map(runView) }, 200);
+      },
+    );
+}

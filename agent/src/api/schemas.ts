@@ -1,0 +1,35 @@
+import { z } from '@hono/zod-openapi';
+
+/** Request schemas shared by routes; validated once here, so handlers read only checked values. */
+
+export const timeRangeQuery = {
+  from: z.string().optional().openapi({ description: 'ISO time, epoch ms, or relative like now-7d (default now-24h)', example: 'now-7d' }),
+  to: z.string().optional().openapi({ description: 'ISO time, epoch ms, or relative (default now)', example: 'now' }),
+};
+
+export const limitQuery = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback).openapi({ description: `at most ${max}` });
+
+export const runStatus = z.enum(['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped', 'running', 'unknown']);
+export const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export const category = z.enum([
+  'configuration', 'connectivity', 'permissions', 'performance', 'data', 'logic', 'external_service', 'timeout', 'resource',
+]);
+export const findingKind = z.enum(['anomaly', 'error_pattern', 'correlation', 'trend', 'sla', 'stalled', 'rule']);
+export const findingStatus = z.enum(['open', 'acknowledged', 'resolved']);
+
+export const errorBody = z.object({ error: z.object({ message: z.string() }) }).openapi('Error');
+
+/** Responses are documented by name; their fields are described in the README's API section. */
+export const jsonObject = (name: string) => z.record(z.string(), z.unknown()).openapi(name);
+export const itemsOf = (name: string) => z.object({ items: z.array(z.record(z.string(), z.unknown())) }).openapi(name);
+
+export const json = (schema: z.ZodType, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const errors = {
+  400: json(errorBody, 'invalid request'),
+  404: json(errorBody, 'not found'),
+};

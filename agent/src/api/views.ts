@@ -1,0 +1,67 @@
+import type { RunRecord, StepRecord } from '../model/workflow.js';
+import type { StoredLog } from '../store/store.js';
+
+/** Model → API shapes: ISO times and seconds, optional fields only when known. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const secs = (ms: number) => Math.round(ms) / 1000;
+
+export function runView(run: RunRecord) {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    runId: run.runId,
+    runner: run.runner,
+    traceId: run.traceId,
+    status: run.status,
+    startTime: iso(run.startMs),
+    endTime: iso(run.endMs),
+    durationSeconds: secs(run.durationMs),
+    ...(run.queueMs !== undefined && { queueSeconds: secs(run.queueMs) }),
+    ...(run.attempt !== undefined && { attempt: run.attempt }),
+    ...(run.errorType !== undefined && { errorType: run.errorType }),
+    ...(run.errorMessage !== undefined && { errorMessage: run.errorMessage }),
+  };
+}
+
+export function stepView(step: StepRecord) {
+  return {
+    id: step.id,
+    name: step.name,
+    ...(step.parentId !== undefined && { parentId: step.parentId }),
+    status: step.status,
+    startTime: iso(step.startMs),
+    endTime: iso(step.endMs),
+    durationSeconds: secs(step.durationMs),
+    ...(step.queueMs !== undefined && { queueSeconds: secs(step.queueMs) }),
+    ...(step.attempt !== undefined && { attempt: step.attempt }),
+    ...(step.errorType !== undefined && { errorType: step.errorType }),
+    ...(step.errorMessage !== undefined && { errorMessage: step.errorMessage }),
+    attributes: step.attributes,
+    downstream: step.downstream,
+  };
+}
+
+export function logView(log: StoredLog, stepOfSpan: Map<string, string>) {
+  const stepId = stepOfSpan.get(log.spanId);
+  return {
+    time: iso(log.timeMs),
+    severity: log.severityText || severityName(log.severityNumber),
+    severityNumber: log.severityNumber,
+    body: log.body,
+    ...(log.spanId && { spanId: log.spanId }),
+    ...(stepId !== undefined && { stepId }),
+    ...(log.templateId && { templateId: log.templateId }),
+  };
+}
+
+/** OTLP SeverityNumber ranges: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL. */
+export function severityName(number: number): string {
+  if (number <= 0) return 'UNSPECIFIED';
+  return ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'][Math.min(5, Math.floor((number - 1) / 4))]!;
+}
+
+export function severityNumber(name: string): number | undefined {
+  const index = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].indexOf(name.toLowerCase());
+  return index < 0 ? undefined : index * 4 + 1;
+}

@@ -1,0 +1,53 @@
+import { startConfiguredAgent } from '../agent.js';
+import { loadConfig } from '../config/load.js';
+import { simulate } from '../demo/simulator.js';
+import type { Finding } from '../model/finding.js';
+import type { CliIo } from './main.js';
+import { untilSignalled } from './serve.js';
+
+const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', info: '  ' } as const;
+
+/**
+ * `flowlens demo`: the agent plus a simulator of several runners with injected faults, printing findings as
+ * they appear. The store defaults to a throw-away file so the demo never mixes with real data.
+ */
+export async function runDemo(configPath: string | undefined, io: CliIo): Promise<number> {
+  const config = await loadConfig(configPath);
+  const agent = await startConfiguredAgent({
+    ...config,
+    storage: { ...config.storage, path: configPath ? config.storage.path : './data/flowlens-demo.db' },
+    analysis: { ...config.analysis, schedule: '*/30 * * * * *' },
+  });
+  if (!agent.otlpHttpUrl) throw new Error('the demo needs the OTLP/HTTP receiver (otlp.http) turned on');
+  io.stdout.write(`FlowLens demo: agent API on ${agent.apiUrl} — simulating Temporal, Airflow, n8n, Argo, Jenkins and GitHub Actions runs with injected faults…\n`);
+  const shown = new Set<string>();
+  await simulate({
+    otlpHttpUrl: agent.otlpHttpUrl,
+    onSlice: async ({ runs, upToMs }) => {
+      await agent.analysis.run();
+      const fresh = agent.store.findings({ status: 'open', limit: 100 }).filter((f) => !shown.has(f.id));
+      io.stdout.write(`\n[${new Date(upToMs).toISOString()}] ${runs} runs received\n`);
+      for (const finding of fresh) {
+        shown.add(finding.id);
+        io.stdout.write(describe(finding));
+      }
+    },
+  });
+  io.stdout.write(`\nExplore: ${agent.apiUrl}/api/v1/findings, ${agent.apiUrl}/api/v1/workflows?from=now-7d, ${agent.apiUrl}/metrics\nPress Ctrl-C to stop.\n`);
+  await untilSignalled(agent);
+  return 0;
+}
+
+function describe(finding: Finding): string {
+  const where = [finding.rootCause.step && `step ${finding.rootCause.step}`, ...Object.entries(finding.rootCause.attributes).map(([k, v]) => `${k}=${v}`)]
+    .filter(Boolean)
+    .join(', ');
+  const advice = finding.recommendations[0];
+  return [
+    `${SEVERITY_MARK[finding.severity]} [${finding.severity}/${finding.category}] ${finding.title}`,
+    `     ${finding.summary}`,
+    ...(where ? [`     where: ${where}`] : []),
+    ...(advice ? [`     do: ${advice.title}`] : []),
+    '',
+  ].join('\n');
+}

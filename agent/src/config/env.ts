@@ -1,0 +1,67 @@
+import { ConfigError } from './error.js';
+
+/**
+ * `FLOWLENS_<SECTION>_<KEY>` environment variables, camelCase keys in SNAKE_CASE:
+ * FLOWLENS_STORAGE_PATH, FLOWLENS_OTLP_MAX_BODY_SIZE, FLOWLENS_API_LISTEN… Lists (`slos`, `rules`) take JSON.
+ * The table is explicit so an unknown variable can be reported rather than silently ignored.
+ */
+export const ENV_KEYS: readonly string[] = [
+  'storage.path',
+  'storage.retention',
+  'otlp.http',
+  'otlp.grpc',
+  'otlp.maxBodySize',
+  'otlp.maxPendingItems',
+  'api.listen',
+  'api.externalUrl',
+  'analysis.schedule',
+  'analysis.window',
+  'analysis.enabled',
+  'metrics.maxWorkflows',
+  'metrics.maxStepsPerWorkflow',
+  'alertmanager.url',
+  'alertmanager.resendInterval',
+  'log.level',
+  'slos',
+  'rules',
+];
+
+export function envName(key: string): string {
+  return `FLOWLENS_${key.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+const JSON_KEYS = new Set(['slos', 'rules']);
+
+/** Returns a copy of `raw` with every set `FLOWLENS_…` variable applied; unknown FLOWLENS_ variables throw. */
+export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const known = new Map(ENV_KEYS.map((key) => [envName(key), key]));
+  const out = structuredClone(raw);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('FLOWLENS_') || value === undefined) continue;
+    const key = known.get(name);
+    if (!key) throw new ConfigError(`unknown environment variable ${name} (known: ${[...known.keys()].join(', ')})`);
+    let parsed: unknown = value;
+    if (JSON_KEYS.has(key)) {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        throw new ConfigError(`${name} must be JSON (a list), got ${JSON.stringify(value)}`);
+      }
+    }
+    setPath(out, key.split('.'), parsed);
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const segment of path.slice(0, -1)) {
+    if (!isPlainObject(node[segment])) node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
+
+/**
+ * The agent's configuration: one schema with defaults, validated once at start. Every key can also be set from
+ * a `FLOWLENS_…` environment variable (see env.ts).
+ */
+
+const duration = (example: string) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value * 1_000 : parseDurationMs(value);
+    if (ms === undefined || !(ms > 0)) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as ${example}, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseSizeBytes(value);
+  if (bytes === undefined || !(bytes > 0)) {
+    ctx.addIssue({ code: 'custom', message: `expected a size such as 16MiB, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const listen = z.string().transform((value, ctx) => {
+  const parsed = parseListen(value);
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: `expected host:port such as 127.0.0.1:4318, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** A receiver address, or `false` (also the string "false") to turn the receiver off. */
+const listenOrOff = z.union([z.literal(false), z.literal('false').transform(() => false as const), listen]);
+
+const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+const sloSchema = z.object({
+  workflow: z.string().min(1),
+  name: z.string().min(1).optional(),
+  objective: z.number().gt(0).lt(100),
+  window: duration('7d').prefault('7d'),
+  maxDuration: duration('300s').optional(),
+});
+
+const ruleSchema = z.object({
+  workflow: z.string().min(1).default('*'),
+  name: z.string().min(1).optional(),
+  metric: z.enum(['failure_rate', 'success_rate', 'p50_duration', 'p95_duration', 'mean_duration', 'runs', 'consecutive_failures', 'queue_p95']),
+  condition: z.enum(['>', '>=', '<', '<=', '==', '!=']),
+  threshold: z.number(),
+  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('medium'),
+  cooldown: duration('1h').prefault('1h'),
+  window: duration('1h').prefault('1h'),
+});
+
+export const configSchema = z
+  .object({
+    storage: z
+      .object({
+        path: z.string().min(1).default('./data/flowlens.db'),
+        retention: duration('14d').prefault('14d'),
+      })
+      .strict()
+      .prefault({}),
+    otlp: z
+      .object({
+        http: listenOrOff.prefault('127.0.0.1:4318'),
+        grpc: listenOrOff.prefault('127.0.0.1:4317'),
+        maxBodySize: size.prefault('16MiB'),
+        /** Spans and log records waiting to be written before ingest answers 503/UNAVAILABLE. */
+        maxPendingItems: z.coerce.number().int().positive().default(200_000),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        listen: listen.prefault('127.0.0.1:9470'),
+        /** Base URL under which users reach the API (links in alerts); defaults to http://<listen>. */
+        externalUrl: z.string().url().optional(),
+      })
+      .strict()
+      .prefault({}),
+    analysis: z
+      .object({
+        schedule: z.string().min(1).default('* * * * *'),
+        window: duration('14d').prefault('14d'),
+        enabled: boolish.prefault(true),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        maxWorkflows: z.coerce.number().int().positive().default(500),
+        maxStepsPerWorkflow: z.coerce.number().int().positive().default(50),
+      })
+      .strict()
+      .prefault({}),
+    alertmanager: z
+      .object({
+        url: z.string().url().optional(),
+        resendInterval: duration('1m').prefault('1m'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+      .strict()
+      .prefault({}),
+    slos: z.array(sloSchema).default([]),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .strict();
+
+export type FlowLensConfig = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type SloConfig = z.output<typeof sloSchema>;
+export type RuleConfig = z.output<typeof ruleSchema>;
+export type Listen = { host: string; port: number };

@@ -1,0 +1,177 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
+import type { Finding } from '../model/finding.js';
+import type { RunRecord, RunStatus } from '../model/workflow.js';
+import type { RequestInfo } from '../receive/observer.js';
+import type { RunTransition } from '../store/store.js';
+import { LabelCap } from './label-cap.js';
+
+/** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
+export const DURATION_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const ANALYSIS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+export interface AnalysisGauges {
+  health: Map<string, number>;
+  anomaly: Map<string, number>;
+  cadence: Map<string, number>;
+  slos: { workflow: string; name: string; objective: number; errorBudgetRemaining: number; burnRates: Record<string, number> }[];
+  findings: Finding[];
+}
+
+const terminal = (status: RunStatus | undefined) => status !== undefined && status !== 'running';
+
+/**
+ * The Prometheus metrics of the contract in the README, through the OpenTelemetry SDK and its Prometheus
+ * exporter. Run counters move only when a run first reaches a final state, so re-sent or re-modelled traces
+ * never count twice.
+ */
+export class FlowLensMetrics {
+  private readonly exporter: PrometheusExporter;
+  private readonly provider: MeterProvider;
+  private readonly workflows: LabelCap;
+  private readonly steps = new Map<string, LabelCap>();
+  private readonly lastRun = new Map<string, number>();
+  private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
+  private readonly instruments;
+
+  constructor(
+    private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
+    private readonly log: (message: string) => void,
+    storeSize: () => number,
+  ) {
+    this.exporter = new PrometheusExporter({ preventServerStart: true });
+    this.provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'flowlens-agent' }),
+      readers: [this.exporter],
+    });
+    const meter = this.provider.getMeter('flowlens');
+    this.workflows = new LabelCap(limits.maxWorkflows, (name) => {
+      this.instruments.overflow.add(1, { label: 'workflow' });
+      this.log(`metrics: more than ${limits.maxWorkflows} workflows; "${name}" is counted under workflow="other"`);
+    });
+    const histogram = (name: string, description: string, buckets: number[]) =>
+      meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: buckets } });
+    this.instruments = {
+      runs: meter.createCounter('flowlens_workflow_runs', { description: 'Finished workflow runs by final status' }),
+      runDuration: histogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
+      stepRuns: meter.createCounter('flowlens_step_runs', { description: 'Finished steps by final status' }),
+      stepDuration: histogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
+      spans: meter.createCounter('flowlens_received_spans', { description: 'Spans accepted by the receivers' }),
+      rejectedSpans: meter.createCounter('flowlens_rejected_spans', { description: 'Spans refused, by reason' }),
+      logs: meter.createCounter('flowlens_received_log_records', { description: 'Log records accepted by the receivers' }),
+      rejectedLogs: meter.createCounter('flowlens_rejected_log_records', { description: 'Log records refused, by reason' }),
+      requestDuration: histogram('flowlens_request_duration_seconds', 'OTLP export request duration', REQUEST_BUCKETS),
+      analysisDuration: histogram('flowlens_analysis_duration_seconds', 'Duration of an analysis pass', ANALYSIS_BUCKETS),
+      overflow: meter.createCounter('flowlens_label_overflow', { description: 'Label values folded into "other" by the cardinality cap' }),
+    };
+    const observe = (name: string, description: string, callback: (result: ObservableResult<OtelAttributes>) => void) =>
+      meter.createObservableGauge(name, { description }).addCallback(callback);
+    observe('flowlens_workflow_last_run_timestamp_seconds', 'Event time of the end of the newest run', (r) => {
+      for (const [workflow, ms] of this.lastRun) r.observe(ms / 1000, { workflow });
+    });
+    observe('flowlens_workflow_expected_interval_seconds', 'Learnt cadence of scheduled workflows', (r) => {
+      for (const [workflow, seconds] of this.gauges.cadence) r.observe(seconds, { workflow: this.workflows.value(workflow) });
+    });
+    observe('flowlens_workflow_health_score', 'Health score 0–100', (r) => {
+      for (const [workflow, score] of this.gauges.health) r.observe(score, { workflow: this.workflows.value(workflow) });
+    });
+    observe('flowlens_anomaly_score', 'Isolation-forest score of the newest run, 0–1', (r) => {
+      for (const [workflow, score] of this.gauges.anomaly) r.observe(score, { workflow: this.workflows.value(workflow) });
+    });
+    observe('flowlens_findings_open', 'Open or acknowledged findings', (r) => {
+      const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+      for (const f of this.gauges.findings) {
+        const labels = { workflow: this.workflows.value(f.workflow), kind: f.kind, severity: f.severity, category: f.category };
+        const key = Object.values(labels).join('\u0000');
+        const entry = counts.get(key) ?? { labels, n: 0 };
+        entry.n++;
+        counts.set(key, entry);
+      }
+      for (const { labels, n } of counts.values()) r.observe(n, labels);
+    });
+    observe('flowlens_slo_objective_ratio', 'SLO objective as a ratio', (r) => {
+      for (const s of this.gauges.slos) r.observe(s.objective / 100, { workflow: s.workflow, slo: s.name });
+    });
+    observe('flowlens_slo_error_budget_remaining_ratio', 'Share of the error budget left in the SLO window', (r) => {
+      for (const s of this.gauges.slos) r.observe(s.errorBudgetRemaining, { workflow: s.workflow, slo: s.name });
+    });
+    observe('flowlens_slo_burn_rate', 'Error-budget burn rate per window', (r) => {
+      for (const s of this.gauges.slos) for (const [window, rate] of Object.entries(s.burnRates)) r.observe(rate, { workflow: s.workflow, slo: s.name, window });
+    });
+    observe('flowlens_slo_sli_ratio', 'Share of good runs per window', (r) => {
+      // burn rate = error ratio ÷ (1 − objective), so the window's SLI follows from it.
+      for (const s of this.gauges.slos) {
+        const allowed = 1 - s.objective / 100;
+        for (const [window, rate] of Object.entries(s.burnRates)) r.observe(1 - rate * allowed, { workflow: s.workflow, slo: s.name, window });
+      }
+    });
+    observe('flowlens_store_size_bytes', 'Size of the SQLite store', (r) => r.observe(storeSize()));
+  }
+
+  /** Seeds the last-run gauge from the store at start, so a restart does not look like a stall. */
+  seedLastRuns(lastRuns: Iterable<[string, number]>): void {
+    for (const [workflow, ms] of lastRuns) this.noteLastRun(workflow, ms);
+  }
+
+  runsChanged(transitions: readonly RunTransition[]): void {
+    for (const { run, previousStatus } of transitions) {
+      if (!terminal(run.status)) continue;
+      this.noteLastRun(run.workflow, run.endMs);
+      if (terminal(previousStatus)) continue;
+      this.countRun(run);
+    }
+  }
+
+  requestDone(info: RequestInfo): void {
+    const labels = { transport: info.transport };
+    this.instruments.requestDuration.record(info.durationMs / 1000, { ...labels, signal: info.signal ?? 'unknown' });
+    if (!info.signal) return;
+    const [received, rejected] =
+      info.signal === 'traces' ? [this.instruments.spans, this.instruments.rejectedSpans] : [this.instruments.logs, this.instruments.rejectedLogs];
+    if (info.items > 0) received.add(info.items, labels);
+    if (info.rejected > 0) rejected.add(info.rejected, { ...labels, reason: info.reason ?? 'partial' });
+  }
+
+  analysisDone(durationMs: number, gauges: AnalysisGauges): void {
+    this.instruments.analysisDuration.record(durationMs / 1000);
+    this.gauges = gauges;
+  }
+
+  /** Serves GET /metrics in the Prometheus text format. */
+  handle(request: IncomingMessage, response: ServerResponse): void {
+    this.exporter.getMetricsRequestHandler(request, response);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.provider.shutdown();
+  }
+
+  private noteLastRun(workflow: string, endMs: number): void {
+    const label = this.workflows.value(workflow);
+    if ((this.lastRun.get(label) ?? 0) < endMs) this.lastRun.set(label, endMs);
+  }
+
+  private countRun(run: RunRecord): void {
+    const workflow = this.workflows.value(run.workflow);
+    this.instruments.runs.add(1, { workflow, runner: run.runner, status: run.status });
+    this.instruments.runDuration.record(run.durationMs / 1000, { workflow });
+    let steps = this.steps.get(workflow);
+    if (!steps) {
+      steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
+        this.instruments.overflow.add(1, { label: 'step' });
+        this.log(`metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps; "${name}" is counted under step="other"`);
+      });
+      this.steps.set(workflow, steps);
+    }
+    for (const step of run.steps) {
+      if (!terminal(step.status) || step.parentId !== undefined) continue;
+      const labels = { workflow, step: steps.value(step.name) };
+      this.instruments.stepRuns.add(1, { ...labels, status: step.status });
+      this.instruments.stepDuration.record(step.durationMs / 1000, labels);
+    }
+  }
+}

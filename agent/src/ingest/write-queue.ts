@@ -1,0 +1,130 @@
+import type { LogBatch, OtlpLogRecord, OtlpSpan, TraceBatch } from '../model/otlp.js';
+import { BackpressureError, type ExportOutcome, type OtlpConsumer } from '../receive/consumer.js';
+import type { Store, TemplateOf, TemplateRef, TraceModeller, WriteResult } from '../store/store.js';
+
+export interface WriteQueueOptions {
+  /** Spans plus log records waiting to be written before new requests are refused. */
+  maxPendingItems: number;
+}
+
+export interface WriteQueueDeps {
+  store: Store;
+  model: TraceModeller;
+  /** Template of a log body, learnt as it arrives. */
+  mineLog: (record: OtlpLogRecord) => TemplateRef | undefined;
+  templateOf: TemplateOf;
+  /** Called after each commit (metrics, pattern counts); must not throw. */
+  onWritten: (result: WriteResult, logs: readonly OtlpLogRecord[], logTemplates: readonly (TemplateRef | undefined)[]) => void;
+}
+
+interface Waiter {
+  resolve: (outcome: ExportOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Joins the receivers to the store. Requests arriving in the same turn of the event loop are written in one
+ * transaction (group commit), and each request is answered only once that transaction has committed: data is
+ * acknowledged only when durable. The queue is bounded; past the bound, requests are refused with a retryable
+ * error instead of buffering without limit.
+ */
+export class WriteQueue implements OtlpConsumer {
+  private spans: OtlpSpan[] = [];
+  private logs: OtlpLogRecord[] = [];
+  private logTemplates: (TemplateRef | undefined)[] = [];
+  private waiters: Waiter[] = [];
+  private scheduled = false;
+  private closed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+
+  constructor(
+    private readonly options: WriteQueueOptions,
+    private readonly deps: WriteQueueDeps,
+  ) {}
+
+  consumeTraces(batch: TraceBatch): Promise<ExportOutcome> {
+    return this.enqueue(batch.spanCount, () => {
+      for (const group of batch.resourceSpans) for (const scope of group.scopes) for (const span of scope.spans) this.spans.push(span);
+    });
+  }
+
+  consumeLogs(batch: LogBatch): Promise<ExportOutcome> {
+    return this.enqueue(batch.recordCount, () => {
+      for (const group of batch.resourceLogs) {
+        for (const scope of group.scopes) {
+          for (const record of scope.logRecords) {
+            this.logs.push(record);
+            this.logTemplates.push(this.deps.mineLog(record));
+          }
+        }
+      }
+    });
+  }
+
+  /** Stops taking new data and resolves once everything taken is written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle;
+  }
+
+  private get pending(): number {
+    return this.spans.length + this.logs.length;
+  }
+
+  private enqueue(items: number, add: () => void): Promise<ExportOutcome> {
+    if (this.closed) return Promise.reject(new BackpressureError('the agent is shutting down', 5));
+    if (items === 0) return Promise.resolve({ rejected: 0 });
+    if (this.pending > 0 && this.pending + items > this.options.maxPendingItems) {
+      return Promise.reject(
+        new BackpressureError(`write queue full (${this.pending} items waiting); retry later`, 1),
+      );
+    }
+    add();
+    return new Promise<ExportOutcome>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.idle = new Promise((done) => (this.markIdle = done));
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const spans = this.spans;
+    const logs = this.logs;
+    const logTemplates = this.logTemplates;
+    const waiters = this.waiters;
+    this.spans = [];
+    this.logs = [];
+    this.logTemplates = [];
+    this.waiters = [];
+    this.scheduled = false;
+    let result: WriteResult;
+    try {
+      result = this.deps.store.write(
+        { spans, logs, logTemplates: logTemplates.map((t) => t?.templateId) },
+        this.deps.model,
+        this.deps.templateOf,
+      );
+    } catch (error) {
+      const failure = storeFailure(error as Error);
+      for (const waiter of waiters) waiter.reject(failure);
+      this.markIdle();
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve({ rejected: 0 });
+    this.deps.onWritten(result, logs, logTemplates);
+    this.markIdle();
+  }
+}
+
+/** A full disk, a read-only file or a locked database is transient for the sender: it should retry later. */
+function storeFailure(error: Error & { code?: string }): Error {
+  const code = error.code ?? '';
+  if (/SQLITE_(FULL|READONLY|BUSY|LOCKED|IOERR|CANTOPEN)/.test(code)) {
+    return new BackpressureError(`store unavailable (${code}): ${error.message}`, 5);
+  }
+  return error;
+}

@@ -1,0 +1,150 @@
+import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
+
+/** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
+
+const FAILED: ReadonlySet<RunStatus> = new Set(['failure', 'error', 'timeout']);
+
+export function isFailed(status: RunStatus): boolean {
+  return FAILED.has(status);
+}
+
+/** Nearest-rank percentile of an ascending array; undefined when empty. */
+export function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
+
+export interface WorkflowSummary {
+  name: string;
+  runner: RunnerKind;
+  runs: number;
+  failedRuns: number;
+  successRate: number | null;
+  p50DurationSeconds: number | null;
+  p95DurationSeconds: number | null;
+  lastRunAt: string | null;
+}
+
+/** Runs grouped by workflow, finished runs only counted in rates and durations. */
+export function summarise(runs: readonly RunRecord[]): Map<string, { summary: WorkflowSummary; runs: RunRecord[] }> {
+  const groups = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    const group = groups.get(run.workflow);
+    if (group) group.push(run);
+    else groups.set(run.workflow, [run]);
+  }
+  const out = new Map<string, { summary: WorkflowSummary; runs: RunRecord[] }>();
+  for (const [name, group] of groups) out.set(name, { summary: summariseOne(name, group), runs: group });
+  return out;
+}
+
+export function summariseOne(name: string, runs: readonly RunRecord[]): WorkflowSummary {
+  const finished = runs.filter((run) => run.status !== 'running');
+  const failed = finished.filter((run) => isFailed(run.status)).length;
+  const durations = finished.map((run) => run.durationMs).sort((a, b) => a - b);
+  const lastEnd = runs.reduce((max, run) => Math.max(max, run.endMs), -Infinity);
+  const rated = finished.filter((run) => run.status !== 'skipped' && run.status !== 'cancelled').length;
+  return {
+    name,
+    runner: runs[0]?.runner ?? 'generic',
+    runs: finished.length,
+    failedRuns: failed,
+    successRate: rated > 0 ? round((rated - failed) / rated, 4) : null,
+    p50DurationSeconds: seconds(percentile(durations, 50)),
+    p95DurationSeconds: seconds(percentile(durations, 95)),
+    lastRunAt: Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : null,
+  };
+}
+
+export interface StepStats {
+  name: string;
+  runs: number;
+  failures: number;
+  p50DurationSeconds: number | null;
+  p95DurationSeconds: number | null;
+  totalDurationSeconds: number;
+  downstream: Downstream[];
+}
+
+/** Where the time and the failures go, step by step, in the order steps usually run. */
+export function stepStats(runs: readonly RunRecord[]): StepStats[] {
+  const byName = new Map<string, { durations: number[]; failures: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
+  for (const run of runs) {
+    for (const step of run.steps) {
+      let entry = byName.get(step.name);
+      if (!entry) {
+        entry = { durations: [], failures: 0, firstStart: [], downstream: new Map() };
+        byName.set(step.name, entry);
+      }
+      entry.durations.push(step.durationMs);
+      entry.firstStart.push(step.startMs - run.startMs);
+      if (isFailed(step.status)) entry.failures++;
+      for (const d of step.downstream) {
+        const known = entry.downstream.get(d.name);
+        if (known) {
+          known.calls += d.calls;
+          known.errors += d.errors;
+          known.durationMs += d.durationMs;
+        } else entry.downstream.set(d.name, { ...d });
+      }
+    }
+  }
+  return [...byName.entries()]
+    .map(([name, entry]) => {
+      const sorted = entry.durations.sort((a, b) => a - b);
+      const offsets = entry.firstStart.sort((a, b) => a - b);
+      return {
+        order: percentile(offsets, 50) ?? 0,
+        stats: {
+          name,
+          runs: sorted.length,
+          failures: entry.failures,
+          p50DurationSeconds: seconds(percentile(sorted, 50)),
+          p95DurationSeconds: seconds(percentile(sorted, 95)),
+          totalDurationSeconds: Math.round(sorted.reduce((a, b) => a + b, 0)) / 1000,
+          downstream: [...entry.downstream.values()].sort((a, b) => b.calls - a.calls),
+        },
+      };
+    })
+    .sort((a, b) => a.order - b.order)
+    .map((entry) => entry.stats);
+}
+
+export interface TimelinePoint {
+  t: string;
+  runs: number;
+  failures: number;
+  p50DurationSeconds: number | null;
+  p95DurationSeconds: number | null;
+}
+
+/** Runs bucketed by start time into `buckets` equal slices of [fromMs, toMs). */
+export function timeline(runs: readonly RunRecord[], fromMs: number, toMs: number, buckets: number): TimelinePoint[] {
+  const width = Math.max(1, (toMs - fromMs) / buckets);
+  const slots = Array.from({ length: buckets }, () => ({ durations: [] as number[], failures: 0 }));
+  for (const run of runs) {
+    if (run.status === 'running') continue;
+    const index = Math.floor((run.startMs - fromMs) / width);
+    const slot = slots[Math.min(buckets - 1, Math.max(0, index))]!;
+    slot.durations.push(run.durationMs);
+    if (isFailed(run.status)) slot.failures++;
+  }
+  return slots.map((slot, i) => {
+    const sorted = slot.durations.sort((a, b) => a - b);
+    return {
+      t: new Date(fromMs + i * width).toISOString(),
+      runs: sorted.length,
+      failures: slot.failures,
+      p50DurationSeconds: seconds(percentile(sorted, 50)),
+      p95DurationSeconds: seconds(percentile(sorted, 95)),
+    };
+  });
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

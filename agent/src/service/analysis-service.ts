@@ -1,0 +1,118 @@
+import { CronJob } from 'cron';
+import { analyse, type AnalysisOutput } from '../analyse/index.js';
+import type { FlowLensConfig } from '../config/schema.js';
+import type { FlowLensMetrics } from '../export/metrics.js';
+import type { Finding } from '../model/finding.js';
+import type { RunRecord } from '../model/workflow.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Store, TemplateOf } from '../store/store.js';
+import { toAnalysisConfig } from './analysis-config.js';
+
+/** Runs of a workflow after a finding was last seen without it, before the finding resolves itself. */
+const CLEAR_AFTER_RUNS = 5;
+
+export interface AnalysisSummary {
+  nowMs: number;
+  eventTime: string;
+  runs: number;
+  workflows: number;
+  findings: number;
+  opened: number;
+  updated: number;
+  reopened: number;
+  resolved: number;
+  durationMs: number;
+}
+
+export interface AnalysisListener {
+  analysed(output: AnalysisOutput, active: Finding[], resolved: Finding[], durationMs: number): void;
+}
+
+/**
+ * Runs the analysis over the store on a schedule and on demand, on event time: "now" is the end of the newest
+ * run stored, so replayed or late data is analysed as it happened. Passes never overlap.
+ */
+export class AnalysisService {
+  private latest: AnalysisOutput | undefined;
+  private running: Promise<AnalysisSummary> | undefined;
+  private job: CronJob | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: FlowLensConfig,
+    private readonly templateOf: TemplateOf,
+    private readonly listeners: AnalysisListener[],
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (!this.config.analysis.enabled) return;
+    this.job = CronJob.from({
+      cronTime: this.config.analysis.schedule,
+      onTick: () => {
+        this.run().catch((error: Error) => this.logger.error('analysis failed', { error: error.message }));
+      },
+      start: true,
+    });
+  }
+
+  stop(): void {
+    void this.job?.stop();
+  }
+
+  get output(): AnalysisOutput | undefined {
+    return this.latest;
+  }
+
+  /** Runs a pass now, or joins the one under way. */
+  run(): Promise<AnalysisSummary> {
+    this.running ??= Promise.resolve()
+      .then(() => this.pass())
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private pass(): AnalysisSummary {
+    const started = performance.now();
+    const nowMs = this.store.latestEventMs() ?? Date.now();
+    const runs = this.store.runs({ fromMs: nowMs - this.config.analysis.window, toMs: nowMs });
+    const output = analyse({ nowMs, runs, templateOf: this.templateOf, config: toAnalysisConfig(this.config) });
+    const byWorkflow = groupEnds(runs);
+    const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {
+      const lastSeenMs = Date.parse(finding.lastSeen);
+      const needed = finding.kind === 'stalled' ? 1 : CLEAR_AFTER_RUNS;
+      return (finding.workflows ?? [finding.workflow]).every(
+        (workflow) => (byWorkflow.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed,
+      );
+    });
+    this.latest = output;
+    const durationMs = performance.now() - started;
+    const active = [
+      ...this.store.findings({ status: 'open', limit: 10_000 }),
+      ...this.store.findings({ status: 'acknowledged', limit: 10_000 }),
+    ];
+    const resolved = this.store.findings({ status: 'resolved', limit: 1_000 });
+    for (const listener of this.listeners) listener.analysed(output, active, resolved, durationMs);
+    const summary: AnalysisSummary = {
+      nowMs,
+      eventTime: new Date(nowMs).toISOString(),
+      runs: runs.length,
+      workflows: byWorkflow.size,
+      findings: active.length,
+      ...update,
+      durationMs: Math.round(durationMs),
+    };
+    this.logger.debug('analysis pass', { ...summary });
+    return summary;
+  }
+}
+
+function groupEnds(runs: readonly RunRecord[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const run of runs) {
+    const ends = out.get(run.workflow);
+    if (ends) ends.push(run.endMs);
+    else out.set(run.workflow, [run.endMs]);
+  }
+  return out;
+}

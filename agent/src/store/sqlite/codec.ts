@@ -1,0 +1,110 @@
+import type { Attributes, OtlpSpan } from '../../model/otlp.js';
+import type { RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
+
+/** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
+
+export interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: number;
+  start_ms: number;
+  end_ms: number;
+  status_code: number;
+  status_message: string;
+  attributes: string;
+  events: string | null;
+  resource_id: number;
+  scope_name: string;
+}
+
+export function spanFromRow(row: SpanRow, resource: Attributes): OtlpSpan {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    kind: row.kind,
+    startMs: row.start_ms,
+    endMs: row.end_ms,
+    attributes: JSON.parse(row.attributes) as Attributes,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    events: row.events ? (JSON.parse(row.events) as OtlpSpan['events']) : [],
+    resource,
+    scopeName: row.scope_name,
+  };
+}
+
+export interface RunRow {
+  id: string;
+  trace_id: string;
+  span_id: string;
+  workflow: string;
+  runner: string;
+  run_id: string;
+  status: string;
+  start_ms: number;
+  end_ms: number;
+  duration_ms: number;
+  queue_ms: number | null;
+  attempt: number | null;
+  error_type: string | null;
+  error_message: string | null;
+  attributes: string;
+  steps: string;
+}
+
+export function runToRow(run: RunRecord): RunRow {
+  return {
+    id: run.id,
+    trace_id: run.traceId,
+    span_id: run.spanId,
+    workflow: run.workflow,
+    runner: run.runner,
+    run_id: run.runId,
+    status: run.status,
+    start_ms: run.startMs,
+    end_ms: run.endMs,
+    duration_ms: run.durationMs,
+    queue_ms: run.queueMs ?? null,
+    attempt: run.attempt ?? null,
+    error_type: run.errorType ?? null,
+    error_message: run.errorMessage ?? null,
+    attributes: JSON.stringify(run.attributes),
+    steps: JSON.stringify(run.steps),
+  };
+}
+
+export function runFromRow(row: RunRow): RunRecord {
+  const run: RunRecord = {
+    id: row.id,
+    workflow: row.workflow,
+    runner: row.runner as RunnerKind,
+    runId: row.run_id,
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    status: row.status as RunStatus,
+    startMs: row.start_ms,
+    endMs: row.end_ms,
+    durationMs: row.duration_ms,
+    attributes: JSON.parse(row.attributes) as Attributes,
+    steps: JSON.parse(row.steps) as StepRecord[],
+  };
+  if (row.queue_ms !== null) run.queueMs = row.queue_ms;
+  if (row.attempt !== null) run.attempt = row.attempt;
+  if (row.error_type !== null) run.errorType = row.error_type;
+  if (row.error_message !== null) run.errorMessage = row.error_message;
+  return run;
+}
+
+/** 32-bit FNV-1a, enough to tell duplicate log records apart together with time and ids. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

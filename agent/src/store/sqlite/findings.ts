@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
+import type { FindingQuery, FindingUpdate } from '../store.js';
+
+interface FindingRow {
+  id: string;
+  fingerprint: string;
+  status: string;
+  first_seen_ms: number;
+  last_seen_ms: number;
+  clear_passes: number;
+  body: string;
+}
+
+/** Everything about a finding except what the columns hold. */
+type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The finding lifecycle: candidates from each analysis pass are merged by fingerprint into lasting findings —
+ * opened, kept up to date, resolved once their condition has cleared, reopened if it returns.
+ */
+export class FindingTable {
+  private readonly byFingerprint: Statement<[string], FindingRow>;
+  private readonly byId: Statement<[string], FindingRow>;
+  private readonly insert: Statement<unknown[]>;
+  private readonly update: Statement<unknown[]>;
+  private readonly active: Statement<[], FindingRow>;
+
+  constructor(private readonly db: Database) {
+    this.byFingerprint = db.prepare('SELECT * FROM findings WHERE fingerprint = ?');
+    this.byId = db.prepare('SELECT * FROM findings WHERE id = ?');
+    this.insert = db.prepare(
+      `INSERT INTO findings (id, fingerprint, kind, workflow, workflows, severity, category, status, first_seen_ms,
+         last_seen_ms, updated_ms, clear_passes, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?)`,
+    );
+    this.update = db.prepare(
+      `UPDATE findings SET workflows = ?, severity = ?, category = ?, status = ?, first_seen_ms = ?, last_seen_ms = ?,
+         updated_ms = ?, clear_passes = ?, body = ? WHERE id = ?`,
+    );
+    this.active = db.prepare("SELECT * FROM findings WHERE status != 'resolved'");
+  }
+
+  apply(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean): FindingUpdate {
+    const result: FindingUpdate = { opened: 0, updated: 0, reopened: 0, resolved: 0 };
+    this.db.transaction(() => {
+      const seen = new Set<string>();
+      for (const candidate of candidates) {
+        seen.add(candidate.fingerprint);
+        const row = this.byFingerprint.get(candidate.fingerprint);
+        const { firstSeenMs, lastSeenMs, ...rest } = candidate;
+        if (!row) {
+          const body: FindingBody = { ...rest };
+          this.insert.run(
+            findingId(candidate.fingerprint), candidate.fingerprint, candidate.kind, candidate.workflow,
+            JSON.stringify(candidate.workflows ?? [candidate.workflow]), candidate.severity, candidate.category, 'open',
+            firstSeenMs, lastSeenMs, nowMs, JSON.stringify(body),
+          );
+          result.opened++;
+          continue;
+        }
+        const previous = JSON.parse(row.body) as FindingBody;
+        const reopened = row.status === 'resolved';
+        // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution.
+        const body: FindingBody = reopened
+          ? { ...rest }
+          : { ...rest, acknowledgedBy: previous.acknowledgedBy, acknowledgedAt: previous.acknowledgedAt };
+        const status = reopened ? 'open' : row.status;
+        this.update.run(
+          JSON.stringify(candidate.workflows ?? [candidate.workflow]), candidate.severity, candidate.category, status,
+          reopened ? firstSeenMs : Math.min(row.first_seen_ms, firstSeenMs), Math.max(row.last_seen_ms, lastSeenMs),
+          nowMs, 0, JSON.stringify(body), row.id,
+        );
+        if (reopened) result.reopened++;
+        else result.updated++;
+      }
+      for (const row of this.active.all()) {
+        if (seen.has(row.fingerprint)) continue;
+        const finding = toFinding(row);
+        if (!cleared(finding)) {
+          this.update.run(
+            JSON.stringify(finding.workflows ?? [finding.workflow]), finding.severity, finding.category, row.status,
+            row.first_seen_ms, row.last_seen_ms, nowMs, row.clear_passes + 1, row.body, row.id,
+          );
+          continue;
+        }
+        const body = JSON.parse(row.body) as FindingBody;
+        body.resolvedBy = 'flowlens';
+        body.resolvedAt = iso(nowMs);
+        body.evidence = {
+          ...body.evidence,
+          resolution: `Condition cleared: no longer seen in the runs after ${iso(row.last_seen_ms)}; resolved automatically.`,
+        };
+        this.update.run(
+          JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, 'resolved', row.first_seen_ms,
+          row.last_seen_ms, nowMs, row.clear_passes + 1, JSON.stringify(body), row.id,
+        );
+        result.resolved++;
+      }
+    })();
+    return result;
+  }
+
+  list(query: FindingQuery): Finding[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.workflow) {
+      where.push('EXISTS (SELECT 1 FROM json_each(findings.workflows) WHERE value = ?)');
+      params.push(query.workflow);
+    }
+    for (const key of ['severity', 'category', 'kind', 'status'] as const) {
+      const value = query[key];
+      if (value) {
+        where.push(`${key} = ?`);
+        params.push(value);
+      }
+    }
+    const sql = `SELECT * FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
+        CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+        last_seen_ms DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, query.limit) as FindingRow[]).map(toFinding);
+  }
+
+  get(id: string): Finding | undefined {
+    const row = this.byId.get(id);
+    return row ? toFinding(row) : undefined;
+  }
+
+  setStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string): Finding | undefined {
+    const row = this.byId.get(id);
+    if (!row) return undefined;
+    const body = JSON.parse(row.body) as FindingBody & { notes?: { by: string; at: string; status: string; note: string }[] };
+    if (status === 'acknowledged') {
+      body.acknowledgedBy = by;
+      body.acknowledgedAt = iso(atMs);
+    } else if (status === 'resolved') {
+      body.resolvedBy = by;
+      body.resolvedAt = iso(atMs);
+    }
+    if (note) body.notes = [...(body.notes ?? []), { by, at: iso(atMs), status, note }];
+    this.update.run(
+      JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, status, row.first_seen_ms,
+      row.last_seen_ms, atMs, row.clear_passes, JSON.stringify(body), id,
+    );
+    return this.get(id);
+  }
+}
+
+/** Short, stable, URL-safe: the same problem keeps its id (and its links in alerts) across passes and restarts. */
+export function findingId(fingerprint: string): string {
+  return createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
+}
+
+function toFinding(row: FindingRow): Finding {
+  const body = JSON.parse(row.body) as FindingBody;
+  return {
+    id: row.id,
+    ...body,
+    fingerprint: row.fingerprint,
+    status: row.status as FindingStatus,
+    firstSeen: iso(row.first_seen_ms),
+    lastSeen: iso(row.last_seen_ms),
+  };
+}

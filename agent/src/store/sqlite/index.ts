@@ -1,0 +1,266 @@
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
+import type {
+  FindingQuery,
+  PatternQuery,
+  PatternRow,
+  RunQuery,
+  Store,
+  StoredLog,
+  TemplateHit,
+  TemplateOf,
+  TraceModeller,
+  WriteBatch,
+  WriteResult,
+} from '../store.js';
+import { runFromRow, type RunRow } from './codec.js';
+import { FindingTable } from './findings.js';
+import { LogWriter } from './log-writer.js';
+import { openDatabase } from './open.js';
+import { ResourceTable } from './resources.js';
+import { TemplateRunIndex } from './template-runs.js';
+import { TraceWriter } from './trace-writer.js';
+
+/** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
+const PRUNE_CHUNK = 5_000;
+
+export class SqliteStore implements Store {
+  readonly db: Db;
+  private readonly resources: ResourceTable;
+  private readonly logWriter: LogWriter;
+  private readonly templateRuns: TemplateRunIndex;
+  private readonly findingTable: FindingTable;
+  private readonly statements: {
+    runById: Statement<[string], RunRow>;
+    logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
+    workflowNames: Statement<[], { workflow: string }>;
+    hasWorkflow: Statement<[string], unknown>;
+    lastRuns: Statement<[number], { workflow: string; end: number }>;
+    latestEnd: Statement<[number], { end: number | null }>;
+    upsertTemplate: Statement<unknown[]>;
+    clusters: Statement<[], { state: string }>;
+    clearClusters: Statement<[]>;
+    insertCluster: Statement<[string, string]>;
+    runsOfPattern: Statement<[string, number], { run_id: string; workflow: string; step: string; count: number }>;
+    saveSession: Statement<unknown[]>;
+    session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
+    prune: Statement<[number, number]>[];
+  };
+
+  constructor(path: string) {
+    this.db = openDatabase(path);
+    this.resources = new ResourceTable(this.db);
+    this.logWriter = new LogWriter(this.db, this.resources);
+    this.templateRuns = new TemplateRunIndex(this.db);
+    this.findingTable = new FindingTable(this.db);
+    this.statements = {
+      runById: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
+      logsOfTrace: this.db.prepare(
+        'SELECT time_ms, severity_number, severity_text, body, span_id, template_id FROM logs WHERE trace_id = ? ORDER BY time_ms LIMIT ?',
+      ),
+      workflowNames: this.db.prepare('SELECT DISTINCT workflow FROM runs'),
+      hasWorkflow: this.db.prepare('SELECT 1 FROM runs WHERE workflow = ? LIMIT 1'),
+      lastRuns: this.db.prepare(
+        "SELECT workflow, max(end_ms) AS end FROM runs WHERE end_ms <= ? AND status != 'running' GROUP BY workflow",
+      ),
+      latestEnd: this.db.prepare('SELECT max(end_ms) AS end FROM runs WHERE end_ms <= ?'),
+      upsertTemplate: this.db.prepare(
+        `INSERT INTO templates (id, template, count, first_ms, last_ms, max_severity) VALUES (?,?,1,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET template = excluded.template, count = count + 1,
+           first_ms = min(coalesce(first_ms, excluded.first_ms), excluded.first_ms),
+           last_ms = max(coalesce(last_ms, excluded.last_ms), excluded.last_ms),
+           max_severity = max(max_severity, excluded.max_severity)`,
+      ),
+      clusters: this.db.prepare('SELECT state FROM template_clusters'),
+      clearClusters: this.db.prepare('DELETE FROM template_clusters'),
+      insertCluster: this.db.prepare('INSERT INTO template_clusters (id, state) VALUES (?, ?)'),
+      runsOfPattern: this.db.prepare(
+        'SELECT run_id, workflow, step, count FROM template_runs WHERE template_id = ? ORDER BY last_ms DESC LIMIT ?',
+      ),
+      saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
+      session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
+      prune: [
+        'DELETE FROM spans WHERE (trace_id, span_id) IN (SELECT trace_id, span_id FROM spans WHERE end_ms < ? LIMIT ?)',
+        'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time_ms < ? LIMIT ?)',
+        'DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE end_ms < ? LIMIT ?)',
+        `DELETE FROM template_runs WHERE (template_id, run_id, step) IN
+           (SELECT template_id, run_id, step FROM template_runs WHERE last_ms < ? LIMIT ?)`,
+      ].map((sql) => this.db.prepare<[number, number]>(sql)),
+    };
+  }
+
+  write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
+    const traceWriter = new TraceWriter(this.db, this.resources, model);
+    return this.db.transaction(() => {
+      const traces = traceWriter.write(batch.spans);
+      const logs = this.logWriter.write(batch.logs, batch.logTemplates);
+      const touched = new Set([...traces.traces, ...logs.traces]);
+      for (const traceId of touched) this.templateRuns.refresh(traceId, templateOf);
+      return {
+        spansAccepted: traces.accepted,
+        spansDuplicate: traces.duplicates,
+        logsAccepted: logs.accepted,
+        logsDuplicate: logs.duplicates,
+        logsInserted: logs.inserted,
+        transitions: traces.transitions,
+      };
+    })();
+  }
+
+  recordTemplateHits(hits: TemplateHit[]): void {
+    if (hits.length === 0) return;
+    this.db.transaction(() => {
+      for (const hit of hits) {
+        this.statements.upsertTemplate.run(hit.templateId, hit.template, hit.timeMs, hit.timeMs, hit.severity);
+      }
+    })();
+  }
+
+  saveMinerState(rows: readonly { id: string }[]): void {
+    this.db.transaction(() => {
+      this.statements.clearClusters.run();
+      for (const row of rows) this.statements.insertCluster.run(row.id, JSON.stringify(row));
+    })();
+  }
+
+  loadMinerState(): unknown[] {
+    return this.statements.clusters.all().map((row) => JSON.parse(row.state) as unknown);
+  }
+
+  runs(query: RunQuery): RunRecord[] {
+    const where = ['start_ms >= ?', 'start_ms <= ?'];
+    const params: unknown[] = [query.fromMs, query.toMs];
+    if (query.workflow !== undefined) {
+      where.push('workflow = ?');
+      params.push(query.workflow);
+    }
+    if (query.status) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
+    const rows = this.db.prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
+    return rows.map(runFromRow);
+  }
+
+  run(id: string): RunRecord | undefined {
+    const row = this.statements.runById.get(id);
+    return row ? runFromRow(row) : undefined;
+  }
+
+  logsOfTrace(traceId: string, limit: number): StoredLog[] {
+    return this.statements.logsOfTrace.all(traceId, limit).map((row) => ({
+      timeMs: row.time_ms,
+      severityNumber: row.severity_number,
+      severityText: row.severity_text,
+      body: row.body,
+      spanId: row.span_id,
+      templateId: row.template_id,
+    }));
+  }
+
+  workflowNames(): string[] {
+    return this.statements.workflowNames.all().map((row) => row.workflow);
+  }
+
+  hasWorkflow(name: string): boolean {
+    return this.statements.hasWorkflow.get(name) !== undefined;
+  }
+
+  lastRunByWorkflow(): [string, number][] {
+    return this.statements.lastRuns.all(Date.now()).map((row) => [row.workflow, row.end]);
+  }
+
+  latestEventMs(): number | undefined {
+    return this.statements.latestEnd.get(Date.now())?.end ?? undefined;
+  }
+
+  patterns(query: PatternQuery): PatternRow[] {
+    const where = ['r.last_ms >= ?', 'r.first_ms <= ?'];
+    const params: unknown[] = [query.fromMs, query.toMs];
+    if (query.workflow) {
+      where.push('r.workflow = ?');
+      params.push(query.workflow);
+    }
+    if (query.step) {
+      where.push('r.step = ?');
+      params.push(query.step);
+    }
+    if (query.minSeverity) {
+      where.push('r.max_severity >= ?');
+      params.push(query.minSeverity);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT r.template_id AS id, t.template AS template, sum(r.count) AS count, min(r.first_ms) AS first_ms,
+           max(r.last_ms) AS last_ms, max(r.max_severity) AS max_severity,
+           json_group_array(DISTINCT r.workflow) AS workflows, json_group_array(DISTINCT r.step) AS steps,
+           json_group_array(DISTINCT r.example) AS examples
+         FROM template_runs r JOIN templates t ON t.id = r.template_id
+         WHERE ${where.join(' AND ')} GROUP BY r.template_id ORDER BY count DESC LIMIT ?`,
+      )
+      .all(...params, query.limit) as { id: string; template: string; count: number; first_ms: number; last_ms: number; max_severity: number; workflows: string; steps: string; examples: string }[];
+    return rows.map((row) => ({
+      id: row.id,
+      template: row.template,
+      count: row.count,
+      firstMs: row.first_ms,
+      lastMs: row.last_ms,
+      maxSeverity: row.max_severity,
+      workflows: JSON.parse(row.workflows) as string[],
+      steps: (JSON.parse(row.steps) as string[]).filter(Boolean),
+      examples: (JSON.parse(row.examples) as string[]).slice(0, 3),
+    }));
+  }
+
+  runsOfPattern(templateId: string, limit: number) {
+    return this.statements.runsOfPattern.all(templateId, limit).map((row) => ({
+      runId: row.run_id,
+      workflow: row.workflow,
+      step: row.step,
+      count: row.count,
+    }));
+  }
+
+  applyFindings(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean) {
+    return this.findingTable.apply(candidates, nowMs, cleared);
+  }
+
+  findings(query: FindingQuery): Finding[] {
+    return this.findingTable.list(query);
+  }
+
+  finding(id: string): Finding | undefined {
+    return this.findingTable.get(id);
+  }
+
+  setFindingStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string) {
+    return this.findingTable.setStatus(id, status, by, atMs, note);
+  }
+
+  saveSession(id: string, workflow: string, createdMs: number, body: unknown): void {
+    this.statements.saveSession.run(id, workflow, createdMs, JSON.stringify(body));
+  }
+
+  session(id: string) {
+    const row = this.statements.session.get(id);
+    return row ? { id: row.id, workflow: row.workflow, createdMs: row.created_ms, body: JSON.parse(row.body) as unknown } : undefined;
+  }
+
+  pruneChunk(cutoffMs: number): number {
+    let deleted = 0;
+    for (const statement of this.statements.prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;
+    return deleted;
+  }
+
+  sizeBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return pages * pageSize;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

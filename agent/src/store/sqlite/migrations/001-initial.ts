@@ -1,0 +1,130 @@
+import type { Migration } from './index.js';
+
+/** Spans and log records as received, the workflow model derived from them, templates, findings and sessions. */
+export const migration001: Migration = {
+  version: 1,
+  description: 'initial schema',
+  up(db) {
+    db.exec(`
+      CREATE TABLE resources (
+        id INTEGER PRIMARY KEY,
+        attributes TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE spans (
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        parent_span_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        start_ms REAL NOT NULL,
+        end_ms REAL NOT NULL,
+        status_code INTEGER NOT NULL,
+        status_message TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        events TEXT,
+        resource_id INTEGER NOT NULL,
+        scope_name TEXT NOT NULL,
+        PRIMARY KEY (trace_id, span_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX spans_by_end ON spans (end_ms);
+
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        workflow TEXT NOT NULL,
+        runner TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_ms REAL NOT NULL,
+        end_ms REAL NOT NULL,
+        duration_ms REAL NOT NULL,
+        queue_ms REAL,
+        attempt INTEGER,
+        error_type TEXT,
+        error_message TEXT,
+        attributes TEXT NOT NULL,
+        steps TEXT NOT NULL
+      );
+      CREATE INDEX runs_by_trace ON runs (trace_id);
+      CREATE INDEX runs_by_workflow_start ON runs (workflow, start_ms);
+      CREATE INDEX runs_by_start ON runs (start_ms);
+
+      CREATE TABLE logs (
+        id INTEGER PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        time_ms REAL NOT NULL,
+        severity_number INTEGER NOT NULL,
+        severity_text TEXT NOT NULL,
+        body TEXT NOT NULL,
+        body_hash INTEGER NOT NULL,
+        attributes TEXT NOT NULL,
+        resource_id INTEGER NOT NULL,
+        template_id TEXT
+      );
+      CREATE UNIQUE INDEX logs_dedupe ON logs (time_ms, trace_id, span_id, body_hash);
+      CREATE INDEX logs_by_trace ON logs (trace_id) WHERE trace_id != '';
+      CREATE INDEX logs_by_time ON logs (time_ms);
+
+      CREATE TABLE templates (
+        id TEXT PRIMARY KEY,
+        template TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        first_ms REAL,
+        last_ms REAL,
+        max_severity INTEGER NOT NULL DEFAULT 0
+      );
+      -- The template miner's clusters as explicit, versioned rows, so templates keep their ids across restarts.
+      CREATE TABLE template_clusters (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Which runs and steps a template occurred in (error messages of runs, and logs attached to runs).
+      CREATE TABLE template_runs (
+        template_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        workflow TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_ms REAL NOT NULL,
+        last_ms REAL NOT NULL,
+        max_severity INTEGER NOT NULL,
+        example TEXT NOT NULL,
+        PRIMARY KEY (template_id, run_id, step)
+      ) WITHOUT ROWID;
+      CREATE INDEX template_runs_by_workflow ON template_runs (workflow, last_ms);
+      CREATE INDEX template_runs_by_run ON template_runs (run_id);
+
+      CREATE TABLE findings (
+        id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        workflow TEXT NOT NULL,
+        workflows TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        category TEXT NOT NULL,
+        status TEXT NOT NULL,
+        first_seen_ms REAL NOT NULL,
+        last_seen_ms REAL NOT NULL,
+        updated_ms REAL NOT NULL,
+        clear_passes INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX findings_by_status ON findings (status, last_seen_ms);
+      CREATE INDEX findings_by_workflow ON findings (workflow, last_seen_ms);
+
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        workflow TEXT NOT NULL,
+        created_ms REAL NOT NULL,
+        body TEXT NOT NULL
+      );
+
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+};

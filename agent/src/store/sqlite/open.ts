@@ -1,0 +1,22 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations/index.js';
+
+/**
+ * Opens (creating if needed) the SQLite file with the settings the ingest path relies on: WAL so readers never
+ * block the writer, synchronous=NORMAL (durable across a process crash, which is what acknowledging a batch
+ * promises; not across power loss), and a busy timeout for the API's readers.
+ */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = OFF');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return db;
+}

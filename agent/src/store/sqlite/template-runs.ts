@@ -1,0 +1,81 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { errorOrigins } from '../../query/error-origins.js';
+import { runFromRow, type RunRow } from './codec.js';
+import type { TemplateOf } from '../store.js';
+
+/** Severity number given to a run's or step's error message (OTLP SeverityNumber ERROR). */
+const ERROR_SEVERITY = 17;
+
+interface Hit {
+  templateId: string;
+  runId: string;
+  step: string;
+  workflow: string;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  maxSeverity: number;
+  example: string;
+}
+
+/**
+ * Which runs and steps each template occurred in: recomputed per trace from its runs' error messages and its
+ * log records, so it is the same whatever order spans and logs arrived in, and re-sends count nothing twice.
+ */
+export class TemplateRunIndex {
+  private readonly runsOfTrace: Statement<[string], RunRow>;
+  private readonly logsOfTrace: Statement<[string], { span_id: string; time_ms: number; severity_number: number; body: string; template_id: string }>;
+  private readonly clear: Statement<[string]>;
+  private readonly insert: Statement<unknown[]>;
+
+  constructor(db: Database) {
+    this.runsOfTrace = db.prepare('SELECT * FROM runs WHERE trace_id = ?');
+    this.logsOfTrace = db.prepare(
+      'SELECT span_id, time_ms, severity_number, body, template_id FROM logs WHERE trace_id = ? AND template_id IS NOT NULL',
+    );
+    this.clear = db.prepare('DELETE FROM template_runs WHERE run_id = ?');
+    this.insert = db.prepare(
+      `INSERT INTO template_runs (template_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
+       VALUES (?,?,?,?,?,?,?,?,?)`,
+    );
+  }
+
+  /** Must run inside the caller's write transaction. */
+  refresh(traceId: string, templateOf: TemplateOf): void {
+    const rows = this.runsOfTrace.all(traceId);
+    if (rows.length === 0) return;
+    const hits = new Map<string, Hit>();
+    const add = (templateId: string, runId: string, step: string, workflow: string, timeMs: number, severity: number, text: string) => {
+      const key = `${templateId}\u0000${runId}\u0000${step}`;
+      const hit = hits.get(key);
+      if (!hit) {
+        hits.set(key, { templateId, runId, step, workflow, count: 1, firstMs: timeMs, lastMs: timeMs, maxSeverity: severity, example: text });
+        return;
+      }
+      hit.count++;
+      hit.firstMs = Math.min(hit.firstMs, timeMs);
+      hit.lastMs = Math.max(hit.lastMs, timeMs);
+      hit.maxSeverity = Math.max(hit.maxSeverity, severity);
+    };
+    const owner = new Map<string, { runId: string; workflow: string; step: string }>();
+    for (const row of rows) {
+      const run = runFromRow(row);
+      this.clear.run(run.id);
+      if (run.spanId) owner.set(run.spanId, { runId: run.id, workflow: run.workflow, step: '' });
+      for (const step of run.steps) {
+        for (const spanId of step.spanIds) owner.set(spanId, { runId: run.id, workflow: run.workflow, step: step.name });
+      }
+      for (const origin of errorOrigins(run)) {
+        add(templateOf(origin.message).templateId, run.id, origin.step?.name ?? '', run.workflow, origin.timeMs, ERROR_SEVERITY, origin.message);
+      }
+    }
+    const fallback = rows.length === 1 ? { runId: rows[0]!.id, workflow: rows[0]!.workflow, step: '' } : undefined;
+    for (const log of this.logsOfTrace.all(traceId)) {
+      const where = owner.get(log.span_id) ?? fallback;
+      if (where) add(log.template_id, where.runId, where.step, where.workflow, log.time_ms, log.severity_number, log.body);
+    }
+    for (const hit of hits.values()) {
+      this.insert.run(hit.templateId, hit.runId, hit.step, hit.workflow, hit.count, hit.firstMs, hit.lastMs, hit.maxSeverity, hit.example);
+    }
+  }
+}

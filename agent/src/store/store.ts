@@ -1,0 +1,132 @@
+import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.js';
+import type { Finding, FindingCandidate, FindingStatus } from '../model/finding.js';
+import type { RunRecord, RunStatus } from '../model/workflow.js';
+
+/**
+ * The store's contract: the only way the rest of the agent reaches persisted data. Kept narrow so a second
+ * implementation (PostgreSQL, shared by several agents) can stand beside the SQLite one.
+ */
+
+export type TraceModeller = (spans: readonly OtlpSpan[]) => RunRecord[];
+export interface TemplateRef {
+  templateId: string;
+  template: string;
+}
+export type TemplateOf = (message: string) => TemplateRef;
+
+/** A run whose status changed (or that appeared) in a write: what metrics and pattern counts feed on. */
+export interface RunTransition {
+  run: RunRecord;
+  previousStatus: RunStatus | undefined;
+}
+
+export interface WriteBatch {
+  spans: OtlpSpan[];
+  logs: OtlpLogRecord[];
+  /** Template of each log record, aligned with `logs`. */
+  logTemplates: (string | undefined)[];
+}
+
+export interface WriteResult {
+  spansAccepted: number;
+  spansDuplicate: number;
+  logsAccepted: number;
+  logsDuplicate: number;
+  /** Indexes into `WriteBatch.logs` of the records newly stored (not re-sent duplicates). */
+  logsInserted: number[];
+  transitions: RunTransition[];
+}
+
+export interface TemplateHit extends TemplateRef {
+  timeMs: number;
+  severity: number;
+}
+
+export interface RunQuery {
+  workflow?: string;
+  fromMs: number;
+  toMs: number;
+  status?: RunStatus;
+  limit?: number;
+}
+
+export interface PatternQuery {
+  workflow?: string;
+  step?: string;
+  minSeverity?: number;
+  fromMs: number;
+  toMs: number;
+  limit: number;
+}
+
+export interface PatternRow {
+  id: string;
+  template: string;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  maxSeverity: number;
+  workflows: string[];
+  steps: string[];
+  examples: string[];
+}
+
+export interface StoredLog {
+  timeMs: number;
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  spanId: string;
+  templateId: string | null;
+}
+
+export interface FindingQuery {
+  workflow?: string;
+  severity?: string;
+  category?: string;
+  kind?: string;
+  status?: FindingStatus;
+  limit: number;
+}
+
+export interface FindingUpdate {
+  opened: number;
+  updated: number;
+  reopened: number;
+  resolved: number;
+}
+
+export interface Store {
+  /** Writes one batch durably in one transaction; answers only once committed. */
+  write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult;
+  recordTemplateHits(hits: TemplateHit[]): void;
+  /** Replaces the saved miner clusters (rows are the miner's own versioned state). */
+  saveMinerState(rows: readonly { id: string }[]): void;
+  loadMinerState(): unknown[];
+
+  runs(query: RunQuery): RunRecord[];
+  run(id: string): RunRecord | undefined;
+  logsOfTrace(traceId: string, limit: number): StoredLog[];
+  workflowNames(): string[];
+  hasWorkflow(name: string): boolean;
+  /** End of the newest run of each workflow. */
+  lastRunByWorkflow(): [string, number][];
+  /** Newest event time stored (end of the newest run), clamped to the wall clock against senders' clock skew. */
+  latestEventMs(): number | undefined;
+  patterns(query: PatternQuery): PatternRow[];
+  runsOfPattern(templateId: string, limit: number): { runId: string; workflow: string; step: string; count: number }[];
+
+  applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => boolean): FindingUpdate;
+  findings(query: FindingQuery): Finding[];
+  finding(id: string): Finding | undefined;
+  setFindingStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string): Finding | undefined;
+
+  saveSession(id: string, workflow: string, createdMs: number, body: unknown): void;
+  session(id: string): { id: string; workflow: string; createdMs: number; body: unknown } | undefined;
+
+  /** Deletes one small chunk of data whose event time is older than the cutoff; 0 when nothing is left. */
+  pruneChunk(cutoffMs: number): number;
+  sizeBytes(): number;
+  close(): void;
+}
+

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgent, type RunningAgent } from '../../src/agent.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { createLogger } from '../../src/runtime/logger.js';
+
+export interface TestAgent extends RunningAgent {
+  dir: string;
+  get<T = any>(path: string): Promise<{ status: number; body: T }>;
+  post<T = any>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** A real agent on ephemeral loopback ports with its SQLite file in a temp folder; analysis only on demand. */
+export async function startTestAgent(overrides: ConfigInput = {}): Promise<TestAgent> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-test-'));
+  const agent = await startAgent(
+    {
+      storage: { path: join(dir, 'flowlens.db') },
+      otlp: { http: '127.0.0.1:0', grpc: '127.0.0.1:0' },
+      api: { listen: '127.0.0.1:0' },
+      analysis: { enabled: false },
+      ...overrides,
+    },
+    { logger: createLogger('error') },
+  );
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${agent.apiUrl}${path}`, {
+      method,
+      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return Object.assign(agent, {
+    dir,
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown) => call('POST', path, body),
+    close: async () => {
+      await agent.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}

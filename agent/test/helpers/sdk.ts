@@ -1,0 +1,82 @@
+import { context, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** The real OpenTelemetry JS SDK, exporting to a test agent the way a runner's instrumentation would. */
+
+export type Protocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+export interface SpanSpec {
+  name: string;
+  kind?: SpanKind;
+  startMs: number;
+  endMs: number;
+  attributes?: Record<string, string | number | boolean | string[]>;
+  error?: { type: string; message: string };
+  children?: SpanSpec[];
+  logs?: { atMs: number; severity: 'INFO' | 'WARN' | 'ERROR'; body: string }[];
+}
+
+export interface Sdk {
+  /** Emits a trace (the root and its descendants) and waits until the agent acknowledged it. */
+  emit(root: SpanSpec): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const SEVERITY = { INFO: SeverityNumber.INFO, WARN: SeverityNumber.WARN, ERROR: SeverityNumber.ERROR };
+
+export function createSdk(protocol: Protocol, target: { otlpHttpUrl?: string; otlpGrpcAddress?: string }, resource: Record<string, string>): Sdk {
+  const traceExporter =
+    protocol === 'grpc'
+      ? new GrpcTraceExporter({ url: `http://${target.otlpGrpcAddress}` })
+      : new (protocol === 'http/json' ? JsonTraceExporter : ProtoTraceExporter)({ url: `${target.otlpHttpUrl}/v1/traces` });
+  const logExporter =
+    protocol === 'grpc'
+      ? new GrpcLogExporter({ url: `http://${target.otlpGrpcAddress}` })
+      : new (protocol === 'http/json' ? JsonLogExporter : ProtoLogExporter)({ url: `${target.otlpHttpUrl}/v1/logs` });
+  const res = resourceFromAttributes(resource);
+  const tracerProvider = new BasicTracerProvider({ resource: res, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
+  const loggerProvider = new LoggerProvider({ resource: res, processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
+  const tracer = tracerProvider.getTracer('flowlens-test');
+  const logger = loggerProvider.getLogger('flowlens-test');
+
+  const start = (spec: SpanSpec, parent?: Span): void => {
+    const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
+    const span = tracer.startSpan(spec.name, { kind: spec.kind ?? SpanKind.INTERNAL, startTime: spec.startMs, attributes: spec.attributes ?? {} }, ctx);
+    for (const child of spec.children ?? []) start(child, span);
+    for (const log of spec.logs ?? []) {
+      logger.emit({
+        timestamp: log.atMs,
+        severityNumber: SEVERITY[log.severity],
+        severityText: log.severity,
+        body: log.body,
+        context: trace.setSpan(context.active(), span),
+      });
+    }
+    if (spec.error) {
+      span.recordException({ name: spec.error.type, message: spec.error.message }, spec.endMs);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: spec.error.message });
+    }
+    span.end(spec.endMs);
+  };
+
+  return {
+    async emit(root) {
+      start(root);
+      await tracerProvider.forceFlush();
+      await loggerProvider.forceFlush();
+    },
+    async shutdown() {
+      await tracerProvider.shutdown();
+      await loggerProvider.shutdown();
+    },
+  };
+}
