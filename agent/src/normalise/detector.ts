@@ -55,6 +55,11 @@ export interface RunnerDetector {
   stepOf(span: OtlpSpan): StepInfo;
   /** Runner-specific error detail (annotations, error-type attributes), preferred to the span's own. */
   errorOf?(span: OtlpSpan): ErrorInfo | undefined;
+  /**
+   * Spans this runner sends besides its runs (scheduler loops, signals, controller housekeeping): a trace made
+   * only of such spans is the runner's own business, not a workflow for the generic fallback.
+   */
+  claims?(span: OtlpSpan): boolean;
   /** Steps of one parent sharing a name are tries of one task (Airflow) and merge into one step. */
   readonly mergesRetries?: boolean;
 }

@@ -24,8 +24,8 @@ export function modelTrace(spans: readonly OtlpSpan[]): RunRecord[] {
   const detected = detectRuns(tree.byId.values());
   const walker = new Walker(detected);
   for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, false);
-  if (walker.runs.size === 0) {
-    // No runner claimed the trace: fall back to its root spans as runs.
+  if (walker.runs.size === 0 && !claimed(tree.byId.values())) {
+    // No runner recognises the trace: fall back to its root spans as runs.
     for (const root of tree.roots) {
       const info = generic.runOf(root.span, undefined);
       if (info !== undefined) detected.set(root, { detector: generic, info });
@@ -51,6 +51,11 @@ function detectRuns(nodes: Iterable<SpanNode>): Map<SpanNode, DetectedRun> {
     }
   }
   return found;
+}
+
+function claimed(nodes: Iterable<SpanNode>): boolean {
+  for (const node of nodes) for (const detector of DETECTORS) if (detector.claims?.(node.span)) return true;
+  return false;
 }
 
 /** Walks the span tree once, placing every span in the nearest enclosing run and step. */

@@ -31,6 +31,16 @@ describe('generic fallback', () => {
     expect(names).toEqual(['report-svc: main', 'report-svc: GET /reports', 'sync-invoices']);
   });
 
+  it("leaves runners' own traces that are no workflow run alone", () => {
+    const signal = [
+      span({ id: '1', name: 'SignalWorkflow:approve', kind: 3, start: 0, end: 5, resource: { 'service.name': 'shop-api' } }),
+      span({ id: '2', parent: '1', name: 'HandleSignal:approve', kind: 2, start: 6, end: 7, resource: { 'service.name': 'order-worker' } }),
+    ];
+    const scheduler = [span({ id: '1', name: 'dag_parsing_loop', start: 0, end: 5, resource: { 'service.name': 'Airflow' } })];
+    const jenkinsUi = [span({ id: '1', name: 'GET /job/app/', kind: 2, start: 0, end: 5, resource: { 'service.name': 'jenkins' } })];
+    expect([modelTrace(signal), modelTrace(scheduler), modelTrace(jenkinsUi)]).toEqual([[], [], []]);
+  });
+
   it('waits for the root span before making a run', () => {
     expect(modelTrace([span({ id: '2', parent: '1', name: 'load', start: 0, end: 1, resource })])).toEqual([]);
   });

@@ -15,7 +15,7 @@ export const airflow: RunnerDetector = {
   runOf(span) {
     const v3 = span.name.startsWith('dag_run.');
     const dag = v3 ? firstText(span, ['airflow.dag_id', 'airflow.dag_run.dag_id']) ?? span.name.slice(8) : text(span, 'airflow.dag_run.dag_id');
-    if (dag === undefined || (!v3 && !isDagRun(span))) return undefined;
+    if (dag === undefined || (!v3 && !isDagRun(span, dag))) return undefined;
     return {
       workflow: dag,
       runId: text(span, 'airflow.dag_run.run_id') ?? '',
@@ -40,6 +40,7 @@ export const airflow: RunnerDetector = {
     const task = text(span, 'airflow.task.task_id') ?? (context.atRunLevel ? text(span, 'airflow.task_id') : undefined);
     return task !== undefined ? { kind: 'step', name: task } : { kind: 'auto' };
   },
+  claims: (span) => span.resource['service.name'] === 'Airflow' || text(span, 'airflow.category') !== undefined,
   stepOf: (span) => ({
     status:
       statusFromWord('airflow', firstText(span, ['airflow.task_instance.state', 'airflow.task.state'])) ??
@@ -49,10 +50,13 @@ export const airflow: RunnerDetector = {
   }),
 };
 
-/** 2.x marks its DAG-run span with a category; scheduler spans also carry `airflow.dag_run.*` but never that. */
-function isDagRun(span: OtlpSpan): boolean {
+/**
+ * 2.x names its DAG-run span after the DAG and marks it with a category; scheduler spans (`_schedule_dag_run`…)
+ * also carry `airflow.dag_run.*` but neither.
+ */
+function isDagRun(span: OtlpSpan, dag: string): boolean {
   if (text(span, 'airflow.task.task_id') !== undefined || text(span, 'airflow.task_id') !== undefined) return false;
-  return text(span, 'airflow.category') === 'DAG runs' || span.parentSpanId === '';
+  return span.name === dag || text(span, 'airflow.category') === 'DAG runs' || span.parentSpanId === '';
 }
 
 /** Airflow 2 task spans carry their run id only inside the log URL (`…&dag_run_id=<id>&…`). */

@@ -38,7 +38,11 @@ export const argo: RunnerDetector = {
     return { kind: 'step', name: firstText(span, ['display_name', 'node_name', 'template_name', 'template']) ?? nodeId };
   },
   stepOf: (span) => ({ status: argoStatus(span) }),
+  claims: (span) => CONTROLLER_SPANS.has(span.name),
 };
+
+/** Controller and executor spans outside a workflow's own trace. */
+const CONTROLLER_SPANS = new Set(['startupController', 'startupCacheSync', 'waitClientRateLimiter', 'reconcileWorkflow', 'persistUpdates']);
 
 function argoStatus(span: OtlpSpan): RunStatus {
   if (span.statusCode !== StatusCode.ERROR) return 'success';

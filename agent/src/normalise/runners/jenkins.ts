@@ -30,4 +30,6 @@ export const jenkins: RunnerDetector = {
     return { kind: 'auto' };
   },
   stepOf: (span) => ({ status: statusFromSpan(span) }),
+  // The plugin also traces Jenkins' own HTTP requests and jobs' SCM polling under its service name.
+  claims: (span) => span.resource['service.name'] === 'jenkins',
 };

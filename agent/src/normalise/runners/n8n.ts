@@ -26,6 +26,7 @@ export const n8n: RunnerDetector = {
     return { kind: 'auto' };
   },
   stepOf: (span) => ({ status: statusFromSpan(span) }),
+  claims: (span) => span.name === 'node.execute' || span.resource['service.name'] === 'n8n',
   errorOf(span) {
     const type = text(span, 'n8n.execution.error_type');
     return type !== undefined ? { type, message: span.statusMessage || undefined } : undefined;

@@ -3,6 +3,12 @@ import type { RunnerDetector } from '../detector.js';
 import { statusFromSpan } from '../status.js';
 
 const RUN_ID_KEYS = ['temporalRunID', 'run_id', 'runId'] as const; // Go, TypeScript, Java
+/** Operations the interceptors trace outside workflow runs (client calls, signals, queries, updates). */
+const OPERATIONS = [
+  'StartWorkflow:', 'SignalWithStartWorkflow:', 'SignalWorkflow:', 'HandleSignal:', 'QueryWorkflow:', 'HandleQuery:',
+  'UpdateWorkflow:', 'ValidateUpdate:', 'HandleUpdate:', 'SignalExternalWorkflow:', 'SignalChildWorkflow:',
+  'StartActivity:', 'RunActivity:', 'StartChildWorkflow:', 'CompleteWorkflow:', 'StartNexusOperation:', 'RunStartNexusOperationHandler:',
+];
 
 /**
  * Temporal SDK tracing interceptors (Go, TypeScript, Java): `RunWorkflow:<Type>` is a run of workflow <Type>;
@@ -36,4 +42,5 @@ export const temporal: RunnerDetector = {
     return { kind: 'auto' };
   },
   stepOf: (span) => ({ status: statusFromSpan(span) }),
+  claims: (span) => span.name.includes(':') && OPERATIONS.some((op) => span.name.startsWith(op)),
 };
