@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['agent', 'grafana-plugin', 'test'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
