@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { explain } from '../../src/analyse/correlation/explain.js';
+import { categorise } from '../../src/analyse/failures/categorise.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { run } from './runs.js';
+
+const HOUR = 3600_000;
+const options = { minSupport: 0.7, minJaccard: 0.4, minAffected: 3 };
+
+/** 100 runs: host h1..h4 round robin, a run id attribute, version 1.0 then 2.0 from run 60. */
+function runs(bad: (i: number, host: string) => boolean): { runs: RunRecord[]; isBad: (r: RunRecord) => boolean } {
+  const list: RunRecord[] = [];
+  const badSet = new Set<RunRecord>();
+  for (let i = 0; i < 100; i++) {
+    const host = `h${(i % 4) + 1}`;
+    const r = run('wf', i, i * HOUR, 1000, 'success', { attributes: { 'host.name': host, 'service.version': i < 60 ? '1.0' : '2.0', 'cicd.pipeline.run.id': `run-${i}`, 'custom.token': `tok-${i}` } });
+    list.push(r);
+    if (bad(i, host)) badSet.add(r);
+  }
+  return { runs: list, isBad: (r) => badSet.has(r) };
+}
+
+describe('attribute correlation (TraceRCA / BubbleUp ranking)', () => {
+  it('ranks the host that holds the bad runs first, with support, confidence and Jaccard index', () => {
+    // 20 of the 25 runs on h3 are bad, plus 2 elsewhere: s = 20/22, c = 20/25, JI = 1/(1/s + 1/c − 1).
+    const { runs: list, isBad } = runs((i, host) => (host === 'h3' && i % 5 !== 2) || i === 1 || i === 5);
+    const [top] = explain(list, isBad, options);
+    expect(top!.key).toBe('host.name');
+    expect(top!.value).toBe('h3');
+    expect(top!.support).toBeCloseTo(20 / 22, 10);
+    expect(top!.confidence).toBeCloseTo(20 / 25, 10);
+    expect(top!.jaccard).toBeCloseTo(1 / (22 / 20 + 25 / 20 - 1), 10);
+    expect(top!.difference).toBeCloseTo(20 / 22 - 5 / 78, 10);
+    expect(top!.changedAtOnset).toBe(false);
+  });
+
+  it('flags a version first seen at the onset, and ignores ids however well they split', () => {
+    const { runs: list, isBad } = runs((i) => i >= 60 && i % 3 !== 0);
+    const ranked = explain(list, isBad, { ...options, onsetMs: 61 * HOUR });
+    expect(ranked[0]).toMatchObject({ key: 'service.version', value: '2.0', changedAtOnset: true });
+    expect(ranked.some((e) => e.key === 'cicd.pipeline.run.id' || e.key === 'custom.token')).toBe(false);
+  });
+
+  it('finds nothing when bad runs are spread evenly', () => {
+    const { runs: list, isBad } = runs((i) => i % 10 === 3);
+    expect(explain(list, isBad, options)).toEqual([]);
+  });
+});
+
+describe('error categories from the message', () => {
+  it.each([
+    ['401 Unauthorized: invalid credentials', 'permissions'],
+    ['403 Forbidden', 'permissions'],
+    ['context deadline exceeded', 'timeout'],
+    ['dial tcp 10.0.0.1:5432: connect: connection refused', 'connectivity'],
+    ['container killed: OOMKilled (exit code 137)', 'resource'],
+    ['no space left on device', 'resource'],
+    ["ValidationError: field 'email' does not match schema", 'data'],
+    ["TypeError: Cannot read properties of undefined (reading 'sku')", 'logic'],
+    ['upstream answered 503 Service Unavailable', 'external_service'],
+    ['missing environment variable DATABASE_URL', 'configuration'],
+  ])('%s → %s', (message, category) => {
+    expect(categorise(message)).toBe(category);
+  });
+});

@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyse, type AnalysisOutput } from '../../src/analyse/index.js';
+import { allFaults, faultLeadMs, healthyWorkflows } from '../../src/demo/scenarios.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { analyseScenario, atLeastMedium, creepSlo, END_MS, minerTemplateOf, newestEnd, touches } from './scenario.js';
+
+/** Every injected fault must come out as the finding an on-call engineer needs: what, where, since when, why, what to do. */
+describe('analysis of a scenario with every fault injected', () => {
+  let runs: RunRecord[];
+  let out: AnalysisOutput;
+  const about = (workflow: string) => out.candidates.filter((c) => touches(c, workflow));
+  const onlyOne = (workflow: string, pick: (c: FindingCandidate) => boolean) => {
+    const found = about(workflow).filter(pick);
+    expect(found, `${workflow}: ${about(workflow).map((c) => c.title).join(' | ')}`).toHaveLength(1);
+    return found[0]!;
+  };
+  const recommendationText = (c: FindingCandidate) => c.recommendations.map((r) => [r.title, ...r.steps].join(' ')).join(' ');
+
+  beforeAll(() => {
+    ({ runs, out } = analyseScenario(7, allFaults, creepSlo));
+  });
+
+  it('names the step that became 6× slower, with baseline, current and onset', () => {
+    const c = onlyOne('build-and-test', (c) => c.kind === 'anomaly');
+    expect(c.category).toBe('performance');
+    expect(c.rootCause.step).toBe('build');
+    expect(c.severity).toBe('high');
+    const ratio = Number(c.evidence.current['stepP50Ms']) / Number(c.evidence.baseline['stepP50Ms']);
+    expect(ratio).toBeGreaterThan(5);
+    expect(ratio).toBeLessThan(7);
+    expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
+    expect(c.title).toMatch(/^Step `build` of `build-and-test` is \d\.\d× slower since 2026-11-13 \d\d:\d\d \(p50 \d+ s vs \d+(\.\d)? s\)$/);
+    expect(recommendationText(c)).toContain('`build`');
+  });
+
+  it('ties two workflows timing out on the same downstream host into one finding', () => {
+    const shared = out.candidates.filter((c) => touches(c, 'payments-sync') && touches(c, 'invoice-export'));
+    expect(shared).toHaveLength(1);
+    const c = shared[0]!;
+    expect(c.workflows).toEqual(['invoice-export', 'payments-sync']);
+    expect(c.rootCause.attributes['downstream.error']).toBe('payments-api.internal');
+    expect(['timeout', 'connectivity', 'external_service']).toContain(c.category);
+    expect(atLeastMedium(c)).toBe(true);
+    expect(c.fingerprint).not.toMatch(/payments-sync|invoice-export/);
+    expect(recommendationText(c)).toMatch(/circuit breaker/);
+    expect(recommendationText(c)).toContain('payments-api.internal');
+    // The cause is not reported again per workflow.
+    for (const w of ['payments-sync', 'invoice-export']) {
+      expect(about(w).filter((x) => x !== c && atLeastMedium(x) && x.kind !== 'trend')).toEqual([]);
+    }
+  });
+
+  it('reports an authentication failure as permissions with credential rotation advice', () => {
+    const c = onlyOne('crm-sync', atLeastMedium);
+    expect(c.category).toBe('permissions');
+    expect(c.severity).toBe('critical');
+    expect(c.rootCause.step).toBe('fetch-contacts');
+    expect(c.rootCause.pattern).toMatch(/Unauthorized: invalid credentials/);
+    expect(c.recommendations[0]!.title).toMatch(/^Rotate or re-scope the credentials/);
+    expect(c.evidence.errorLines.length).toBeGreaterThan(0);
+    expect(c.evidence.errorLines.length).toBeLessThanOrEqual(5);
+  });
+
+  it('names the release that brought a type error and advises rolling it back', () => {
+    const c = onlyOne('order-pipeline', atLeastMedium);
+    expect(c.kind).toBe('correlation');
+    expect(c.category).toBe('logic');
+    expect(c.rootCause.attributes['service.version']).toBe('2.4.0');
+    expect(c.rootCause.pattern).toMatch(/^TypeError/);
+    expect(c.recommendations[0]!.title).toBe('Roll back or pin service.version 2.4.0');
+  });
+
+  it('ties validation errors to the one tenant that sends bad data', () => {
+    const c = onlyOne('tenant-import', atLeastMedium);
+    expect(c.rootCause.attributes['tenant']).toBe('globex');
+    expect(c.category).toBe('data');
+    expect(c.rootCause.step).toBe('validate');
+    expect(recommendationText(c)).toContain('tenant `globex`');
+  });
+
+  it('ties OOM kills to the one host they happen on', () => {
+    const c = onlyOne('ml-training', atLeastMedium);
+    expect(c.rootCause.attributes['host.name']).toBe('worker-3');
+    expect(c.category).toBe('resource');
+    expect(c.recommendations[0]!.title).toMatch(/Drain `worker-3`/);
+  });
+
+  it('finds the duration creep that breaks a 99 % / 300 s SLO', () => {
+    const slo = out.slos.find((s) => s.name === 'load-on-time')!;
+    expect(slo.state).toBe('critical');
+    expect(slo.sli).toBeLessThan(0.99);
+    expect(slo.errorBudgetRemaining).toBeLessThan(0);
+    const c = onlyOne('warehouse-load', (c) => c.kind === 'sla');
+    expect(c.category).toBe('performance');
+    expect(c.severity).toBe('critical');
+    const trend = onlyOne('warehouse-load', (c) => c.kind === 'trend');
+    expect(trend.rootCause.step).toBe('load');
+  });
+
+  it('finds the scheduled workflow that stopped, with its last run and expected interval', () => {
+    const c = onlyOne('backup-hourly', (c) => c.kind === 'stalled');
+    expect(out.cadences.get('backup-hourly')).toBeGreaterThan(3500);
+    expect(out.cadences.get('backup-hourly')).toBeLessThan(3700);
+    expect(c.evidence.baseline['expectedIntervalSeconds']).toBeCloseTo(3600, -2);
+    const last = runs.filter((r) => r.workflow === 'backup-hourly').reduce((a, b) => (a.startMs > b.startMs ? a : b));
+    expect(c.evidence.current['lastRun']).toBe(new Date(last.startMs).toISOString());
+    expect(recommendationText(c)).toMatch(/schedule/);
+  });
+
+  it('raises nothing medium or worse on healthy workflows with transient failures, and scores them healthy', () => {
+    for (const w of healthyWorkflows) {
+      expect(about(w).filter(atLeastMedium).map((c) => c.title)).toEqual([]);
+      expect(out.health.get(w)!.status).toBe('healthy');
+    }
+    expect(out.health.get('crm-sync')!.status).toBe('unhealthy');
+  });
+
+  it('gives every candidate a readable title, evidence and at least one recommendation', () => {
+    for (const c of out.candidates) {
+      expect(c.recommendations.length).toBeGreaterThan(0);
+      expect(c.evidence.exampleRunIds.length).toBeLessThanOrEqual(5);
+      expect(c.confidence).toBeGreaterThanOrEqual(0);
+      expect(c.confidence).toBeLessThanOrEqual(1);
+      expect(c.firstSeenMs).toBeLessThanOrEqual(c.lastSeenMs);
+      expect(c.fingerprint).not.toMatch(/\d{10,}/);
+    }
+  });
+});
+
+describe('stability across passes', () => {
+  it('gives the same candidates for the same data, and the same fingerprints when the window moves', () => {
+    const a = analyseScenario(7, allFaults, creepSlo);
+    const b = analyseScenario(7, allFaults, creepSlo);
+    expect(b.out.candidates).toEqual(a.out.candidates);
+    // A later pass sees the window without its oldest day: the problems keep their identity.
+    const cut = a.runs.filter((r) => r.startMs >= a.runs[0]!.startMs + 86_400_000);
+    const later = analyse({ nowMs: newestEnd(a.runs), runs: cut, templateOf: minerTemplateOf(), config: creepSlo });
+    const keys = (cs: FindingCandidate[]) => cs.filter(atLeastMedium).map((c) => c.fingerprint).sort();
+    expect(keys(later.candidates)).toEqual(keys(a.out.candidates));
+  });
+});
