@@ -26,16 +26,30 @@ export function isDownstream(span: OtlpSpan): boolean {
 
 /** Adds one downstream call to a step's list, keyed by name and kind. */
 export function addDownstream(list: Downstream[], span: OtlpSpan): void {
-  const name = downstreamName(span);
-  const kind = downstreamKind(span);
-  let entry = list.find((d) => d.name === name && d.kind === kind);
-  if (entry === undefined) {
-    entry = { name, kind, calls: 0, errors: 0, durationMs: 0 };
-    list.push(entry);
+  mergeDownstream(list, {
+    name: downstreamName(span),
+    kind: downstreamKind(span),
+    calls: 1,
+    errors: span.statusCode === StatusCode.ERROR ? 1 : 0,
+    durationMs: Math.max(0, span.endMs - span.startMs),
+  });
+}
+
+/** Adds an entry's counts to the list's entry of the same name and kind (or appends a copy). */
+export function mergeDownstream(list: Downstream[], entry: Downstream): void {
+  const same = list.find((d) => d.name === entry.name && d.kind === entry.kind);
+  if (same === undefined) {
+    list.push({ ...entry });
+    return;
   }
-  entry.calls++;
-  if (span.statusCode === StatusCode.ERROR) entry.errors++;
-  entry.durationMs += Math.max(0, span.endMs - span.startMs);
+  same.calls += entry.calls;
+  same.errors += entry.errors;
+  same.durationMs += entry.durationMs;
+}
+
+/** By name, then kind: a stable order whatever order the calls arrived in. */
+export function sortDownstream(list: Downstream[]): Downstream[] {
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
 
 /** What a person would call the other side: peer.service, server.address[:port], the URL's host, db.system. */

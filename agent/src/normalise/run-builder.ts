@@ -3,17 +3,11 @@ import type { Attributes, OtlpSpan } from '../model/otlp.js';
 import type { Downstream, RunnerKind, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
 import { num } from './attributes.js';
 import type { RunIdentity, RunnerDetector, RunSpanInfo, StepInfo } from './detector.js';
-import { addDownstream } from './downstream.js';
-import type { ErrorInfo } from './errors.js';
-import { hasException, spanError } from './errors.js';
+import { addDownstream, sortDownstream } from './downstream.js';
+import { deeper, type Origin, setError } from './error-origin.js';
+import { spanError } from './errors.js';
+import { mergeRetries } from './merge-retries.js';
 import { isFailing } from './status.js';
-
-/** The best candidate so far for where a record's failure started: the deepest failing span with error detail. */
-interface Origin {
-  span: OtlpSpan;
-  depth: number;
-  error: ErrorInfo;
-}
 
 abstract class RecordBuilder {
   origin: Origin | undefined;
@@ -70,7 +64,9 @@ export class StepBuilder extends RecordBuilder {
     const own = this.info.status;
     if (this.attempts.length === 0 || isFailing(own)) return own;
     let latest = this.attempts[0]!;
-    for (const attempt of this.attempts) if (attempt.startMs > latest.startMs || (attempt.startMs === latest.startMs && attempt.spanId > latest.spanId)) latest = attempt;
+    for (const attempt of this.attempts) {
+      if (attempt.startMs > latest.startMs || (attempt.startMs === latest.startMs && attempt.spanId > latest.spanId)) latest = attempt;
+    }
     return this.detector.stepOf(latest).status;
   }
 
@@ -88,7 +84,7 @@ export class StepBuilder extends RecordBuilder {
       endMs,
       durationMs: Math.max(0, endMs - span.startMs),
       attributes: span.resource === runResource ? span.attributes : { ...span.resource, ...span.attributes },
-      downstream: this.downstream.sort(byName),
+      downstream: sortDownstream(this.downstream),
       spanIds: this.spanIds,
     };
     if (this.parent !== undefined) record.parentId = this.parent.span.spanId;
@@ -104,6 +100,7 @@ export class RunBuilder extends RecordBuilder {
   /** The run span; undefined while the run is only inferred from its steps. */
   span: OtlpSpan | undefined;
   private info: RunSpanInfo | undefined;
+  private earliestStartMs = Infinity;
 
   constructor(
     readonly key: string,
@@ -123,15 +120,13 @@ export class RunBuilder extends RecordBuilder {
 
   /** Several spans may stand for one run (a workflow replayed on another worker): the latest-ending one speaks. */
   addRunSpan(span: OtlpSpan, info: RunSpanInfo): void {
-    this.firstStartMs = Math.min(this.firstStartMs, span.startMs);
+    this.earliestStartMs = Math.min(this.earliestStartMs, span.startMs);
     const current = this.span;
     if (current === undefined || span.endMs > current.endMs || (span.endMs === current.endMs && span.spanId > current.spanId)) {
       this.span = span;
       this.info = info;
     }
   }
-
-  private firstStartMs = Infinity;
 
   addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined): StepBuilder {
     const step = new StepBuilder(this.detector, span, name, parent);
@@ -157,7 +152,7 @@ export class RunBuilder extends RecordBuilder {
     let startMs: number;
     let endMs: number;
     if (span !== undefined) {
-      startMs = this.firstStartMs;
+      startMs = this.earliestStartMs;
       endMs = span.endMs;
     } else {
       startMs = Infinity;
@@ -190,77 +185,6 @@ export class RunBuilder extends RecordBuilder {
     if (isFailing(status)) setError(record, this.origin);
     return record;
   }
-}
-
-/** Tries of one task (same parent, same name) become one step: the latest try, with every try's spans. */
-function mergeRetries(steps: StepRecord[]): StepRecord[] {
-  const groups = new Map<string, StepRecord[]>();
-  for (const step of steps) {
-    const key = `${step.parentId ?? ''}\n${step.name}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [step]);
-    else group.push(step);
-  }
-  if (groups.size === steps.length) return steps;
-  const replaced = new Map<string, string>();
-  const merged: StepRecord[] = [];
-  for (const step of steps) {
-    const group = groups.get(`${step.parentId ?? ''}\n${step.name}`)!;
-    if (group.length === 1) {
-      merged.push(step);
-      continue;
-    }
-    if (group[0] !== step) continue;
-    const tries = [...group].sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0) || a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
-    const latest = tries[tries.length - 1]!;
-    const startMs = Math.min(...tries.map((t) => t.startMs));
-    const endMs = Math.max(...tries.map((t) => t.endMs));
-    const downstream: Downstream[] = [];
-    for (const t of tries) {
-      for (const d of t.downstream) {
-        const same = downstream.find((x) => x.name === d.name && x.kind === d.kind);
-        if (same === undefined) downstream.push({ ...d });
-        else {
-          same.calls += d.calls;
-          same.errors += d.errors;
-          same.durationMs += d.durationMs;
-        }
-      }
-    }
-    for (const t of tries) if (t !== latest) replaced.set(t.id, latest.id);
-    merged.push({
-      ...latest,
-      startMs,
-      endMs,
-      durationMs: endMs - startMs,
-      attempt: Math.max(latest.attempt ?? 0, tries.length),
-      downstream: downstream.sort(byName),
-      spanIds: tries.flatMap((t) => t.spanIds),
-    });
-  }
-  for (const step of merged) {
-    const parent = step.parentId !== undefined ? replaced.get(step.parentId) : undefined;
-    if (parent !== undefined) step.parentId = parent;
-  }
-  return merged;
-}
-
-function setError(record: { errorType?: string; errorMessage?: string }, origin: Origin | undefined): void {
-  if (origin?.error.type !== undefined) record.errorType = origin.error.type;
-  if (origin?.error.message !== undefined) record.errorMessage = origin.error.message;
-}
-
-/** Deeper first; then the span with an exception event; then the one that failed first. */
-function deeper(a: Origin, b: Origin): boolean {
-  if (a.depth !== b.depth) return a.depth > b.depth;
-  const ae = hasException(a.span);
-  if (ae !== hasException(b.span)) return ae;
-  if (a.span.endMs !== b.span.endMs) return a.span.endMs < b.span.endMs;
-  return a.span.spanId < b.span.spanId;
-}
-
-function byName(a: Downstream, b: Downstream): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 }
 
 /** Stable, opaque run id: 32 hex characters of SHA-256 over the run key. */

@@ -64,6 +64,8 @@ function preferred(a: OtlpSpan, b: OtlpSpan): boolean {
   const ak = Object.keys(a.attributes).length;
   const bk = Object.keys(b.attributes).length;
   if (ak !== bk) return ak > bk;
+  if (a.startMs !== b.startMs) return a.startMs < b.startMs;
   if (a.statusMessage !== b.statusMessage) return a.statusMessage > b.statusMessage;
+  if (a.parentSpanId !== b.parentSpanId) return a.parentSpanId > b.parentSpanId;
   return a.name > b.name;
 }
