@@ -1,0 +1,40 @@
+/** Receiver configuration with its defaults and validation (the Collector's otlpreceiver/config.go). */
+import type { ReceiverObserver } from './observer.js';
+
+export interface ReceiverConfig {
+  host: string;
+  /** 0 picks a free port; `start()` reports the bound one. */
+  port: number;
+  /** Largest request body accepted, before and after decompression. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_HTTP_PORT = 4318;
+export const DEFAULT_GRPC_PORT = 4317;
+
+/** Fills defaults (loopback host, the OTLP port, 16 MiB) and refuses values that cannot work. */
+export function receiverConfig(config: Partial<ReceiverConfig>, defaultPort: number): ReceiverConfig {
+  const resolved = {
+    host: config.host ?? '127.0.0.1',
+    port: config.port ?? defaultPort,
+    maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new RangeError(`receiver port must be an integer from 0 to 65535, got ${resolved.port}`);
+  }
+  if (!Number.isInteger(resolved.maxBodyBytes) || resolved.maxBodyBytes < 1) {
+    throw new RangeError(`receiver maxBodyBytes must be a positive integer, got ${resolved.maxBodyBytes}`);
+  }
+  return resolved;
+}
+
+export interface Receiver {
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  start(): Promise<{ port: number }>;
+  /** Stops accepting, waits for requests in flight, closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** The receiver's config plus an optional observer of finished requests. */
+export type ReceiverSettings = Partial<ReceiverConfig> & { observer?: ReceiverObserver };

@@ -1,0 +1,29 @@
+/**
+ * One transport-independent export per signal (the Collector's receiver/otlpreceiver/internal/{trace,logs}/otlp.go):
+ * hands the decoded batch to the consumer and sums up what was refused. Both receivers call these.
+ */
+import type { LogBatch, Rejected, TraceBatch } from '../model/otlp.js';
+import type { ExportSummary } from '../decode/index.js';
+import type { ExportOutcome, OtlpConsumer } from './consumer.js';
+
+export interface ExportResult extends ExportSummary {
+  accepted: number;
+}
+
+export async function exportTraces(consumer: OtlpConsumer, batch: TraceBatch): Promise<ExportResult> {
+  const outcome = batch.spanCount > 0 ? await consumer.consumeTraces(batch) : undefined;
+  return summarise(batch.spanCount, batch.rejected, outcome, 'spans');
+}
+
+export async function exportLogs(consumer: OtlpConsumer, batch: LogBatch): Promise<ExportResult> {
+  const outcome = batch.recordCount > 0 ? await consumer.consumeLogs(batch) : undefined;
+  return summarise(batch.recordCount, batch.rejected, outcome, 'log records');
+}
+
+function summarise(decoded: number, rejected: Rejected, outcome: ExportOutcome | undefined, noun: string): ExportResult {
+  const refused = Math.min(outcome?.rejected ?? 0, decoded);
+  const messages: string[] = [];
+  if (rejected.count > 0) messages.push(`${rejected.count} ${noun} rejected: ${rejected.reasons.join('; ')}`);
+  if (outcome?.message) messages.push(outcome.message);
+  return { accepted: decoded - refused, rejected: rejected.count + refused, message: messages.join('; ') };
+}

@@ -1,0 +1,97 @@
+/**
+ * OTLP/gRPC receiver: TraceService/Export and LogsService/Export from a hand-written service definition whose
+ * (de)serialisers pass raw Buffers through, so the protobuf decoder of the HTTP receiver serves here too
+ * (OTel JS builds its gRPC exporter client the same way).
+ */
+import { Metadata, Server, ServerCredentials, status as grpcStatus, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { protobufCodec, statusProto, type Signal } from '../decode/index.js';
+import { DEFAULT_GRPC_PORT, receiverConfig, type Receiver, type ReceiverSettings } from './config.js';
+import type { OtlpConsumer } from './consumer.js';
+import { errorReply } from './errors.js';
+import { exportLogs, exportTraces, type ExportResult } from './export.js';
+import type { FailureReason } from './observer.js';
+
+const passThrough = (bytes: Buffer) => bytes;
+
+function exportService(path: string): ServiceDefinition {
+  return {
+    Export: {
+      path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: passThrough,
+      requestDeserialize: passThrough,
+      responseSerialize: passThrough,
+      responseDeserialize: passThrough,
+    },
+  };
+}
+
+const TRACE_SERVICE = exportService('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+const LOGS_SERVICE = exportService('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
+
+export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpConsumer): Receiver {
+  const { host, port, maxBodyBytes } = receiverConfig(settings, DEFAULT_GRPC_PORT);
+  const observer = settings.observer;
+  let server: Server | undefined;
+
+  function handler(signal: Signal) {
+    return async (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+      const started = performance.now();
+      let result: ExportResult | undefined;
+      let code: number = grpcStatus.OK;
+      let reason: FailureReason | undefined;
+      try {
+        result =
+          signal === 'traces'
+            ? await exportTraces(consumer, protobufCodec.decodeTraces(call.request))
+            : await exportLogs(consumer, protobufCodec.decodeLogs(call.request));
+        if (result.rejected > 0) reason = 'partial';
+        callback(null, protobufCodec.exportResponse(signal, result));
+      } catch (error) {
+        const reply = errorReply(error);
+        code = reply.grpcCode;
+        reason = reply.reason;
+        const metadata = new Metadata();
+        if (reply.retryAfterSeconds !== undefined) {
+          // google.rpc.Status with RetryInfo in the trailer, where gRPC clients look for retry advice.
+          metadata.set('grpc-status-details-bin', statusProto({ code, message: reply.message, retryDelaySeconds: reply.retryAfterSeconds }));
+        }
+        callback({ code, details: reply.message, metadata });
+      } finally {
+        observer?.requestDone({
+          transport: 'grpc',
+          signal,
+          status: code,
+          items: result?.accepted ?? 0,
+          rejected: result?.rejected ?? 0,
+          reason,
+          durationMs: performance.now() - started,
+        });
+      }
+    };
+  }
+
+  return {
+    async start() {
+      // The message limit applies to the decompressed message too (grpc-js checks it after inflating).
+      const s = new Server({ 'grpc.max_receive_message_length': maxBodyBytes });
+      s.addService(TRACE_SERVICE, { Export: handler('traces') });
+      s.addService(LOGS_SERVICE, { Export: handler('logs') });
+      const bound = await new Promise<number>((resolve, reject) =>
+        s.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, p) =>
+          error ? reject(error) : resolve(p),
+        ),
+      );
+      server = s;
+      return { port: bound };
+    },
+    async stop() {
+      const s = server;
+      if (!s) return;
+      server = undefined;
+      // tryShutdown stops accepting and lets calls in flight finish before the sessions close.
+      await new Promise<void>((resolve) => s.tryShutdown(() => resolve()));
+    },
+  };
+}

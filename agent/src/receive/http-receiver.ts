@@ -1,0 +1,164 @@
+/**
+ * OTLP/HTTP receiver: POST /v1/traces and /v1/logs in protobuf or JSON, optionally gzipped, answered in the
+ * request's encoding. Plain node:http rather than the API's Hono stack: this is the hot path, and every layer
+ * between the socket and the decoder costs throughput.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { codecFor, jsonCodec, SUPPORTED_CONTENT_TYPES, type OtlpCodec, type Signal } from '../decode/index.js';
+import { DEFAULT_HTTP_PORT, receiverConfig, type Receiver, type ReceiverSettings } from './config.js';
+import type { OtlpConsumer } from './consumer.js';
+import { BodyTooLargeError, errorReply, GrpcCode } from './errors.js';
+import { exportLogs, exportTraces, type ExportResult } from './export.js';
+import { decodeContent, isSupportedEncoding, readBody } from './http-body.js';
+import type { FailureReason } from './observer.js';
+
+const PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+
+/** A reply that ends a request early, before or instead of decoding. */
+class HttpReply {
+  constructor(
+    readonly status: number,
+    readonly grpcCode: number,
+    readonly message: string,
+    readonly reason: FailureReason,
+    readonly retryAfterSeconds?: number,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  /** Retry-After only on the retryable statuses (429, 503), as the Collector tests; Connection: close to end a bad upload. */
+  responseHeaders(close: boolean): Record<string, string> {
+    const headers = { ...this.headers };
+    if (this.retryAfterSeconds !== undefined && (this.status === 429 || this.status === 503)) {
+      headers['Retry-After'] = String(Math.ceil(this.retryAfterSeconds));
+    }
+    if (close) headers.Connection = 'close';
+    return headers;
+  }
+}
+
+export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpConsumer): Receiver {
+  const { host, port, maxBodyBytes } = receiverConfig(settings, DEFAULT_HTTP_PORT);
+  const observer = settings.observer;
+  let server: Server | undefined;
+  let stopping = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const signal = PATHS[pathOf(req.url)];
+    let codec: OtlpCodec | undefined;
+    let result: ExportResult | undefined;
+    let status = 200;
+    let reason: FailureReason | undefined;
+    try {
+      codec = codecFor(req.headers['content-type']);
+      const early = check(req, signal, codec, maxBodyBytes, stopping);
+      if (early) throw early;
+      const body = await readBody(req, maxBodyBytes);
+      const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+      const raw = await decodeContent(body, encoding, maxBodyBytes);
+      result = signal === 'traces' ? await exportTraces(consumer, codec!.decodeTraces(raw)) : await exportLogs(consumer, codec!.decodeLogs(raw));
+      if (result.rejected > 0) reason = 'partial';
+      send(res, 200, codec!.contentType, codec!.exportResponse(signal!, result));
+    } catch (error) {
+      const reply = error instanceof HttpReply ? error : toReply(error);
+      status = reply.status;
+      reason = reply.reason;
+      const replyCodec = codec ?? jsonCodec;
+      const body = replyCodec.status({ code: reply.grpcCode, message: reply.message, retryDelaySeconds: reply.retryAfterSeconds });
+      send(res, reply.status, replyCodec.contentType, body, reply.responseHeaders(stopping || reply.status === 413));
+    } finally {
+      observer?.requestDone({
+        transport: 'http',
+        signal,
+        status,
+        items: result?.accepted ?? 0,
+        rejected: result?.rejected ?? 0,
+        reason,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    inFlight++;
+    handle(req, res).finally(() => {
+      if (--inFlight === 0) drained?.();
+    });
+  }
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        const s = createServer({ keepAliveTimeout: 30_000 }, onRequest);
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          server = s;
+          resolve({ port: (s.address() as AddressInfo).port });
+        });
+      });
+    },
+    async stop() {
+      const s = server;
+      if (!s) return;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      s.closeAllConnections();
+      await closed;
+      server = undefined;
+    },
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Everything that can be refused from the request line and headers alone. */
+function check(
+  req: IncomingMessage,
+  signal: Signal | undefined,
+  codec: OtlpCodec | undefined,
+  limit: number,
+  stopping: boolean,
+): HttpReply | undefined {
+  if (!signal) return new HttpReply(404, GrpcCode.NOT_FOUND, `unknown path ${pathOf(req.url)}, use /v1/traces or /v1/logs`, 'not_found');
+  if (req.method !== 'POST') {
+    return new HttpReply(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} not allowed, use POST`, 'method_not_allowed', undefined, { Allow: 'POST' });
+  }
+  if (!codec) {
+    return new HttpReply(
+      415,
+      GrpcCode.INVALID_ARGUMENT,
+      `unsupported media type ${JSON.stringify(req.headers['content-type'] ?? '')}, supported: [${SUPPORTED_CONTENT_TYPES.join(', ')}]`,
+      'unsupported_media_type',
+    );
+  }
+  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (!isSupportedEncoding(encoding)) {
+    // RFC 9110 §15.5.16: an unsupported content coding is 415 (the Collector answers 400).
+    return new HttpReply(415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Encoding ${JSON.stringify(encoding)}, supported: [gzip, identity]`, 'unsupported_encoding');
+  }
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > limit) return toReply(new BodyTooLargeError(limit));
+  if (stopping) return new HttpReply(503, GrpcCode.UNAVAILABLE, 'receiver is shutting down', 'shutting_down', 1);
+  return undefined;
+}
+
+function toReply(error: unknown): HttpReply {
+  const reply = errorReply(error);
+  return new HttpReply(reply.httpStatus, reply.grpcCode, reply.message, reply.reason, reply.retryAfterSeconds);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, ...headers });
+  res.end(body);
+}
