@@ -1,10 +1,17 @@
-import { PARAM } from './masking.js';
+import { PARAM, isKey, render } from './masking.js';
 import { templateId } from './template-id.js';
 
 export interface Template {
+  /** Hash of `text`. */
   id: string;
   tokens: string[];
+  text: string;
   count: number;
+}
+
+export function newTemplate(tokens: string[], count: number): Template {
+  const text = render(tokens);
+  return { id: templateId(text), tokens, text, count };
 }
 
 export type Change = 'created' | 'updated' | 'none';
@@ -56,7 +63,7 @@ export class Cluster {
 
   /** The known template this line belongs to, if any. */
   find(tokens: readonly string[]): Template | undefined {
-    return this.templates.get(templateId(this.templateOf(tokens).join(' ')));
+    return this.templates.get(templateId(render(this.templateOf(tokens))));
   }
 
   add(tokens: readonly string[], limits: ClusterLimits): ClusterHit {
@@ -67,7 +74,7 @@ export class Cluster {
       const t = tokens[i]!;
       seen.set(t, (seen.get(t) ?? 0) + 1);
       // A position that has held a masked value is a variable, whatever words it also held.
-      const limit = i > 0 && tokens[i - 1]!.endsWith('=') ? limits.maxValuesAfterKey : limits.maxValuesPerPosition;
+      const limit = i > 0 && isKey(tokens[i - 1]!) ? limits.maxValuesAfterKey : limits.maxValuesPerPosition;
       if (seen.size > limit || (seen.size > 1 && holdsParam(seen))) (opened ??= []).push(i);
       else if (seen.size > 1) this.tokens[i] = PARAM;
     }
@@ -75,13 +82,12 @@ export class Cluster {
     const moved = new Map<string, string>();
     if (opened) this.generalise(opened, moved);
 
-    let tokensOf = this.templateOf(tokens);
-    let id = templateId(tokensOf.join(' '));
-    let template = this.templates.get(id);
+    let candidate = newTemplate(this.templateOf(tokens), 0);
+    let template = this.templates.get(candidate.id);
     const created = !template;
     if (!template) {
-      template = { id, tokens: tokensOf, count: 0 };
-      this.templates.set(id, template);
+      template = candidate;
+      this.templates.set(template.id, template);
     }
     template.count++;
     // Bound the templates per cluster: generalise the position with the most values until under the limit.
@@ -89,9 +95,8 @@ export class Cluster {
       const busiest = this.busiestPosition();
       if (busiest < 0) break;
       this.generalise([busiest], moved);
-      tokensOf = this.templateOf(tokens);
-      id = templateId(tokensOf.join(' '));
-      template = this.templates.get(id)!;
+      candidate = newTemplate(this.templateOf(tokens), 0);
+      template = this.templates.get(candidate.id)!;
     }
     const merged = [...moved].map(([from, to]) => ({ from, to }));
     const change: Change = merged.length > 0 ? 'updated' : created ? 'created' : 'none';
@@ -124,15 +129,14 @@ export class Cluster {
       this.tokens[i] = PARAM;
     }
     for (const old of [...this.templates.values()]) {
-      const tokens = this.templateOf(old.tokens);
-      const id = templateId(tokens.join(' '));
-      if (id === old.id) continue;
+      const general = newTemplate(this.templateOf(old.tokens), old.count);
+      if (general.id === old.id) continue;
       this.templates.delete(old.id);
-      for (const [from, to] of moved) if (to === old.id) moved.set(from, id);
-      moved.set(old.id, id);
-      const into = this.templates.get(id);
+      for (const [from, to] of moved) if (to === old.id) moved.set(from, general.id);
+      moved.set(old.id, general.id);
+      const into = this.templates.get(general.id);
       if (into) into.count += old.count;
-      else this.templates.set(id, { id, tokens, count: old.count });
+      else this.templates.set(general.id, general);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Cluster, type ClusterHit, type Template } from './cluster.js';
-import { PARAM } from './masking.js';
+import { PARAM, render } from './masking.js';
 import type { MinerOptions } from './options.js';
 import { templateId } from './template-id.js';
 
@@ -77,7 +77,7 @@ export class Drain {
 
   /** The id of the line that starts a cluster; a suffix only if an evicted look-alike left the same id in use. */
   private freshId(tokens: readonly string[]): string {
-    const text = tokens.join(' ');
+    const text = render(tokens);
     let id = templateId(text);
     for (let n = 1; this.lru.has(id); n++) id = templateId(`${text}\u0000${n}`);
     return id;

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { groupingAccuracy } from './accuracy.js';
+import { TemplateMiner } from './miner.js';
+import type { MinerOptions } from './options.js';
 
 /**
  * Reads a labelled Loghub-2k set (logpai/loghub; Zhu et al., "Loghub: A Large Collection of System Log Datasets
@@ -34,6 +37,29 @@ export function readLoghubSet(dir: string, name: string): LabelledLine[] {
   };
   const [content, eventId, eventTemplate] = [column('Content'), column('EventId'), column('EventTemplate')];
   return rows.map((r) => ({ content: r[content] ?? '', eventId: r[eventId] ?? '', eventTemplate: r[eventTemplate] ?? '' }));
+}
+
+export interface SetAccuracy {
+  lines: number;
+  /** Grouping Accuracy of the templates the miner ends with. */
+  ga: number;
+  templates: number;
+  trueTemplates: number;
+}
+
+/** Learns every line of a set, then classifies each with the templates as they stand at the end. */
+export function measureLoghubSet(dir: string, name: string, options?: Partial<MinerOptions>): SetAccuracy {
+  const lines = readLoghubSet(dir, name);
+  const miner = new TemplateMiner(options);
+  for (const l of lines) miner.add(l.content);
+  const parsed = lines.map((l) => miner.match(l.content)?.templateId ?? 'unmatched');
+  const truth = lines.map((l) => l.eventId);
+  return {
+    lines: lines.length,
+    ga: groupingAccuracy(truth, parsed),
+    templates: new Set(parsed).size,
+    trueTemplates: new Set(truth).size,
+  };
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */

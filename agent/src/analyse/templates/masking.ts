@@ -52,6 +52,18 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASK_RULES): M
 }
 
 const KEY_VALUE = /^([^=]+=)(.+)$/;
+/** Ends a key split off its value (an invisible word joiner), so the template text puts them back together. */
+const GLUE = '\u2060';
+
+/** Whether the token is the key of a `key=value` pair split by the masker. */
+export function isKey(token: string): boolean {
+  return token.endsWith(GLUE);
+}
+
+/** A template's text: its tokens separated by spaces, keys joined to their values again. */
+export function render(tokens: readonly string[]): string {
+  return tokens.join(' ').replaceAll(`${GLUE} `, '');
+}
 const JOINED_PARAMS = /<\*>(?:[^\w\s<>]+<\*>)+/g;
 
 /**
@@ -64,7 +76,7 @@ function tokenize(masked: string): string[] {
     if (token === '') continue;
     const kv = token.includes('=') ? KEY_VALUE.exec(token) : null;
     if (kv) {
-      out.push(kv[1]!);
+      out.push(kv[1]! + GLUE);
       out.push(variable(kv[2]!));
     } else out.push(variable(token));
   }

@@ -41,7 +41,7 @@ export class TemplateMiner {
   /** Learns from the message and classifies it. */
   add(message: string): TemplateMatch {
     const hit = this.drain.add(this.mask(message));
-    const match: TemplateMatch = { templateId: hit.template.id, template: hit.template.tokens.join(' '), change: hit.change };
+    const match: TemplateMatch = { templateId: hit.template.id, template: hit.template.text, change: hit.change };
     if (hit.merged.length > 0) match.merged = hit.merged;
     return match;
   }
@@ -49,7 +49,7 @@ export class TemplateMiner {
   /** Classifies the message among the templates learnt so far, without learning; undefined if none fits. */
   match(message: string): TemplateMatch | undefined {
     const found = this.drain.match(this.mask(message));
-    return found && { templateId: found.id, template: found.tokens.join(' '), change: 'none' };
+    return found && { templateId: found.id, template: found.text, change: 'none' };
   }
 
   /** Every template currently known, least recently used cluster first. */
@@ -60,7 +60,7 @@ export class TemplateMiner {
       for (const t of cluster.templates.values()) {
         const seen = byId.get(t.id);
         if (seen) seen.count += t.count;
-        else byId.set(t.id, { templateId: t.id, template: t.tokens.join(' '), count: t.count });
+        else byId.set(t.id, { templateId: t.id, template: t.text, count: t.count });
       }
     }
     return [...byId.values()];

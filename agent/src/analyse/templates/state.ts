@@ -1,4 +1,4 @@
-import { Cluster, type Template } from './cluster.js';
+import { Cluster, newTemplate, type Template } from './cluster.js';
 
 export const TEMPLATE_STATE_VERSION = 1;
 
@@ -50,7 +50,9 @@ export function fromState(row: unknown): Cluster {
     if (typeof t?.id !== 'string' || !isStrings(t.tokens) || t.tokens.length !== r.tokens.length || !isCount(t.count)) {
       throw new TypeError(`${where}: malformed template`);
     }
-    templates.set(t.id, { id: t.id, tokens: [...t.tokens], count: t.count });
+    const template = newTemplate([...t.tokens], t.count);
+    if (template.id !== t.id) throw new TypeError(`${where}: template ${t.id} does not match its tokens`);
+    templates.set(t.id, template);
   }
   return new Cluster(r.id, [...r.tokens], values, templates, r.count);
 }
