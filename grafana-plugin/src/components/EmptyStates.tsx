@@ -9,7 +9,7 @@ export function NoDataYet() {
     <div data-testid={testIds.state.noData}>
       <EmptyState variant="not-found" message="No workflow runs in this time range yet">
         <p>FlowLens learns about workflows from the traces and logs your runners send it over OTLP.</p>
-        <ul style={{ textAlign: 'left' }}>
+        <ul style={{ textAlign: 'left', paddingLeft: 24 }}>
           <li>
             Point the runner’s OpenTelemetry exporter at the agent: <code>OTEL_EXPORTER_OTLP_ENDPOINT=http://&lt;agent&gt;:4318</code>{' '}
             (HTTP) or port 4317 (gRPC).

@@ -43,7 +43,7 @@ export function ErrorView({ error }: { error: Error }) {
       <p>
         {flowLensError ? `HTTP ${flowLensError.status || 'no answer'}: ${flowLensError.detail}` : error.message}
       </p>
-      <ul>
+      <ul style={{ paddingLeft: 24 }}>
         {advice.checks.map((check) => (
           <li key={check}>{check}</li>
         ))}

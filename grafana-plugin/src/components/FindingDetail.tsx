@@ -140,7 +140,7 @@ export function FindingDetail({ id, onChanged }: Props) {
             {similar.items.length === 0 ? (
               <p className={styles.muted}>This has not happened before.</p>
             ) : (
-              <ul>
+              <ul className={styles.list}>
                 {similar.items.map((s) => (
                   <li key={s.id}>
                     <StateBadge value={s.status} /> {s.title} ({s.workflow}, {formatTime(s.firstSeen)}

@@ -36,6 +36,8 @@ export const getPageStyles = (theme: GrafanaTheme2) => ({
     alignItems: 'flex-end',
     marginBottom: theme.spacing(2),
   }),
+  // Grafana's global styles drop list indentation; steps and checks read better numbered and indented.
+  list: css({ paddingLeft: theme.spacing(3), margin: theme.spacing(0.5, 0, 1.5) }),
   muted: css({ color: theme.colors.text.secondary }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
   shareBar: css({ height: 6, background: theme.colors.primary.main, borderRadius: theme.shape.radius.default }),

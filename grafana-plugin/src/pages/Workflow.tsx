@@ -244,7 +244,7 @@ function Recommendations({ name }: { name: string }) {
       <h3>Recommendations</h3>
       <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>Nothing to do.</p>}>
         {(data) => (
-          <ul>
+          <ul className={styles.list}>
             {data.items.map((r) => (
               <li key={`${r.findingId}-${r.title}`}>
                 <StateBadge value={r.impact} text={`${r.impact} impact`} /> <strong>{r.title}</strong>

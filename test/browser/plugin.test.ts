@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { testIds } from '../../grafana-plugin/src/testIds.js';
+import { startBackend, type Backend } from './backend.js';
+import { buildHostBundle, buildPluginIfStale } from './host/buildHost.js';
+import { startHostServer, type HostServer } from './host/server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const output = join(here, 'output');
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const TOKEN = 'host-test-token';
+const APP = '/a/flowlens-workflows-app';
+const hasChromium = existsSync(CHROMIUM);
+
+let backend: Backend;
+let host: HostServer;
+let browser: Browser;
+let tmp: string;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  tmp = await mkdtemp(join(tmpdir(), 'flowlens-browser-'));
+  const hostBundle = await buildHostBundle();
+  const pluginDist = await buildPluginIfStale();
+  backend = await startBackend(join(tmp, 'flowlens.db'));
+  host = await startHostServer({
+    hostBundle,
+    pluginDist,
+    iconsDir: join(repo, 'node_modules/@grafana/ui/dist/public/img/icons'),
+    settings: { enabled: true, pinned: true, jsonData: { agentUrl: backend.apiUrl }, secureJsonData: { apiToken: TOKEN } },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  mkdirSync(output, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await backend?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** One browser tab on the host page, failing the test on any uncaught error in the page. */
+async function openTab(theme: 'light' | 'dark') {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${host.url}${APP}/overview?theme=${theme}`);
+  await page.waitForFunction(() => document.body.dataset.hostReady || document.body.dataset.hostError);
+  expect(await page.evaluate(() => document.body.dataset.hostError)).toBeUndefined();
+  return {
+    page,
+    errors,
+    shot: (name: string) => page.screenshot({ path: join(output, `${name}-${theme}.png`), fullPage: true }),
+    nav: (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click(),
+  };
+}
+
+const rowsOf = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr');
+
+describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (%s theme)', (theme) => {
+  it('walks overview → workflow → run → findings → acknowledge → recommendations → configuration', async (ctx) => {
+    if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
+    const { page, errors, shot, nav } = await openTab(theme);
+
+    // Overview: every workflow the agent knows, worst first.
+    const overviewRows = page.locator('[data-testid^="flowlens-overview-row-"]');
+    await overviewRows.first().waitFor();
+    const statuses = await overviewRows.locator('td:nth-child(2)').allInnerTexts();
+    const rank = (s: string) => ['unhealthy', 'degraded', 'healthy', 'unknown'].findIndex((r) => s.startsWith(r));
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
+    expect(rank(statuses[0]!)).toBeLessThan(2);
+    await shot('overview');
+
+    // Workflow page of the worst workflow, through its link (the route alert rules link to).
+    const worst = (await overviewRows.first().getAttribute('data-testid'))!.replace('flowlens-overview-row-', '');
+    await overviewRows.first().getByRole('link', { name: worst }).click();
+    await page.waitForURL(new RegExp(`${APP}/workflow/${encodeURIComponent(worst)}`));
+    await expect.poll(() => rowsOf(page, testIds.workflow.factors).count()).toBeGreaterThan(0);
+    await expect.poll(() => rowsOf(page, testIds.workflow.steps).count()).toBeGreaterThan(0);
+    await rowsOf(page, testIds.workflow.runs).first().waitFor();
+    await shot('workflow');
+
+    // Drill into the newest run: its steps and logs, with the run in the URL.
+    await rowsOf(page, testIds.workflow.runs).first().getByRole('button').click();
+    const run = page.getByTestId(testIds.run.detail);
+    await run.locator('tbody tr').first().waitFor();
+    expect(page.url()).toContain('run=');
+    await run.scrollIntoViewIfNeeded();
+    await shot('run');
+
+    // Findings: open one, read its root cause, acknowledge it as the signed-in user.
+    const open = await backend.openFindingId();
+    await nav('Findings');
+    await page.getByTestId(testIds.findings.row(open)).getByRole('button').click();
+    const detail = page.getByTestId(testIds.findings.detail);
+    await detail.getByRole('heading', { name: 'Root cause' }).waitFor();
+    await shot('finding');
+    await detail.getByRole('button', { name: 'Acknowledge' }).click();
+    await detail.getByText(/Acknowledged by oncall-host/).waitFor();
+    expect(await backend.finding(open)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'oncall-host' });
+    expect(host.proxied.find((r) => r.method === 'POST' && r.target.endsWith(`/findings/${open}/acknowledge`))).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+    });
+    await expect.poll(() => page.getByTestId(testIds.findings.row(open)).innerText()).toContain('acknowledged');
+    await shot('findings');
+
+    // Recommendations, grouped by workflow.
+    await nav('Recommendations');
+    await page.locator('[data-testid^="flowlens-recommendations-"]').first().waitFor();
+    await shot('recommendations');
+
+    // Configuration: the connection test passes through the proxy with the saved settings.
+    await nav('Configuration');
+    await page.getByTestId(testIds.config.test).click();
+    await expect.poll(() => page.getByTestId(testIds.config.testResult).innerText()).toContain('Connected');
+    await shot('configuration');
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says the agent is unreachable, on the configuration page and on the pages, when its URL is wrong', async (ctx) => {
+    if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
+    const { page, errors, shot, nav } = await openTab(theme);
+    await nav('Configuration');
+    const url = page.getByTestId(testIds.config.agentUrl);
+    try {
+      await url.fill('http://127.0.0.1:9');
+      await page.getByTestId(testIds.config.save).click();
+      await page.getByText('Settings saved.').waitFor();
+      expect(host.settings.jsonData.agentUrl).toBe('http://127.0.0.1:9');
+      // The token was not touched, so Grafana keeps it.
+      expect(host.settings.secureJsonData.apiToken).toBe(TOKEN);
+
+      await page.getByTestId(testIds.config.test).click();
+      await expect.poll(() => page.getByTestId(testIds.config.testResult).innerText()).toContain('Agent unreachable');
+      await shot('configuration-unreachable');
+
+      await nav('Overview');
+      await expect.poll(() => page.getByTestId(testIds.state.error).innerText()).toContain('The FlowLens agent is unreachable');
+      await shot('overview-unreachable');
+    } finally {
+      host.settings.jsonData.agentUrl = backend.apiUrl;
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
