@@ -1,13 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-// Cross-component tests: each folder under test/ (browser/, alerting/, …) starts the real parts it needs.
-export default defineConfig({
-  test: {
-    name: 'test',
-    include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/.cache/**', '**/output/**'],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
-  },
-});
+// Cross-component tests: real binaries, real sockets, several parts of the repository at once.
+export default defineConfig({ test: { name: 'test', include: ['**/*.test.ts'], testTimeout: 120000, hookTimeout: 120000 } });

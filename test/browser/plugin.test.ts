@@ -39,7 +39,8 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   mkdirSync(output, { recursive: true });
-});
+  // A cold host bundle build plus the agent's simulated history take a few minutes on a busy 2-core machine.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
