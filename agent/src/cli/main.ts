@@ -1,10 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/error.js';
-import { loadConfig } from '../config/load.js';
-import { runDemo } from './demo.js';
-import { runPatterns } from './patterns.js';
-import { runRules } from './rules.js';
-import { runServe } from './serve.js';
 
 const HELP = `flowlens — troubleshooting for workflow automation
 
@@ -42,14 +37,17 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case '--version':
         io.stdout.write(`${await version()}\n`);
         return 0;
+      // Commands load lazily: `--help` or `patterns` should not pay for the whole agent's start-up.
       case 'serve':
-        return await runServe(configPath(rest), io);
+        return await (await import('./serve.js')).runServe(configPath(rest), io);
       case 'demo':
-        return await runDemo(configPath(rest), io);
+        return await (await import('./demo.js')).runDemo(configPath(rest), io);
       case 'patterns':
-        return await runPatterns(rest, io);
-      case 'rules':
-        return await runRules(rest, io, (path) => loadConfig(path));
+        return await (await import('./patterns.js')).runPatterns(rest, io);
+      case 'rules': {
+        const { loadConfig } = await import('../config/load.js');
+        return await (await import('./rules.js')).runRules(rest, io, (path) => loadConfig(path));
+      }
       default:
         io.stderr.write(`flowlens: unknown command "${command}"\n\n${HELP}`);
         return 2;

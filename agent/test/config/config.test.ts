@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/error.js';
+import { envName } from '../../src/config/env.js';
+import { loadConfig } from '../../src/config/load.js';
+
+const file = (text: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'flowlens-config-')), 'flowlens.yaml');
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('configuration', () => {
+  it('has defaults a newcomer can run with: loopback ports, ./data, 14 days', async () => {
+    const config = await loadConfig(undefined, {});
+    expect(config.storage).toEqual({ path: './data/flowlens.db', retention: 14 * 86_400_000 });
+    expect(config.otlp.http).toEqual({ host: '127.0.0.1', port: 4318 });
+    expect(config.otlp.grpc).toEqual({ host: '127.0.0.1', port: 4317 });
+    expect(config.otlp.maxBodySize).toBe(16 * 1024 * 1024);
+    expect(config.api.listen).toEqual({ host: '127.0.0.1', port: 9470 });
+  });
+
+  it('reads YAML, with units, SLOs and a receiver turned off', async () => {
+    const config = await loadConfig(
+      file(`storage:\n  retention: 7d\notlp:\n  grpc: false\n  maxBodySize: 4MiB\nslos:\n  - workflow: deploy\n    objective: 99\n    window: 7d\n    maxDuration: 300s\n`),
+      {},
+    );
+    expect(config.storage.retention).toBe(7 * 86_400_000);
+    expect(config.otlp.grpc).toBe(false);
+    expect(config.otlp.maxBodySize).toBe(4 * 1024 * 1024);
+    expect(config.slos[0]).toMatchObject({ workflow: 'deploy', objective: 99, window: 7 * 86_400_000, maxDuration: 300_000 });
+  });
+
+  it('takes every key from FLOWLENS_ environment variables, over the file', async () => {
+    expect(envName('otlp.maxBodySize')).toBe('FLOWLENS_OTLP_MAX_BODY_SIZE');
+    const config = await loadConfig(file('api:\n  listen: 127.0.0.1:1000\n'), {
+      FLOWLENS_API_LISTEN: '127.0.0.1:9999',
+      FLOWLENS_OTLP_HTTP: 'false',
+      FLOWLENS_STORAGE_PATH: '/tmp/x.db',
+      FLOWLENS_SLOS: '[{"workflow":"a","objective":99.5}]',
+    });
+    expect(config.api.listen.port).toBe(9999);
+    expect(config.otlp.http).toBe(false);
+    expect(config.storage.path).toBe('/tmp/x.db');
+    expect(config.slos[0]).toMatchObject({ workflow: 'a', objective: 99.5 });
+  });
+
+  it.each([
+    ['storage:\n  retention: forever\n', /storage\.retention: expected a duration/],
+    ['otlp:\n  http: localhost\n', /otlp\.http/],
+    ['api:\n  listn: 127.0.0.1:1\n', /unknown key "api\.listn"/],
+    ['slos:\n  - workflow: x\n    objective: 120\n', /slos\.0\.objective/],
+    ['storage: [\n', /not valid YAML/],
+  ])('names the bad key: %j', async (text, message) => {
+    await expect(loadConfig(file(text), {})).rejects.toThrow(message);
+    await expect(loadConfig(file(text), {})).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('rejects an unknown FLOWLENS_ variable instead of ignoring a typo', async () => {
+    await expect(loadConfig(undefined, { FLOWLENS_STORAGE_PAHT: 'x' })).rejects.toThrow(/FLOWLENS_STORAGE_PAHT/);
+  });
+});

@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations/index.js';
+import { openDatabase } from '../../src/store/sqlite/open.js';
+
+describe('store migrations', () => {
+  it('bring a fresh database to the newest version, and are idempotent', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['findings', 'logs', 'runs', 'spans', 'template_runs', 'templates']));
+  });
+
+  it('refuse a database written by a newer FlowLens', () => {
+    const db = new Database(':memory:');
+    db.pragma('user_version = 999');
+    expect(() => migrate(db)).toThrow(/newer FlowLens/);
+  });
+
+  it('refuse a list whose versions do not increase', () => {
+    const db = new Database(':memory:');
+    const m = MIGRATIONS[0]!;
+    expect(() => migrate(db, [m, m])).toThrow(/strictly increase/);
+  });
+
+  it.each([
+    ['spans of a trace', 'SELECT * FROM spans WHERE trace_id = ?', /PRIMARY KEY|sqlite_autoindex_spans/],
+    ['runs of a trace', 'SELECT * FROM runs WHERE trace_id = ?', /runs_by_trace/],
+    ['runs of a workflow in a time range', 'SELECT * FROM runs WHERE workflow = ? AND start_ms >= ? AND start_ms <= ?', /runs_by_workflow_start/],
+    ['runs in a time range', 'SELECT * FROM runs WHERE start_ms >= ? AND start_ms <= ?', /runs_by_start/],
+    ['logs of a trace', "SELECT * FROM logs WHERE trace_id = ? AND trace_id != ''", /logs_by_trace/],
+  ])('use an index for %s', (_what, sql, index) => {
+    const db = openDatabase(':memory:');
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x')) as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(index);
+  });
+});
