@@ -3,7 +3,8 @@
  * content types, encodings, size limits, partial success, backpressure and shutdown.
  */
 import { gzipSync } from 'node:zlib';
-import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import oracle from 'otlp-oracle/build/src/generated/root.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackpressureError, type OtlpConsumer } from '../../src/receive/consumer.js';
@@ -234,5 +235,18 @@ describe('OTLP/HTTP receiver', () => {
     expect(recorder.spans()).toHaveLength(3);
     await expect(send(port, '/v1/traces', TRACES_PB, PROTOBUF)).rejects.toThrow(/ECONNREFUSED/);
     expect(recorder.spans()).toHaveLength(3);
+  });
+});
+
+describe('OTLP/HTTP receiver with the SDK exporter', () => {
+  it('is retried through 503 + Retry-After until the spans are accepted', async () => {
+    const consumer = new ErroringConsumer(() => new BackpressureError('write queue full', 0), 2);
+    const { port } = await start(consumer);
+    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
+    const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
+    await exporter.shutdown();
+    expect(result.error).toBeUndefined();
+    expect(consumer.failed).toBe(2);
+    expect(consumer.spans()).toHaveLength(3);
   });
 });
