@@ -1,0 +1,276 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanKind } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { generateSloRules } from '../../agent/src/export/slo-rules.js';
+import { createSdk, type Sdk, type SpanSpec } from '../../agent/test/helpers/sdk.js';
+import { alertmanagerBinary, findBinary, startAlertmanager, startService, waitFor, type RunningService } from '../../agent/test/export/support/tools.js';
+import { AGENT_ENTRY, ALERTMANAGER_CONFIG, exists, RULES_FILE } from './paths.js';
+import { readRuleFile } from './rules-model.js';
+
+/**
+ * The whole alerting path on real binaries: runners' spans (real OTel SDK) → agent → Prometheus scraping it and
+ * evaluating the project's rules (plus rules generated from the agent's SLOs) → Alertmanager with the project's
+ * routing tree and inhibitions → a webhook receiver here. Findings the agent pushes to Alertmanager itself take
+ * the same route. Only timings are shortened: scrape and evaluation every second, `for:` 0s, group waits 1s.
+ */
+
+const prometheusBinary = findBinary('prometheus');
+const SLO = { workflow: 'deploy', objective: 95, window: '1d' };
+const SLO_LABEL = 'deploy-95';
+
+interface WebhookAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorURL: string;
+}
+interface Notification {
+  receiver: string;
+  status: 'firing' | 'resolved';
+  groupLabels: Record<string, string>;
+  alerts: WebhookAlert[];
+}
+
+interface AmAlert {
+  labels: Record<string, string>;
+  status: { state: string; inhibitedBy: string[] };
+}
+
+interface RouteNode {
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  routes?: RouteNode[];
+}
+
+/** The project's Alertmanager configuration with every receiver delivering to the test's webhook, sooner. */
+async function testAlertmanagerConfig(webhookUrl: string): Promise<string> {
+  const config = parse(await readFile(ALERTMANAGER_CONFIG, 'utf8')) as { route: RouteNode; receivers: { name: string }[] };
+  const shorten = (route: RouteNode, root: boolean) => {
+    if (root || route.group_wait) route.group_wait = '1s';
+    if (root || route.group_interval) route.group_interval = '1s';
+    if (root || route.repeat_interval) route.repeat_interval = '1h';
+    for (const child of route.routes ?? []) shorten(child, false);
+  };
+  shorten(config.route, true);
+  config.receivers = config.receivers.map(({ name }) => ({
+    name,
+    webhook_configs: [{ url: `${webhookUrl}/${name}`, send_resolved: true }],
+  })) as typeof config.receivers;
+  return stringify(config);
+}
+
+/** The project's rules with `for:` cut to 0s, so a test does not wait minutes. */
+async function testRules(): Promise<string> {
+  const rules = await readRuleFile(RULES_FILE);
+  for (const group of rules.groups) for (const rule of group.rules) if (rule.for) rule.for = '0s';
+  return stringify(rules);
+}
+
+function startWebhook(): Promise<{ url: string; notifications: Notification[]; server: Server }> {
+  const notifications: Notification[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      notifications.push(JSON.parse(body) as Notification);
+      response.writeHead(200).end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, notifications, server })),
+  );
+}
+
+/** A CI/CD-semconv pipeline run with one `push` step, ending `endMs`. */
+function pipelineRun(workflow: string, runId: string, endMs: number, ok: boolean): SpanSpec {
+  const startMs = endMs - 40_000;
+  const error = ok ? undefined : { type: 'RegistryError', message: 'denied: requested access to the resource is denied' };
+  return {
+    name: `run ${workflow}`,
+    kind: SpanKind.SERVER,
+    startMs,
+    endMs,
+    attributes: { 'cicd.pipeline.name': workflow, 'cicd.pipeline.run.id': runId, 'cicd.pipeline.result': ok ? 'success' : 'failure' },
+    ...(error && { error }),
+    children: [
+      {
+        name: 'push',
+        startMs: startMs + 10_000,
+        endMs,
+        attributes: { 'cicd.pipeline.task.name': 'push', 'cicd.pipeline.task.run.id': `${runId}-push`, 'cicd.pipeline.task.run.result': ok ? 'success' : 'failure' },
+        ...(error && { error }),
+      },
+    ],
+  };
+}
+
+// Irregular gaps (seconds), so the agent learns no schedule and nothing looks stalled.
+const GAPS = [5, 17, 9, 31, 3, 22, 12, 40, 7, 26, 14, 2, 35];
+
+describe.skipIf(!exists(AGENT_ENTRY) || !prometheusBinary || !alertmanagerBinary())('alerting stack end to end', () => {
+  let dir: string;
+  let webhook: Awaited<ReturnType<typeof startWebhook>>;
+  let am: RunningService;
+  let prometheus: RunningService;
+  let agent: { apiUrl: string; otlpHttpUrl?: string; stop(): Promise<void> };
+  let sdk: Sdk;
+  let runNumber = 0;
+
+  const api = async <T>(method: string, path: string): Promise<T> => {
+    const response = await fetch(`${agent.apiUrl}${path}`, { method });
+    expect(response.status, `${method} ${path}`).toBeLessThan(300);
+    return (await response.json()) as T;
+  };
+  const analyse = () => api('POST', '/api/v1/analyze');
+  const emitRuns = async (workflow: string, outcomes: boolean[], lastEndMs: number) => {
+    let endMs = lastEndMs - outcomes.length * 1_000;
+    for (const [i, ok] of outcomes.entries()) {
+      endMs += GAPS[i % GAPS.length]! * 100;
+      await sdk.emit(pipelineRun(workflow, `${workflow}-${++runNumber}`, endMs, ok));
+    }
+  };
+  const promQuery = async (query: string) => {
+    const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const body = (await response.json()) as { data: { result: { metric: Record<string, string> }[] } };
+    return body.data.result;
+  };
+  const amAlerts = async (alertname: string) => {
+    const response = await fetch(`${am.url}/api/v2/alerts?filter=${encodeURIComponent(`alertname="${alertname}"`)}`);
+    return (await response.json()) as AmAlert[];
+  };
+  /** Waits for a notification holding an alert that matches; analysis runs meanwhile, as on a schedule. */
+  const notified = (what: string, match: (n: Notification, a: WebhookAlert) => boolean) =>
+    waitFor(what, async () => {
+      const hit = webhook.notifications.flatMap((n) => n.alerts.map((a) => [n, a] as const)).find(([n, a]) => match(n, a));
+      if (!hit) await analyse();
+      return hit;
+    }, 120, 500);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flowlens-stack-'));
+    webhook = await startWebhook();
+    am = await startAlertmanager(await testAlertmanagerConfig(webhook.url));
+
+    const { startAgent } = (await import('../../agent/src/index.js')) as {
+      startAgent(config: unknown): Promise<{ apiUrl: string; otlpHttpUrl?: string; stop(): Promise<void> }>;
+    };
+    agent = await startAgent({
+      storage: { path: join(dir, 'flowlens.db') },
+      otlp: { http: '127.0.0.1:0', grpc: false },
+      api: { listen: '127.0.0.1:0' },
+      analysis: { enabled: false },
+      alertmanager: { url: am.url, resendInterval: '1s' },
+      slos: [SLO],
+    });
+    sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci' });
+
+    const agentTarget = new URL(agent.apiUrl).host;
+    prometheus = await startService({
+      binary: prometheusBinary!,
+      name: 'prometheus',
+      files: {
+        'flowlens.rules.yml': await testRules(),
+        'slo.rules.yml': generateSloRules([SLO]),
+        'prometheus.yml': stringify({
+          global: { scrape_interval: '1s', evaluation_interval: '1s' },
+          rule_files: ['*.rules.yml'],
+          alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(am.url).host] }] }] },
+          scrape_configs: [{ job_name: 'flowlens', static_configs: [{ targets: [agentTarget] }] }],
+        }),
+      },
+      args: (d, listen) => [
+        `--config.file=${join(d, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(d, 'data')}`,
+        `--web.listen-address=${listen}`,
+        '--rules.alert.resend-delay=1s',
+      ],
+      readyPath: '/-/ready',
+    });
+
+    // Phase 1: both outcomes seen once, so the counters exist before the failures (increase() needs a start).
+    const now = Date.now();
+    await emitRuns('deploy', [true, false], now - 120_000);
+    await emitRuns('release', [true, false], now - 120_000);
+    await emitRuns('steady', [true, true, true, true], now - 120_000);
+    await analyse();
+    await waitFor('Prometheus to scrape the first runs', async () =>
+      (await promQuery('flowlens_workflow_runs_total{workflow=~"deploy|release", status="failure"}')).length === 2 ? true : undefined);
+
+    // Phase 2: deploy and release start failing.
+    await emitRuns('deploy', Array(8).fill(false), now);
+    await emitRuns('release', Array(6).fill(false), now);
+    await emitRuns('steady', [true, true], now);
+    await analyse();
+  });
+
+  afterAll(async () => {
+    await sdk?.shutdown();
+    await prometheus?.stop();
+    await agent?.stop();
+    await am?.stop();
+    webhook?.server.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('notifies each failing workflow in its own group, routed to the workflow owners', async () => {
+    for (const workflow of ['deploy', 'release']) {
+      const [notification] = await notified(`FlowLensWorkflowFailing for ${workflow}`, (n, a) =>
+        a.labels.alertname === 'FlowLensWorkflowFailing' && a.labels.workflow === workflow);
+      expect(notification.receiver).toBe('workflow-owners-email');
+      expect(notification.groupLabels).toEqual({ alertname: 'FlowLensWorkflowFailing', workflow });
+      expect(notification.alerts.every((a) => a.labels.workflow === workflow)).toBe(true);
+    }
+    const steady = webhook.notifications.flatMap((n) => n.alerts).filter((a) => a.labels.workflow === 'steady');
+    // A workflow with too few runs to judge has health "unknown": it must not export a score of 0.
+    expect(steady.map((a) => a.labels.alertname), 'a workflow that only succeeds alerts nothing').toEqual([]);
+  });
+
+  it('pages the SLO fast burn from the agent burn rates and from the generated rules, and inhibits the slow burn', async () => {
+    const [fast, alert] = await notified('FlowLensSLOFastBurn', (_, a) => a.labels.alertname === 'FlowLensSLOFastBurn');
+    expect(fast.receiver).toBe('oncall-slack');
+    expect(alert.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL, severity: 'critical', category: 'slo' });
+    expect(alert.annotations.runbook_url).toMatch(/RUNBOOK\.md#flowlensslofastburn$/);
+
+    const [generated, burn] = await notified('FlowLensSLOErrorBudgetBurn', (_, a) =>
+      a.labels.alertname === 'FlowLensSLOErrorBudgetBurn' && a.labels.severity === 'critical');
+    expect(generated.receiver).toBe('oncall-slack');
+    expect(burn.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL, category: 'slo' });
+
+    const slow = await waitFor('FlowLensSLOSlowBurn in Alertmanager', async () => (await amAlerts('FlowLensSLOSlowBurn'))[0]);
+    expect(slow.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL });
+    expect(slow.status.state).toBe('suppressed');
+    expect(slow.status.inhibitedBy.length).toBeGreaterThan(0);
+    expect(webhook.notifications.some((n) => n.alerts.some((a) => a.labels.alertname === 'FlowLensSLOSlowBurn'))).toBe(false);
+  });
+
+  it('delivers the finding the agent pushes, which silences the rule counting it', async () => {
+    const [notification, alert] = await notified('a pushed FlowLensFinding', (_, a) =>
+      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.status === 'firing');
+    expect(alert.labels).toMatchObject({ workflow: 'deploy', severity: 'critical', finding_severity: 'critical' });
+    expect(['oncall-slack', 'platform-oncall-slack']).toContain(notification.receiver);
+    expect(alert.annotations.summary).toContain(SLO_LABEL);
+    expect(alert.generatorURL).toMatch(new RegExp(`^${agent.apiUrl}/api/v1/findings/`));
+    const finding = await fetch(alert.generatorURL);
+    expect(finding.status).toBe(200);
+
+    const counted = await waitFor('FlowLensCriticalFindingOpen for the SLO finding', async () =>
+      (await amAlerts('FlowLensCriticalFindingOpen')).find((a) => a.labels.kind === 'sla'));
+    expect(counted.labels.workflow).toBe('deploy');
+    expect(counted.status.state).toBe('suppressed');
+  });
+
+  it('resolves the pushed finding once the workflow recovers', async () => {
+    // Two days later (event time) deploy succeeds again: the 1-day SLO is back within budget.
+    await emitRuns('deploy', Array(6).fill(true), Date.now() + 2 * 86_400_000);
+    const [notification, alert] = await notified('the SLO finding resolved', (n, a) =>
+      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.status === 'resolved' && n.status === 'resolved');
+    expect(alert.labels.workflow).toBe('deploy');
+    expect(notification.alerts.every((a) => a.status === 'resolved')).toBe(true);
+  });
+});
