@@ -70,12 +70,20 @@ export class StepBuilder extends RecordBuilder {
     return this.detector.stepOf(latest).status;
   }
 
+  /** Scheduled to first picked up (Temporal's schedule-to-start), when the step has attempt spans. */
+  private waitForFirstAttempt(): number | undefined {
+    if (this.attempts.length === 0) return undefined;
+    let first = Infinity;
+    for (const attempt of this.attempts) first = Math.min(first, attempt.startMs);
+    return Math.max(0, first - this.span.startMs);
+  }
+
   toRecord(status: RunStatus, runResource: Attributes): StepRecord {
     const span = this.span;
     let endMs = span.endMs;
     for (const attempt of this.attempts) endMs = Math.max(endMs, attempt.endMs);
     const attempt = this.info.attempt ?? (this.attempts.length > 0 ? this.attempts.length : undefined);
-    const queueMs = this.queueMs ?? this.info.queueMs;
+    const queueMs = this.queueMs ?? this.info.queueMs ?? this.waitForFirstAttempt();
     const record: StepRecord = {
       id: span.spanId,
       name: this.name,

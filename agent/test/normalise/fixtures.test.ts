@@ -46,7 +46,7 @@ describe('fixture replay', () => {
     }));
     expect(describeRuns(withoutErrors).split('\n')).toEqual([
       'run github-actions "Lint Pull Request Titles" #21458831126 failure 40000ms queue=2000ms attempt=1',
-      '  step "Validate PR title" failure 37000ms attempt=1',
+      '  step "Validate PR title" failure 37000ms queue=1000ms attempt=1',
       '    step "Set up job" success 2000ms',
       `    step "${title}" failure 5000ms`,
       '    step "Complete job" success 0ms',

@@ -66,8 +66,8 @@ describe('spans made by the OpenTelemetry SDK, through the OTLP encoders and the
     expect(describeRuns(fromProto)).toBe(
       [
         'run temporal "InvoiceWorkflow" #a1b2-c3d4 failure 100ms error=SmtpError: 550 mailbox unavailable',
-        '  step "render" success 30ms attempt=1',
-        '  step "send" failure 45ms attempt=1 error=SmtpError: 550 mailbox unavailable ->smtp.example.com:587(other 1x 1err 30ms)',
+        '  step "render" success 30ms queue=5ms attempt=1',
+        '  step "send" failure 45ms queue=5ms attempt=1 error=SmtpError: 550 mailbox unavailable ->smtp.example.com:587(other 1x 1err 30ms)',
       ].join('\n'),
     );
     expect(fromJson).toEqual(fromProto);

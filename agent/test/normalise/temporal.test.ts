@@ -45,11 +45,11 @@ describe('Temporal', () => {
     expect(describeRuns(modelTrace(orderTrace))).toBe(
       [
         'run temporal "OrderWorkflow" #run-1 failure 480ms queue=20ms error=PaymentDeclined: card declined',
-        '  step "ValidateOrder" success 35ms attempt=1 ->inventory.internal:8080(http 1x 0err 20ms)',
-        '  step "ChargeCard" failure 410ms attempt=3 error=PaymentDeclined: card declined ->postgresql/payments(db 3x 0err 30ms)',
+        '  step "ValidateOrder" success 35ms queue=5ms attempt=1 ->inventory.internal:8080(http 1x 0err 20ms)',
+        '  step "ChargeCard" failure 410ms queue=10ms attempt=3 error=PaymentDeclined: card declined ->postgresql/payments(db 3x 0err 30ms)',
         '  step "ShipOrder" success 80ms',
         'run temporal "ShipOrder" #run-2 success 60ms queue=10ms',
-        '  step "BookCourier" success 45ms attempt=1 ->courier-api(other 1x 0err 20ms)',
+        '  step "BookCourier" success 45ms queue=5ms attempt=1 ->courier-api(other 1x 0err 20ms)',
       ].join('\n'),
     );
   });
@@ -67,7 +67,7 @@ describe('Temporal', () => {
       span({ id: '3', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 3, end: 10, status: 2, events: [exception('Timeout', 'slow')] }),
       span({ id: '4', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 20, end: 30, status: 1 }),
     ];
-    expect(describeRuns(modelTrace(retried))).toBe(['run temporal "Nightly" #r success 100ms', '  step "Fetch" success 29ms attempt=2'].join('\n'));
+    expect(describeRuns(modelTrace(retried))).toBe(['run temporal "Nightly" #r success 100ms', '  step "Fetch" success 29ms queue=2ms attempt=2'].join('\n'));
   });
 
   it('reads the run id under the TypeScript and Java SDK keys', () => {

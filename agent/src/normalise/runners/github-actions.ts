@@ -1,5 +1,5 @@
 import type { OtlpSpan } from '../../model/otlp.js';
-import { attemptOf, text } from '../attributes.js';
+import { attemptOf, msBetween, text } from '../attributes.js';
 import type { RunnerDetector } from '../detector.js';
 import type { ErrorInfo } from '../errors.js';
 import { isPipelineRun, pipelineRole, pipelineRun, taskStatus } from './cicd-shape.js';
@@ -20,6 +20,7 @@ export const githubActions: RunnerDetector = {
   stepOf: (span) => ({
     status: taskStatus('github-actions', span),
     attempt: attemptOf(span, 'github.job.run_attempt'),
+    queueMs: msBetween(span, 'github.job.created_at', 'github.job.started_at'),
   }),
   errorOf: annotation,
 };
