@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSession, verifySession, type Session } from '../../src/analyse/index.js';
+import { allFaults, generateScenario } from '../../src/demo/scenarios.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { analyseScenario, creepSlo, END_MS, minerTemplateOf } from './scenario.js';
+
+describe('troubleshooting sessions', () => {
+  let runs: RunRecord[];
+  let session: Session;
+  const templateOf = minerTemplateOf();
+
+  beforeAll(() => {
+    const analysed = analyseScenario(7, allFaults, creepSlo);
+    runs = analysed.runs;
+    const crm = runs.filter((r) => r.workflow === 'crm-sync');
+    const pasted = crm.filter((r) => r.status !== 'success').slice(-3).map((r) => r.errorMessage!);
+    session = createSession({
+      workflow: 'crm-sync',
+      nowMs: END_MS,
+      runs: crm,
+      candidates: analysed.out.candidates,
+      errorLogs: pasted.join('\n'),
+      metrics: { failedJobs: 48 },
+      templateOf,
+    });
+  });
+
+  it('walks from identification to verification, led by the finding the pasted logs point at', () => {
+    expect(session.phases.map((p) => p.name)).toEqual(['identification', 'analysis', 'diagnosis', 'resolution', 'verification']);
+    expect(session.hypotheses[0]!.matchesLogs).toBe(true);
+    expect(session.hypotheses[0]!.title).toMatch(/Unauthorized/);
+    expect(session.logPatterns).toHaveLength(1);
+    expect(session.logPatterns[0]!.count).toBe(3);
+    expect(session.recommendations[0]!.title).toMatch(/Rotate or re-scope the credentials/);
+    expect(session.phases[1]!.items).toContain('reported failedJobs = 48');
+    expect(session.baseline.failureRatio).toBeGreaterThan(0.9);
+    expect(session.criteria.absentTemplateIds).toContain(session.logPatterns[0]!.templateId);
+  });
+
+  it('verifies the fix only once enough good runs arrived, and fails it when the error returns', () => {
+    // After the credentials were rotated: a day of crm-sync without the fault, shifted to after the session start.
+    const fixed = generateScenario({ seed: 8, startMs: END_MS, days: 1, faults: [] }).filter((r) => r.workflow === 'crm-sync' && r.status === 'success');
+    expect(verifySession(session, fixed.slice(0, 2), templateOf).status).toBe('pending');
+    const verified = verifySession(session, fixed.slice(0, 10), templateOf);
+    expect(verified.status).toBe('verified');
+    expect(verified.checks.every((c) => c.passed)).toBe(true);
+
+    const stillBroken = runs.filter((r) => r.workflow === 'crm-sync' && r.status !== 'success').slice(-6).map((r) => ({ ...r, startMs: r.startMs + 86_400_000 }));
+    const failed = verifySession(session, [...fixed.slice(0, 10), ...stillBroken], templateOf);
+    expect(failed.status).toBe('failed');
+    expect(failed.checks.find((c) => c.name === 'pattern_absent')!.passed).toBe(false);
+  });
+});

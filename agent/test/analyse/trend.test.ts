@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import { mannKendall, stepFitsBetter, theilSenSlope } from '../../src/analyse/stats.js';
+import { seededRandom } from '../../src/analyse/prng.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { run } from './runs.js';
+
+const HOUR = 3600_000;
+const templateOf = (m: string) => ({ templateId: m, template: m });
+
+function durations(shape: (i: number) => number, seed = 1): RunRecord[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: 300 }, (_, i) => run('etl', i, i * HOUR, shape(i) * (0.9 + 0.2 * rand())));
+}
+
+describe('trend statistics', () => {
+  it('Theil–Sen ignores outliers and Mann–Kendall tells a trend from noise', () => {
+    const xs = Array.from({ length: 50 }, (_, i) => i);
+    const ys = xs.map((x) => 2 * x + 1);
+    ys[10] = 1000;
+    ys[40] = -1000;
+    expect(theilSenSlope(xs, ys)).toBeCloseTo(2, 6);
+    expect(mannKendall(xs).p).toBeLessThan(1e-6);
+    const rand = seededRandom(3);
+    expect(mannKendall(xs.map(() => rand())).p).toBeGreaterThan(0.05);
+  });
+
+  it('tells an abrupt shift from a gradual creep', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    expect(stepFitsBetter(xs, xs.map((x) => (x < 70 ? 10 : 60)))).toBe(true);
+    expect(stepFitsBetter(xs, xs.map((x) => 10 + x))).toBe(false);
+  });
+});
+
+describe('trend detector', () => {
+  it('reports a gradual slowdown with its rate, and nothing for jitter or an abrupt shift', () => {
+    const creep = analyse({ nowMs: 300 * HOUR, runs: durations((i) => 100_000 + i * 500), templateOf, config: {} });
+    const trend = creep.candidates.find((c) => c.kind === 'trend')!;
+    expect(trend.fingerprint).toBe('trend|etl|duration');
+    expect(trend.category).toBe('performance');
+    expect(Number(trend.evidence.current['slopeMsPerDay'])).toBeGreaterThan(10_000);
+    expect(Number(trend.evidence.current['slopeMsPerDay'])).toBeLessThan(14_000);
+
+    const flat = analyse({ nowMs: 300 * HOUR, runs: durations(() => 100_000), templateOf, config: {} });
+    expect(flat.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
+
+    const shifted = analyse({ nowMs: 300 * HOUR, runs: durations((i) => (i < 250 ? 100_000 : 400_000)), templateOf, config: {} });
+    expect(shifted.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
+    expect(shifted.candidates.find((c) => c.kind === 'anomaly')!.rootCause.step).toBe('work');
+  });
+});
