@@ -2,14 +2,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findBinary, runTool } from '../../agent/test/export/support/tools.js';
+import { findBinary, runTool, skipNote } from '../../agent/test/export/support/tools.js';
 import { ALERT_RULES_DIR, ALERTMANAGER_CONFIG, PROMETHEUS_CONFIG, REPO, RULES_FILE, RUNBOOK_FILE } from './paths.js';
 import { alertsOf, readRuleFile } from './rules-model.js';
 
 const promtool = findBinary('promtool');
 const amtool = findBinary('amtool');
 
-describe.skipIf(!promtool)('alert rules under promtool', () => {
+describe.skipIf(!promtool)(`alert rules under promtool${skipNote({ promtool })}`, () => {
   it('pass promtool check rules', async () => {
     const files = (await readdir(ALERT_RULES_DIR)).filter((f) => f.endsWith('.yml')).map((f) => join(ALERT_RULES_DIR, f));
     const result = await runTool(promtool!, ['check', 'rules', ...files]);
@@ -62,7 +62,7 @@ describe('alert rules as users meet them', () => {
   });
 });
 
-describe.skipIf(!amtool)('Alertmanager configuration under amtool', () => {
+describe.skipIf(!amtool)(`Alertmanager configuration under amtool${skipNote({ amtool })}`, () => {
   it('passes amtool check-config', async () => {
     const result = await runTool(amtool!, ['check-config', ALERTMANAGER_CONFIG]);
     expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { resolveConfig } from '../../agent/src/config/load.js';
 import { generateSloRules } from '../../agent/src/export/slo-rules.js';
-import { findBinary, runTool } from '../../agent/test/export/support/tools.js';
+import { findBinary, runTool, skipNote } from '../../agent/test/export/support/tools.js';
 import { exists, PROMETHEUS_CONFIG, PROVISIONING_DIR, REPO, RULES_FILE } from './paths.js';
 import { readRuleFile } from './rules-model.js';
 
@@ -160,7 +160,7 @@ describe('Grafana dashboard', () => {
     }
   });
 
-  it.skipIf(!promtool)('has queries Prometheus can parse', async () => {
+  it.skipIf(!promtool)(`has queries Prometheus can parse${skipNote({ promtool })}`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'flowlens-dashboard-'));
     try {
       const rules = (await exprs()).map(({ expr }, i) => ({

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generateSloRules } from '../../agent/src/export/slo-rules.js';
 import { createSdk, type Sdk, type SpanSpec } from '../../agent/test/helpers/sdk.js';
-import { alertmanagerBinary, findBinary, startAlertmanager, startService, waitFor, type RunningService } from '../../agent/test/export/support/tools.js';
+import { alertmanagerBinary, findBinary, skipNote, startAlertmanager, startService, waitFor, type RunningService } from '../../agent/test/export/support/tools.js';
 import { AGENT_ENTRY, ALERTMANAGER_CONFIG, exists, RULES_FILE } from './paths.js';
 import { readRuleFile } from './rules-model.js';
 
@@ -113,7 +113,9 @@ function pipelineRun(workflow: string, runId: string, endMs: number, ok: boolean
 // Irregular gaps (seconds), so the agent learns no schedule and nothing looks stalled.
 const GAPS = [5, 17, 9, 31, 3, 22, 12, 40, 7, 26, 14, 2, 35];
 
-describe.skipIf(!exists(AGENT_ENTRY) || !prometheusBinary || !alertmanagerBinary())('alerting stack end to end', () => {
+const needs = { 'agent/src/index.ts': exists(AGENT_ENTRY), prometheus: prometheusBinary, 'prometheus-alertmanager': alertmanagerBinary() };
+
+describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(needs)}`, () => {
   let dir: string;
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   let am: RunningService;

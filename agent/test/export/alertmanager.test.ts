@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertmanagerNotifier } from '../../src/export/alertmanager.js';
 import type { Finding } from '../../src/model/finding.js';
 import { createLogger } from '../../src/runtime/logger.js';
-import { alertmanagerBinary, freePort, startAlertmanager, type RunningService } from './support/tools.js';
+import { alertmanagerBinary, freePort, skipNote, startAlertmanager, type RunningService } from './support/tools.js';
 
 const AM_CONFIG = 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n';
 const MINUTE = 60_000;
@@ -48,7 +48,7 @@ function recordingLogger() {
   return { lines, logger: createLogger('debug', (line) => lines.push(JSON.parse(line))) };
 }
 
-describe.skipIf(!alertmanagerBinary())('Alertmanager notifier against a real Alertmanager', () => {
+describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Alertmanager${skipNote({ 'prometheus-alertmanager': alertmanagerBinary() })}`, () => {
   let am: RunningService;
   let fixedNow = Date.now();
   const clock = () => fixedNow;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generateSloRules, sloLabel, SloRulesError, type SloRuleInput } from '../../src/export/slo-rules.js';
-import { findBinary, runTool } from './support/tools.js';
+import { findBinary, runTool, skipNote } from './support/tools.js';
 
 const promtool = findBinary('promtool');
 
@@ -87,7 +87,7 @@ describe('generateSloRules', () => {
     expect(sloLabel({ workflow: 'etl', objective: 95, name: 'deploys', maxDuration: '300s' })).toBe('deploys');
   });
 
-  describe.skipIf(!promtool)('with promtool', () => {
+  describe.skipIf(!promtool)(`with promtool${skipNote({ promtool })}`, () => {
     it('passes promtool check rules', async () => {
       const result = await runTool(promtool!, ['check', 'rules', join(dir, 'slo.rules.yml')]);
       expect(result.stdout + result.stderr).toContain('SUCCESS: 80 rules found');

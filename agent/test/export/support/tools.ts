@@ -120,3 +120,9 @@ export function startAlertmanager(configYaml: string, port?: number): Promise<Ru
 }
 
 export const alertmanagerBinary = (): string | undefined => findBinary('prometheus-alertmanager') ?? findBinary('alertmanager');
+
+/** A suffix for a test title saying why it is skipped: ` (skipped: no promtool)`, or '' when all are present. */
+export function skipNote(required: Record<string, unknown>): string {
+  const absent = Object.entries(required).filter(([, value]) => !value).map(([name]) => name);
+  return absent.length ? ` (skipped: no ${absent.join(', no ')})` : '';
+}
