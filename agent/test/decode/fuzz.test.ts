@@ -5,6 +5,7 @@
  */
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/analyse/prng.js';
 import { OtlpDecodeError } from '../../src/decode/common/decode-error.js';
 import { decodeLogsRequestJson } from '../../src/decode/logs/json.js';
 import { decodeLogsRequestProto } from '../../src/decode/logs/protobuf.js';
@@ -15,18 +16,6 @@ import { createHttpReceiver } from '../../src/receive/http-receiver.js';
 import { send } from '../receive/http-helpers.js';
 import { RecordingConsumer } from '../receive/sinks.js';
 import { emitManySpans, emitSampleLogs, emitSampleSpans, sdkLogRecords, sdkSpans } from './sdk-data.js';
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const spans = await sdkSpans((t) => (emitSampleSpans(t), emitManySpans(t, 5)));
 const records = await sdkLogRecords(emitSampleLogs);
@@ -78,7 +67,7 @@ const decoders: [string, (b: Buffer) => TraceBatch | LogBatch, Buffer][] = [
 
 describe.each(decoders)('fuzzing the %s decoder', (_name, decode, seed) => {
   it('fails only with OtlpDecodeError on 1,500 mutated payloads', () => {
-    const random = prng(0xf10e5 + seed.length);
+    const random = seededRandom(0xf10e5 + seed.length);
     let decoded = 0;
     let refused = 0;
     for (let i = 0; i < 1500; i++) {
@@ -104,7 +93,7 @@ describe('fuzzing the HTTP receiver', () => {
 
   it('answers 200 or 400 to 120 mutated bodies and keeps serving', async () => {
     const { port } = await receiver.start();
-    const random = prng(42);
+    const random = seededRandom(42);
     const cases: [string, string, Buffer][] = [
       ['/v1/traces', 'application/x-protobuf', seeds.tracesPb],
       ['/v1/logs', 'application/x-protobuf', seeds.logsPb],
