@@ -11,6 +11,8 @@ describe('masking', () => {
     ['url', 'GET https://api.github.com/repos/o/r/actions?page=2 returned 502', 'GET <*> returned <*>'],
     ['uuid', 'run 7f3a2c1e-1b2c-4d5e-8f90-123456789abc queued', 'run <*> queued'],
     ['timestamp', 'started at 2024-05-01T12:00:03.123Z and 2024-05-01 12:00:04', 'started at <*> and <*>'],
+    ['date', 'connection from 222.33.90.199 at Sat Jul  9 22:53:19 2005', 'connection from <*> at <*>'],
+    ['RFC 1123 date', 'Last-Modified: Sun, 06 Nov 1994 08:49:37 GMT', 'Last-Modified: <*>'],
     ['mac', 'DHCPDISCOVER from 00:11:43:e3:ba:c3 via eth1', 'DHCPDISCOVER from <*> via eth1'],
     ['ip', 'Did not receive identification string from 123.235.32.19', 'Did not receive identification string from <*>'],
     ['ip with port', 'connect to 10.0.0.12:5432 refused', 'connect to <*> refused'],
@@ -31,6 +33,10 @@ describe('masking', () => {
     expect(masked('blk_-1727475099218615100 blk_38865 node-12 t761 on eth1 via SOCKS5 ssh2')).toBe(
       '<*> <*> <*> <*> on eth1 via SOCKS5 ssh2',
     );
+  });
+
+  it('keeps a key=value token whole when its key is itself an id', () => {
+    expect(masked('fpr29=0xffffffff eth1=up lr=0x1')).toBe('<*> eth1=up lr=<*>');
   });
 
   it('splits key=value pairs so each value has a position of its own', () => {
@@ -54,7 +60,7 @@ describe('masking', () => {
   it('leaves lines without values alone and applies rules in their order', () => {
     expect(masked('  Registered   BlockManager ')).toBe('Registered BlockManager');
     expect(DEFAULT_MASK_RULES.map((r) => r.name)).toEqual([
-      'url', 'uuid', 'timestamp', 'mac', 'ip', 'hostport', 'path', 'hex', 'size', 'duration', 'time', 'id', 'number',
+      'url', 'uuid', 'timestamp', 'date', 'mac', 'ip', 'hostport', 'path', 'hex', 'size', 'duration', 'time', 'id', 'number',
     ]);
   });
 

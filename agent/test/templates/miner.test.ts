@@ -106,6 +106,12 @@ describe('TemplateMiner', () => {
     expect(miner.match(recent)).toBeDefined();
   });
 
+  it('counts the tail of a very long message as one variable', () => {
+    const miner = new TemplateMiner({ maxTokens: 4 });
+    expect(miner.add('a b c d e f g').template).toBe('a b c <*>');
+    expect(miner.add('a b c x').templateId).toBe(miner.match('a b c y z')?.templateId);
+  });
+
   it('handles empty and whitespace-only messages', () => {
     const miner = new TemplateMiner();
     expect(miner.add('').template).toBe('');

@@ -16,6 +16,9 @@ const HEX = '[0-9a-fA-F]';
 const SIZE_UNIT = '(?:bytes|[KMGTP]i?B|kB|B)';
 const TIME_UNIT = '(?:ns|us|µs|ms|s|sec|secs|seconds?|mins?|minutes?|h|hours?)';
 const DECIMAL = '\\d+(?:\\.\\d+)?';
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const CLOCK = '\\d{2}:\\d{2}:\\d{2}';
 
 /** One configuration for every source: rules for values that are variables in any log, nothing source-specific. */
 export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
@@ -24,6 +27,11 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
   {
     name: 'timestamp',
     pattern: '\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b',
+  },
+  // Syslog and ctime ("Sat Jul  9 22:53:19 2005"), and RFC 1123 ("Sun, 06 Nov 1994 08:49:37 GMT").
+  {
+    name: 'date',
+    pattern: `\\b(?:${DAY} )?${MONTH} +\\d{1,2} ${CLOCK}(?: \\d{4})?\\b|\\b(?:${DAY}, )?\\d{1,2} ${MONTH} \\d{4} ${CLOCK}(?: [A-Z]{3}\\b| [+-]\\d{4})?`,
   },
   { name: 'mac', pattern: `\\b${HEX}{2}(?::${HEX}{2}){5}\\b` },
   { name: 'ip', pattern: '\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![\\w-]|\\.\\w)' },
@@ -75,7 +83,7 @@ function tokenize(masked: string): string[] {
   for (const token of masked.split(/\s+/)) {
     if (token === '') continue;
     const kv = token.includes('=') ? KEY_VALUE.exec(token) : null;
-    if (kv) {
+    if (kv && !isId(kv[1]!.slice(0, -1))) {
       out.push(kv[1]! + GLUE);
       out.push(variable(kv[2]!));
     } else out.push(variable(token));
@@ -86,7 +94,11 @@ function tokenize(masked: string): string[] {
 /** Letters and one digit (`eth1`, `ssh2`, `SOCKS5`) name a thing; left to the clusters to judge. */
 const NAME_WITH_DIGIT = /^[A-Za-z]{2,}\d$/;
 
+function isId(token: string): boolean {
+  return /\d/.test(token) && !NAME_WITH_DIGIT.test(token);
+}
+
 function variable(token: string): string {
-  if (/\d/.test(token) && !NAME_WITH_DIGIT.test(token)) return PARAM;
+  if (isId(token)) return PARAM;
   return token.includes(PARAM) ? token.replace(JOINED_PARAMS, PARAM) : token;
 }

@@ -1,5 +1,5 @@
 import { Drain } from './drain.js';
-import { createMasker, type Masker } from './masking.js';
+import { PARAM, createMasker, type Masker } from './masking.js';
 import { resolveOptions, type MinerOptions } from './options.js';
 import { fromState, toState, type TemplateState } from './state.js';
 
@@ -40,7 +40,7 @@ export class TemplateMiner {
 
   /** Learns from the message and classifies it. */
   add(message: string): TemplateMatch {
-    const hit = this.drain.add(this.mask(message));
+    const hit = this.drain.add(this.tokens(message));
     const match: TemplateMatch = { templateId: hit.template.id, template: hit.template.text, change: hit.change };
     if (hit.merged.length > 0) match.merged = hit.merged;
     return match;
@@ -48,7 +48,7 @@ export class TemplateMiner {
 
   /** Classifies the message among the templates learnt so far, without learning; undefined if none fits. */
   match(message: string): TemplateMatch | undefined {
-    const found = this.drain.match(this.mask(message));
+    const found = this.drain.match(this.tokens(message));
     return found && { templateId: found.id, template: found.text, change: 'none' };
   }
 
@@ -64,6 +64,15 @@ export class TemplateMiner {
       }
     }
     return [...byId.values()];
+  }
+
+  private tokens(message: string): string[] {
+    const tokens = this.mask(message);
+    const max = this.options.maxTokens;
+    if (tokens.length <= max) return tokens;
+    tokens.length = max;
+    tokens[max - 1] = PARAM;
+    return tokens;
   }
 
   /** The whole state as explicit rows, least recently used cluster first. */

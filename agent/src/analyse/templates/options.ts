@@ -14,6 +14,8 @@ export interface MinerOptions {
   maxValuesAfterKey: number;
   /** Most templates one cluster holds before its busiest position is generalised. */
   maxTemplatesPerCluster: number;
+  /** Tokens of a message considered; the rest of a longer one counts as one variable (bounds memory per cluster). */
+  maxTokens: number;
   maskRules: readonly MaskRule[];
 }
 
@@ -23,6 +25,7 @@ export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = {
   maxValuesPerPosition: 4,
   maxValuesAfterKey: 2,
   maxTemplatesPerCluster: 64,
+  maxTokens: 256,
   maskRules: DEFAULT_MASK_RULES,
 };
 
@@ -35,6 +38,7 @@ export function resolveOptions(options: Partial<MinerOptions> = {}): MinerOption
   positiveInt('maxValuesPerPosition', o.maxValuesPerPosition);
   positiveInt('maxValuesAfterKey', o.maxValuesAfterKey);
   positiveInt('maxTemplatesPerCluster', o.maxTemplatesPerCluster);
+  positiveInt('maxTokens', o.maxTokens);
   if (!(o.similarity > 0 && o.similarity <= 1)) throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
   return o;
 }
