@@ -23,14 +23,14 @@ export function modelTrace(spans: readonly OtlpSpan[]): RunRecord[] {
   const tree = buildSpanTree(spans);
   const detected = detectRuns(tree.byId.values());
   const walker = new Walker(detected);
-  for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, false);
+  for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, '', false);
   if (walker.runs.size === 0 && !claimed(tree.byId.values())) {
     // No runner recognises the trace: fall back to its root spans as runs.
     for (const root of tree.roots) {
       const info = generic.runOf(root.span, undefined);
       if (info !== undefined) detected.set(root, { detector: generic, info });
     }
-    for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, false);
+    for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, '', false);
   }
   const records: RunRecord[] = [];
   for (const run of walker.runs.values()) records.push(run.finish());
@@ -64,7 +64,15 @@ class Walker {
 
   constructor(private readonly detected: Map<SpanNode, DetectedRun>) {}
 
-  walk(node: SpanNode, depth: number, run: RunBuilder | undefined, step: StepBuilder | undefined, inCall: boolean): void {
+  /** `attempt` is the span id of the enclosing step's attempt the node sits in ('' outside attempts). */
+  walk(
+    node: SpanNode,
+    depth: number,
+    run: RunBuilder | undefined,
+    step: StepBuilder | undefined,
+    attempt: string,
+    inCall: boolean,
+  ): void {
     const span = node.span;
     const detected = this.detected.get(node);
     if (detected !== undefined) {
@@ -72,31 +80,34 @@ class Walker {
       if (run === undefined || run.key !== key) {
         const started = this.runFor(key, detected.detector, detected.info, span);
         started.addRunSpan(span, detected.info);
-        if (isFailing(detected.info.status) || span.statusCode === StatusCode.ERROR) started.offer(span, depth);
-        for (const child of node.children) this.walk(child, depth + 1, started, undefined, false);
+        if (isFailing(detected.info.status) || span.statusCode === StatusCode.ERROR) started.offer(span, depth, '');
+        for (const child of node.children) this.walk(child, depth + 1, started, undefined, '', false);
         return;
       }
     }
     if (run === undefined) {
       run = node.parent === undefined ? this.inferredRun(span) : undefined;
       if (run === undefined) {
-        for (const child of node.children) this.walk(child, depth + 1, undefined, undefined, false);
+        for (const child of node.children) this.walk(child, depth + 1, undefined, undefined, '', false);
         return;
       }
     }
     const role = run.detector.roleOf(span, { parent: node.parent?.span, atRunLevel: step === undefined });
     let childStep = step;
+    let childAttempt = attempt;
     let childInCall = inCall;
     switch (role.kind) {
       case 'step': {
-        childStep = run.addStep(span, role.name, step);
+        childStep = run.addStep(span, role.name, step, attempt);
+        childAttempt = '';
         childInCall = false;
-        if (isFailing(childStep.info.status) || span.statusCode === StatusCode.ERROR) childStep.offer(span, depth);
+        if (isFailing(childStep.info.status) || span.statusCode === StatusCode.ERROR) childStep.offer(span, depth, '');
         break;
       }
       case 'attempt':
-        if (step !== undefined) step.addAttempt(span);
-        if (span.statusCode === StatusCode.ERROR) (step ?? run).offer(span, depth);
+        childAttempt = span.spanId;
+        step?.addAttempt(span);
+        if (span.statusCode === StatusCode.ERROR) step?.offer(span, depth, childAttempt);
         break;
       case 'wrapper':
         step?.spanIds.push(span.spanId);
@@ -113,10 +124,10 @@ class Walker {
           step.addDownstream(span);
           childInCall = true;
         }
-        if (span.statusCode === StatusCode.ERROR) step.offer(span, depth);
+        if (span.statusCode === StatusCode.ERROR) step.offer(span, depth, attempt);
         break;
     }
-    for (const child of node.children) this.walk(child, depth + 1, run, childStep, childInCall);
+    for (const child of node.children) this.walk(child, depth + 1, run, childStep, childAttempt, childInCall);
   }
 
   private runFor(key: string, detector: RunnerDetector, identity: RunIdentity, span: OtlpSpan): RunBuilder {

@@ -10,19 +10,21 @@ import { mergeRetries } from './merge-retries.js';
 import { isFailing } from './status.js';
 
 abstract class RecordBuilder {
-  origin: Origin | undefined;
+  /** Best error origin per attempt span id ('' outside attempts): a retried step failed the way its last try did. */
+  protected readonly origins = new Map<string, Origin>();
   queueMs: number | undefined;
 
   constructor(readonly detector: RunnerDetector) {}
 
   /** Offers a failing span inside this record (not inside a nested step) as its error origin. */
-  offer(span: OtlpSpan, depth: number): void {
+  offer(span: OtlpSpan, depth: number, attempt: string): void {
     const error = this.detector.errorOf?.(span) ?? spanError(span);
-    if (error !== undefined) this.offerOrigin({ span, depth, error });
+    if (error !== undefined) this.offerOrigin({ span, depth, error }, attempt);
   }
 
-  offerOrigin(candidate: Origin): void {
-    if (this.origin === undefined || deeper(candidate, this.origin)) this.origin = candidate;
+  offerOrigin(candidate: Origin, attempt: string): void {
+    const best = this.origins.get(attempt);
+    if (best === undefined || deeper(candidate, best)) this.origins.set(attempt, candidate);
   }
 
   /** Queue spans: githubreceiver states the wait in ns; otherwise the span's length is the wait. */
@@ -44,6 +46,8 @@ export class StepBuilder extends RecordBuilder {
     readonly span: OtlpSpan,
     readonly name: string,
     readonly parent: StepBuilder | undefined,
+    /** The parent's attempt this step ran in ('' when none). */
+    readonly inAttempt: string,
   ) {
     super(detector);
     this.spanIds = [span.spanId];
@@ -62,12 +66,25 @@ export class StepBuilder extends RecordBuilder {
   /** The latest attempt decides, unless the step span itself already failed. */
   status(): RunStatus {
     const own = this.info.status;
-    if (this.attempts.length === 0 || isFailing(own)) return own;
-    let latest = this.attempts[0]!;
+    const latest = this.latestAttempt();
+    return latest === undefined || isFailing(own) ? own : this.detector.stepOf(latest).status;
+  }
+
+  /** Where the failure started: outside any attempt, or in the latest attempt. */
+  origin(): Origin | undefined {
+    const outside = this.origins.get('');
+    const latest = this.latestAttempt();
+    const last = latest !== undefined ? this.origins.get(latest.spanId) : undefined;
+    if (outside === undefined || last === undefined) return outside ?? last;
+    return deeper(last, outside) ? last : outside;
+  }
+
+  private latestAttempt(): OtlpSpan | undefined {
+    let latest = this.attempts[0];
     for (const attempt of this.attempts) {
-      if (attempt.startMs > latest.startMs || (attempt.startMs === latest.startMs && attempt.spanId > latest.spanId)) latest = attempt;
+      if (attempt.startMs > latest!.startMs || (attempt.startMs === latest!.startMs && attempt.spanId > latest!.spanId)) latest = attempt;
     }
-    return this.detector.stepOf(latest).status;
+    return latest;
   }
 
   /** Scheduled to first picked up (Temporal's schedule-to-start), when the step has attempt spans. */
@@ -98,7 +115,7 @@ export class StepBuilder extends RecordBuilder {
     if (this.parent !== undefined) record.parentId = this.parent.span.spanId;
     if (queueMs !== undefined) record.queueMs = queueMs;
     if (attempt !== undefined) record.attempt = attempt;
-    if (isFailing(status)) setError(record, this.origin);
+    if (isFailing(status)) setError(record, this.origin());
     return record;
   }
 }
@@ -136,8 +153,8 @@ export class RunBuilder extends RecordBuilder {
     }
   }
 
-  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined): StepBuilder {
-    const step = new StepBuilder(this.detector, span, name, parent);
+  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined, inAttempt: string): StepBuilder {
+    const step = new StepBuilder(this.detector, span, name, parent, inAttempt);
     this.steps.push(step);
     return step;
   }
@@ -152,7 +169,8 @@ export class RunBuilder extends RecordBuilder {
       const step = this.steps[i]!;
       const status = step.status();
       statuses.set(step, status);
-      if (isFailing(status) && step.origin !== undefined) (step.parent ?? this).offerOrigin(step.origin);
+      const origin = isFailing(status) ? step.origin() : undefined;
+      if (origin !== undefined) (step.parent ?? this).offerOrigin(origin, step.inAttempt);
     }
     let steps = this.steps.map((step) => step.toRecord(statuses.get(step)!, resource));
     if (this.detector.mergesRetries) steps = mergeRetries(steps);
@@ -190,7 +208,7 @@ export class RunBuilder extends RecordBuilder {
     const queueMs = this.queueMs ?? info?.queueMs;
     if (queueMs !== undefined) record.queueMs = queueMs;
     if (identity.attempt !== undefined) record.attempt = identity.attempt;
-    if (isFailing(status)) setError(record, this.origin);
+    if (isFailing(status)) setError(record, this.origins.get(''));
     return record;
   }
 }

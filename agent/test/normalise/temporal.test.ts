@@ -70,6 +70,22 @@ describe('Temporal', () => {
     expect(describeRuns(modelTrace(retried))).toBe(['run temporal "Nightly" #r success 100ms', '  step "Fetch" success 29ms queue=2ms attempt=2'].join('\n'));
   });
 
+  it('takes the error of a retried activity from its last attempt, however deep an earlier one failed', () => {
+    const retried = [
+      span({ id: '1', name: 'RunWorkflow:Nightly', kind: SERVER, start: 0, end: 100, status: 2, attributes: ids('n', 'r') }),
+      span({ id: '2', parent: '1', name: 'StartActivity:Fetch', kind: CLIENT, start: 1, end: 2 }),
+      span({ id: '3', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 3, end: 10, status: 2, events: [exception('DbError', 'wrapped')] }),
+      span({ id: '4', parent: '3', name: 'SELECT', kind: CLIENT, start: 4, end: 9, status: 2, events: [exception('ConnectionError', 'refused')], attributes: { 'db.system': 'mysql' } }),
+      span({ id: '5', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 20, end: 30, status: 2, events: [exception('NotFound', 'no such feed')] }),
+    ];
+    expect(describeRuns(modelTrace(retried))).toBe(
+      [
+        'run temporal "Nightly" #r failure 100ms error=NotFound: no such feed',
+        '  step "Fetch" failure 29ms queue=2ms attempt=2 error=NotFound: no such feed ->mysql(db 1x 1err 5ms)',
+      ].join('\n'),
+    );
+  });
+
   it('reads the run id under the TypeScript and Java SDK keys', () => {
     const ts = modelTrace([span({ id: '1', name: 'RunWorkflow:Sync', kind: SERVER, start: 0, end: 1, attributes: { temporalWorkflowId: 'w', run_id: 'ts-run' } })]);
     const java = modelTrace([span({ id: '1', name: 'RunWorkflow:Sync', kind: SERVER, start: 0, end: 1, attributes: { workflowId: 'w', runId: 'java-run' } })]);
