@@ -1,7 +1,7 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
-import { explain, leadingExplanations } from '../correlation/explain.js';
+import { describeExplanation, explain, leadingExplanations } from '../correlation/explain.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, isoTime, round } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { median, robustSigma } from '../stats.js';
@@ -90,7 +90,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   const attributes = Object.fromEntries(explanations.map((e) => [e.key, e.value]));
   const change = explanations.find((e) => e.changedAtOnset);
   const recentScores = s.slow.map((r) => scores.byRun.get(r)).filter((v): v is number => v !== undefined);
-  const where = explanations.length ? ` when ${explanations.map((e) => `${e.key}=${e.value}`).join(', ')}` : '';
+  const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
   return {
     fingerprint: fingerprint('anomaly', [history.workflow], `step:${s.step}`),
     kind: 'anomaly',

@@ -24,9 +24,15 @@ export function workflowScores(history: WorkflowHistory, ctx: AnalysisContext): 
   if (runs.length >= MIN_TRAINING_RUNS) {
     const stepNames = commonStepNames(runs.slice(-1000));
     const forest = new IsolationForest({ seed: (ctx.config.seed ?? 1) ^ hashString(history.workflow) });
-    // The forest subsamples ψ rows per tree, so features are only built for a bounded slice of history.
-    forest.fit(runs.slice(-4096).map((r) => featureVector(r, stepNames)));
     const recentFrom = ctx.nowMs - ctx.thresholds.recentMs;
+    // Normal is learnt from the runs before the recent window (when there are enough), so a problem that fills
+    // the recent window stands out instead of becoming part of normal. The forest subsamples ψ rows per tree,
+    // so features are only built for a bounded slice of history.
+    // Failed runs stop early and would stretch every step's range down to zero, hiding slow steps: train on
+    // successful runs only.
+    const older = runs.filter((r) => r.startMs < recentFrom && r.status === 'success');
+    const training = older.length >= MIN_TRAINING_RUNS ? older : runs;
+    forest.fit(training.slice(-4096).map((r) => featureVector(r, stepNames)));
     let first = runs.length - 1;
     while (first > 0 && (runs[first - 1]!.startMs >= recentFrom || runs.length - first < 20)) first--;
     first = Math.max(first, runs.length - MAX_SCORED);

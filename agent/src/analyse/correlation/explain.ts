@@ -105,3 +105,16 @@ export function leadingExplanations(ranked: readonly Explanation[]): Explanation
     .sort((a, b) => priority(a.key) - priority(b.key) || b.jaccard - a.jaccard)
     .slice(0, 3);
 }
+
+const phrases: [RegExp, (v: string) => string][] = [
+  [/^downstream\.error$/, (v) => `when calls to \`${v}\` fail`],
+  [/^downstream$/, (v) => `when calling \`${v}\``],
+  [/^(host\.name|k8s\.node\.name)$/, (v) => `on host \`${v}\``],
+  [/^tenant(\.id|\.name)?$/, (v) => `for tenant \`${v}\``],
+];
+
+/** How a title says where a problem concentrates: "on host `worker-3`", "for tenant `globex`", "when service.version=2.4.0". */
+export function describeExplanation(e: Pick<Explanation, 'key' | 'value'>): string {
+  const phrase = phrases.find(([re]) => re.test(e.key));
+  return phrase ? phrase[1](e.value) : `when ${e.key}=${e.value}`;
+}

@@ -1,7 +1,7 @@
 import type { Category, FindingCandidate, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector } from '../context.js';
-import { explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
+import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, isoTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { traceInsights } from '../trace-insights.js';
@@ -107,7 +107,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
   const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${g.history.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
   const title = explained
-    ? `${subject} fail${shared ? '' : 's'}${where} when ${attrText}: ${g.template}`
+    ? `${subject} fail${shared ? '' : 's'}${where} ${describeExplanation(lead.explanations[0]!)}: ${g.template}`
     : `${subject} fail${shared ? '' : 's'}${where}: ${g.template}`;
   const why = explained
     ? ` The failures concentrate on ${attrText}: ${percent(lead.explanations[0]!.support)} of them carry it, and ${percent(lead.explanations[0]!.confidence)} of runs with it fail this way.` +
