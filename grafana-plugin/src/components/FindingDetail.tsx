@@ -46,7 +46,7 @@ export function FindingDetail({ id, onChanged }: Props) {
   };
 
   return (
-    <section data-testid={testIds.findings.detail} className={styles.section}>
+    <section data-testid={testIds.findings.detail} className={styles.panel}>
       <QueryView query={query}>
         {([finding, similar]) => (
           <>

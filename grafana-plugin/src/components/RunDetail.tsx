@@ -17,7 +17,7 @@ export function RunDetail({ id, onClose }: { id: string; onClose: () => void }) 
   const styles = useStyles2(getPageStyles);
   const query = useQuery((signal) => getRun(id, signal), [id]);
   return (
-    <section data-testid={testIds.run.detail} className={styles.section}>
+    <section data-testid={testIds.run.detail} className={styles.panel}>
       <QueryView query={query}>
         {(run) => (
           <>

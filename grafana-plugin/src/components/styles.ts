@@ -29,6 +29,16 @@ export const getPageStyles = (theme: GrafanaTheme2) => ({
   }),
   selectedRow: css({ background: theme.colors.action.selected }),
   section: css({ marginBottom: theme.spacing(3) }),
+  // A drill-down (a finding, a run) set apart from the list it opened from.
+  panel: css({
+    marginTop: theme.spacing(2),
+    marginBottom: theme.spacing(3),
+    padding: theme.spacing(2),
+    border: `1px solid ${theme.colors.border.medium}`,
+    borderRadius: theme.shape.radius.default,
+    background: theme.colors.background.secondary,
+    h4: { marginTop: theme.spacing(2) },
+  }),
   toolbar: css({
     display: 'flex',
     flexWrap: 'wrap',

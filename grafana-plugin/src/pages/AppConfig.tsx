@@ -100,15 +100,17 @@ export function AppConfig({ plugin }: AppConfigProps) {
             {busy === 'test' ? 'Testing…' : 'Test connection'}
           </Button>
         </Stack>
-        {unsaved && <p>Unsaved changes: the connection test uses the saved settings.</p>}
-        {saveResult && <Alert severity={saveResult.ok ? 'success' : 'error'} title={saveResult.text} />}
-        {verdict && (
-          <div data-testid={testIds.config.testResult}>
-            <Alert severity={verdict.ok ? 'success' : 'error'} title={verdict.title}>
-              {verdict.text}
-            </Alert>
-          </div>
-        )}
+        {unsaved && <p style={{ marginTop: 8 }}>Unsaved changes: the connection test uses the saved settings.</p>}
+        <div style={{ marginTop: 16 }}>
+          {saveResult && <Alert severity={saveResult.ok ? 'success' : 'error'} title={saveResult.text} />}
+          {verdict && (
+            <div data-testid={testIds.config.testResult}>
+              <Alert severity={verdict.ok ? 'success' : 'error'} title={verdict.title}>
+                {verdict.text}
+              </Alert>
+            </div>
+          )}
+        </div>
       </FieldSet>
     </div>
   );
