@@ -13,7 +13,8 @@ import { createHttpReceiver } from './receive/http-receiver.js';
 import type { Receiver } from './receive/config.js';
 import type { ReceiverObserver } from './receive/observer.js';
 import { createLogger, type Logger } from './runtime/logger.js';
-import { AnalysisService } from './service/analysis-service.js';
+import { AnalysisService, type AnalysisListener } from './service/analysis-service.js';
+import { createAlertmanagerNotifier } from './export/alertmanager.js';
 import { createAnalysisView } from './service/analysis-view.js';
 import { PatternRecorder } from './service/pattern-recorder.js';
 import { RetentionJob } from './service/retention.js';
@@ -66,11 +67,12 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     },
   );
 
-  const analysis = new AnalysisService(store, config, templateOf, [
+  const listeners: AnalysisListener[] = [
     {
       analysed: (output, active, _resolved, durationMs) => {
         metrics.analysisDone(durationMs, {
-          health: new Map([...output.health].map(([workflow, report]) => [workflow, report.score])),
+          // An unknown health (too few runs) is no score at all, not a score of 0 that alerts would page on.
+          health: new Map([...output.health].filter(([, report]) => report.status !== 'unknown').map(([workflow, report]) => [workflow, report.score])),
           anomaly: output.anomalyScores,
           cadence: output.cadences,
           slos: output.slos,
@@ -79,7 +81,8 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
         store.saveMinerState(miner.snapshot());
       },
     },
-  ], logger);
+  ];
+  const analysis = new AnalysisService(store, config, templateOf, listeners, logger);
 
   let ready = false;
   const observer: ReceiverObserver = { requestDone: (info) => metrics.requestDone(info) };
@@ -105,13 +108,24 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   await listen(server, config.api.listen.host, config.api.listen.port);
   const apiPort = (server.address() as AddressInfo).port;
 
+  const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const bound: Record<string, number> = {};
   for (const { kind, receiver } of receivers) bound[kind] = (await receiver.start()).port;
+  if (config.alertmanager.url) {
+    const notifier = createAlertmanagerNotifier(
+      {
+        url: config.alertmanager.url,
+        resendInterval: config.alertmanager.resendInterval,
+        externalUrl: config.api.externalUrl ?? `http://${host(config.api.listen.host)}:${apiPort}`,
+      },
+      { logger },
+    );
+    listeners.push({ analysed: (_output, active, resolved) => void notifier.notify([...active, ...resolved]) });
+  }
   const retention = new RetentionJob(store, config.storage.retention, logger);
   retention.start();
   analysis.start();
   ready = true;
-  const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
   logger.info('flowlens agent started', {
     api: `${config.api.listen.host}:${apiPort}`,
     otlpHttp: config.otlp.http ? `${config.otlp.http.host}:${bound.http}` : 'off',

@@ -178,7 +178,7 @@ export function spansOfRun(run: RunRecord): JsonSpan[] {
         const callMs = d.durationMs / Math.max(1, d.calls);
         const start = step.startMs + call * callMs;
         spans.push(span(traceId, `call:${run.id}:${step.id}:${i}:${call}`, parent, { name: d.kind === 'db' ? 'query' : 'POST', kind: KIND.CLIENT, attributes }, start, start + callMs, {},
-          call < d.errors ? { status: { code: ERROR, message: `${d.name} did not answer in time` } } : {}));
+          call < d.errors ? { status: { code: ERROR, message: step.errorMessage ?? `${d.name} did not answer in time` } } : {}));
       }
     }
   }

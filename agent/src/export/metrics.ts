@@ -35,6 +35,7 @@ export class FlowLensMetrics {
   private readonly workflows: LabelCap;
   private readonly steps = new Map<string, LabelCap>();
   private readonly lastRun = new Map<string, number>();
+  private readonly seenWorkflows = new Set<string>();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
 
@@ -157,6 +158,11 @@ export class FlowLensMetrics {
 
   private countRun(run: RunRecord): void {
     const workflow = this.workflows.value(run.workflow);
+    if (!this.seenWorkflows.has(`${workflow}\u0000${run.runner}`)) {
+      // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
+      this.seenWorkflows.add(`${workflow}\u0000${run.runner}`);
+      for (const status of ['success', 'failure']) this.instruments.runs.add(0, { workflow, runner: run.runner, status });
+    }
     this.instruments.runs.add(1, { workflow, runner: run.runner, status: run.status });
     this.instruments.runDuration.record(run.durationMs / 1000, { workflow });
     let steps = this.steps.get(workflow);

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from '../../src/demo/simulator.js';
+import { faultWorkflows, healthyWorkflows } from '../../src/demo/scenarios.js';
+import type { Finding } from '../../src/model/finding.js';
+import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+
+const END = Date.parse('2026-11-20T12:00:00Z');
+const SEVERE = new Set(['critical', 'high', 'medium']);
+
+/** Runner telemetry with every kind of fault, through the real receiver, store and analysis. */
+describe('findings from simulated runners with injected faults', () => {
+  let agent: TestAgent;
+  let findings: Finding[];
+  const about = (workflow: string) => findings.filter((f) => f.workflow === workflow || f.workflows?.includes(workflow));
+
+  beforeAll(async () => {
+    agent = await startTestAgent({ slos: [{ workflow: 'warehouse-load', objective: 99, window: '7d', maxDuration: '300s' }] });
+    await simulate({ otlpHttpUrl: agent.otlpHttpUrl!, endMs: END, days: 4, slices: 1, batchRuns: 200 });
+    const summary = await agent.post('/api/v1/analyze');
+    expect(summary.status).toBe(200);
+    findings = (await agent.get('/api/v1/findings?limit=1000')).body.items;
+  }, 240_000);
+  afterAll(() => agent.close());
+
+  it('names the step that became slower', () => {
+    const slow = about(faultWorkflows.slow_step[0]!).find((f) => f.category === 'performance');
+    expect(slow, JSON.stringify(about(faultWorkflows.slow_step[0]!).map((f) => f.title))).toBeDefined();
+    expect(slow!.rootCause.step).toBeTruthy();
+    expect(slow!.recommendations.length).toBeGreaterThan(0);
+  });
+
+  it('ties the two workflows failing through the same downstream host in one finding', () => {
+    const [a, b] = faultWorkflows.downstream_timeout;
+    const shared = findings.filter((f) => f.workflows?.includes(a!) && f.workflows?.includes(b!));
+    expect(shared.length, JSON.stringify(findings.map((f) => [f.title, f.workflows]))).toBeGreaterThan(0);
+    expect(['timeout', 'connectivity', 'external_service']).toContain(shared[0]!.category);
+  });
+
+  it('classifies the authentication failure as permissions', () => {
+    expect(about(faultWorkflows.auth_failure[0]!).some((f) => f.category === 'permissions')).toBe(true);
+  });
+
+  it('ties the type error to the new service.version', () => {
+    const release = about(faultWorkflows.bad_release[0]!).find((f) => f.rootCause.attributes['service.version']);
+    expect(release, JSON.stringify(about(faultWorkflows.bad_release[0]!).map((f) => [f.title, f.rootCause]))).toBeDefined();
+  });
+
+  it('finds the tenant behind the validation errors and the host behind the OOM kills', () => {
+    expect(about(faultWorkflows.tenant_validation[0]!).some((f) => f.rootCause.attributes.tenant !== undefined)).toBe(true);
+    expect(
+      about(faultWorkflows.oom_host[0]!).some((f) => f.category === 'resource' && Object.keys(f.rootCause.attributes).some((k) => /host|node/.test(k))),
+    ).toBe(true);
+  });
+
+  it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
+    expect(about(faultWorkflows.duration_creep[0]!).some((f) => f.kind === 'sla' || f.kind === 'trend')).toBe(true);
+    expect(about(faultWorkflows.stalled_schedule[0]!).some((f) => f.kind === 'stalled')).toBe(true);
+    const slos = (await agent.get('/api/v1/slos')).body.items;
+    expect(slos[0]).toMatchObject({ workflow: 'warehouse-load' });
+    expect(slos[0].errorBudgetRemaining).toBeLessThan(1);
+  });
+
+  it('leaves the healthy workflows without medium-or-worse findings', () => {
+    for (const workflow of healthyWorkflows) expect(about(workflow).filter((f) => SEVERE.has(f.severity)).map((f) => f.title)).toEqual([]);
+  });
+
+  it('records who acknowledged a finding, and lists similar ones', async () => {
+    const target = findings[0]!;
+    const ack = await agent.post(`/api/v1/findings/${target.id}/acknowledge`, { by: 'oncall@example.com' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'oncall@example.com' });
+    expect((await agent.get(`/api/v1/findings/${target.id}/similar`)).status).toBe(200);
+    expect((await agent.post('/api/v1/findings/nope/resolve')).status).toBe(404);
+  });
+});
