@@ -10,8 +10,8 @@ const TWO_POW_32 = 4294967296;
 
 /** A direct-mapped cache of short ASCII strings, shared by all readers (see `utf8`). */
 const MAX_CACHED = 32;
-const CACHE_SIZE = 4096;
-const stringCache: string[] = new Array<string>(CACHE_SIZE).fill('');
+const CACHE_BITS = 12;
+const stringCache: string[] = new Array<string>(1 << CACHE_BITS).fill('');
 
 // Node's native slicers behind `buf.toString(encoding, start, end)`, present on every Buffer, called directly
 // to skip its argument handling on the hot path.
@@ -164,21 +164,18 @@ export class ProtoReader {
    */
   utf8(start: number, end: number): string {
     const length = end - start;
-    if (length > MAX_CACHED) return this.buf.utf8Slice(start, end);
     const buf = this.buf;
-    let hash = length;
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80) return buf.utf8Slice(start, end);
-      hash = Math.imul(hash ^ c, 0x01000193);
-    }
-    const slot = (hash >>> 0) & (CACHE_SIZE - 1);
+    if (length > MAX_CACHED || length === 0) return length === 0 ? '' : buf.utf8Slice(start, end);
+    // The slot comes from the length and three bytes only; the full comparison below settles collisions.
+    const mixed = length ^ (buf[start]! << 8) ^ (buf[start + (length >> 1)]! << 16) ^ (buf[end - 1]! << 24);
+    const slot = Math.imul(mixed, 0x9e3779b1) >>> (32 - CACHE_BITS);
     const cached = stringCache[slot]!;
     if (cached.length === length) {
       let i = 0;
       while (i < length && cached.charCodeAt(i) === buf[start + i]) i++;
       if (i === length) return cached;
     }
+    for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return buf.utf8Slice(start, end);
     return (stringCache[slot] = buf.latin1Slice(start, end));
   }
 
