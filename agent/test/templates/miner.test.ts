@@ -106,6 +106,16 @@ describe('TemplateMiner', () => {
     expect(miner.match(recent)).toBeDefined();
   });
 
+  it('bounds the templates of one cluster by generalising its busiest position', () => {
+    const miner = new TemplateMiner({ maxTemplatesPerCluster: 4 });
+    const lines: string[] = [];
+    for (const region of ['eu', 'us', 'ap']) for (const tier of ['gold', 'silver', 'bronze']) lines.push(`deploy to ${region} tier ${tier} done`);
+    for (const l of lines) miner.add(l);
+    expect(miner.templates().length).toBeLessThanOrEqual(4);
+    expect(miner.templates().reduce((n, t) => n + t.count, 0)).toBe(lines.length);
+    for (const l of lines) expect(miner.match(l)?.template).toMatch(/^deploy to .* tier .* done$/);
+  });
+
   it('counts the tail of a very long message as one variable', () => {
     const miner = new TemplateMiner({ maxTokens: 4 });
     expect(miner.add('a b c d e f g').template).toBe('a b c <*>');

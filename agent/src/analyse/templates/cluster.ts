@@ -73,8 +73,8 @@ export class Cluster {
       if (!seen) continue;
       const t = tokens[i]!;
       seen.set(t, (seen.get(t) ?? 0) + 1);
-      // A position that has held a masked value is a variable, whatever words it also held.
       const limit = i > 0 && isKey(tokens[i - 1]!) ? limits.maxValuesAfterKey : limits.maxValuesPerPosition;
+      // A position that has held a masked value is a variable, whatever words it also held.
       if (seen.size > limit || (seen.size > 1 && holdsParam(seen))) (opened ??= []).push(i);
       else if (seen.size > 1) this.tokens[i] = PARAM;
     }
@@ -82,11 +82,12 @@ export class Cluster {
     const moved = new Map<string, string>();
     if (opened) this.generalise(opened, moved);
 
-    let candidate = newTemplate(this.templateOf(tokens), 0);
-    let template = this.templates.get(candidate.id);
+    const own = this.templateOf(tokens);
+    const text = render(own);
+    let template = this.templates.get(templateId(text));
     const created = !template;
     if (!template) {
-      template = candidate;
+      template = { id: templateId(text), tokens: own, text, count: 0 };
       this.templates.set(template.id, template);
     }
     template.count++;
@@ -95,10 +96,9 @@ export class Cluster {
       const busiest = this.busiestPosition();
       if (busiest < 0) break;
       this.generalise([busiest], moved);
-      candidate = newTemplate(this.templateOf(tokens), 0);
-      template = this.templates.get(candidate.id)!;
+      template = this.find(tokens)!;
     }
-    const merged = [...moved].map(([from, to]) => ({ from, to }));
+    const merged = moved.size > 0 ? [...moved].map(([from, to]) => ({ from, to })) : [];
     const change: Change = merged.length > 0 ? 'updated' : created ? 'created' : 'none';
     return { template, change, merged };
   }

@@ -70,7 +70,8 @@ export function isKey(token: string): boolean {
 
 /** A template's text: its tokens separated by spaces, keys joined to their values again. */
 export function render(tokens: readonly string[]): string {
-  return tokens.join(' ').replaceAll(`${GLUE} `, '');
+  const text = tokens.join(' ');
+  return text.includes(GLUE) ? text.replaceAll(`${GLUE} `, '') : text;
 }
 const JOINED_PARAMS = /<\*>(?:[^\w\s<>]+<\*>)+/g;
 
