@@ -178,11 +178,11 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
   const i = c.insights;
   if (!i) return [];
   const out: Recommendation[] = [];
-  const futile = i.futileRetries.find((r) => r.step === c.step) ?? (c.kind === 'error_pattern' ? i.futileRetries[0] : undefined);
+  const futile = i.futileRetries.find((r) => r.step === c.step) ?? (c.kind === 'error_pattern' || c.kind === 'correlation' ? i.futileRetries[0] : undefined);
   if (futile) {
     out.push({
-      title: `Retries of ${code(futile.step)} never succeed`,
-      steps: [`${futile.retriedRuns} runs retried ${code(futile.step)} and none recovered: stop retrying this error, fix the cause instead.`],
+      title: `Retries of ${code(futile.step)} almost never succeed`,
+      steps: [`${futile.retriedRuns} recent runs retried ${code(futile.step)} and only ${futile.rescued} recovered: stop retrying this error (or back off much longer), fix the cause instead.`],
     });
   }
   if (c.category === 'performance' || c.category === 'timeout') {
@@ -194,7 +194,7 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
       });
     }
     const serial = i.serialSiblings.filter((p) => !c.step || p.first === c.step || p.second === c.step).slice(0, 3);
-    if (serial.length > 0) {
+    if (serial.length > 0 && c.category === 'performance') {
       out.push({
         title: `Run independent steps in parallel`,
         steps: serial.map((p) => `${code(p.second)} always starts after ${code(p.first)} ends, and no dependency between them is recorded: if ${code(p.second)} does not need ${code(p.first)}'s output, run them side by side.`),

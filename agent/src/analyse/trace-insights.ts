@@ -8,8 +8,8 @@ export interface TraceInsights {
   dominantSteps: { step: string; share: number }[];
   /** Sibling steps that always run one after the other with no dependency recorded between them. */
   serialSiblings: { first: string; second: string }[];
-  /** Steps that were retried and never succeeded after a retry. */
-  futileRetries: { step: string; retriedRuns: number }[];
+  /** Steps whose retries almost never rescue the run (at most 10 % of retried runs succeed). */
+  futileRetries: { step: string; retriedRuns: number; rescued: number }[];
 }
 
 const SAMPLE = 200;
@@ -88,6 +88,6 @@ function futileRetries(runs: readonly RunRecord[]): TraceInsights['futileRetries
     }
   }
   return [...retried]
-    .filter(([, r]) => r.runs >= 3 && r.succeeded === 0)
-    .map(([step, r]) => ({ step, retriedRuns: r.runs }));
+    .filter(([, r]) => r.runs >= 3 && r.succeeded <= 0.1 * r.runs)
+    .map(([step, r]) => ({ step, retriedRuns: r.runs, rescued: r.succeeded }));
 }

@@ -105,7 +105,7 @@ const workflows: WorkflowSpec[] = [
     steps: [{ name: 'download', p50Ms: 4000, downstream: { name: 'sftp.partners.example.com', kind: 'other' } }, { name: 'validate', p50Ms: 2000 }, { name: 'load', p50Ms: 9000, downstream: { name: 'postgres', kind: 'db' } }],
   },
   {
-    name: 'ml-training', runner: 'argo', service: 'trainer', intervalMs: 60 * MIN, scheduled: false,
+    name: 'ml-training', runner: 'argo', service: 'trainer', intervalMs: 30 * MIN, scheduled: false,
     steps: [{ name: 'fetch-data', p50Ms: 30_000, downstream: { name: 's3.eu-west-1.amazonaws.com', kind: 'http' } }, { name: 'train', p50Ms: 300_000 }, { name: 'evaluate', p50Ms: 40_000 }],
   },
   {
@@ -136,9 +136,19 @@ const transientMessages: ((r: Random) => string)[] = [
   (r) => `unexpected EOF while reading from pipe ${Math.floor(r() * 16)}`,
 ];
 
+interface StepError {
+  message: string;
+  type: string;
+  status: RunStatus;
+  durationMs?: number;
+  downstreamError?: string;
+  /** Attempts the runner made before giving up. */
+  attempts?: number;
+}
+
 interface Fault {
   /** Returns the error of step `step` of this run, with how long the step took, or undefined. */
-  fail?(ctx: RunContext, step: StepSpec): { message: string; type: string; status: RunStatus; durationMs?: number; downstreamError?: string } | undefined;
+  fail?(ctx: RunContext, step: StepSpec): StepError | undefined;
   /** Multiplies a step's duration. */
   slow?(ctx: RunContext, step: StepSpec): number;
   attributes?(ctx: RunContext): Attributes;
@@ -164,7 +174,7 @@ const faults: Record<FaultKind, Fault> = {
   downstream_timeout: {
     fail: (c, s) =>
       c.afterOnset && s.downstream?.name === 'payments-api.internal' && c.rand() < 1 / 3
-        ? { message: `POST https://payments-api.internal/v1/charges: context deadline exceeded after 30000 ms (request ${hex(c.rand, 12)})`, type: 'DeadlineExceeded', status: 'timeout', durationMs: 30_000, downstreamError: s.downstream.name }
+        ? { message: `POST https://payments-api.internal/v1/charges: context deadline exceeded after 30000 ms (request ${hex(c.rand, 12)})`, type: 'DeadlineExceeded', status: 'timeout', durationMs: 30_000, downstreamError: s.downstream.name, attempts: 3 }
         : undefined,
   },
   auth_failure: {
@@ -256,7 +266,7 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number): RunRecord {
   const noisyStep = rand() < 0.01 ? Math.floor(rand() * spec.steps.length) : -1;
   let cursor = ctx.startMs + queueMs;
   const steps: StepRecord[] = [];
-  let runError: { message: string; type: string; status: RunStatus } | undefined;
+  let runError: StepError | undefined;
   for (const [i, s] of spec.steps.entries()) {
     const factor = applied.reduce((f, fault) => f * (fault.slow?.(ctx, s) ?? 1), 1);
     let durationMs = s.p50Ms * factor * Math.exp(0.12 * gaussian(rand));
@@ -265,6 +275,9 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number): RunRecord {
       error = { message: transientMessages[Math.floor(rand() * transientMessages.length)]!(rand), type: 'Error', status: 'failure' };
     }
     if (error?.durationMs !== undefined) durationMs = error.durationMs * Math.exp(0.02 * gaussian(rand));
+    // Calls to a downstream sometimes need a second attempt, which succeeds: ordinary, healthy retries.
+    const attempt = error?.attempts ?? (s.downstream && rand() < 0.02 ? 2 : 1);
+    if (attempt > 1 && !error) durationMs *= 1.5;
     const downstream: Downstream[] = s.downstream
       ? [{ ...s.downstream, calls: 1 + Math.floor(rand() * 3), errors: error?.downstreamError === s.downstream.name ? 1 : 0, durationMs: durationMs * 0.8 }]
       : [];
@@ -275,7 +288,7 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number): RunRecord {
       startMs: cursor,
       endMs: cursor + durationMs,
       durationMs,
-      attempt: 1,
+      attempt,
       errorType: error?.type,
       errorMessage: error?.message,
       attributes: {},

@@ -45,6 +45,8 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(c.fingerprint).not.toMatch(/payments-sync|invoice-export/);
     expect(recommendationText(c)).toMatch(/circuit breaker/);
     expect(recommendationText(c)).toContain('payments-api.internal');
+    // The traces show the runner retrying the timed-out call in vain.
+    expect(c.recommendations.map((r) => r.title)).toContain('Retries of `charge` almost never succeed');
     // The cause is not reported again per workflow.
     for (const w of ['payments-sync', 'invoice-export']) {
       expect(about(w).filter((x) => x !== c && atLeastMedium(x) && x.kind !== 'trend')).toEqual([]);

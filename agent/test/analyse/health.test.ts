@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import { seededRandom } from '../../src/analyse/prng.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { run } from './runs.js';
+
+const HOUR = 3600_000;
+const templateOf = (m: string) => ({ templateId: m, template: m });
+
+/** Hourly runs with 10 % jitter; `shape` may slow or fail any of them. */
+function hourly(workflow: string, count: number, shape: (i: number, r: RunRecord) => RunRecord = (_, r) => r): RunRecord[] {
+  const rand = seededRandom(count);
+  return Array.from({ length: count }, (_, i) => shape(i, run(workflow, i, i * HOUR, 60_000 * (0.95 + 0.1 * rand()))));
+}
+
+describe('health score', () => {
+  it('scores a steady workflow healthy, a failing one unhealthy, and one with too few runs unknown', () => {
+    const steady = hourly('steady', 300);
+    const failing = hourly('failing', 300, (i, r) => (i >= 280 && i % 2 === 0 ? run('failing', i, r.startMs, 60_000, 'failure') : r));
+    const young = hourly('young', 5).map((r) => ({ ...r, startMs: r.startMs + 295 * HOUR, endMs: r.endMs + 295 * HOUR }));
+    const out = analyse({ nowMs: 300 * HOUR, runs: [...steady, ...failing, ...young], templateOf, config: {} });
+    const steadyHealth = out.health.get('steady')!;
+    expect(steadyHealth.status).toBe('healthy');
+    expect(steadyHealth.score).toBeGreaterThanOrEqual(90);
+    expect(steadyHealth.factors.map((f) => f.name)).toEqual(['success_rate', 'duration', 'problems', 'freshness']);
+    expect(out.cadences.get('steady')).toBeCloseTo(3600, 0);
+    const failingHealth = out.health.get('failing')!;
+    expect(failingHealth.score).toBeLessThan(steadyHealth.score);
+    expect(failingHealth.status).not.toBe('healthy');
+    expect(failingHealth.factors.find((f) => f.name === 'success_rate')!.score).toBeLessThan(80);
+    expect(out.health.get('young')).toEqual({ score: 0, status: 'unknown', factors: [] });
+  });
+});
+
+describe('isolated anomalous runs', () => {
+  it('names the step that makes a few recent runs stand out, at low severity', () => {
+    // Four of the last twenty runs have a 4× slower step, interleaved with normal ones: no sustained shift.
+    const runs = hourly('etl', 300, (i, r) => {
+      if (![282, 287, 292, 297].includes(i)) return r;
+      const slow = { ...r.steps[0]!, durationMs: r.durationMs * 4, endMs: r.startMs + r.durationMs * 4 };
+      return { ...r, durationMs: slow.durationMs, endMs: slow.endMs, steps: [slow] };
+    });
+    const out = analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} });
+    const anomaly = out.candidates.find((c) => c.kind === 'anomaly')!;
+    expect(anomaly.fingerprint).toBe('anomaly|etl|outliers');
+    expect(anomaly.severity).toBe('low');
+    expect(anomaly.rootCause.step).toBe('work');
+    expect(anomaly.evidence.affectedRuns).toBe(4);
+    expect(anomaly.evidence.exampleRunIds).toEqual(['etl-297', 'etl-292', 'etl-287', 'etl-282']);
+  });
+});
