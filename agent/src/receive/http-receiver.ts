@@ -54,14 +54,14 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
     let reason: FailureReason | undefined;
     try {
       codec = codecFor(req.headers['content-type']);
-      const early = check(req, signal, codec, maxBodyBytes, stopping);
-      if (early) throw early;
-      const body = await readBody(req, maxBodyBytes);
-      const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
-      const raw = await decodeContent(body, encoding, maxBodyBytes);
-      result = signal === 'traces' ? await exportTraces(consumer, codec!.decodeTraces(raw)) : await exportLogs(consumer, codec!.decodeLogs(raw));
+      const accepted = accept(req, signal, codec, maxBodyBytes, stopping);
+      const body = await decodeContent(await readBody(req, maxBodyBytes), accepted.encoding, maxBodyBytes);
+      result =
+        accepted.signal === 'traces'
+          ? await exportTraces(consumer, accepted.codec.decodeTraces(body))
+          : await exportLogs(consumer, accepted.codec.decodeLogs(body));
       if (result.rejected > 0) reason = 'partial';
-      send(res, 200, codec!.contentType, codec!.exportResponse(signal!, result));
+      send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
       const reply = error instanceof HttpReply ? error : toReply(error);
       status = reply.status;
@@ -121,20 +121,20 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-/** Everything that can be refused from the request line and headers alone. */
-function check(
-  req: IncomingMessage,
-  signal: Signal | undefined,
-  codec: OtlpCodec | undefined,
-  limit: number,
-  stopping: boolean,
-): HttpReply | undefined {
-  if (!signal) return new HttpReply(404, GrpcCode.NOT_FOUND, `unknown path ${pathOf(req.url)}, use /v1/traces or /v1/logs`, 'not_found');
+interface Accepted {
+  signal: Signal;
+  codec: OtlpCodec;
+  encoding: string;
+}
+
+/** Checks all that can be refused from the request line and headers alone; throws the HttpReply to send. */
+function accept(req: IncomingMessage, signal: Signal | undefined, codec: OtlpCodec | undefined, limit: number, stopping: boolean): Accepted {
+  if (!signal) throw new HttpReply(404, GrpcCode.NOT_FOUND, `unknown path ${pathOf(req.url)}, use /v1/traces or /v1/logs`, 'not_found');
   if (req.method !== 'POST') {
-    return new HttpReply(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} not allowed, use POST`, 'method_not_allowed', undefined, { Allow: 'POST' });
+    throw new HttpReply(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} not allowed, use POST`, 'method_not_allowed', undefined, { Allow: 'POST' });
   }
   if (!codec) {
-    return new HttpReply(
+    throw new HttpReply(
       415,
       GrpcCode.INVALID_ARGUMENT,
       `unsupported media type ${JSON.stringify(req.headers['content-type'] ?? '')}, supported: [${SUPPORTED_CONTENT_TYPES.join(', ')}]`,
@@ -144,12 +144,12 @@ function check(
   const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
   if (!isSupportedEncoding(encoding)) {
     // RFC 9110 §15.5.16: an unsupported content coding is 415 (the Collector answers 400).
-    return new HttpReply(415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Encoding ${JSON.stringify(encoding)}, supported: [gzip, identity]`, 'unsupported_encoding');
+    const message = `unsupported Content-Encoding ${JSON.stringify(encoding)}, supported: [gzip, identity]`;
+    throw new HttpReply(415, GrpcCode.INVALID_ARGUMENT, message, 'unsupported_encoding');
   }
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (length > limit) return toReply(new BodyTooLargeError(limit));
-  if (stopping) return new HttpReply(503, GrpcCode.UNAVAILABLE, 'receiver is shutting down', 'shutting_down', 1);
-  return undefined;
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw toReply(new BodyTooLargeError(limit));
+  if (stopping) throw new HttpReply(503, GrpcCode.UNAVAILABLE, 'receiver is shutting down', 'shutting_down', 1);
+  return { signal, codec, encoding };
 }
 
 function toReply(error: unknown): HttpReply {
