@@ -96,13 +96,19 @@ describe('OTLP/gRPC receiver', () => {
     expect(failed.error!.metadata.get('grpc-status-details-bin')).toEqual([]);
   });
 
-  it('refuses messages over the body limit with RESOURCE_EXHAUSTED', async () => {
+  it('refuses messages over the body limit with RESOURCE_EXHAUSTED, also when they pass it only once inflated', async () => {
     const consumer = new RecordingConsumer();
-    const { client } = await start(consumer, 1024);
-    expect((await call(client, TRACE_PATH, Buffer.concat([TRACES, Buffer.from([0x7a, 0x80, 0x08]), Buffer.alloc(1024)]))).error?.code).toBe(
-      status.RESOURCE_EXHAUSTED,
-    );
-    expect(consumer.calls).toBe(0);
+    const { port, client } = await start(consumer, 64 * 1024);
+    // TRACES plus an unknown field 15 of 1 MiB zeros: valid protobuf, tiny when gzipped.
+    const big = Buffer.concat([TRACES, Buffer.from([0x7a, 0x80, 0x80, 0x40]), Buffer.alloc(1 << 20)]);
+    expect((await call(client, TRACE_PATH, big)).error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    const gzipClient = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
+    cleanup.push(() => gzipClient.close());
+    const inflated = await call(gzipClient, TRACE_PATH, big);
+    expect(inflated.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(inflated.error?.details).toMatch(/decompresses to a size larger than 65536/);
+    expect((await call(gzipClient, TRACE_PATH, TRACES)).error).toBeUndefined();
+    expect(consumer.spans()).toHaveLength(3);
   });
 
   it('lets a gRPC client with a retry policy retry through backpressure until the spans are accepted', async () => {
