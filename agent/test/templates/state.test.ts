@@ -74,5 +74,6 @@ describe('snapshot and restore', () => {
       /does not match/,
     );
     expect(() => TemplateMiner.restore([null as unknown as TemplateState])).toThrow(TypeError);
+    expect(() => TemplateMiner.restore([row!, row!])).toThrow(/duplicate/);
   });
 });

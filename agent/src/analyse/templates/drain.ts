@@ -54,6 +54,7 @@ export class Drain {
 
   /** Puts back a restored cluster as the most recently fed. */
   load(cluster: Cluster): void {
+    if (this.lru.has(cluster.id)) throw new TypeError(`template state ${cluster.id}: duplicate cluster id`);
     const key = groupKey(cluster.tokens);
     const group = this.groups.get(key);
     if (group) group.push(cluster);
