@@ -90,7 +90,7 @@ export function enumAt(value: unknown, names: Readonly<Record<string, number>>, 
     if (known !== undefined) return known;
     if (INTEGER.test(value)) return Number(value);
   }
-  return fail(path, `expected an enum number or one of ${Object.keys(names).join(', ')}`);
+  return fail(path, `expected an enum number or name (e.g. ${Object.keys(names)[1]})`);
 }
 
 /** A hex id: '' when absent or all zero; throws when it is not `size` bytes of hex. */
