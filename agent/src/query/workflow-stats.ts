@@ -1,4 +1,5 @@
 import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
+import type { RunHead } from '../store/store.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
 
@@ -29,19 +30,19 @@ export interface WorkflowSummary {
 }
 
 /** Runs grouped by workflow, finished runs only counted in rates and durations. */
-export function summarise(runs: readonly RunRecord[]): Map<string, { summary: WorkflowSummary; runs: RunRecord[] }> {
-  const groups = new Map<string, RunRecord[]>();
+export function summarise<R extends RunHead>(runs: readonly R[]): Map<string, { summary: WorkflowSummary; runs: R[] }> {
+  const groups = new Map<string, R[]>();
   for (const run of runs) {
     const group = groups.get(run.workflow);
     if (group) group.push(run);
     else groups.set(run.workflow, [run]);
   }
-  const out = new Map<string, { summary: WorkflowSummary; runs: RunRecord[] }>();
+  const out = new Map<string, { summary: WorkflowSummary; runs: R[] }>();
   for (const [name, group] of groups) out.set(name, { summary: summariseOne(name, group), runs: group });
   return out;
 }
 
-export function summariseOne(name: string, runs: readonly RunRecord[]): WorkflowSummary {
+export function summariseOne(name: string, runs: readonly RunHead[]): WorkflowSummary {
   const finished = runs.filter((run) => run.status !== 'running');
   const failed = finished.filter((run) => isFailed(run.status)).length;
   const durations = finished.map((run) => run.durationMs).sort((a, b) => a - b);
@@ -122,7 +123,7 @@ export interface TimelinePoint {
 }
 
 /** Runs bucketed by start time into `buckets` equal slices of [fromMs, toMs). */
-export function timeline(runs: readonly RunRecord[], fromMs: number, toMs: number, buckets: number): TimelinePoint[] {
+export function timeline(runs: readonly RunHead[], fromMs: number, toMs: number, buckets: number): TimelinePoint[] {
   const width = Math.max(1, (toMs - fromMs) / buckets);
   const slots = Array.from({ length: buckets }, () => ({ durations: [] as number[], failures: 0 }));
   for (const run of runs) {

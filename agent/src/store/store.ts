@@ -50,6 +50,9 @@ export interface RunQuery {
   limit?: number;
 }
 
+/** The scalar part of a run: what lists and rates need, without parsing steps and attributes. */
+export type RunHead = Pick<RunRecord, 'id' | 'workflow' | 'runner' | 'status' | 'startMs' | 'endMs' | 'durationMs'>;
+
 export interface PatternQuery {
   workflow?: string;
   step?: string;
@@ -105,6 +108,7 @@ export interface Store {
   loadMinerState(): unknown[];
 
   runs(query: RunQuery): RunRecord[];
+  runHeads(query: RunQuery): RunHead[];
   run(id: string): RunRecord | undefined;
   logsOfTrace(traceId: string, limit: number): StoredLog[];
   workflowNames(): string[];

@@ -15,12 +15,19 @@ const HEALTH_ORDER = { unhealthy: 0, degraded: 1, unknown: 2, healthy: 3 } as co
 const nameParam = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' }, example: 'deploy' }) });
 
 export function workflowRoutes(deps: ApiDeps) {
-  const openFindings = (workflow: string) => {
-    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  /** Open and acknowledged findings by severity, for one workflow or (one query) every workflow. */
+  const openFindings = (workflow?: string) => {
+    const counts = new Map<string, Record<Severity, number>>();
     for (const status of ['open', 'acknowledged'] as const) {
-      for (const finding of deps.store.findings({ workflow, status, limit: 1000 })) counts[finding.severity]++;
+      for (const finding of deps.store.findings({ status, limit: 10_000, ...(workflow && { workflow }) })) {
+        for (const name of finding.workflows ?? [finding.workflow]) {
+          let entry = counts.get(name);
+          if (!entry) counts.set(name, (entry = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>));
+          entry[finding.severity]++;
+        }
+      }
     }
-    return counts;
+    return (name: string) => counts.get(name) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>);
   };
   const healthOf = (name: string) => deps.analysis.health(name) ?? { score: null, status: 'unknown' as const, factors: [] };
   const sloOf = (name: string) => {
@@ -46,14 +53,15 @@ export function workflowRoutes(deps: ApiDeps) {
         const { from, to, q } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         const needle = q?.toLowerCase();
-        const items = [...summarise(deps.store.runs({ fromMs, toMs })).values()]
+        const findingsOf = openFindings();
+        const items = [...summarise(deps.store.runHeads({ fromMs, toMs })).values()]
           .filter(({ summary }) => !needle || summary.name.toLowerCase().includes(needle))
           .map(({ summary, runs }) => {
             const health = healthOf(summary.name);
             return {
               ...summary,
               health: { score: health.score, status: health.status },
-              openFindings: openFindings(summary.name),
+              openFindings: findingsOf(summary.name),
               slo: sloOf(summary.name),
               sparkline: timeline(runs, fromMs, toMs, SPARKLINE_BUCKETS).map(({ t, runs, failures }) => ({ t, runs, failures })),
             };
@@ -86,7 +94,7 @@ export function workflowRoutes(deps: ApiDeps) {
           {
             ...summariseOne(name, runs),
             health: { score: health.score, status: health.status },
-            openFindings: openFindings(name),
+            openFindings: openFindings(name)(name),
             slo: sloOf(name),
             steps: stepStats(runs),
             timeline: timeline(runs, fromMs, toMs, TIMELINE_BUCKETS),

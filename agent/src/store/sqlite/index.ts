@@ -5,6 +5,7 @@ import type {
   FindingQuery,
   PatternQuery,
   PatternRow,
+  RunHead,
   RunQuery,
   Store,
   StoredLog,
@@ -129,6 +130,22 @@ export class SqliteStore implements Store {
   }
 
   runs(query: RunQuery): RunRecord[] {
+    return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow));
+  }
+
+  runHeads(query: RunQuery): RunHead[] {
+    return this.selectRuns('id, workflow, runner, status, start_ms, end_ms, duration_ms', query).map((row) => ({
+      id: row.id,
+      workflow: row.workflow,
+      runner: row.runner as RunHead['runner'],
+      status: row.status as RunHead['status'],
+      startMs: row.start_ms,
+      endMs: row.end_ms,
+      durationMs: row.duration_ms,
+    }));
+  }
+
+  private selectRuns(columns: string, query: RunQuery): RunRow[] {
     const where = ['start_ms >= ?', 'start_ms <= ?'];
     const params: unknown[] = [query.fromMs, query.toMs];
     if (query.workflow !== undefined) {
@@ -140,8 +157,7 @@ export class SqliteStore implements Store {
       params.push(query.status);
     }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
-    const rows = this.db.prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
-    return rows.map(runFromRow);
+    return this.db.prepare(`SELECT ${columns} FROM runs WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
   }
 
   run(id: string): RunRecord | undefined {
