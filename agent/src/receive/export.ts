@@ -12,18 +12,18 @@ export interface ExportResult extends ExportSummary {
 
 export async function exportTraces(consumer: OtlpConsumer, batch: TraceBatch): Promise<ExportResult> {
   const outcome = batch.spanCount > 0 ? await consumer.consumeTraces(batch) : undefined;
-  return summarise(batch.spanCount, batch.rejected, outcome, 'spans');
+  return summarise(batch.spanCount, batch.rejected, outcome, ['span', 'spans']);
 }
 
 export async function exportLogs(consumer: OtlpConsumer, batch: LogBatch): Promise<ExportResult> {
   const outcome = batch.recordCount > 0 ? await consumer.consumeLogs(batch) : undefined;
-  return summarise(batch.recordCount, batch.rejected, outcome, 'log records');
+  return summarise(batch.recordCount, batch.rejected, outcome, ['log record', 'log records']);
 }
 
-function summarise(decoded: number, rejected: Rejected, outcome: ExportOutcome | undefined, noun: string): ExportResult {
+function summarise(decoded: number, rejected: Rejected, outcome: ExportOutcome | undefined, [one, many]: [string, string]): ExportResult {
   const refused = Math.min(outcome?.rejected ?? 0, decoded);
   const messages: string[] = [];
-  if (rejected.count > 0) messages.push(`${rejected.count} ${noun} rejected: ${rejected.reasons.join('; ')}`);
+  if (rejected.count > 0) messages.push(`${rejected.count} ${rejected.count === 1 ? one : many} rejected: ${rejected.reasons.join('; ')}`);
   if (outcome?.message) messages.push(outcome.message);
   return { accepted: decoded - refused, rejected: rejected.count + refused, message: messages.join('; ') };
 }

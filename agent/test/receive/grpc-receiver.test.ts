@@ -80,7 +80,7 @@ describe('OTLP/gRPC receiver', () => {
       resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(15, 1), spanId: Buffer.alloc(8, 1), name: 'bad' }] }] }],
     }).finish();
     const answer = await call(client, TRACE_PATH, Buffer.from(request));
-    expect(decodeExportResponse('traces', answer.body!)).toEqual({ rejected: 1, errorMessage: '1 spans rejected: trace_id must be 16 bytes' });
+    expect(decodeExportResponse('traces', answer.body!)).toEqual({ rejected: 1, errorMessage: '1 span rejected: trace_id must be 16 bytes' });
   });
 
   it('answers UNAVAILABLE with RetryInfo on backpressure and INTERNAL on other consumer errors', async () => {

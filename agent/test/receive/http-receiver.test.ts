@@ -182,7 +182,7 @@ describe('OTLP/HTTP receiver', () => {
     });
     const json = await send(port, '/v1/traces', Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'zz', spanId: 'b7ad6b7169203331' }] }] }] })), JSON_TYPE);
     expect(JSON.parse(json.body.toString())).toEqual({
-      partialSuccess: { rejectedSpans: '1', errorMessage: '1 spans rejected: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters' },
+      partialSuccess: { rejectedSpans: '1', errorMessage: '1 span rejected: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters' },
     });
   });
 
