@@ -36,7 +36,11 @@ export function readLoghubSet(dir: string, name: string): LabelledLine[] {
     return i;
   };
   const [content, eventId, eventTemplate] = [column('Content'), column('EventId'), column('EventTemplate')];
-  return rows.map((r) => ({ content: r[content] ?? '', eventId: r[eventId] ?? '', eventTemplate: r[eventTemplate] ?? '' }));
+  return rows.map((r) => ({
+    content: r[content] ?? '',
+    eventId: r[eventId] ?? '',
+    eventTemplate: r[eventTemplate] ?? '',
+  }));
 }
 
 export interface SetAccuracy {

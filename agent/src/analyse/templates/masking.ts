@@ -31,7 +31,9 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
   // Syslog and ctime ("Sat Jul  9 22:53:19 2005"), and RFC 1123 ("Sun, 06 Nov 1994 08:49:37 GMT").
   {
     name: 'date',
-    pattern: `\\b(?:${DAY} )?${MONTH} +\\d{1,2} ${CLOCK}(?: \\d{4})?\\b|\\b(?:${DAY}, )?\\d{1,2} ${MONTH} \\d{4} ${CLOCK}(?: [A-Z]{3}\\b| [+-]\\d{4})?`,
+    pattern:
+      `\\b(?:${DAY} )?${MONTH} +\\d{1,2} ${CLOCK}(?: \\d{4})?\\b` +
+      `|\\b(?:${DAY}, )?\\d{1,2} ${MONTH} \\d{4} ${CLOCK}(?: [A-Z]{3}\\b| [+-]\\d{4})?`,
   },
   { name: 'mac', pattern: `\\b${HEX}{2}(?::${HEX}{2}){5}\\b` },
   { name: 'ip', pattern: '\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![\\w-]|\\.\\w)' },
@@ -73,6 +75,7 @@ export function render(tokens: readonly string[]): string {
   const text = tokens.join(' ');
   return text.includes(GLUE) ? text.replaceAll(`${GLUE} `, '') : text;
 }
+
 const JOINED_PARAMS = /<\*>(?:[^\w\s<>]+<\*>)+/g;
 
 /**

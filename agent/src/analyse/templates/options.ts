@@ -39,6 +39,8 @@ export function resolveOptions(options: Partial<MinerOptions> = {}): MinerOption
   positiveInt('maxValuesAfterKey', o.maxValuesAfterKey);
   positiveInt('maxTemplatesPerCluster', o.maxTemplatesPerCluster);
   positiveInt('maxTokens', o.maxTokens);
-  if (!(o.similarity > 0 && o.similarity <= 1)) throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
+  if (!(o.similarity > 0 && o.similarity <= 1)) {
+    throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
+  }
   return o;
 }
