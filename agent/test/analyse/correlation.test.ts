@@ -41,6 +41,15 @@ describe('attribute correlation (TraceRCA / BubbleUp ranking)', () => {
     expect(ranked.some((e) => e.key === 'cicd.pipeline.run.id' || e.key === 'custom.token')).toBe(false);
   });
 
+  it('says a release began a problem only when few runs carried it before the onset', () => {
+    // Version 2.0 from run 60; failures from run 64 (four quiet runs first): it began with 2.0.
+    const late = runs((i) => i >= 64 && i % 3 !== 0);
+    expect(explain(late.runs, late.isBad, { ...options, onsetMs: 64 * HOUR })[0]).toMatchObject({ value: '2.0', changedAtOnset: true });
+    // Failures from run 90: 2.0 ran 30 times without trouble, so it is correlated but did not start it.
+    const much = runs((i) => i >= 90);
+    expect(explain(much.runs, much.isBad, { ...options, onsetMs: 90 * HOUR }).find((e) => e.key === 'service.version')?.changedAtOnset ?? false).toBe(false);
+  });
+
   it('finds nothing when bad runs are spread evenly', () => {
     const { runs: list, isBad } = runs((i) => i % 10 === 3);
     expect(explain(list, isBad, options)).toEqual([]);
@@ -59,6 +68,13 @@ describe('error categories from the message', () => {
     ["TypeError: Cannot read properties of undefined (reading 'sku')", 'logic'],
     ['upstream answered 503 Service Unavailable', 'external_service'],
     ['missing environment variable DATABASE_URL', 'configuration'],
+    ['rpc error: code = DEADLINE_EXCEEDED desc = context deadline exceeded', 'timeout'],
+    ['java.lang.OutOfMemoryError: Java heap space', 'resource'],
+    ['rpc error: code = PermissionDenied desc = caller lacks scope', 'permissions'],
+    ['AccessDenied: User is not allowed to perform s3:PutObject', 'permissions'],
+    ['TypeError: invalid value for parameter', 'logic'],
+    ['429 Too Many Requests', 'external_service'],
+    ['json: cannot unmarshal string into Go value of type int', 'data'],
   ])('%s → %s', (message, category) => {
     expect(categorise(message)).toBe(category);
   });

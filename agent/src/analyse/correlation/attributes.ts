@@ -8,7 +8,9 @@ import type { RunRecord } from '../../model/workflow.js';
  */
 export type Item = string;
 
-const IGNORED_KEY = /(^|[._])(id|uid|uuid|trace|span|number|time|timestamp|date|url|pid|attempt|duration|start|end)$|_id$|\.id\./i;
+// Per-run identifiers and times; other ids (tenant.id, customer.id) are kept: ids that are unique per run never
+// reach the minimum number of affected runs anyway.
+const IGNORED_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$/i;
 const cache = new WeakMap<RunRecord, Item[]>();
 
 export function itemKey(item: Item): string {

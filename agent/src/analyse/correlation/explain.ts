@@ -34,7 +34,8 @@ const CHANGE_KEY = /version|revision|image|commit|release/i;
 /** Tie-break order when several keys explain equally well: the most actionable first. */
 const KEY_PRIORITY = ['downstream.error', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
 const MAX_DISTINCT = 50;
-const CHANGE_TOLERANCE_MS = 6 * 3600_000;
+/** A new value may run this many times (or a quarter of its runs) before the problem and still count as its start. */
+const MAX_RUNS_BEFORE_ONSET = 5;
 const MAX_GOOD_SAMPLE = 1500;
 
 function priority(key: string): number {
@@ -48,7 +49,7 @@ function priority(key: string): number {
  * best first.
  */
 export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
-  const counts = new Map<string, { bad: number; total: number; firstSeenMs: number }>();
+  const counts = new Map<string, { bad: number; total: number; beforeOnset: number; firstSeenMs: number }>();
   const distinct = new Map<string, number>();
   const bad = runs.filter(isBad);
   const good = runs.filter((r) => !isBad(r));
@@ -61,7 +62,7 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
     for (const item of runItems(run)) {
       let c = counts.get(item);
       if (!c) {
-        counts.set(item, (c = { bad: 0, total: 0, firstSeenMs: run.startMs }));
+        counts.set(item, (c = { bad: 0, total: 0, beforeOnset: 0, firstSeenMs: run.startMs }));
         const key = itemKey(item);
         distinct.set(key, (distinct.get(key) ?? 0) + 1);
       } else if (run.startMs < c.firstSeenMs) {
@@ -69,6 +70,7 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
       }
       c.total += isBadRun ? 1 : weight;
       if (isBadRun) c.bad++;
+      if (options.onsetMs !== undefined && run.startMs < options.onsetMs) c.beforeOnset += isBadRun ? 1 : weight;
     }
   };
   for (const run of bad) tally(run, true);
@@ -85,12 +87,12 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
     const jaccard = 1 / (1 / support + 1 / confidence - 1);
     const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
     if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) continue;
+    // "Began with" this value: it is new in the window, and few runs carried it before the problem started.
     const changedAtOnset =
       options.onsetMs !== undefined &&
       CHANGE_KEY.test(key) &&
-      c.firstSeenMs <= options.onsetMs &&
-      c.firstSeenMs >= options.onsetMs - CHANGE_TOLERANCE_MS &&
-      c.firstSeenMs > runs[0]!.startMs;
+      c.firstSeenMs > runs[0]!.startMs &&
+      c.beforeOnset <= Math.max(MAX_RUNS_BEFORE_ONSET, 0.25 * c.total);
     out.push({ key, value: itemValue(item), support, confidence, jaccard, difference, badWith: c.bad, firstSeenMs: c.firstSeenMs, changedAtOnset });
   }
   return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));

@@ -50,14 +50,21 @@ function problemOf(group: PatternGroup, ctx: AnalysisContext): Problem {
   // window a value that only exists since the onset shows (a release).
   const ranked = [...explain(sinceOnset, isBad, options), ...explain(group.history.runs, isBad, options)]
     .sort((a, b) => b.jaccard - a.jaccard);
-  const explanations = dedupeByItem(leadingExplanations(ranked));
+  const explanations = leadingExplanations(dedupeByItem(ranked));
   const top = explanations[0];
   return { group, sinceOnset, explanations, cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}` };
 }
 
+/** One explanation per attribute value; it began with the problem if either population says so. */
 function dedupeByItem(list: Explanation[]): Explanation[] {
-  const seen = new Set<string>();
-  return list.filter((e) => !seen.has(`${e.key}=${e.value}`) && seen.add(`${e.key}=${e.value}`));
+  const byItem = new Map<string, Explanation>();
+  for (const e of list) {
+    const item = `${e.key}=${e.value}`;
+    const seen = byItem.get(item);
+    if (!seen) byItem.set(item, { ...e });
+    else seen.changedAtOnset ||= e.changedAtOnset;
+  }
+  return [...byItem.values()];
 }
 
 /** Groups problems with the same cause whose active periods overlap; each cluster becomes one finding. */
