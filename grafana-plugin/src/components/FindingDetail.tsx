@@ -10,6 +10,7 @@ import { testIds } from '../testIds.js';
 import { workflowUrl } from '../constants.js';
 import { StateBadge } from './Badges.js';
 import { ErrorView } from './ErrorView.js';
+import { InlineCode } from './InlineCode.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
@@ -53,9 +54,13 @@ export function FindingDetail({ id, onChanged }: Props) {
             <Stack gap={1} alignItems="center" wrap="wrap">
               <StateBadge value={finding.severity} />
               <StateBadge value={finding.status} />
-              <h3 style={{ margin: 0 }}>{finding.title}</h3>
+              <h3 style={{ margin: 0 }}>
+                <InlineCode text={finding.title} />
+              </h3>
             </Stack>
-            <p>{finding.summary}</p>
+            <p>
+              <InlineCode text={finding.summary} />
+            </p>
             <p className={styles.muted}>
               {humanize(finding.kind)} · {humanize(finding.category)} · confidence {formatPercent(finding.confidence, 0)} ·
               first seen {formatTime(finding.firstSeen)} · last seen {formatTime(finding.lastSeen)} ·{' '}
@@ -87,7 +92,9 @@ export function FindingDetail({ id, onChanged }: Props) {
             {actionError && <ErrorView error={actionError} />}
 
             <h4>Root cause</h4>
-            <p>{finding.rootCause.description}</p>
+            <p>
+              <InlineCode text={finding.rootCause.description} />
+            </p>
             <dl>
               {finding.rootCause.step && <Term label="Step">{finding.rootCause.step}</Term>}
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
@@ -130,7 +137,9 @@ export function FindingDetail({ id, onChanged }: Props) {
             ) : (
               finding.recommendations.map((r) => (
                 <div key={r.title}>
-                  <strong>{r.title}</strong>
+                  <strong>
+                    <InlineCode text={r.title} />
+                  </strong>
                   <StepList steps={r.steps} />
                 </div>
               ))
@@ -143,7 +152,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               <ul className={styles.list}>
                 {similar.items.map((s) => (
                   <li key={s.id}>
-                    <StateBadge value={s.status} /> {s.title} ({s.workflow}, {formatTime(s.firstSeen)}
+                    <StateBadge value={s.status} /> <InlineCode text={s.title} /> ({s.workflow}, {formatTime(s.firstSeen)}
                     {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
                   </li>
                 ))}

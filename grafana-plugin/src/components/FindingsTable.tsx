@@ -6,6 +6,7 @@ import type { Finding } from '../api/types.js';
 import { formatPercent, formatTime, humanize } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
+import { InlineCode } from './InlineCode.js';
 import { getPageStyles } from './styles.js';
 
 interface Props {
@@ -43,7 +44,7 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
             </td>
             <td>
               <button type="button" className={styles.linkButton} onClick={() => onSelect(f.id)}>
-                {f.title}
+                <InlineCode text={f.title} />
               </button>
             </td>
             {showWorkflow && <td>{(f.workflows ?? [f.workflow]).join(', ')}</td>}

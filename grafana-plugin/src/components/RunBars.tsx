@@ -3,14 +3,10 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
-import { formatDuration } from '../domain/format.js';
-
 export interface RunBucket {
   t: string;
   runs: number;
   failures: number;
-  /** Drawn as a line over the bars when present. */
-  p95DurationSeconds?: number;
 }
 
 interface Props {
@@ -20,21 +16,16 @@ interface Props {
   label: string;
 }
 
-/** Runs per time bucket as bars (failures stacked in red on top of successes), p95 duration as a line. */
+/** Runs per time bucket as bars, failures stacked in red on top of successes. */
 export function RunBars({ points, width, height, label }: Props) {
   const styles = useStyles2(getStyles);
   const runs = points.reduce((sum, p) => sum + p.runs, 0);
   const failures = points.reduce((sum, p) => sum + p.failures, 0);
   const maxRuns = Math.max(1, ...points.map((p) => p.runs));
-  const durations = points.map((p) => p.p95DurationSeconds ?? 0);
-  const maxDuration = Math.max(0, ...durations);
   const slot = width / Math.max(1, points.length);
   const barWidth = Math.max(1, slot * 0.8);
   const scale = (v: number) => (v / maxRuns) * height;
-  const line = points
-    .map((_, i) => `${(i * slot + slot / 2).toFixed(1)},${(height - (durations[i]! / maxDuration) * height).toFixed(1)}`)
-    .join(' ');
-  const summary = `${label}: ${runs} runs, ${failures} failed` + (maxDuration > 0 ? `, p95 up to ${formatDuration(maxDuration)}` : '');
+  const summary = `${label}: ${runs} runs, ${failures} failed`;
 
   return (
     <svg width={width} height={height} role="img" aria-label={summary} className={styles.svg}>
@@ -49,7 +40,6 @@ export function RunBars({ points, width, height, label }: Props) {
           </g>
         );
       })}
-      {maxDuration > 0 && <polyline className={styles.duration} points={line} fill="none" />}
     </svg>
   );
 }
@@ -58,5 +48,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
   svg: css({ display: 'block', overflow: 'visible' }),
   success: css({ fill: theme.colors.success.main, opacity: 0.7 }),
   failure: css({ fill: theme.colors.error.main }),
-  duration: css({ stroke: theme.colors.text.primary, strokeWidth: 1.5 }),
 });

@@ -2,8 +2,8 @@ import { cx } from '@emotion/css';
 import { Button, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 
-import { getRun } from '../api/resources.js';
 import type { RunDetail as Run } from '../api/types.js';
+import { findRun } from '../domain/findRun.js';
 import { formatDuration, formatTime, toStepTree } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -13,9 +13,9 @@ import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
 
 /** One run's steps as a tree with their errors and calls, and its logs (all, or one step's). */
-export function RunDetail({ id, onClose }: { id: string; onClose: () => void }) {
+export function RunDetail({ workflow, id, onClose }: { workflow: string; id: string; onClose: () => void }) {
   const styles = useStyles2(getPageStyles);
-  const query = useQuery((signal) => getRun(id, signal), [id]);
+  const query = useQuery((signal) => findRun(workflow, id, signal), [workflow, id]);
   return (
     <section data-testid={testIds.run.detail} className={styles.panel}>
       <QueryView query={query}>

@@ -1,6 +1,7 @@
 import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
+import { InlineCode } from './InlineCode.js';
 import { getPageStyles } from './styles.js';
 
 /** A recommendation's steps, in the order to do them. */
@@ -9,7 +10,9 @@ export function StepList({ steps }: { steps: string[] }) {
   return (
     <ol className={styles.list}>
       {steps.map((step) => (
-        <li key={step}>{step}</li>
+        <li key={step}>
+          <InlineCode text={step} />
+        </li>
       ))}
     </ol>
   );

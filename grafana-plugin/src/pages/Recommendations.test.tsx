@@ -18,6 +18,8 @@ describe('Recommendations page', () => {
     ]);
     expect(within(etl).getAllByRole('heading', { level: 4 }).map((h) => h.textContent)).toEqual(['high impact', 'low impact']);
     expect(within(etl).getByText('Open the warehouse provider\'s status page.')).toBeInTheDocument();
+    // Names the agent puts in backticks read as code.
+    expect(within(etl).getByText('load_warehouse').tagName).toBe('CODE');
     expect(within(etl).getAllByRole('link', { name: 'finding' })[0]).toHaveAttribute(
       'href',
       '/a/flowlens-workflows-app/findings?finding=f-1'

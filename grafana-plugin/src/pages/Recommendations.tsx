@@ -5,6 +5,7 @@ import React from 'react';
 import { listRecommendations } from '../api/resources.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
+import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
 import { getPageStyles } from '../components/styles.js';
 import { prefixRoute, ROUTES, workflowUrl } from '../constants.js';
@@ -39,7 +40,9 @@ export function Recommendations() {
                     {items.map((r) => (
                       <div key={`${r.findingId}-${r.title}`} className={styles.section}>
                         <StateBadge value={r.severity} /> <StateBadge value="info" text={humanize(r.category)} />{' '}
-                        <strong>{r.title}</strong>{' '}
+                        <strong>
+                          <InlineCode text={r.title} />
+                        </strong>{' '}
                         <TextLink href={`${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(r.findingId)}`} inline>
                           finding
                         </TextLink>

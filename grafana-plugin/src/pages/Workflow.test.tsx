@@ -42,7 +42,9 @@ describe('Workflow page', () => {
 
     const factors = await screen.findByTestId(testIds.workflow.factors);
     expect(await within(factors).findByText('62.5% of runs succeeded (baseline 99%)')).toBeInTheDocument();
-    expect(screen.getByTestId(testIds.workflow.timeline)).toContainElement(screen.getByRole('img', { name: /24 runs, 9 failed, p95 up to 1h 00m/ }));
+    const timeline = within(screen.getByTestId(testIds.workflow.timeline));
+    expect(timeline.getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' })).toBeInTheDocument();
+    expect(timeline.getByRole('img', { name: 'Run duration: p95 up to 1h 00m' })).toBeInTheDocument();
 
     // load_warehouse holds every failure and most of the time, so it comes first.
     const stepRows = within(screen.getByTestId(testIds.workflow.steps)).getAllByRole('row').slice(1);
@@ -97,13 +99,30 @@ describe('Workflow page', () => {
     await userEvent.click(screen.getByLabelText('failure'));
     await screen.findByTestId(testIds.workflow.run('r-etl-24'));
     expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument();
-    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure', limit: 50 });
+    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure', limit: 25 });
   });
 
   it('opens a run linked from an alert or a finding directly', async () => {
     useRecordedBackend(agent);
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
     expect(await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch')).toBeInTheDocument();
+  });
+
+  it("opens a run by the runner's own run id, as findings' example runs and alert labels give it", async () => {
+    const seen = useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=scheduled__2026-11-21T23%3A00');
+    const detail = await screen.findByTestId(testIds.run.detail);
+    expect(await within(detail).findByText('upload_batch')).toBeInTheDocument();
+    expect(seen.filter((r) => r.path.startsWith('/api/v1/runs/')).map((r) => r.path)).toEqual([
+      '/api/v1/runs/scheduled__2026-11-21T23%3A00',
+      '/api/v1/runs/r-etl-24',
+    ]);
+  });
+
+  it('says when a linked run is unknown', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=gone');
+    expect(await within(await screen.findByTestId(testIds.run.detail)).findByTestId(testIds.state.error)).toHaveTextContent('Not found');
   });
 
   it('says when the workflow is unknown to the agent', async () => {

@@ -17,7 +17,9 @@ import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
 import { FindingsTable } from '../components/FindingsTable.js';
+import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
+import { DurationLines } from '../components/DurationLines.js';
 import { RunBars } from '../components/RunBars.js';
 import { RunDetail } from '../components/RunDetail.js';
 import { RunsTable } from '../components/RunsTable.js';
@@ -52,8 +54,10 @@ export function Workflow() {
               <HealthFactors name={name} />
               <section className={styles.section} data-testid={testIds.workflow.timeline}>
                 <h3>Runs over time</h3>
-                <p className={styles.muted}>Bars: successful runs (green) and failed runs (red) per interval. Line: p95 duration.</p>
-                <RunBars points={workflow.timeline} width={800} height={120} label={`Runs of ${name}`} />
+                <p className={styles.muted}>Successful runs (green) and failed runs (red) per interval.</p>
+                <RunBars points={workflow.timeline} width={800} height={100} label={`Runs of ${name}`} />
+                <p className={styles.muted}>Run duration per interval: p50 (blue) and p95 (orange).</p>
+                <DurationLines points={workflow.timeline} width={800} height={80} />
               </section>
               <Steps workflow={workflow} />
               <SloSection name={name} />
@@ -247,7 +251,10 @@ function Recommendations({ name }: { name: string }) {
           <ul className={styles.list}>
             {data.items.map((r) => (
               <li key={`${r.findingId}-${r.title}`}>
-                <StateBadge value={r.impact} text={`${r.impact} impact`} /> <strong>{r.title}</strong>
+                <StateBadge value={r.impact} text={`${r.impact} impact`} />{' '}
+                <strong>
+                  <InlineCode text={r.title} />
+                </strong>
                 <StepList steps={r.steps} />
               </li>
             ))}
@@ -264,7 +271,7 @@ function Runs({ name }: { name: string }) {
   const [state, setState] = useUrlState({ run: '', runStatus: 'all' });
   const status = state.runStatus === 'all' ? undefined : state.runStatus;
   const query = useQuery(
-    (signal) => listRuns(name, { ...range, status, limit: 50 }, signal),
+    (signal) => listRuns(name, { ...range, status, limit: 25 }, signal),
     [name, range.from, range.to, status]
   );
   return (
@@ -279,7 +286,7 @@ function Runs({ name }: { name: string }) {
           onChange={(runStatus) => setState({ runStatus })}
         />
       </Stack>
-      {state.run && <RunDetail key={state.run} id={state.run} onClose={() => setState({ run: undefined })} />}
+      {state.run && <RunDetail key={state.run} workflow={name} id={state.run} onClose={() => setState({ run: undefined })} />}
       <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>No run in this time range.</p>}>
         {(data) => <RunsTable runs={data.items} selectedId={state.run} onSelect={(run) => setState({ run })} />}
       </QueryView>
