@@ -6,6 +6,7 @@ import { TemplateMiner, type TemplateState } from './analyse/templates/index.js'
 import type { ConfigInput, FlowLensConfig } from './config/schema.js';
 import { loadConfig, resolveConfig } from './config/load.js';
 import { FlowLensMetrics } from './export/metrics.js';
+import { TemplateTracker } from './ingest/template-tracker.js';
 import { WriteQueue } from './ingest/write-queue.js';
 import { modelTrace } from './normalise/index.js';
 import { createGrpcReceiver } from './receive/grpc-receiver.js';
@@ -47,8 +48,8 @@ export async function startAgentFromFile(path: string | undefined, logger?: Logg
 export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?: Logger): Promise<RunningAgent> {
   const logger = givenLogger ?? createLogger(config.log.level);
   const store = new SqliteStore(config.storage.path);
-  const miner = restoreMiner(store.loadMinerState(), logger);
-  const templateOf = (message: string) => miner.match(message) ?? miner.add(message);
+  const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
+  const templateOf = (message: string) => templates.of(message);
   const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message), () => store.sizeBytes());
   metrics.seedLastRuns(store.lastRunByWorkflow());
   const patterns = new PatternRecorder(store, templateOf);
@@ -58,8 +59,9 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     {
       store,
       model: modelTrace,
-      mineLog: (record) => (record.body ? miner.add(record.body) : undefined),
+      mineLog: (record) => (record.body ? templates.add(record.body) : undefined),
       templateOf,
+      takeMerges: () => templates.takeMerges(),
       onWritten: (result, logs, logTemplates) => {
         metrics.runsChanged(result.transitions);
         patterns.written(result, logs, logTemplates);
@@ -78,7 +80,7 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
           slos: output.slos,
           findings: active,
         });
-        store.saveMinerState(miner.snapshot());
+        store.saveMinerState(templates.snapshot());
       },
     },
   ];
@@ -151,7 +153,7 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
         await queue.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
-        store.saveMinerState(miner.snapshot());
+        store.saveMinerState(templates.snapshot());
         await metrics.shutdown();
         store.close();
         logger.info('flowlens agent stopped');

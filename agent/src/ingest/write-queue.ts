@@ -1,6 +1,6 @@
 import type { LogBatch, OtlpLogRecord, OtlpSpan, TraceBatch } from '../model/otlp.js';
 import { BackpressureError, type ExportOutcome, type OtlpConsumer } from '../receive/consumer.js';
-import type { Store, TemplateOf, TemplateRef, TraceModeller, WriteResult } from '../store/store.js';
+import type { Store, TemplateMerge, TemplateOf, TemplateRef, TraceModeller, WriteResult } from '../store/store.js';
 
 export interface WriteQueueOptions {
   /** Spans plus log records waiting to be written before new requests are refused. */
@@ -13,6 +13,8 @@ export interface WriteQueueDeps {
   /** Template of a log body, learnt as it arrives. */
   mineLog: (record: OtlpLogRecord) => TemplateRef | undefined;
   templateOf: TemplateOf;
+  /** Template merges since the last write, for the store to re-key. */
+  takeMerges: () => TemplateMerge[];
   /** Called after each commit (metrics, pattern counts); must not throw. */
   onWritten: (result: WriteResult, logs: readonly OtlpLogRecord[], logTemplates: readonly (TemplateRef | undefined)[]) => void;
 }
@@ -104,7 +106,7 @@ export class WriteQueue implements OtlpConsumer {
     let result: WriteResult;
     try {
       result = this.deps.store.write(
-        { spans, logs, logTemplates: logTemplates.map((t) => t?.templateId) },
+        { spans, logs, logTemplates: logTemplates.map((t) => t?.templateId), templateMerges: this.deps.takeMerges() },
         this.deps.model,
         this.deps.templateOf,
       );

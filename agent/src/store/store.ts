@@ -14,6 +14,12 @@ export interface TemplateRef {
 }
 export type TemplateOf = (message: string) => TemplateRef;
 
+/** A template that generalised into another: what was counted under `from` now belongs to `to`. */
+export interface TemplateMerge {
+  from: string;
+  to: string;
+}
+
 /** A run whose status changed (or that appeared) in a write: what metrics and pattern counts feed on. */
 export interface RunTransition {
   run: RunRecord;
@@ -25,6 +31,8 @@ export interface WriteBatch {
   logs: OtlpLogRecord[];
   /** Template of each log record, aligned with `logs`. */
   logTemplates: (string | undefined)[];
+  /** Template merges since the last write, applied before anything else in the batch. */
+  templateMerges: TemplateMerge[];
 }
 
 export interface WriteResult {

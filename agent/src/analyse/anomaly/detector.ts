@@ -48,8 +48,7 @@ export const anomalyDetector: Detector = {
 
 function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: AnalysisContext): StepShift | undefined {
   const t = ctx.thresholds;
-  let best: StepShift | undefined;
-  let bestRank = 0;
+  const shifts: { shift: StepShift; rank: number }[] = [];
   for (const step of scores.stepNames) {
     const points: { run: RunRecord; ms: number }[] = [];
     for (const run of history.runs) {
@@ -69,12 +68,37 @@ function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: A
     const slow = points.slice(shift.index).filter((p) => p.ms > cut).map((p) => p.run);
     // Rank by how far the step moved and how much of the run's slowdown it explains.
     const rank = Math.min(shift.robustZ, 50) * Math.max(extraShare, 0.05);
-    if (slow.length >= t.minAffectedRuns && rank > bestRank) {
-      bestRank = rank;
-      best = { step, baselineMs: shift.baseline, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs };
+    if (slow.length >= t.minAffectedRuns) {
+      shifts.push({ rank, shift: { step, baselineMs: shift.baseline, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs } });
+    }
+  }
+  shifts.sort((a, b) => b.rank - a.rank);
+  let best = shifts[0]?.shift;
+  // A parent step slows down with its child: name the deepest step that carries (nearly) all of the slowdown.
+  for (let moved = true; best && moved; ) {
+    moved = false;
+    const inner = shifts.find(({ shift }) => shift.extraShare >= 0.8 * best!.extraShare && isNestedIn(history, shift.step, best!.step));
+    if (inner) {
+      best = inner.shift;
+      moved = true;
     }
   }
   return best;
+}
+
+/** Whether step `inner` runs inside step `outer`, judged from the newest run that has both. */
+function isNestedIn(history: WorkflowHistory, inner: string, outer: string): boolean {
+  for (let i = history.runs.length - 1; i >= 0; i--) {
+    const steps = history.runs[i]!.steps;
+    const byId = new Map(steps.map((s) => [s.id, s]));
+    const child = steps.find((s) => s.name === inner);
+    if (!child || !steps.some((s) => s.name === outer)) continue;
+    for (let p = child.parentId, d = 0; p !== undefined && d < 64; p = byId.get(p)?.parentId, d++) {
+      if (byId.get(p)?.name === outer) return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: WorkflowScores, ctx: AnalysisContext): FindingCandidate {

@@ -20,6 +20,7 @@ import { FindingTable } from './findings.js';
 import { LogWriter } from './log-writer.js';
 import { openDatabase } from './open.js';
 import { ResourceTable } from './resources.js';
+import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { TraceWriter } from './trace-writer.js';
 
@@ -32,6 +33,7 @@ export class SqliteStore implements Store {
   private readonly logWriter: LogWriter;
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
+  private readonly templateMerges: TemplateMerges;
   private readonly statements: {
     runById: Statement<[string], RunRow>;
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
@@ -55,10 +57,12 @@ export class SqliteStore implements Store {
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db);
     this.findingTable = new FindingTable(this.db);
+    this.templateMerges = new TemplateMerges(this.db);
     this.statements = {
       runById: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       logsOfTrace: this.db.prepare(
-        'SELECT time_ms, severity_number, severity_text, body, span_id, template_id FROM logs WHERE trace_id = ? ORDER BY time_ms LIMIT ?',
+        `SELECT l.time_ms, l.severity_number, l.severity_text, l.body, l.span_id, coalesce(a.to_id, l.template_id) AS template_id
+         FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id WHERE l.trace_id = ? ORDER BY l.time_ms LIMIT ?`,
       ),
       workflowNames: this.db.prepare('SELECT DISTINCT workflow FROM runs'),
       hasWorkflow: this.db.prepare('SELECT 1 FROM runs WHERE workflow = ? LIMIT 1'),
@@ -73,7 +77,7 @@ export class SqliteStore implements Store {
            last_ms = max(coalesce(last_ms, excluded.last_ms), excluded.last_ms),
            max_severity = max(max_severity, excluded.max_severity)`,
       ),
-      clusters: this.db.prepare('SELECT state FROM template_clusters'),
+      clusters: this.db.prepare('SELECT state FROM template_clusters ORDER BY rowid'),
       clearClusters: this.db.prepare('DELETE FROM template_clusters'),
       insertCluster: this.db.prepare('INSERT INTO template_clusters (id, state) VALUES (?, ?)'),
       runsOfPattern: this.db.prepare(
@@ -94,6 +98,7 @@ export class SqliteStore implements Store {
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
     const traceWriter = new TraceWriter(this.db, this.resources, model);
     return this.db.transaction(() => {
+      this.templateMerges.apply(batch.templateMerges);
       const traces = traceWriter.write(batch.spans);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
       const touched = new Set([...traces.traces, ...logs.traces]);

@@ -31,7 +31,9 @@ export class TemplateRunIndex {
   constructor(db: Database) {
     this.runsOfTrace = db.prepare('SELECT * FROM runs WHERE trace_id = ?');
     this.logsOfTrace = db.prepare(
-      'SELECT span_id, time_ms, severity_number, body, template_id FROM logs WHERE trace_id = ? AND template_id IS NOT NULL',
+      `SELECT l.span_id, l.time_ms, l.severity_number, l.body, coalesce(a.to_id, l.template_id) AS template_id
+       FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id
+       WHERE l.trace_id = ? AND l.template_id IS NOT NULL`,
     );
     this.clear = db.prepare('DELETE FROM template_runs WHERE run_id = ?');
     this.insert = db.prepare(

@@ -75,10 +75,16 @@ export const migration001: Migration = {
         last_ms REAL,
         max_severity INTEGER NOT NULL DEFAULT 0
       );
-      -- The template miner's clusters as explicit, versioned rows, so templates keep their ids across restarts.
+      -- The template miner's clusters as explicit, versioned rows, so templates keep their ids across restarts;
+      -- rowid keeps the miner's order (least recently used first), which decides what its cap drops first.
       CREATE TABLE template_clusters (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         state TEXT NOT NULL
+      );
+      -- Retired template ids and the template that took their place (log records keep the id they were stored with).
+      CREATE TABLE template_aliases (
+        from_id TEXT PRIMARY KEY,
+        to_id TEXT NOT NULL
       ) WITHOUT ROWID;
       -- Which runs and steps a template occurred in (error messages of runs, and logs attached to runs).
       CREATE TABLE template_runs (

@@ -1,0 +1,67 @@
+import { SpanKind } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import { createSdk } from '../helpers/sdk.js';
+
+const T0 = Date.parse('2026-11-20T08:00:00Z');
+const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
+
+describe('log and error patterns through the agent', () => {
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    agent = await startTestAgent();
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'etl' });
+    for (let i = 0; i < 12; i++) {
+      const start = T0 + i * 600_000;
+      const failing = i % 3 === 0;
+      await sdk.emit({
+        name: 'dag_run.nightly_etl',
+        startMs: start,
+        endMs: start + 300_000,
+        attributes: { 'airflow.dag_id': 'nightly_etl', 'airflow.dag_run.run_id': `scheduled__${i}` },
+        ...(failing && { error: { type: 'TaskFailed', message: 'task load failed' } }),
+        children: [
+          {
+            name: 'task_run.extract',
+            startMs: start,
+            endMs: start + 100_000,
+            attributes: { 'airflow.task_id': 'extract', 'airflow.dag_id': 'nightly_etl' },
+            logs: [{ atMs: start + 1_000, severity: 'INFO', body: `fetched ${1000 + i * 7} rows from s3://bucket/part-${i}.csv in ${20 + i} ms` }],
+          },
+          {
+            name: 'task_run.load',
+            kind: SpanKind.INTERNAL,
+            startMs: start + 100_000,
+            endMs: start + 300_000,
+            attributes: { 'airflow.task_id': 'load', 'airflow.dag_id': 'nightly_etl' },
+            ...(failing && { error: { type: 'OperationalError', message: `Connection timeout to db-${i % 2}.internal:5432 after ${3000 + i}ms` } }),
+          },
+        ],
+      });
+    }
+    await sdk.shutdown();
+  });
+  afterAll(() => agent.close());
+
+  it('groups error messages and log bodies into templates with counts, workflows and steps', async () => {
+    const { status, body } = await agent.get(`/api/v1/patterns?${range}`);
+    expect(status).toBe(200);
+    const timeout = body.items.find((p: { template: string }) => p.template.startsWith('Connection timeout to'));
+    expect(timeout).toMatchObject({ count: 4, workflows: ['nightly_etl'], steps: ['load'], severity: 'ERROR' });
+    expect(timeout.template).toContain('<*>');
+    const fetched = body.items.find((p: { template: string }) => p.template.startsWith('fetched'));
+    expect(fetched).toMatchObject({ count: 12, steps: ['extract'] });
+  });
+
+  it('filters by workflow, step and severity, and lists the runs of a pattern', async () => {
+    const errors = (await agent.get(`/api/v1/patterns?${range}&workflow=nightly_etl&severity=error`)).body.items;
+    expect(errors.map((p: { template: string }) => p.template)).toEqual([expect.stringMatching(/^Connection timeout to/)]);
+    expect((await agent.get(`/api/v1/patterns?${range}&step=extract`)).body.items).toHaveLength(1);
+    expect((await agent.get(`/api/v1/patterns?${range}&workflow=other`)).body.items).toEqual([]);
+    const runs = (await agent.get(`/api/v1/patterns/${errors[0].id}/runs`)).body.items;
+    expect(runs).toHaveLength(4);
+    expect(runs[0]).toMatchObject({ workflow: 'nightly_etl', step: 'load' });
+    expect((await agent.get(`/api/v1/patterns?${range}&severity=loud`)).status).toBe(400);
+  });
+});
