@@ -16,7 +16,7 @@ describe('Recommendations page', () => {
       testIds.recommendations.group('nightly-etl'),
       testIds.recommendations.group('order-saga'),
     ]);
-    expect(within(etl).getAllByRole('heading', { level: 4 }).map((h) => h.textContent)).toEqual(['high impact', 'low impact']);
+    expect(within(etl).getAllByRole('heading', { level: 5 }).map((h) => h.textContent)).toEqual(['high impact', 'low impact']);
     expect(within(etl).getByText('Open the warehouse provider\'s status page.')).toBeInTheDocument();
     // Names the agent puts in backticks read as code.
     expect(within(etl).getByText('load_warehouse').tagName).toBe('CODE');

@@ -30,13 +30,13 @@ export function Recommendations() {
             groupRecommendations(data.items).map((group) => (
               <section key={group.workflow} className={styles.section} data-testid={testIds.recommendations.group(group.workflow)}>
                 <h3>
-                  <TextLink href={workflowUrl(group.workflow)} inline={false}>
+                  <TextLink href={workflowUrl(group.workflow)} inline={false} variant="h3">
                     {group.workflow}
                   </TextLink>
                 </h3>
                 {group.byImpact.map(({ impact, items }) => (
                   <div key={impact}>
-                    <h4>{humanize(impact)} impact</h4>
+                    <h5>{humanize(impact)} impact</h5>
                     {items.map((r) => (
                       <div key={`${r.findingId}-${r.title}`} className={styles.section}>
                         <StateBadge value={r.severity} /> <StateBadge value="info" text={humanize(r.category)} />{' '}
