@@ -75,9 +75,10 @@ function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: A
   shifts.sort((a, b) => b.rank - a.rank);
   let best = shifts[0]?.shift;
   // A parent step slows down with its child: name the deepest step that carries (nearly) all of the slowdown.
-  for (let moved = true; best && moved; ) {
+  for (let moved = true, depth = 0; best && moved && depth < 8; depth++) {
     moved = false;
-    const inner = shifts.find(({ shift }) => shift.extraShare >= 0.8 * best!.extraShare && isNestedIn(history, shift.step, best!.step));
+    const outer = best;
+    const inner = shifts.find(({ shift }) => shift.step !== outer.step && shift.extraShare >= 0.8 * outer.extraShare && isNestedIn(history, shift.step, outer.step));
     if (inner) {
       best = inner.shift;
       moved = true;
@@ -183,6 +184,12 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
   if (!best || best.z < t.minRobustZ) return undefined;
   const severity: Severity = anomalous.length >= 10 ? 'medium' : 'low';
   const onsetMs = anomalous[0]!.startMs;
+  const flagged = new Set(anomalous);
+  const explanations = leadingExplanations(
+    explain(history.runs.slice(-1000), (r) => flagged.has(r), { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs }),
+  );
+  const attributes = Object.fromEntries(explanations.map((e) => [e.key, e.value]));
+  const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
   return {
     fingerprint: fingerprint('anomaly', [history.workflow], 'outliers'),
     kind: 'anomaly',
@@ -191,8 +198,8 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
     category: 'performance',
     confidence: round(Math.min(1, anomalous.length / recent.length + 0.3)),
     title: `${anomalous.length} of the last ${recent.length} successful runs of \`${history.workflow}\` are anomalous (step \`${best.step}\`: ${formatDuration(best.current)} vs ${formatDuration(best.baseline)})`,
-    summary: `The isolation forest trained on \`${history.workflow}\`'s history isolates ${anomalous.length} recent runs; step \`${best.step}\` deviates most from its baseline (robust z ${best.z.toFixed(1)}).`,
-    rootCause: { step: best.step, attributes: {}, description: `Step \`${best.step}\` deviates most from its median/MAD baseline in the anomalous runs.` },
+    summary: `The isolation forest trained on \`${history.workflow}\`'s history isolates ${anomalous.length} recent runs${where}; step \`${best.step}\` deviates most from its baseline (robust z ${best.z.toFixed(1)}).`,
+    rootCause: { step: best.step, attributes, description: `Step \`${best.step}\` deviates most from its median/MAD baseline in the anomalous runs${where}.` },
     evidence: {
       baseline: { stepP50Ms: round(best.baseline, 0) },
       current: { stepP50Ms: round(best.current, 0) },
@@ -203,7 +210,7 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
       errorLines: [],
       details: { robustZ: round(best.z), scores: anomalous.map((r) => round(scores.byRun.get(r)!, 3)) },
     },
-    recommendations: recommend({ kind: 'anomaly', category: 'performance', workflow: history.workflow, step: best.step, attributes: {}, insights: traceInsights(history) }),
+    recommendations: recommend({ kind: 'anomaly', category: 'performance', workflow: history.workflow, step: best.step, attributes, insights: traceInsights(history) }),
     firstSeenMs: onsetMs,
     lastSeenMs: anomalous[anomalous.length - 1]!.endMs,
   };
