@@ -114,6 +114,12 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => page.getByTestId(testIds.findings.row(open)).innerText()).toContain('acknowledged');
     await shot('findings');
 
+    // From the finding's evidence to one of its example runs.
+    const exampleRun = detail.locator('a[href*="?run="]').first();
+    await exampleRun.click();
+    await page.getByTestId(testIds.run.detail).locator('tbody tr').first().waitFor();
+    expect(page.url()).toMatch(new RegExp(`${APP}/workflow/[^?]+\\?run=`));
+
     // Recommendations, grouped by workflow.
     await nav('Recommendations');
     await page.locator('[data-testid^="flowlens-recommendations-"]').first().waitFor();
