@@ -11,7 +11,7 @@ import { QueryView } from '../components/QueryView.js';
 import { getPageStyles } from '../components/styles.js';
 import { humanize, SEVERITIES } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
-import { DEFAULT_TIME_RANGE, useUrlState } from '../domain/useUrlState.js';
+import { useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
 
 const KINDS: FindingKind[] = ['anomaly', 'error_pattern', 'correlation', 'trend', 'sla', 'stalled', 'rule'];
@@ -38,7 +38,7 @@ export function Findings() {
     (signal) => listFindings(listFilter, signal),
     [filter.severity, filter.status, filter.category, filter.kind, filter.workflow]
   );
-  const workflows = useQuery((signal) => listWorkflows({ ...DEFAULT_TIME_RANGE, from: 'now-30d' }, signal), []);
+  const workflows = useQuery((signal) => listWorkflows({ from: 'now-30d', to: 'now' }, signal), []);
   const workflowOptions = all((workflows.data?.items ?? []).map((w) => w.name));
   const filtered = Object.values(listFilter).some((v) => v !== '');
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+
+import type { RunStep } from '../api/types.js';
+import { formatDuration, formatPercent, toStepShares, toStepTree } from './format.js';
+
+const step = (id: string, startTime: string, parentId?: string): RunStep => ({
+  id,
+  name: id,
+  parentId,
+  status: 'success',
+  startTime,
+  endTime: startTime,
+  durationSeconds: 1,
+  attributes: {},
+  downstream: [],
+});
+
+describe('view formatting', () => {
+  it.each([
+    [0.0424, '42 ms'],
+    [4.25, '4.3 s'],
+    [59.4, '59 s'],
+    [61, '1m 01s'],
+    [3605, '1h 00m'],
+    [undefined, '–'],
+    [Number.NaN, '–'],
+  ])('formats %s seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('formats ratios as percentages, negative budgets included', () => {
+    expect(formatPercent(0.979)).toBe('97.9%');
+    expect(formatPercent(-2.1, 0)).toBe('-210%');
+  });
+
+  it('orders steps as a tree by start time and keeps steps whose parent is missing at the top level', () => {
+    const tree = toStepTree([
+      step('deploy', '2026-01-01T00:00:03Z'),
+      step('unit', '2026-01-01T00:00:02Z', 'test'),
+      step('test', '2026-01-01T00:00:01Z'),
+      step('lint', '2026-01-01T00:00:01.5Z', 'test'),
+      step('orphan', '2026-01-01T00:00:04Z', 'not-in-run'),
+    ]);
+    expect(tree.map(({ step: s, depth }) => `${'  '.repeat(depth)}${s.name}`).join('\n')).toBe(
+      ['test', '  lint', '  unit', 'deploy', 'orphan'].join('\n')
+    );
+  });
+
+  it('gives each step its share of time and failures, and survives a workflow without any', () => {
+    const base = { runs: 1, p50DurationSeconds: 0, p95DurationSeconds: 0, downstream: [] };
+    const shares = toStepShares([
+      { ...base, name: 'a', failures: 0, totalDurationSeconds: 0 },
+      { ...base, name: 'b', failures: 0, totalDurationSeconds: 0 },
+    ]);
+    expect(shares.map((s) => [s.timeShare, s.failureShare])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+});
