@@ -66,7 +66,10 @@ export async function buildHostBundle(): Promise<string> {
     infrastructureLogging: { level: 'error' },
   });
   mkdirSync(dirname(dir), { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
+  // Bundles for other lockfiles or host sources are stale now (each is ~40 MB).
+  for (const old of readdirSync(dirname(dir)).filter((name) => /^host-[0-9a-f]+$/.test(name))) {
+    rmSync(join(dirname(dir), old), { recursive: true, force: true });
+  }
   renameSync(staging, dir);
   return bundle;
 }
