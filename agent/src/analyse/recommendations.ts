@@ -24,7 +24,7 @@ interface Entry {
 const code = (s: string) => `\`${s}\``;
 const stepText = (c: RecommendationInput) => (c.step ? `step ${code(c.step)}` : `the failing step`);
 const hostOf = (c: RecommendationInput) => c.attributes['host.name'] ?? c.attributes['k8s.node.name'];
-const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream'];
+const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream.failing'] ?? c.attributes['downstream'];
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
 
 /** The knowledge base, most specific first. Every entry names what the finding names. */

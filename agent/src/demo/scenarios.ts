@@ -5,7 +5,7 @@ import { seededRandom, type Random } from '../analyse/prng.js';
 /**
  * A seeded generator of realistic runner telemetry, already modelled as runs and steps: eleven workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
- * plus 1 % transient failures with varied messages everywhere. Each fault kind injects one known problem in the
+ * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
  */
 
@@ -36,8 +36,10 @@ export interface ScenarioOptions {
   startMs: number;
   days: number;
   faults: readonly FaultKind[];
-  /** Multiplies every workflow's run rate (1 ≈ 720 runs a day); benchmarks use it to reach 100k runs. */
+  /** Multiplies every workflow's run rate (1 ≈ 770 runs a day); benchmarks use it to reach 100k runs. */
   scale?: number;
+  /** Share of runs that fail transiently with a varied message (default 0.01). */
+  noise?: number;
 }
 
 /** The workflows each fault breaks (the two healthy ones, `lint` and `docs-build`, are never broken). */
@@ -251,7 +253,7 @@ export function generateScenario(options: ScenarioOptions): RunRecord[] {
         rand,
       };
       if (applied.some((f) => f.runs && !f.runs(ctx))) continue;
-      const run = buildRun(ctx, applied, n++);
+      const run = buildRun(ctx, applied, n++, options.noise ?? 0.01);
       // Runs still going at the end are not seen yet: a receiver only learns of a run when its span ends.
       if (run.endMs <= endMs) runs.push(run);
     }
@@ -259,11 +261,11 @@ export function generateScenario(options: ScenarioOptions): RunRecord[] {
   return runs;
 }
 
-function buildRun(ctx: RunContext, applied: Fault[], n: number): RunRecord {
+function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): RunRecord {
   const { spec, rand } = ctx;
   const traceId = hex(rand, 32);
   const queueMs = 500 + rand() * 4000;
-  const noisyStep = rand() < 0.01 ? Math.floor(rand() * spec.steps.length) : -1;
+  const noisyStep = rand() < noise ? Math.floor(rand() * spec.steps.length) : -1;
   let cursor = ctx.startMs + queueMs;
   const steps: StepRecord[] = [];
   let runError: StepError | undefined;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, type AnalysisOutput } from '../../src/analyse/index.js';
-import { allFaults, faultLeadMs, healthyWorkflows } from '../../src/demo/scenarios.js';
+import { allFaults, faultLeadMs, generateScenario, healthyWorkflows } from '../../src/demo/scenarios.js';
 import type { FindingCandidate } from '../../src/model/finding.js';
 import type { RunRecord } from '../../src/model/workflow.js';
-import { analyseScenario, atLeastMedium, creepSlo, END_MS, minerTemplateOf, newestEnd, touches } from './scenario.js';
+import { analyseScenario, atLeastMedium, creepSlo, DAYS, END_MS, minerTemplateOf, newestEnd, START_MS, touches } from './scenario.js';
 
 /** Every injected fault must come out as the finding an on-call engineer needs: what, where, since when, why, what to do. */
 describe('analysis of a scenario with every fault injected', () => {
@@ -140,5 +140,19 @@ describe('stability across passes', () => {
     const later = analyse({ nowMs: newestEnd(a.runs), runs: cut, templateOf: minerTemplateOf(), config: creepSlo });
     const keys = (cs: FindingCandidate[]) => cs.filter(atLeastMedium).map((c) => c.fingerprint).sort();
     expect(keys(later.candidates)).toEqual(keys(a.out.candidates));
+  });
+});
+
+describe('a downstream timeout recorded only on the failing step', () => {
+  it('still ties both workflows to the downstream host their failing step called', () => {
+    // Some runners mark the step failed but leave the client span without an error status.
+    const runs = generateScenario({ seed: 11, startMs: START_MS, days: DAYS, faults: ['downstream_timeout'] });
+    for (const r of runs) for (const s of r.steps) for (const d of s.downstream) d.errors = 0;
+    const out = analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config: {} });
+    const shared = out.candidates.filter((c) => atLeastMedium(c) && touches(c, 'payments-sync') && touches(c, 'invoice-export'));
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.rootCause.attributes).toEqual({ 'downstream.failing': 'payments-api.internal' });
+    expect(shared[0]!.category).toBe('timeout');
+    expect(shared[0]!.title).toContain('in calls to `payments-api.internal`');
   });
 });

@@ -20,8 +20,8 @@ export function newestEnd(runs: readonly RunRecord[]): number {
   return runs.reduce((m, r) => Math.max(m, r.endMs), 0);
 }
 
-export function analyseScenario(seed: number, faults: readonly FaultKind[], config: AnalysisConfig = {}, scale = 1): { runs: RunRecord[]; out: AnalysisOutput } {
-  const runs = generateScenario({ seed, startMs: START_MS, days: DAYS, faults, scale });
+export function analyseScenario(seed: number, faults: readonly FaultKind[], config: AnalysisConfig = {}, scale = 1, noise?: number): { runs: RunRecord[]; out: AnalysisOutput } {
+  const runs = generateScenario({ seed, startMs: START_MS, days: DAYS, faults, scale, noise });
   return { runs, out: analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config }) };
 }
 

@@ -1,9 +1,11 @@
 import type { AttrValue } from '../../model/otlp.js';
 import type { RunRecord } from '../../model/workflow.js';
+import { isFailure, originStep } from '../context.js';
 
 /**
  * A run as a set of `key=value` items: resource and span attributes of the run and its steps, plus the downstream
- * services it called (`downstream`) and those that answered with errors (`downstream.error`). Ids, times and URLs
+ * services it called (`downstream`), those that answered with errors (`downstream.error`) and those the failing step
+ * called (`downstream.failing`). Ids, times and URLs
  * are left out: they are unique per run and explain nothing.
  */
 export type Item = string;
@@ -38,6 +40,8 @@ export function runItems(run: RunRecord): Item[] {
         if (d.errors > 0) set.add(`downstream.error=${d.name}`);
       }
     }
+    // What the failing step called, errors recorded or not: some runners mark only the step, not the client span.
+    if (isFailure(run.status)) for (const d of originStep(run)?.downstream ?? []) set.add(`downstream.failing=${d.name}`);
     items = [...set];
     cache.set(run, items);
   }

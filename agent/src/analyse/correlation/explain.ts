@@ -32,7 +32,7 @@ export interface ExplainOptions {
 /** Keys whose new value can be a change that caused a problem. */
 const CHANGE_KEY = /version|revision|image|commit|release/i;
 /** Tie-break order when several keys explain equally well: the most actionable first. */
-const KEY_PRIORITY = ['downstream.error', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
+const KEY_PRIORITY = ['downstream.error', 'downstream.failing', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
 const MAX_DISTINCT = 50;
 /** A new value may run this many times (or a quarter of its runs) before the problem and still count as its start. */
 const MAX_RUNS_BEFORE_ONSET = 5;
@@ -111,6 +111,7 @@ export function leadingExplanations(ranked: readonly Explanation[]): Explanation
 const phrases: [RegExp, (v: string) => string][] = [
   [/^downstream\.error$/, (v) => `when calls to \`${v}\` fail`],
   [/^downstream$/, (v) => `when calling \`${v}\``],
+  [/^downstream\.failing$/, (v) => `in calls to \`${v}\``],
   [/^(host\.name|k8s\.node\.name)$/, (v) => `on host \`${v}\``],
   [/^tenant(\.id|\.name)?$/, (v) => `for tenant \`${v}\``],
 ];

@@ -65,22 +65,27 @@ function groupsOf(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[
       recentCount,
       recentRuns,
       recentShare,
-      severity: severityOf(recentCount, recentShare, share, ctx),
+      severity: severityOf(history, failures, recentCount, ctx),
     });
   }
   return groups;
 }
 
 /**
- * Severity from how much of the recent traffic fails this way; a pattern needs at least `minAffectedRuns` recent
- * failures and `minPatternShare` of recent runs before it is medium, so scattered transient failures stay low.
+ * Severity from how much of the current traffic fails this way: the runs since the pattern began, or of the
+ * last three recent windows for an old pattern. It must still occur in the recent window, and reach
+ * `minAffectedRuns` failures and `minPatternShare` of runs before it is medium, so scattered transient failures
+ * stay low.
  */
-function severityOf(recentCount: number, recentShare: number, share: number, ctx: AnalysisContext): Severity {
+function severityOf(history: WorkflowHistory, failures: Failure[], recentCount: number, ctx: AnalysisContext): Severity {
   const t = ctx.thresholds;
   if (recentCount === 0) return 'low';
-  if (recentCount < t.minAffectedRuns || recentShare < t.minPatternShare) return 'low';
-  if (recentShare >= 0.5) return 'critical';
-  if (recentShare >= 0.2) return 'high';
+  const from = Math.max(failures[0]!.run.startMs, ctx.nowMs - 3 * t.recentMs);
+  const count = failures.filter((f) => f.run.startMs >= from).length;
+  const share = count / Math.max(1, history.runs.filter((r) => r.startMs >= from).length);
+  if (count < t.minAffectedRuns || share < t.minPatternShare) return 'low';
+  if (share >= 0.5) return 'critical';
+  if (share >= 0.2) return 'high';
   return 'medium';
 }
 
