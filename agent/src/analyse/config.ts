@@ -97,3 +97,11 @@ export function parseDuration(text: string): number {
   if (!m) throw new Error(`invalid duration "${text}" (expected e.g. 300s, 5m, 1h, 7d)`);
   return Number(m[1]) * units[m[2]!]!;
 }
+
+/** Milliseconds → the shortest exact form: 604800000 → '7d', 5400000 → '90m'. */
+export function formatDurationSpec(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's']) {
+    if (ms % units[unit]! === 0) return `${ms / units[unit]!}${unit}`;
+  }
+  return `${ms}ms`;
+}

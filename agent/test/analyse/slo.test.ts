@@ -64,7 +64,9 @@ describe('SLO burn rates and multiwindow alerting', () => {
 
   it('counts a run slower than maxDuration as bad', () => {
     const runs = series(7, endMs, () => false).map((r, i) => (i % 2 ? { ...r, durationMs: 400_000, endMs: r.startMs + 400_000 } : r));
-    const out = analyse({ nowMs: endMs, runs, templateOf, config: { slos: [{ workflow: 'etl', objective: 99, window: '7d', maxDuration: '300s' }] } });
+    // The agent's config hands windows over in seconds.
+    const out = analyse({ nowMs: endMs, runs, templateOf, config: { slos: [{ workflow: 'etl', objective: 99, window: '604800s', maxDuration: '300s' }] } });
+    expect(out.slos[0]!.window).toBe('7d');
     expect(out.slos[0]!.sli).toBeCloseTo(0.5, 2);
     expect(out.slos[0]!.maxDurationSeconds).toBe(300);
     expect(out.candidates.find((c) => c.kind === 'sla')!.category).toBe('performance');

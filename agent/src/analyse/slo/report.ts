@@ -1,5 +1,5 @@
 import type { RunRecord } from '../../model/workflow.js';
-import { parseDuration, type SloConfig } from '../config.js';
+import { formatDurationSpec, parseDuration, type SloConfig } from '../config.js';
 import { isDecided, type AnalysisContext } from '../context.js';
 
 export const burnWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
@@ -58,8 +58,8 @@ export function evaluateSlos(ctx: AnalysisContext): SloEvaluation[] {
 }
 
 function evaluate(slo: SloConfig, allRuns: readonly RunRecord[], nowMs: number): SloEvaluation {
-  const window = slo.window ?? '30d';
-  const periodMs = parseDuration(window);
+  const periodMs = parseDuration(slo.window ?? '30d');
+  const window = formatDurationSpec(periodMs);
   const maxMs = slo.maxDuration === undefined ? undefined : parseDuration(slo.maxDuration);
   const allowed = Math.max(1 - slo.objective / 100, 1e-9);
   const decided = allRuns.filter((r) => isDecided(r.status) && r.endMs <= nowMs).sort((a, b) => a.endMs - b.endMs);
