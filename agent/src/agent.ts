@@ -1,38 +1,35 @@
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
-import { createApi } from './api/app.js';
-import { TemplateMiner, type TemplateState } from './analyse/templates/index.js';
 import type { ConfigInput, FlowLensConfig } from './config/schema.js';
+import { ConfigError } from './config/error.js';
 import { loadConfig, resolveConfig } from './config/load.js';
-import { FlowLensMetrics } from './export/metrics.js';
-import { TemplateTracker } from './ingest/template-tracker.js';
-import { WriteQueue } from './ingest/write-queue.js';
-import { modelTrace } from './normalise/index.js';
+import type { Receiver, ReceiverSettings } from './receive/config.js';
+import type { OtlpConsumer } from './receive/consumer.js';
 import { createGrpcReceiver } from './receive/grpc-receiver.js';
 import { createHttpReceiver } from './receive/http-receiver.js';
-import type { Receiver } from './receive/config.js';
-import type { ReceiverObserver } from './receive/observer.js';
 import { createLogger, type Logger } from './runtime/logger.js';
-import { AnalysisService, type AnalysisListener } from './service/analysis-service.js';
-import { createAlertmanagerNotifier } from './export/alertmanager.js';
-import { createAnalysisView } from './service/analysis-view.js';
-import { PatternRecorder } from './service/pattern-recorder.js';
-import { RetentionJob } from './service/retention.js';
-import { SqliteStore } from './store/sqlite/index.js';
+import { TokenSet } from './security/tokens.js';
+import type { AnalysisService } from './service/analysis-service.js';
+import { createTenantRuntime, type TenantRuntime } from './service/tenant-runtime.js';
+import { DEFAULT_TENANT, storePathOf, tenantsOf } from './service/tenants.js';
+import type { SqliteStore } from './store/sqlite/index.js';
 
 export interface RunningAgent {
   config: FlowLensConfig;
   apiUrl: string;
   otlpHttpUrl: string | undefined;
   otlpGrpcAddress: string | undefined;
+  /** The default tenant's store and analysis (the only ones without tenant tokens). */
   store: SqliteStore;
   analysis: AnalysisService;
+  tenants: ReadonlyMap<string, TenantRuntime>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the whole agent: store, receivers, write queue, analysis, API. `config` is validated like a
+ * Starts the whole agent: stores, receivers, write queues, analysis, API. `input` is validated like a
  * configuration file (ports may be 0 for ephemeral ones).
  */
 export function startAgent(input: ConfigInput = {}, options: { logger?: Logger } = {}): Promise<RunningAgent> {
@@ -47,126 +44,133 @@ export async function startAgentFromFile(path: string | undefined, logger?: Logg
 /** Starts the agent from an already validated configuration. */
 export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?: Logger): Promise<RunningAgent> {
   const logger = givenLogger ?? createLogger(config.log.level);
-  const store = new SqliteStore(config.storage.path);
-  const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
-  const templateOf = (message: string) => templates.of(message);
-  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message), () => store.sizeBytes());
-  metrics.seedLastRuns(store.lastRunByWorkflow());
-  const patterns = new PatternRecorder(store, templateOf);
-
-  const queue = new WriteQueue(
-    { maxPendingItems: config.otlp.maxPendingItems },
-    {
-      store,
-      model: modelTrace,
-      mineLog: (record) => (record.body ? templates.add(record.body) : undefined),
-      templateOf,
-      takeMerges: () => templates.takeMerges(),
-      onWritten: (result, logs, logTemplates) => {
-        metrics.runsChanged(result.transitions);
-        patterns.written(result, logs, logTemplates);
-      },
-    },
-  );
-
-  const listeners: AnalysisListener[] = [
-    {
-      analysed: (output, active, _resolved, durationMs) => {
-        metrics.analysisDone(durationMs, {
-          // An unknown health (too few runs) is no score at all, not a score of 0 that alerts would page on.
-          health: new Map([...output.health].filter(([, report]) => report.status !== 'unknown').map(([workflow, report]) => [workflow, report.score])),
-          anomaly: output.anomalyScores,
-          cadence: output.cadences,
-          slos: output.slos,
-          findings: active,
-        });
-        store.saveMinerState(templates.snapshot());
-      },
-    },
-  ];
-  const analysis = new AnalysisService(store, config, templateOf, listeners, logger);
-
+  const tls = readTls(config);
+  const scheme = tls ? 'https' : 'http';
+  const apiTokens = new TokenSet(config.auth.apiTokens);
+  const ingestTokens = new TokenSet(config.auth.ingestTokens);
+  const runtimes = new Map<string, TenantRuntime>();
   let ready = false;
-  const observer: ReceiverObserver = { requestDone: (info) => metrics.requestDone(info) };
-  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver }[] = [];
-  if (config.otlp.http) {
-    receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...config.otlp.http, maxBodyBytes: config.otlp.maxBodySize, observer }, queue) });
-  }
-  if (config.otlp.grpc) {
-    receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...config.otlp.grpc, maxBodyBytes: config.otlp.maxBodySize, observer }, queue) });
-  }
 
-  const api = createApi({
-    store,
-    analysis: createAnalysisView(analysis, store, templateOf),
-    now: () => Date.now(),
-    ready: () => ready,
-  });
-  const honoListener = getRequestListener(api.fetch);
-  const server: Server = createServer((request, response) => {
-    if (request.url === '/metrics' || request.url?.startsWith('/metrics?')) metrics.handle(request, response);
-    else void honoListener(request, response);
-  });
+  // The API listens first so its port is known for links; until the tenants are up it answers 503.
+  const server = listenApi(config, tls, apiTokens, (tenant) => (ready ? runtimes.get(tenant) : undefined));
   await listen(server, config.api.listen.host, config.api.listen.port);
-  const apiPort = (server.address() as AddressInfo).port;
-
   const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const apiUrl = `${scheme}://${host(config.api.listen.host)}:${(server.address() as AddressInfo).port}`;
+
+  for (const tenant of tenantsOf(config)) {
+    runtimes.set(
+      tenant,
+      createTenantRuntime({
+        config,
+        tenant,
+        storePath: storePathOf(config.storage.path, tenant),
+        logger,
+        ready: () => ready,
+        externalUrl: config.api.externalUrl ?? apiUrl,
+      }),
+    );
+  }
+  const operator = runtimes.get(DEFAULT_TENANT)!;
+  const consumer: OtlpConsumer = {
+    consumeTraces: (batch, { tenant }) => runtimes.get(tenant)!.queue.consumeTraces(batch),
+    consumeLogs: (batch, { tenant }) => runtimes.get(tenant)!.queue.consumeLogs(batch),
+  };
+  const settings: ReceiverSettings = {
+    maxBodyBytes: config.otlp.maxBodySize,
+    // The agent's own ingest figures belong to the operator, not to any tenant.
+    observer: { requestDone: (info) => operator.metrics.requestDone(info) },
+    ...(ingestTokens.enabled && { authenticate: (authorization) => ingestTokens.check(authorization) }),
+    ...(tls && { tls }),
+  };
+  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver }[] = [];
+  if (config.otlp.http) receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...settings, ...config.otlp.http }, consumer) });
+  if (config.otlp.grpc) receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer) });
   const bound: Record<string, number> = {};
   for (const { kind, receiver } of receivers) bound[kind] = (await receiver.start()).port;
-  if (config.alertmanager.url) {
-    const notifier = createAlertmanagerNotifier(
-      {
-        url: config.alertmanager.url,
-        resendInterval: config.alertmanager.resendInterval,
-        externalUrl: config.api.externalUrl ?? `http://${host(config.api.listen.host)}:${apiPort}`,
-      },
-      { logger },
-    );
-    listeners.push({ analysed: (_output, active, resolved) => void notifier.notify([...active, ...resolved]) });
-  }
-  const retention = new RetentionJob(store, config.storage.retention, logger);
-  retention.start();
-  analysis.start();
+  for (const runtime of runtimes.values()) runtime.start();
   ready = true;
+
+  const otlpHttpUrl = config.otlp.http ? `${scheme}://${host(config.otlp.http.host)}:${bound.http}` : undefined;
+  const otlpGrpcAddress = config.otlp.grpc ? `${host(config.otlp.grpc.host)}:${bound.grpc}` : undefined;
   logger.info('flowlens agent started', {
-    api: `${config.api.listen.host}:${apiPort}`,
-    otlpHttp: config.otlp.http ? `${config.otlp.http.host}:${bound.http}` : 'off',
-    otlpGrpc: config.otlp.grpc ? `${config.otlp.grpc.host}:${bound.grpc}` : 'off',
+    api: apiUrl,
+    otlpHttp: otlpHttpUrl ?? 'off',
+    otlpGrpc: otlpGrpcAddress ?? 'off',
     store: config.storage.path,
+    tenants: runtimes.size - 1,
+    ingestAuth: ingestTokens.enabled,
+    apiAuth: apiTokens.enabled,
+    tls: Boolean(tls),
   });
 
   let stopping: Promise<void> | undefined;
   return {
     config,
-    apiUrl: `http://${host(config.api.listen.host)}:${apiPort}`,
-    otlpHttpUrl: config.otlp.http ? `http://${host(config.otlp.http.host)}:${bound.http}` : undefined,
-    otlpGrpcAddress: config.otlp.grpc ? `${host(config.otlp.grpc.host)}:${bound.grpc}` : undefined,
-    store,
-    analysis,
+    apiUrl,
+    otlpHttpUrl,
+    otlpGrpcAddress,
+    store: operator.store,
+    analysis: operator.analysis,
+    tenants: runtimes,
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
-        analysis.stop();
-        retention.stop();
         // Stop accepting, let in-flight requests finish, write what was acknowledged, then close.
         await Promise.all(receivers.map(({ receiver }) => receiver.stop()));
-        await queue.close();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        store.saveMinerState(templates.snapshot());
-        await metrics.shutdown();
-        store.close();
+        await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
         logger.info('flowlens agent stopped');
       })()),
   };
 }
 
-function restoreMiner(rows: unknown[], logger: Logger): TemplateMiner {
+/**
+ * The API server: bearer-token check (if API tokens are configured), then the token's tenant's API or metrics.
+ * Whether `/metrics` and the health probes need a token is configurable.
+ */
+function listenApi(
+  config: FlowLensConfig,
+  tls: { cert: Buffer; key: Buffer } | undefined,
+  tokens: TokenSet,
+  runtimeOf: (tenant: string) => TenantRuntime | undefined,
+): Server {
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    const isMetrics = path === '/metrics';
+    const isProbe = path === '/healthz' || path === '/readyz';
+    const open = !tokens.enabled || (isMetrics && !config.auth.metricsRequireToken) || (isProbe && !config.auth.healthRequireToken);
+    let tenant = DEFAULT_TENANT;
+    if (!open) {
+      const result = tokens.check(request.headers.authorization);
+      if (!result.ok) return sendJson(response, 401, { error: { message: result.reason } }, { 'WWW-Authenticate': 'Bearer' });
+      tenant = result.tenant ?? DEFAULT_TENANT;
+    }
+    const runtime = runtimeOf(tenant);
+    if (!runtime) {
+      if (path === '/healthz') return sendJson(response, 200, { status: 'ok' });
+      return sendJson(response, 503, { error: { message: 'the agent is starting or stopping' } }, { 'Retry-After': '1' });
+    }
+    if (isMetrics) runtime.metrics.handle(request, response);
+    else runtime.api(request, response);
+  };
+  return tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+function readTls(config: FlowLensConfig): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.tls.cert || !config.tls.key) return undefined;
   try {
-    return TemplateMiner.restore(rows as TemplateState[]);
+    return { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   } catch (error) {
-    logger.warn('saved templates could not be read; starting with none', { error: (error as Error).message });
-    return new TemplateMiner();
+    throw new ConfigError(`tls: cannot read the certificate or key: ${(error as Error).message}`);
   }
 }
 

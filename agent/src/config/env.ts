@@ -21,6 +21,12 @@ export const ENV_KEYS: readonly string[] = [
   'metrics.maxStepsPerWorkflow',
   'alertmanager.url',
   'alertmanager.resendInterval',
+  'auth.ingestTokens',
+  'auth.apiTokens',
+  'auth.metricsRequireToken',
+  'auth.healthRequireToken',
+  'tls.cert',
+  'tls.key',
   'log.level',
   'slos',
   'rules',
@@ -30,7 +36,7 @@ export function envName(key: string): string {
   return `FLOWLENS_${key.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
-const JSON_KEYS = new Set(['slos', 'rules']);
+const JSON_KEYS = new Set(['slos', 'rules', 'auth.ingestTokens', 'auth.apiTokens']);
 
 /** Returns a copy of `raw` with every set `FLOWLENS_…` variable applied; unknown FLOWLENS_ variables throw. */
 export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {

@@ -39,6 +39,12 @@ const listenOrOff = z.union([z.literal(false), z.literal('false').transform(() =
 
 const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
+/** A bearer token, optionally bound to a tenant: `"s3cret"` or `{ token: "s3cret", tenant: "team-a" }`. */
+const tokenEntry = z
+  .union([z.string(), z.object({ token: z.string(), tenant: z.string().min(1).optional() }).strict()])
+  .transform((entry) => (typeof entry === 'string' ? { token: entry } : entry))
+  .refine((entry) => entry.token.length >= 16, { message: 'tokens must be at least 16 characters' });
+
 const sloSchema = z.object({
   workflow: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -107,6 +113,28 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    auth: z
+      .object({
+        /** Tokens senders must present on OTLP requests; none = open ingest. */
+        ingestTokens: z.array(tokenEntry).default([]),
+        /** Tokens the API (and Grafana) must present; none = open API. */
+        apiTokens: z.array(tokenEntry).default([]),
+        /** With API tokens set: whether `/metrics` needs one too. */
+        metricsRequireToken: boolish.default(true),
+        /** With API tokens set: whether `/healthz` and `/readyz` need one too. */
+        healthRequireToken: boolish.default(false),
+      })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({
+        /** PEM certificate and key files: when both are set, OTLP/HTTP, OTLP/gRPC and the API serve TLS. */
+        cert: z.string().min(1).optional(),
+        key: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), { message: 'set both tls.cert and tls.key, or neither' }),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()

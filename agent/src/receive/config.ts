@@ -1,3 +1,5 @@
+import { UnauthenticatedError } from './errors.js';
+
 /** Receiver configuration with its defaults and validation (the Collector's otlpreceiver/config.go). */
 import type { ReceiverObserver } from './observer.js';
 
@@ -37,4 +39,20 @@ export interface Receiver {
 }
 
 /** The receiver's config plus an optional observer of finished requests. */
-export type ReceiverSettings = Partial<ReceiverConfig> & { observer?: ReceiverObserver };
+export type ReceiverSettings = Partial<ReceiverConfig> & {
+  observer?: ReceiverObserver;
+  /** Checks the `Authorization` header (HTTP) or metadata (gRPC); absent: every sender is let in, as tenant ''. */
+  authenticate?: Authenticate;
+  /** PEM certificate and key: serve TLS. */
+  tls?: { cert: Buffer; key: Buffer };
+};
+
+export type Authenticate = (authorization: string | undefined) => { ok: true; tenant: string | undefined } | { ok: false; reason: string };
+
+/** The tenant a request writes for, or the error that refuses it. */
+export function tenantOf(authenticate: Authenticate | undefined, authorization: string | undefined): string {
+  if (!authenticate) return '';
+  const result = authenticate(authorization);
+  if (!result.ok) throw new UnauthenticatedError(result.reason);
+  return result.tenant ?? '';
+}

@@ -12,8 +12,13 @@ export interface ExportOutcome {
  * Throw BackpressureError to ask the sender to retry later; any other error is permanent.
  */
 export interface OtlpConsumer {
-  consumeTraces(batch: TraceBatch): Promise<ExportOutcome>;
-  consumeLogs(batch: LogBatch): Promise<ExportOutcome>;
+  consumeTraces(batch: TraceBatch, context: ExportContext): Promise<ExportOutcome>;
+  consumeLogs(batch: LogBatch, context: ExportContext): Promise<ExportOutcome>;
+}
+
+/** Who sent the request: the tenant its ingest token belongs to ('' without tenants). */
+export interface ExportContext {
+  tenant: string;
 }
 
 /** The consumer is too busy now: HTTP 503 with Retry-After, gRPC UNAVAILABLE with RetryInfo. */

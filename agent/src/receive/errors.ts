@@ -15,6 +15,11 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** A request without a valid bearer token, when ingest tokens are configured. */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
+
 /** gRPC status codes used here. */
 export const GrpcCode = {
   OK: 0,
@@ -24,6 +29,7 @@ export const GrpcCode = {
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 export interface ErrorReply {
@@ -37,6 +43,7 @@ export interface ErrorReply {
 export function errorReply(error: unknown): ErrorReply {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof OtlpDecodeError) return { grpcCode: GrpcCode.INVALID_ARGUMENT, httpStatus: 400, message, reason: 'decode' };
+  if (error instanceof UnauthenticatedError) return { grpcCode: GrpcCode.UNAUTHENTICATED, httpStatus: 401, message, reason: 'unauthenticated' };
   if (error instanceof BodyTooLargeError) return { grpcCode: GrpcCode.RESOURCE_EXHAUSTED, httpStatus: 413, message, reason: 'too_large' };
   if (error instanceof BackpressureError) {
     return { grpcCode: GrpcCode.UNAVAILABLE, httpStatus: 503, message, reason: 'backpressure', retryAfterSeconds: error.retryAfterSeconds };

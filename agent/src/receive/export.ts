@@ -4,19 +4,19 @@
  */
 import type { LogBatch, Rejected, TraceBatch } from '../model/otlp.js';
 import type { ExportSummary } from '../decode/index.js';
-import type { ExportOutcome, OtlpConsumer } from './consumer.js';
+import type { ExportContext, ExportOutcome, OtlpConsumer } from './consumer.js';
 
 export interface ExportResult extends ExportSummary {
   accepted: number;
 }
 
-export async function exportTraces(consumer: OtlpConsumer, batch: TraceBatch): Promise<ExportResult> {
-  const outcome = batch.spanCount > 0 ? await consumer.consumeTraces(batch) : undefined;
+export async function exportTraces(consumer: OtlpConsumer, batch: TraceBatch, context: ExportContext): Promise<ExportResult> {
+  const outcome = batch.spanCount > 0 ? await consumer.consumeTraces(batch, context) : undefined;
   return summarise(batch.spanCount, batch.rejected, outcome, ['span', 'spans']);
 }
 
-export async function exportLogs(consumer: OtlpConsumer, batch: LogBatch): Promise<ExportResult> {
-  const outcome = batch.recordCount > 0 ? await consumer.consumeLogs(batch) : undefined;
+export async function exportLogs(consumer: OtlpConsumer, batch: LogBatch, context: ExportContext): Promise<ExportResult> {
+  const outcome = batch.recordCount > 0 ? await consumer.consumeLogs(batch, context) : undefined;
   return summarise(batch.recordCount, batch.rejected, outcome, ['log record', 'log records']);
 }
 

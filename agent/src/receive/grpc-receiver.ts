@@ -5,7 +5,7 @@
  */
 import { Metadata, Server, ServerCredentials, status as grpcStatus, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { protobufCodec, statusProto, type Signal } from '../decode/index.js';
-import { DEFAULT_GRPC_PORT, receiverConfig, type Receiver, type ReceiverSettings } from './config.js';
+import { DEFAULT_GRPC_PORT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
 import type { OtlpConsumer } from './consumer.js';
 import { errorReply } from './errors.js';
 import { exportLogs, exportTraces, type ExportResult } from './export.js';
@@ -42,10 +42,12 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
       let code: number = grpcStatus.OK;
       let reason: FailureReason | undefined;
       try {
+        const authorization = call.metadata.get('authorization')[0];
+        const context = { tenant: tenantOf(settings.authenticate, typeof authorization === 'string' ? authorization : undefined) };
         result =
           signal === 'traces'
-            ? await exportTraces(consumer, protobufCodec.decodeTraces(call.request))
-            : await exportLogs(consumer, protobufCodec.decodeLogs(call.request));
+            ? await exportTraces(consumer, protobufCodec.decodeTraces(call.request), context)
+            : await exportLogs(consumer, protobufCodec.decodeLogs(call.request), context);
         if (result.rejected > 0) reason = 'partial';
         callback(null, protobufCodec.exportResponse(signal, result));
       } catch (error) {
@@ -79,7 +81,7 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
       s.addService(TRACE_SERVICE, { Export: handler('traces') });
       s.addService(LOGS_SERVICE, { Export: handler('logs') });
       const bound = await new Promise<number>((resolve, reject) =>
-        s.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, p) =>
+        s.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials(settings), (error, p) =>
           error ? reject(error) : resolve(p),
         ),
       );
@@ -94,4 +96,9 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
       await new Promise<void>((resolve) => s.tryShutdown(() => resolve()));
     },
   };
+}
+
+function credentials(settings: ReceiverSettings): ServerCredentials {
+  if (!settings.tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(null, [{ cert_chain: settings.tls.cert, private_key: settings.tls.key }], false);
 }

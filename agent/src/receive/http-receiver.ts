@@ -4,9 +4,10 @@
  * between the socket and the decoder costs throughput.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { codecFor, jsonCodec, SUPPORTED_CONTENT_TYPES, type OtlpCodec, type Signal } from '../decode/index.js';
-import { DEFAULT_HTTP_PORT, receiverConfig, type Receiver, type ReceiverSettings } from './config.js';
+import { DEFAULT_HTTP_PORT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
 import type { OtlpConsumer } from './consumer.js';
 import { BodyTooLargeError, errorReply, GrpcCode } from './errors.js';
 import { exportLogs, exportTraces, type ExportResult } from './export.js';
@@ -55,11 +56,12 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
     try {
       codec = codecFor(req.headers['content-type']);
       const accepted = accept(req, signal, codec, maxBodyBytes, stopping);
+      const context = { tenant: tenantOf(settings.authenticate, req.headers.authorization) };
       const body = await decodeContent(await readBody(req, maxBodyBytes), accepted.encoding, maxBodyBytes);
       result =
         accepted.signal === 'traces'
-          ? await exportTraces(consumer, accepted.codec.decodeTraces(body))
-          : await exportLogs(consumer, accepted.codec.decodeLogs(body));
+          ? await exportTraces(consumer, accepted.codec.decodeTraces(body), context)
+          : await exportLogs(consumer, accepted.codec.decodeLogs(body), context);
       if (result.rejected > 0) reason = 'partial';
       send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
@@ -68,7 +70,7 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
       reason = reply.reason;
       const replyCodec = codec ?? jsonCodec;
       const body = replyCodec.status({ code: reply.grpcCode, message: reply.message, retryDelaySeconds: reply.retryAfterSeconds });
-      send(res, reply.status, replyCodec.contentType, body, reply.responseHeaders(stopping || reply.status === 413));
+      send(res, reply.status, replyCodec.contentType, body, reply.responseHeaders(stopping || reply.status === 413 || reply.status === 401));
     } finally {
       observer?.requestDone({
         transport: 'http',
@@ -92,7 +94,9 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
   return {
     start() {
       return new Promise((resolve, reject) => {
-        const s = createServer({ keepAliveTimeout: 30_000 }, onRequest);
+        const s = settings.tls
+          ? createHttpsServer({ keepAliveTimeout: 30_000, cert: settings.tls.cert, key: settings.tls.key }, onRequest)
+          : createServer({ keepAliveTimeout: 30_000 }, onRequest);
         s.once('error', reject);
         s.listen(port, host, () => {
           s.off('error', reject);
@@ -154,7 +158,8 @@ function accept(req: IncomingMessage, signal: Signal | undefined, codec: OtlpCod
 
 function toReply(error: unknown): HttpReply {
   const reply = errorReply(error);
-  return new HttpReply(reply.httpStatus, reply.grpcCode, reply.message, reply.reason, reply.retryAfterSeconds);
+  const headers: Record<string, string> = reply.httpStatus === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  return new HttpReply(reply.httpStatus, reply.grpcCode, reply.message, reply.reason, reply.retryAfterSeconds, headers);
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string> = {}): void {

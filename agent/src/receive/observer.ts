@@ -13,7 +13,8 @@ export type FailureReason =
   | 'not_found'
   | 'backpressure'
   | 'consumer_error'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'unauthenticated';
 
 export interface RequestInfo {
   transport: Transport;

@@ -1,0 +1,124 @@
+import { getRequestListener } from '@hono/node-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createApi } from '../api/app.js';
+import { TemplateMiner, type TemplateState } from '../analyse/templates/index.js';
+import type { FlowLensConfig } from '../config/schema.js';
+import { createAlertmanagerNotifier } from '../export/alertmanager.js';
+import { FlowLensMetrics } from '../export/metrics.js';
+import { TemplateTracker } from '../ingest/template-tracker.js';
+import { WriteQueue } from '../ingest/write-queue.js';
+import { modelTrace } from '../normalise/index.js';
+import type { Logger } from '../runtime/logger.js';
+import { SqliteStore } from '../store/sqlite/index.js';
+import { AnalysisService, type AnalysisListener } from './analysis-service.js';
+import { createAnalysisView } from './analysis-view.js';
+import { PatternRecorder } from './pattern-recorder.js';
+import { RetentionJob } from './retention.js';
+
+/**
+ * Everything that holds one tenant's data: its own store file, template miner, write queue, analysis,
+ * metrics and API. Tenants never share a store, so no query can mix their data.
+ */
+export interface TenantRuntime {
+  tenant: string;
+  store: SqliteStore;
+  queue: WriteQueue;
+  analysis: AnalysisService;
+  metrics: FlowLensMetrics;
+  /** Serves this tenant's REST API. */
+  api: (request: IncomingMessage, response: ServerResponse) => void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: FlowLensConfig;
+  tenant: string;
+  storePath: string;
+  logger: Logger;
+  ready: () => boolean;
+  /** Base URL of the API, for links to findings. */
+  externalUrl: string;
+}
+
+export function createTenantRuntime({ config, tenant, storePath, logger, ready, externalUrl }: RuntimeOptions): TenantRuntime {
+  const store = new SqliteStore(storePath);
+  const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
+  const templateOf = (message: string) => templates.of(message);
+  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), () => store.sizeBytes());
+  metrics.seedLastRuns(store.lastRunByWorkflow());
+  const patterns = new PatternRecorder(store, templateOf);
+
+  const queue = new WriteQueue(
+    { maxPendingItems: config.otlp.maxPendingItems },
+    {
+      store,
+      model: modelTrace,
+      mineLog: (record) => (record.body ? templates.add(record.body) : undefined),
+      templateOf,
+      takeMerges: () => templates.takeMerges(),
+      onWritten: (result, logs, logTemplates) => {
+        metrics.runsChanged(result.transitions);
+        patterns.written(result, logs, logTemplates);
+      },
+    },
+  );
+
+  const listeners: AnalysisListener[] = [
+    {
+      analysed: (output, active, _resolved, durationMs) => {
+        metrics.analysisDone(durationMs, {
+          // An unknown health (too few runs) is no score at all, not a score of 0 that alerts would page on.
+          health: new Map([...output.health].filter(([, report]) => report.status !== 'unknown').map(([workflow, report]) => [workflow, report.score])),
+          anomaly: output.anomalyScores,
+          cadence: output.cadences,
+          slos: output.slos,
+          findings: active,
+        });
+        store.saveMinerState(templates.snapshot());
+      },
+    },
+  ];
+  if (config.alertmanager.url) {
+    const notifier = createAlertmanagerNotifier(
+      { url: config.alertmanager.url, resendInterval: config.alertmanager.resendInterval, externalUrl },
+      { logger },
+    );
+    listeners.push({ analysed: (_output, active, resolved) => void notifier.notify([...active, ...resolved]) });
+  }
+  const analysis = new AnalysisService(store, config, templateOf, listeners, logger);
+  const api = getRequestListener(
+    createApi({ store, analysis: createAnalysisView(analysis, store, templateOf), now: () => Date.now(), ready }).fetch,
+  );
+  const retention = new RetentionJob(store, config.storage.retention, logger);
+
+  return {
+    tenant,
+    store,
+    queue,
+    analysis,
+    metrics,
+    api: (request, response) => void api(request, response),
+    start() {
+      retention.start();
+      analysis.start();
+    },
+    async stop() {
+      analysis.stop();
+      retention.stop();
+      await queue.close();
+      store.saveMinerState(templates.snapshot());
+      await metrics.shutdown();
+      store.close();
+    },
+  };
+}
+
+function restoreMiner(rows: unknown[], logger: Logger): TemplateMiner {
+  try {
+    return TemplateMiner.restore(rows as TemplateState[]);
+  } catch (error) {
+    logger.warn('saved templates could not be read; starting with none', { error: (error as Error).message });
+    return new TemplateMiner();
+  }
+}
