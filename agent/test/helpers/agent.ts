@@ -7,8 +7,8 @@ import { createLogger } from '../../src/runtime/logger.js';
 
 export interface TestAgent extends RunningAgent {
   dir: string;
-  get<T = any>(path: string): Promise<{ status: number; body: T }>;
-  post<T = any>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  get<T = any>(path: string, token?: string): Promise<{ status: number; body: T }>;
+  post<T = any>(path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -25,18 +25,22 @@ export async function startTestAgent(overrides: ConfigInput = {}): Promise<TestA
     },
     { logger: createLogger('error') },
   );
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const response = await fetch(`${agent.apiUrl}${path}`, {
       method,
-      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
   return Object.assign(agent, {
     dir,
-    get: (path: string) => call('GET', path),
-    post: (path: string, body?: unknown) => call('POST', path, body),
+    get: (path: string, token?: string) => call('GET', path, undefined, token),
+    post: (path: string, body?: unknown, token?: string) => call('POST', path, body, token),
     close: async () => {
       await agent.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { context, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
@@ -33,15 +34,23 @@ export interface Sdk {
 
 const SEVERITY = { INFO: SeverityNumber.INFO, WARN: SeverityNumber.WARN, ERROR: SeverityNumber.ERROR };
 
-export function createSdk(protocol: Protocol, target: { otlpHttpUrl?: string; otlpGrpcAddress?: string }, resource: Record<string, string>): Sdk {
+export function createSdk(
+  protocol: Protocol,
+  target: { otlpHttpUrl?: string | undefined; otlpGrpcAddress?: string | undefined },
+  resource: Record<string, string>,
+  options: { token?: string } = {},
+): Sdk {
+  const headers = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+  const metadata = new Metadata();
+  if (options.token) metadata.set('authorization', `Bearer ${options.token}`);
   const traceExporter =
     protocol === 'grpc'
-      ? new GrpcTraceExporter({ url: `http://${target.otlpGrpcAddress}` })
-      : new (protocol === 'http/json' ? JsonTraceExporter : ProtoTraceExporter)({ url: `${target.otlpHttpUrl}/v1/traces` });
+      ? new GrpcTraceExporter({ url: `http://${target.otlpGrpcAddress}`, metadata })
+      : new (protocol === 'http/json' ? JsonTraceExporter : ProtoTraceExporter)({ url: `${target.otlpHttpUrl}/v1/traces`, headers });
   const logExporter =
     protocol === 'grpc'
-      ? new GrpcLogExporter({ url: `http://${target.otlpGrpcAddress}` })
-      : new (protocol === 'http/json' ? JsonLogExporter : ProtoLogExporter)({ url: `${target.otlpHttpUrl}/v1/logs` });
+      ? new GrpcLogExporter({ url: `http://${target.otlpGrpcAddress}`, metadata })
+      : new (protocol === 'http/json' ? JsonLogExporter : ProtoLogExporter)({ url: `${target.otlpHttpUrl}/v1/logs`, headers });
   const res = resourceFromAttributes(resource);
   const tracerProvider = new BasicTracerProvider({ resource: res, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
   const loggerProvider = new LoggerProvider({ resource: res, processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
