@@ -1,0 +1,135 @@
+// Workflow-shaped OTLP/protobuf trace requests made by the real OpenTelemetry SDK and its serializer: CI/CD
+// semantic-convention pipeline runs (run span, jobs, steps; ten spans a run), one request per runner resource.
+// The SDK is far too slow to make a million spans while measuring, so a few templates are made once and each
+// request is a copy with new trace ids and run ids written over the template's bytes (same length, so the
+// protobuf stays valid): every request carries new traces and new runs, as from real runners.
+import { createHash } from 'node:crypto';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export const SPANS_PER_RUN = 10;
+export const WORKFLOWS = 1000;
+const JOBS = [
+  { name: 'build', steps: ['checkout', 'npm ci'] },
+  { name: 'test', steps: ['npm test', 'upload coverage'] },
+  { name: 'deploy', steps: ['helm upgrade', 'smoke test'] },
+];
+const HOUR_MS = 3_600_000;
+
+/** `templates` requests of `runsPerRequest` runs; together they cover every workflow name once per `WORKFLOWS` runs. */
+export async function makeTemplates({ templates, runsPerRequest, nowMs }) {
+  const out = [];
+  for (let t = 0; t < templates; t++) out.push(await makeTemplate(t, runsPerRequest, templates * runsPerRequest, nowMs));
+  return out;
+}
+
+async function makeTemplate(t, runs, totalRuns, nowMs) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': 'ci-runner',
+      'service.version': '2.14.1',
+      'host.name': `runner-${t}.ci.internal`,
+      'os.type': 'linux',
+      'cicd.worker.name': `runner-${t}`,
+      'telemetry.sdk.language': 'nodejs',
+    }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('ci-tracer', '1.0.0');
+  const runIds = [];
+  for (let j = 0; j < runs; j++) {
+    const n = t * runs + j;
+    // Run ids: 8 hex digits rewritten per copy, then 8 that keep runs of one template apart.
+    const runId = `00000000${n.toString(16).padStart(8, '0')}`;
+    runIds.push(runId);
+    // Runs spread over the last 20 hours, so they fall in the API's default 24-hour range.
+    emitRun(tracer, { workflow: `pipeline-${n % WORKFLOWS}`, runId, startMs: nowMs - 20 * HOUR_MS * (1 - n / totalRuns), failing: n % 20 === 7 });
+  }
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans));
+  await provider.shutdown();
+  const traceIds = [...new Set(spans.map((s) => s.spanContext().traceId))];
+  return {
+    bytes,
+    spans: spans.length,
+    traceIdSites: traceIds.flatMap((id) => sitesOf(bytes, Buffer.from(id, 'hex'))),
+    runIdSites: runIds.flatMap((id) => sitesOf(bytes, Buffer.from(id, 'latin1'))),
+  };
+}
+
+function emitRun(tracer, { workflow, runId, startMs, failing }) {
+  const root = tracer.startSpan(`run ${workflow}`, {
+    kind: SpanKind.SERVER,
+    startTime: startMs,
+    attributes: {
+      'cicd.pipeline.name': workflow,
+      'cicd.pipeline.run.id': runId,
+      'cicd.pipeline.action.name': 'run',
+      'cicd.pipeline.result': failing ? 'failure' : 'success',
+      'vcs.repository.url.full': `https://git.example.com/acme/${workflow}`,
+      'vcs.ref.head.name': 'main',
+      'vcs.ref.head.revision': createHash('sha1').update(workflow).digest('hex'),
+      'cicd.pipeline.run.url.full': `https://ci.example.com/${workflow}/runs/${runId}`,
+    },
+  });
+  const rootContext = trace.setSpan(context.active(), root);
+  let at = startMs + 2_000;
+  JOBS.forEach((job, jobIndex) => {
+    const jobFails = failing && jobIndex === 1;
+    const jobSpan = tracer.startSpan(
+      job.name,
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: at,
+        attributes: {
+          'cicd.pipeline.task.name': job.name,
+          'cicd.pipeline.task.run.id': `${runId}-${jobIndex}`,
+          'cicd.pipeline.task.type': jobIndex === 2 ? 'deploy' : jobIndex === 1 ? 'test' : 'build',
+          'cicd.pipeline.task.run.result': jobFails ? 'failure' : 'success',
+          'cicd.worker.id': `worker-${jobIndex}`,
+        },
+      },
+      rootContext,
+    );
+    const jobContext = trace.setSpan(context.active(), jobSpan);
+    for (const [stepIndex, step] of job.steps.entries()) {
+      const stepStart = at + 500;
+      at = stepStart + 20_000 + ((runId.charCodeAt(15) * (stepIndex + 3)) % 40) * 1_000;
+      const stepSpan = tracer.startSpan(step, { kind: SpanKind.INTERNAL, startTime: stepStart, attributes: { 'process.command_line': `sh -c "${step}"`, 'process.exit.code': 0 } }, jobContext);
+      if (jobFails && stepIndex === 0) {
+        stepSpan.setAttribute('process.exit.code', 1);
+        stepSpan.recordException({ name: 'AssertionError', message: `expected 200, got 503 in ${workflow} integration suite`, stack: 'AssertionError: expected 200\n    at test/api.test.js:42:7' }, at);
+        stepSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'exit code 1' });
+      }
+      stepSpan.end(at);
+    }
+    if (jobFails) jobSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'step npm test failed' });
+    jobSpan.end(at + 200);
+  });
+  root.end(at + 1_000);
+}
+
+function sitesOf(haystack, needle) {
+  const sites = [];
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) sites.push(at);
+  if (sites.length === 0) throw new Error('an id of the template was not found in its serialised bytes');
+  return sites;
+}
+
+/**
+ * Request number `k` (0, 1, 2, …): a copy of template `k mod templates.length` whose trace ids and run ids
+ * carry copy number `⌊k / templates.length⌋`, so no two requests share a trace or a run.
+ */
+export function requestBytes(templates, k) {
+  const template = templates[k % templates.length];
+  const copy = Math.floor(k / templates.length);
+  const bytes = Buffer.from(template.bytes);
+  for (const site of template.traceIdSites) bytes.writeUInt32BE(copy, site);
+  const hex = copy.toString(16).padStart(8, '0');
+  for (const site of template.runIdSites) bytes.write(hex, site, 'latin1');
+  return bytes;
+}

@@ -1,0 +1,268 @@
+// `npm run bench`: FlowLens against the physical limits of the machine it runs on. Every figure is printed next
+// to a reference measured in the same run, with the ratio and the project's target. The agent runs in its own
+// process (`flowlens serve`), the load generator in this one, so each has a core. Progress goes to stderr, the
+// table to stdout. `node agent/bench/run.js --profile` instead profiles the agent's ingest path under load.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, get } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startAgentProcess } from './agent-process.js';
+import { runInChild } from './child.js';
+import { grpcSender, httpSender, quantile, runLoad } from './load.js';
+import { makeTemplates, requestBytes, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
+import { summariseProfile } from './profile.js';
+import { agentDecodeRate, oracleDecodeRate, sqliteInsertRate } from './references.js';
+import { startSink } from './sink.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CLIENTS = 4;
+const TEMPLATES = 10;
+const RUNS_PER_REQUEST = 100;
+const SPANS_PER_REQUEST = RUNS_PER_REQUEST * SPANS_PER_RUN;
+/** Phases are bounded by time and by count, so the whole bench takes a few minutes. */
+const MAX_LOAD = { durationMs: 8_000, maxRequests: 2_000 };
+const HALF_LOAD = { durationMs: 6_000, maxRequests: 1_000 };
+const STORED_SPANS = 1_000_000;
+const FILL_TIMEOUT_MS = 120_000;
+const API_REQUESTS = 200;
+const API_TIMEOUT_MS = 20_000;
+const API_RUNS_PER_WORKFLOW = 20;
+
+const TARGET = {
+  ingest: { op: '≥', value: 150_000 },
+  ofOracle: { op: '≥', value: 0.3 },
+  p99: { op: '≤', value: 50 },
+  rss: { op: '≤', value: 300 },
+  analysis: { op: '≤', value: 2_000 },
+  list: { op: '≤', value: 20 },
+};
+
+const progress = (message) => process.stderr.write(`${message}\n`);
+
+/** Request bodies with new traces and runs each time, numbered across the whole run. */
+function bodies(templates) {
+  let k = 0;
+  return () => ({ bytes: requestBytes(templates, k++), items: SPANS_PER_REQUEST });
+}
+
+async function ingestPhases(templates, refs, rows) {
+  const agent = await startAgentProcess();
+  const nextBody = bodies(templates);
+  let stored = 0;
+  try {
+    for (const [transport, sender] of [
+      ['OTLP/HTTP', httpSender(agent.httpUrl, CLIENTS)],
+      ['OTLP/gRPC', grpcSender(agent.grpcAddress, CLIENTS)],
+    ]) {
+      const load = (options) => runLoad({ send: sender.send, nextBody, clients: CLIENTS, ...options });
+      stored += (await load({ durationMs: 2_000, maxRequests: 40 })).items; // warm-up: JIT, connections
+      const cpu0 = agent.cpuSeconds();
+      const max = await load(MAX_LOAD);
+      const agentCpu = agent.cpuSeconds() - cpu0;
+      stored += max.items;
+      const half = await load({ ...HALF_LOAD, rate: max.perSecond / 2 });
+      stored += half.items;
+      sender.close();
+      progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
+      if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
+      const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
+      rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only', target: TARGET.ingest });
+      rows.push({ name: `${transport} ingest ÷ reference decoder (target ratio)`, value: max.perSecond / refs.oracle, unit: '×', target: TARGET.ofOracle });
+      rows.push({ name: `${transport} ingest per agent CPU-second`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.sqlite, referenceName: 'SQLite insert alone' });
+      if (transport === 'OTLP/HTTP') rows.push({ name: `${transport} ingest vs a do-nothing HTTP sink`, value: max.perSecond, unit: 'spans/s', reference: refs.sink, referenceName: 'sink, same client' });
+      rows.push({ name: `${transport} request latency p50 at max load`, value: max.p50, unit: 'ms' });
+      rows.push({ name: `${transport} request latency p99 at max load`, value: max.p99, unit: 'ms' });
+      rows.push({ name: `${transport} request latency p99 at half load (${Math.round(half.perSecond).toLocaleString('en')} spans/s)`, value: half.p99, unit: 'ms', target: TARGET.p99 });
+    }
+
+    const fill = httpSender(agent.httpUrl, CLIENTS);
+    const rest = Math.max(0, Math.ceil((STORED_SPANS - stored) / SPANS_PER_REQUEST));
+    const filled = await runLoad({ send: fill.send, nextBody, clients: CLIENTS, durationMs: FILL_TIMEOUT_MS, maxRequests: rest });
+    fill.close();
+    stored += filled.items;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const memory = agent.memory();
+    progress(`stored ${stored} spans (fill at ${Math.round(filled.perSecond)} spans/s); agent RSS ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
+    const spansLabel = `${(stored / 1e6).toFixed(2)}M spans`;
+    rows.push({ name: `agent RSS with ${spansLabel} stored`, value: memory.rssMb, unit: 'MB', target: TARGET.rss });
+    rows.push({ name: `agent peak RSS (VmHWM) while ingesting ${spansLabel}`, value: memory.peakMb, unit: 'MB', target: TARGET.rss });
+    const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], 20);
+    rows.push({ name: `GET /api/v1/workflows p50 with ${spansLabel} (${stored / SPANS_PER_RUN / WORKFLOWS} runs per workflow, ${list.count} requests)`, value: list.p50, unit: 'ms' });
+  } finally {
+    await agent.stop();
+  }
+}
+
+/** Sequential GETs over `urls` in turn (each must answer 200); latency percentiles. */
+async function apiLatency(urls, count) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const fetchOne = (url) =>
+    new Promise((resolve, reject) => {
+      get(url, { agent }, (res) => {
+        res.resume();
+        res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))));
+      }).once('error', reject);
+    });
+  await fetchOne(urls[0]); // warm-up
+  const latencies = [];
+  const end = performance.now() + API_TIMEOUT_MS;
+  for (let i = 0; i < count && performance.now() < end; i++) {
+    const started = performance.now();
+    await fetchOne(urls[i % urls.length]);
+    latencies.push(performance.now() - started);
+  }
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) };
+}
+
+/** Stores API_RUNS_PER_WORKFLOW runs of each of the WORKFLOWS workflows and checks the API lists them all. */
+async function storeApiData(agent, templates) {
+  const sender = httpSender(agent.httpUrl, CLIENTS);
+  const requests = (WORKFLOWS * API_RUNS_PER_WORKFLOW) / RUNS_PER_REQUEST;
+  const loaded = await runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, durationMs: 120_000, maxRequests: requests });
+  sender.close();
+  if (loaded.requests !== requests) throw new Error(`storing the API data: ${loaded.failures} of ${requests} requests failed (${loaded.lastError?.message})`);
+  const workflows = await (await fetch(`${agent.apiUrl}/api/v1/workflows`)).json();
+  if (workflows.items.length !== WORKFLOWS) throw new Error(`expected ${WORKFLOWS} workflows, the API lists ${workflows.items.length}`);
+}
+
+async function apiPhase(templates, rows) {
+  const agent = await startAgentProcess();
+  try {
+    await storeApiData(agent, templates);
+    const what = `${WORKFLOWS} workflows × ${API_RUNS_PER_WORKFLOW} runs`;
+    const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], API_REQUESTS);
+    const pages = await apiLatency(Array.from({ length: WORKFLOWS }, (_, i) => `${agent.apiUrl}/api/v1/workflows/pipeline-${(i * 37) % WORKFLOWS}`), API_REQUESTS);
+    progress(`API (${what}): list p50 ${list.p50.toFixed(1)} ms p95 ${list.p95.toFixed(1)} ms; page p50 ${pages.p50.toFixed(1)} ms p95 ${pages.p95.toFixed(1)} ms`);
+    rows.push({ name: `GET /api/v1/workflows p50 (${what}, ${list.count} requests)`, value: list.p50, unit: 'ms' });
+    rows.push({ name: `GET /api/v1/workflows p95 (${what})`, value: list.p95, unit: 'ms', target: TARGET.list });
+    rows.push({ name: `GET /api/v1/workflows/{name} p50 (${pages.count} requests)`, value: pages.p50, unit: 'ms' });
+    rows.push({ name: 'GET /api/v1/workflows/{name} p95', value: pages.p95, unit: 'ms' });
+  } finally {
+    await agent.stop();
+  }
+}
+
+/** The analysis benchmark (agent/bench/analysis.js) in a child process, with its peak RSS per size. */
+async function analysisPhase(rows) {
+  const path = join(HERE, 'analysis.js');
+  if (!existsSync(path)) return progress('analysis: skipped, agent/bench/analysis.js is absent');
+  const { rows: found, lines } = await runInChild(path, 'benchAnalysis');
+  for (const row of found) {
+    const target = /^analysis 100k runs, .*CPU$/.test(row.name) ? TARGET.analysis : undefined;
+    rows.push({ ...row, referenceName: row.reference === undefined ? undefined : 'target', target });
+  }
+  for (const { line, peakMb } of lines) {
+    const size = /^(\S+) spans: .* (\d+) runs/.exec(line);
+    if (size) rows.push({ name: `analysis ${size[1]} spans (${size[2]} runs): peak RSS of the process`, value: peakMb, unit: 'MB' });
+  }
+}
+
+/** Another engineer's benchmark module, if present, in a child process; its rows as they are. */
+async function childRows(file, exportName, rows) {
+  const path = join(HERE, file);
+  if (!existsSync(path)) return progress(`${exportName}: skipped, agent/bench/${file} is absent`);
+  rows.push(...(await runInChild(path, exportName)).rows);
+}
+
+async function references(templates) {
+  progress('references: decoders and SQLite …');
+  const refs = { oracle: oracleDecodeRate(templates), decoder: agentDecodeRate(templates), sqlite: sqliteInsertRate(templates) };
+  const sink = await startSink();
+  const sender = httpSender(sink.url, CLIENTS);
+  const load = (options) => runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, ...options });
+  await load({ durationMs: 1_000, maxRequests: 40 });
+  refs.sink = (await load(MAX_LOAD)).perSecond;
+  sender.close();
+  await sink.stop();
+  return refs;
+}
+
+function referenceRows(refs) {
+  return [
+    { name: 'reference: protobufjs generated decoder (otlp-oracle), decode only', value: refs.oracle, unit: 'spans/CPU-s' },
+    { name: 'agent protobuf decoder, decode only', value: refs.decoder, unit: 'spans/CPU-s', reference: refs.oracle, referenceName: 'protobufjs' },
+    { name: 'reference: SQLite insert into the agent\'s spans table, one transaction', value: refs.sqlite, unit: 'rows/CPU-s' },
+    { name: `reference: do-nothing HTTP sink, ${CLIENTS} clients`, value: refs.sink, unit: 'spans/s' },
+  ];
+}
+
+/** The table: figure, value, reference and ratio, target and whether it is met. */
+function printTable(rows) {
+  const fmt = (value, unit) => {
+    if (value === undefined || Number.isNaN(value)) return '';
+    const digits = unit === 'GA' ? 3 : unit === '×' ? 2 : Math.abs(value) < 100 && unit !== 'lines/s' ? 1 : 0;
+    return `${value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit === '×' || !unit ? unit : ` ${unit}`}`;
+  };
+  const lines = ['| figure | value | reference (same run) | ratio | target | met |', '| --- | ---: | ---: | ---: | ---: | :---: |'];
+  for (const row of rows) {
+    const ratio = row.reference ? row.value / row.reference : undefined;
+    const reference = row.reference === undefined ? '' : `${fmt(row.reference, row.unit)}${row.referenceName ? ` (${row.referenceName})` : ''}`;
+    const target = row.target ? `${row.target.op} ${fmt(row.target.value, row.unit)}` : '';
+    const met = row.target ? ((row.target.op === '≥' ? row.value >= row.target.value : row.value <= row.target.value) ? 'pass' : 'FAIL') : '';
+    lines.push(`| ${row.name} | ${fmt(row.value, row.unit)} | ${reference} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}×`} | ${target} | ${met} |`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+async function bench() {
+  progress(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+  const loadBefore = loadavg()[0];
+  const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
+  const refs = await references(templates);
+  const rows = referenceRows(refs);
+  progress('ingest …');
+  await ingestPhases(templates, refs, rows);
+  progress('API …');
+  await apiPhase(templates, rows);
+  progress('analysis …');
+  await analysisPhase(rows);
+  progress('patterns …');
+  await childRows('patterns.js', 'benchPatterns', rows);
+  progress('decoders (agent/bench/decode.js) …');
+  await childRows('decode.js', 'benchDecode', rows);
+  // Other processes on a shared machine lower every wall-clock figure; the load average says how much.
+  rows.unshift({ name: `machine load average (1 min) at the start (${loadavg()[0].toFixed(1)} at the end), ${cpus().length} cores`, value: loadBefore, unit: '' });
+  printTable(rows);
+}
+
+/** Runs `work(agent)` on an agent process under the CPU profiler and prints its hot spots. */
+async function profileOf(title, work) {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-profile-'));
+  try {
+    const agent = await startAgentProcess({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+    try {
+      await work(agent);
+    } finally {
+      await agent.stop();
+    }
+    const { busyMs, functions } = summariseProfile(join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))));
+    const lines = [`\n### ${title}: ${(busyMs / 1000).toFixed(1)} s of agent time (idle excluded)`, '', '| self time | share | function | where |', '| ---: | ---: | --- | --- |'];
+    for (const f of functions) lines.push(`| ${f.selfMs.toFixed(0)} ms | ${(f.share * 100).toFixed(1)}% | ${f.name} | ${f.where} |`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Profiles the agent's ingest path at full load over HTTP and over gRPC, and the workflow list. */
+async function profile() {
+  const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
+  const ingest = (makeSender) => async (agent) => {
+    const sender = makeSender(agent);
+    const load = await runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, ...MAX_LOAD });
+    sender.close();
+    progress(`${Math.round(load.perSecond)} spans/s under the profiler`);
+  };
+  await profileOf('OTLP/HTTP ingest at full load', ingest((agent) => httpSender(agent.httpUrl, CLIENTS)));
+  await profileOf('OTLP/gRPC ingest at full load', ingest((agent) => grpcSender(agent.grpcAddress, CLIENTS)));
+  await profileOf(`GET /api/v1/workflows, ${WORKFLOWS} workflows × ${API_RUNS_PER_WORKFLOW} runs`, async (agent) => {
+    await storeApiData(agent, templates);
+    const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], 30);
+    progress(`workflow list p50 ${list.p50.toFixed(0)} ms under the profiler`);
+  });
+}
+
+await (process.argv.includes('--profile') ? profile() : bench());
