@@ -70,12 +70,16 @@ export interface MannKendall {
   p: number;
 }
 
-/** Mann–Kendall test for a monotonic trend in a series taken in time order (no tie correction). */
+/** Mann–Kendall test for a monotonic trend in a series taken in time order, with the variance corrected for ties. */
 export function mannKendall(ys: readonly number[]): MannKendall {
   const n = ys.length;
   let s = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(ys[j]! - ys[i]!);
-  const variance = (n * (n - 1) * (2 * n + 5)) / 18;
+  const ties = new Map<number, number>();
+  for (const y of ys) ties.set(y, (ties.get(y) ?? 0) + 1);
+  let tieTerm = 0;
+  for (const t of ties.values()) tieTerm += t * (t - 1) * (2 * t + 5);
+  const variance = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
   const z = variance > 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
   return { s, z, p: 2 * (1 - normalCdf(Math.abs(z))) };
 }

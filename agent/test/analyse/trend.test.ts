@@ -49,3 +49,18 @@ describe('trend detector', () => {
     expect(shifted.candidates.find((c) => c.kind === 'anomaly')!.rootCause.step).toBe('work');
   });
 });
+
+describe('failure-rate trend', () => {
+  it('reports failures growing steadily, and not a failure rate that jumped once', () => {
+    const rand = seededRandom(5);
+    const rising = Array.from({ length: 336 }, (_, i) => run('etl', i, i * HOUR, 60_000, rand() < (0.4 * i) / 336 ? 'failure' : 'success'));
+    const out = analyse({ nowMs: 336 * HOUR, runs: rising, templateOf, config: {} });
+    const trend = out.candidates.find((c) => c.fingerprint === 'trend|etl|failure_rate')!;
+    expect(Number(trend.evidence.current['failureRate'])).toBeGreaterThan(Number(trend.evidence.baseline['failureRate']) + 0.2);
+    expect(trend.title).toMatch(/fails more and more often/);
+
+    const jumped = Array.from({ length: 336 }, (_, i) => run('etl', i, i * HOUR, 60_000, i > 290 && rand() < 0.4 ? 'failure' : 'success'));
+    const after = analyse({ nowMs: 336 * HOUR, runs: jumped, templateOf, config: {} });
+    expect(after.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
+  });
+});

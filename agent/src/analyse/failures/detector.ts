@@ -153,7 +153,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       details: {
         templateId: g.templateId,
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
-        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.group.history.workflow, step: p.group.step, failures: p.group.failures.length, runs: p.sinceOnset.length })) } : {}),
+        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.group.history.workflow, step: p.group.step, pattern: p.group.template, failures: p.group.failures.length, runs: p.sinceOnset.length })) } : {}),
       },
     },
     recommendations: recommend({

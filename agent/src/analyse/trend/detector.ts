@@ -86,7 +86,8 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
   const runs = history.runs.filter((r) => isDecided(r.status));
   if (runs.length < MIN_POINTS) return undefined;
   const first = runs[0]!.startMs;
-  const bucketMs = Math.max(3600_000, (ctx.nowMs - first) / 14);
+  // Ten runs or more a bucket, between 14 and 48 buckets: enough points for the test, enough runs for a rate.
+  const bucketMs = Math.max(3600_000, (ctx.nowMs - first) / Math.min(48, Math.max(14, Math.floor(runs.length / 10))));
   const buckets: { failed: number; total: number }[] = [];
   for (const run of runs) {
     const b = (buckets[Math.floor((run.startMs - first) / bucketMs)] ??= { failed: 0, total: 0 });
