@@ -60,13 +60,23 @@ export function makeRuns(workflow: string, prefix: string, first: number, count:
 
 const collector = (oracle as any).opentelemetry.proto.collector;
 
-/** The same ExportTraceServiceRequest as protobuf: hex ids become bytes, the rest maps field for field. */
-export function protobufOf(jsonBody: string): Buffer {
-  const request = JSON.parse(jsonBody, (key, value) =>
-    (key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string' ? Buffer.from(value, 'hex') : value,
-  );
+/** The same ExportTraceServiceRequest as protobuf: hex span and trace ids become bytes, the rest maps field for field. */
+export function protobufOf(json: string | object): Buffer {
+  const request: any = typeof json === 'string' ? JSON.parse(json) : json;
+  const bytes = (hex: unknown) => (typeof hex === 'string' ? Buffer.from(hex, 'hex') : hex);
+  // Copies only the path down to the ids, so the caller's object stays as it was.
+  const converted = {
+    ...request,
+    resourceSpans: (request.resourceSpans ?? []).map((group: any) => ({
+      ...group,
+      scopeSpans: (group.scopeSpans ?? []).map((scope: any) => ({
+        ...scope,
+        spans: (scope.spans ?? []).map((span: any) => ({ ...span, traceId: bytes(span.traceId), spanId: bytes(span.spanId), parentSpanId: bytes(span.parentSpanId) })),
+      })),
+    })),
+  };
   const type = collector.trace.v1.ExportTraceServiceRequest;
-  return Buffer.from(type.encode(type.fromObject(request)).finish());
+  return Buffer.from(type.encode(type.fromObject(converted)).finish());
 }
 
 /** POSTs runs as one OTLP/JSON request; resolves to the HTTP status and the Retry-After header. */
