@@ -22,7 +22,7 @@ export { isCoolingDown, ruleName } from './rules/detector.js';
 export { workflowFigures, type WorkflowFigures } from './rules/figures.js';
 export { recommend, type RecommendationInput } from './recommendations.js';
 export { createSession, verifySession } from './sessions.js';
-export type { Session, SessionInput, SessionPhase, Verification, VerificationCriteria } from './sessions.js';
+export type { Hypothesis, Session, SessionInput, SessionPhase, Verification, VerificationCriteria } from './sessions.js';
 
 export interface AnalysisInput {
   /** Event-time "now": the end of the newest run seen (never the wall clock), so replayed data is analysed as it happened. */
