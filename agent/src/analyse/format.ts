@@ -34,9 +34,9 @@ export function fingerprint(kind: FindingKind, workflows: readonly string[], cau
   return `${kind}|${[...workflows].sort().join(',')}|${cause}`;
 }
 
-/** Up to five run ids, newest first: what the on-call engineer opens first. */
+/** Up to five run ids (as `/api/v1/runs/{id}` takes them), newest first: what the on-call engineer opens first. */
 export function exampleRunIds(runs: readonly RunRecord[]): string[] {
-  return [...runs].sort((a, b) => b.startMs - a.startMs).slice(0, 5).map((r) => r.runId);
+  return [...runs].sort((a, b) => b.startMs - a.startMs).slice(0, 5).map((r) => r.id);
 }
 
 /** Up to five distinct error lines, newest first. */

@@ -20,7 +20,7 @@ describe('isolated anomalous runs', () => {
     expect(anomaly.severity).toBe('low');
     expect(anomaly.rootCause.step).toBe('work');
     expect(anomaly.evidence.affectedRuns).toBe(4);
-    expect(anomaly.evidence.exampleRunIds).toEqual(['etl-297', 'etl-292', 'etl-287', 'etl-282']);
+    expect(anomaly.evidence.exampleRunIds).toEqual(['etl:297', 'etl:292', 'etl:287', 'etl:282']);
   });
 });
 

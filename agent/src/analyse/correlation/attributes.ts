@@ -13,6 +13,8 @@ export type Item = string;
 // Per-run identifiers and times; other ids (tenant.id, customer.id) are kept: ids that are unique per run never
 // reach the minimum number of affected runs anyway.
 const IGNORED_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$/i;
+// The outcome itself (runner status words, error fields) is what is being explained, never an explanation.
+const OUTCOME_KEY = /(^|[._])(status|state|result|conclusion|outcome|status_code)$|^(error|exception|otel\.status)[._]/i;
 const cache = new WeakMap<RunRecord, Item[]>();
 
 export function itemKey(item: Item): string {
@@ -24,7 +26,7 @@ export function itemValue(item: Item): string {
 }
 
 function add(items: Set<Item>, key: string, value: AttrValue): void {
-  if (IGNORED_KEY.test(key)) return;
+  if (IGNORED_KEY.test(key) || (OUTCOME_KEY.test(key) && !key.startsWith('http.'))) return;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') items.add(`${key}=${value}`);
 }
 
