@@ -3,6 +3,7 @@
  * answered 200 or refused with a retryable 503, the process exits 0, and a restart finds every acknowledged run.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { traceRequest } from '../../src/demo/runner-spans.js';
@@ -16,6 +17,7 @@ const START = now - 6 * 3_600_000;
 const RANGE = rangeQuery(now - 86_400_000, now + 86_400_000);
 
 const store = tempStore('shutdown');
+const stalledStore = tempStore('shutdown-stalled');
 
 /** A request whose headers and first half go now and whose second half goes when `finish` is called. */
 function slowUpload(url: string, body: Buffer) {
@@ -69,5 +71,25 @@ describe.skipIf(cliMissing())('graceful shutdown of flowlens serve', () => {
         `${refused.length} refused with 503, ${stream.answers.length - answered.length} unanswered; ${stored} streamed runs stored after restart`,
     );
     expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('exits on SIGTERM even while an upload is stalled, without acknowledging the stalled request', { timeout: 40_000 }, async () => {
+    const agent = await stalledStore.spawn();
+    const { hostname, port } = new URL(agent.otlpHttpUrl);
+    // Headers promise 1000 bytes; only 11 ever come (a client that hung, or a slowloris).
+    const socket = connect(Number(port), hostname);
+    let reply = '';
+    socket.on('data', (chunk) => (reply += chunk));
+    socket.on('error', () => {});
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: flowlens\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"resource');
+    expect((await fetch(`${agent.apiUrl}/readyz`)).status).toBe(200);
+    await delay(300);
+    agent.child.kill('SIGTERM');
+    // Far above any sensible drain deadline; the agent must not wait for the stalled body without bound
+    // (Node's own requestTimeout would end it only after 300 s).
+    const code = await Promise.race([agent.exited, delay(20_000).then(() => 'still running 20 s after SIGTERM')]);
+    socket.destroy();
+    expect(code).toBe(0);
+    expect(reply).not.toMatch(/^HTTP\/1\.1 200/);
   });
 });

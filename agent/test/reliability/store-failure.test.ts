@@ -1,15 +1,16 @@
 /**
  * Store failures: the agent's store on a small tmpfs that fills up. Ingest must answer a retryable 503 naming
  * the cause, reads keep working, the process stays up, and once space returns the re-sent data goes in.
- * (Running as root, file modes cannot make the store read-only, so a full filesystem is the failure used.)
+ * (Running as root, file modes cannot make a store read-only, and a filesystem with the store open cannot be
+ * remounted read-only, so a read-only store is tried at start, through a read-only bind mount.)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceRequest } from '../../src/demo/runner-spans.js';
-import { cliMissing, listedRunIds, makeRuns, postRuns, rangeQuery, spawnAgent, type CliAgent } from './support.js';
+import { agentEnv, BIN, cliMissing, listedRunIds, makeRuns, postRuns, rangeQuery, spawnAgent, type CliAgent } from './support.js';
 
 const now = Date.now();
 const START = now - 12 * 3_600_000;
@@ -42,15 +43,17 @@ function fillUp(path: string): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-full-'));
+const readOnly = mkdtempSync(join(tmpdir(), 'flowlens-read-only-'));
 const cannotMount = cliMissing() ?? mountSmallTmpfs(dir);
 let agent: CliAgent | undefined;
 afterAll(async () => {
   await agent?.stop('SIGKILL');
   if (!cannotMount) execFileSync('umount', [dir]);
   rmSync(dir, { recursive: true, force: true });
+  rmSync(readOnly, { recursive: true, force: true });
 });
 
-describe.skipIf(cannotMount)('a full filesystem under the store', () => {
+describe.skipIf(cannotMount)('store failures', () => {
   it('answers ingest 503 with the cause, keeps serving reads and stays up, and takes the data once space returns', async () => {
     agent = await spawnAgent(join(dir, 'flowlens.db'));
     const before = makeRuns(WORKFLOW, 'before', 0, 5, START);
@@ -78,5 +81,21 @@ describe.skipIf(cannotMount)('a full filesystem under the store', () => {
     const stored = await listedRunIds(agent.apiUrl, WORKFLOW, RANGE);
     expect(stored.sort()).toEqual([...before, ...refused].map((run) => run.runId).sort());
     expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
+  it('refuses to start on a read-only store with one line naming the store, not a stack trace', async () => {
+    // By now `dir` holds a store with data; the same folder, read-only, at another path.
+    const view = join(readOnly, 'view');
+    execFileSync('mkdir', ['-p', view]);
+    execFileSync('mount', ['--bind', '-o', 'ro', dir, view]);
+    try {
+      const storePath = join(view, 'flowlens.db');
+      const run = spawnSync(process.execPath, [BIN, 'serve'], { env: agentEnv(storePath), encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(storePath);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      execFileSync('umount', [view]);
+    }
   });
 });

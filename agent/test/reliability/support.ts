@@ -120,20 +120,23 @@ export interface CliAgent {
   stderr(): string;
 }
 
+/** Environment for `flowlens serve` on loopback ephemeral ports (no gRPC, no scheduled analysis) with its store at `storePath`. */
+export function agentEnv(storePath: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    FLOWLENS_STORAGE_PATH: storePath,
+    FLOWLENS_API_LISTEN: '127.0.0.1:0',
+    FLOWLENS_OTLP_HTTP: '127.0.0.1:0',
+    FLOWLENS_OTLP_GRPC: 'false',
+    FLOWLENS_ANALYSIS_ENABLED: 'false',
+    FLOWLENS_LOG_LEVEL: 'error',
+    ...env,
+  };
+}
+
 /** `flowlens serve` on loopback ephemeral ports with its store at `storePath`; resolves once it printed its banner. */
 export async function spawnAgent(storePath: string, env: Record<string, string> = {}): Promise<CliAgent> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      FLOWLENS_STORAGE_PATH: storePath,
-      FLOWLENS_API_LISTEN: '127.0.0.1:0',
-      FLOWLENS_OTLP_HTTP: '127.0.0.1:0',
-      FLOWLENS_OTLP_GRPC: 'false',
-      FLOWLENS_ANALYSIS_ENABLED: 'false',
-      FLOWLENS_LOG_LEVEL: 'error',
-      ...env,
-    },
-  });
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: agentEnv(storePath, env) });
   let errors = '';
   child.stderr.on('data', (chunk) => (errors += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
