@@ -4,6 +4,7 @@
  * shows its run. The receiver's own unit tests are in test/receive/; this battery checks the same list end to end.
  */
 import { gzipSync } from 'node:zlib';
+import { Client, credentials, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceRequest } from '../../src/demo/runner-spans.js';
 import { RetentionJob } from '../../src/service/retention.js';
@@ -25,7 +26,7 @@ let port: number;
 let tried = 0;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: false, maxBodySize: LIMIT } });
+  agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: '127.0.0.1:0', maxBodySize: LIMIT } });
   port = Number(new URL(agent.otlpHttpUrl!).port);
 });
 afterAll(async () => {
@@ -56,6 +57,18 @@ function expectStatus(answer: HttpAnswer, http: number, encoding: 'protobuf' | '
   expect(status.message).toMatch(message);
 }
 
+const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+/** One raw gRPC Export call (bytes in, bytes out), counting it; resolves to the error status or OK. */
+function grpcExport(client: Client, request: Buffer): Promise<{ code: number; details: string }> {
+  tried++;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(TRACE_EXPORT, (b: Buffer) => b, (b: Buffer) => b, request, new Metadata(), (error: ServiceError | null) =>
+      resolve(error ? { code: error.code, details: error.details } : { code: grpcStatus.OK, details: '' }),
+    );
+  });
+}
+
 async function workflowsEver(): Promise<string[]> {
   return (await agent.get(`/api/v1/workflows?${EVER}`)).body.items.map((w: { name: string }) => w.name);
 }
@@ -63,7 +76,7 @@ async function workflowsEver(): Promise<string[]> {
 describe('bad input against the running agent', () => {
   const valid = () => protobufOf(traceRequest(makeRuns('bad-input-probe', 'p', 0, 1, START)));
 
-  it('refuses undecodable protobuf and JSON with 400 and a Status naming the problem', async () => {
+  it('refuses undecodable protobuf and JSON (traces and logs) with 400 and other paths with 404, each naming the problem', async () => {
     expectStatus(await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), PROTOBUF), 400, 'protobuf', 3, /./);
     const whole = valid();
     expectStatus(await post(whole.subarray(0, whole.length - 7), PROTOBUF), 400, 'protobuf', 3, /truncat|end|length/i);
@@ -71,6 +84,12 @@ describe('bad input against the running agent', () => {
     expectStatus(await post(Buffer.from('1234'), JSON_TYPE), 400, 'json', 3, /object/);
     expectStatus(await post(Buffer.from('{"resourceSpans": "x"}'), JSON_TYPE), 400, 'json', 3, /resourceSpans/);
     expectStatus(await post(Buffer.from('[]'), JSON_TYPE), 400, 'json', 3, /object/);
+    // Usable at the top, wrong below: that group is dropped as a partial success naming where.
+    const shaped = await post(Buffer.from('{"resourceLogs": [{"scopeLogs": 7}]}'), JSON_TYPE, { path: '/v1/logs' });
+    expect(shaped.status).toBe(200);
+    expect(jsonStatus(shaped).partialSuccess.errorMessage).toBe('1 log record rejected: resourceLogs[0].scopeLogs: expected an array');
+    expectStatus(await post(Buffer.from([0xff, 0xff]), PROTOBUF, { path: '/v1/logs' }), 400, 'protobuf', 3, /./);
+    expectStatus(await post(valid(), PROTOBUF, { path: '/v1/metrics' }), 404, 'protobuf', 5, /use \/v1\/traces or \/v1\/logs/);
     expect(await workflowsEver()).toEqual([]);
   });
 
@@ -211,6 +230,25 @@ describe('bad input against the running agent', () => {
     expect(runs.map((r: { runId: string }) => r.runId).sort()).toEqual(['d-0', 'd-1']);
     for (const run of runs) expect((await agent.get(`/api/v1/runs/${encodeURIComponent(run.id)}`)).body.steps.map((s: { name: string }) => s.name)).toEqual(['build', 'test']);
     expect((await agent.get(`/api/v1/workflows?${RANGE}`)).body.items.find((w: { name: string }) => w.name === 'duplicates').runs).toBe(2);
+  });
+
+  it('answers bad gRPC messages with INVALID_ARGUMENT or RESOURCE_EXHAUSTED, and stores a valid one', async () => {
+    const client = new Client(agent.otlpGrpcAddress!, credentials.createInsecure());
+    try {
+      const whole = valid();
+      expect(await grpcExport(client, Buffer.from([0x0a, 0xff, 0xff, 0xff]))).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+      expect(await grpcExport(client, whole.subarray(0, whole.length - 7))).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+      // Field 15 (unknown, length-delimited, a 4-byte varint length) pads a valid message past the limit.
+      const padding = LIMIT - whole.length;
+      const over = Buffer.concat([whole, Buffer.from([(15 << 3) | 2, 0x80 | (padding & 0x7f), 0x80 | ((padding >> 7) & 0x7f), 0x80 | ((padding >> 14) & 0x7f), padding >> 21]), Buffer.alloc(padding)]);
+      expect(over.length).toBeGreaterThan(LIMIT);
+      expect(await grpcExport(client, over)).toMatchObject({ code: grpcStatus.RESOURCE_EXHAUSTED });
+      expect(await grpcExport(client, Buffer.alloc(0))).toEqual({ code: grpcStatus.OK, details: '' });
+      expect(await grpcExport(client, protobufOf(traceRequest(makeRuns('over-grpc', 'g', 0, 1, START))))).toEqual({ code: grpcStatus.OK, details: '' });
+      expect(await listedRunIds(agent.apiUrl, 'over-grpc', RANGE)).toEqual(['g-0']);
+    } finally {
+      client.close();
+    }
   });
 
   it('keeps serving: a valid request afterwards gets 200 and its run appears in the API', async () => {
