@@ -8,6 +8,7 @@ import { expectSurvived, streamRuns } from './stream.js';
 import { cliMissing, rangeQuery, tempStore } from './support.js';
 
 const WORKFLOW = 'crash-stream';
+const RUNS_PER_REQUEST = 3;
 const now = Date.now();
 const RANGE = rangeQuery(now - 86_400_000, now + 86_400_000);
 
@@ -20,7 +21,7 @@ describe.skipIf(cliMissing())('crash safety of flowlens serve', () => {
       workflow: WORKFLOW,
       startMs: now - 6 * 3_600_000,
       senders: 4,
-      runsPerRequest: 3,
+      runsPerRequest: RUNS_PER_REQUEST,
       interruptAfterAcks: 40,
       interrupt: () => first.child.kill('SIGKILL'),
       maxRequests: 200,
@@ -33,7 +34,7 @@ describe.skipIf(cliMissing())('crash safety of flowlens serve', () => {
     const stored = await expectSurvived(second, WORKFLOW, RANGE, stream);
     console.log(
       `crash: ${stream.requests.length} requests sent (${stream.requests.flat().length} runs), ${stream.acked.size} acknowledged before kill -9 ` +
-        `(${stream.acked.size * 3} runs); ${stored} runs stored after restart`,
+        `(${stream.acked.size * RUNS_PER_REQUEST} runs); ${stored} runs stored after restart`,
     );
     expect(await second.stop('SIGTERM')).toBe(0);
   });

@@ -31,8 +31,8 @@ export async function streamRuns(otlpUrl: string, options: StreamOptions): Promi
   let interrupted = false;
   const sender = async () => {
     // Keeps sending after the interruption until the agent stops answering: requests during shutdown count too.
-    let refused = false;
-    while (!refused && outcome.requests.length < options.maxRequests) {
+    let agentGone = false;
+    while (!agentGone && outcome.requests.length < options.maxRequests) {
       const index = outcome.requests.length;
       const runs = makeRuns(options.workflow, 'run', index * options.runsPerRequest, options.runsPerRequest, options.startMs);
       outcome.requests.push(runs);
@@ -42,7 +42,7 @@ export async function streamRuns(otlpUrl: string, options: StreamOptions): Promi
         if (answer.status === 200) outcome.acked.add(index);
       } catch {
         outcome.answers[index] = { status: 'no answer' };
-        refused = interrupted;
+        agentGone = interrupted;
       }
       if (!interrupted && outcome.acked.size >= options.interruptAfterAcks) {
         interrupted = true;
