@@ -26,8 +26,23 @@ export function summariseProfile(path, top = 25) {
     byFunction.set(key, entry);
   }
   const busyMs = busyUs / 1000;
-  const functions = [...byFunction.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, top).map((f) => ({ ...f, share: f.selfMs / busyMs }));
-  return { busyMs, functions };
+  const all = [...byFunction.values()].sort((a, b) => b.selfMs - a.selfMs);
+  const areas = new Map();
+  for (const f of all) areas.set(areaOf(f), (areas.get(areaOf(f)) ?? 0) + f.selfMs);
+  const share = (entries) => entries.map((e) => ({ ...e, share: e.selfMs / busyMs }));
+  return {
+    busyMs,
+    functions: share(all.slice(0, top)),
+    areas: share([...areas].map(([name, selfMs]) => ({ name, selfMs })).sort((a, b) => b.selfMs - a.selfMs)),
+  };
+}
+
+/** The part of the program a function belongs to: an agent folder, a package, Node itself, or V8. */
+function areaOf({ name, where }) {
+  if (where.startsWith('agent/dist/')) return `agent/src/${where.split('/')[2].replace(/\.js:\d+$/, '.ts')}`;
+  if (where.startsWith('node:')) return 'Node.js internals';
+  if (!where) return name.startsWith('(') ? name : 'native code';
+  return where.startsWith('@') ? where.split('/').slice(0, 2).join('/') : where.split('/')[0];
 }
 
 function shorten(url) {

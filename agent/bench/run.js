@@ -46,52 +46,65 @@ function bodies(templates) {
   return () => ({ bytes: requestBytes(templates, k++), items: SPANS_PER_REQUEST });
 }
 
-async function ingestPhases(templates, refs, rows) {
-  const agent = await startAgentProcess();
-  const nextBody = bodies(templates);
-  let stored = 0;
+/** Runs `work(agent)` against a fresh agent process with an empty store, and stops it after. */
+async function withAgent(work, options) {
+  const agent = await startAgentProcess(options);
   try {
-    for (const [transport, sender] of [
-      ['OTLP/HTTP', httpSender(agent.httpUrl, CLIENTS)],
-      ['OTLP/gRPC', grpcSender(agent.grpcAddress, CLIENTS)],
-    ]) {
-      const load = (options) => runLoad({ send: sender.send, nextBody, clients: CLIENTS, ...options });
-      stored += (await load({ durationMs: 2_000, maxRequests: 40 })).items; // warm-up: JIT, connections
-      const cpu0 = agent.cpuSeconds();
-      const max = await load(MAX_LOAD);
-      const agentCpu = agent.cpuSeconds() - cpu0;
-      stored += max.items;
-      const half = await load({ ...HALF_LOAD, rate: max.perSecond / 2 });
-      stored += half.items;
-      sender.close();
-      progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
-      if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
-      const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
-      rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only', target: TARGET.ingest });
-      rows.push({ name: `${transport} ingest ÷ reference decoder (target ratio)`, value: max.perSecond / refs.oracle, unit: '×', target: TARGET.ofOracle });
-      rows.push({ name: `${transport} ingest per agent CPU-second`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.sqlite, referenceName: 'SQLite insert alone' });
-      if (transport === 'OTLP/HTTP') rows.push({ name: `${transport} ingest vs a do-nothing HTTP sink`, value: max.perSecond, unit: 'spans/s', reference: refs.sink, referenceName: 'sink, same client' });
-      rows.push({ name: `${transport} request latency p50 at max load`, value: max.p50, unit: 'ms' });
-      rows.push({ name: `${transport} request latency p99 at max load`, value: max.p99, unit: 'ms' });
-      rows.push({ name: `${transport} request latency p99 at half load (${Math.round(half.perSecond).toLocaleString('en')} spans/s)`, value: half.p99, unit: 'ms', target: TARGET.p99 });
-    }
+    return await work(agent);
+  } finally {
+    await agent.stop();
+  }
+}
 
-    const fill = httpSender(agent.httpUrl, CLIENTS);
-    const rest = Math.max(0, Math.ceil((STORED_SPANS - stored) / SPANS_PER_REQUEST));
-    const filled = await runLoad({ send: fill.send, nextBody, clients: CLIENTS, durationMs: FILL_TIMEOUT_MS, maxRequests: rest });
-    fill.close();
-    stored += filled.items;
+/** Full load, then half of it, on a fresh agent (an empty store), so both transports start alike. */
+async function ingestPhase(transport, templates, refs, rows) {
+  await withAgent(async (agent) => {
+    const sender = transport === 'OTLP/HTTP' ? httpSender(agent.httpUrl, CLIENTS) : grpcSender(agent.grpcAddress, CLIENTS);
+    const nextBody = bodies(templates);
+    const load = (options) => runLoad({ send: sender.send, nextBody, clients: CLIENTS, ...options });
+    await load({ durationMs: 2_000, maxRequests: 40 }); // warm-up: JIT, connections
+    const cpu0 = agent.cpuSeconds();
+    const max = await load(MAX_LOAD);
+    const agentCpu = agent.cpuSeconds() - cpu0;
+    const half = await load({ ...HALF_LOAD, rate: max.perSecond / 2 });
+    sender.close();
+    progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
+    if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
+    const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
+    rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only', target: TARGET.ingest });
+    rows.push({ name: `${transport} ingest ÷ reference decoder (target ratio)`, value: max.perSecond / refs.oracle, unit: '×', target: TARGET.ofOracle });
+    rows.push({ name: `${transport} ingest per agent CPU-second`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.sqlite, referenceName: 'SQLite insert alone' });
+    if (transport === 'OTLP/HTTP') rows.push({ name: `${transport} ingest vs a do-nothing HTTP sink`, value: max.perSecond, unit: 'spans/s', reference: refs.sink, referenceName: 'sink, same client' });
+    rows.push({ name: `${transport} request latency p50 at max load`, value: max.p50, unit: 'ms' });
+    rows.push({ name: `${transport} request latency p99 at max load`, value: max.p99, unit: 'ms' });
+    rows.push({ name: `${transport} request latency p50 at half load (${Math.round(half.perSecond).toLocaleString('en')} spans/s)`, value: half.p50, unit: 'ms' });
+    rows.push({ name: `${transport} request latency p99 at half load`, value: half.p99, unit: 'ms', target: TARGET.p99 });
+  });
+}
+
+/** Fills a fresh agent with STORED_SPANS spans over HTTP: the rate as the store grows, then its memory. */
+async function memoryPhase(templates, rows) {
+  await withAgent(async (agent) => {
+    const sender = httpSender(agent.httpUrl, CLIENTS);
+    const nextBody = bodies(templates);
+    const requests = STORED_SPANS / SPANS_PER_REQUEST;
+    const early = await runLoad({ send: sender.send, nextBody, clients: CLIENTS, durationMs: FILL_TIMEOUT_MS, maxRequests: requests * 0.8 });
+    const cpu0 = agent.cpuSeconds();
+    const late = await runLoad({ send: sender.send, nextBody, clients: CLIENTS, durationMs: FILL_TIMEOUT_MS, maxRequests: requests * 0.2 });
+    const lateCpu = agent.cpuSeconds() - cpu0;
+    sender.close();
+    const stored = early.items + late.items;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const memory = agent.memory();
-    progress(`stored ${stored} spans (fill at ${Math.round(filled.perSecond)} spans/s); agent RSS ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
+    progress(`stored ${stored} spans (${Math.round(early.perSecond)} then ${Math.round(late.perSecond)} spans/s); agent RSS ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
     const spansLabel = `${(stored / 1e6).toFixed(2)}M spans`;
+    rows.push({ name: `OTLP/HTTP ingest from 0.8M to ${spansLabel} stored`, value: late.perSecond, unit: 'spans/s', reference: early.perSecond, referenceName: `from 0 to 0.8M`, target: TARGET.ingest });
+    rows.push({ name: `OTLP/HTTP ingest per agent CPU-second from 0.8M to ${spansLabel} stored`, value: late.items / lateCpu, unit: 'spans/CPU-s' });
     rows.push({ name: `agent RSS with ${spansLabel} stored`, value: memory.rssMb, unit: 'MB', target: TARGET.rss });
     rows.push({ name: `agent peak RSS (VmHWM) while ingesting ${spansLabel}`, value: memory.peakMb, unit: 'MB', target: TARGET.rss });
     const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], 20);
     rows.push({ name: `GET /api/v1/workflows p50 with ${spansLabel} (${stored / SPANS_PER_RUN / WORKFLOWS} runs per workflow, ${list.count} requests)`, value: list.p50, unit: 'ms' });
-  } finally {
-    await agent.stop();
-  }
+  });
 }
 
 /** Sequential GETs over `urls` in turn (each must answer 200); latency percentiles. */
@@ -129,8 +142,7 @@ async function storeApiData(agent, templates) {
 }
 
 async function apiPhase(templates, rows) {
-  const agent = await startAgentProcess();
-  try {
+  await withAgent(async (agent) => {
     await storeApiData(agent, templates);
     const what = `${WORKFLOWS} workflows × ${API_RUNS_PER_WORKFLOW} runs`;
     const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], API_REQUESTS);
@@ -140,9 +152,7 @@ async function apiPhase(templates, rows) {
     rows.push({ name: `GET /api/v1/workflows p95 (${what})`, value: list.p95, unit: 'ms', target: TARGET.list });
     rows.push({ name: `GET /api/v1/workflows/{name} p50 (${pages.count} requests)`, value: pages.p50, unit: 'ms' });
     rows.push({ name: 'GET /api/v1/workflows/{name} p95', value: pages.p95, unit: 'ms' });
-  } finally {
-    await agent.stop();
-  }
+  });
 }
 
 /** The analysis benchmark (agent/bench/analysis.js) in a child process, with its peak RSS per size. */
@@ -213,8 +223,12 @@ async function bench() {
   const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
   const refs = await references(templates);
   const rows = referenceRows(refs);
-  progress('ingest …');
-  await ingestPhases(templates, refs, rows);
+  for (const transport of ['OTLP/HTTP', 'OTLP/gRPC']) {
+    progress(`${transport} ingest …`);
+    await ingestPhase(transport, templates, refs, rows);
+  }
+  progress(`storing ${STORED_SPANS.toLocaleString('en')} spans …`);
+  await memoryPhase(templates, rows);
   progress('API …');
   await apiPhase(templates, rows);
   progress('analysis …');
@@ -223,6 +237,8 @@ async function bench() {
   await childRows('patterns.js', 'benchPatterns', rows);
   progress('decoders (agent/bench/decode.js) …');
   await childRows('decode.js', 'benchDecode', rows);
+  progress('SQLite span table layouts …');
+  await childRows('store-layouts.js', 'benchStoreLayouts', rows);
   // Other processes on a shared machine lower every wall-clock figure; the load average says how much.
   rows.unshift({ name: `machine load average (1 min) at the start (${loadavg()[0].toFixed(1)} at the end), ${cpus().length} cores`, value: loadBefore, unit: '' });
   printTable(rows);
@@ -232,14 +248,11 @@ async function bench() {
 async function profileOf(title, work) {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-profile-'));
   try {
-    const agent = await startAgentProcess({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-    try {
-      await work(agent);
-    } finally {
-      await agent.stop();
-    }
-    const { busyMs, functions } = summariseProfile(join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))));
-    const lines = [`\n### ${title}: ${(busyMs / 1000).toFixed(1)} s of agent time (idle excluded)`, '', '| self time | share | function | where |', '| ---: | ---: | --- | --- |'];
+    await withAgent(work, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+    const { busyMs, functions, areas } = summariseProfile(join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))));
+    const lines = [`\n### ${title}: ${(busyMs / 1000).toFixed(1)} s of agent time (idle excluded)`, '', '| self time | share | area |', '| ---: | ---: | --- |'];
+    for (const a of areas.filter((a) => a.share >= 0.005)) lines.push(`| ${a.selfMs.toFixed(0)} ms | ${(a.share * 100).toFixed(1)}% | ${a.name} |`);
+    lines.push('', '| self time | share | function | where |', '| ---: | ---: | --- | --- |');
     for (const f of functions) lines.push(`| ${f.selfMs.toFixed(0)} ms | ${(f.share * 100).toFixed(1)}% | ${f.name} | ${f.where} |`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
