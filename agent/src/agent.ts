@@ -57,18 +57,25 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const apiUrl = `${scheme}://${host(config.api.listen.host)}:${(server.address() as AddressInfo).port}`;
 
-  for (const tenant of tenantsOf(config)) {
-    runtimes.set(
-      tenant,
-      createTenantRuntime({
-        config,
+  try {
+    for (const tenant of tenantsOf(config)) {
+      runtimes.set(
         tenant,
-        storePath: storePathOf(config.storage.path, tenant),
-        logger,
-        ready: () => ready,
-        externalUrl: config.api.externalUrl ?? apiUrl,
-      }),
-    );
+        createTenantRuntime({
+          config,
+          tenant,
+          storePath: storePathOf(config.storage.path, tenant),
+          logger,
+          ready: () => ready,
+          externalUrl: config.api.externalUrl ?? apiUrl,
+        }),
+      );
+    }
+  } catch (error) {
+    // A store that cannot open (read-only, full disk): leave nothing listening behind the error.
+    await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
   }
   const operator = runtimes.get(DEFAULT_TENANT)!;
   const consumer: OtlpConsumer = {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/error.js';
+import { StoreOpenError } from '../store/sqlite/open.js';
 
 const HELP = `flowlens — troubleshooting for workflow automation
 
@@ -56,6 +57,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (error instanceof ConfigError) {
       io.stderr.write(`flowlens: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof StoreOpenError) {
+      io.stderr.write(`flowlens: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -12,6 +12,8 @@ import { exportLogs, exportTraces, type ExportResult } from './export.js';
 import type { FailureReason } from './observer.js';
 
 const passThrough = (bytes: Buffer) => bytes;
+/** How long a shutdown waits for calls in flight. */
+const DRAIN_GRACE_MS = 10_000;
 
 function exportService(path: string): ServiceDefinition {
   return {
@@ -41,13 +43,19 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
       let result: ExportResult | undefined;
       let code: number = grpcStatus.OK;
       let reason: FailureReason | undefined;
+      let decoded = 0;
       try {
         const authorization = call.metadata.get('authorization')[0];
         const context = { tenant: tenantOf(settings.authenticate, typeof authorization === 'string' ? authorization : undefined) };
-        result =
-          signal === 'traces'
-            ? await exportTraces(consumer, protobufCodec.decodeTraces(call.request), context)
-            : await exportLogs(consumer, protobufCodec.decodeLogs(call.request), context);
+        if (signal === 'traces') {
+          const batch = protobufCodec.decodeTraces(call.request);
+          decoded = batch.spanCount;
+          result = await exportTraces(consumer, batch, context);
+        } else {
+          const batch = protobufCodec.decodeLogs(call.request);
+          decoded = batch.recordCount;
+          result = await exportLogs(consumer, batch, context);
+        }
         if (result.rejected > 0) reason = 'partial';
         callback(null, protobufCodec.exportResponse(signal, result));
       } catch (error) {
@@ -66,7 +74,7 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
           signal,
           status: code,
           items: result?.accepted ?? 0,
-          rejected: result?.rejected ?? 0,
+          rejected: result?.rejected ?? decoded,
           reason,
           durationMs: performance.now() - started,
         });
@@ -93,7 +101,10 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
       if (!s) return;
       server = undefined;
       // tryShutdown stops accepting and lets calls in flight finish before the sessions close.
+      // After the grace period calls still open (a stalled sender) are cut off; they were never acknowledged.
+      const force = setTimeout(() => s.forceShutdown(), DRAIN_GRACE_MS).unref();
       await new Promise<void>((resolve) => s.tryShutdown(() => resolve()));
+      clearTimeout(force);
     },
   };
 }

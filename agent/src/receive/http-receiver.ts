@@ -17,6 +17,10 @@ import type { FailureReason } from './observer.js';
 const PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 
 /** A reply that ends a request early, before or instead of decoding. */
+/** How long a shutdown waits for requests in flight. */
+const DRAIN_GRACE_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 class HttpReply {
   constructor(
     readonly status: number,
@@ -53,15 +57,22 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
     let result: ExportResult | undefined;
     let status = 200;
     let reason: FailureReason | undefined;
+    // Items decoded but then refused (backpressure, store failure) count as rejected in the metrics.
+    let decoded = 0;
     try {
       codec = codecFor(req.headers['content-type']);
       const accepted = accept(req, signal, codec, maxBodyBytes, stopping);
       const context = { tenant: tenantOf(settings.authenticate, req.headers.authorization) };
       const body = await decodeContent(await readBody(req, maxBodyBytes), accepted.encoding, maxBodyBytes);
-      result =
-        accepted.signal === 'traces'
-          ? await exportTraces(consumer, accepted.codec.decodeTraces(body), context)
-          : await exportLogs(consumer, accepted.codec.decodeLogs(body), context);
+      if (accepted.signal === 'traces') {
+        const batch = accepted.codec.decodeTraces(body);
+        decoded = batch.spanCount;
+        result = await exportTraces(consumer, batch, context);
+      } else {
+        const batch = accepted.codec.decodeLogs(body);
+        decoded = batch.recordCount;
+        result = await exportLogs(consumer, batch, context);
+      }
       if (result.rejected > 0) reason = 'partial';
       send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
@@ -77,7 +88,7 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
         signal,
         status,
         items: result?.accepted ?? 0,
-        rejected: result?.rejected ?? 0,
+        rejected: result?.rejected ?? decoded,
         reason,
         durationMs: performance.now() - started,
       });
@@ -111,7 +122,9 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
       stopping = true;
       const closed = new Promise<void>((resolve) => s.close(() => resolve()));
       s.closeIdleConnections();
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      // A sender that never finishes its body must not hold the shutdown: after the grace period its
+      // unacknowledged request is cut off, and the exporter sends it again.
+      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), sleep(DRAIN_GRACE_MS)]);
       s.closeAllConnections();
       await closed;
       server = undefined;

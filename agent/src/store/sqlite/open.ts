@@ -9,9 +9,14 @@ import { migrate } from './migrations/index.js';
  * promises; not across power loss), and a busy timeout for the API's readers.
  */
 export function openDatabase(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw new StoreOpenError(`cannot open the store at ${path}: ${(error as Error).message}`);
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = OFF');
@@ -19,4 +24,9 @@ export function openDatabase(path: string): Database.Database {
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
+}
+
+/** The store file cannot be created or opened (missing permission, read-only or full filesystem). */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
 }
