@@ -3,6 +3,7 @@
  * as the OTLP spec says, nothing bad reaches the store, and afterwards the agent still takes a valid request and
  * shows its run. The receiver's own unit tests are in test/receive/; this battery checks the same list end to end.
  */
+import { MAX_VALUE_CHARS } from '../../src/decode/common/limits.js';
 import { gzipSync } from 'node:zlib';
 import { Client, credentials, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,7 +141,7 @@ describe('bad input against the running agent', () => {
     expectStatus(await post(protobufOf(request), PROTOBUF), 400, 'protobuf', 3, /AnyValue nested deeper than 32 levels/);
   });
 
-  it('stores a run whose span carries a 5 MB attribute value', async () => {
+  it('stores a run whose span carries a 5 MB attribute value, the value cut to the length limit', async () => {
     const request = requestOf('huge-attribute', 'h');
     const huge = 'x'.repeat(5 << 20);
     rootSpan(request).attributes.push({ key: 'huge', value: { stringValue: huge } });
@@ -148,7 +149,9 @@ describe('bad input against the running agent', () => {
     const runs = (await agent.get(`/api/v1/workflows/huge-attribute/runs?${RANGE}`)).body.items;
     expect(runs.map((r: { runId: string }) => r.runId)).toEqual(['h-0']);
     const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(runs[0].id)}`)).body;
-    expect(run.attributes.huge).toBe(huge);
+    expect(run.attributes.huge.startsWith('x'.repeat(MAX_VALUE_CHARS))).toBe(true);
+    expect(run.attributes.huge).toMatch(/…\[truncated \d+ characters\]$/);
+    expect(run.attributes.huge.length).toBeLessThan(MAX_VALUE_CHARS + 100);
   });
 
   it('rejects spans with invalid trace or span ids as a partial success naming the reason, keeping the valid ones', async () => {

@@ -3,6 +3,7 @@
  * integer enums). Errors are OtlpDecodeErrors whose message starts with the path below the item being read;
  * callers prefix their own path segment when rethrowing, so paths are only built when something is wrong.
  */
+import { capValue } from './limits.js';
 import type { Attributes, AttrValue } from '../../model/otlp.js';
 import { OtlpDecodeError } from './decode-error.js';
 import { idFromHex } from './ids.js';
@@ -105,7 +106,7 @@ const DOUBLE_NAMES: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Inf
 export function anyValueAt(value: unknown, depth: number): AttrValue {
   if (!isObject(value)) return fail('', 'expected an AnyValue object');
   let v = field(value, 'stringValue', 'string_value');
-  if (v !== undefined) return stringAt(v, 'stringValue');
+  if (v !== undefined) return capValue(stringAt(v, 'stringValue'));
   v = field(value, 'boolValue', 'bool_value');
   if (v !== undefined) return typeof v === 'boolean' ? v : fail('boolValue', 'expected true or false');
   v = field(value, 'intValue', 'int_value');

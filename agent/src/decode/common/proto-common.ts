@@ -1,3 +1,4 @@
+import { capValue } from './limits.js';
 import type { Attributes, AttrValue } from '../../model/otlp.js';
 import { I64, LEN, VARINT, type ProtoReader } from './proto-reader.js';
 
@@ -50,7 +51,7 @@ export function decodeAnyValue(r: ProtoReader, end: number, depth: number): Attr
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | LEN:
-        value = r.string();
+        value = capValue(r.string());
         break;
       case (2 << 3) | VARINT:
         value = r.bool();

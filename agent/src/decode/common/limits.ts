@@ -1,0 +1,9 @@
+/**
+ * Longest string value kept (attribute values, log bodies), as the OTel SDKs' attribute value length limit:
+ * a runaway value (a whole file in an attribute) is cut, not stored and served whole.
+ */
+export const MAX_VALUE_CHARS = 64 * 1024;
+
+export function capValue(text: string): string {
+  return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS)}…[truncated ${text.length - MAX_VALUE_CHARS} characters]`;
+}
