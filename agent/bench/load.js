@@ -53,12 +53,14 @@ export async function runLoad({ send, nextBody, clients, durationMs, maxRequests
   let issued = 0;
   const start = performance.now();
   const end = start + durationMs;
-  const caller = async () => {
-    let due = performance.now();
+  const caller = async (index) => {
+    let due;
     while (issued < maxRequests && performance.now() < end) {
       issued++;
       const body = nextBody();
       if (rate) {
+        // Callers start evenly out of phase, as independent senders would, rather than in bursts of `clients`.
+        due ??= start + (index * body.items * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         due += (body.items * clients * 1000) / rate;
@@ -74,7 +76,7 @@ export async function runLoad({ send, nextBody, clients, durationMs, maxRequests
       }
     }
   };
-  await Promise.all(Array.from({ length: clients }, caller));
+  await Promise.all(Array.from({ length: clients }, (_, index) => caller(index)));
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return { items, perSecond: items / seconds, seconds, requests: latencies.length, failures, lastError, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) };
