@@ -1,7 +1,8 @@
 // `npm run bench`: FlowLens against the physical limits of the machine it runs on. Every figure is printed next
 // to a reference measured in the same run, with the ratio and the project's target. The agent runs in its own
 // process (`flowlens serve`), the load generator in this one, so each has a core. Progress goes to stderr, the
-// table to stdout. `node agent/bench/run.js --profile` instead profiles the agent's ingest path under load.
+// table to stdout. `node agent/bench/run.js --profile` instead profiles the agent under ingest load (HTTP, gRPC)
+// and while it serves the workflow list.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ async function ingestPhase(transport, templates, refs, rows) {
     progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
     if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
     const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
-    rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only', target: TARGET.ingest });
+    rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only, per CPU-s', target: TARGET.ingest });
     rows.push({ name: `${transport} ingest ÷ reference decoder (target ratio)`, value: max.perSecond / refs.oracle, unit: '×', target: TARGET.ofOracle });
     rows.push({ name: `${transport} ingest per agent CPU-second`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.sqlite, referenceName: 'SQLite insert alone' });
     if (transport === 'OTLP/HTTP') rows.push({ name: `${transport} ingest vs a do-nothing HTTP sink`, value: max.perSecond, unit: 'spans/s', reference: refs.sink, referenceName: 'sink, same client' });
