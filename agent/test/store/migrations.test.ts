@@ -9,7 +9,7 @@ describe('store migrations', () => {
     expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['findings', 'logs', 'runs', 'spans', 'template_runs', 'templates']));
+    expect(tables).toEqual(expect.arrayContaining(['findings', 'logs', 'runs', 'span_chunks', 'template_runs', 'templates']));
   });
 
   it('refuse a database written by a newer FlowLens', () => {
@@ -25,7 +25,9 @@ describe('store migrations', () => {
   });
 
   it.each([
-    ['spans of a trace', 'SELECT * FROM spans WHERE trace_id = ?', /PRIMARY KEY|sqlite_autoindex_spans/],
+    ['spans of a trace', 'SELECT * FROM span_chunks WHERE trace_id = ?', /span_chunks_by_trace/],
+    ['spans past retention', 'SELECT id FROM span_chunks WHERE end_ms < ?', /span_chunks_by_end/],
+    ['pattern hits of a trace', 'SELECT * FROM template_runs WHERE trace_id = ?', /template_runs_by_trace/],
     ['runs of a trace', 'SELECT * FROM runs WHERE trace_id = ?', /runs_by_trace/],
     ['runs of a workflow in a time range', 'SELECT * FROM runs WHERE workflow = ? AND start_ms >= ? AND start_ms <= ?', /runs_by_workflow_start/],
     ['runs in a time range', 'SELECT * FROM runs WHERE start_ms >= ? AND start_ms <= ?', /runs_by_start/],

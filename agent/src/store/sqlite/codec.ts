@@ -3,38 +3,16 @@ import type { RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/w
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
 
-export interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  name: string;
-  kind: number;
-  start_ms: number;
-  end_ms: number;
-  status_code: number;
-  status_message: string;
-  attributes: string;
-  events: string | null;
-  resource_id: number;
-  scope_name: string;
+/** A span as stored in a chunk: everything but its resource, which the chunk row holds once by id. */
+type StoredSpan = Omit<OtlpSpan, 'resource'>;
+
+/** Spans of one trace and resource → the chunk's JSON text. */
+export function spansToChunk(spans: readonly OtlpSpan[]): string {
+  return JSON.stringify(spans.map(({ resource: _resource, ...span }): StoredSpan => span));
 }
 
-export function spanFromRow(row: SpanRow, resource: Attributes): OtlpSpan {
-  return {
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    parentSpanId: row.parent_span_id,
-    name: row.name,
-    kind: row.kind,
-    startMs: row.start_ms,
-    endMs: row.end_ms,
-    attributes: JSON.parse(row.attributes) as Attributes,
-    statusCode: row.status_code,
-    statusMessage: row.status_message,
-    events: row.events ? (JSON.parse(row.events) as OtlpSpan['events']) : [],
-    resource,
-    scopeName: row.scope_name,
-  };
+export function spansFromChunk(text: string, resource: Attributes): OtlpSpan[] {
+  return (JSON.parse(text) as StoredSpan[]).map((span) => ({ ...span, resource }));
 }
 
 export interface RunRow {

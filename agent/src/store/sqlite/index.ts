@@ -25,11 +25,12 @@ import { TemplateRunIndex } from './template-runs.js';
 import { TraceWriter } from './trace-writer.js';
 
 /** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
-const PRUNE_CHUNK = 5_000;
+const PRUNE_CHUNK = 1_000;
 
 export class SqliteStore implements Store {
   readonly db: Db;
   private readonly resources: ResourceTable;
+  private readonly traceWriter: TraceWriter;
   private readonly logWriter: LogWriter;
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   constructor(path: string) {
     this.db = openDatabase(path);
     this.resources = new ResourceTable(this.db);
+    this.traceWriter = new TraceWriter(this.db, this.resources);
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db);
     this.findingTable = new FindingTable(this.db);
@@ -86,7 +88,7 @@ export class SqliteStore implements Store {
       saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
       prune: [
-        'DELETE FROM spans WHERE (trace_id, span_id) IN (SELECT trace_id, span_id FROM spans WHERE end_ms < ? LIMIT ?)',
+        'DELETE FROM span_chunks WHERE id IN (SELECT id FROM span_chunks WHERE end_ms < ? LIMIT ?)',
         'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time_ms < ? LIMIT ?)',
         'DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE end_ms < ? LIMIT ?)',
         `DELETE FROM template_runs WHERE (template_id, run_id, step) IN
@@ -96,13 +98,14 @@ export class SqliteStore implements Store {
   }
 
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
-    const traceWriter = new TraceWriter(this.db, this.resources, model);
     return this.db.transaction(() => {
       this.templateMerges.apply(batch.templateMerges);
-      const traces = traceWriter.write(batch.spans);
+      const traces = this.traceWriter.write(batch.spans, model);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
-      const touched = new Set([...traces.traces, ...logs.traces]);
-      for (const traceId of touched) this.templateRuns.refresh(traceId, templateOf);
+      for (const [traceId, { runs, hadRuns }] of traces.runsByTrace) {
+        if (!logs.traces.has(traceId)) this.templateRuns.refreshRuns(traceId, runs, hadRuns, templateOf);
+      }
+      for (const traceId of logs.traces) this.templateRuns.refresh(traceId, templateOf);
       return {
         spansAccepted: traces.accepted,
         spansDuplicate: traces.duplicates,

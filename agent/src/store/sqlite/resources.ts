@@ -34,6 +34,14 @@ export class ResourceTable {
     return id;
   }
 
+  /**
+   * The one shared object for these attributes: spans of a trace that arrived in different requests then have
+   * the same resource object, which the normaliser compares by identity.
+   */
+  canonical(resource: Attributes): Attributes {
+    return this.attributesOf(this.idOf(resource));
+  }
+
   attributesOf(id: number): Attributes {
     let attributes = this.byId.get(id);
     if (!attributes) {

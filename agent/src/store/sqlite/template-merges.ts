@@ -19,8 +19,8 @@ export class TemplateMerges {
            first_ms = min(templates.first_ms, excluded.first_ms), last_ms = max(templates.last_ms, excluded.last_ms),
            max_severity = max(templates.max_severity, excluded.max_severity)`,
       `DELETE FROM templates WHERE id = @from`,
-      `INSERT INTO template_runs (template_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
-         SELECT @to, run_id, step, workflow, count, first_ms, last_ms, max_severity, example FROM template_runs WHERE template_id = @from
+      `INSERT INTO template_runs (template_id, trace_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
+         SELECT @to, trace_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example FROM template_runs WHERE template_id = @from
          ON CONFLICT (template_id, run_id, step) DO UPDATE SET count = template_runs.count + excluded.count,
            first_ms = min(template_runs.first_ms, excluded.first_ms), last_ms = max(template_runs.last_ms, excluded.last_ms),
            max_severity = max(template_runs.max_severity, excluded.max_severity)`,

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { errorOrigins } from '../../query/error-origins.js';
+import type { RunRecord } from '../../model/workflow.js';
 import { runFromRow, type RunRow } from './codec.js';
 import type { TemplateOf } from '../store.js';
 
@@ -26,6 +27,7 @@ export class TemplateRunIndex {
   private readonly runsOfTrace: Statement<[string], RunRow>;
   private readonly logsOfTrace: Statement<[string], { span_id: string; time_ms: number; severity_number: number; body: string; template_id: string }>;
   private readonly clear: Statement<[string]>;
+  private readonly hasLogs: Statement<[string], unknown>;
   private readonly insert: Statement<unknown[]>;
 
   constructor(db: Database) {
@@ -35,17 +37,31 @@ export class TemplateRunIndex {
        FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id
        WHERE l.trace_id = ? AND l.template_id IS NOT NULL`,
     );
-    this.clear = db.prepare('DELETE FROM template_runs WHERE run_id = ?');
+    this.clear = db.prepare('DELETE FROM template_runs WHERE trace_id = ?');
+    this.hasLogs = db.prepare('SELECT 1 FROM logs WHERE trace_id = ? LIMIT 1');
     this.insert = db.prepare(
-      `INSERT INTO template_runs (template_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
-       VALUES (?,?,?,?,?,?,?,?,?)`,
+      `INSERT INTO template_runs (template_id, trace_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
+       VALUES (?,?,?,?,?,?,?,?,?,?)`,
     );
   }
 
-  /** Must run inside the caller's write transaction. */
+  /** After log records of the trace arrived. Must run inside the caller's write transaction. */
   refresh(traceId: string, templateOf: TemplateOf): void {
-    const rows = this.runsOfTrace.all(traceId);
-    if (rows.length === 0) return;
+    this.rebuild(traceId, this.runsOfTrace.all(traceId).map(runFromRow), templateOf);
+  }
+
+  /**
+   * After the trace's runs were re-derived: skipped, as most are, when the runs have no error, the trace no
+   * log records, and nothing was indexed for it before.
+   */
+  refreshRuns(traceId: string, runs: readonly RunRecord[], hadRuns: boolean, templateOf: TemplateOf): void {
+    if (!hadRuns && runs.every((run) => errorOrigins(run).length === 0) && this.hasLogs.get(traceId) === undefined) return;
+    this.rebuild(traceId, runs, templateOf);
+  }
+
+  private rebuild(traceId: string, runs: readonly RunRecord[], templateOf: TemplateOf): void {
+    this.clear.run(traceId);
+    if (runs.length === 0) return;
     const hits = new Map<string, Hit>();
     const add = (templateId: string, runId: string, step: string, workflow: string, timeMs: number, severity: number, text: string) => {
       const key = `${templateId}\u0000${runId}\u0000${step}`;
@@ -60,9 +76,7 @@ export class TemplateRunIndex {
       hit.maxSeverity = Math.max(hit.maxSeverity, severity);
     };
     const owner = new Map<string, { runId: string; workflow: string; step: string }>();
-    for (const row of rows) {
-      const run = runFromRow(row);
-      this.clear.run(run.id);
+    for (const run of runs) {
       if (run.spanId) owner.set(run.spanId, { runId: run.id, workflow: run.workflow, step: '' });
       for (const step of run.steps) {
         for (const spanId of step.spanIds) owner.set(spanId, { runId: run.id, workflow: run.workflow, step: step.name });
@@ -71,13 +85,13 @@ export class TemplateRunIndex {
         add(templateOf(origin.message).templateId, run.id, origin.step?.name ?? '', run.workflow, origin.timeMs, ERROR_SEVERITY, origin.message);
       }
     }
-    const fallback = rows.length === 1 ? { runId: rows[0]!.id, workflow: rows[0]!.workflow, step: '' } : undefined;
+    const fallback = runs.length === 1 ? { runId: runs[0]!.id, workflow: runs[0]!.workflow, step: '' } : undefined;
     for (const log of this.logsOfTrace.all(traceId)) {
       const where = owner.get(log.span_id) ?? fallback;
       if (where) add(log.template_id, where.runId, where.step, where.workflow, log.time_ms, log.severity_number, log.body);
     }
     for (const hit of hits.values()) {
-      this.insert.run(hit.templateId, hit.runId, hit.step, hit.workflow, hit.count, hit.firstMs, hit.lastMs, hit.maxSeverity, hit.example);
+      this.insert.run(hit.templateId, traceId, hit.runId, hit.step, hit.workflow, hit.count, hit.firstMs, hit.lastMs, hit.maxSeverity, hit.example);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Migration } from './index.js';
 
-/** Spans and log records as received, the workflow model derived from them, templates, findings and sessions. */
+/** Spans (by trace) and log records as received, the workflow model derived from them, templates, findings and sessions. */
 export const migration001: Migration = {
   version: 1,
   description: 'initial schema',
@@ -10,23 +10,17 @@ export const migration001: Migration = {
         id INTEGER PRIMARY KEY,
         attributes TEXT NOT NULL UNIQUE
       );
-      CREATE TABLE spans (
+      -- Spans as received, one row per trace and request (and resource): the workflow model is re-derived from
+      -- all spans of a trace, never queried span by span, and a row per span cost ingest most of its time.
+      CREATE TABLE span_chunks (
+        id INTEGER PRIMARY KEY,
         trace_id TEXT NOT NULL,
-        span_id TEXT NOT NULL,
-        parent_span_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        kind INTEGER NOT NULL,
-        start_ms REAL NOT NULL,
-        end_ms REAL NOT NULL,
-        status_code INTEGER NOT NULL,
-        status_message TEXT NOT NULL,
-        attributes TEXT NOT NULL,
-        events TEXT,
         resource_id INTEGER NOT NULL,
-        scope_name TEXT NOT NULL,
-        PRIMARY KEY (trace_id, span_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX spans_by_end ON spans (end_ms);
+        end_ms REAL NOT NULL,
+        spans TEXT NOT NULL
+      );
+      CREATE INDEX span_chunks_by_trace ON span_chunks (trace_id);
+      CREATE INDEX span_chunks_by_end ON span_chunks (end_ms);
 
       CREATE TABLE runs (
         id TEXT PRIMARY KEY,
@@ -89,6 +83,7 @@ export const migration001: Migration = {
       -- Which runs and steps a template occurred in (error messages of runs, and logs attached to runs).
       CREATE TABLE template_runs (
         template_id TEXT NOT NULL,
+        trace_id TEXT NOT NULL,
         run_id TEXT NOT NULL,
         step TEXT NOT NULL,
         workflow TEXT NOT NULL,
@@ -100,7 +95,7 @@ export const migration001: Migration = {
         PRIMARY KEY (template_id, run_id, step)
       ) WITHOUT ROWID;
       CREATE INDEX template_runs_by_workflow ON template_runs (workflow, last_ms);
-      CREATE INDEX template_runs_by_run ON template_runs (run_id);
+      CREATE INDEX template_runs_by_trace ON template_runs (trace_id);
 
       CREATE TABLE findings (
         id TEXT PRIMARY KEY,
