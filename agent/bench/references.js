@@ -42,10 +42,17 @@ export function agentDecodeRate(templates) {
   return decodeRate(decodeTraceRequestProto, templates);
 }
 
+/** A plain row-per-span table keyed by (trace id, span id): the textbook way to store spans, as the reference. */
+export const ROW_PER_SPAN_DDL = `CREATE TABLE spans (
+  trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+  start_ms REAL NOT NULL, end_ms REAL NOT NULL, status_code INTEGER NOT NULL, status_message TEXT NOT NULL,
+  attributes TEXT NOT NULL, events TEXT, resource_id INTEGER NOT NULL, scope_name TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+CREATE INDEX spans_by_end ON spans (end_ms);`;
+
 /**
- * Rows per CPU-second into the agent's own `spans` table (same schema, indexes and pragmas, via its
- * openDatabase; an empty store) in one transaction, commit included, with the values prepared beforehand: the
- * ceiling of the store alone.
+ * Rows per CPU-second into a plain row-per-span table (the agent's pragmas, via its openDatabase; an empty
+ * store) in one transaction, commit included, with the values prepared beforehand: raw SQLite inserting spans.
  */
 export function sqliteInsertRate(templates) {
   const spans = templates.flatMap((t) => decodeTraceRequestProto(t.bytes).resourceSpans.flatMap((r) => r.scopes.flatMap((s) => s.spans)));
@@ -60,6 +67,7 @@ export function sqliteInsertRate(templates) {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-sqlite-'));
   try {
     const db = openDatabase(join(dir, 'reference.db'));
+    db.exec(ROW_PER_SPAN_DDL);
     const insert = db.prepare(
       `INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code,
          status_message, attributes, events, resource_id, scope_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,

@@ -1,5 +1,5 @@
 import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
-import type { RunHead } from '../store/store.js';
+import type { ActivityBucket, RunHead, WorkflowAggregate } from '../store/store.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
 
@@ -29,35 +29,30 @@ export interface WorkflowSummary {
   lastRunAt: string | null;
 }
 
-/** Runs grouped by workflow, finished runs only counted in rates and durations. */
-export function summarise<R extends RunHead>(runs: readonly R[]): Map<string, { summary: WorkflowSummary; runs: R[] }> {
-  const groups = new Map<string, R[]>();
-  for (const run of runs) {
-    const group = groups.get(run.workflow);
-    if (group) group.push(run);
-    else groups.set(run.workflow, [run]);
-  }
-  const out = new Map<string, { summary: WorkflowSummary; runs: R[] }>();
-  for (const [name, group] of groups) out.set(name, { summary: summariseOne(name, group), runs: group });
-  return out;
+/** The API's view of a workflow's figures aggregated by the store. */
+export function toSummary(aggregate: WorkflowAggregate): WorkflowSummary {
+  return {
+    name: aggregate.workflow,
+    runner: aggregate.runner,
+    runs: aggregate.runs,
+    failedRuns: aggregate.failedRuns,
+    successRate: aggregate.ratedRuns > 0 ? round((aggregate.ratedRuns - aggregate.failedRuns) / aggregate.ratedRuns, 4) : null,
+    p50DurationSeconds: seconds(aggregate.p50DurationMs ?? undefined),
+    p95DurationSeconds: seconds(aggregate.p95DurationMs ?? undefined),
+    lastRunAt: aggregate.lastEndMs === null ? null : new Date(aggregate.lastEndMs).toISOString(),
+  };
 }
 
-export function summariseOne(name: string, runs: readonly RunHead[]): WorkflowSummary {
-  const finished = runs.filter((run) => run.status !== 'running');
-  const failed = finished.filter((run) => isFailed(run.status)).length;
-  const durations = finished.map((run) => run.durationMs).sort((a, b) => a - b);
-  const lastEnd = runs.reduce((max, run) => Math.max(max, run.endMs), -Infinity);
-  const rated = finished.filter((run) => run.status !== 'skipped' && run.status !== 'cancelled').length;
-  return {
-    name,
-    runner: runs[0]?.runner ?? 'generic',
-    runs: finished.length,
-    failedRuns: failed,
-    successRate: rated > 0 ? round((rated - failed) / rated, 4) : null,
-    p50DurationSeconds: seconds(percentile(durations, 50)),
-    p95DurationSeconds: seconds(percentile(durations, 95)),
-    lastRunAt: Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : null,
-  };
+/** Sparkline points from the store's per-slice counts of one workflow. */
+export function sparkline(buckets: readonly ActivityBucket[], fromMs: number, toMs: number, count: number) {
+  const width = Math.max(1, (toMs - fromMs) / count);
+  const points = Array.from({ length: count }, (_, i) => ({ t: new Date(fromMs + i * width).toISOString(), runs: 0, failures: 0 }));
+  for (const bucket of buckets) {
+    const point = points[bucket.bucket]!;
+    point.runs = bucket.runs;
+    point.failures = bucket.failures;
+  }
+  return points;
 }
 
 export interface StepStats {

@@ -61,6 +61,28 @@ export interface RunQuery {
 /** The scalar part of a run: what lists and rates need, without parsing steps and attributes. */
 export type RunHead = Pick<RunRecord, 'id' | 'workflow' | 'runner' | 'status' | 'startMs' | 'endMs' | 'durationMs'>;
 
+/** Per-workflow figures over a time range, aggregated by the store. */
+export interface WorkflowAggregate {
+  workflow: string;
+  runner: RunRecord['runner'];
+  /** Finished runs. */
+  runs: number;
+  failedRuns: number;
+  /** Finished runs that count for the success rate (not skipped or cancelled). */
+  ratedRuns: number;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+  lastEndMs: number | null;
+}
+
+/** Finished runs and failures of one workflow in one slice of a time range. */
+export interface ActivityBucket {
+  workflow: string;
+  bucket: number;
+  runs: number;
+  failures: number;
+}
+
 export interface PatternQuery {
   workflow?: string;
   step?: string;
@@ -117,6 +139,8 @@ export interface Store {
 
   runs(query: RunQuery): RunRecord[];
   runHeads(query: RunQuery): RunHead[];
+  workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[];
+  workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[];
   run(id: string): RunRecord | undefined;
   logsOfTrace(traceId: string, limit: number): StoredLog[];
   workflowNames(): string[];

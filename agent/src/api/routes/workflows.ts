@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Severity } from '../../model/finding.js';
-import { stepStats, summarise, summariseOne, timeline } from '../../query/workflow-stats.js';
+import { sparkline, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
+import type { ActivityBucket } from '../../store/store.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery } from '../schemas.js';
@@ -54,16 +55,26 @@ export function workflowRoutes(deps: ApiDeps) {
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         const needle = q?.toLowerCase();
         const findingsOf = openFindings();
-        const items = [...summarise(deps.store.runHeads({ fromMs, toMs })).values()]
-          .filter(({ summary }) => !needle || summary.name.toLowerCase().includes(needle))
-          .map(({ summary, runs }) => {
+        const activity = new Map<string, ActivityBucket[]>();
+        for (const bucket of deps.store.workflowActivity({ fromMs, toMs, buckets: SPARKLINE_BUCKETS })) {
+          const list = activity.get(bucket.workflow);
+          if (list) list.push(bucket);
+          else activity.set(bucket.workflow, [bucket]);
+        }
+        const slos = new Map(deps.analysis.slos().map((slo) => [slo.workflow, slo]));
+        const items = deps.store
+          .workflowAggregates({ fromMs, toMs })
+          .filter((aggregate) => !needle || aggregate.workflow.toLowerCase().includes(needle))
+          .map((aggregate) => {
+            const summary = toSummary(aggregate);
             const health = healthOf(summary.name);
+            const slo = slos.get(summary.name);
             return {
               ...summary,
               health: { score: health.score, status: health.status },
               openFindings: findingsOf(summary.name),
-              slo: sloOf(summary.name),
-              sparkline: timeline(runs, fromMs, toMs, SPARKLINE_BUCKETS).map(({ t, runs, failures }) => ({ t, runs, failures })),
+              slo: slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null,
+              sparkline: sparkline(activity.get(summary.name) ?? [], fromMs, toMs, SPARKLINE_BUCKETS),
             };
           })
           .sort(
@@ -90,9 +101,10 @@ export function workflowRoutes(deps: ApiDeps) {
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         const runs = requireRuns(name, fromMs, toMs);
         const health = healthOf(name);
+        const aggregate = deps.store.workflowAggregates({ fromMs, toMs, workflow: name })[0];
         return c.json(
           {
-            ...summariseOne(name, runs),
+            ...(aggregate ? toSummary(aggregate) : { name, runner: runs[0]?.runner ?? 'generic', runs: 0, failedRuns: 0, successRate: null, p50DurationSeconds: null, p95DurationSeconds: null, lastRunAt: null }),
             health: { score: health.score, status: health.status },
             openFindings: openFindings(name)(name),
             slo: sloOf(name),

@@ -5,7 +5,9 @@ import type {
   FindingQuery,
   PatternQuery,
   PatternRow,
+  ActivityBucket,
   RunHead,
+  WorkflowAggregate,
   RunQuery,
   Store,
   StoredLog,
@@ -151,6 +153,47 @@ export class SqliteStore implements Store {
       endMs: row.end_ms,
       durationMs: row.duration_ms,
     }));
+  }
+
+  workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[] {
+    // percentile_disc is the nearest-rank percentile the API uses everywhere; NULLs (running runs) are skipped.
+    const rows = this.db
+      .prepare(
+        `SELECT workflow, min(runner) AS runner,
+           sum(status != 'running') AS runs,
+           sum(status IN ('failure', 'error', 'timeout')) AS failed,
+           sum(status NOT IN ('running', 'skipped', 'cancelled')) AS rated,
+           percentile_disc(CASE WHEN status != 'running' THEN duration_ms END, 0.5) AS p50,
+           percentile_disc(CASE WHEN status != 'running' THEN duration_ms END, 0.95) AS p95,
+           max(end_ms) AS last_end
+         FROM runs WHERE start_ms >= ? AND start_ms <= ? ${query.workflow !== undefined ? 'AND workflow = ?' : ''}
+         GROUP BY workflow`,
+      )
+      .all(query.fromMs, query.toMs, ...(query.workflow !== undefined ? [query.workflow] : [])) as {
+      workflow: string; runner: string; runs: number; failed: number; rated: number; p50: number | null; p95: number | null; last_end: number | null;
+    }[];
+    return rows.map((row) => ({
+      workflow: row.workflow,
+      runner: row.runner as RunHead['runner'],
+      runs: row.runs,
+      failedRuns: row.failed,
+      ratedRuns: row.rated,
+      p50DurationMs: row.p50,
+      p95DurationMs: row.p95,
+      lastEndMs: row.last_end,
+    }));
+  }
+
+  workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[] {
+    const width = Math.max(1, (query.toMs - query.fromMs) / query.buckets);
+    return this.db
+      .prepare(
+        `SELECT workflow, min(max(CAST((start_ms - ?) / ? AS INTEGER), 0), ?) AS bucket, count(*) AS runs,
+           sum(status IN ('failure', 'error', 'timeout')) AS failures
+         FROM runs WHERE start_ms >= ? AND start_ms <= ? AND status != 'running' ${query.workflow !== undefined ? 'AND workflow = ?' : ''}
+         GROUP BY workflow, bucket`,
+      )
+      .all(query.fromMs, width, query.buckets - 1, query.fromMs, query.toMs, ...(query.workflow !== undefined ? [query.workflow] : [])) as ActivityBucket[];
   }
 
   private selectRuns(columns: string, query: RunQuery): RunRow[] {

@@ -42,7 +42,8 @@ export const migration001: Migration = {
       );
       CREATE INDEX runs_by_trace ON runs (trace_id);
       CREATE INDEX runs_by_workflow_start ON runs (workflow, start_ms);
-      CREATE INDEX runs_by_start ON runs (start_ms);
+      -- Covers the workflow list's aggregates, so they never touch the table itself.
+      CREATE INDEX runs_by_start ON runs (start_ms, workflow, status, duration_ms, end_ms, runner);
 
       CREATE TABLE logs (
         id INTEGER PRIMARY KEY,
