@@ -1,5 +1,5 @@
 import { CronJob } from 'cron';
-import { analyse, type AnalysisOutput } from '../analyse/index.js';
+import { analyse, defaultThresholds, type AnalysisOutput } from '../analyse/index.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
@@ -75,7 +75,8 @@ export class AnalysisService {
   private pass(): AnalysisSummary {
     const started = performance.now();
     const nowMs = this.store.latestEventMs() ?? Date.now();
-    const runs = this.store.runs({ fromMs: nowMs - this.config.analysis.window, toMs: nowMs });
+    // Bounded per workflow, as the analysis itself is: memory and time stay flat however busy the runners are.
+    const runs = this.store.recentRunsByWorkflow({ fromMs: nowMs - this.config.analysis.window, toMs: nowMs, perWorkflow: defaultThresholds.maxRunsPerWorkflow });
     const output = analyse({ nowMs, runs, templateOf: this.templateOf, config: toAnalysisConfig(this.config) });
     const byWorkflow = groupEnds(runs);
     const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {

@@ -109,7 +109,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       await queue.close();
       store.saveMinerState(templates.snapshot());
       await metrics.shutdown();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -139,6 +139,8 @@ export interface Store {
 
   runs(query: RunQuery): RunRecord[];
   runHeads(query: RunQuery): RunHead[];
+  /** The newest `perWorkflow` runs of every workflow that ran in the range: bounded input for the analysis. */
+  recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[];
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[];
   workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[];
   run(id: string): RunRecord | undefined;
@@ -163,6 +165,6 @@ export interface Store {
   /** Deletes one small chunk of data whose event time is older than the cutoff; 0 when nothing is left. */
   pruneChunk(cutoffMs: number): number;
   sizeBytes(): number;
-  close(): void;
+  close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../store.js';
+import { Checkpointer } from './checkpointer.js';
 import { runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
 import { LogWriter } from './log-writer.js';
@@ -54,8 +55,11 @@ export class SqliteStore implements Store {
     prune: Statement<[number, number]>[];
   };
 
+  private readonly checkpointer: Checkpointer | undefined;
+
   constructor(path: string) {
     this.db = openDatabase(path);
+    this.checkpointer = path === ':memory:' ? undefined : new Checkpointer(path);
     this.resources = new ResourceTable(this.db);
     this.traceWriter = new TraceWriter(this.db, this.resources);
     this.logWriter = new LogWriter(this.db, this.resources);
@@ -153,6 +157,11 @@ export class SqliteStore implements Store {
       endMs: row.end_ms,
       durationMs: row.duration_ms,
     }));
+  }
+
+  recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[] {
+    const names = this.db.prepare('SELECT DISTINCT workflow FROM runs WHERE start_ms >= ? AND start_ms <= ?').pluck().all(query.fromMs, query.toMs) as string[];
+    return names.flatMap((workflow) => this.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs, limit: query.perWorkflow }));
   }
 
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[] {
@@ -327,7 +336,8 @@ export class SqliteStore implements Store {
     return pages * pageSize;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -18,6 +18,9 @@ export function openDatabase(path: string): Database.Database {
     throw new StoreOpenError(`cannot open the store at ${path}: ${(error as Error).message}`);
   }
   db.pragma('synchronous = NORMAL');
+  // Checkpoints run in a worker (checkpointer.ts), off the write path; the WAL file is cut back after each.
+  db.pragma(`wal_autocheckpoint = ${path === ':memory:' ? 1000 : 0}`);
+  db.pragma('journal_size_limit = 67108864');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -32000');
