@@ -43,10 +43,15 @@ export function toSummary(aggregate: WorkflowAggregate): WorkflowSummary {
   };
 }
 
-/** Sparkline points from the store's per-slice counts of one workflow. */
-export function sparkline(buckets: readonly ActivityBucket[], fromMs: number, toMs: number, count: number) {
+/** Start times of `count` equal slices of [fromMs, toMs), as the sparklines' `t`. */
+export function sliceStarts(fromMs: number, toMs: number, count: number): string[] {
   const width = Math.max(1, (toMs - fromMs) / count);
-  const points = Array.from({ length: count }, (_, i) => ({ t: new Date(fromMs + i * width).toISOString(), runs: 0, failures: 0 }));
+  return Array.from({ length: count }, (_, i) => new Date(fromMs + i * width).toISOString());
+}
+
+/** Sparkline points of one workflow from the store's per-slice counts. */
+export function sparkline(buckets: readonly ActivityBucket[], starts: readonly string[]) {
+  const points = starts.map((t) => ({ t, runs: 0, failures: 0 }));
   for (const bucket of buckets) {
     const point = points[bucket.bucket]!;
     point.runs = bucket.runs;

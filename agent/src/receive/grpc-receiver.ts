@@ -85,7 +85,8 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
   return {
     async start() {
       // The message limit applies to the decompressed message too (grpc-js checks it after inflating).
-      const s = new Server({ 'grpc.max_receive_message_length': maxBodyBytes });
+      // Streams per connection bound what messages in flight can hold in memory, as MAX_IN_FLIGHT does for HTTP.
+      const s = new Server({ 'grpc.max_receive_message_length': maxBodyBytes, 'grpc.max_concurrent_streams': 64 });
       s.addService(TRACE_SERVICE, { Export: handler('traces') });
       s.addService(LOGS_SERVICE, { Export: handler('logs') });
       const bound = await new Promise<number>((resolve, reject) =>

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Severity } from '../../model/finding.js';
-import { sparkline, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
+import { sliceStarts, sparkline, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ActivityBucket } from '../../store/store.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
@@ -62,6 +62,7 @@ export function workflowRoutes(deps: ApiDeps) {
           else activity.set(bucket.workflow, [bucket]);
         }
         const slos = new Map(deps.analysis.slos().map((slo) => [slo.workflow, slo]));
+        const starts = sliceStarts(fromMs, toMs, SPARKLINE_BUCKETS);
         const items = deps.store
           .workflowAggregates({ fromMs, toMs })
           .filter((aggregate) => !needle || aggregate.workflow.toLowerCase().includes(needle))
@@ -74,7 +75,7 @@ export function workflowRoutes(deps: ApiDeps) {
               health: { score: health.score, status: health.status },
               openFindings: findingsOf(summary.name),
               slo: slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null,
-              sparkline: sparkline(activity.get(summary.name) ?? [], fromMs, toMs, SPARKLINE_BUCKETS),
+              sparkline: sparkline(activity.get(summary.name) ?? [], starts),
             };
           })
           .sort(

@@ -1,0 +1,48 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpReceiver } from '../../src/receive/http-receiver.js';
+import type { Receiver } from '../../src/receive/config.js';
+import { RecordingConsumer } from './sinks.js';
+
+describe('requests in flight are bounded', () => {
+  let receiver: Receiver;
+  let port: number;
+  const stalled: ReturnType<typeof request>[] = [];
+  const post = () => fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+  beforeAll(async () => {
+    receiver = createHttpReceiver({ host: '127.0.0.1', port: 0 }, new RecordingConsumer());
+    port = (await receiver.start()).port;
+  });
+  afterAll(async () => {
+    for (const req of stalled) req.destroy();
+    await receiver.stop();
+  });
+
+  it('answers 503 with Retry-After once 64 uploads are being read, and serves again when they end', async () => {
+    // 64 uploads that announce a body and never finish it hold every slot.
+    for (let i = 0; i < 64; i++) {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      req.on('error', () => {});
+      req.write('{');
+      stalled.push(req);
+    }
+    // The stalled uploads reach the server in their own time: ask until they all hold their slots (bounded).
+    let refused = await post();
+    for (let attempt = 0; refused.status !== 503 && attempt < 50; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      refused = await post();
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await refused.json()).message).toMatch(/too many requests in flight/);
+
+    for (const req of stalled.splice(0)) req.destroy();
+    let served = await post();
+    for (let attempt = 0; served.status !== 200 && attempt < 50; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      served = await post();
+    }
+    expect(served.status).toBe(200);
+  });
+});
