@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { startConfiguredAgent } from '../agent.js';
 import { loadConfig } from '../config/load.js';
 import { simulate } from '../demo/simulator.js';
@@ -5,6 +6,7 @@ import type { Finding } from '../model/finding.js';
 import type { CliIo } from './main.js';
 import { untilSignalled } from './serve.js';
 
+const DEMO_STORE = './data/flowlens-demo.db';
 const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', info: '  ' } as const;
 
 /**
@@ -13,9 +15,12 @@ const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', inf
  */
 export async function runDemo(configPath: string | undefined, io: CliIo): Promise<number> {
   const config = await loadConfig(configPath);
+  const storePath = configPath ? config.storage.path : DEMO_STORE;
+  // The default demo store is throw-away: each demo starts from an empty one, at today's date.
+  if (!configPath) for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEMO_STORE}${suffix}`, { force: true });
   const agent = await startConfiguredAgent({
     ...config,
-    storage: { ...config.storage, path: configPath ? config.storage.path : './data/flowlens-demo.db' },
+    storage: { ...config.storage, path: storePath },
     analysis: { ...config.analysis, schedule: '*/30 * * * * *' },
   });
   if (!agent.otlpHttpUrl) throw new Error('the demo needs the OTLP/HTTP receiver (otlp.http) turned on');
