@@ -1,0 +1,153 @@
+import { SpanKind } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import { createSdk, type Protocol, type SpanSpec } from '../helpers/sdk.js';
+
+const T0 = Date.parse('2026-11-19T00:00:00Z');
+const MIN = 60_000;
+const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 86_400_000).toISOString()}`;
+const ERR = { type: 'Error', message: 'step failed: exit code 1' };
+
+/** A run of `n` minutes with two steps; the second fails when `fail`. */
+interface Shape {
+  name: string;
+  protocol: Protocol;
+  resource: Record<string, string>;
+  run(i: number, start: number, fail: boolean): SpanSpec;
+}
+
+const steps = (start: number, fail: boolean, make: (name: string, s: number, e: number, failing: boolean) => SpanSpec): SpanSpec[] => [
+  make('build', start + MIN, start + 4 * MIN, false),
+  make('test', start + 4 * MIN, start + 9 * MIN, fail),
+];
+
+const SHAPES: Shape[] = [
+  {
+    name: 'deploy-service',
+    protocol: 'http/protobuf',
+    resource: { 'service.name': 'jenkins' },
+    run: (i, start, fail) => ({
+      name: 'BUILD deploy-service',
+      kind: SpanKind.SERVER,
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { 'ci.pipeline.id': 'deploy-service', 'ci.pipeline.name': 'deploy-service', 'ci.pipeline.run.number': i, 'ci.pipeline.run.result': fail ? 'FAILURE' : 'SUCCESS' },
+      children: steps(start, fail, (name, s, e, failing) => ({ name: `Stage: ${name}`, startMs: s, endMs: e, ...(failing && { error: ERR }) })),
+    }),
+  },
+  {
+    name: 'etl_daily',
+    protocol: 'http/json',
+    resource: { 'service.name': 'airflow' },
+    run: (i, start, fail) => ({
+      name: 'dag_run.etl_daily',
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { 'airflow.dag_id': 'etl_daily', 'airflow.dag_run.run_id': `scheduled__${i}` },
+      ...(fail && { error: ERR }),
+      children: steps(start, fail, (name, s, e, failing) => ({
+        name: `task_run.${name}`,
+        startMs: s,
+        endMs: e,
+        attributes: { 'airflow.task_id': name, 'airflow.dag_id': 'etl_daily', 'airflow.task_instance.state': failing ? 'failed' : 'success' },
+        ...(failing && { error: ERR }),
+      })),
+    }),
+  },
+  {
+    name: 'Sync CRM',
+    protocol: 'grpc',
+    resource: { 'service.name': 'n8n' },
+    run: (i, start, fail) => ({
+      name: 'workflow.execute',
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { 'n8n.workflow.name': 'Sync CRM', 'n8n.workflow.id': 'wf7', 'n8n.execution.id': String(1000 + i), 'n8n.execution.status': fail ? 'error' : 'success' },
+      ...(fail && { error: ERR }),
+      children: steps(start, fail, (name, s, e, failing) => ({ name: 'node.execute', startMs: s, endMs: e, attributes: { 'n8n.node.name': name }, ...(failing && { error: ERR }) })),
+    }),
+  },
+  {
+    name: 'CI',
+    protocol: 'http/protobuf',
+    resource: { 'service.name': 'otel-cicd-action' },
+    run: (i, start, fail) => ({
+      name: 'CI',
+      kind: SpanKind.SERVER,
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { 'cicd.pipeline.name': 'CI', 'cicd.pipeline.run.id': String(9000 + i), 'github.run_id': String(9000 + i), 'cicd.pipeline.result': fail ? 'failure' : 'success' },
+      children: steps(start, fail, (name, s, e, failing) => ({
+        name,
+        startMs: s,
+        endMs: e,
+        attributes: { 'cicd.pipeline.task.name': name, 'cicd.pipeline.task.run.result': failing ? 'failure' : 'success' },
+        ...(failing && { error: ERR }),
+      })),
+    }),
+  },
+  {
+    name: 'nightly-report',
+    protocol: 'http/json',
+    resource: { 'service.name': 'workflow-controller' },
+    run: (i, start, fail) => ({
+      name: 'workflow',
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { name: `nightly-report-${'bcdfghjklmnp'[i]}xz7k`, namespace: 'argo' },
+      ...(fail && { error: { type: 'Error', message: 'Failed' } }),
+      children: steps(start, fail, (name, s, e, failing) => ({
+        name: 'node',
+        startMs: s,
+        endMs: e,
+        attributes: { node_id: `nightly-report-${i}-${name}`, display_name: name, node_type: 'Pod' },
+        ...(failing && { error: { type: 'Error', message: 'Failed' } }),
+      })),
+    }),
+  },
+  {
+    name: 'process-orders',
+    protocol: 'grpc',
+    resource: { 'service.name': 'orders-svc' },
+    run: (_i, start, fail) => ({
+      name: 'process-orders',
+      kind: SpanKind.SERVER,
+      startMs: start,
+      endMs: start + 10 * MIN,
+      ...(fail && { error: ERR }),
+      children: steps(start, fail, (name, s, e, failing) => ({ name, startMs: s, endMs: e, ...(failing && { error: ERR }) })),
+    }),
+  },
+];
+
+const RUNS = 12;
+const failing = (i: number) => i % 4 === 1;
+
+describe('every runner shape through the real SDK exporters, split into one request per span', () => {
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    agent = await startTestAgent();
+    for (const shape of SHAPES) {
+      const sdk = createSdk(shape.protocol, agent, shape.resource);
+      for (let i = 0; i < RUNS; i++) await sdk.emit(shape.run(i, T0 + i * 3_600_000, failing(i)));
+      await sdk.shutdown();
+    }
+  }, 120_000);
+  afterAll(() => agent.close());
+
+  it('finds each workflow under its natural name with exact run and failure counts', async () => {
+    const items = (await agent.get(`/api/v1/workflows?${range}`)).body.items as { name: string; runs: number; failedRuns: number }[];
+    const counts = Object.fromEntries(items.map((w) => [w.name, [w.runs, w.failedRuns]]));
+    const expected = Object.fromEntries(SHAPES.map((s) => [s.name, [RUNS, Array.from({ length: RUNS }, (_, i) => i).filter(failing).length]]));
+    expect(counts).toEqual(expected);
+  });
+
+  it('names the steps as their users do, with the failing one marked', async () => {
+    for (const shape of SHAPES) {
+      const detail = (await agent.get(`/api/v1/workflows/${encodeURIComponent(shape.name)}?${range}`)).body;
+      expect(detail.steps.map((s: { name: string }) => s.name), shape.name).toEqual(['build', 'test']);
+      expect(detail.steps[1].failures, shape.name).toBe(3);
+    }
+  });
+});
