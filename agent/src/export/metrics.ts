@@ -6,7 +6,7 @@ import type { Attributes as OtelAttributes, ObservableResult } from '@openteleme
 import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 import type { RequestInfo } from '../receive/observer.js';
-import type { RunTransition } from '../store/store.js';
+import type { RunTransition, WriteResult } from '../store/store.js';
 import { LabelCap } from './label-cap.js';
 
 /** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
@@ -67,6 +67,7 @@ export class FlowLensMetrics {
       rejectedLogs: meter.createCounter('flowlens_rejected_log_records', { description: 'Log records refused, by reason' }),
       requestDuration: histogram('flowlens_request_duration_seconds', 'OTLP export request duration', REQUEST_BUCKETS),
       analysisDuration: histogram('flowlens_analysis_duration_seconds', 'Duration of an analysis pass', ANALYSIS_BUCKETS),
+      duplicates: meter.createCounter('flowlens_duplicate_items', { description: 'Spans and log records dropped as already stored (re-sent)' }),
       overflow: meter.createCounter('flowlens_label_overflow', { description: 'Label values folded into "other" by the cardinality cap' }),
     };
     const observe = (name: string, description: string, callback: (result: ObservableResult<OtelAttributes>) => void) =>
@@ -118,7 +119,14 @@ export class FlowLensMetrics {
     for (const [workflow, ms] of lastRuns) this.noteLastRun(workflow, ms);
   }
 
-  runsChanged(transitions: readonly RunTransition[]): void {
+  /** What one group commit wrote: run transitions and the re-sent items it dropped. */
+  written(result: WriteResult): void {
+    if (result.spansDuplicate > 0) this.instruments.duplicates.add(result.spansDuplicate, { signal: 'traces' });
+    if (result.logsDuplicate > 0) this.instruments.duplicates.add(result.logsDuplicate, { signal: 'logs' });
+    this.runsChanged(result.transitions);
+  }
+
+  private runsChanged(transitions: readonly RunTransition[]): void {
     for (const { run, previousStatus } of transitions) {
       if (!terminal(run.status)) continue;
       this.noteLastRun(run.workflow, run.endMs);

@@ -58,7 +58,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       templateOf,
       takeMerges: () => templates.takeMerges(),
       onWritten: (result, logs, logTemplates) => {
-        metrics.runsChanged(result.transitions);
+        metrics.written(result);
         patterns.written(result, logs, logTemplates);
       },
     },

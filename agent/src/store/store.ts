@@ -37,6 +37,7 @@ export interface WriteBatch {
 
 export interface WriteResult {
   spansAccepted: number;
+  /** Spans and log records already stored (re-sent by an at-least-once sender), dropped. */
   spansDuplicate: number;
   logsAccepted: number;
   logsDuplicate: number;
@@ -138,14 +139,12 @@ export interface Store {
   loadMinerState(): unknown[];
 
   runs(query: RunQuery): RunRecord[];
-  runHeads(query: RunQuery): RunHead[];
   /** The newest `perWorkflow` runs of every workflow that ran in the range: bounded input for the analysis. */
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[];
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[];
   workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[];
   run(id: string): RunRecord | undefined;
   logsOfTrace(traceId: string, limit: number): StoredLog[];
-  workflowNames(): string[];
   hasWorkflow(name: string): boolean;
   /** End of the newest run of each workflow. */
   lastRunByWorkflow(): [string, number][];

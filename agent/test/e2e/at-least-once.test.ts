@@ -71,6 +71,12 @@ describe('OTLP is at-least-once: re-sent, split and reordered spans give the sam
     expect(failed).toBe(runs.filter((r) => ['failure', 'error', 'timeout'].includes(r.status)).length);
   });
 
+  it('counts the re-sent spans it dropped', async () => {
+    const metrics = await (await fetch(`${messy.apiUrl}/metrics`)).text();
+    const line = metrics.split('\n').find((l) => l.startsWith('flowlens_duplicate_items_total') && l.includes('signal="traces"'));
+    expect(Number(line?.split(' ').at(-1))).toBe(runs.reduce((sum, run) => sum + spansOfRun(run).length, 0));
+  });
+
   it('answers every API query identically whichever way the spans arrived', async () => {
     const [a, b] = await Promise.all([snapshot(once), snapshot(messy)]);
     expect(b).toEqual(a);

@@ -6,7 +6,6 @@ import type {
   PatternQuery,
   PatternRow,
   ActivityBucket,
-  RunHead,
   WorkflowAggregate,
   RunQuery,
   Store,
@@ -41,7 +40,6 @@ export class SqliteStore implements Store {
   private readonly statements: {
     runById: Statement<[string], RunRow>;
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
-    workflowNames: Statement<[], { workflow: string }>;
     hasWorkflow: Statement<[string], unknown>;
     lastRuns: Statement<[number], { workflow: string; end: number }>;
     latestEnd: Statement<[number], { end: number | null }>;
@@ -72,7 +70,6 @@ export class SqliteStore implements Store {
         `SELECT l.time_ms, l.severity_number, l.severity_text, l.body, l.span_id, coalesce(a.to_id, l.template_id) AS template_id
          FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id WHERE l.trace_id = ? ORDER BY l.time_ms LIMIT ?`,
       ),
-      workflowNames: this.db.prepare('SELECT DISTINCT workflow FROM runs'),
       hasWorkflow: this.db.prepare('SELECT 1 FROM runs WHERE workflow = ? LIMIT 1'),
       lastRuns: this.db.prepare(
         "SELECT workflow, max(end_ms) AS end FROM runs WHERE end_ms <= ? AND status != 'running' GROUP BY workflow",
@@ -147,18 +144,6 @@ export class SqliteStore implements Store {
     return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow));
   }
 
-  runHeads(query: RunQuery): RunHead[] {
-    return this.selectRuns('id, workflow, runner, status, start_ms, end_ms, duration_ms', query).map((row) => ({
-      id: row.id,
-      workflow: row.workflow,
-      runner: row.runner as RunHead['runner'],
-      status: row.status as RunHead['status'],
-      startMs: row.start_ms,
-      endMs: row.end_ms,
-      durationMs: row.duration_ms,
-    }));
-  }
-
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[] {
     const names = this.db.prepare('SELECT DISTINCT workflow FROM runs WHERE start_ms >= ? AND start_ms <= ?').pluck().all(query.fromMs, query.toMs) as string[];
     return names.flatMap((workflow) => this.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs, limit: query.perWorkflow }));
@@ -183,7 +168,7 @@ export class SqliteStore implements Store {
     }[];
     return rows.map((row) => ({
       workflow: row.workflow,
-      runner: row.runner as RunHead['runner'],
+      runner: row.runner as WorkflowAggregate['runner'],
       runs: row.runs,
       failedRuns: row.failed,
       ratedRuns: row.rated,
@@ -234,10 +219,6 @@ export class SqliteStore implements Store {
       spanId: row.span_id,
       templateId: row.template_id,
     }));
-  }
-
-  workflowNames(): string[] {
-    return this.statements.workflowNames.all().map((row) => row.workflow);
   }
 
   hasWorkflow(name: string): boolean {
