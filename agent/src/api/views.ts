@@ -6,22 +6,22 @@ import type { StoredLog } from '../store/store.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const secs = (ms: number) => Math.round(ms) / 1000;
 
-export function runView(run: RunRecord) {
+/** What runs and steps share: status, times, queue time, attempt and error, the optional ones only when known. */
+function outcome(record: RunRecord | StepRecord) {
   return {
-    id: run.id,
-    workflow: run.workflow,
-    runId: run.runId,
-    runner: run.runner,
-    traceId: run.traceId,
-    status: run.status,
-    startTime: iso(run.startMs),
-    endTime: iso(run.endMs),
-    durationSeconds: secs(run.durationMs),
-    ...(run.queueMs !== undefined && { queueSeconds: secs(run.queueMs) }),
-    ...(run.attempt !== undefined && { attempt: run.attempt }),
-    ...(run.errorType !== undefined && { errorType: run.errorType }),
-    ...(run.errorMessage !== undefined && { errorMessage: run.errorMessage }),
+    status: record.status,
+    startTime: iso(record.startMs),
+    endTime: iso(record.endMs),
+    durationSeconds: secs(record.durationMs),
+    ...(record.queueMs !== undefined && { queueSeconds: secs(record.queueMs) }),
+    ...(record.attempt !== undefined && { attempt: record.attempt }),
+    ...(record.errorType !== undefined && { errorType: record.errorType }),
+    ...(record.errorMessage !== undefined && { errorMessage: record.errorMessage }),
   };
+}
+
+export function runView(run: RunRecord) {
+  return { id: run.id, workflow: run.workflow, runId: run.runId, runner: run.runner, traceId: run.traceId, ...outcome(run) };
 }
 
 export function stepView(step: StepRecord) {
@@ -29,14 +29,7 @@ export function stepView(step: StepRecord) {
     id: step.id,
     name: step.name,
     ...(step.parentId !== undefined && { parentId: step.parentId }),
-    status: step.status,
-    startTime: iso(step.startMs),
-    endTime: iso(step.endMs),
-    durationSeconds: secs(step.durationMs),
-    ...(step.queueMs !== undefined && { queueSeconds: secs(step.queueMs) }),
-    ...(step.attempt !== undefined && { attempt: step.attempt }),
-    ...(step.errorType !== undefined && { errorType: step.errorType }),
-    ...(step.errorMessage !== undefined && { errorMessage: step.errorMessage }),
+    ...outcome(step),
     attributes: step.attributes,
     downstream: step.downstream,
   };
