@@ -99,6 +99,17 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('ingest with the
     expect(run.body.logs).toHaveLength(2);
   });
 
+  it('counts each finished run and top-level step once in the Prometheus metrics', async () => {
+    const text = await (await fetch(`${agent.apiUrl}/metrics`)).text();
+    const value = (name: string, ...labels: string[]) =>
+      Number(text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)))?.split(' ').at(-1));
+    expect(value('flowlens_workflow_runs_total', 'workflow="OrderFulfillment"', 'status="success"')).toBe(2);
+    expect(value('flowlens_workflow_runs_total', 'workflow="OrderFulfillment"', 'status="failure"')).toBe(1);
+    expect(value('flowlens_step_runs_total', 'step="ChargeCard"', 'status="failure"')).toBe(1);
+    expect(value('flowlens_step_runs_total', 'step="ReserveStock"', 'status="success"')).toBe(3);
+    expect(value('flowlens_workflow_run_duration_seconds_count', 'workflow="OrderFulfillment"')).toBe(3);
+  });
+
   it('answers 404 with a message for an unknown workflow or run', async () => {
     const workflow = await agent.get('/api/v1/workflows/nope');
     expect(workflow.status).toBe(404);
