@@ -108,7 +108,10 @@ export class SqliteStore implements Store {
       for (const [traceId, { runs, hadRuns }] of traces.runsByTrace) {
         if (!logs.traces.has(traceId)) this.templateRuns.refreshRuns(traceId, runs, hadRuns, templateOf);
       }
-      for (const traceId of logs.traces) this.templateRuns.refresh(traceId, templateOf);
+      for (const traceId of logs.traces) {
+        // A trace re-derived in this same batch hands over its runs rather than have them read back.
+        this.templateRuns.refresh(traceId, templateOf, traces.runsByTrace.get(traceId)?.runs);
+      }
       return {
         spansAccepted: traces.accepted,
         spansDuplicate: traces.duplicates,

@@ -46,8 +46,8 @@ export class TemplateRunIndex {
   }
 
   /** After log records of the trace arrived. Must run inside the caller's write transaction. */
-  refresh(traceId: string, templateOf: TemplateOf): void {
-    this.rebuild(traceId, this.runsOfTrace.all(traceId).map(runFromRow), templateOf);
+  refresh(traceId: string, templateOf: TemplateOf, runs?: readonly RunRecord[]): void {
+    this.rebuild(traceId, runs ?? this.runsOfTrace.all(traceId).map(runFromRow), templateOf);
   }
 
   /**
