@@ -1,8 +1,9 @@
 // Workflow-shaped OTLP/protobuf trace requests made by the real OpenTelemetry SDK and its serializer: CI/CD
 // semantic-convention pipeline runs (run span, jobs, steps; ten spans a run), one request per runner resource.
 // The SDK is far too slow to make a million spans while measuring, so a few templates are made once and each
-// request is a copy with new trace ids and run ids written over the template's bytes (same length, so the
-// protobuf stays valid): every request carries new traces and new runs, as from real runners.
+// request is a copy with new trace ids, run ids and times written over the template's bytes (same length, so the
+// protobuf stays valid): every request carries new traces and new runs, later than the previous request's, as
+// from real runners.
 import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -17,15 +18,22 @@ const JOBS = [
   { name: 'deploy', steps: ['helm upgrade', 'smoke test'] },
 ];
 const HOUR_MS = 3_600_000;
+/** Runs start this far apart, in the order they are sent: 100,000 runs (1M spans) fill the 20 hours before now. */
+const RUN_GAP_MS = 720;
 
-/** `templates` requests of `runsPerRequest` runs; together they cover every workflow name once per `WORKFLOWS` runs. */
+/**
+ * `templates` requests of `runsPerRequest` runs; together they cover every workflow name once per `WORKFLOWS` runs.
+ * Run n (counting across copies) starts `n × RUN_GAP_MS` after 20 hours before `nowMs`.
+ */
 export async function makeTemplates({ templates, runsPerRequest, nowMs }) {
   const out = [];
-  for (let t = 0; t < templates; t++) out.push(await makeTemplate(t, runsPerRequest, templates * runsPerRequest, nowMs));
+  for (let t = 0; t < templates; t++) out.push(await makeTemplate(t, runsPerRequest, nowMs - 20 * HOUR_MS));
+  // A copy's times move on by the span of runs all templates together cover.
+  for (const template of out) template.copyShiftNs = BigInt(templates * runsPerRequest * RUN_GAP_MS) * 1_000_000n;
   return out;
 }
 
-async function makeTemplate(t, runs, totalRuns, nowMs) {
+async function makeTemplate(t, runs, firstStartMs) {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
@@ -45,17 +53,18 @@ async function makeTemplate(t, runs, totalRuns, nowMs) {
     // Run ids: 8 hex digits rewritten per copy, then 8 that keep runs of one template apart.
     const runId = `00000000${n.toString(16).padStart(8, '0')}`;
     runIds.push(runId);
-    // Runs spread over the last 20 hours, so they fall in the API's default 24-hour range.
-    emitRun(tracer, { workflow: `pipeline-${n % WORKFLOWS}`, runId, startMs: nowMs - 20 * HOUR_MS * (1 - n / totalRuns), failing: n % 20 === 7 });
+    emitRun(tracer, { workflow: `pipeline-${n % WORKFLOWS}`, runId, startMs: firstStartMs + n * RUN_GAP_MS, failing: n % 20 === 7 });
   }
   await provider.forceFlush();
   const spans = exporter.getFinishedSpans();
   const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans));
   await provider.shutdown();
   const traceIds = [...new Set(spans.map((s) => s.spanContext().traceId))];
+  const times = new Set(spans.flatMap((s) => [s.startTime, s.endTime, ...s.events.map((e) => e.time)]).map(([sec, ns]) => BigInt(sec) * 1_000_000_000n + BigInt(ns)));
   return {
     bytes,
     spans: spans.length,
+    timeSites: [...times].flatMap((ns) => sitesOf(bytes, fixed64(ns)).map((site) => ({ site, ns }))),
     traceIdSites: traceIds.flatMap((id) => sitesOf(bytes, Buffer.from(id, 'hex'))),
     runIdSites: runIds.flatMap((id) => sitesOf(bytes, Buffer.from(id, 'latin1'))),
   };
@@ -113,6 +122,12 @@ function emitRun(tracer, { workflow, runId, startMs, failing }) {
   root.end(at + 1_000);
 }
 
+function fixed64(ns) {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64LE(ns);
+  return bytes;
+}
+
 function sitesOf(haystack, needle) {
   const sites = [];
   for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) sites.push(at);
@@ -122,7 +137,8 @@ function sitesOf(haystack, needle) {
 
 /**
  * Request number `k` (0, 1, 2, …): a copy of template `k mod templates.length` whose trace ids and run ids
- * carry copy number `⌊k / templates.length⌋`, so no two requests share a trace or a run.
+ * carry copy number `⌊k / templates.length⌋`, so no two requests share a trace or a run, and whose times are
+ * moved on by that many copies.
  */
 export function requestBytes(templates, k) {
   const template = templates[k % templates.length];
@@ -131,5 +147,7 @@ export function requestBytes(templates, k) {
   for (const site of template.traceIdSites) bytes.writeUInt32BE(copy, site);
   const hex = copy.toString(16).padStart(8, '0');
   for (const site of template.runIdSites) bytes.write(hex, site, 'latin1');
+  const shift = BigInt(copy) * template.copyShiftNs;
+  for (const { site, ns } of template.timeSites) bytes.writeBigUInt64LE(ns + shift, site);
   return bytes;
 }

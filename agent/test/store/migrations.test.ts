@@ -25,11 +25,14 @@ describe('store migrations', () => {
   });
 
   it.each([
-    ['spans of a trace', 'SELECT * FROM span_chunks WHERE trace_id = ?', /span_chunks_by_trace/],
+    ['span chunks and runs by trace or run id', 'SELECT seq FROM id_index WHERE key = ? AND kind = ?', /USING PRIMARY KEY \(key=\? AND kind=\?\)/],
     ['spans past retention', 'SELECT id FROM span_chunks WHERE end_ms < ?', /span_chunks_by_end/],
     ['pattern hits of a trace', 'SELECT * FROM template_runs WHERE trace_id = ?', /template_runs_by_trace/],
-    ['runs of a trace', 'SELECT * FROM runs WHERE trace_id = ?', /runs_by_trace/],
-    ['runs of a workflow in a time range', 'SELECT * FROM runs WHERE workflow = ? AND start_ms >= ? AND start_ms <= ?', /runs_by_workflow_start/],
+    [
+      'runs of a workflow in a time range, hour by hour',
+      'SELECT * FROM runs INDEXED BY runs_by_hour_workflow WHERE CAST(start_ms / 3600000 AS INTEGER) IN (SELECT value FROM json_each(?)) AND workflow = ? AND start_ms >= ?',
+      /runs_by_hour_workflow \(<expr>=\? AND workflow=\? AND start_ms>\?\)/,
+    ],
     ['runs in a time range', 'SELECT * FROM runs WHERE start_ms >= ? AND start_ms <= ?', /runs_by_start/],
     ['logs of a trace', "SELECT * FROM logs WHERE trace_id = ? AND trace_id != ''", /logs_by_trace/],
   ])('use an index for %s', (_what, sql, index) => {

@@ -19,12 +19,26 @@ import type {
 import { Checkpointer } from './checkpointer.js';
 import { runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
+import { IdIndex, IdKind } from './id-index.js';
 import { LogWriter } from './log-writer.js';
 import { openDatabase } from './open.js';
 import { ResourceTable } from './resources.js';
 import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { TraceWriter } from './trace-writer.js';
+import { workflowHours } from './workflow-hours.js';
+
+/** Runs started in a time range, of one workflow if given: FROM and WHERE clauses with their parameters. */
+function runsInRange(query: { fromMs: number; toMs: number; workflow?: string }): { from: string; where: string; params: unknown[] } {
+  const range = { where: 'start_ms >= ? AND start_ms <= ?', params: [query.fromMs, query.toMs] as unknown[] };
+  if (query.workflow === undefined) return { from: 'runs', ...range };
+  const hours = workflowHours(query.workflow, query.fromMs, query.toMs);
+  return {
+    from: hours.seeks ? 'runs INDEXED BY runs_by_hour_workflow' : 'runs',
+    where: `${hours.sql} AND ${range.where}`,
+    params: [...hours.params, ...range.params],
+  };
+}
 
 /** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
 const PRUNE_CHUNK = 1_000;
@@ -32,13 +46,13 @@ const PRUNE_CHUNK = 1_000;
 export class SqliteStore implements Store {
   readonly db: Db;
   private readonly resources: ResourceTable;
+  private readonly idIndex: IdIndex;
   private readonly traceWriter: TraceWriter;
   private readonly logWriter: LogWriter;
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
   private readonly templateMerges: TemplateMerges;
   private readonly statements: {
-    runById: Statement<[string], RunRow>;
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
     hasWorkflow: Statement<[string], unknown>;
     lastRuns: Statement<[number], { workflow: string; end: number }>;
@@ -50,6 +64,10 @@ export class SqliteStore implements Store {
     runsOfPattern: Statement<[string, number], { run_id: string; workflow: string; step: string; count: number }>;
     saveSession: Statement<unknown[]>;
     session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
+    pruneRuns: Statement<[number, number], { seq: number; id: string; trace_id: string }>;
+    pruneChunks: Statement<[number, number], { id: number; trace_id: string }>;
+    deleteRun: Statement<[number]>;
+    deleteChunk: Statement<[number]>;
     prune: Statement<[number, number]>[];
   };
 
@@ -59,13 +77,13 @@ export class SqliteStore implements Store {
     this.db = openDatabase(path);
     this.checkpointer = path === ':memory:' ? undefined : new Checkpointer(path);
     this.resources = new ResourceTable(this.db);
-    this.traceWriter = new TraceWriter(this.db, this.resources);
+    this.idIndex = new IdIndex(this.db);
+    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex);
     this.logWriter = new LogWriter(this.db, this.resources);
-    this.templateRuns = new TemplateRunIndex(this.db);
+    this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
     this.findingTable = new FindingTable(this.db);
     this.templateMerges = new TemplateMerges(this.db);
     this.statements = {
-      runById: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       logsOfTrace: this.db.prepare(
         `SELECT l.time_ms, l.severity_number, l.severity_text, l.body, l.span_id, coalesce(a.to_id, l.template_id) AS template_id
          FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id WHERE l.trace_id = ? ORDER BY l.time_ms LIMIT ?`,
@@ -90,10 +108,12 @@ export class SqliteStore implements Store {
       ),
       saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
+      pruneRuns: this.db.prepare('SELECT seq, id, trace_id FROM runs WHERE end_ms < ? LIMIT ?'),
+      pruneChunks: this.db.prepare('SELECT id, trace_id FROM span_chunks WHERE end_ms < ? LIMIT ?'),
+      deleteRun: this.db.prepare('DELETE FROM runs WHERE seq = ?'),
+      deleteChunk: this.db.prepare('DELETE FROM span_chunks WHERE id = ?'),
       prune: [
-        'DELETE FROM span_chunks WHERE id IN (SELECT id FROM span_chunks WHERE end_ms < ? LIMIT ?)',
         'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time_ms < ? LIMIT ?)',
-        'DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE end_ms < ? LIMIT ?)',
         `DELETE FROM template_runs WHERE (template_id, run_id, step) IN
            (SELECT template_id, run_id, step FROM template_runs WHERE last_ms < ? LIMIT ?)`,
       ].map((sql) => this.db.prepare<[number, number]>(sql)),
@@ -101,7 +121,7 @@ export class SqliteStore implements Store {
   }
 
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
-    return this.db.transaction(() => {
+    const written: WriteResult = this.db.transaction(() => {
       this.templateMerges.apply(batch.templateMerges);
       const traces = this.traceWriter.write(batch.spans, model);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
@@ -121,6 +141,12 @@ export class SqliteStore implements Store {
         transitions: traces.transitions,
       };
     })();
+    try {
+      this.idIndex.flushIfDue();
+    } catch {
+      // The entries stay in memory and are written with a later batch (or rebuilt on open).
+    }
+    return written;
   }
 
   recordTemplateHits(hits: TemplateHit[]): void {
@@ -154,6 +180,7 @@ export class SqliteStore implements Store {
 
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[] {
     // percentile_disc is the nearest-rank percentile the API uses everywhere; NULLs (running runs) are skipped.
+    const range = runsInRange(query);
     const rows = this.db
       .prepare(
         `SELECT workflow, min(runner) AS runner,
@@ -163,10 +190,10 @@ export class SqliteStore implements Store {
            percentile_disc(CASE WHEN status != 'running' THEN duration_ms END, 0.5) AS p50,
            percentile_disc(CASE WHEN status != 'running' THEN duration_ms END, 0.95) AS p95,
            max(end_ms) AS last_end
-         FROM runs WHERE start_ms >= ? AND start_ms <= ? ${query.workflow !== undefined ? 'AND workflow = ?' : ''}
+         FROM ${range.from} WHERE ${range.where}
          GROUP BY workflow`,
       )
-      .all(query.fromMs, query.toMs, ...(query.workflow !== undefined ? [query.workflow] : [])) as {
+      .all(...range.params) as {
       workflow: string; runner: string; runs: number; failed: number; rated: number; p50: number | null; p95: number | null; last_end: number | null;
     }[];
     return rows.map((row) => ({
@@ -183,34 +210,31 @@ export class SqliteStore implements Store {
 
   workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[] {
     const width = Math.max(1, (query.toMs - query.fromMs) / query.buckets);
+    const range = runsInRange(query);
     return this.db
       .prepare(
         `SELECT workflow, min(max(CAST((start_ms - ?) / ? AS INTEGER), 0), ?) AS bucket, count(*) AS runs,
            sum(status IN ('failure', 'error', 'timeout')) AS failures
-         FROM runs WHERE start_ms >= ? AND start_ms <= ? AND status != 'running' ${query.workflow !== undefined ? 'AND workflow = ?' : ''}
+         FROM ${range.from} WHERE ${range.where} AND status != 'running'
          GROUP BY workflow, bucket`,
       )
-      .all(query.fromMs, width, query.buckets - 1, query.fromMs, query.toMs, ...(query.workflow !== undefined ? [query.workflow] : [])) as ActivityBucket[];
+      .all(query.fromMs, width, query.buckets - 1, ...range.params) as ActivityBucket[];
   }
 
   private selectRuns(columns: string, query: RunQuery): RunRow[] {
-    const where = ['start_ms >= ?', 'start_ms <= ?'];
-    const params: unknown[] = [query.fromMs, query.toMs];
-    if (query.workflow !== undefined) {
-      where.push('workflow = ?');
-      params.push(query.workflow);
-    }
+    const range = runsInRange(query);
+    const where = [range.where];
+    const params = range.params;
     if (query.status) {
       where.push('status = ?');
       params.push(query.status);
     }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
-    return this.db.prepare(`SELECT ${columns} FROM runs WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
+    return this.db.prepare(`SELECT ${columns} FROM ${range.from} WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
   }
 
   run(id: string): RunRecord | undefined {
-    const row = this.statements.runById.get(id);
-    return row ? runFromRow(row) : undefined;
+    return this.traceWriter.run(id);
   }
 
   logsOfTrace(traceId: string, limit: number): StoredLog[] {
@@ -309,9 +333,23 @@ export class SqliteStore implements Store {
   }
 
   pruneChunk(cutoffMs: number): number {
-    let deleted = 0;
-    for (const statement of this.statements.prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;
-    return deleted;
+    return this.db.transaction(() => {
+      const { pruneRuns, pruneChunks, deleteRun, deleteChunk, prune } = this.statements;
+      const runs = pruneRuns.all(cutoffMs, PRUNE_CHUNK);
+      for (const row of runs) {
+        deleteRun.run(row.seq);
+        this.idIndex.remove(IdKind.traceRun, row.trace_id, row.seq);
+        this.idIndex.remove(IdKind.run, row.id, row.seq);
+      }
+      const chunks = pruneChunks.all(cutoffMs, PRUNE_CHUNK);
+      for (const row of chunks) {
+        deleteChunk.run(row.id);
+        this.idIndex.remove(IdKind.traceChunk, row.trace_id, row.id);
+      }
+      let deleted = runs.length + chunks.length;
+      for (const statement of prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;
+      return deleted;
+    })();
   }
 
   sizeBytes(): number {
@@ -321,6 +359,11 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    try {
+      this.idIndex.flush();
+    } catch {
+      // A full disk or read-only file: the entries are rebuilt from the rows when the store is next opened.
+    }
     await this.checkpointer?.stop();
     this.db.close();
   }

@@ -13,6 +13,7 @@ export function openDatabase(path: string): Database.Database {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
   } catch (error) {
     throw new StoreOpenError(`cannot open the store at ${path}: ${(error as Error).message}`);

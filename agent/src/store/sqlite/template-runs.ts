@@ -1,7 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { errorOrigins } from '../../query/error-origins.js';
 import type { RunRecord } from '../../model/workflow.js';
-import { runFromRow, type RunRow } from './codec.js';
 import type { TemplateOf } from '../store.js';
 
 /** Severity number given to a run's or step's error message (OTLP SeverityNumber ERROR). */
@@ -24,14 +23,15 @@ interface Hit {
  * log records, so it is the same whatever order spans and logs arrived in, and re-sends count nothing twice.
  */
 export class TemplateRunIndex {
-  private readonly runsOfTrace: Statement<[string], RunRow>;
   private readonly logsOfTrace: Statement<[string], { span_id: string; time_ms: number; severity_number: number; body: string; template_id: string }>;
   private readonly clear: Statement<[string]>;
   private readonly hasLogs: Statement<[string], unknown>;
   private readonly insert: Statement<unknown[]>;
 
-  constructor(db: Database) {
-    this.runsOfTrace = db.prepare('SELECT * FROM runs WHERE trace_id = ?');
+  constructor(
+    db: Database,
+    private readonly runsOfTrace: (traceId: string) => RunRecord[],
+  ) {
     this.logsOfTrace = db.prepare(
       `SELECT l.span_id, l.time_ms, l.severity_number, l.body, coalesce(a.to_id, l.template_id) AS template_id
        FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id
@@ -47,7 +47,7 @@ export class TemplateRunIndex {
 
   /** After log records of the trace arrived. Must run inside the caller's write transaction. */
   refresh(traceId: string, templateOf: TemplateOf, runs?: readonly RunRecord[]): void {
-    this.rebuild(traceId, runs ?? this.runsOfTrace.all(traceId).map(runFromRow), templateOf);
+    this.rebuild(traceId, runs ?? this.runsOfTrace(traceId), templateOf);
   }
 
   /**

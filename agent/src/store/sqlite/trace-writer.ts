@@ -2,7 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Attributes, OtlpSpan } from '../../model/otlp.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { RunTransition, TraceModeller } from '../store.js';
-import { runToRow, spansFromChunk, spansToChunk, type RunRow } from './codec.js';
+import { runFromRow, runToRow, spansFromChunk, spansToChunk, type RunRow } from './codec.js';
+import { IdKind, type IdIndex } from './id-index.js';
 import type { ResourceTable } from './resources.js';
 
 export interface TraceWriteResult {
@@ -19,25 +20,26 @@ export interface TraceWriteResult {
  */
 export class TraceWriter {
   private readonly insertChunk: Statement<[string, number, number, string]>;
-  private readonly traceExists: Statement<[string], unknown>;
-  private readonly chunksOfTrace: Statement<[string], { resource_id: number; spans: string }>;
-  private readonly runsOfTrace: Statement<[string], { id: string; status: string }>;
-  private readonly deleteRunsOfTrace: Statement<[string]>;
-  private readonly insertRun: Statement<RunRow>;
+  private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: string }>;
+  private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
+  private readonly runHeadBySeq: Statement<[number], { trace_id: string; id: string; status: string }>;
+  private readonly deleteRun: Statement<[number]>;
+  private readonly insertRun: Statement<RunRow & { seq: number | null }>;
 
   constructor(
     db: Database,
     private readonly resources: ResourceTable,
+    private readonly index: IdIndex,
   ) {
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?)');
-    this.traceExists = db.prepare('SELECT 1 FROM span_chunks WHERE trace_id = ? LIMIT 1');
-    this.chunksOfTrace = db.prepare('SELECT resource_id, spans FROM span_chunks WHERE trace_id = ?');
-    this.runsOfTrace = db.prepare('SELECT id, status FROM runs WHERE trace_id = ?');
-    this.deleteRunsOfTrace = db.prepare('DELETE FROM runs WHERE trace_id = ?');
+    this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
+    this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
+    this.runHeadBySeq = db.prepare('SELECT trace_id, id, status FROM runs WHERE seq = ?');
+    this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
     this.insertRun = db.prepare(
-      `INSERT OR REPLACE INTO runs (id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms,
+      `INSERT OR REPLACE INTO runs (seq, id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms,
          duration_ms, queue_ms, attempt, error_type, error_message, attributes, steps)
-       VALUES (@id, @trace_id, @span_id, @workflow, @runner, @run_id, @status, @start_ms, @end_ms, @duration_ms,
+       VALUES (@seq, @id, @trace_id, @span_id, @workflow, @runner, @run_id, @status, @start_ms, @end_ms, @duration_ms,
          @queue_ms, @attempt, @error_type, @error_message, @attributes, @steps)`,
     );
   }
@@ -52,8 +54,8 @@ export class TraceWriter {
     }
     const result: TraceWriteResult = { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map() };
     for (const [traceId, group] of byTrace) {
-      const known = this.traceExists.get(traceId) !== undefined;
-      const stored = known ? this.loadTrace(traceId) : [];
+      const stored = this.loadTrace(traceId);
+      const known = stored.length > 0;
       const seen = new Set(stored.map((span) => span.spanId));
       const fresh: OtlpSpan[] = [];
       for (const span of group) {
@@ -73,6 +75,25 @@ export class TraceWriter {
     return result;
   }
 
+  /** The stored runs of a trace. */
+  runsOfTrace(traceId: string): RunRecord[] {
+    const runs: RunRecord[] = [];
+    for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
+      const row = this.runBySeq.get(seq);
+      if (row?.trace_id === traceId) runs.push(runFromRow(row));
+    }
+    return runs;
+  }
+
+  /** The stored run with this id. */
+  run(id: string): RunRecord | undefined {
+    for (const seq of this.index.seqs(IdKind.run, id)) {
+      const row = this.runBySeq.get(seq);
+      if (row?.id === id) return runFromRow(row);
+    }
+    return undefined;
+  }
+
   /** One row per resource among the trace's new spans (almost always one). */
   private storeChunks(traceId: string, spans: OtlpSpan[]): void {
     const byResource = new Map<Attributes, OtlpSpan[]>();
@@ -83,23 +104,62 @@ export class TraceWriter {
     }
     for (const [resource, group] of byResource) {
       const endMs = group.reduce((max, span) => Math.max(max, span.endMs), -Infinity);
-      this.insertChunk.run(traceId, this.resources.idOf(resource), endMs, spansToChunk(group));
+      const seq = Number(this.insertChunk.run(traceId, this.resources.idOf(resource), endMs, spansToChunk(group)).lastInsertRowid);
+      this.index.add(IdKind.traceChunk, traceId, seq);
     }
   }
 
   private loadTrace(traceId: string): OtlpSpan[] {
-    return this.chunksOfTrace.all(traceId).flatMap((row) => spansFromChunk(row.spans, this.resources.attributesOf(row.resource_id)));
+    const spans: OtlpSpan[] = [];
+    for (const seq of this.index.seqs(IdKind.traceChunk, traceId)) {
+      const row = this.chunkBySeq.get(seq);
+      if (row?.trace_id === traceId) spans.push(...spansFromChunk(row.spans, traceId, this.resources.attributesOf(row.resource_id)));
+    }
+    return spans;
   }
 
-  /** Replaces the trace's runs; returns whether it had any before. A new trace has none to look up or delete. */
+  /**
+   * Replaces the trace's runs, keeping the row (and so its index entries) of a run whose id stays; returns whether
+   * the trace had runs before. A run already stored under another trace (a workflow replayed in a new trace)
+   * moves to this one. A new trace has no runs to look up.
+   */
   private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean): boolean {
-    const previous = known ? new Map(this.runsOfTrace.all(traceId).map((row) => [row.id, row.status])) : new Map<string, string>();
-    if (previous.size > 0) this.deleteRunsOfTrace.run(traceId);
-    for (const run of runs) {
-      this.insertRun.run(runToRow(run));
-      const before = previous.get(run.id);
-      if (before !== run.status) transitions.push({ run, previousStatus: before as RunRecord['status'] | undefined });
+    const previous = new Map<string, { seq: number; status: string }>();
+    if (known) {
+      for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
+        const row = this.runHeadBySeq.get(seq);
+        if (row?.trace_id === traceId) previous.set(row.id, { seq, status: row.status });
+      }
     }
-    return previous.size > 0;
+    const hadRuns = previous.size > 0;
+    for (const run of runs) {
+      const before = previous.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
+      previous.delete(run.id);
+      const seq = before?.seq ?? null;
+      const info = this.insertRun.run({ ...runToRow(run), seq });
+      if (seq === null) {
+        const added = Number(info.lastInsertRowid);
+        this.index.add(IdKind.traceRun, traceId, added);
+        this.index.add(IdKind.run, run.id, added);
+      }
+      if (before?.status !== run.status) transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
+    }
+    for (const [id, { seq }] of previous) {
+      this.deleteRun.run(seq);
+      this.index.remove(IdKind.traceRun, traceId, seq);
+      this.index.remove(IdKind.run, id, seq);
+    }
+    return hadRuns;
+  }
+
+  private moveFromOtherTrace(runId: string, traceId: string): { seq: number; status: string } | undefined {
+    for (const seq of this.index.seqs(IdKind.run, runId)) {
+      const row = this.runHeadBySeq.get(seq);
+      if (row?.id !== runId) continue;
+      this.index.remove(IdKind.traceRun, row.trace_id, seq);
+      this.index.add(IdKind.traceRun, traceId, seq);
+      return { seq, status: row.status };
+    }
+    return undefined;
   }
 }

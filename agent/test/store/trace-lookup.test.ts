@@ -1,0 +1,84 @@
+/**
+ * Runs and span chunks are found by trace id and run id through entries written in batches (id-index.ts): these
+ * check that a trace arriving in parts gives one run whether or not its entries were written yet, after the
+ * process died with entries only in memory, and after a write that rolled back.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OtlpSpan } from '../../src/model/otlp.js';
+import { modelTrace } from '../../src/normalise/model-trace.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { TemplateOf, TraceModeller } from '../../src/store/store.js';
+import { span, TRACE } from '../normalise/helpers.js';
+
+const templateOf: TemplateOf = (message) => ({ templateId: 't', template: message });
+const T0 = Date.UTC(2026, 10, 20, 9);
+const root = span({ id: 'a1', name: 'run deploy', start: T0, end: T0 + 60_000, attributes: { 'cicd.pipeline.name': 'deploy', 'cicd.pipeline.run.id': '7', 'cicd.pipeline.result': 'success' } });
+const job = (id: string, name: string, offset: number): OtlpSpan =>
+  span({ id, parent: 'a1', name, start: T0 + offset, end: T0 + offset + 10_000, attributes: { 'cicd.pipeline.task.name': name, 'cicd.pipeline.task.run.result': 'success' } });
+
+const dirs: string[] = [];
+const stores: SqliteStore[] = [];
+function open(path?: string): { store: SqliteStore; path: string } {
+  const file = path ?? join(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'flowlens-lookup-'))) - 1]!, 'store.db');
+  const store = new SqliteStore(file);
+  stores.push(store);
+  return { store, path: file };
+}
+const write = (store: SqliteStore, spans: OtlpSpan[], model: TraceModeller = modelTrace) =>
+  store.write({ spans: spans.map((s) => ({ ...s })), logs: [], logTemplates: [], templateMerges: [] }, model, templateOf);
+const runsOf = (store: SqliteStore) => store.runs({ fromMs: T0 - 1, toMs: T0 + 3_600_000 });
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) if (store.db.open) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('finding a trace and a run again', () => {
+  it('gives one run for a trace in parts, before and after its entries are written, and finds the run by id', async () => {
+    const { store, path } = open();
+    write(store, [root, job('b1', 'build', 1_000)]);
+    const [first] = runsOf(store);
+    expect(store.run(first!.id)?.steps.map((s) => s.name)).toEqual(['build']);
+
+    const second = write(store, [job('b2', 'test', 20_000), root]);
+    expect(second.spansDuplicate).toBe(1);
+    expect(second.transitions).toEqual([]); // the same run, still a success: nothing new to count
+    await store.close();
+
+    const { store: again } = open(path);
+    write(again, [job('b3', 'deploy', 40_000)]);
+    expect(runsOf(again)).toHaveLength(1);
+    expect(again.run(first!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test', 'deploy']);
+  });
+
+  it('rebuilds the entries not yet written when the process died, so a re-send is still recognised', () => {
+    const { store, path } = open();
+    write(store, [root, job('b1', 'build', 1_000)]);
+    // A second connection opens the file as a restarted agent would: the first one's entries exist only in its memory.
+    const { store: restarted } = open(path);
+    const resent = write(restarted, [root, job('b1', 'build', 1_000), job('b2', 'test', 20_000)]);
+    expect(resent.spansAccepted).toBe(1);
+    expect(resent.spansDuplicate).toBe(2);
+    expect(runsOf(restarted)).toHaveLength(1);
+    expect(restarted.run(runsOf(restarted)[0]!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test']);
+  });
+
+  it('forgets what a rolled-back write added, so the same spans are stored once when they come again', () => {
+    const { store } = open();
+    const other = span({ id: 'c1', name: 'run lint', start: T0, end: T0 + 1_000, trace: 'f'.repeat(32), attributes: { 'cicd.pipeline.name': 'lint', 'cicd.pipeline.run.id': '1' } });
+    const failing: TraceModeller = (spans) => {
+      if (spans[0]!.traceId !== TRACE) throw new Error('disk full');
+      return modelTrace(spans);
+    };
+    expect(() => write(store, [root, job('b1', 'build', 1_000), other], failing)).toThrow('disk full');
+    expect(runsOf(store)).toEqual([]);
+
+    expect(write(store, [root, job('b1', 'build', 1_000)]).spansAccepted).toBe(2);
+    const again = write(store, [root, job('b1', 'build', 1_000), job('b2', 'test', 20_000)]);
+    expect(again.spansDuplicate).toBe(2);
+    expect(store.run(runsOf(store)[0]!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test']);
+  });
+});
