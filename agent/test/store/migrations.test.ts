@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations/index.js';
+import { ID_FILE_SCHEMA } from '../../src/store/sqlite/id-writer.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
 
 describe('store migrations', () => {
@@ -25,7 +26,6 @@ describe('store migrations', () => {
   });
 
   it.each([
-    ['span chunks and runs by trace or run id', 'SELECT seq FROM id_index WHERE key = ? AND kind = ?', /USING PRIMARY KEY \(key=\? AND kind=\?\)/],
     ['spans past retention', 'SELECT id FROM span_chunks WHERE end_ms < ?', /span_chunks_by_end/],
     ['pattern hits of a trace', 'SELECT * FROM template_runs WHERE trace_id = ?', /template_runs_by_trace/],
     [
@@ -39,5 +39,11 @@ describe('store migrations', () => {
     const db = openDatabase(':memory:');
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x')) as { detail: string }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(index);
+  });
+  it('find id entries by key and kind through the id file primary key', () => {
+    const db = new Database(':memory:');
+    db.exec(ID_FILE_SCHEMA);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT seq FROM id_index WHERE key = ? AND kind = ?').all(1, 0) as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING PRIMARY KEY \(key=\? AND kind=\?\)/);
   });
 });

@@ -59,25 +59,29 @@ export interface RunRow {
   steps: string;
 }
 
-export function runToRow(run: RunRecord): RunRow {
-  return {
-    id: run.id,
-    trace_id: run.traceId,
-    span_id: run.spanId,
-    workflow: run.workflow,
-    runner: run.runner,
-    run_id: run.runId,
-    status: run.status,
-    start_ms: run.startMs,
-    end_ms: run.endMs,
-    duration_ms: run.durationMs,
-    queue_ms: run.queueMs ?? null,
-    attempt: run.attempt ?? null,
-    error_type: run.errorType ?? null,
-    error_message: run.errorMessage ?? null,
-    attributes: JSON.stringify(run.attributes),
-    steps: JSON.stringify(run.steps),
-  };
+/** The values of a run's row in the order of RUN_COLUMNS: positional parameters bind faster than named ones. */
+export const RUN_COLUMNS =
+  'id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms, duration_ms, queue_ms, attempt, error_type, error_message, attributes, steps';
+
+export function runToValues(run: RunRecord): unknown[] {
+  return [
+    run.id,
+    run.traceId,
+    run.spanId,
+    run.workflow,
+    run.runner,
+    run.runId,
+    run.status,
+    run.startMs,
+    run.endMs,
+    run.durationMs,
+    run.queueMs ?? null,
+    run.attempt ?? null,
+    run.errorType ?? null,
+    run.errorMessage ?? null,
+    JSON.stringify(run.attributes),
+    JSON.stringify(run.steps),
+  ];
 }
 
 export function runFromRow(row: RunRow): RunRecord {

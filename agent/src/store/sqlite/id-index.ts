@@ -1,113 +1,157 @@
-import type { Database, Statement } from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { ID_FILE_SCHEMA, IdWriter } from './id-writer.js';
+import { StoreOpenError } from './open.js';
 
-/** What an `id_index` entry finds: the span chunks of a trace, the runs of a trace, or a run by its id. */
+/** What an entry finds: the span chunks of a trace, the runs of a trace, or a run by its id. */
 export const IdKind = { traceChunk: 0, traceRun: 1, run: 2 } as const;
 export type IdKind = (typeof IdKind)[keyof typeof IdKind];
 
 /** Entries kept in memory before they are written; the oldest is written after FLUSH_MS at the latest. */
-const FLUSH_ENTRIES = 60_000;
-const FLUSH_MS = 2_000;
-const HIGH_WATER = ['id_index.chunks', 'id_index.runs'] as const;
+const FLUSH_ENTRIES = 30_000;
+const FLUSH_MS = 1_000;
+const MARKS = ['chunks', 'runs'] as const;
+
+type Entries = Map<string, number[]>[];
+const noEntries = (): Entries => [new Map(), new Map(), new Map()];
 
 /**
- * Finds rows by trace id and run id without a B-tree keyed by those random ids on the write path. Such an index
- * takes each new row into a random page, and at commit every page touched is written out whole to the WAL:
- * about 4 KiB written per row and index, most of the agent's ingest time (`docs/performance.md`). New entries
- * are kept in memory and written to `id_index` together every few seconds, so that a page of the index is
- * written once per batch of thousands of rows rather than once per row.
+ * Finds span chunks and runs by trace id, and runs by run id, without a B-tree keyed by those random ids in the
+ * store. Such an index takes each new row into a random page, and at commit every page touched is written out
+ * whole to the WAL: a page written per row and index, most of the agent's ingest time (`docs/performance.md`).
  *
- * Keys are the first 52 bits of the hex id (a safe integer); callers check the full id on the row they read.
- * Rows are numbered by AUTOINCREMENT, so the entries not yet written when the process died are exactly those of
- * the rows above the high-water marks kept in `meta`, and are rebuilt from them on open.
+ * New entries are kept in memory and written together every second or so, so a page of the index is written
+ * once per thousands of rows. They go to a database file of their own (`<store>.ids`), written by a worker
+ * thread (`id-writer.ts`): not on the event loop, and not holding the store's write lock.
+ *
+ * Keys are the first 52 bits of the hex id (a safe integer). An entry may point at a row that no longer carries
+ * its id (another id with the same key, a row deleted or moved since, a number given again after a rollback):
+ * callers keep only the rows that carry the id. Rows are numbered by AUTOINCREMENT, so the entries not yet
+ * written when the process died are those of the rows above the high-water marks written with the entries, and
+ * are rebuilt from the store on open. The id file holds nothing else: deleted, it is rebuilt the same way.
+ * A store in memory keeps every entry in memory.
  */
 export class IdIndex {
-  private readonly pending: Map<string, number[]>[] = [new Map(), new Map(), new Map()];
+  private pending: Entries = noEntries();
   private pendingCount = 0;
+  /** Entries handed to the writer and not yet committed by it. */
+  private readonly writing = new Set<Entries>();
+  /** Written entries to delete, as [key, kind, seq] triples. */
+  private deletes: number[] = [];
   private lastFlushMs = performance.now();
-  private highChunk: number;
-  private highRun: number;
-  private readonly select: Statement<[number, number], number>;
-  private readonly insert: Statement<[number, number, number]>;
-  private readonly delete: Statement<[number, number, number]>;
-  private readonly setHigh: Statement<[string, number]>;
+  private highChunk = 0;
+  private highRun = 0;
+  private readonly file: { db: Database.Database; select: Statement<[number, number], number>; writer: IdWriter } | undefined;
 
-  constructor(private readonly db: Database) {
-    this.select = db.prepare<[number, number], number>('SELECT seq FROM id_index WHERE key = ? AND kind = ?').pluck();
-    this.insert = db.prepare('INSERT OR IGNORE INTO id_index (key, kind, seq) VALUES (?, ?, ?)');
-    this.delete = db.prepare('DELETE FROM id_index WHERE key = ? AND kind = ? AND seq = ?');
-    this.setHigh = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    const high = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
-    this.highChunk = Number(high.get(HIGH_WATER[0]) ?? 0);
-    this.highRun = Number(high.get(HIGH_WATER[1]) ?? 0);
-    this.recover();
+  /** `path`: the id file, or undefined for a store in memory. */
+  constructor(store: Database.Database, path: string | undefined) {
+    if (path !== undefined) {
+      let db: Database.Database;
+      try {
+        db = new Database(path);
+        db.pragma('journal_mode = WAL');
+        db.exec(ID_FILE_SCHEMA);
+      } catch (error) {
+        throw new StoreOpenError(`cannot open the store's id file at ${path}: ${(error as Error).message}`);
+      }
+      db.pragma('busy_timeout = 5000');
+      const marks = new Map(db.prepare<[], [string, number]>('SELECT name, value FROM marks').raw().all());
+      this.highChunk = marks.get(MARKS[0]) ?? 0;
+      this.highRun = marks.get(MARKS[1]) ?? 0;
+      const select = db.prepare<[number, number], number>('SELECT seq FROM id_index WHERE key = ? AND kind = ?').pluck();
+      this.file = { db, select, writer: new IdWriter(path) };
+    }
+    this.recover(store);
   }
 
-  /**
-   * Row numbers filed under `id`, possibly with rows of other ids: another id with the same first 52 bits, or a
-   * row whose number came back after its transaction rolled back. Callers keep the rows that carry the id.
-   */
+  /** Row numbers filed under `id`, possibly with rows of other ids (see above). */
   seqs(kind: IdKind, id: string): number[] {
-    const onDisk = this.select.all(keyOf(id), kind);
-    const inMemory = this.pending[kind]!.get(id);
-    return inMemory ? [...new Set([...onDisk, ...inMemory])] : onDisk;
+    const found = this.file ? this.file.select.all(keyOf(id), kind) : [];
+    const onDisk = found.length;
+    for (const entries of [this.pending, ...this.writing]) {
+      const seqs = entries[kind]!.get(id);
+      if (seqs) found.push(...seqs);
+    }
+    // Entries being written may already be on disk too.
+    return onDisk > 0 && found.length > onDisk ? [...new Set(found)] : found;
   }
 
   add(kind: IdKind, id: string, seq: number): void {
-    this.put(kind, id, seq);
-    if (kind === IdKind.traceChunk) this.highChunk = Math.max(this.highChunk, seq);
-    else this.highRun = Math.max(this.highRun, seq);
-  }
-
-  remove(kind: IdKind, id: string, seq: number): void {
-    if (!this.take(kind, id, seq)) this.delete.run(keyOf(id), kind, seq);
-  }
-
-  /** Writes the pending entries when there are many or the oldest has waited long; after the batch's commit. */
-  flushIfDue(): void {
-    if (this.pendingCount >= FLUSH_ENTRIES || (this.pendingCount > 0 && performance.now() - this.lastFlushMs >= FLUSH_MS)) this.flush();
-  }
-
-  /** Writes every pending entry and the high-water marks in one transaction; they stay in memory if it fails. */
-  flush(): void {
-    this.db.transaction(() => {
-      this.pending.forEach((map, kind) => {
-        for (const [id, seqs] of map) {
-          const key = keyOf(id);
-          for (const seq of seqs) this.insert.run(key, kind, seq);
-        }
-      });
-      this.setHigh.run(HIGH_WATER[0], this.highChunk);
-      this.setHigh.run(HIGH_WATER[1], this.highRun);
-    })();
-    for (const map of this.pending) map.clear();
-    this.pendingCount = 0;
-    this.lastFlushMs = performance.now();
-  }
-
-  private put(kind: IdKind, id: string, seq: number): void {
     const map = this.pending[kind]!;
     const list = map.get(id);
     if (list) list.push(seq);
     else map.set(id, [seq]);
     this.pendingCount++;
+    if (kind === IdKind.traceChunk) this.highChunk = Math.max(this.highChunk, seq);
+    else this.highRun = Math.max(this.highRun, seq);
   }
 
-  /** Takes the entry out of memory; false when it is not there (it was written). */
-  private take(kind: IdKind, id: string, seq: number): boolean {
+  remove(kind: IdKind, id: string, seq: number): void {
     const map = this.pending[kind]!;
     const list = map.get(id);
     const at = list?.indexOf(seq) ?? -1;
-    if (at === -1) return false;
-    list!.splice(at, 1);
-    if (list!.length === 0) map.delete(id);
-    this.pendingCount--;
-    return true;
+    if (at !== -1) {
+      list!.splice(at, 1);
+      if (list!.length === 0) map.delete(id);
+      this.pendingCount--;
+    } else if (this.file) {
+      this.deletes.push(keyOf(id), kind, seq);
+    }
   }
 
-  private recover(): void {
-    const chunks = this.db.prepare<[number], { id: number; trace_id: string }>('SELECT id, trace_id FROM span_chunks WHERE id > ?');
+  /** Hands the pending entries to the writer when there are many or the oldest has waited long. */
+  flushIfDue(): void {
+    const due = this.pendingCount >= FLUSH_ENTRIES || performance.now() - this.lastFlushMs >= FLUSH_MS;
+    if (due && this.pendingCount + this.deletes.length > 0) void this.flush();
+  }
+
+  /** Resolves once the entries pending now are committed; a failed batch goes back to pending, to be tried again. */
+  async flush(): Promise<void> {
+    this.lastFlushMs = performance.now();
+    if (!this.file) return;
+    const entries = this.pending;
+    const inserts = new Float64Array(this.pendingCount * 3);
+    let at = 0;
+    entries.forEach((map, kind) => {
+      for (const [id, seqs] of map) {
+        const key = keyOf(id);
+        for (const seq of seqs) {
+          inserts[at++] = key;
+          inserts[at++] = kind;
+          inserts[at++] = seq;
+        }
+      }
+    });
+    const deletes = Float64Array.from(this.deletes);
+    this.pending = noEntries();
+    this.pendingCount = 0;
+    this.deletes = [];
+    this.writing.add(entries);
+    try {
+      await this.file.writer.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
+    } catch {
+      // A full disk, say: keep the entries in memory and write them with a later batch.
+      entries.forEach((map, kind) => {
+        for (const [id, seqs] of map) for (const seq of seqs) this.add(kind as IdKind, id, seq);
+      });
+      for (let i = 0; i < deletes.length; i++) this.deletes.push(deletes[i]!);
+    } finally {
+      this.writing.delete(entries);
+    }
+  }
+
+  /** Writes what is pending and closes the id file. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (!this.file) return;
+    await this.file.writer.close();
+    this.file.db.close();
+  }
+
+  private recover(store: Database.Database): void {
+    const chunks = store.prepare<[number], { id: number; trace_id: string }>('SELECT id, trace_id FROM span_chunks WHERE id > ?');
     for (const row of chunks.iterate(this.highChunk)) this.add(IdKind.traceChunk, row.trace_id, row.id);
-    const runs = this.db.prepare<[number], { seq: number; id: string; trace_id: string }>('SELECT seq, id, trace_id FROM runs WHERE seq > ?');
+    const runs = store.prepare<[number], { seq: number; id: string; trace_id: string }>('SELECT seq, id, trace_id FROM runs WHERE seq > ?');
     for (const row of runs.iterate(this.highRun)) {
       this.add(IdKind.traceRun, row.trace_id, row.seq);
       this.add(IdKind.run, row.id, row.seq);

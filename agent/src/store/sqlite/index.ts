@@ -77,7 +77,7 @@ export class SqliteStore implements Store {
     this.db = openDatabase(path);
     this.checkpointer = path === ':memory:' ? undefined : new Checkpointer(path);
     this.resources = new ResourceTable(this.db);
-    this.idIndex = new IdIndex(this.db);
+    this.idIndex = new IdIndex(this.db, path === ':memory:' ? undefined : `${path}.ids`);
     this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex);
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
@@ -141,11 +141,7 @@ export class SqliteStore implements Store {
         transitions: traces.transitions,
       };
     })();
-    try {
-      this.idIndex.flushIfDue();
-    } catch {
-      // The entries stay in memory and are written with a later batch (or rebuilt on open).
-    }
+    this.idIndex.flushIfDue();
     return written;
   }
 
@@ -359,11 +355,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    try {
-      this.idIndex.flush();
-    } catch {
-      // A full disk or read-only file: the entries are rebuilt from the rows when the store is next opened.
-    }
+    await this.idIndex.close();
     await this.checkpointer?.stop();
     this.db.close();
   }

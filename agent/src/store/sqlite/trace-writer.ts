@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Attributes, OtlpSpan } from '../../model/otlp.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { RunTransition, TraceModeller } from '../store.js';
-import { runFromRow, runToRow, spansFromChunk, spansToChunk, type RunRow } from './codec.js';
+import { RUN_COLUMNS, runFromRow, runToValues, spansFromChunk, spansToChunk, type RunRow } from './codec.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import type { ResourceTable } from './resources.js';
 
@@ -24,7 +24,7 @@ export class TraceWriter {
   private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
   private readonly runHeadBySeq: Statement<[number], { trace_id: string; id: string; status: string }>;
   private readonly deleteRun: Statement<[number]>;
-  private readonly insertRun: Statement<RunRow & { seq: number | null }>;
+  private readonly insertRun: Statement<unknown[]>;
 
   constructor(
     db: Database,
@@ -36,12 +36,7 @@ export class TraceWriter {
     this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
-    this.insertRun = db.prepare(
-      `INSERT OR REPLACE INTO runs (seq, id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms,
-         duration_ms, queue_ms, attempt, error_type, error_message, attributes, steps)
-       VALUES (@seq, @id, @trace_id, @span_id, @workflow, @runner, @run_id, @status, @start_ms, @end_ms, @duration_ms,
-         @queue_ms, @attempt, @error_type, @error_message, @attributes, @steps)`,
-    );
+    this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (${Array(17).fill('?').join(', ')})`);
   }
 
   /** Must run inside the caller's write transaction. */
@@ -136,7 +131,7 @@ export class TraceWriter {
       const before = previous.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
       previous.delete(run.id);
       const seq = before?.seq ?? null;
-      const info = this.insertRun.run({ ...runToRow(run), seq });
+      const info = this.insertRun.run(seq, ...runToValues(run));
       if (seq === null) {
         const added = Number(info.lastInsertRowid);
         this.index.add(IdKind.traceRun, traceId, added);

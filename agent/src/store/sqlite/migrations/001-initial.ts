@@ -12,7 +12,7 @@ export const migration001: Migration = {
       );
       -- Spans as received, one row per trace and request (and resource): the workflow model is re-derived from
       -- all spans of a trace, never queried span by span, and a row per span cost ingest most of its time.
-      -- Rows are found by trace through id_index; AUTOINCREMENT never reuses a number (see id-index.ts).
+      -- Rows are found by trace through id-index.ts; AUTOINCREMENT never gives a number twice.
       CREATE TABLE span_chunks (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         trace_id TEXT NOT NULL,
@@ -22,7 +22,7 @@ export const migration001: Migration = {
       );
       CREATE INDEX span_chunks_by_end ON span_chunks (end_ms);
 
-      -- Runs are found by id and by trace through id_index.
+      -- Runs are found by id and by trace through id-index.ts.
       CREATE TABLE runs (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL,
@@ -48,14 +48,6 @@ export const migration001: Migration = {
       CREATE INDEX runs_by_hour_workflow ON runs (CAST(start_ms / 3600000 AS INTEGER), workflow, start_ms);
       -- Covers the workflow list's aggregates, so they never touch the table itself.
       CREATE INDEX runs_by_start ON runs (start_ms, workflow, status, duration_ms, end_ms, runner);
-
-      -- Span chunks and runs by the first 52 bits of a trace id or run id, written in batches (id-index.ts).
-      CREATE TABLE id_index (
-        key INTEGER NOT NULL,
-        kind INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        PRIMARY KEY (key, kind, seq)
-      ) WITHOUT ROWID;
 
       CREATE TABLE logs (
         id INTEGER PRIMARY KEY,
