@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { ID_FILE_SCHEMA, IdWriter } from './id-writer.js';
+import { KeyFilter } from './key-filter.js';
 import { StoreOpenError } from './open.js';
 
 /** What an entry finds: the span chunks of a trace, the runs of a trace, or a run by its id. */
@@ -41,7 +42,7 @@ export class IdIndex {
   private lastFlushMs = performance.now();
   private highChunk = 0;
   private highRun = 0;
-  private readonly file: { db: Database.Database; select: Statement<[number, number], number>; writer: IdWriter } | undefined;
+  private readonly file: { db: Database.Database; select: Statement<[number, number], number>; writer: IdWriter; keys: KeyFilter } | undefined;
 
   /** `path`: the id file, or undefined for a store in memory. */
   constructor(store: Database.Database, path: string | undefined) {
@@ -59,14 +60,17 @@ export class IdIndex {
       this.highChunk = marks.get(MARKS[0]) ?? 0;
       this.highRun = marks.get(MARKS[1]) ?? 0;
       const select = db.prepare<[number, number], number>('SELECT seq FROM id_index WHERE key = ? AND kind = ?').pluck();
-      this.file = { db, select, writer: new IdWriter(path) };
+      const keys = new KeyFilter();
+      for (const key of db.prepare<[], number>('SELECT key FROM id_index').pluck().iterate()) keys.add(key);
+      this.file = { db, select, writer: new IdWriter(path), keys };
     }
     this.recover(store);
   }
 
   /** Row numbers filed under `id`, possibly with rows of other ids (see above). */
   seqs(kind: IdKind, id: string): number[] {
-    const found = this.file ? this.file.select.all(keyOf(id), kind) : [];
+    const key = keyOf(id);
+    const found = this.file?.keys.mayHave(key) ? this.file.select.all(key, kind) : [];
     const onDisk = found.length;
     for (const entries of [this.pending, ...this.writing]) {
       const seqs = entries[kind]!.get(id);
@@ -108,13 +112,15 @@ export class IdIndex {
   /** Resolves once the entries pending now are committed; a failed batch goes back to pending, to be tried again. */
   async flush(): Promise<void> {
     this.lastFlushMs = performance.now();
-    if (!this.file) return;
+    const file = this.file;
+    if (!file) return;
     const entries = this.pending;
     const inserts = new Float64Array(this.pendingCount * 3);
     let at = 0;
     entries.forEach((map, kind) => {
       for (const [id, seqs] of map) {
         const key = keyOf(id);
+        file.keys.add(key);
         for (const seq of seqs) {
           inserts[at++] = key;
           inserts[at++] = kind;
@@ -128,7 +134,7 @@ export class IdIndex {
     this.deletes = [];
     this.writing.add(entries);
     try {
-      await this.file.writer.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
+      await file.writer.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
     } catch {
       // A full disk, say: keep the entries in memory and write them with a later batch.
       entries.forEach((map, kind) => {
