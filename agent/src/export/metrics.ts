@@ -7,6 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, WriteResult } from '../store/store.js';
+import { HistogramProducer, KeyedHistogram } from './histograms.js';
 import { LabelCap } from './label-cap.js';
 
 /** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
@@ -38,13 +39,21 @@ export class FlowLensMetrics {
   private readonly seenWorkflows = new Set<string>();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
+  private readonly durations: { run: KeyedHistogram; step: KeyedHistogram };
 
   constructor(
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
     private readonly log: (message: string) => void,
     storeSize: () => number,
   ) {
-    this.exporter = new PrometheusExporter({ preventServerStart: true });
+    this.durations = {
+      run: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
+      step: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
+    };
+    this.exporter = new PrometheusExporter({
+      preventServerStart: true,
+      metricProducers: [new HistogramProducer('flowlens', [this.durations.run, this.durations.step])],
+    });
     this.provider = new MeterProvider({
       resource: resourceFromAttributes({ 'service.name': 'flowlens-agent' }),
       readers: [this.exporter],
@@ -58,9 +67,7 @@ export class FlowLensMetrics {
       meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: buckets } });
     this.instruments = {
       runs: meter.createCounter('flowlens_workflow_runs', { description: 'Finished workflow runs by final status' }),
-      runDuration: histogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
       stepRuns: meter.createCounter('flowlens_step_runs', { description: 'Finished steps by final status' }),
-      stepDuration: histogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
       spans: meter.createCounter('flowlens_received_spans', { description: 'Spans accepted by the receivers' }),
       rejectedSpans: meter.createCounter('flowlens_rejected_spans', { description: 'Spans refused, by reason' }),
       logs: meter.createCounter('flowlens_received_log_records', { description: 'Log records accepted by the receivers' }),
@@ -178,7 +185,7 @@ export class FlowLensMetrics {
       for (const status of ['success', 'failure']) runs.count({ workflow, runner: run.runner, status }, 0);
     }
     runs.count({ workflow, runner: run.runner, status: run.status }, 1);
-    this.instruments.runDuration.record(run.durationMs / 1000, { workflow });
+    this.durations.run.record(workflow, () => ({ workflow }), run.durationMs / 1000);
     let steps = this.steps.get(workflow);
     if (!steps) {
       steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
@@ -189,9 +196,9 @@ export class FlowLensMetrics {
     }
     for (const step of run.steps) {
       if (!terminal(step.status) || step.parentId !== undefined) continue;
-      const labels = { workflow, step: steps.value(step.name) };
-      stepRuns.count({ ...labels, status: step.status }, 1);
-      this.instruments.stepDuration.record(step.durationMs / 1000, labels);
+      const stepLabel = steps.value(step.name);
+      stepRuns.count({ workflow, step: stepLabel, status: step.status }, 1);
+      this.durations.step.record(`${workflow}\u0000${stepLabel}`, () => ({ workflow, step: stepLabel }), step.durationMs / 1000);
     }
   }
 }

@@ -108,6 +108,14 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('ingest with the
     expect(value('flowlens_step_runs_total', 'step="ChargeCard"', 'status="failure"')).toBe(1);
     expect(value('flowlens_step_runs_total', 'step="ReserveStock"', 'status="success"')).toBe(3);
     expect(value('flowlens_workflow_run_duration_seconds_count', 'workflow="OrderFulfillment"')).toBe(3);
+    // Durations as the API gives them, bucketed with inclusive upper bounds.
+    const runs = (await agent.get(`/api/v1/workflows/OrderFulfillment/runs?${range}`)).body.items as { durationSeconds: number }[];
+    const durations = runs.map((r) => r.durationSeconds);
+    expect(value('flowlens_workflow_run_duration_seconds_sum', 'workflow="OrderFulfillment"')).toBeCloseTo(durations.reduce((a, b) => a + b, 0), 6);
+    for (const le of [300, 600, 900]) {
+      expect(value('flowlens_workflow_run_duration_seconds_bucket', 'workflow="OrderFulfillment"', `le="${le}"`)).toBe(durations.filter((d) => d <= le).length);
+    }
+    expect(value('flowlens_step_duration_seconds_count', 'step="ChargeCard"')).toBe(3);
   });
 
   it('answers 404 with a message for an unknown workflow or run', async () => {
