@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations/index.js';
-import { ID_FILE_SCHEMA } from '../../src/store/sqlite/id-writer.js';
+import { ID_FILE_SCHEMA } from '../../src/store/sqlite/id-index.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
 
 describe('store migrations', () => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { ID_FILE_SCHEMA, IdWriter } from './id-writer.js';
+import type { IdBatch } from './store-worker.js';
 import { KeyFilter } from './key-filter.js';
 import { StoreOpenError } from './open.js';
 
@@ -13,6 +13,20 @@ const FLUSH_ENTRIES = 30_000;
 const FLUSH_MS = 1_000;
 const MARKS = ['chunks', 'runs'] as const;
 
+/** The id file: the entries and the high-water marks of the rows they cover. */
+export const ID_FILE_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS id_index (
+    key INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, kind, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS marks (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`;
+
 type Entries = Map<string, number[]>[];
 const noEntries = (): Entries => [new Map(), new Map(), new Map()];
 
@@ -23,7 +37,7 @@ const noEntries = (): Entries => [new Map(), new Map(), new Map()];
  *
  * New entries are kept in memory and written together every second or so, so a page of the index is written
  * once per thousands of rows. They go to a database file of their own (`<store>.ids`), written by a worker
- * thread (`id-writer.ts`): not on the event loop, and not holding the store's write lock.
+ * thread (`store-worker.ts`): not on the event loop, and not holding the store's write lock.
  *
  * Keys are the first 52 bits of the hex id (a safe integer). An entry may point at a row that no longer carries
  * its id (another id with the same key, a row deleted or moved since, a number given again after a rollback):
@@ -42,11 +56,12 @@ export class IdIndex {
   private lastFlushMs = performance.now();
   private highChunk = 0;
   private highRun = 0;
-  private readonly file: { db: Database.Database; select: Statement<[number, number], number>; writer: IdWriter; keys: KeyFilter } | undefined;
+  private readonly file: { db: Database.Database; select: Statement<[number, number], number>; write: (batch: IdBatch) => Promise<void>; keys: KeyFilter } | undefined;
 
-  /** `path`: the id file, or undefined for a store in memory. */
-  constructor(store: Database.Database, path: string | undefined) {
-    if (path !== undefined) {
+  /** `file`: the id file and how to write to it, or undefined for a store in memory. */
+  constructor(store: Database.Database, file: { path: string; write: (batch: IdBatch) => Promise<void> } | undefined) {
+    if (file !== undefined) {
+      const { path } = file;
       let db: Database.Database;
       try {
         db = new Database(path);
@@ -62,7 +77,7 @@ export class IdIndex {
       const select = db.prepare<[number, number], number>('SELECT seq FROM id_index WHERE key = ? AND kind = ?').pluck();
       const keys = new KeyFilter();
       for (const key of db.prepare<[], number>('SELECT key FROM id_index').pluck().iterate()) keys.add(key);
-      this.file = { db, select, writer: new IdWriter(path), keys };
+      this.file = { db, select, write: file.write, keys };
     }
     this.recover(store);
   }
@@ -134,7 +149,7 @@ export class IdIndex {
     this.deletes = [];
     this.writing.add(entries);
     try {
-      await file.writer.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
+      await file.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
     } catch {
       // A full disk, say: keep the entries in memory and write them with a later batch.
       entries.forEach((map, kind) => {
@@ -149,9 +164,7 @@ export class IdIndex {
   /** Writes what is pending and closes the id file. */
   async close(): Promise<void> {
     await this.flush();
-    if (!this.file) return;
-    await this.file.writer.close();
-    this.file.db.close();
+    this.file?.db.close();
   }
 
   private recover(store: Database.Database): void {

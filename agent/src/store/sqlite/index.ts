@@ -16,7 +16,6 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../store.js';
-import { Checkpointer } from './checkpointer.js';
 import { runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
 import { IdIndex, IdKind } from './id-index.js';
@@ -25,6 +24,7 @@ import { openDatabase } from './open.js';
 import { ResourceTable } from './resources.js';
 import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
+import { StoreWorker } from './store-worker.js';
 import { TraceWriter } from './trace-writer.js';
 import { workflowHours } from './workflow-hours.js';
 
@@ -71,13 +71,15 @@ export class SqliteStore implements Store {
     prune: Statement<[number, number]>[];
   };
 
-  private readonly checkpointer: Checkpointer | undefined;
+  private readonly worker: StoreWorker | undefined;
 
   constructor(path: string) {
     this.db = openDatabase(path);
-    this.checkpointer = path === ':memory:' ? undefined : new Checkpointer(path);
     this.resources = new ResourceTable(this.db);
-    this.idIndex = new IdIndex(this.db, path === ':memory:' ? undefined : `${path}.ids`);
+    const idsPath = `${path}.ids`;
+    this.worker = path === ':memory:' ? undefined : new StoreWorker(path, idsPath);
+    const worker = this.worker;
+    this.idIndex = new IdIndex(this.db, worker && { path: idsPath, write: (batch) => worker.writeIds(batch) });
     this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex);
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
@@ -356,7 +358,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.idIndex.close();
-    await this.checkpointer?.stop();
+    await this.worker?.stop();
     this.db.close();
   }
 }

@@ -1,5 +1,5 @@
-/** 2^26 bits (8 MiB): under 0.01 % false positives at a million keys, about 5 % at ten million. */
-const BITS = 2 ** 26;
+/** 2^25 bits (4 MiB): under 0.1 % false positives at a million keys, about 17 % at ten million. */
+const BITS = 2 ** 25;
 
 /**
  * A Bloom filter of 52-bit random keys: "certainly absent" or "maybe present". Ids of new traces and runs are

@@ -19,7 +19,7 @@ export function openDatabase(path: string): Database.Database {
     throw new StoreOpenError(`cannot open the store at ${path}: ${(error as Error).message}`);
   }
   db.pragma('synchronous = NORMAL');
-  // Checkpoints run in a worker (checkpointer.ts), off the write path; the WAL file is cut back after each.
+  // Checkpoints run in a worker (store-worker.ts), off the write path; the WAL file is cut back after each.
   db.pragma(`wal_autocheckpoint = ${path === ':memory:' ? 1000 : 0}`);
   db.pragma('journal_size_limit = 67108864');
   db.pragma('busy_timeout = 5000');
