@@ -1,5 +1,5 @@
 import type { Attributes, OtlpSpan, SpanEvent } from '../../model/otlp.js';
-import type { RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
+import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
 
@@ -55,15 +55,22 @@ export interface RunRow {
   attempt: number | null;
   error_type: string | null;
   error_message: string | null;
+  resource_id: number | null;
   attributes: string;
   steps: string;
 }
 
 /** The values of a run's row in the order of RUN_COLUMNS: positional parameters bind faster than named ones. */
 export const RUN_COLUMNS =
-  'id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms, duration_ms, queue_ms, attempt, error_type, error_message, attributes, steps';
+  'id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms, duration_ms, queue_ms, attempt, error_type, error_message, resource_id, attributes, steps';
 
-export function runToValues(run: RunRecord): unknown[] {
+/**
+ * `resource`: the run's resource and its id, if known. A run's attributes are its resource's merged with its
+ * span's; when they hold every attribute of the resource unchanged, only the others are stored, beside the
+ * resource's id (the resource's share was the larger part of the text).
+ */
+export function runToValues(run: RunRecord, resource?: { id: number; attributes: Attributes }): unknown[] {
+  const own = resource && ownAttributes(run.attributes, resource.attributes);
   return [
     run.id,
     run.traceId,
@@ -79,12 +86,66 @@ export function runToValues(run: RunRecord): unknown[] {
     run.attempt ?? null,
     run.errorType ?? null,
     run.errorMessage ?? null,
-    JSON.stringify(run.attributes),
-    JSON.stringify(run.steps),
+    own ? resource!.id : null,
+    JSON.stringify(own ?? run.attributes),
+    stepsToText(run.steps),
   ];
 }
 
-export function runFromRow(row: RunRow): RunRecord {
+/** A step as stored in its run's row: a tuple, like spans in chunks (key names were half of the text). */
+type StoredStep = [
+  id: string,
+  name: string,
+  parentId: string | null,
+  status: StepRecord['status'],
+  startMs: number,
+  endMs: number,
+  durationMs: number,
+  queueMs: number | null,
+  attempt: number | null,
+  errorType: string | null,
+  errorMessage: string | null,
+  attributes: Attributes,
+  downstream: Downstream[],
+  spanIds: string[],
+];
+
+function stepsToText(steps: readonly StepRecord[]): string {
+  const stored = new Array<StoredStep>(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    stored[i] = [
+      s.id, s.name, s.parentId ?? null, s.status, s.startMs, s.endMs, s.durationMs, s.queueMs ?? null, s.attempt ?? null,
+      s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds,
+    ];
+  }
+  return JSON.stringify(stored);
+}
+
+function stepsFromText(text: string): StepRecord[] {
+  return (JSON.parse(text) as StoredStep[]).map(
+    ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds]) => {
+      const step: StepRecord = { id, name, status, startMs, endMs, durationMs, attributes, downstream, spanIds };
+      if (parentId !== null) step.parentId = parentId;
+      if (queueMs !== null) step.queueMs = queueMs;
+      if (attempt !== null) step.attempt = attempt;
+      if (errorType !== null) step.errorType = errorType;
+      if (errorMessage !== null) step.errorMessage = errorMessage;
+      return step;
+    },
+  );
+}
+
+/** The attributes not given by the resource, or undefined when one of the resource's is missing or changed. */
+function ownAttributes(attributes: Attributes, resource: Attributes): Attributes | undefined {
+  for (const key in resource) if (attributes[key] !== resource[key]) return undefined;
+  const own: Attributes = {};
+  for (const key in attributes) if (!(key in resource)) own[key] = attributes[key]!;
+  return own;
+}
+
+/** `resourceOf` gives the attributes of a resource id. */
+export function runFromRow(row: RunRow, resourceOf: (id: number) => Attributes): RunRecord {
   const run: RunRecord = {
     id: row.id,
     workflow: row.workflow,
@@ -96,8 +157,8 @@ export function runFromRow(row: RunRow): RunRecord {
     startMs: row.start_ms,
     endMs: row.end_ms,
     durationMs: row.duration_ms,
-    attributes: JSON.parse(row.attributes) as Attributes,
-    steps: JSON.parse(row.steps) as StepRecord[],
+    attributes: row.resource_id === null ? (JSON.parse(row.attributes) as Attributes) : { ...resourceOf(row.resource_id), ...(JSON.parse(row.attributes) as Attributes) },
+    steps: stepsFromText(row.steps),
   };
   if (row.queue_ms !== null) run.queueMs = row.queue_ms;
   if (row.attempt !== null) run.attempt = row.attempt;

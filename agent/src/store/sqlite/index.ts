@@ -168,7 +168,7 @@ export class SqliteStore implements Store {
   }
 
   runs(query: RunQuery): RunRecord[] {
-    return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow));
+    return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow, (id) => this.resources.attributesOf(id)));
   }
 
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[] {

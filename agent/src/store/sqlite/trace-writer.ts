@@ -25,6 +25,7 @@ export class TraceWriter {
   private readonly runHeadBySeq: Statement<[number], { trace_id: string; id: string; status: string }>;
   private readonly deleteRun: Statement<[number]>;
   private readonly insertRun: Statement<unknown[]>;
+  private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
 
   constructor(
     db: Database,
@@ -36,7 +37,7 @@ export class TraceWriter {
     this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
-    this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (${Array(17).fill('?').join(', ')})`);
+    this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (${Array(18).fill('?').join(', ')})`);
   }
 
   /** Must run inside the caller's write transaction. */
@@ -64,7 +65,7 @@ export class TraceWriter {
       if (fresh.length === 0) continue;
       this.storeChunks(traceId, fresh);
       const runs = model(known ? [...stored, ...fresh] : fresh);
-      const hadRuns = this.replaceRuns(traceId, runs, result.transitions, known);
+      const hadRuns = this.replaceRuns(traceId, runs, result.transitions, known, fresh[0]!.resource);
       result.runsByTrace.set(traceId, { runs, hadRuns });
     }
     return result;
@@ -75,7 +76,7 @@ export class TraceWriter {
     const runs: RunRecord[] = [];
     for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
       const row = this.runBySeq.get(seq);
-      if (row?.trace_id === traceId) runs.push(runFromRow(row));
+      if (row?.trace_id === traceId) runs.push(runFromRow(row, this.resourceOf));
     }
     return runs;
   }
@@ -84,7 +85,7 @@ export class TraceWriter {
   run(id: string): RunRecord | undefined {
     for (const seq of this.index.seqs(IdKind.run, id)) {
       const row = this.runBySeq.get(seq);
-      if (row?.id === id) return runFromRow(row);
+      if (row?.id === id) return runFromRow(row, this.resourceOf);
     }
     return undefined;
   }
@@ -118,7 +119,8 @@ export class TraceWriter {
    * the trace had runs before. A run already stored under another trace (a workflow replayed in a new trace)
    * moves to this one. A new trace has no runs to look up.
    */
-  private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean): boolean {
+  private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean, resource: Attributes): boolean {
+    const base = { id: this.resources.idOf(resource), attributes: resource };
     const previous = new Map<string, { seq: number; status: string }>();
     if (known) {
       for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
@@ -131,7 +133,7 @@ export class TraceWriter {
       const before = previous.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
       previous.delete(run.id);
       const seq = before?.seq ?? null;
-      const info = this.insertRun.run(seq, ...runToValues(run));
+      const info = this.insertRun.run(seq, ...runToValues(run, base));
       if (seq === null) {
         const added = Number(info.lastInsertRowid);
         this.index.add(IdKind.traceRun, traceId, added);

@@ -39,6 +39,8 @@ export const migration001: Migration = {
         attempt INTEGER,
         error_type TEXT,
         error_message TEXT,
+        -- When set, the run's attributes are this resource's plus those in attributes (codec.ts).
+        resource_id INTEGER,
         attributes TEXT NOT NULL,
         steps TEXT NOT NULL
       );
