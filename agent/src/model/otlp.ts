@@ -37,6 +37,8 @@ export interface OtlpSpan {
   /** The enclosing ResourceSpans' attributes: one shared object per resource, never copied per span. */
   resource: Attributes;
   scopeName: string;
+  /** The span's protobuf encoding, when it arrived as protobuf (a view into the request): stored as it came. */
+  wire?: Uint8Array;
 }
 
 export interface ScopeSpans {

@@ -32,6 +32,7 @@ function decodeSpan(
   scopeName: string,
   rejected: Rejected,
 ): OtlpSpan | undefined {
+  const start = r.pos;
   const span: OtlpSpan = {
     traceId: '',
     spanId: '',
@@ -103,6 +104,7 @@ function decodeSpan(
   span.traceId = traceId;
   span.spanId = spanId;
   span.parentSpanId = parentSpanId;
+  span.wire = buf.subarray(start, end);
   return span;
 }
 

@@ -1,44 +1,7 @@
-import type { Attributes, OtlpSpan, SpanEvent } from '../../model/otlp.js';
+import type { Attributes } from '../../model/otlp.js';
 import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
-
-/**
- * A span as stored in a chunk: a tuple without the trace id and resource, which the chunk row holds once. Tuples
- * rather than objects make the text 40 % shorter (no key names) and quicker to write, and bytes written are
- * most of what a commit costs.
- */
-type StoredSpan = [
-  spanId: string,
-  parentSpanId: string,
-  name: string,
-  kind: number,
-  startMs: number,
-  endMs: number,
-  attributes: Attributes,
-  statusCode: number,
-  statusMessage: string,
-  events: SpanEvent[],
-  scopeName: string,
-];
-
-/** Spans of one trace and resource → the chunk's JSON text. */
-export function spansToChunk(spans: readonly OtlpSpan[]): string {
-  const stored = new Array<StoredSpan>(spans.length);
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i]!;
-    stored[i] = [s.spanId, s.parentSpanId, s.name, s.kind, s.startMs, s.endMs, s.attributes, s.statusCode, s.statusMessage, s.events, s.scopeName];
-  }
-  return JSON.stringify(stored);
-}
-
-export function spansFromChunk(text: string, traceId: string, resource: Attributes): OtlpSpan[] {
-  return (JSON.parse(text) as StoredSpan[]).map(
-    ([spanId, parentSpanId, name, kind, startMs, endMs, attributes, statusCode, statusMessage, events, scopeName]) => ({
-      traceId, spanId, parentSpanId, name, kind, startMs, endMs, attributes, statusCode, statusMessage, events, resource, scopeName,
-    }),
-  );
-}
 
 export interface RunRow {
   id: string;

@@ -2,7 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Attributes, OtlpSpan } from '../../model/otlp.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { RunTransition, TraceModeller } from '../store.js';
-import { RUN_COLUMNS, runFromRow, runToValues, spansFromChunk, spansToChunk, type RunRow } from './codec.js';
+import { RUN_COLUMNS, runFromRow, runToValues, type RunRow } from './codec.js';
+import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import type { ResourceTable } from './resources.js';
 
@@ -19,8 +20,8 @@ export interface TraceWriteResult {
  * gained a span from all of that trace's spans, so batches split, reordered or repeated give the same runs.
  */
 export class TraceWriter {
-  private readonly insertChunk: Statement<[string, number, number, string]>;
-  private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: string }>;
+  private readonly insertChunk: Statement<[string, number, number, Chunk]>;
+  private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: Chunk }>;
   private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
   private readonly runHeadBySeq: Statement<[number], { trace_id: string; id: string; status: string }>;
   private readonly deleteRun: Statement<[number]>;
