@@ -37,6 +37,8 @@ const TARGET = {
   rss: { op: '≤', value: 300 },
   analysis: { op: '≤', value: 2_000 },
   list: { op: '≤', value: 20 },
+  none: { op: '≤', value: 0 },
+  all: { op: '≥', value: 1 },
 };
 
 const progress = (message) => process.stderr.write(`${message}\n`);
@@ -63,12 +65,14 @@ async function ingestPhase(transport, templates, refs, rows) {
     const sender = transport === 'OTLP/HTTP' ? httpSender(agent.httpUrl, CLIENTS) : grpcSender(agent.grpcAddress, CLIENTS);
     const nextBody = bodies(templates);
     const load = (options) => runLoad({ send: sender.send, nextBody, clients: CLIENTS, ...options });
-    await load({ durationMs: 2_000, maxRequests: 40 }); // warm-up: JIT, connections
+    const warm = await load({ durationMs: 2_000, maxRequests: 40 }); // warm-up: JIT, connections
     const cpu0 = agent.cpuSeconds();
     const max = await load(MAX_LOAD);
     const agentCpu = agent.cpuSeconds() - cpu0;
     const half = await load({ ...HALF_LOAD, rate: max.perSecond / 2 });
     sender.close();
+    const acknowledged = (warm.items + max.items + half.items) / SPANS_PER_RUN;
+    const stored = await storedRuns(agent);
     progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
     if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
     const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
@@ -80,7 +84,16 @@ async function ingestPhase(transport, templates, refs, rows) {
     rows.push({ name: `${transport} request latency p99 at max load`, value: max.p99, unit: 'ms' });
     rows.push({ name: `${transport} request latency p50 at half load (${Math.round(half.perSecond).toLocaleString('en')} spans/s)`, value: half.p50, unit: 'ms' });
     rows.push({ name: `${transport} request latency p99 at half load`, value: half.p99, unit: 'ms', target: TARGET.p99 });
+    rows.push({ name: `${transport} requests refused or failed, all loads`, value: warm.failures + max.failures + half.failures, unit: 'requests', target: TARGET.none });
+    rows.push({ name: `${transport} runs stored ÷ runs acknowledged (${acknowledged.toLocaleString('en')})`, value: stored / acknowledged, unit: '×', target: TARGET.all });
   });
+}
+
+/** Finished runs the agent's API lists over all time: the bench's runs reach past the wall clock. */
+async function storedRuns(agent) {
+  const to = Date.now() + 30 * 86_400_000;
+  const list = await (await fetch(`${agent.apiUrl}/api/v1/workflows?from=0&to=${to}`)).json();
+  return list.items.reduce((sum, workflow) => sum + workflow.runs, 0);
 }
 
 /** Fills a fresh agent with STORED_SPANS spans over HTTP: the rate as the store grows, then its memory. */

@@ -24,7 +24,7 @@ export function openDatabase(path: string): Database.Database {
   db.pragma('journal_size_limit = 67108864');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = OFF');
-  db.pragma('cache_size = -32000');
+  db.pragma('cache_size = -16000');
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
