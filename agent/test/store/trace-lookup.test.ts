@@ -54,6 +54,25 @@ describe('finding a trace and a run again', () => {
     expect(again.run(first!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test', 'deploy']);
   });
 
+  it('keeps one row for a run replayed in another trace, moved back and forth, after its entries are written', async () => {
+    const { store, path } = open();
+    const replay = 'e'.repeat(32);
+    const inReplay = (s: OtlpSpan): OtlpSpan => ({ ...s, traceId: replay });
+    write(store, [root, job('b1', 'build', 1_000)]);
+    write(store, [inReplay(root), inReplay(job('b1', 'build', 1_000))]);
+    write(store, [job('b2', 'test', 20_000)]);
+    expect(runsOf(store)).toHaveLength(1);
+    await store.close();
+
+    const { store: again } = open(path);
+    const [run] = runsOf(again);
+    expect(runsOf(again)).toHaveLength(1);
+    expect(again.run(run!.id)).toMatchObject({ traceId: TRACE, steps: [{ name: 'build' }, { name: 'test' }] });
+    write(again, [inReplay(job('b3', 'deploy', 40_000))]);
+    expect(runsOf(again)).toHaveLength(1);
+    expect(again.run(run!.id)).toMatchObject({ traceId: replay, steps: [{ name: 'build' }, { name: 'deploy' }] });
+  });
+
   it('rebuilds the entries not yet written when the process died, so a re-send is still recognised', () => {
     const { store, path } = open();
     write(store, [root, job('b1', 'build', 1_000)]);

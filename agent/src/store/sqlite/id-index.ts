@@ -12,6 +12,8 @@ export type IdKind = (typeof IdKind)[keyof typeof IdKind];
 const FLUSH_ENTRIES = 30_000;
 const FLUSH_MS = 1_000;
 const MARKS = ['chunks', 'runs'] as const;
+/** Added to the kind of an op that deletes the entry (store-worker.ts). */
+export const DELETE = 8;
 
 /** The id file: the entries and the high-water marks of the rows they cover. */
 export const ID_FILE_SCHEMA = `
@@ -51,8 +53,8 @@ export class IdIndex {
   private pendingCount = 0;
   /** Entries handed to the writer and not yet committed by it. */
   private readonly writing = new Set<Entries>();
-  /** Written entries to delete, as [key, kind, seq] triples. */
-  private deletes: number[] = [];
+  /** What the writer is to do, in order, as flat [key, kind, seq, …] triples; a delete has DELETE added to its kind. */
+  private ops: number[] = [];
   private lastFlushMs = performance.now();
   private highChunk = 0;
   private highRun = 0;
@@ -96,13 +98,15 @@ export class IdIndex {
   }
 
   add(kind: IdKind, id: string, seq: number): void {
-    const map = this.pending[kind]!;
-    const list = map.get(id);
-    if (list) list.push(seq);
-    else map.set(id, [seq]);
-    this.pendingCount++;
+    this.put(kind, id, seq);
     if (kind === IdKind.traceChunk) this.highChunk = Math.max(this.highChunk, seq);
     else this.highRun = Math.max(this.highRun, seq);
+    if (this.file) {
+      // Kept ready to hand over, so that a flush costs the event loop nothing per entry.
+      const key = keyOf(id);
+      this.file.keys.add(key);
+      this.ops.push(key, kind, seq);
+    }
   }
 
   remove(kind: IdKind, id: string, seq: number): void {
@@ -113,15 +117,15 @@ export class IdIndex {
       list!.splice(at, 1);
       if (list!.length === 0) map.delete(id);
       this.pendingCount--;
-    } else if (this.file) {
-      this.deletes.push(keyOf(id), kind, seq);
     }
+    // In order with the inserts, so this also undoes an entry still pending.
+    if (this.file) this.ops.push(keyOf(id), kind + DELETE, seq);
   }
 
   /** Hands the pending entries to the writer when there are many or the oldest has waited long. */
   flushIfDue(): void {
     const due = this.pendingCount >= FLUSH_ENTRIES || performance.now() - this.lastFlushMs >= FLUSH_MS;
-    if (due && this.pendingCount + this.deletes.length > 0) void this.flush();
+    if (due && this.ops.length > 0) void this.flush();
   }
 
   /** Resolves once the entries pending now are committed; a failed batch goes back to pending, to be tried again. */
@@ -130,35 +134,30 @@ export class IdIndex {
     const file = this.file;
     if (!file) return;
     const entries = this.pending;
-    const inserts = new Float64Array(this.pendingCount * 3);
-    let at = 0;
-    entries.forEach((map, kind) => {
-      for (const [id, seqs] of map) {
-        const key = keyOf(id);
-        file.keys.add(key);
-        for (const seq of seqs) {
-          inserts[at++] = key;
-          inserts[at++] = kind;
-          inserts[at++] = seq;
-        }
-      }
-    });
-    const deletes = Float64Array.from(this.deletes);
+    const ops = this.ops;
     this.pending = noEntries();
     this.pendingCount = 0;
-    this.deletes = [];
+    this.ops = [];
     this.writing.add(entries);
     try {
-      await file.write({ inserts, deletes, marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
+      await file.write({ ops: Float64Array.from(ops), marks: [[MARKS[0], this.highChunk], [MARKS[1], this.highRun]] });
     } catch {
       // A full disk, say: keep the entries in memory and write them with a later batch.
-      entries.forEach((map, kind) => {
-        for (const [id, seqs] of map) for (const seq of seqs) this.add(kind as IdKind, id, seq);
-      });
-      for (let i = 0; i < deletes.length; i++) this.deletes.push(deletes[i]!);
+      for (const [kind, map] of entries.entries()) {
+        for (const [id, seqs] of map) for (const seq of seqs) this.put(kind as IdKind, id, seq);
+      }
+      this.ops = ops.concat(this.ops);
     } finally {
       this.writing.delete(entries);
     }
+  }
+
+  private put(kind: IdKind, id: string, seq: number): void {
+    const map = this.pending[kind]!;
+    const list = map.get(id);
+    if (list) list.push(seq);
+    else map.set(id, [seq]);
+    this.pendingCount++;
   }
 
   /** Writes what is pending and closes the id file. */

@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { DELETE } from './id-index.js';
 
-/** Entries of `id-index.ts` as flat [key, kind, seq, …] triples: keys are below 2^52, exact in a double. */
+/**
+ * Inserts and deletes of `id-index.ts` entries, to apply in order, as flat [key, kind, seq, …] triples (keys are
+ * below 2^52, exact in a double; a delete's kind is the entry's plus DELETE), and the high-water marks to set.
+ */
 export interface IdBatch {
-  inserts: Float64Array<ArrayBuffer>;
-  deletes: Float64Array<ArrayBuffer>;
+  ops: Float64Array<ArrayBuffer>;
   marks: [string, number][];
 }
 
@@ -23,9 +26,11 @@ function idWriter() {
   const insert = ids.prepare('INSERT OR IGNORE INTO id_index (key, kind, seq) VALUES (?, ?, ?)');
   const remove = ids.prepare('DELETE FROM id_index WHERE key = ? AND kind = ? AND seq = ?');
   const mark = ids.prepare('INSERT OR REPLACE INTO marks (name, value) VALUES (?, ?)');
-  const run = ids.transaction(({ inserts, deletes, marks }) => {
-    for (let i = 0; i < inserts.length; i += 3) insert.run(inserts[i], inserts[i + 1], inserts[i + 2]);
-    for (let i = 0; i < deletes.length; i += 3) remove.run(deletes[i], deletes[i + 1], deletes[i + 2]);
+  const run = ids.transaction(({ ops, marks }) => {
+    for (let i = 0; i < ops.length; i += 3) {
+      if (ops[i + 1] < workerData.deleteFlag) insert.run(ops[i], ops[i + 1], ops[i + 2]);
+      else remove.run(ops[i], ops[i + 1] - workerData.deleteFlag, ops[i + 2]);
+    }
     for (const [name, value] of marks) mark.run(name, value);
   });
   return { run, close: () => ids.close() };
@@ -66,7 +71,7 @@ export class StoreWorker {
 
   constructor(storePath: string, idsPath: string, checkpointMs = 500) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { storePath, idsPath, module, checkpointMs } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { storePath, idsPath, module, checkpointMs, deleteFlag: DELETE } });
     this.worker.on('message', ({ id, error }: { id: number; error?: string }) => {
       const waiter = this.waiting.get(id);
       this.waiting.delete(id);
@@ -84,7 +89,7 @@ export class StoreWorker {
     this.worker.ref();
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, batch }, [batch.inserts.buffer, batch.deletes.buffer]);
+      this.worker.postMessage({ id, batch }, [batch.ops.buffer]);
     });
   }
 
