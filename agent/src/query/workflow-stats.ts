@@ -1,5 +1,5 @@
 import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
-import type { ActivityBucket, RunHead, WorkflowAggregate } from '../store/store.js';
+import type { RunHead, WorkflowAggregate } from '../store/store.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
 
@@ -50,14 +50,8 @@ export function sliceStarts(fromMs: number, toMs: number, count: number): string
 }
 
 /** Sparkline points of one workflow from the store's per-slice counts. */
-export function sparkline(buckets: readonly ActivityBucket[], starts: readonly string[]) {
-  const points = starts.map((t) => ({ t, runs: 0, failures: 0 }));
-  for (const bucket of buckets) {
-    const point = points[bucket.bucket]!;
-    point.runs = bucket.runs;
-    point.failures = bucket.failures;
-  }
-  return points;
+export function sparkline(activity: WorkflowAggregate['activity'], starts: readonly string[]) {
+  return starts.map((t, i) => ({ t, runs: activity?.runs[i] ?? 0, failures: activity?.failures[i] ?? 0 }));
 }
 
 export interface StepStats {

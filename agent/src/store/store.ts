@@ -74,14 +74,8 @@ export interface WorkflowAggregate {
   p50DurationMs: number | null;
   p95DurationMs: number | null;
   lastEndMs: number | null;
-}
-
-/** Finished runs and failures of one workflow in one slice of a time range. */
-export interface ActivityBucket {
-  workflow: string;
-  bucket: number;
-  runs: number;
-  failures: number;
+  /** With `slices` in the query: finished runs and failures in each of that many equal slices of the range. */
+  activity?: { runs: number[]; failures: number[] };
 }
 
 export interface PatternQuery {
@@ -141,8 +135,8 @@ export interface Store {
   runs(query: RunQuery): RunRecord[];
   /** The newest `perWorkflow` runs of every workflow that ran in the range: bounded input for the analysis. */
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[];
-  workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string }): WorkflowAggregate[];
-  workflowActivity(query: { fromMs: number; toMs: number; buckets: number; workflow?: string }): ActivityBucket[];
+  /** Per workflow that ran in the range (by start time), in one pass over its runs. */
+  workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[];
   run(id: string): RunRecord | undefined;
   logsOfTrace(traceId: string, limit: number): StoredLog[];
   hasWorkflow(name: string): boolean;

@@ -1,7 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Severity } from '../../model/finding.js';
 import { sliceStarts, sparkline, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
-import type { ActivityBucket } from '../../store/store.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery } from '../schemas.js';
@@ -55,16 +54,10 @@ export function workflowRoutes(deps: ApiDeps) {
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         const needle = q?.toLowerCase();
         const findingsOf = openFindings();
-        const activity = new Map<string, ActivityBucket[]>();
-        for (const bucket of deps.store.workflowActivity({ fromMs, toMs, buckets: SPARKLINE_BUCKETS })) {
-          const list = activity.get(bucket.workflow);
-          if (list) list.push(bucket);
-          else activity.set(bucket.workflow, [bucket]);
-        }
         const slos = new Map(deps.analysis.slos().map((slo) => [slo.workflow, slo]));
         const starts = sliceStarts(fromMs, toMs, SPARKLINE_BUCKETS);
         const items = deps.store
-          .workflowAggregates({ fromMs, toMs })
+          .workflowAggregates({ fromMs, toMs, slices: SPARKLINE_BUCKETS })
           .filter((aggregate) => !needle || aggregate.workflow.toLowerCase().includes(needle))
           .map((aggregate) => {
             const summary = toSummary(aggregate);
@@ -75,7 +68,7 @@ export function workflowRoutes(deps: ApiDeps) {
               health: { score: health.score, status: health.status },
               openFindings: findingsOf(summary.name),
               slo: slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null,
-              sparkline: sparkline(activity.get(summary.name) ?? [], starts),
+              sparkline: sparkline(aggregate.activity, starts),
             };
           })
           .sort(
