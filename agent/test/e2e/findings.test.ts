@@ -70,6 +70,15 @@ describe('findings from simulated runners with injected faults', () => {
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'oncall@example.com' });
     expect((await agent.get(`/api/v1/findings/${target.id}/similar`)).status).toBe(200);
+    // A body sent chunked (no Content-Length) is read too.
+    const chunked = await fetch(`${agent.apiUrl}/api/v1/findings/${target.id}/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(JSON.stringify({ by: 'release-bot' }))), c.close()) }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(200);
+    expect(await chunked.json()).toMatchObject({ status: 'resolved', resolvedBy: 'release-bot' });
     expect((await agent.post('/api/v1/findings/nope/resolve')).status).toBe(404);
   });
 });
