@@ -1,4 +1,4 @@
-/** 2^25 bits (4 MiB): under 0.1 % false positives at a million keys, about 17 % at ten million. */
+/** 2^25 bits (4 MiB): under 0.1 % false positives at a million keys, 10 % at seven million, 20 % at ten. */
 const BITS = 2 ** 25;
 
 /**
