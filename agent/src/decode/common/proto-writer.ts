@@ -1,18 +1,34 @@
 import { LEN, VARINT } from './proto-reader.js';
 
 /**
- * Just enough protobuf writing for the receivers' small replies (Export…ServiceResponse, google.rpc.Status):
- * each field is written into its own Buffer and concatenated, which is plenty for messages of a few bytes.
+ * Just enough protobuf writing for the receivers' small replies (Export…ServiceResponse, google.rpc.Status),
+ * each field in its own Buffer, and the varints the store writes in place into span chunks.
  */
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    bytes.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
+
+/** Bytes a varint of `value` (a non-negative integer) takes. */
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    size++;
   }
-  bytes.push(v);
-  return Buffer.from(bytes);
+  return size;
+}
+
+/** Writes the varint of `value` at `at`; returns the offset after it. */
+export function writeVarint(out: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  out[at++] = value;
+  return at;
+}
+
+function varint(value: number): Buffer {
+  const bytes = Buffer.allocUnsafe(varintSize(value));
+  writeVarint(bytes, 0, value);
+  return bytes;
 }
 
 /** A varint field (non-negative integers only); zero is the default and is left out. */

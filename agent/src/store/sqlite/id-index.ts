@@ -8,8 +8,8 @@ import { StoreOpenError } from './open.js';
 export const IdKind = { traceChunk: 0, traceRun: 1, run: 2 } as const;
 export type IdKind = (typeof IdKind)[keyof typeof IdKind];
 
-/** Entries kept in memory before they are written; the oldest is written after FLUSH_MS at the latest. */
-const FLUSH_ENTRIES = 30_000;
+/** Inserts and deletes kept in memory before they are written; the oldest after FLUSH_MS at the latest. */
+const FLUSH_OPS = 30_000;
 const FLUSH_MS = 1_000;
 const MARKS = ['chunks', 'runs'] as const;
 /** Added to the kind of an op that deletes the entry (store-worker.ts). */
@@ -50,7 +50,6 @@ const noEntries = (): Entries => [new Map(), new Map(), new Map()];
  */
 export class IdIndex {
   private pending: Entries = noEntries();
-  private pendingCount = 0;
   /** Entries handed to the writer and not yet committed by it. */
   private readonly writing = new Set<Entries>();
   /** What the writer is to do, in order, as flat [key, kind, seq, …] triples; a delete has DELETE added to its kind. */
@@ -89,9 +88,11 @@ export class IdIndex {
     const key = keyOf(id);
     const found = this.file?.keys.mayHave(key) ? this.file.select.all(key, kind) : [];
     const onDisk = found.length;
-    for (const entries of [this.pending, ...this.writing]) {
-      const seqs = entries[kind]!.get(id);
-      if (seqs) found.push(...seqs);
+    const pending = this.pending[kind]!.get(id);
+    if (pending) found.push(...pending);
+    for (const entries of this.writing) {
+      const writing = entries[kind]!.get(id);
+      if (writing) found.push(...writing);
     }
     // Entries being written may already be on disk too.
     return onDisk > 0 && found.length > onDisk ? [...new Set(found)] : found;
@@ -116,7 +117,6 @@ export class IdIndex {
     if (at !== -1) {
       list!.splice(at, 1);
       if (list!.length === 0) map.delete(id);
-      this.pendingCount--;
     }
     // In order with the inserts, so this also undoes an entry still pending.
     if (this.file) this.ops.push(keyOf(id), kind + DELETE, seq);
@@ -124,8 +124,8 @@ export class IdIndex {
 
   /** Hands the pending entries to the writer when there are many or the oldest has waited long. */
   flushIfDue(): void {
-    const due = this.pendingCount >= FLUSH_ENTRIES || performance.now() - this.lastFlushMs >= FLUSH_MS;
-    if (due && this.ops.length > 0) void this.flush();
+    const ops = this.ops.length / 3;
+    if (ops >= FLUSH_OPS || (ops > 0 && performance.now() - this.lastFlushMs >= FLUSH_MS)) void this.flush();
   }
 
   /** Resolves once the entries pending now are committed; a failed batch goes back to pending, to be tried again. */
@@ -136,7 +136,6 @@ export class IdIndex {
     const entries = this.pending;
     const ops = this.ops;
     this.pending = noEntries();
-    this.pendingCount = 0;
     this.ops = [];
     this.writing.add(entries);
     try {
@@ -157,7 +156,6 @@ export class IdIndex {
     const list = map.get(id);
     if (list) list.push(seq);
     else map.set(id, [seq]);
-    this.pendingCount++;
   }
 
   /** Writes what is pending and closes the id file. */

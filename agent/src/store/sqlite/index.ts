@@ -193,7 +193,14 @@ export class SqliteStore implements Store {
     const range = runsInRange(query);
     const slices = query.slices ?? 0;
     const width = Math.max(1, (query.toMs - query.fromMs) / Math.max(1, slices));
+    // The slice lists only when asked for: a workflow's page has no sparkline.
     const slice = 'min(max(CAST((start_ms - ?) / ? AS INTEGER), 0), ?)';
+    const sliceLists =
+      slices > 0
+        ? `, group_concat(CASE WHEN status != 'running' THEN ${slice} END) AS finished,
+             group_concat(CASE WHEN status IN ('failure', 'error', 'timeout') THEN ${slice} END) AS failures`
+        : '';
+    const sliceParams = slices > 0 ? [query.fromMs, width, slices - 1, query.fromMs, width, slices - 1] : [];
     const rows = this.db
       .prepare(
         `SELECT workflow, min(runner) AS runner,
@@ -201,15 +208,13 @@ export class SqliteStore implements Store {
            sum(status IN ('failure', 'error', 'timeout')) AS failed,
            sum(status NOT IN ('running', 'skipped', 'cancelled')) AS rated,
            max(end_ms) AS last_end,
-           group_concat(CASE WHEN status != 'running' THEN duration_ms END) AS durations,
-           group_concat(CASE WHEN status != 'running' THEN ${slice} END) AS finished,
-           group_concat(CASE WHEN status IN ('failure', 'error', 'timeout') THEN ${slice} END) AS failures
+           group_concat(CASE WHEN status != 'running' THEN duration_ms END) AS durations${sliceLists}
          FROM ${range.from} WHERE ${range.where}
          GROUP BY workflow`,
       )
-      .all(query.fromMs, width, slices - 1, query.fromMs, width, slices - 1, ...range.params) as {
+      .all(...sliceParams, ...range.params) as {
       workflow: string; runner: string; runs: number; failed: number; rated: number; last_end: number | null;
-      durations: string | null; finished: string | null; failures: string | null;
+      durations: string | null; finished?: string | null; failures?: string | null;
     }[];
     return rows.map((row) => {
       const durations = numbers(row.durations).sort((a, b) => a - b);
@@ -223,7 +228,7 @@ export class SqliteStore implements Store {
         p95DurationMs: percentile(durations, 95) ?? null,
         lastEndMs: row.last_end,
       };
-      if (slices > 0) aggregate.activity = { runs: countSlices(row.finished, slices), failures: countSlices(row.failures, slices) };
+      if (slices > 0) aggregate.activity = { runs: countSlices(row.finished ?? null, slices), failures: countSlices(row.failures ?? null, slices) };
       return aggregate;
     });
   }

@@ -1,4 +1,5 @@
 import type { Attributes, OtlpSpan, SpanEvent } from '../../model/otlp.js';
+import { varintSize, writeVarint } from '../../decode/common/proto-writer.js';
 import { decodeTraceRequestProto } from '../../decode/trace/protobuf.js';
 
 /**
@@ -69,17 +70,17 @@ function wireChunk(spans: readonly OtlpSpan[]): Buffer {
   }
   const resourceSpans = groups.reduce((sum, g) => sum + 1 + varintSize(g.length) + g.length, 0);
   const out = Buffer.allocUnsafe(1 + varintSize(resourceSpans) + resourceSpans);
-  let at = writeVarint(out, writeByte(out, 0, 0x0a), resourceSpans);
+  let at = lengthHeader(out, 0, 0x0a, resourceSpans);
   for (const group of groups) {
-    at = writeVarint(out, writeByte(out, at, 0x12), group.length);
+    at = lengthHeader(out, at, 0x12, group.length);
     if (group.name.length > 0) {
-      at = writeVarint(out, writeByte(out, at, 0x0a), 1 + varintSize(group.name.length) + group.name.length);
-      at = writeVarint(out, writeByte(out, at, 0x0a), group.name.length);
+      at = lengthHeader(out, at, 0x0a, 1 + varintSize(group.name.length) + group.name.length);
+      at = lengthHeader(out, at, 0x0a, group.name.length);
       at += group.name.copy(out, at);
     }
     for (let i = group.from; i < group.to; i++) {
       const wire = spans[i]!.wire!;
-      at = writeVarint(out, writeByte(out, at, 0x12), wire.length);
+      at = lengthHeader(out, at, 0x12, wire.length);
       out.set(wire, at);
       at += wire.length;
     }
@@ -87,25 +88,7 @@ function wireChunk(spans: readonly OtlpSpan[]): Buffer {
   return out;
 }
 
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
-}
-
-function writeByte(out: Buffer, at: number, byte: number): number {
-  out[at] = byte;
-  return at + 1;
-}
-
-function writeVarint(out: Buffer, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[at++] = value;
-  return at;
+/** A length-delimited field's tag and length (the tags here are one byte, as a varint). */
+function lengthHeader(out: Buffer, at: number, tag: number, length: number): number {
+  return writeVarint(out, writeVarint(out, at, tag), length);
 }

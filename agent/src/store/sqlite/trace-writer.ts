@@ -38,7 +38,7 @@ export class TraceWriter {
     this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
-    this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (${Array(18).fill('?').join(', ')})`);
+    this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`);
   }
 
   /** Must run inside the caller's write transaction. */
