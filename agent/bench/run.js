@@ -2,7 +2,7 @@
 // to a reference measured in the same run, with the ratio and the project's target. The agent runs in its own
 // process (`flowlens serve`), the load generator in this one, so each has a core. Progress goes to stderr, the
 // table to stdout. `node agent/bench/run.js --profile` instead profiles the agent under ingest load (HTTP, gRPC)
-// and while it serves the workflow list.
+// and while it serves the workflow list; `--only=api,memory` runs only the phases named.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,28 +231,45 @@ function printTable(rows) {
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
+/** `--only=api,memory` runs those phases alone: ingest, memory, api, analysis, patterns, decode, layouts. */
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (phase) => !ONLY || ONLY.includes(phase);
+
 async function bench() {
   progress(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   const loadBefore = loadavg()[0];
   const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
-  const refs = await references(templates);
-  const rows = referenceRows(refs);
-  for (const transport of ['OTLP/HTTP', 'OTLP/gRPC']) {
-    progress(`${transport} ingest …`);
-    await ingestPhase(transport, templates, refs, rows);
+  const rows = [];
+  if (wanted('ingest')) {
+    const refs = await references(templates);
+    rows.push(...referenceRows(refs));
+    for (const transport of ['OTLP/HTTP', 'OTLP/gRPC']) {
+      progress(`${transport} ingest …`);
+      await ingestPhase(transport, templates, refs, rows);
+    }
   }
-  progress(`storing ${STORED_SPANS.toLocaleString('en')} spans …`);
-  await memoryPhase(templates, rows);
-  progress('API …');
-  await apiPhase(templates, rows);
-  progress('analysis …');
-  await analysisPhase(rows);
-  progress('patterns …');
-  await childRows('patterns.js', 'benchPatterns', rows);
-  progress('decoders (agent/bench/decode.js) …');
-  await childRows('decode.js', 'benchDecode', rows);
-  progress('SQLite span table layouts …');
-  await childRows('store-layouts.js', 'benchStoreLayouts', rows);
+  if (wanted('memory')) {
+    progress(`storing ${STORED_SPANS.toLocaleString('en')} spans …`);
+    await memoryPhase(templates, rows);
+  }
+  if (wanted('api')) {
+    progress('API …');
+    await apiPhase(templates, rows);
+  }
+  if (wanted('analysis')) {
+    progress('analysis …');
+    await analysisPhase(rows);
+  }
+  const children = [
+    ['patterns', 'patterns …', 'patterns.js', 'benchPatterns'],
+    ['decode', 'decoders (agent/bench/decode.js) …', 'decode.js', 'benchDecode'],
+    ['layouts', 'SQLite span table layouts …', 'store-layouts.js', 'benchStoreLayouts'],
+  ];
+  for (const [phase, what, file, fn] of children) {
+    if (!wanted(phase)) continue;
+    progress(what);
+    await childRows(file, fn, rows);
+  }
   // Other processes on a shared machine lower every wall-clock figure; the load average says how much.
   rows.unshift({ name: `machine load average (1 min) at the start (${loadavg()[0].toFixed(1)} at the end), ${cpus().length} cores`, value: loadBefore, unit: '' });
   printTable(rows);

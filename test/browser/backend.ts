@@ -9,6 +9,8 @@ export interface Backend {
   /** An open finding's id, straight from the agent's API. */
   openFindingId(): Promise<string>;
   finding(id: string): Promise<Record<string, unknown>>;
+  /** A workflow as the agent's list gives it (default range). */
+  listedWorkflow(name: string): Promise<{ runs: number; failedRuns: number; sparkline: { runs: number[]; failures: number[] } }>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,12 @@ export async function startBackend(dbPath: string): Promise<Backend> {
       return items[0].id;
     },
     finding: (id) => call('GET', `/api/v1/findings/${encodeURIComponent(id)}`),
+    async listedWorkflow(name) {
+      const { items } = await call<{ items: Array<Awaited<ReturnType<Backend['listedWorkflow']>> & { name: string }> }>('GET', '/api/v1/workflows');
+      const item = items.find((w) => w.name === name);
+      if (!item) throw new Error(`the agent does not list ${name}`);
+      return item;
+    },
     stop: () => agent.stop(),
   };
 }

@@ -83,6 +83,13 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
 
     // Workflow page of the worst workflow, through its link (the route alert rules link to).
     const worst = (await overviewRows.first().getAttribute('data-testid'))!.replace('flowlens-overview-row-', '');
+    // Its sparkline draws the agent's per-slice counts: every finished run and failure of the range.
+    const listed = await backend.listedWorkflow(worst);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(sum(listed.sparkline.runs)).toBe(listed.runs);
+    expect(await overviewRows.first().getByRole('img').getAttribute('aria-label')).toBe(
+      `Runs of ${worst}: ${listed.runs} runs, ${listed.failedRuns} failed`,
+    );
     await overviewRows.first().getByRole('link', { name: worst }).click();
     await page.waitForURL(new RegExp(`${APP}/workflow/${encodeURIComponent(worst)}`));
     await expect.poll(() => rowsOf(page, testIds.workflow.factors).count()).toBeGreaterThan(0);

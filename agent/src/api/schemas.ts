@@ -24,6 +24,11 @@ export const errorBody = z.object({ error: z.object({ message: z.string() }) }).
 export const jsonObject = (name: string) => z.record(z.string(), z.unknown()).openapi(name);
 export const itemsOf = (name: string) => z.object({ items: z.array(z.record(z.string(), z.unknown())) }).openapi(name);
 
+/** The workflow list: the start time of each sparkline slice once, then the workflows. */
+export const workflowList = z
+  .object({ sparklineStarts: z.array(z.string()), items: z.array(z.record(z.string(), z.unknown())) })
+  .openapi('WorkflowList');
+
 export const json = (schema: z.ZodType, description: string) => ({
   content: { 'application/json': { schema } },
   description,

@@ -43,15 +43,10 @@ export function toSummary(aggregate: WorkflowAggregate): WorkflowSummary {
   };
 }
 
-/** Start times of `count` equal slices of [fromMs, toMs), as the sparklines' `t`. */
+/** Start times of `count` equal slices of [fromMs, toMs), as the workflow list's `sparklineStarts`. */
 export function sliceStarts(fromMs: number, toMs: number, count: number): string[] {
   const width = Math.max(1, (toMs - fromMs) / count);
   return Array.from({ length: count }, (_, i) => new Date(fromMs + i * width).toISOString());
-}
-
-/** Sparkline points of one workflow from the store's per-slice counts. */
-export function sparkline(activity: WorkflowAggregate['activity'], starts: readonly string[]) {
-  return starts.map((t, i) => ({ t, runs: activity?.runs[i] ?? 0, failures: activity?.failures[i] ?? 0 }));
 }
 
 export interface StepStats {

@@ -1,7 +1,11 @@
 /**
- * The workflow list's figures come from one grouped scan: counts, nearest-rank percentiles (the same rule as
- * the per-step statistics) and the sparkline's slices.
+ * The workflow list's figures: counts, nearest-rank percentiles (the same rule as the per-step statistics) and
+ * the sparkline's slices, from run heads kept in memory per hour (workflow-aggregator.ts), so also that every
+ * way a run changes (written, replayed elsewhere, pruned, written by another connection) shows at once.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelTrace } from '../../src/normalise/model-trace.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -10,29 +14,31 @@ import { span } from '../normalise/helpers.js';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0);
 const stores: SqliteStore[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Run i of `deploy` starts at hour i and lasts (i + 1) × 10 s; every fourth fails. */
-function storeWithRuns(count: number): SqliteStore {
-  const store = new SqliteStore(':memory:');
-  stores.push(store);
-  const spans = Array.from({ length: count }, (_, i) =>
-    span({
-      id: `a${i}`,
-      trace: i.toString(16).padStart(32, '0'),
-      name: 'run deploy',
-      start: T0 + i * HOUR,
-      end: T0 + i * HOUR + (i + 1) * 10_000,
-      attributes: {
-        'cicd.pipeline.name': 'deploy',
-        'cicd.pipeline.run.id': String(i),
-        'cicd.pipeline.result': i % 4 === 3 ? 'failure' : 'success',
-      },
-    }),
-  );
+/** Run `id` of `deploy` in trace `trace`, starting at hour `hour` and lasting `seconds`. */
+const runSpan = (id: number, trace: number, hour: number, seconds: number, result = 'success') =>
+  span({
+    id: `a${id}`,
+    trace: trace.toString(16).padStart(32, '0'),
+    name: 'run deploy',
+    start: T0 + hour * HOUR,
+    end: T0 + hour * HOUR + seconds * 1000,
+    attributes: { 'cicd.pipeline.name': 'deploy', 'cicd.pipeline.run.id': String(id), 'cicd.pipeline.result': result },
+  });
+
+const write = (store: SqliteStore, spans: ReturnType<typeof span>[]) =>
   store.write({ spans, logs: [], logTemplates: [], templateMerges: [] }, modelTrace, (m) => ({ templateId: 't', template: m }));
+
+/** Run i of `deploy` starts at hour i and lasts (i + 1) × 10 s; every fourth fails. */
+function storeWithRuns(count: number, path = ':memory:'): SqliteStore {
+  const store = new SqliteStore(path);
+  stores.push(store);
+  write(store, Array.from({ length: count }, (_, i) => runSpan(i, i, i, (i + 1) * 10, i % 4 === 3 ? 'failure' : 'success')));
   return store;
 }
 
@@ -57,5 +63,43 @@ describe('workflow aggregates', () => {
     const [all] = store.workflowAggregates({ fromMs: T0 + 2 * HOUR, toMs: T0 + 7 * HOUR });
     expect(store.workflowAggregates({ fromMs: T0 + 2 * HOUR, toMs: T0 + 7 * HOUR, workflow: 'deploy' })).toEqual([all]);
     expect(all).toMatchObject({ runs: 6, p50DurationMs: 50_000, p95DurationMs: 80_000 });
+  });
+
+  it('show a run written after its hour was read', () => {
+    const store = storeWithRuns(10);
+    const range = { fromMs: T0, toMs: T0 + 24 * HOUR };
+    expect(store.workflowAggregates(range)[0]).toMatchObject({ runs: 10, p95DurationMs: 100_000 });
+    write(store, [runSpan(10, 10, 2, 500, 'failure')]);
+    expect(store.workflowAggregates(range)[0]).toMatchObject({ runs: 11, failedRuns: 3, p95DurationMs: 500_000 });
+  });
+
+  it('move a run replayed in another trace out of the hour it left', () => {
+    const store = storeWithRuns(10);
+    write(store, [runSpan(10, 10, 3, 1)]);
+    const hour3 = { fromMs: T0 + 3 * HOUR, toMs: T0 + 4 * HOUR - 1 };
+    expect(store.workflowAggregates(hour3)[0]).toMatchObject({ runs: 2, failedRuns: 1 });
+    write(store, [runSpan(3, 99, 20, 5)]);
+    expect(store.workflowAggregates(hour3)[0]).toMatchObject({ runs: 1, failedRuns: 0 });
+    expect(store.workflowAggregates({ fromMs: T0, toMs: T0 + 24 * HOUR })[0]).toMatchObject({ runs: 11, failedRuns: 1 });
+  });
+
+  it('drop runs removed by retention', () => {
+    const store = storeWithRuns(10);
+    write(store, [runSpan(10, 10, 0, 10 * 3600)]); // still running at the cut-off: kept
+    const range = { fromMs: T0, toMs: T0 + 24 * HOUR };
+    expect(store.workflowAggregates(range)[0]).toMatchObject({ runs: 11 });
+    store.pruneChunk(T0 + 5 * HOUR);
+    expect(store.workflowAggregates(range)[0]).toMatchObject({ runs: 6, p50DurationMs: 80_000 });
+  });
+
+  it('show runs another connection wrote to the same file', () => {
+    const path = join(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'flowlens-aggregates-'))) - 1]!, 'store.db');
+    const reader = storeWithRuns(10, path);
+    const range = { fromMs: T0, toMs: T0 + 24 * HOUR };
+    expect(reader.workflowAggregates(range)[0]).toMatchObject({ runs: 10 });
+    const writer = new SqliteStore(path);
+    stores.push(writer);
+    write(writer, [runSpan(10, 10, 1, 30)]);
+    expect(reader.workflowAggregates(range)[0]).toMatchObject({ runs: 11 });
   });
 });

@@ -10,7 +10,7 @@ import type {
   TimeRange,
   WorkflowDetail,
   WorkflowHealth,
-  WorkflowSummary,
+  WorkflowList,
 } from './types.js';
 
 /** One thin function per agent endpoint; paths and parameters exactly as the agent's REST API names them. */
@@ -18,7 +18,7 @@ import type {
 const seg = encodeURIComponent;
 
 export function listWorkflows(range: TimeRange & { q?: string }, signal?: AbortSignal) {
-  return client.request<Items<WorkflowSummary>>('/api/v1/workflows', { params: { ...range }, signal });
+  return client.request<WorkflowList>('/api/v1/workflows', { params: { ...range }, signal });
 }
 
 export function getWorkflow(name: string, range: TimeRange, signal?: AbortSignal) {

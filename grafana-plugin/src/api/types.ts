@@ -41,7 +41,12 @@ export interface WorkflowSummary {
   health: Health;
   openFindings: Record<Severity, number>;
   slo: null | { name: string; objective: number; errorBudgetRemaining: number; state: SloState };
-  sparkline: Array<{ t: string; runs: number; failures: number }>;
+  /** Finished runs and failures in each slice of the range; the slices' start times are the list's `sparklineStarts`. */
+  sparkline: { runs: number[]; failures: number[] };
+}
+
+export interface WorkflowList extends Items<WorkflowSummary> {
+  sparklineStarts: string[];
 }
 
 export interface DownstreamCall {

@@ -5,6 +5,7 @@ import type {
   RunStep,
   Severity,
   StepSummary,
+  WorkflowList,
   WorkflowSummary,
 } from '../api/types.js';
 
@@ -46,12 +47,18 @@ const STATUS_RANK: Record<HealthStatus, number> = { unhealthy: 0, degraded: 1, h
 
 export interface OverviewRow extends WorkflowSummary {
   totalOpenFindings: number;
+  /** The sparkline's bars: each slice's start with its counts. */
+  sparklinePoints: Array<{ t: string; runs: number; failures: number }>;
 }
 
 /** Worst first: unhealthy before degraded before healthy, lower score first; workflows without runs last. */
-export function toOverviewRows(items: WorkflowSummary[]): OverviewRow[] {
+export function toOverviewRows({ items, sparklineStarts }: WorkflowList): OverviewRow[] {
   return items
-    .map((w) => ({ ...w, totalOpenFindings: SEVERITIES.reduce((sum, s) => sum + (w.openFindings[s] ?? 0), 0) }))
+    .map((w) => ({
+      ...w,
+      totalOpenFindings: SEVERITIES.reduce((sum, s) => sum + (w.openFindings[s] ?? 0), 0),
+      sparklinePoints: sparklineStarts.map((t, i) => ({ t, runs: w.sparkline.runs[i] ?? 0, failures: w.sparkline.failures[i] ?? 0 })),
+    }))
     .sort(
       (a, b) =>
         STATUS_RANK[a.health.status] - STATUS_RANK[b.health.status] ||

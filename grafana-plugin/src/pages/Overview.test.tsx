@@ -24,7 +24,7 @@ describe('Overview page', () => {
     expect(etl.getByText('critical · budget -210%')).toBeInTheDocument();
     expect(etl.getByText('1 critical')).toBeInTheDocument();
     expect(etl.getByText('1 high')).toBeInTheDocument();
-    expect(etl.getByRole('img', { name: /9 failed/ })).toBeInTheDocument();
+    expect(etl.getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' })).toBeInTheDocument();
     expect(etl.getByRole('link', { name: 'nightly-etl' })).toHaveAttribute(
       'href',
       '/a/flowlens-workflows-app/workflow/nightly-etl?from=now-24h&to=now'
@@ -60,14 +60,14 @@ describe('Overview page', () => {
   });
 
   it('says all is well when every workflow is healthy with nothing open', async () => {
-    const healthy = { items: [workflows.items[0]] };
+    const healthy = { ...workflows, items: [workflows.items[0]] };
     useRecordedBackend({ 'GET /api/v1/workflows': healthy });
     renderApp('/a/flowlens-workflows-app/overview');
     expect(await screen.findByTestId(testIds.state.allHealthy)).toHaveTextContent('All 1 workflows are healthy');
   });
 
   it('explains how to send telemetry when the agent has no runs yet', async () => {
-    useRecordedBackend({ 'GET /api/v1/workflows': { items: [] } });
+    useRecordedBackend({ 'GET /api/v1/workflows': { sparklineStarts: [], items: [] } });
     renderApp('/a/flowlens-workflows-app/overview');
     expect(await screen.findByTestId(testIds.state.noData)).toHaveTextContent('OTEL_EXPORTER_OTLP_ENDPOINT');
   });

@@ -24,7 +24,7 @@ export function Overview() {
   const [range] = useTimeRange();
   const [filter, setFilter] = useUrlState({ q: '', status: 'all' });
   const query = useQuery((signal) => listWorkflows(range, signal), [range.from, range.to]);
-  const rows = useMemo(() => (query.data ? toOverviewRows(query.data.items) : []), [query.data]);
+  const rows = useMemo(() => (query.data ? toOverviewRows(query.data) : []), [query.data]);
   const shown = filterOverviewRows(rows, filter);
 
   return (
@@ -88,7 +88,7 @@ export function Overview() {
                           </Stack>
                         </td>
                         <td>
-                          <RunBars points={w.sparkline} width={120} height={24} label={`Runs of ${w.name}`} />
+                          <RunBars points={w.sparklinePoints} width={120} height={24} label={`Runs of ${w.name}`} />
                         </td>
                       </tr>
                     ))}

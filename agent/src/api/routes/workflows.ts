@@ -1,9 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Severity } from '../../model/finding.js';
-import { sliceStarts, sparkline, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
+import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery } from '../schemas.js';
+import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery, workflowList } from '../schemas.js';
 import { resolveRange } from '../time.js';
 import { runView } from '../views.js';
 
@@ -27,7 +27,8 @@ export function workflowRoutes(deps: ApiDeps) {
         }
       }
     }
-    return (name: string) => counts.get(name) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>);
+    const none = Object.freeze(Object.fromEntries(SEVERITIES.map((s) => [s, 0]))) as Record<Severity, number>;
+    return (name: string) => counts.get(name) ?? none;
   };
   const healthOf = (name: string) => deps.analysis.health(name) ?? { score: null, status: 'unknown' as const, factors: [] };
   const sloOf = (name: string) => {
@@ -47,7 +48,7 @@ export function workflowRoutes(deps: ApiDeps) {
         path: '/api/v1/workflows',
         summary: 'Every workflow seen in the range with its figures, health, SLO and open findings, worst first',
         request: { query: z.object({ ...timeRangeQuery, q: z.string().optional().openapi({ description: 'substring of the name' }) }) },
-        responses: { 200: json(itemsOf('WorkflowList'), 'workflows'), 400: errors[400] },
+        responses: { 200: json(workflowList, 'workflows'), 400: errors[400] },
       }),
       (c) => {
         const { from, to, q } = c.req.valid('query');
@@ -60,25 +61,25 @@ export function workflowRoutes(deps: ApiDeps) {
           .workflowAggregates({ fromMs, toMs, slices: SPARKLINE_BUCKETS })
           .filter((aggregate) => !needle || aggregate.workflow.toLowerCase().includes(needle))
           .map((aggregate) => {
-            const summary = toSummary(aggregate);
-            const health = healthOf(summary.name);
-            const slo = slos.get(summary.name);
-            return {
-              ...summary,
+            const health = healthOf(aggregate.workflow);
+            const slo = slos.get(aggregate.workflow);
+            return Object.assign(toSummary(aggregate), {
               health: { score: health.score, status: health.status },
-              openFindings: findingsOf(summary.name),
+              openFindings: findingsOf(aggregate.workflow),
               slo: slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null,
-              sparkline: sparkline(aggregate.activity, starts),
-            };
+              sparkline: aggregate.activity ?? { runs: [], failures: [] },
+            });
           })
           .sort(
             (a, b) =>
               HEALTH_ORDER[a.health.status] - HEALTH_ORDER[b.health.status] ||
               (a.health.score ?? 101) - (b.health.score ?? 101) ||
               (a.successRate ?? 1) - (b.successRate ?? 1) ||
-              a.name.localeCompare(b.name),
+              // Code-point order: localeCompare was a tenth of the list's time with 1,000 workflows.
+              (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
           );
-        return c.json({ items }, 200);
+        // Each workflow's sparkline holds counts only; the slices' start times come once, beside the items.
+        return c.json({ sparklineStarts: starts, items }, 200);
       },
     )
     .openapi(

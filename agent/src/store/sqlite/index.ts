@@ -26,7 +26,7 @@ import { TemplateRunIndex } from './template-runs.js';
 import { StoreWorker } from './store-worker.js';
 import { TraceWriter } from './trace-writer.js';
 import { workflowHours } from './workflow-hours.js';
-import { percentile } from '../../query/workflow-stats.js';
+import { WorkflowAggregator } from './workflow-aggregator.js';
 
 /** Runs started in a time range, of one workflow if given: FROM and WHERE clauses with their parameters. */
 function runsInRange(query: { fromMs: number; toMs: number; workflow?: string }): { from: string; where: string; params: unknown[] } {
@@ -38,17 +38,6 @@ function runsInRange(query: { fromMs: number; toMs: number; workflow?: string })
     where: `${hours.sql} AND ${range.where}`,
     params: [...hours.params, ...range.params],
   };
-}
-
-/** The numbers of a group_concat list ('' or null when the group had none). */
-function numbers(list: string | null): number[] {
-  return list ? list.split(',').map(Number) : [];
-}
-
-function countSlices(list: string | null, slices: number): number[] {
-  const counts = new Array<number>(slices).fill(0);
-  for (const slice of numbers(list)) counts[slice]!++;
-  return counts;
 }
 
 /** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
@@ -63,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
   private readonly templateMerges: TemplateMerges;
+  private readonly aggregator: WorkflowAggregator;
   private readonly statements: {
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
     hasWorkflow: Statement<[string], unknown>;
@@ -75,7 +65,7 @@ export class SqliteStore implements Store {
     runsOfPattern: Statement<[string, number], { run_id: string; workflow: string; step: string; count: number }>;
     saveSession: Statement<unknown[]>;
     session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
-    pruneRuns: Statement<[number, number], { seq: number; id: string; trace_id: string }>;
+    pruneRuns: Statement<[number, number], { seq: number; id: string; trace_id: string; start_ms: number }>;
     pruneChunks: Statement<[number, number], { id: number; trace_id: string }>;
     deleteRun: Statement<[number]>;
     deleteChunk: Statement<[number]>;
@@ -91,7 +81,8 @@ export class SqliteStore implements Store {
     this.worker = path === ':memory:' ? undefined : new StoreWorker(path, idsPath);
     const worker = this.worker;
     this.idIndex = new IdIndex(this.db, worker && { path: idsPath, write: (batch) => worker.writeIds(batch) });
-    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex);
+    this.aggregator = new WorkflowAggregator(this.db);
+    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex, (startMs) => this.aggregator.changed(startMs));
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
     this.findingTable = new FindingTable(this.db);
@@ -121,7 +112,7 @@ export class SqliteStore implements Store {
       ),
       saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
-      pruneRuns: this.db.prepare('SELECT seq, id, trace_id FROM runs WHERE end_ms < ? LIMIT ?'),
+      pruneRuns: this.db.prepare('SELECT seq, id, trace_id, start_ms FROM runs WHERE end_ms < ? LIMIT ?'),
       pruneChunks: this.db.prepare('SELECT id, trace_id FROM span_chunks WHERE end_ms < ? LIMIT ?'),
       deleteRun: this.db.prepare('DELETE FROM runs WHERE seq = ?'),
       deleteChunk: this.db.prepare('DELETE FROM span_chunks WHERE id = ?'),
@@ -188,49 +179,7 @@ export class SqliteStore implements Store {
   }
 
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
-    // One grouped scan of the covering index gives the counts, and lists of durations and slice numbers that
-    // JavaScript turns into percentiles and sparklines: half the time of a scan for each (measured).
-    const range = runsInRange(query);
-    const slices = query.slices ?? 0;
-    const width = Math.max(1, (query.toMs - query.fromMs) / Math.max(1, slices));
-    // The slice lists only when asked for: a workflow's page has no sparkline.
-    const slice = 'min(max(CAST((start_ms - ?) / ? AS INTEGER), 0), ?)';
-    const sliceLists =
-      slices > 0
-        ? `, group_concat(CASE WHEN status != 'running' THEN ${slice} END) AS finished,
-             group_concat(CASE WHEN status IN ('failure', 'error', 'timeout') THEN ${slice} END) AS failures`
-        : '';
-    const sliceParams = slices > 0 ? [query.fromMs, width, slices - 1, query.fromMs, width, slices - 1] : [];
-    const rows = this.db
-      .prepare(
-        `SELECT workflow, min(runner) AS runner,
-           sum(status != 'running') AS runs,
-           sum(status IN ('failure', 'error', 'timeout')) AS failed,
-           sum(status NOT IN ('running', 'skipped', 'cancelled')) AS rated,
-           max(end_ms) AS last_end,
-           group_concat(CASE WHEN status != 'running' THEN duration_ms END) AS durations${sliceLists}
-         FROM ${range.from} WHERE ${range.where}
-         GROUP BY workflow`,
-      )
-      .all(...sliceParams, ...range.params) as {
-      workflow: string; runner: string; runs: number; failed: number; rated: number; last_end: number | null;
-      durations: string | null; finished?: string | null; failures?: string | null;
-    }[];
-    return rows.map((row) => {
-      const durations = numbers(row.durations).sort((a, b) => a - b);
-      const aggregate: WorkflowAggregate = {
-        workflow: row.workflow,
-        runner: row.runner as WorkflowAggregate['runner'],
-        runs: row.runs,
-        failedRuns: row.failed,
-        ratedRuns: row.rated,
-        p50DurationMs: percentile(durations, 50) ?? null,
-        p95DurationMs: percentile(durations, 95) ?? null,
-        lastEndMs: row.last_end,
-      };
-      if (slices > 0) aggregate.activity = { runs: countSlices(row.finished ?? null, slices), failures: countSlices(row.failures ?? null, slices) };
-      return aggregate;
-    });
+    return this.aggregator.aggregate(query);
   }
 
   private selectRuns(columns: string, query: RunQuery): RunRow[] {
@@ -350,6 +299,7 @@ export class SqliteStore implements Store {
       const runs = pruneRuns.all(cutoffMs, PRUNE_CHUNK);
       for (const row of runs) {
         deleteRun.run(row.seq);
+        this.aggregator.changed(row.start_ms);
         this.idIndex.remove(IdKind.traceRun, row.trace_id, row.seq);
         this.idIndex.remove(IdKind.run, row.id, row.seq);
       }

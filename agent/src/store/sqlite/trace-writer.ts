@@ -7,6 +7,13 @@ import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import type { ResourceTable } from './resources.js';
 
+interface RunHead {
+  trace_id: string;
+  id: string;
+  status: string;
+  start_ms: number;
+}
+
 export interface TraceWriteResult {
   accepted: number;
   duplicates: number;
@@ -23,7 +30,7 @@ export class TraceWriter {
   private readonly insertChunk: Statement<[string, number, number, Chunk]>;
   private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: Chunk }>;
   private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
-  private readonly runHeadBySeq: Statement<[number], { trace_id: string; id: string; status: string }>;
+  private readonly runHeadBySeq: Statement<[number], RunHead>;
   private readonly deleteRun: Statement<[number]>;
   private readonly insertRun: Statement<unknown[]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
@@ -32,11 +39,13 @@ export class TraceWriter {
     db: Database,
     private readonly resources: ResourceTable,
     private readonly index: IdIndex,
+    /** Told the start of every run written or deleted. */
+    private readonly runChanged: (startMs: number) => void,
   ) {
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?)');
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
     this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
-    this.runHeadBySeq = db.prepare('SELECT trace_id, id, status FROM runs WHERE seq = ?');
+    this.runHeadBySeq = db.prepare('SELECT trace_id, id, status, start_ms FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
     this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`);
   }
@@ -122,11 +131,11 @@ export class TraceWriter {
    */
   private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean, resource: Attributes): boolean {
     const base = { id: this.resources.idOf(resource), attributes: resource };
-    const previous = new Map<string, { seq: number; status: string }>();
+    const previous = new Map<string, { seq: number; status: string; startMs: number }>();
     if (known) {
       for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
         const row = this.runHeadBySeq.get(seq);
-        if (row?.trace_id === traceId) previous.set(row.id, { seq, status: row.status });
+        if (row?.trace_id === traceId) previous.set(row.id, { seq, status: row.status, startMs: row.start_ms });
       }
     }
     const hadRuns = previous.size > 0;
@@ -135,6 +144,8 @@ export class TraceWriter {
       previous.delete(run.id);
       const seq = before?.seq ?? null;
       const info = this.insertRun.run(seq, ...runToValues(run, base));
+      this.runChanged(run.startMs);
+      if (before && before.startMs !== run.startMs) this.runChanged(before.startMs);
       if (seq === null) {
         const added = Number(info.lastInsertRowid);
         this.index.add(IdKind.traceRun, traceId, added);
@@ -142,21 +153,22 @@ export class TraceWriter {
       }
       if (before?.status !== run.status) transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
     }
-    for (const [id, { seq }] of previous) {
+    for (const [id, { seq, startMs }] of previous) {
       this.deleteRun.run(seq);
+      this.runChanged(startMs);
       this.index.remove(IdKind.traceRun, traceId, seq);
       this.index.remove(IdKind.run, id, seq);
     }
     return hadRuns;
   }
 
-  private moveFromOtherTrace(runId: string, traceId: string): { seq: number; status: string } | undefined {
+  private moveFromOtherTrace(runId: string, traceId: string): { seq: number; status: string; startMs: number } | undefined {
     for (const seq of this.index.seqs(IdKind.run, runId)) {
       const row = this.runHeadBySeq.get(seq);
       if (row?.id !== runId) continue;
       this.index.remove(IdKind.traceRun, row.trace_id, seq);
       this.index.add(IdKind.traceRun, traceId, seq);
-      return { seq, status: row.status };
+      return { seq, status: row.status, startMs: row.start_ms };
     }
     return undefined;
   }
