@@ -33,7 +33,17 @@ describe('store migrations', () => {
       'SELECT * FROM runs INDEXED BY runs_by_hour_workflow WHERE CAST(start_ms / 3600000 AS INTEGER) IN (SELECT value FROM json_each(?)) AND workflow = ? AND start_ms >= ?',
       /runs_by_hour_workflow \(<expr>=\? AND workflow=\? AND start_ms>\?\)/,
     ],
-    ['runs in a time range', 'SELECT * FROM runs WHERE start_ms >= ? AND start_ms <= ?', /runs_by_start/],
+    [
+      'runs in a time range',
+      'SELECT * FROM runs WHERE CAST(start_ms / 3600000 AS INTEGER) BETWEEN ? AND ? AND start_ms >= ? AND start_ms <= ?',
+      /runs_by_hour_workflow \(<expr>>\? AND <expr><\?\)/,
+    ],
+    [
+      'the figures of an hour of runs, from the index alone',
+      'SELECT workflow, runner, status, start_ms, end_ms, duration_ms FROM runs WHERE CAST(start_ms / 3600000 AS INTEGER) = ?',
+      /COVERING INDEX runs_by_hour_workflow \(<expr>=\?\)/,
+    ],
+    ['the newest event time, from the index alone', 'SELECT max(end_ms) FROM runs WHERE end_ms <= ?', /COVERING INDEX runs_by_hour_workflow/],
     ['logs of a trace', "SELECT * FROM logs WHERE trace_id = ? AND trace_id != ''", /logs_by_trace/],
   ])('use an index for %s', (_what, sql, index) => {
     const db = openDatabase(':memory:');

@@ -43,9 +43,9 @@ const noEntries = (): Entries => [new Map(), new Map(), new Map()];
  *
  * Keys are the first 52 bits of the hex id (a safe integer). An entry may point at a row that no longer carries
  * its id (another id with the same key, a row deleted or moved since, a number given again after a rollback):
- * callers keep only the rows that carry the id. Rows are numbered by AUTOINCREMENT, so the entries not yet
- * written when the process died are those of the rows above the high-water marks written with the entries, and
- * are rebuilt from the store on open. The id file holds nothing else: deleted, it is rebuilt the same way.
+ * callers keep only the rows that carry the id. Rows are numbered here (`nextSeq`), above every number given
+ * before, even to a row since deleted or rolled back, so the entries not yet written when the process died are
+ * those of the rows above the high-water marks written with the entries, and are rebuilt from the store on open. The id file holds nothing else: deleted, it is rebuilt the same way.
  * A store in memory keeps every entry in memory.
  */
 export class IdIndex {
@@ -96,6 +96,11 @@ export class IdIndex {
     }
     // Entries being written may already be on disk too.
     return onDisk > 0 && found.length > onDisk ? [...new Set(found)] : found;
+  }
+
+  /** The number for a new span chunk (`traceChunk`) or run row; taken by the `add` of its first entry. */
+  nextSeq(kind: IdKind): number {
+    return (kind === IdKind.traceChunk ? this.highChunk : this.highRun) + 1;
   }
 
   add(kind: IdKind, id: string, seq: number): void {

@@ -25,13 +25,16 @@ import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { StoreWorker } from './store-worker.js';
 import { TraceWriter } from './trace-writer.js';
-import { workflowHours } from './workflow-hours.js';
+import { allHours, workflowHours } from './run-hours.js';
 import { WorkflowAggregator } from './workflow-aggregator.js';
 
 /** Runs started in a time range, of one workflow if given: FROM and WHERE clauses with their parameters. */
 function runsInRange(query: { fromMs: number; toMs: number; workflow?: string }): { from: string; where: string; params: unknown[] } {
   const range = { where: 'start_ms >= ? AND start_ms <= ?', params: [query.fromMs, query.toMs] as unknown[] };
-  if (query.workflow === undefined) return { from: 'runs', ...range };
+  if (query.workflow === undefined) {
+    const hours = allHours(query.fromMs, query.toMs);
+    return { from: 'runs', where: `${hours.sql} AND ${range.where}`, params: [...hours.params, ...range.params] };
+  }
   const hours = workflowHours(query.workflow, query.fromMs, query.toMs);
   return {
     from: hours.seeks ? 'runs INDEXED BY runs_by_hour_workflow' : 'runs',
@@ -174,7 +177,8 @@ export class SqliteStore implements Store {
   }
 
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[] {
-    const names = this.db.prepare('SELECT DISTINCT workflow FROM runs WHERE start_ms >= ? AND start_ms <= ?').pluck().all(query.fromMs, query.toMs) as string[];
+    const range = runsInRange(query);
+    const names = this.db.prepare(`SELECT DISTINCT workflow FROM ${range.from} WHERE ${range.where}`).pluck().all(...range.params) as string[];
     return names.flatMap((workflow) => this.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs, limit: query.perWorkflow }));
   }
 

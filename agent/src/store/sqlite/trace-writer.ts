@@ -27,7 +27,7 @@ export interface TraceWriteResult {
  * gained a span from all of that trace's spans, so batches split, reordered or repeated give the same runs.
  */
 export class TraceWriter {
-  private readonly insertChunk: Statement<[string, number, number, Chunk]>;
+  private readonly insertChunk: Statement<[number, string, number, number, Chunk]>;
   private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: Chunk }>;
   private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
   private readonly runHeadBySeq: Statement<[number], RunHead>;
@@ -42,7 +42,7 @@ export class TraceWriter {
     /** Told the start of every run written or deleted. */
     private readonly runChanged: (startMs: number) => void,
   ) {
-    this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?)');
+    this.insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
     this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status, start_ms FROM runs WHERE seq = ?');
@@ -110,7 +110,8 @@ export class TraceWriter {
     }
     for (const [resource, group] of byResource) {
       const endMs = group.reduce((max, span) => Math.max(max, span.endMs), -Infinity);
-      const seq = Number(this.insertChunk.run(traceId, this.resources.idOf(resource), endMs, spansToChunk(group)).lastInsertRowid);
+      const seq = this.index.nextSeq(IdKind.traceChunk);
+      this.insertChunk.run(seq, traceId, this.resources.idOf(resource), endMs, spansToChunk(group));
       this.index.add(IdKind.traceChunk, traceId, seq);
     }
   }
@@ -142,14 +143,13 @@ export class TraceWriter {
     for (const run of runs) {
       const before = previous.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
       previous.delete(run.id);
-      const seq = before?.seq ?? null;
-      const info = this.insertRun.run(seq, ...runToValues(run, base));
+      const seq = before?.seq ?? this.index.nextSeq(IdKind.run);
+      this.insertRun.run(seq, ...runToValues(run, base));
       this.runChanged(run.startMs);
       if (before && before.startMs !== run.startMs) this.runChanged(before.startMs);
-      if (seq === null) {
-        const added = Number(info.lastInsertRowid);
-        this.index.add(IdKind.traceRun, traceId, added);
-        this.index.add(IdKind.run, run.id, added);
+      if (!before) {
+        this.index.add(IdKind.traceRun, traceId, seq);
+        this.index.add(IdKind.run, run.id, seq);
       }
       if (before?.status !== run.status) transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
     }

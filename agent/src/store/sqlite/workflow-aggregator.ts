@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { percentile } from '../../query/workflow-stats.js';
 import type { WorkflowAggregate } from '../store.js';
+import { HOUR_OF_START, hourOf } from './run-hours.js';
 
-const HOUR_MS = 3_600_000;
 /** Runs held in memory at most (about 40 bytes each); the hours used longest ago go first. */
 const MAX_CACHED_RUNS = 250_000;
 const FAILED = new Set(['failure', 'error', 'timeout']);
@@ -49,25 +49,28 @@ export class WorkflowAggregator {
   private readonly hours = new Map<number, Hour>();
   private cachedRuns = 0;
   private dataVersion = -1;
-  private readonly firstStart: Statement<[number, number], number>;
-  private readonly runsOfHour: Statement<[number, number], [string, string, string, number, number, number]>;
+  private readonly nextHour: Statement<[number, number], number>;
+  private readonly runsOfHour: Statement<[number], [string, string, string, number, number, number]>;
   /** Runner names shared by every run that has them. */
   private readonly names = new Map<string, string>();
 
   constructor(private readonly db: Database) {
-    this.firstStart = db
-      .prepare<[number, number], number>('SELECT start_ms FROM runs INDEXED BY runs_by_start WHERE start_ms >= ? AND start_ms <= ? ORDER BY start_ms LIMIT 1')
+    // Both read only the index, which holds every column the figures need.
+    this.nextHour = db
+      .prepare<[number, number], number>(
+        `SELECT ${HOUR_OF_START} FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} BETWEEN ? AND ? ORDER BY ${HOUR_OF_START} LIMIT 1`,
+      )
       .pluck();
     this.runsOfHour = db
-      .prepare<[number, number], [string, string, string, number, number, number]>(
-        'SELECT workflow, runner, status, start_ms, end_ms, duration_ms FROM runs INDEXED BY runs_by_start WHERE start_ms >= ? AND start_ms < ?',
+      .prepare<[number], [string, string, string, number, number, number]>(
+        `SELECT workflow, runner, status, start_ms, end_ms, duration_ms FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} = ?`,
       )
       .raw();
   }
 
   /** A run that started at `startMs` was written or deleted. */
   changed(startMs: number): void {
-    const hour = Math.floor(startMs / HOUR_MS);
+    const hour = hourOf(startMs);
     const cached = this.hours.get(hour);
     if (!cached) return;
     this.cachedRuns -= cached.runs;
@@ -86,8 +89,8 @@ export class WorkflowAggregator {
     const width = Math.max(1, (toMs - fromMs) / Math.max(1, slices));
     const totals = new Map<string, Totals>();
     // One seek per hour that has runs: a range of years costs no more than the hours it holds.
-    for (let next = this.firstStart.get(fromMs, toMs); next !== undefined; ) {
-      const hour = Math.floor(next / HOUR_MS);
+    const lastHour = hourOf(toMs);
+    for (let hour = this.nextHour.get(hourOf(fromMs), lastHour); hour !== undefined; hour = this.nextHour.get(hour + 1, lastHour)) {
       const { byWorkflow } = this.hour(hour);
       const selected = workflow === undefined ? byWorkflow : byWorkflow.has(workflow) ? [[workflow, byWorkflow.get(workflow)!] as const] : [];
       for (const [name, runs] of selected) {
@@ -116,7 +119,6 @@ export class WorkflowAggregator {
           }
         }
       }
-      next = this.firstStart.get((hour + 1) * HOUR_MS, toMs);
     }
     this.evict();
     return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, sum]) => {
@@ -145,7 +147,7 @@ export class WorkflowAggregator {
       return cached;
     }
     const read: Hour = { byWorkflow: new Map(), runs: 0 };
-    for (const [workflow, runner, status, start, end, duration] of this.runsOfHour.iterate(hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
+    for (const [workflow, runner, status, start, end, duration] of this.runsOfHour.iterate(hour)) {
       let runs = read.byWorkflow.get(workflow);
       if (!runs) read.byWorkflow.set(workflow, (runs = { starts: [], ends: [], durations: [], flags: [], runners: [] }));
       runs.starts.push(start);
