@@ -7,7 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, WriteResult } from '../store/store.js';
-import { HistogramProducer, KeyedHistogram } from './histograms.js';
+import { KeyedCounter, KeyedHistogram, KeyedProducer } from './keyed-metrics.js';
 import { LabelCap } from './label-cap.js';
 
 /** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
@@ -39,20 +39,23 @@ export class FlowLensMetrics {
   private readonly seenWorkflows = new Set<string>();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
-  private readonly durations: { run: KeyedHistogram; step: KeyedHistogram };
+  /** Recorded per run and step: keyed, so no label set is hashed per value (keyed-metrics.ts). */
+  private readonly perRun: { runs: KeyedCounter; stepRuns: KeyedCounter; runDuration: KeyedHistogram; stepDuration: KeyedHistogram };
 
   constructor(
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
     private readonly log: (message: string) => void,
     storeSize: () => number,
   ) {
-    this.durations = {
-      run: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
-      step: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
+    this.perRun = {
+      runs: new KeyedCounter('flowlens_workflow_runs', 'Finished workflow runs by final status'),
+      stepRuns: new KeyedCounter('flowlens_step_runs', 'Finished steps by final status'),
+      runDuration: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
+      stepDuration: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
     };
     this.exporter = new PrometheusExporter({
       preventServerStart: true,
-      metricProducers: [new HistogramProducer('flowlens', [this.durations.run, this.durations.step])],
+      metricProducers: [new KeyedProducer('flowlens', Object.values(this.perRun))],
     });
     this.provider = new MeterProvider({
       resource: resourceFromAttributes({ 'service.name': 'flowlens-agent' }),
@@ -66,8 +69,6 @@ export class FlowLensMetrics {
     const histogram = (name: string, description: string, buckets: number[]) =>
       meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: buckets } });
     this.instruments = {
-      runs: meter.createCounter('flowlens_workflow_runs', { description: 'Finished workflow runs by final status' }),
-      stepRuns: meter.createCounter('flowlens_step_runs', { description: 'Finished steps by final status' }),
       spans: meter.createCounter('flowlens_received_spans', { description: 'Spans accepted by the receivers' }),
       rejectedSpans: meter.createCounter('flowlens_rejected_spans', { description: 'Spans refused, by reason' }),
       logs: meter.createCounter('flowlens_received_log_records', { description: 'Log records accepted by the receivers' }),
@@ -134,18 +135,12 @@ export class FlowLensMetrics {
   }
 
   private runsChanged(transitions: readonly RunTransition[]): void {
-    // Counts are summed per label set over the whole commit and added once each: the SDK hashes the labels of
-    // every add, which was a measurable share of ingest when done per run and step.
-    const runs = new Tally();
-    const steps = new Tally();
     for (const { run, previousStatus } of transitions) {
       if (!terminal(run.status)) continue;
       this.noteLastRun(run.workflow, run.endMs);
       if (terminal(previousStatus)) continue;
-      this.countRun(run, runs, steps);
+      this.countRun(run);
     }
-    runs.addTo(this.instruments.runs);
-    steps.addTo(this.instruments.stepRuns);
   }
 
   requestDone(info: RequestInfo): void {
@@ -177,15 +172,16 @@ export class FlowLensMetrics {
     if ((this.lastRun.get(label) ?? 0) < endMs) this.lastRun.set(label, endMs);
   }
 
-  private countRun(run: RunRecord, runs: Tally, stepRuns: Tally): void {
+  private countRun(run: RunRecord): void {
     const workflow = this.workflows.value(run.workflow);
-    if (!this.seenWorkflows.has(`${workflow}\u0000${run.runner}`)) {
+    const { runner, status } = run;
+    if (!this.seenWorkflows.has(`${workflow}\u0000${runner}`)) {
       // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
-      this.seenWorkflows.add(`${workflow}\u0000${run.runner}`);
-      for (const status of ['success', 'failure']) runs.count({ workflow, runner: run.runner, status }, 0);
+      this.seenWorkflows.add(`${workflow}\u0000${runner}`);
+      for (const start of ['success', 'failure']) this.perRun.runs.add(`${workflow}\u0000${runner}\u0000${start}`, () => ({ workflow, runner, status: start }), 0);
     }
-    runs.count({ workflow, runner: run.runner, status: run.status }, 1);
-    this.durations.run.record(workflow, () => ({ workflow }), run.durationMs / 1000);
+    this.perRun.runs.add(`${workflow}\u0000${runner}\u0000${status}`, () => ({ workflow, runner, status }), 1);
+    this.perRun.runDuration.record(workflow, () => ({ workflow }), run.durationMs / 1000);
     let steps = this.steps.get(workflow);
     if (!steps) {
       steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
@@ -197,24 +193,9 @@ export class FlowLensMetrics {
     for (const step of run.steps) {
       if (!terminal(step.status) || step.parentId !== undefined) continue;
       const stepLabel = steps.value(step.name);
-      stepRuns.count({ workflow, step: stepLabel, status: step.status }, 1);
-      this.durations.step.record(`${workflow}\u0000${stepLabel}`, () => ({ workflow, step: stepLabel }), step.durationMs / 1000);
+      const key = `${workflow}\u0000${stepLabel}`;
+      this.perRun.stepRuns.add(`${key}\u0000${step.status}`, () => ({ workflow, step: stepLabel, status: step.status }), 1);
+      this.perRun.stepDuration.record(key, () => ({ workflow, step: stepLabel }), step.durationMs / 1000);
     }
-  }
-}
-
-/** Sums counter increments per label set, to add them to the instrument once per set. */
-class Tally {
-  private readonly sums = new Map<string, { labels: Record<string, string>; n: number }>();
-
-  count(labels: Record<string, string>, n: number): void {
-    const key = Object.values(labels).join('\u0000');
-    const entry = this.sums.get(key);
-    if (entry) entry.n += n;
-    else this.sums.set(key, { labels, n });
-  }
-
-  addTo(counter: { add(value: number, labels: Record<string, string>): void }): void {
-    for (const { labels, n } of this.sums.values()) counter.add(n, labels);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Attributes, OtlpSpan } from '../model/otlp.js';
 import type { Downstream, RunnerKind, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
 import { num } from './attributes.js';
@@ -11,7 +11,8 @@ import { isFailing } from './status.js';
 
 abstract class RecordBuilder {
   /** Best error origin per attempt span id ('' outside attempts): a retried step failed the way its last try did. */
-  protected readonly origins = new Map<string, Origin>();
+  /** Made for the first failing span only: most steps never fail, and a Map per step was a share of the model's time. */
+  protected origins: Map<string, Origin> | undefined;
   queueMs: number | undefined;
 
   constructor(readonly detector: RunnerDetector) {}
@@ -23,6 +24,7 @@ abstract class RecordBuilder {
   }
 
   offerOrigin(candidate: Origin, attempt: string): void {
+    this.origins ??= new Map();
     const best = this.origins.get(attempt);
     if (best === undefined || deeper(candidate, best)) this.origins.set(attempt, candidate);
   }
@@ -72,9 +74,9 @@ export class StepBuilder extends RecordBuilder {
 
   /** Where the failure started: outside any attempt, or in the latest attempt. */
   origin(): Origin | undefined {
-    const outside = this.origins.get('');
+    const outside = this.origins?.get('');
     const latest = this.latestAttempt();
-    const last = latest !== undefined ? this.origins.get(latest.spanId) : undefined;
+    const last = latest !== undefined ? this.origins?.get(latest.spanId) : undefined;
     if (outside === undefined || last === undefined) return outside ?? last;
     return deeper(last, outside) ? last : outside;
   }
@@ -162,17 +164,17 @@ export class RunBuilder extends RecordBuilder {
   finish(): RunRecord {
     const span = this.span;
     const resource = (span ?? this.firstSpan).resource;
-    const statuses = new Map<StepBuilder, RunStatus>();
+    const statuses = new Array<RunStatus>(this.steps.length);
     // Children were added after their parents: walking backwards settles each step before its parent, so a
     // failing step hands its origin up only through failing ancestors.
     for (let i = this.steps.length - 1; i >= 0; i--) {
       const step = this.steps[i]!;
       const status = step.status();
-      statuses.set(step, status);
+      statuses[i] = status;
       const origin = isFailing(status) ? step.origin() : undefined;
       if (origin !== undefined) (step.parent ?? this).offerOrigin(origin, step.inAttempt);
     }
-    let steps = this.steps.map((step) => step.toRecord(statuses.get(step)!, resource));
+    let steps = this.steps.map((step, i) => step.toRecord(statuses[i]!, resource));
     if (this.detector.mergesRetries) steps = mergeRetries(steps);
 
     let startMs: number;
@@ -208,12 +210,12 @@ export class RunBuilder extends RecordBuilder {
     const queueMs = this.queueMs ?? info?.queueMs;
     if (queueMs !== undefined) record.queueMs = queueMs;
     if (identity.attempt !== undefined) record.attempt = identity.attempt;
-    if (isFailing(status)) setError(record, this.origins.get(''));
+    if (isFailing(status)) setError(record, this.origins?.get(''));
     return record;
   }
 }
 
-/** Stable, opaque run id: 32 hex characters of SHA-256 over the run key. */
+/** Stable, opaque run id: 32 hex characters of SHA-256 over the run key (one-shot `hash`: no Hash object per run). */
 function runId(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return hash('sha256', key, 'hex').slice(0, 32);
 }

@@ -14,6 +14,33 @@ export function idFromBytes(buf: Buffer, start: number, end: number, size: numbe
   return '';
 }
 
+/**
+ * `idFromBytes` for a field whose value mostly repeats the one before: the spans of a trace mostly come one after
+ * another, and comparing 16 bytes is cheaper than making the same hex string again (and its garbage).
+ */
+export class RepeatedId {
+  private readonly last: Buffer;
+  private hex = '';
+
+  constructor(private readonly size: number) {
+    this.last = Buffer.alloc(size);
+  }
+
+  fromBytes(buf: Buffer, start: number, end: number): string | null {
+    if (this.hex !== '' && end - start === this.size) {
+      let i = 0;
+      while (i < this.size && buf[start + i] === this.last[i]) i++;
+      if (i === this.size) return this.hex;
+    }
+    const id = idFromBytes(buf, start, end, this.size);
+    if (id) {
+      buf.copy(this.last, 0, start, end);
+      this.hex = id;
+    }
+    return id;
+  }
+}
+
 const HEX = /^[0-9a-fA-F]*$/;
 const ZERO = /^0*$/;
 

@@ -1,10 +1,12 @@
 import type { Attributes, OtlpSpan, Rejected, SpanEvent, TraceBatch } from '../../model/otlp.js';
-import { SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
+import { RepeatedId, SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
 import { readAttribute } from '../common/proto-common.js';
 import { decodeExportRequest } from '../common/proto-groups.js';
 import { I64, LEN, VARINT, type ProtoReader } from '../common/proto-reader.js';
 import { reject } from '../common/rejected.js';
 import { toTraceBatch } from './batch.js';
+
+const traceIds = new RepeatedId(TRACE_ID_BYTES);
 
 export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
   return toTraceBatch(decodeExportRequest(bytes, decodeSpan));
@@ -95,7 +97,7 @@ function decodeSpan(
   }
   r.assertEnd(end, 'Span');
   const buf = r.buf;
-  const traceId = idFromBytes(buf, traceStart, traceEnd, TRACE_ID_BYTES);
+  const traceId = traceIds.fromBytes(buf, traceStart, traceEnd);
   const spanId = idFromBytes(buf, spanStart, spanEnd, SPAN_ID_BYTES);
   const parentSpanId = idFromBytes(buf, parentStart, parentEnd, SPAN_ID_BYTES);
   if (!traceId) return void reject(rejected, traceId === null ? idLengthReason('trace_id', TRACE_ID_BYTES, false) : 'trace_id is missing or all zero');

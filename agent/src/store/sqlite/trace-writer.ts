@@ -59,15 +59,23 @@ export class TraceWriter {
       else byTrace.set(span.traceId, [span]);
     }
     const result: TraceWriteResult = { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map() };
+    // The spans of a request share their resource object: its canonical copy is looked up once per change.
+    let received: Attributes | undefined;
+    let canonical: Attributes | undefined;
     for (const [traceId, group] of byTrace) {
       const stored = this.loadTrace(traceId);
       const known = stored.length > 0;
-      const seen = new Set(stored.map((span) => span.spanId));
+      const seen = new Set<string>();
+      for (const span of stored) seen.add(span.spanId);
       const fresh: OtlpSpan[] = [];
       for (const span of group) {
         if (seen.has(span.spanId)) continue;
         seen.add(span.spanId);
-        span.resource = this.resources.canonical(span.resource);
+        if (span.resource !== received) {
+          received = span.resource;
+          canonical = this.resources.canonical(received);
+        }
+        span.resource = canonical!;
         fresh.push(span);
       }
       result.accepted += fresh.length;

@@ -5,6 +5,7 @@ import {
   type CollectionResult,
   type HistogramMetricData,
   type MetricProducer,
+  type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 
 const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
@@ -64,13 +65,40 @@ export class KeyedHistogram {
   }
 }
 
-/** Hands `KeyedHistogram`s to a metric reader (`metricProducers`), as one instrumentation scope. */
-export class HistogramProducer implements MetricProducer {
+/** A cumulative counter recorded by a key the caller already holds, for the reason given at KeyedHistogram. */
+export class KeyedCounter {
+  private readonly series = new Map<string, { attributes: Attributes; value: number }>();
+
+  constructor(
+    readonly name: string,
+    readonly description: string,
+  ) {}
+
+  /** `attributes` are read only the first time `key` is seen: the key must stand for them. */
+  add(key: string, attributes: () => Attributes, value: number): void {
+    const series = this.series.get(key);
+    if (series) series.value += value;
+    else this.series.set(key, { attributes: attributes(), value });
+  }
+
+  collect(startTime: HrTime, endTime: HrTime): SumMetricData {
+    return {
+      descriptor: { name: this.name, description: this.description, unit: '', valueType: ValueType.DOUBLE },
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      dataPoints: [...this.series.values()].map((s) => ({ attributes: s.attributes, startTime, endTime, value: s.value })),
+    };
+  }
+}
+
+/** Hands keyed instruments to a metric reader (`metricProducers`), as one instrumentation scope. */
+export class KeyedProducer implements MetricProducer {
   private readonly startTime = hrTime(Date.now());
 
   constructor(
     private readonly scope: string,
-    private readonly histograms: readonly KeyedHistogram[],
+    private readonly instruments: readonly (KeyedHistogram | KeyedCounter)[],
   ) {}
 
   collect(): Promise<CollectionResult> {
@@ -79,7 +107,7 @@ export class HistogramProducer implements MetricProducer {
       resourceMetrics: {
         // The reader keeps its own resource and takes only the scopes from a producer.
         resource: undefined as never,
-        scopeMetrics: [{ scope: { name: this.scope }, metrics: this.histograms.map((h) => h.collect(this.startTime, endTime)) }],
+        scopeMetrics: [{ scope: { name: this.scope }, metrics: this.instruments.map((i) => i.collect(this.startTime, endTime)) }],
       },
       errors: [],
     });
