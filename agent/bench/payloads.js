@@ -151,3 +151,32 @@ export function requestBytes(templates, k) {
   for (const { site, ns } of template.timeSites) bytes.writeBigUInt64LE(ns + shift, site);
   return bytes;
 }
+
+/**
+ * One pipeline run of `spans` spans (a run span and its jobs), each span its own request, sent as the spans end:
+ * what a runner exporting every span as it finishes sends for a long workflow.
+ */
+export async function longTraceRequests(spans, startMs) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'ci-runner', 'host.name': 'runner-long.ci.internal' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('ci-tracer', '1.0.0');
+  const root = tracer.startSpan('run long-pipeline', {
+    kind: SpanKind.SERVER,
+    startTime: startMs,
+    attributes: { 'cicd.pipeline.name': 'long-pipeline', 'cicd.pipeline.run.id': 'long-1', 'cicd.pipeline.result': 'success' },
+  });
+  const rootContext = trace.setSpan(context.active(), root);
+  for (let i = 1; i < spans; i++) {
+    const start = startMs + i * 1_000;
+    const job = tracer.startSpan(`job ${i}`, { startTime: start, attributes: { 'cicd.pipeline.task.name': `job ${i}`, 'cicd.pipeline.task.run.result': 'success' } }, rootContext);
+    job.end(start + 900);
+  }
+  root.end(startMs + spans * 1_000);
+  await provider.forceFlush();
+  const requests = exporter.getFinishedSpans().map((span) => Buffer.from(ProtobufTraceSerializer.serializeRequest([span])));
+  await provider.shutdown();
+  return requests;
+}

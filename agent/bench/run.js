@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startAgentProcess } from './agent-process.js';
 import { runInChild } from './child.js';
 import { grpcSender, httpSender, quantile, runLoad } from './load.js';
-import { makeTemplates, requestBytes, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
+import { longTraceRequests, makeTemplates, requestBytes, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
 import { summariseProfile } from './profile.js';
 import { agentDecodeRate, oracleDecodeRate, sqliteInsertRate } from './references.js';
 import { startSink } from './sink.js';
@@ -29,6 +29,7 @@ const FILL_TIMEOUT_MS = 120_000;
 const API_REQUESTS = 200;
 const API_TIMEOUT_MS = 20_000;
 const API_RUNS_PER_WORKFLOW = 20;
+const LONG_TRACE_SPANS = 2_000;
 
 const TARGET = {
   ingest: { op: '≥', value: 150_000 },
@@ -155,6 +156,31 @@ async function storeApiData(agent, templates) {
   if (workflows.items.length !== WORKFLOWS) throw new Error(`expected ${WORKFLOWS} workflows, the API lists ${workflows.items.length}`);
 }
 
+/** A long trace sent a span per request: each part continues a trace already stored, which must not cost more and more. */
+async function partsPhase(rows) {
+  const requests = await longTraceRequests(LONG_TRACE_SPANS, Date.now() - 3_600_000);
+  await withAgent(async (agent) => {
+    const sender = httpSender(agent.httpUrl, 1);
+    const latencies = [];
+    const started = performance.now();
+    for (const body of requests) {
+      const at = performance.now();
+      await sender.send(body);
+      latencies.push(performance.now() - at);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    sender.close();
+    const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
+    const tenth = Math.floor(requests.length / 10);
+    const first = mean(latencies.slice(0, tenth));
+    const last = mean(latencies.slice(-tenth));
+    const what = `a ${LONG_TRACE_SPANS.toLocaleString('en')}-span trace sent a span per request`;
+    progress(`${what}: ${(requests.length / seconds).toFixed(0)} requests/s; first tenth ${first.toFixed(2)} ms, last tenth ${last.toFixed(2)} ms`);
+    rows.push({ name: `OTLP/HTTP ${what}, one client`, value: requests.length / seconds, unit: 'spans/s' });
+    rows.push({ name: `… mean latency of its last tenth of requests ÷ its first tenth`, value: last, unit: 'ms', reference: first, referenceName: 'first tenth' });
+  });
+}
+
 async function apiPhase(templates, rows) {
   await withAgent(async (agent) => {
     await storeApiData(agent, templates);
@@ -231,7 +257,7 @@ function printTable(rows) {
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
-/** `--only=api,memory` runs those phases alone: ingest, memory, api, analysis, patterns, decode, layouts. */
+/** `--only=api,memory` runs those phases alone: ingest, memory, parts, api, analysis, patterns, decode, layouts. */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (phase) => !ONLY || ONLY.includes(phase);
 
@@ -251,6 +277,10 @@ async function bench() {
   if (wanted('memory')) {
     progress(`storing ${STORED_SPANS.toLocaleString('en')} spans …`);
     await memoryPhase(templates, rows);
+  }
+  if (wanted('parts')) {
+    progress('a long trace in parts …');
+    await partsPhase(rows);
   }
   if (wanted('api')) {
     progress('API …');

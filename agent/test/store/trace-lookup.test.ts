@@ -100,4 +100,47 @@ describe('finding a trace and a run again', () => {
     expect(again.spansDuplicate).toBe(2);
     expect(store.run(runsOf(store)[0]!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test']);
   });
+
+  describe('a trace sent in many parts, its earlier spans kept in memory (open-traces.ts)', () => {
+    const steps = (store: SqliteStore) => runsOf(store).map((run) => store.run(run.id)?.steps.map((s) => s.name));
+
+    it('forgets a part whose write rolled back', async () => {
+      const { store, path } = open();
+      write(store, [root, job('b1', 'build', 1_000)]);
+      write(store, [job('b2', 'test', 10_000)]);
+      // The part is modelled, then the write fails on another trace of the same batch and rolls back.
+      const lint = (id: string, trace: string) =>
+        span({ id, name: 'run lint', start: T0, end: T0 + 1_000, trace, attributes: { 'cicd.pipeline.name': 'lint', 'cicd.pipeline.run.id': id } });
+      const failing: TraceModeller = (spans) => {
+        if (spans[0]!.traceId !== TRACE) throw new Error('disk full');
+        return modelTrace(spans);
+      };
+      expect(() => write(store, [job('b3', 'lost', 20_000), lint('c1', 'f'.repeat(32))], failing)).toThrow('disk full');
+      write(store, [lint('c2', 'e'.repeat(32))]);
+      write(store, [job('b4', 'deploy', 30_000)]);
+      const deploy = () => runsOf(store).filter((run) => run.workflow === 'deploy');
+      expect(deploy().map((run) => store.run(run.id)?.steps.map((s) => s.name))).toEqual([['build', 'test', 'deploy']]);
+      await store.close();
+      const { store: reopened } = open(path);
+      expect(steps(reopened)).toContainEqual(['build', 'test', 'deploy']);
+    });
+
+    it('forgets the spans retention deleted', () => {
+      const { store } = open();
+      write(store, [root, job('b1', 'build', 1_000)]);
+      write(store, [job('b2', 'test', 10_000)]);
+      store.pruneChunk(T0 + 3_600_000);
+      write(store, [root, job('b3', 'deploy', 20_000)]);
+      expect(steps(store)).toEqual([['deploy']]);
+    });
+
+    it('sees the parts another connection wrote', () => {
+      const { store, path } = open();
+      write(store, [root, job('b1', 'build', 1_000)]);
+      write(store, [job('b2', 'test', 10_000)]);
+      write(open(path).store, [job('b3', 'package', 20_000)]);
+      write(store, [job('b4', 'deploy', 30_000)]);
+      expect(steps(store)).toEqual([['build', 'test', 'package', 'deploy']]);
+    });
+  });
 });

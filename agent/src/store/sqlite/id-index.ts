@@ -80,7 +80,7 @@ export class IdIndex {
       for (const key of db.prepare<[], number>('SELECT key FROM id_index').pluck().iterate()) keys.add(key);
       this.file = { db, select, write: file.write, keys };
     }
-    this.recover(store);
+    this.catchUp(store);
   }
 
   /** Row numbers filed under `id`, possibly with rows of other ids (see above). */
@@ -169,7 +169,11 @@ export class IdIndex {
     this.file?.db.close();
   }
 
-  private recover(store: Database.Database): void {
+  /**
+   * Adds the entries of the rows above the high-water marks: on open, those not written before the process died;
+   * after another connection wrote to the store, its rows (and the numbers it used, so none is given twice).
+   */
+  catchUp(store: Database.Database): void {
     const chunks = store.prepare<[number], { id: number; trace_id: string }>('SELECT id, trace_id FROM span_chunks WHERE id > ?');
     for (const row of chunks.iterate(this.highChunk)) this.add(IdKind.traceChunk, row.trace_id, row.id);
     const runs = store.prepare<[number], { seq: number; id: string; trace_id: string }>('SELECT seq, id, trace_id FROM runs WHERE seq > ?');

@@ -17,6 +17,7 @@ import type {
 } from '../store.js';
 import { runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
+import { ForeignCommits } from './foreign-commits.js';
 import { IdIndex, IdKind } from './id-index.js';
 import { LogWriter } from './log-writer.js';
 import { openDatabase } from './open.js';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly findingTable: FindingTable;
   private readonly templateMerges: TemplateMerges;
   private readonly aggregator: WorkflowAggregator;
+  private readonly foreignCommits: ForeignCommits;
   private readonly statements: {
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
     hasWorkflow: Statement<[string], unknown>;
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
     const worker = this.worker;
     this.idIndex = new IdIndex(this.db, worker && { path: idsPath, write: (batch) => worker.writeIds(batch) });
     this.aggregator = new WorkflowAggregator(this.db);
+    this.foreignCommits = new ForeignCommits(this.db);
     this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex, (startMs) => this.aggregator.changed(startMs));
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
@@ -128,7 +131,13 @@ export class SqliteStore implements Store {
   }
 
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
-    const written: WriteResult = this.db.transaction(() => {
+    const write = this.db.transaction((): WriteResult => {
+      // One agent writes a store, but a restarted one may overlap the old for a moment: take in what another
+      // connection wrote, under the write lock (an immediate transaction) so nothing comes in between.
+      if (this.foreignCommits.happened()) {
+        this.idIndex.catchUp(this.db);
+        this.traceWriter.forgetOpenTraces();
+      }
       this.templateMerges.apply(batch.templateMerges);
       const traces = this.traceWriter.write(batch.spans, model);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
@@ -147,7 +156,15 @@ export class SqliteStore implements Store {
         logsInserted: logs.inserted,
         transitions: traces.transitions,
       };
-    })();
+    });
+    let written: WriteResult;
+    try {
+      written = write.immediate();
+    } catch (error) {
+      this.traceWriter.rolledBack();
+      throw error;
+    }
+    this.traceWriter.committed();
     this.idIndex.flushIfDue();
     return written;
   }
@@ -311,6 +328,7 @@ export class SqliteStore implements Store {
       for (const row of chunks) {
         deleteChunk.run(row.id);
         this.idIndex.remove(IdKind.traceChunk, row.trace_id, row.id);
+        this.traceWriter.pruned(row.trace_id);
       }
       let deleted = runs.length + chunks.length;
       for (const statement of prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;

@@ -5,6 +5,7 @@ import type { RunTransition, TraceModeller } from '../store.js';
 import { RUN_COLUMNS, runFromRow, runToValues, type RunRow } from './codec.js';
 import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
+import { OpenTraces } from './open-traces.js';
 import type { ResourceTable } from './resources.js';
 
 interface RunHead {
@@ -34,6 +35,7 @@ export class TraceWriter {
   private readonly deleteRun: Statement<[number]>;
   private readonly insertRun: Statement<unknown[]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
+  private readonly openTraces = new OpenTraces();
 
   constructor(
     db: Database,
@@ -50,7 +52,7 @@ export class TraceWriter {
     this.insertRun = db.prepare(`INSERT OR REPLACE INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`);
   }
 
-  /** Must run inside the caller's write transaction. */
+  /** Must run inside the caller's write transaction; the caller then says whether it `committed` or `rolledBack`. */
   write(spans: readonly OtlpSpan[], model: TraceModeller): TraceWriteResult {
     const byTrace = new Map<string, OtlpSpan[]>();
     for (const span of spans) {
@@ -63,7 +65,7 @@ export class TraceWriter {
     let received: Attributes | undefined;
     let canonical: Attributes | undefined;
     for (const [traceId, group] of byTrace) {
-      const stored = this.loadTrace(traceId);
+      const stored = this.openTraces.get(traceId) ?? this.loadTrace(traceId);
       const known = stored.length > 0;
       const seen = new Set<string>();
       for (const span of stored) seen.add(span.spanId);
@@ -82,11 +84,31 @@ export class TraceWriter {
       result.duplicates += group.length - fresh.length;
       if (fresh.length === 0) continue;
       this.storeChunks(traceId, fresh);
-      const runs = model(known ? [...stored, ...fresh] : fresh);
+      const all = known ? [...stored, ...fresh] : fresh;
+      if (known) this.openTraces.stage(traceId, all);
+      const runs = model(all);
       const hadRuns = this.replaceRuns(traceId, runs, result.transitions, known, fresh[0]!.resource);
       result.runsByTrace.set(traceId, { runs, hadRuns });
     }
     return result;
+  }
+
+  committed(): void {
+    this.openTraces.committed();
+  }
+
+  rolledBack(): void {
+    this.openTraces.rolledBack();
+  }
+
+  /** Another connection wrote to the store: the spans kept may miss some. */
+  forgetOpenTraces(): void {
+    this.openTraces.clear();
+  }
+
+  /** Spans of the trace were deleted (retention). */
+  pruned(traceId: string): void {
+    this.openTraces.forget(traceId);
   }
 
   /** The stored runs of a trace. */

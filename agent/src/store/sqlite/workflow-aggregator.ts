@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { percentile } from '../../query/workflow-stats.js';
 import type { WorkflowAggregate } from '../store.js';
+import { ForeignCommits } from './foreign-commits.js';
 import { HOUR_OF_START, hourOf } from './run-hours.js';
 
 /** Runs held in memory at most (about 40 bytes each); the hours used longest ago go first. */
@@ -48,13 +49,14 @@ interface Totals {
 export class WorkflowAggregator {
   private readonly hours = new Map<number, Hour>();
   private cachedRuns = 0;
-  private dataVersion = -1;
+  private readonly foreignCommits: ForeignCommits;
   private readonly nextHour: Statement<[number, number], number>;
   private readonly runsOfHour: Statement<[number], [string, string, string, number, number, number]>;
   /** Runner names shared by every run that has them. */
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
+    this.foreignCommits = new ForeignCommits(db);
     // Both read only the index, which holds every column the figures need.
     this.nextHour = db
       .prepare<[number, number], number>(
@@ -78,11 +80,9 @@ export class WorkflowAggregator {
   }
 
   aggregate(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.dataVersion) {
+    if (this.foreignCommits.happened()) {
       this.hours.clear();
       this.cachedRuns = 0;
-      this.dataVersion = version;
     }
     const { fromMs, toMs, workflow } = query;
     const slices = query.slices ?? 0;
