@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations/index.js';
 import { ID_FILE_SCHEMA } from '../../src/store/sqlite/id-index.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
+import { workflowHours } from '../../src/store/sqlite/run-hours.js';
 
 describe('store migrations', () => {
   it('bring a fresh database to the newest version, and are idempotent', () => {
@@ -50,6 +51,13 @@ describe('store migrations', () => {
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x')) as { detail: string }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(index);
   });
+  it('read one workflow over a range too long to seek hour by hour (a session to the end of time) from the index', () => {
+    const db = openDatabase(':memory:');
+    const hours = workflowHours('deploy', Date.UTC(2026, 10, 1), Number.MAX_SAFE_INTEGER);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM runs INDEXED BY runs_by_hour_workflow WHERE ${hours.sql}`).all(...hours.params) as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/SEARCH runs USING INDEX runs_by_hour_workflow \(<expr>>\? AND <expr><\?\)/);
+  });
+
   it('find id entries by key and kind through the id file primary key', () => {
     const db = new Database(':memory:');
     db.exec(ID_FILE_SCHEMA);

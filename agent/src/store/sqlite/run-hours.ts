@@ -14,13 +14,16 @@ export function allHours(fromMs: number, toMs: number): { sql: string; params: u
 
 /**
  * The WHERE clause for one workflow's runs in a time range, read through `runs_by_hour_workflow` with one seek
- * per hour of the range (the caller names that index with INDEXED BY when the clause seeks).
+ * per hour of the range (the caller names that index with INDEXED BY when the clause seeks). A longer range (a
+ * troubleshooting session runs to the end of time) is read as a range of the index's hours, whose entries carry
+ * the workflow, so only its runs are read from the table.
  */
 export function workflowHours(workflow: string, fromMs: number, toMs: number): { sql: string; params: unknown[]; seeks: boolean } {
   const first = hourOf(fromMs);
   const last = hourOf(toMs);
-  if (!Number.isFinite(first) || !Number.isFinite(last) || last - first > MAX_HOUR_SEEKS) {
-    return { sql: 'workflow = ?', params: [workflow], seeks: false };
+  if (last - first > MAX_HOUR_SEEKS) {
+    const hours = allHours(fromMs, toMs);
+    return { sql: `${hours.sql} AND workflow = ?`, params: [...hours.params, workflow], seeks: true };
   }
   const hours = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
   return {
