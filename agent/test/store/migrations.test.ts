@@ -44,6 +44,11 @@ describe('store migrations', () => {
       'SELECT workflow, runner, status, start_ms, end_ms, duration_ms FROM runs WHERE CAST(start_ms / 3600000 AS INTEGER) = ?',
       /COVERING INDEX runs_by_hour_workflow \(<expr>=\?\)/,
     ],
+    [
+      'runs past retention',
+      'SELECT seq, id, trace_id FROM runs WHERE CAST(start_ms / 3600000 AS INTEGER) <= ? AND end_ms < ? LIMIT ?',
+      /SEARCH runs USING INDEX runs_by_hour_workflow \(<expr><\?\)/,
+    ],
     ['the newest event time, from the index alone', 'SELECT max(end_ms) FROM runs WHERE end_ms <= ?', /COVERING INDEX runs_by_hour_workflow/],
     ['logs of a trace', "SELECT * FROM logs WHERE trace_id = ? AND trace_id != ''", /logs_by_trace/],
   ])('use an index for %s', (_what, sql, index) => {

@@ -26,7 +26,7 @@ import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { StoreWorker } from './store-worker.js';
 import { TraceWriter } from './trace-writer.js';
-import { allHours, workflowHours } from './run-hours.js';
+import { allHours, HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
 import { WorkflowAggregator } from './workflow-aggregator.js';
 
 /** Runs started in a time range, of one workflow if given: FROM and WHERE clauses with their parameters. */
@@ -70,7 +70,7 @@ export class SqliteStore implements Store {
     runsOfPattern: Statement<[string, number], { run_id: string; workflow: string; step: string; count: number }>;
     saveSession: Statement<unknown[]>;
     session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
-    pruneRuns: Statement<[number, number], { seq: number; id: string; trace_id: string; start_ms: number }>;
+    pruneRuns: Statement<[number, number, number], { seq: number; id: string; trace_id: string; start_ms: number }>;
     pruneChunks: Statement<[number, number], { id: number; trace_id: string }>;
     deleteRun: Statement<[number]>;
     deleteChunk: Statement<[number]>;
@@ -118,7 +118,8 @@ export class SqliteStore implements Store {
       ),
       saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
-      pruneRuns: this.db.prepare('SELECT seq, id, trace_id, start_ms FROM runs WHERE end_ms < ? LIMIT ?'),
+      // A run that ended before the cut-off started before it: the index's hours up to it, not the whole table.
+      pruneRuns: this.db.prepare(`SELECT seq, id, trace_id, start_ms FROM runs WHERE ${HOUR_OF_START} <= ? AND end_ms < ? LIMIT ?`),
       pruneChunks: this.db.prepare('SELECT id, trace_id FROM span_chunks WHERE end_ms < ? LIMIT ?'),
       deleteRun: this.db.prepare('DELETE FROM runs WHERE seq = ?'),
       deleteChunk: this.db.prepare('DELETE FROM span_chunks WHERE id = ?'),
@@ -317,7 +318,7 @@ export class SqliteStore implements Store {
   pruneChunk(cutoffMs: number): number {
     return this.db.transaction(() => {
       const { pruneRuns, pruneChunks, deleteRun, deleteChunk, prune } = this.statements;
-      const runs = pruneRuns.all(cutoffMs, PRUNE_CHUNK);
+      const runs = pruneRuns.all(hourOf(cutoffMs), cutoffMs, PRUNE_CHUNK);
       for (const row of runs) {
         deleteRun.run(row.seq);
         this.aggregator.changed(row.start_ms);
