@@ -60,7 +60,8 @@ export class SqliteStore implements Store {
   private readonly foreignCommits: ForeignCommits;
   private readonly statements: {
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
-    hasWorkflow: Statement<[string], unknown>;
+    hourBefore: Statement<[number], number>;
+    workflowInHour: Statement<[number, string], unknown>;
     lastRuns: Statement<[number], { workflow: string; end: number }>;
     latestEnd: Statement<[number], { end: number | null }>;
     upsertTemplate: Statement<unknown[]>;
@@ -98,7 +99,10 @@ export class SqliteStore implements Store {
         `SELECT l.time_ms, l.severity_number, l.severity_text, l.body, l.span_id, coalesce(a.to_id, l.template_id) AS template_id
          FROM logs l LEFT JOIN template_aliases a ON a.from_id = l.template_id WHERE l.trace_id = ? ORDER BY l.time_ms LIMIT ?`,
       ),
-      hasWorkflow: this.db.prepare('SELECT 1 FROM runs WHERE workflow = ? LIMIT 1'),
+      hourBefore: this.db
+        .prepare<[number], number>(`SELECT ${HOUR_OF_START} FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} < ? ORDER BY ${HOUR_OF_START} DESC LIMIT 1`)
+        .pluck(),
+      workflowInHour: this.db.prepare(`SELECT 1 FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} = ? AND workflow = ? LIMIT 1`),
       lastRuns: this.db.prepare(
         "SELECT workflow, max(end_ms) AS end FROM runs WHERE end_ms <= ? AND status != 'running' GROUP BY workflow",
       ),
@@ -232,7 +236,13 @@ export class SqliteStore implements Store {
   }
 
   hasWorkflow(name: string): boolean {
-    return this.statements.hasWorkflow.get(name) !== undefined;
+    // Newest hour first, a seek per hour that has runs: a workflow that ran lately is found at once, and an
+    // unknown name costs a seek per hour kept instead of a scan of the whole index (80 MB at a million runs).
+    const { hourBefore, workflowInHour } = this.statements;
+    for (let hour = hourBefore.get(Number.MAX_SAFE_INTEGER); hour !== undefined; hour = hourBefore.get(hour)) {
+      if (workflowInHour.get(hour, name) !== undefined) return true;
+    }
+    return false;
   }
 
   lastRunByWorkflow(): [string, number][] {
