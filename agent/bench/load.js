@@ -6,14 +6,14 @@ import grpc from '@grpc/grpc-js';
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 /** An OTLP/HTTP protobuf sender over `clients` keep-alive connections. */
-export function httpSender(baseUrl, clients) {
+export function httpSender(baseUrl, clients, headers = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const url = new URL('/v1/traces', baseUrl);
   const send = (body) =>
     new Promise((resolve, reject) => {
       const req = request(
         url,
-        { method: 'POST', agent, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } },
+        { method: 'POST', agent, headers: { ...headers, 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } },
         (res) => {
           res.resume();
           res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
@@ -29,13 +29,15 @@ export function httpSender(baseUrl, clients) {
  * An OTLP/gRPC sender: one grpc-js client per concurrent caller (each its own HTTP/2 connection), with a
  * hand-made method definition that passes the already serialised request through.
  */
-export function grpcSender(address, clients) {
+export function grpcSender(address, clients, headers = {}) {
   const pool = Array.from({ length: clients }, () => new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
   let next = 0;
   const pass = (bytes) => bytes;
   const send = (body) =>
     new Promise((resolve, reject) => {
-      pool[next++ % pool.length].makeUnaryRequest(TRACE_EXPORT, pass, pass, body, (error) => (error ? reject(error) : resolve()));
+      pool[next++ % pool.length].makeUnaryRequest(TRACE_EXPORT, pass, pass, body, metadata, (error) => (error ? reject(error) : resolve()));
     });
   return { send, close: () => pool.forEach((client) => client.close()) };
 }
@@ -86,4 +88,13 @@ export async function runLoad({ send, nextBody, clients, durationMs, maxRequests
 export function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+/** Finished runs the agent's API lists over all time: the bench's runs reach past the wall clock. */
+export async function listedRuns(apiUrl, headers = {}) {
+  const to = Date.now() + 365 * 86_400_000;
+  const response = await fetch(new URL(`/api/v1/workflows?from=0&to=${to}`, apiUrl), { headers });
+  if (!response.ok) throw new Error(`GET /api/v1/workflows answered ${response.status}`);
+  const { items } = await response.json();
+  return items.reduce((sum, workflow) => sum + workflow.runs, 0);
 }

@@ -50,8 +50,8 @@ async function makeTemplate(t, runs, firstStartMs) {
   const runIds = [];
   for (let j = 0; j < runs; j++) {
     const n = t * runs + j;
-    // Run ids: 8 hex digits rewritten per copy, then 8 that keep runs of one template apart.
-    const runId = `00000000${n.toString(16).padStart(8, '0')}`;
+    // Run ids: 8 hex digits rewritten per copy, 8 per salt, then 8 that keep runs of one template apart.
+    const runId = `0000000000000000${n.toString(16).padStart(8, '0')}`;
     runIds.push(runId);
     emitRun(tracer, { workflow: `pipeline-${n % WORKFLOWS}`, runId, startMs: firstStartMs + n * RUN_GAP_MS, failing: n % 20 === 7 });
   }
@@ -138,15 +138,22 @@ function sitesOf(haystack, needle) {
 /**
  * Request number `k` (0, 1, 2, …): a copy of template `k mod templates.length` whose trace ids and run ids
  * carry copy number `⌊k / templates.length⌋`, so no two requests share a trace or a run, and whose times are
- * moved on by that many copies.
+ * moved on by that many copies. A `salt` (32 bits) sets the ids of one sender apart from another's.
  */
-export function requestBytes(templates, k) {
+export function requestBytes(templates, k, salt = 0) {
   const template = templates[k % templates.length];
   const copy = Math.floor(k / templates.length);
   const bytes = Buffer.from(template.bytes);
-  for (const site of template.traceIdSites) bytes.writeUInt32BE(copy, site);
+  for (const site of template.traceIdSites) {
+    bytes.writeUInt32BE(copy, site);
+    bytes.writeUInt32BE(salt, site + 4);
+  }
   const hex = copy.toString(16).padStart(8, '0');
-  for (const site of template.runIdSites) bytes.write(hex, site, 'latin1');
+  const saltHex = salt.toString(16).padStart(8, '0');
+  for (const site of template.runIdSites) {
+    bytes.write(hex, site, 'latin1');
+    bytes.write(saltHex, site + 8, 'latin1');
+  }
   const shift = BigInt(copy) * template.copyShiftNs;
   for (const { site, ns } of template.timeSites) bytes.writeBigUInt64LE(ns + shift, site);
   return bytes;

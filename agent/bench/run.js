@@ -10,7 +10,7 @@ import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startAgentProcess } from './agent-process.js';
 import { runInChild } from './child.js';
-import { grpcSender, httpSender, quantile, runLoad } from './load.js';
+import { grpcSender, httpSender, listedRuns, quantile, runLoad } from './load.js';
 import { longTraceRequests, makeTemplates, requestBytes, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
 import { summariseProfile } from './profile.js';
 import { agentDecodeRate, oracleDecodeRate, sqliteInsertRate } from './references.js';
@@ -73,7 +73,7 @@ async function ingestPhase(transport, templates, refs, rows) {
     const half = await load({ ...HALF_LOAD, rate: max.perSecond / 2 });
     sender.close();
     const acknowledged = (warm.items + max.items + half.items) / SPANS_PER_RUN;
-    const stored = await storedRuns(agent);
+    const stored = await listedRuns(agent.apiUrl);
     progress(`${transport}: ${Math.round(max.perSecond)} spans/s (${max.requests} requests, ${max.failures} failed), agent CPU ${agentCpu.toFixed(1)} s; half load ${Math.round(half.perSecond)} spans/s, p99 ${half.p99.toFixed(1)} ms`);
     if (max.failures + half.failures > 0) progress(`  failures: ${max.failures + half.failures}, last: ${(max.lastError ?? half.lastError)?.message}`);
     const label = `${transport} protobuf ingest, ${CLIENTS} clients, end to end (decoded, modelled, committed)`;
@@ -88,13 +88,6 @@ async function ingestPhase(transport, templates, refs, rows) {
     rows.push({ name: `${transport} requests refused or failed, all loads`, value: warm.failures + max.failures + half.failures, unit: 'requests', target: TARGET.none });
     rows.push({ name: `${transport} runs stored ÷ runs acknowledged (${acknowledged.toLocaleString('en')})`, value: stored / acknowledged, unit: '×', target: TARGET.all });
   });
-}
-
-/** Finished runs the agent's API lists over all time: the bench's runs reach past the wall clock. */
-async function storedRuns(agent) {
-  const to = Date.now() + 30 * 86_400_000;
-  const list = await (await fetch(`${agent.apiUrl}/api/v1/workflows?from=0&to=${to}`)).json();
-  return list.items.reduce((sum, workflow) => sum + workflow.runs, 0);
 }
 
 /** Fills a fresh agent with STORED_SPANS spans over HTTP: the rate as the store grows, then its memory. */

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '../../src/model/otlp.js';
 import { modelTrace } from '../../src/normalise/model-trace.js';
@@ -99,6 +100,21 @@ describe('finding a trace and a run again', () => {
     const again = write(store, [root, job('b1', 'build', 1_000), job('b2', 'test', 20_000)]);
     expect(again.spansDuplicate).toBe(2);
     expect(store.run(runsOf(store)[0]!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test']);
+  });
+
+  it('rebuilds an id file whose entries were keyed by another rule', async () => {
+    const { store, path } = open();
+    write(store, [root, job('b1', 'build', 1_000)]);
+    await store.close();
+    const ids = new Database(`${path}.ids`);
+    ids.exec('UPDATE id_index SET key = key + 1');
+    ids.pragma('user_version = 1');
+    ids.close();
+
+    const { store: again } = open(path);
+    write(again, [job('b2', 'test', 20_000)]);
+    expect(runsOf(again)).toHaveLength(1);
+    expect(again.run(runsOf(again)[0]!.id)?.steps.map((s) => s.name)).toEqual(['build', 'test']);
   });
 
   describe('a trace sent in many parts, its earlier spans kept in memory (open-traces.ts)', () => {

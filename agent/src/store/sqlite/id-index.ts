@@ -12,6 +12,8 @@ export type IdKind = (typeof IdKind)[keyof typeof IdKind];
 const FLUSH_OPS = 30_000;
 const FLUSH_MS = 1_000;
 const MARKS = ['chunks', 'runs'] as const;
+/** The id file's `user_version`: which rule (`keyOf`) its keys were made by. */
+const KEY_RULE = 2;
 /** Added to the kind of an op that deletes the entry (store-worker.ts). */
 export const DELETE = 8;
 
@@ -41,7 +43,7 @@ const noEntries = (): Entries => [new Map(), new Map(), new Map()];
  * once per thousands of rows. They go to a database file of their own (`<store>.ids`), written by a worker
  * thread (`store-worker.ts`): not on the event loop, and not holding the store's write lock.
  *
- * Keys are the first 52 bits of the hex id (a safe integer). An entry may point at a row that no longer carries
+ * Keys are 52 bits of the hex id (a safe integer, `keyOf`). An entry may point at a row that no longer carries
  * its id (another id with the same key, a row deleted or moved since, a number given again after a rollback):
  * callers keep only the rows that carry the id. Rows are numbered here (`nextSeq`), above every number given
  * before, even to a row since deleted or rolled back, so the entries not yet written when the process died are
@@ -72,6 +74,11 @@ export class IdIndex {
         throw new StoreOpenError(`cannot open the store's id file at ${path}: ${(error as Error).message}`);
       }
       db.pragma('busy_timeout = 5000');
+      if (db.pragma('user_version', { simple: true }) !== KEY_RULE) {
+        // Entries keyed by another rule would never be found: start over, and rebuild them from the store below.
+        db.exec('DELETE FROM id_index; DELETE FROM marks;');
+        db.pragma(`user_version = ${KEY_RULE}`);
+      }
       const marks = new Map(db.prepare<[], [string, number]>('SELECT name, value FROM marks').raw().all());
       this.highChunk = marks.get(MARKS[0]) ?? 0;
       this.highRun = marks.get(MARKS[1]) ?? 0;
@@ -184,7 +191,15 @@ export class IdIndex {
   }
 }
 
-/** The first 52 bits of a hex id: trace ids and run ids are random, so this spreads as well as the whole id. */
-function keyOf(id: string): number {
-  return parseInt(id.slice(0, 13), 16);
+/**
+ * 52 bits of a hex id: its first 13 hex digits XOR its last 13. Neither end alone will do: 64-bit trace ids from
+ * Jaeger-era tracers come zero-padded to 128 bits (the first half is 0 for every trace), and X-Ray-style ids
+ * start with the time; with one end as the key, every such trace shared a handful of keys and each look-up
+ * returned thousands of rows. JavaScript's XOR is 32-bit, so the 52 bits go as 20 and 32.
+ */
+export function keyOf(id: string): number {
+  const tail = id.length - 13;
+  const high = parseInt(id.slice(0, 5), 16) ^ parseInt(id.slice(tail, tail + 5), 16);
+  const low = (parseInt(id.slice(5, 13), 16) ^ parseInt(id.slice(tail + 5), 16)) >>> 0;
+  return high * 2 ** 32 + low;
 }
