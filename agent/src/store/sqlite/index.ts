@@ -38,7 +38,7 @@ function runsInRange(query: { fromMs: number; toMs: number; workflow?: string })
   }
   const hours = workflowHours(query.workflow, query.fromMs, query.toMs);
   return {
-    from: hours.seeks ? 'runs INDEXED BY runs_by_hour_workflow' : 'runs',
+    from: 'runs INDEXED BY runs_by_hour_workflow',
     where: `${hours.sql} AND ${range.where}`,
     params: [...hours.params, ...range.params],
   };

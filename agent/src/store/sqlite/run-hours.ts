@@ -13,22 +13,21 @@ export function allHours(fromMs: number, toMs: number): { sql: string; params: u
 }
 
 /**
- * The WHERE clause for one workflow's runs in a time range, read through `runs_by_hour_workflow` with one seek
- * per hour of the range (the caller names that index with INDEXED BY when the clause seeks). A longer range (a
- * troubleshooting session runs to the end of time) is read as a range of the index's hours, whose entries carry
- * the workflow, so only its runs are read from the table.
+ * The WHERE clause for one workflow's runs in a time range, read through `runs_by_hour_workflow` (the caller names
+ * it with INDEXED BY) with one seek per hour of the range. A longer range (a troubleshooting session runs to the
+ * end of time) is read as a range of the index's hours, whose entries carry the workflow, so only its runs are
+ * read from the table.
  */
-export function workflowHours(workflow: string, fromMs: number, toMs: number): { sql: string; params: unknown[]; seeks: boolean } {
+export function workflowHours(workflow: string, fromMs: number, toMs: number): { sql: string; params: unknown[] } {
   const first = hourOf(fromMs);
   const last = hourOf(toMs);
   if (last - first > MAX_HOUR_SEEKS) {
     const hours = allHours(fromMs, toMs);
-    return { sql: `${hours.sql} AND workflow = ?`, params: [...hours.params, workflow], seeks: true };
+    return { sql: `${hours.sql} AND workflow = ?`, params: [...hours.params, workflow] };
   }
   const hours = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
   return {
     sql: `${HOUR_OF_START} IN (SELECT value FROM json_each(?)) AND workflow = ?`,
     params: [JSON.stringify(hours), workflow],
-    seeks: true,
   };
 }
