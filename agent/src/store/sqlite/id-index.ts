@@ -192,14 +192,20 @@ export class IdIndex {
 }
 
 /**
- * 52 bits of a hex id: its first 13 hex digits XOR its last 13. Neither end alone will do: 64-bit trace ids from
- * Jaeger-era tracers come zero-padded to 128 bits (the first half is 0 for every trace), and X-Ray-style ids
- * start with the time; with one end as the key, every such trace shared a handful of keys and each look-up
- * returned thousands of rows. JavaScript's XOR is 32-bit, so the 52 bits go as 20 and 32.
+ * 52 bits of a hex id (32 digits): its first 13 hex digits XOR its last 13. Neither end alone will do: 64-bit
+ * trace ids from Jaeger-era tracers come zero-padded to 128 bits (the first half is 0 for every trace), and
+ * X-Ray-style ids start with the time; with one end as the key, every such trace shared a handful of keys and
+ * each look-up returned thousands of rows. Digit by digit, as XOR of digits is XOR of the numbers, without
+ * substrings or 32-bit bitwise limits.
  */
 export function keyOf(id: string): number {
   const tail = id.length - 13;
-  const high = parseInt(id.slice(0, 5), 16) ^ parseInt(id.slice(tail, tail + 5), 16);
-  const low = (parseInt(id.slice(5, 13), 16) ^ parseInt(id.slice(tail + 5), 16)) >>> 0;
-  return high * 2 ** 32 + low;
+  let key = 0;
+  for (let i = 0; i < 13; i++) key = key * 16 + (hexDigit(id.charCodeAt(i)) ^ hexDigit(id.charCodeAt(tail + i)));
+  return key;
+}
+
+/** The value of a hex digit's character code ('0'–'9', 'a'–'f' or 'A'–'F'). */
+function hexDigit(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87;
 }
