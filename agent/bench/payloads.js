@@ -140,16 +140,17 @@ function sitesOf(haystack, needle) {
  * carry copy number `⌊k / templates.length⌋`, so no two requests share a trace or a run, and whose times are
  * moved on by that many copies. A `salt` (32 bits) sets the ids of one sender apart from another's.
  */
-export function requestBytes(templates, k, salt = 0) {
+export function requestBytes(templates, k, salt) {
   const template = templates[k % templates.length];
   const copy = Math.floor(k / templates.length);
   const bytes = Buffer.from(template.bytes);
   for (const site of template.traceIdSites) {
     bytes.writeUInt32BE(copy, site);
-    bytes.writeUInt32BE(salt, site + 4);
+    // Without a salt the rest of the id stays as the SDK made it, random.
+    if (salt !== undefined) bytes.writeUInt32BE(salt, site + 4);
   }
   const hex = copy.toString(16).padStart(8, '0');
-  const saltHex = salt.toString(16).padStart(8, '0');
+  const saltHex = (salt ?? 0).toString(16).padStart(8, '0');
   for (const site of template.runIdSites) {
     bytes.write(hex, site, 'latin1');
     bytes.write(saltHex, site + 8, 'latin1');
