@@ -150,6 +150,24 @@ describe('finding a trace and a run again', () => {
       expect(steps(store)).toEqual([['deploy']]);
     });
 
+    it('does not mix resource objects from before and after the resource cache was emptied', () => {
+      const { store } = open();
+      const resource = { 'service.name': 'ci-runner' };
+      const withResource = (s: OtlpSpan): OtlpSpan => ({ ...s, resource: { ...resource } });
+      write(store, [withResource(root), withResource(job('b1', 'build', 1_000))]);
+      write(store, [withResource(job('b2', 'test', 10_000))]);
+      // Ten thousand distinct resources (a misbehaving sender) empty the table's cache.
+      const others = Array.from({ length: 10_001 }, (_, i) =>
+        span({ id: `c${i}`, name: 'noise', start: T0, end: T0 + 1, trace: (i + 1).toString(16).padStart(32, 'a'), resource: { 'host.name': `h${i}` } }),
+      );
+      write(store, others);
+      write(store, [withResource(job('b3', 'deploy', 20_000))]);
+      const run = runsOf(store).find((r) => r.workflow === 'deploy')!;
+      const deploy = store.run(run.id)!.steps.find((s) => s.name === 'deploy')!;
+      // A step of the run's own resource carries only its span's attributes.
+      expect(deploy.attributes).not.toHaveProperty('service.name');
+    });
+
     it('sees the parts another connection wrote', () => {
       const { store, path } = open();
       write(store, [root, job('b1', 'build', 1_000)]);

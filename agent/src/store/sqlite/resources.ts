@@ -9,6 +9,8 @@ export class ResourceTable {
   private readonly byObject = new WeakMap<Attributes, number>();
   private readonly byText = new Map<string, number>();
   private readonly byId = new Map<number, Attributes>();
+  /** Times the cache was emptied: the canonical objects handed out before are not the ones handed out since. */
+  generation = 0;
   private readonly insert: Statement<[string]>;
   private readonly find: Statement<[string], { id: number }>;
   private readonly get: Statement<[number], { attributes: string }>;
@@ -57,6 +59,7 @@ export class ResourceTable {
     if (this.byText.size >= 10_000) {
       this.byText.clear();
       this.byId.clear();
+      this.generation++;
     }
     this.byText.set(text, id);
     this.byId.set(id, attributes);

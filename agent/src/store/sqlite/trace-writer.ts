@@ -36,6 +36,8 @@ export class TraceWriter {
   private readonly insertRun: Statement<unknown[]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
+  /** The resource table's generation the kept spans' resource objects belong to. */
+  private keptGeneration = 0;
 
   constructor(
     db: Database,
@@ -54,6 +56,12 @@ export class TraceWriter {
 
   /** Must run inside the caller's write transaction; the caller then says whether it `committed` or `rolledBack`. */
   write(spans: readonly OtlpSpan[], model: TraceModeller): TraceWriteResult {
+    if (this.resources.generation !== this.keptGeneration) {
+      // Kept spans hold resource objects the table no longer hands out: mixed with new ones, the model would
+      // take one resource for two.
+      this.openTraces.clear();
+      this.keptGeneration = this.resources.generation;
+    }
     const byTrace = new Map<string, OtlpSpan[]>();
     for (const span of spans) {
       const group = byTrace.get(span.traceId);
@@ -94,7 +102,8 @@ export class TraceWriter {
   }
 
   committed(): void {
-    this.openTraces.committed();
+    if (this.resources.generation === this.keptGeneration) this.openTraces.committed();
+    else this.openTraces.rolledBack();
   }
 
   rolledBack(): void {
