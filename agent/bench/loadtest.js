@@ -9,7 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { grpcSender, httpSender, listedRuns, runLoad } from './load.js';
-import { makeTemplates, requestBytes, SPANS_PER_RUN } from './payloads.js';
+import { makeTemplates, requestStream, SPANS_PER_RUN } from './payloads.js';
 import { oracleDecodeRate } from './references.js';
 
 const RUNS_PER_REQUEST = 100;
@@ -35,10 +35,9 @@ const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RU
 const salt = randomInt(2 ** 32);
 const before = values.api ? await listedRuns(values.api, headers) : 0;
 const sender = values['otlp-http'] ? httpSender(values['otlp-http'], clients, headers) : grpcSender(values['otlp-grpc'], clients, headers);
-let k = 0;
 const spansPerRequest = RUNS_PER_REQUEST * SPANS_PER_RUN;
-const loadFor = (durationMs) =>
-  runLoad({ send: sender.send, nextBody: () => ({ bytes: requestBytes(templates, k++, salt), items: spansPerRequest }), clients, durationMs, maxRequests: Infinity });
+const nextBody = requestStream(templates, salt);
+const loadFor = (durationMs) => runLoad({ send: sender.send, nextBody, clients, durationMs, maxRequests: Infinity });
 // Two seconds not measured, for the agent's JIT and caches; their runs are checked with the others.
 const warmUp = await loadFor(2_000);
 const load = await loadFor(seconds * 1000);

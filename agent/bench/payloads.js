@@ -160,6 +160,15 @@ export function requestBytes(templates, k, salt) {
   return bytes;
 }
 
+/** Request bodies for a load generator: `requestBytes` numbered on from 0, with their span counts. */
+export function requestStream(templates, salt) {
+  let k = 0;
+  return () => {
+    const template = templates[k % templates.length];
+    return { bytes: requestBytes(templates, k++, salt), items: template.spans };
+  };
+}
+
 /**
  * One pipeline run of `spans` spans (a run span and its jobs), each span its own request, sent as the spans end:
  * what a runner exporting every span as it finishes sends for a long workflow.

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startAgentProcess } from './agent-process.js';
 import { runInChild } from './child.js';
 import { grpcSender, httpSender, listedRuns, quantile, runLoad } from './load.js';
-import { longTraceRequests, makeTemplates, requestBytes, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
+import { longTraceRequests, makeTemplates, requestStream, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
 import { summariseProfile } from './profile.js';
 import { agentDecodeRate, oracleDecodeRate, sqliteInsertRate } from './references.js';
 import { startSink } from './sink.js';
@@ -44,12 +44,6 @@ const TARGET = {
 
 const progress = (message) => process.stderr.write(`${message}\n`);
 
-/** Request bodies with new traces and runs each time, numbered across the whole run. */
-function bodies(templates) {
-  let k = 0;
-  return () => ({ bytes: requestBytes(templates, k++), items: SPANS_PER_REQUEST });
-}
-
 /** Runs `work(agent)` against a fresh agent process with an empty store, and stops it after. */
 async function withAgent(work, options) {
   const agent = await startAgentProcess(options);
@@ -64,7 +58,7 @@ async function withAgent(work, options) {
 async function ingestPhase(transport, templates, refs, rows) {
   await withAgent(async (agent) => {
     const sender = transport === 'OTLP/HTTP' ? httpSender(agent.httpUrl, CLIENTS) : grpcSender(agent.grpcAddress, CLIENTS);
-    const nextBody = bodies(templates);
+    const nextBody = requestStream(templates);
     const load = (options) => runLoad({ send: sender.send, nextBody, clients: CLIENTS, ...options });
     const warm = await load({ durationMs: 2_000, maxRequests: 40 }); // warm-up: JIT, connections
     const cpu0 = agent.cpuSeconds();
@@ -94,7 +88,7 @@ async function ingestPhase(transport, templates, refs, rows) {
 async function memoryPhase(templates, rows) {
   await withAgent(async (agent) => {
     const sender = httpSender(agent.httpUrl, CLIENTS);
-    const nextBody = bodies(templates);
+    const nextBody = requestStream(templates);
     const requests = STORED_SPANS / SPANS_PER_REQUEST;
     const early = await runLoad({ send: sender.send, nextBody, clients: CLIENTS, durationMs: FILL_TIMEOUT_MS, maxRequests: requests * 0.8 });
     const cpu0 = agent.cpuSeconds();
@@ -142,7 +136,7 @@ async function apiLatency(urls, count) {
 async function storeApiData(agent, templates) {
   const sender = httpSender(agent.httpUrl, CLIENTS);
   const requests = (WORKFLOWS * API_RUNS_PER_WORKFLOW) / RUNS_PER_REQUEST;
-  const loaded = await runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, durationMs: 120_000, maxRequests: requests });
+  const loaded = await runLoad({ send: sender.send, nextBody: requestStream(templates), clients: CLIENTS, durationMs: 120_000, maxRequests: requests });
   sender.close();
   if (loaded.requests !== requests) throw new Error(`storing the API data: ${loaded.failures} of ${requests} requests failed (${loaded.lastError?.message})`);
   const workflows = await (await fetch(`${agent.apiUrl}/api/v1/workflows`)).json();
@@ -215,7 +209,7 @@ async function references(templates) {
   const refs = { oracle: oracleDecodeRate(templates), decoder: agentDecodeRate(templates), sqlite: sqliteInsertRate(templates) };
   const sink = await startSink();
   const sender = httpSender(sink.url, CLIENTS);
-  const load = (options) => runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, ...options });
+  const load = (options) => runLoad({ send: sender.send, nextBody: requestStream(templates), clients: CLIENTS, ...options });
   await load({ durationMs: 1_000, maxRequests: 40 });
   refs.sink = (await load(MAX_LOAD)).perSecond;
   sender.close();
@@ -319,7 +313,7 @@ async function profile() {
   const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
   const ingest = (makeSender) => async (agent) => {
     const sender = makeSender(agent);
-    const load = await runLoad({ send: sender.send, nextBody: bodies(templates), clients: CLIENTS, ...MAX_LOAD });
+    const load = await runLoad({ send: sender.send, nextBody: requestStream(templates), clients: CLIENTS, ...MAX_LOAD });
     sender.close();
     progress(`${Math.round(load.perSecond)} spans/s under the profiler`);
   };

@@ -74,6 +74,10 @@ export class KeyedCounter {
     readonly description: string,
   ) {}
 
+  has(key: string): boolean {
+    return this.series.has(key);
+  }
+
   /** `attributes` are read only the first time `key` is seen: the key must stand for them. */
   add(key: string, attributes: () => Attributes, value: number): void {
     const series = this.series.get(key);

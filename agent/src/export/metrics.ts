@@ -36,7 +36,6 @@ export class FlowLensMetrics {
   private readonly workflows: LabelCap;
   private readonly steps = new Map<string, LabelCap>();
   private readonly lastRun = new Map<string, number>();
-  private readonly seenWorkflows = new Set<string>();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
   /** Recorded per run and step: keyed, so no label set is hashed per value (keyed-metrics.ts). */
@@ -175,12 +174,12 @@ export class FlowLensMetrics {
   private countRun(run: RunRecord): void {
     const workflow = this.workflows.value(run.workflow);
     const { runner, status } = run;
-    if (!this.seenWorkflows.has(`${workflow}\u0000${runner}`)) {
+    const series = `${workflow}\u0000${runner}\u0000`;
+    if (!this.perRun.runs.has(`${series}success`)) {
       // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
-      this.seenWorkflows.add(`${workflow}\u0000${runner}`);
-      for (const start of ['success', 'failure']) this.perRun.runs.add(`${workflow}\u0000${runner}\u0000${start}`, () => ({ workflow, runner, status: start }), 0);
+      for (const start of ['success', 'failure']) this.perRun.runs.add(`${series}${start}`, () => ({ workflow, runner, status: start }), 0);
     }
-    this.perRun.runs.add(`${workflow}\u0000${runner}\u0000${status}`, () => ({ workflow, runner, status }), 1);
+    this.perRun.runs.add(`${series}${status}`, () => ({ workflow, runner, status }), 1);
     this.perRun.runDuration.record(workflow, () => ({ workflow }), run.durationMs / 1000);
     let steps = this.steps.get(workflow);
     if (!steps) {

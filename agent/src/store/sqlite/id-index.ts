@@ -44,10 +44,11 @@ const noEntries = (): Entries => [new Map(), new Map(), new Map()];
  * thread (`store-worker.ts`): not on the event loop, and not holding the store's write lock.
  *
  * Keys are 52 bits of the hex id (a safe integer, `keyOf`). An entry may point at a row that no longer carries
- * its id (another id with the same key, a row deleted or moved since, a number given again after a rollback):
- * callers keep only the rows that carry the id. Rows are numbered here (`nextSeq`), above every number given
- * before, even to a row since deleted or rolled back, so the entries not yet written when the process died are
- * those of the rows above the high-water marks written with the entries, and are rebuilt from the store on open. The id file holds nothing else: deleted, it is rebuilt the same way.
+ * its id (another id with the same key, a row deleted or moved since, a number taken by a write that rolled
+ * back): callers keep only the rows that carry the id. Rows are numbered here (`nextSeq`), above every number
+ * given before, so the entries not yet written when the process died are those of the rows above the high-water
+ * marks written with the entries, and are rebuilt from the store on open. The id file holds nothing else:
+ * deleted, it is rebuilt the same way.
  * A store in memory keeps every entry in memory.
  */
 export class IdIndex {
