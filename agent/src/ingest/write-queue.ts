@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { LogBatch, OtlpLogRecord, OtlpSpan, TraceBatch } from '../model/otlp.js';
 import { BackpressureError, type ExportOutcome, type OtlpConsumer } from '../receive/consumer.js';
 import type { Store, TemplateMerge, TemplateOf, TemplateRef, TraceModeller, WriteResult } from '../store/store.js';
@@ -78,8 +79,10 @@ export class WriteQueue implements OtlpConsumer {
     if (this.closed) return Promise.reject(new BackpressureError('the agent is shutting down', 5));
     if (items === 0) return Promise.resolve({ rejected: 0 });
     if (this.pending > 0 && this.pending + items > this.options.maxPendingItems) {
+      // 1 to 3 s at random: senders refused together and told the same delay all come back together, and one of
+      // them can lose every round until its exporter gives up (the OTel exporters try five times).
       return Promise.reject(
-        new BackpressureError(`write queue full (${this.pending} items waiting); retry later`, 1),
+        new BackpressureError(`write queue full (${this.pending} items waiting); retry later`, 1 + randomInt(3)),
       );
     }
     add();
