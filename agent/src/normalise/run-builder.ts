@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Attributes, OtlpSpan } from '../model/otlp.js';
+import { mergeAttributes } from '../model/merge-attributes.js';
 import type { Downstream, RunnerKind, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
 import { num } from './attributes.js';
 import type { RunIdentity, RunnerDetector, RunSpanInfo, StepInfo } from './detector.js';
@@ -110,7 +111,7 @@ export class StepBuilder extends RecordBuilder {
       startMs: span.startMs,
       endMs,
       durationMs: Math.max(0, endMs - span.startMs),
-      attributes: span.resource === runResource ? span.attributes : { ...span.resource, ...span.attributes },
+      attributes: span.resource === runResource ? span.attributes : mergeAttributes(span.resource, span.attributes),
       downstream: sortDownstream(this.downstream),
       spanIds: this.spanIds,
     };
@@ -204,7 +205,7 @@ export class RunBuilder extends RecordBuilder {
       startMs,
       endMs,
       durationMs: Math.max(0, endMs - startMs),
-      attributes: span !== undefined ? { ...span.resource, ...span.attributes } : { ...resource },
+      attributes: span !== undefined ? mergeAttributes(span.resource, span.attributes) : mergeAttributes(resource),
       steps,
     };
     const queueMs = this.queueMs ?? info?.queueMs;

@@ -1,4 +1,5 @@
 import type { Attributes } from '../../model/otlp.js';
+import { mergeAttributes } from '../../model/merge-attributes.js';
 import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
@@ -120,7 +121,7 @@ export function runFromRow(row: RunRow, resourceOf: (id: number) => Attributes):
     startMs: row.start_ms,
     endMs: row.end_ms,
     durationMs: row.duration_ms,
-    attributes: row.resource_id === null ? (JSON.parse(row.attributes) as Attributes) : { ...resourceOf(row.resource_id), ...(JSON.parse(row.attributes) as Attributes) },
+    attributes: row.resource_id === null ? (JSON.parse(row.attributes) as Attributes) : mergeAttributes(resourceOf(row.resource_id), JSON.parse(row.attributes) as Attributes),
     steps: stepsFromText(row.steps),
   };
   if (row.queue_ms !== null) run.queueMs = row.queue_ms;

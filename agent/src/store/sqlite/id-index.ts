@@ -94,7 +94,9 @@ export class IdIndex {
   /** Row numbers filed under `id`, possibly with rows of other ids (see above). */
   seqs(kind: IdKind, id: string): number[] {
     const key = keyOf(id);
-    const found = this.file?.keys.mayHave(key) ? this.file.select.all(key, kind) : [];
+    // Every entry, on disk, pending or being written, has its key in the filter: most ids looked up are new.
+    if (this.file !== undefined && !this.file.keys.mayHave(key)) return [];
+    const found = this.file !== undefined ? this.file.select.all(key, kind) : [];
     const onDisk = found.length;
     const pending = this.pending[kind]!.get(id);
     if (pending) found.push(...pending);
