@@ -75,18 +75,13 @@ export class TraceWriter {
     for (const [traceId, group] of byTrace) {
       const stored = this.openTraces.get(traceId) ?? this.loadTrace(traceId);
       const known = stored.length > 0;
-      const seen = new Set<string>();
-      for (const span of stored) seen.add(span.spanId);
-      const fresh: OtlpSpan[] = [];
-      for (const span of group) {
-        if (seen.has(span.spanId)) continue;
-        seen.add(span.spanId);
+      const fresh = freshSpans(stored, group);
+      for (const span of fresh) {
         if (span.resource !== received) {
           received = span.resource;
           canonical = this.resources.canonical(received);
         }
         span.resource = canonical!;
-        fresh.push(span);
       }
       result.accepted += fresh.length;
       result.duplicates += group.length - fresh.length;
@@ -141,18 +136,26 @@ export class TraceWriter {
 
   /** One row per resource among the trace's new spans (almost always one). */
   private storeChunks(traceId: string, spans: OtlpSpan[]): void {
+    const resource = spans[0]!.resource;
+    if (spans.every((span) => span.resource === resource)) {
+      this.storeChunk(traceId, resource, spans);
+      return;
+    }
     const byResource = new Map<Attributes, OtlpSpan[]>();
     for (const span of spans) {
       const group = byResource.get(span.resource);
       if (group) group.push(span);
       else byResource.set(span.resource, [span]);
     }
-    for (const [resource, group] of byResource) {
-      const endMs = group.reduce((max, span) => Math.max(max, span.endMs), -Infinity);
-      const seq = this.index.nextSeq(IdKind.traceChunk);
-      this.insertChunk.run(seq, traceId, this.resources.idOf(resource), endMs, spansToChunk(group));
-      this.index.add(IdKind.traceChunk, traceId, seq);
-    }
+    for (const [resource, group] of byResource) this.storeChunk(traceId, resource, group);
+  }
+
+  private storeChunk(traceId: string, resource: Attributes, spans: OtlpSpan[]): void {
+    let endMs = -Infinity;
+    for (const span of spans) endMs = Math.max(endMs, span.endMs);
+    const seq = this.index.nextSeq(IdKind.traceChunk);
+    this.insertChunk.run(seq, traceId, this.resources.idOf(resource), endMs, spansToChunk(spans));
+    this.index.add(IdKind.traceChunk, traceId, seq);
   }
 
   private loadTrace(traceId: string): OtlpSpan[] {
@@ -171,17 +174,11 @@ export class TraceWriter {
    */
   private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean, resource: Attributes): boolean {
     const base = { id: this.resources.idOf(resource), attributes: resource };
-    const previous = new Map<string, { seq: number; status: string; startMs: number }>();
-    if (known) {
-      for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
-        const row = this.runHeadBySeq.get(seq);
-        if (row?.trace_id === traceId) previous.set(row.id, { seq, status: row.status, startMs: row.start_ms });
-      }
-    }
-    const hadRuns = previous.size > 0;
+    const previous = known ? this.runHeadsOf(traceId) : undefined;
+    const hadRuns = previous !== undefined && previous.size > 0;
     for (const run of runs) {
-      const before = previous.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
-      previous.delete(run.id);
+      const before = previous?.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
+      previous?.delete(run.id);
       const seq = before?.seq ?? this.index.nextSeq(IdKind.run);
       this.insertRun.run(seq, ...runToValues(run, base));
       this.runChanged(run.startMs);
@@ -192,6 +189,7 @@ export class TraceWriter {
       }
       if (before?.status !== run.status) transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
     }
+    if (previous === undefined) return hadRuns;
     for (const [id, { seq, startMs }] of previous) {
       this.deleteRun.run(seq);
       this.runChanged(startMs);
@@ -199,6 +197,15 @@ export class TraceWriter {
       this.index.remove(IdKind.run, id, seq);
     }
     return hadRuns;
+  }
+
+  private runHeadsOf(traceId: string): Map<string, { seq: number; status: string; startMs: number }> {
+    const heads = new Map<string, { seq: number; status: string; startMs: number }>();
+    for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
+      const row = this.runHeadBySeq.get(seq);
+      if (row?.trace_id === traceId) heads.set(row.id, { seq, status: row.status, startMs: row.start_ms });
+    }
+    return heads;
   }
 
   private moveFromOtherTrace(runId: string, traceId: string): { seq: number; status: string; startMs: number } | undefined {
@@ -211,4 +218,29 @@ export class TraceWriter {
     }
     return undefined;
   }
+}
+
+/** Pairwise id comparison is cheaper than a Set up to this many spans (a request's part of a trace, typically). */
+const PAIRWISE_MAX = 16;
+
+/** The spans of `group` whose id is neither among `stored` nor earlier in `group` (OTLP is at-least-once). */
+function freshSpans(stored: readonly OtlpSpan[], group: OtlpSpan[]): OtlpSpan[] {
+  if (stored.length === 0 && group.length <= PAIRWISE_MAX && !hasRepeatedId(group)) return group;
+  const seen = new Set<string>();
+  for (const span of stored) seen.add(span.spanId);
+  const fresh: OtlpSpan[] = [];
+  for (const span of group) {
+    if (seen.has(span.spanId)) continue;
+    seen.add(span.spanId);
+    fresh.push(span);
+  }
+  return fresh;
+}
+
+function hasRepeatedId(spans: readonly OtlpSpan[]): boolean {
+  for (let i = 1; i < spans.length; i++) {
+    const id = spans[i]!.spanId;
+    for (let j = 0; j < i; j++) if (spans[j]!.spanId === id) return true;
+  }
+  return false;
 }
