@@ -24,7 +24,10 @@ export interface RunRow {
   steps: string;
 }
 
-/** The values of a run's row in the order of RUN_COLUMNS: positional parameters bind faster than named ones. */
+/**
+ * The values of a run's row in the order of RUN_COLUMNS: positional parameters bind faster than named ones, and
+ * better-sqlite3 binds an array's elements in place, so the array is passed as it is, not spread.
+ */
 export const RUN_COLUMNS =
   'id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms, duration_ms, queue_ms, attempt, error_type, error_message, resource_id, attributes, steps';
 

@@ -33,7 +33,7 @@ export class TraceWriter {
   private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
   private readonly runHeadBySeq: Statement<[number], RunHead>;
   private readonly deleteRun: Statement<[number]>;
-  private readonly insertRun: Statement<unknown[]>;
+  private readonly insertRun: Statement<[number, unknown[]]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
   /** The resource table's generation the kept spans' resource objects belong to. */
@@ -180,7 +180,7 @@ export class TraceWriter {
       const before = previous?.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
       previous?.delete(run.id);
       const seq = before?.seq ?? this.index.nextSeq(IdKind.run);
-      this.insertRun.run(seq, ...runToValues(run, base));
+      this.insertRun.run(seq, runToValues(run, base));
       this.runChanged(run.startMs);
       if (before && before.startMs !== run.startMs) this.runChanged(before.startMs);
       if (!before) {
