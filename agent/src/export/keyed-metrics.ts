@@ -10,23 +10,40 @@ import {
 
 const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
-interface Series {
-  attributes: Attributes;
-  counts: number[];
-  sum: number;
-  count: number;
-  min: number;
-  max: number;
+/** One label set's cumulative explicit-bucket histogram. */
+export class HistogramSeries {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  constructor(
+    readonly attributes: Attributes,
+    private readonly boundaries: readonly number[],
+  ) {
+    this.counts = new Array<number>(boundaries.length + 1).fill(0);
+  }
+
+  record(value: number): void {
+    let bucket = 0;
+    while (bucket < this.boundaries.length && value > this.boundaries[bucket]!) bucket++;
+    this.counts[bucket]!++;
+    this.sum += value;
+    this.count++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
 }
 
 /**
- * A cumulative explicit-bucket histogram recorded by a key the caller already holds. The SDK's histogram
- * instrument hashes the attributes of every value recorded (sorting their keys into a string); at a run and
- * each of its steps per recorded value that was a tenth of ingest time. Collected through `HistogramProducer`,
- * so the Prometheus exporter serialises it like any SDK instrument.
+ * A cumulative explicit-bucket histogram whose series the caller finds by a key it already holds, and may keep.
+ * The SDK's histogram instrument hashes the attributes of every value recorded (sorting their keys into a
+ * string); at a run and each of its steps per recorded value that was a tenth of ingest time. Collected through
+ * `KeyedProducer`, so the Prometheus exporter serialises it like any SDK instrument.
  */
 export class KeyedHistogram {
-  private readonly series = new Map<string, Series>();
+  private readonly series = new Map<string, HistogramSeries>();
 
   constructor(
     readonly name: string,
@@ -34,20 +51,14 @@ export class KeyedHistogram {
     private readonly boundaries: readonly number[],
   ) {}
 
-  /** `attributes` are read only the first time `key` is seen: the key must stand for them. */
-  record(key: string, attributes: () => Attributes, value: number): void {
+  /** The series of `key`; `attributes` are read only the first time `key` is seen: the key must stand for them. */
+  seriesOf(key: string, attributes: () => Attributes): HistogramSeries {
     let series = this.series.get(key);
     if (!series) {
-      series = { attributes: attributes(), counts: new Array<number>(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
+      series = new HistogramSeries(attributes(), this.boundaries);
       this.series.set(key, series);
     }
-    let bucket = 0;
-    while (bucket < this.boundaries.length && value > this.boundaries[bucket]!) bucket++;
-    series.counts[bucket]!++;
-    series.sum += value;
-    series.count++;
-    if (value < series.min) series.min = value;
-    if (value > series.max) series.max = value;
+    return series;
   }
 
   collect(startTime: HrTime, endTime: HrTime): HistogramMetricData {
@@ -65,24 +76,29 @@ export class KeyedHistogram {
   }
 }
 
-/** A cumulative counter recorded by a key the caller already holds, for the reason given at KeyedHistogram. */
+/** One label set's cumulative count. */
+export interface CounterSeries {
+  readonly attributes: Attributes;
+  value: number;
+}
+
+/** A cumulative counter whose series the caller finds by a key it already holds, for the reason at KeyedHistogram. */
 export class KeyedCounter {
-  private readonly series = new Map<string, { attributes: Attributes; value: number }>();
+  private readonly series = new Map<string, CounterSeries>();
 
   constructor(
     readonly name: string,
     readonly description: string,
   ) {}
 
-  has(key: string): boolean {
-    return this.series.has(key);
-  }
-
-  /** `attributes` are read only the first time `key` is seen: the key must stand for them. */
-  add(key: string, attributes: () => Attributes, value: number): void {
-    const series = this.series.get(key);
-    if (series) series.value += value;
-    else this.series.set(key, { attributes: attributes(), value });
+  /** The series of `key`, starting at 0; `attributes` are read only the first time `key` is seen. */
+  seriesOf(key: string, attributes: () => Attributes): CounterSeries {
+    let series = this.series.get(key);
+    if (!series) {
+      series = { attributes: attributes(), value: 0 };
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   collect(startTime: HrTime, endTime: HrTime): SumMetricData {

@@ -7,7 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, WriteResult } from '../store/store.js';
-import { KeyedCounter, KeyedHistogram, KeyedProducer } from './keyed-metrics.js';
+import { KeyedCounter, KeyedHistogram, KeyedProducer, type CounterSeries, type HistogramSeries } from './keyed-metrics.js';
 import { LabelCap } from './label-cap.js';
 
 /** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
@@ -34,7 +34,7 @@ export class FlowLensMetrics {
   private readonly exporter: PrometheusExporter;
   private readonly provider: MeterProvider;
   private readonly workflows: LabelCap;
-  private readonly steps = new Map<string, LabelCap>();
+  private readonly series = new Map<string, WorkflowSeries>();
   private readonly lastRun = new Map<string, number>();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
@@ -172,29 +172,87 @@ export class FlowLensMetrics {
   }
 
   private countRun(run: RunRecord): void {
-    const workflow = this.workflows.value(run.workflow);
-    const { runner, status } = run;
-    const series = `${workflow}\u0000${runner}\u0000`;
-    if (!this.perRun.runs.has(`${series}success`)) {
-      // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
-      for (const start of ['success', 'failure']) this.perRun.runs.add(`${series}${start}`, () => ({ workflow, runner, status: start }), 0);
-    }
-    this.perRun.runs.add(`${series}${status}`, () => ({ workflow, runner, status }), 1);
-    this.perRun.runDuration.record(workflow, () => ({ workflow }), run.durationMs / 1000);
-    let steps = this.steps.get(workflow);
-    if (!steps) {
-      steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
-        this.instruments.overflow.add(1, { label: 'step' });
-        this.log(`metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps; "${name}" is counted under step="other"`);
-      });
-      this.steps.set(workflow, steps);
-    }
+    const series = this.seriesOf(run.workflow);
+    series.runs(run.runner, run.status).value++;
+    series.duration.record(run.durationMs / 1000);
     for (const step of run.steps) {
       if (!terminal(step.status) || step.parentId !== undefined) continue;
-      const stepLabel = steps.value(step.name);
-      const key = `${workflow}\u0000${stepLabel}`;
-      this.perRun.stepRuns.add(`${key}\u0000${step.status}`, () => ({ workflow, step: stepLabel, status: step.status }), 1);
-      this.perRun.stepDuration.record(key, () => ({ workflow, step: stepLabel }), step.durationMs / 1000);
+      const stepSeries = series.step(step.name);
+      stepSeries.runs(step.status).value++;
+      stepSeries.duration.record(step.durationMs / 1000);
     }
   }
+
+  /** The series of a workflow's label, made on its first run. */
+  private seriesOf(name: string): WorkflowSeries {
+    const workflow = this.workflows.value(name);
+    let series = this.series.get(workflow);
+    if (!series) {
+      series = this.newWorkflowSeries(workflow);
+      this.series.set(workflow, series);
+    }
+    return series;
+  }
+
+  private newWorkflowSeries(workflow: string): WorkflowSeries {
+    const { runs, stepRuns, runDuration, stepDuration } = this.perRun;
+    const byRunner = new Map<string, Map<string, CounterSeries>>();
+    const steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
+      this.instruments.overflow.add(1, { label: 'step' });
+      this.log(`metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps; "${name}" is counted under step="other"`);
+    });
+    const bySteps = new Map<string, StepSeries>();
+    return {
+      duration: runDuration.seriesOf(workflow, () => ({ workflow })),
+      runs(runner, status) {
+        let byStatus = byRunner.get(runner);
+        if (!byStatus) {
+          byStatus = new Map();
+          byRunner.set(runner, byStatus);
+          // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
+          for (const start of ['success', 'failure']) byStatus.set(start, runs.seriesOf(`${workflow}\u0000${runner}\u0000${start}`, () => ({ workflow, runner, status: start })));
+        }
+        let counter = byStatus.get(status);
+        if (!counter) {
+          counter = runs.seriesOf(`${workflow}\u0000${runner}\u0000${status}`, () => ({ workflow, runner, status }));
+          byStatus.set(status, counter);
+        }
+        return counter;
+      },
+      step(name) {
+        const step = steps.value(name);
+        let found = bySteps.get(step);
+        if (!found) {
+          const key = `${workflow}\u0000${step}`;
+          const byStatus = new Map<string, CounterSeries>();
+          found = {
+            duration: stepDuration.seriesOf(key, () => ({ workflow, step })),
+            runs(status) {
+              let counter = byStatus.get(status);
+              if (!counter) {
+                counter = stepRuns.seriesOf(`${key}\u0000${status}`, () => ({ workflow, step, status }));
+                byStatus.set(status, counter);
+              }
+              return counter;
+            },
+          };
+          bySteps.set(step, found);
+        }
+        return found;
+      },
+    };
+  }
+}
+
+/** A workflow label's series, found once rather than by a key built for every run and step counted. */
+interface WorkflowSeries {
+  duration: HistogramSeries;
+  runs(runner: string, status: string): CounterSeries;
+  /** The series of a step name (names past the cap share those of `other`). */
+  step(name: string): StepSeries;
+}
+
+interface StepSeries {
+  duration: HistogramSeries;
+  runs(status: string): CounterSeries;
 }
