@@ -1,4 +1,5 @@
 import { capValue } from './limits.js';
+import { OtlpDecodeError } from './decode-error.js';
 import type { Attributes, AttrValue } from '../../model/otlp.js';
 import { I64, LEN, VARINT, type ProtoReader } from './proto-reader.js';
 
@@ -82,8 +83,14 @@ export function decodeAnyValue(r: ProtoReader, end: number, depth: number): Attr
   return value;
 }
 
+/**
+ * The structure around a too-deep value is intact (every length is known), so the decoder drops only the span or
+ * log record holding it, as the JSON decoder does, instead of the whole request.
+ */
+export class NestingTooDeepError extends OtlpDecodeError {}
+
 function checkDepth(r: ProtoReader, depth: number): void {
-  if (depth > MAX_DEPTH) r.fail(`AnyValue nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new NestingTooDeepError(`AnyValue nested deeper than ${MAX_DEPTH} levels at offset ${r.pos}`);
 }
 
 /**

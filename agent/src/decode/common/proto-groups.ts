@@ -1,8 +1,8 @@
 import type { Attributes, Rejected } from '../../model/otlp.js';
 import type { DecodedRequest, ResourceGroup, ScopeGroup } from './groups.js';
-import { decodeResourceInto, decodeScope } from './proto-common.js';
+import { decodeResourceInto, decodeScope, NestingTooDeepError } from './proto-common.js';
 import { LEN, ProtoReader } from './proto-reader.js';
-import { noneRejected } from './rejected.js';
+import { noneRejected, reject } from './rejected.js';
 
 /** Decodes one item (Span, LogRecord); returns undefined when it was dropped into `rejected`. */
 export type ItemDecoder<T> = (
@@ -90,7 +90,15 @@ function decodeScopeGroup<T extends { scopeName: string }>(
         break;
       }
       case (2 << 3) | LEN: {
-        const item = decodeItem(r, r.lengthEnd(), resource, scope.scopeName, request.rejected);
+        const itemEnd = r.lengthEnd();
+        let item: T | undefined;
+        try {
+          item = decodeItem(r, itemEnd, resource, scope.scopeName, request.rejected);
+        } catch (error) {
+          if (!(error instanceof NestingTooDeepError)) throw error;
+          reject(request.rejected, error.message);
+          r.pos = itemEnd;
+        }
         if (item) scope.items.push(item);
         break;
       }
