@@ -1,4 +1,5 @@
 import type { OtlpSpan } from '../model/otlp.js';
+import { sortSmall } from '../runtime/sort-small.js';
 
 /** One span of a trace with its place in the tree built from parent links. */
 export interface SpanNode {
@@ -35,8 +36,8 @@ export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
       parent.children.push(node);
     }
   }
-  for (const node of byId.values()) if (node.children.length > 1) sortByStart(node.children);
-  sortByStart(roots);
+  for (const node of byId.values()) if (node.children.length > 1) sortSmall(node.children, byStart);
+  sortSmall(roots, byStart);
   return { roots, byId };
 }
 
@@ -50,26 +51,6 @@ export function dumpSpanTree(tree: SpanTree): string {
   };
   for (const root of tree.roots) walk(root, 0);
   return lines.join('\n');
-}
-
-/** Few children to a span, typically: below this many, an insertion sort. */
-const INSERTION_MAX = 16;
-
-/**
- * Sorts `nodes` in place by `byStart`. `Array.prototype.sort` allocates its merge state (about 1.5 KB) on every
- * call of two elements or more: at a few calls per trace that was the modeller's largest allocation.
- */
-function sortByStart(nodes: SpanNode[]): void {
-  if (nodes.length > INSERTION_MAX) {
-    nodes.sort(byStart);
-    return;
-  }
-  for (let i = 1; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    let j = i - 1;
-    for (; j >= 0 && byStart(nodes[j]!, node) > 0; j--) nodes[j + 1] = nodes[j]!;
-    nodes[j + 1] = node;
-  }
 }
 
 export function byStart(a: SpanNode, b: SpanNode): number {

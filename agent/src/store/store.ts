@@ -135,7 +135,7 @@ export interface Store {
   runs(query: RunQuery): RunRecord[];
   /** The newest `perWorkflow` runs of every workflow that ran in the range: bounded input for the analysis. */
   recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[];
-  /** Per workflow that ran in the range (by start time), in one pass over its runs. */
+  /** Per workflow that ran in the range (by start time), in one pass over its runs, in no particular order. */
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[];
   run(id: string): RunRecord | undefined;
   logsOfTrace(traceId: string, limit: number): StoredLog[];

@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { modelTrace } from '../../src/normalise/model-trace.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { span } from '../normalise/helpers.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import type { WorkflowAggregate } from '../../src/store/store.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0);
@@ -20,16 +22,41 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Run `id` of `deploy` in trace `trace`, starting at hour `hour` and lasting `seconds`. */
-const runSpan = (id: number, trace: number, hour: number, seconds: number, result = 'success') =>
+/** Run `id` of `workflow` in trace `trace`, starting at hour `hour` and lasting `seconds`. */
+const runSpan = (id: number, trace: number, hour: number, seconds: number, result = 'success', workflow = 'deploy') =>
   span({
     id: `a${id}`,
     trace: trace.toString(16).padStart(32, '0'),
-    name: 'run deploy',
+    name: `run ${workflow}`,
     start: T0 + hour * HOUR,
     end: T0 + hour * HOUR + seconds * 1000,
-    attributes: { 'cicd.pipeline.name': 'deploy', 'cicd.pipeline.run.id': String(id), 'cicd.pipeline.result': result },
+    attributes: { 'cicd.pipeline.name': workflow, 'cicd.pipeline.run.id': String(id), 'cicd.pipeline.result': result },
   });
+
+/** The figures of one workflow's runs in a range, worked out the plain way: the test's oracle. */
+function expectedFigures(runs: RunRecord[], { fromMs, toMs, slices }: { fromMs: number; toMs: number; slices: number }): WorkflowAggregate {
+  const finished = runs.filter((run) => run.status !== 'running');
+  const failed = (run: RunRecord) => ['failure', 'error', 'timeout'].includes(run.status);
+  const durations = finished.map((run) => run.durationMs).sort((a, b) => a - b);
+  const nearestRank = (p: number) => (durations.length === 0 ? null : durations[Math.ceil((p / 100) * durations.length) - 1]!);
+  const activity = { runs: new Array<number>(slices).fill(0), failures: new Array<number>(slices).fill(0) };
+  for (const run of finished) {
+    const slice = Math.min(Math.floor((run.startMs - fromMs) / ((toMs - fromMs) / slices)), slices - 1);
+    activity.runs[slice]!++;
+    if (failed(run)) activity.failures[slice]!++;
+  }
+  return {
+    workflow: runs[0]!.workflow,
+    runner: runs[0]!.runner,
+    runs: finished.length,
+    failedRuns: finished.filter(failed).length,
+    ratedRuns: runs.filter((run) => !['running', 'skipped', 'cancelled'].includes(run.status)).length,
+    p50DurationMs: nearestRank(50),
+    p95DurationMs: nearestRank(95),
+    lastEndMs: Math.max(...runs.map((run) => run.endMs)),
+    activity,
+  };
+}
 
 const write = (store: SqliteStore, spans: ReturnType<typeof span>[]) =>
   store.write({ spans, logs: [], logTemplates: [], templateMerges: [] }, modelTrace, (m) => ({ templateId: 't', template: m }));
@@ -63,6 +90,27 @@ describe('workflow aggregates', () => {
     const [all] = store.workflowAggregates({ fromMs: T0 + 2 * HOUR, toMs: T0 + 7 * HOUR });
     expect(store.workflowAggregates({ fromMs: T0 + 2 * HOUR, toMs: T0 + 7 * HOUR, workflow: 'deploy' })).toEqual([all]);
     expect(all).toMatchObject({ runs: 6, p50DurationMs: 50_000, p95DurationMs: 80_000 });
+  });
+
+  it('give each of several workflows the figures of its own runs, over ranges that cut hours', () => {
+    const store = new SqliteStore(':memory:');
+    stores.push(store);
+    const names = ['build', 'deploy', 'test'];
+    const results = ['success', 'success', 'failure', 'success', 'cancelled', 'success', 'timeout'];
+    // A run every quarter of an hour for ten hours, the workflows in turn, and one still running.
+    const spans = Array.from({ length: 40 }, (_, q) => runSpan(q, q, q / 4, 30 + ((q * 37) % 300), results[q % results.length], names[q % names.length]));
+    spans.push(runSpan(40, 40, 3.1, 60, 'in_progress', 'build'));
+    write(store, spans);
+    for (const [from, to] of [[0, 24], [1.3, 7.6], [2.5, 2.9]] as const) {
+      const query = { fromMs: T0 + from * HOUR, toMs: T0 + to * HOUR, slices: 5 };
+      const expected = names
+        .map((workflow) => store.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs }))
+        .filter((runs) => runs.length > 0)
+        .map((runs) => expectedFigures(runs, query));
+      const actual = store.workflowAggregates(query).sort((a, b) => (a.workflow < b.workflow ? -1 : 1));
+      expect(actual, `hours ${from}–${to}`).toEqual(expected);
+      for (const aggregate of actual) expect(store.workflowAggregates({ ...query, workflow: aggregate.workflow })).toEqual([aggregate]);
+    }
   });
 
   it('show a run written after its hour was read', () => {

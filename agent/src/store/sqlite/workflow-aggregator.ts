@@ -4,6 +4,7 @@ import { isFailed, percentile } from '../../query/workflow-stats.js';
 import type { WorkflowAggregate } from '../store.js';
 import { ForeignCommits } from './foreign-commits.js';
 import { HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
+import { sortSmall } from '../../runtime/sort-small.js';
 
 /** Runs held in memory at most (about 40 bytes each); the hours used longest ago go first. */
 const MAX_CACHED_RUNS = 250_000;
@@ -18,8 +19,14 @@ const statusFlags = (status: string) =>
 type HeadRow = [workflow: string, runner: string, status: string, startMs: number, endMs: number, durationMs: number];
 const HEAD_COLUMNS = 'workflow, runner, status, start_ms, end_ms, duration_ms';
 
-/** One workflow's runs that started in one hour, column by column. */
-interface HourRuns {
+/**
+ * Run heads column by column, grouped by workflow: the runs of workflow `names[i]` are rows `bounds[i]` to
+ * `bounds[i + 1]`. Columns per hour rather than small arrays per workflow and hour: the list reads each hour's
+ * runs in one sequential sweep.
+ */
+interface Heads {
+  names: string[];
+  bounds: number[];
   starts: number[];
   ends: number[];
   durations: number[];
@@ -28,7 +35,7 @@ interface HourRuns {
 }
 
 interface Hour {
-  byWorkflow: Map<string, HourRuns>;
+  heads: Heads;
   runs: number;
 }
 
@@ -84,8 +91,7 @@ export class WorkflowAggregator {
   aggregate(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
     const totals = new Map<string, Totals>();
     if (query.workflow !== undefined) {
-      const runs = this.read(this.workflowHeads(query.workflow, query.fromMs, query.toMs)).get(query.workflow);
-      if (runs) this.add(totals, query.workflow, runs, query);
+      this.add(totals, this.read(this.workflowHeads(query.workflow, query.fromMs, query.toMs)), query);
       return finish(totals);
     }
     if (this.foreignCommits.happened()) {
@@ -95,39 +101,43 @@ export class WorkflowAggregator {
     // One seek per hour that has runs: a range of years costs no more than the hours it holds.
     const lastHour = hourOf(query.toMs);
     for (let hour = this.nextHour.get(hourOf(query.fromMs), lastHour); hour !== undefined; hour = this.nextHour.get(hour + 1, lastHour)) {
-      for (const [name, runs] of this.hour(hour)) this.add(totals, name, runs, query);
+      this.add(totals, this.hour(hour), query);
     }
     this.evict();
     return finish(totals);
   }
 
-  /** Adds the runs of `runs` that started in the range to the workflow's totals. */
-  private add(totals: Map<string, Totals>, name: string, runs: HourRuns, query: { fromMs: number; toMs: number; slices?: number }): void {
+  /** Adds the runs of `heads` that started in the range to their workflows' totals. */
+  private add(totals: Map<string, Totals>, heads: Heads, query: { fromMs: number; toMs: number; slices?: number }): void {
     const { fromMs, toMs } = query;
     const slices = query.slices ?? 0;
     const width = Math.max(1, (toMs - fromMs) / Math.max(1, slices));
-    let sum = totals.get(name);
-    for (let i = 0; i < runs.starts.length; i++) {
-      const start = runs.starts[i]!;
-      if (start < fromMs || start > toMs) continue;
-      if (!sum) {
-        sum = { runner: runs.runners[i]!, runs: 0, failed: 0, rated: 0, lastEndMs: null, durations: [] };
-        if (slices > 0) sum.activity = { runs: new Array<number>(slices).fill(0), failures: new Array<number>(slices).fill(0) };
-        totals.set(name, sum);
-      }
-      if (runs.runners[i]! < sum.runner) sum.runner = runs.runners[i]!;
-      if (sum.lastEndMs === null || runs.ends[i]! > sum.lastEndMs) sum.lastEndMs = runs.ends[i]!;
-      const flags = runs.flags[i]!;
-      if (flags & RATED) sum.rated++;
-      if (!(flags & FINISHED)) continue;
-      const failed = (flags & FAILS) !== 0;
-      sum.runs++;
-      if (failed) sum.failed++;
-      sum.durations.push(runs.durations[i]!);
-      if (sum.activity) {
-        const slice = Math.min(Math.max(Math.floor((start - fromMs) / width), 0), slices - 1);
-        sum.activity.runs[slice]!++;
-        if (failed) sum.activity.failures[slice]!++;
+    const { names, bounds, starts, ends, durations, flags, runners } = heads;
+    for (let w = 0; w < names.length; w++) {
+      const name = names[w]!;
+      let sum = totals.get(name);
+      for (let i = bounds[w]!; i < bounds[w + 1]!; i++) {
+        const start = starts[i]!;
+        if (start < fromMs || start > toMs) continue;
+        if (!sum) {
+          sum = { runner: runners[i]!, runs: 0, failed: 0, rated: 0, lastEndMs: null, durations: [] };
+          if (slices > 0) sum.activity = { runs: new Array<number>(slices).fill(0), failures: new Array<number>(slices).fill(0) };
+          totals.set(name, sum);
+        }
+        if (runners[i]! < sum.runner) sum.runner = runners[i]!;
+        if (sum.lastEndMs === null || ends[i]! > sum.lastEndMs) sum.lastEndMs = ends[i]!;
+        const flag = flags[i]!;
+        if (flag & RATED) sum.rated++;
+        if (!(flag & FINISHED)) continue;
+        const failed = (flag & FAILS) !== 0;
+        sum.runs++;
+        if (failed) sum.failed++;
+        sum.durations.push(durations[i]!);
+        if (sum.activity) {
+          const slice = Math.min(Math.max(Math.floor((start - fromMs) / width), 0), slices - 1);
+          sum.activity.runs[slice]!++;
+          if (failed) sum.activity.failures[slice]!++;
+        }
       }
     }
   }
@@ -141,34 +151,38 @@ export class WorkflowAggregator {
       .iterate(...hours.params) as Iterable<HeadRow>;
   }
 
-  /** The hour's runs by workflow, read from the store unless cached; marked as used most recently. */
-  private hour(hour: number): Map<string, HourRuns> {
+  /** The hour's run heads, read from the store unless cached; marked as used most recently. */
+  private hour(hour: number): Heads {
     let cached = this.hours.get(hour);
     if (cached) this.hours.delete(hour);
     else {
-      const byWorkflow = this.read(this.runsOfHour.iterate(hour));
-      let runs = 0;
-      for (const columns of byWorkflow.values()) runs += columns.starts.length;
-      cached = { byWorkflow, runs };
-      this.cachedRuns += runs;
+      const heads = this.read(this.runsOfHour.iterate(hour));
+      cached = { heads, runs: heads.starts.length };
+      this.cachedRuns += cached.runs;
     }
     this.hours.set(hour, cached);
-    return cached.byWorkflow;
+    return cached.heads;
   }
 
-  /** Run heads, column by column per workflow. */
-  private read(rows: Iterable<HeadRow>): Map<string, HourRuns> {
-    const byWorkflow = new Map<string, HourRuns>();
+  /** Run heads in index order (by workflow within an hour), column by column. */
+  private read(rows: Iterable<HeadRow>): Heads {
+    const heads: Heads = { names: [], bounds: [0], starts: [], ends: [], durations: [], flags: [], runners: [] };
+    let last: string | undefined;
     for (const [workflow, runner, status, start, end, duration] of rows) {
-      let runs = byWorkflow.get(workflow);
-      if (!runs) byWorkflow.set(workflow, (runs = { starts: [], ends: [], durations: [], flags: [], runners: [] }));
-      runs.starts.push(start);
-      runs.ends.push(end);
-      runs.durations.push(duration);
-      runs.flags.push(statusFlags(status));
-      runs.runners.push(this.shared(runner));
+      if (workflow !== last) {
+        // A name seen again after another (not in index order) starts a segment of its own: totals add up the same.
+        if (last !== undefined) heads.bounds.push(heads.starts.length);
+        heads.names.push(workflow);
+        last = workflow;
+      }
+      heads.starts.push(start);
+      heads.ends.push(end);
+      heads.durations.push(duration);
+      heads.flags.push(statusFlags(status));
+      heads.runners.push(this.shared(runner));
     }
-    return byWorkflow;
+    heads.bounds.push(heads.starts.length);
+    return heads;
   }
 
   private evict(): void {
@@ -189,8 +203,9 @@ export class WorkflowAggregator {
 
 /** The figures of each workflow, by name. */
 function finish(totals: Map<string, Totals>): WorkflowAggregate[] {
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, sum]) => {
-    const durations = sum.durations.sort((a, b) => a - b);
+  const aggregates: WorkflowAggregate[] = [];
+  for (const [name, sum] of totals) {
+    const durations = sortSmall(sum.durations, (a, b) => a - b);
     const aggregate: WorkflowAggregate = {
       workflow: name,
       runner: sum.runner as WorkflowAggregate['runner'],
@@ -202,6 +217,7 @@ function finish(totals: Map<string, Totals>): WorkflowAggregate[] {
       lastEndMs: sum.lastEndMs,
     };
     if (sum.activity) aggregate.activity = sum.activity;
-    return aggregate;
-  });
+    aggregates.push(aggregate);
+  }
+  return aggregates;
 }
