@@ -10,10 +10,15 @@ import { openDatabase } from '../dist/store/sqlite/open.js';
 
 const ExportTraceServiceRequest = oracle.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 const WARM_UP_MS = 500;
-const MEASURE_MS = 1500;
+const MEASURE_MS = 1000;
+/** Samples per decode rate, the best kept: one sample on a shared machine varied 2–3× from run to run. */
+const SAMPLES = 3;
 const SQLITE_ROWS = 100_000;
 
-/** Spans per CPU-second of `decode` over the payloads, after a warm-up so the JIT has compiled it. */
+/**
+ * Spans per CPU-second of `decode` over the payloads, after a warm-up so the JIT has compiled it: the best of
+ * `SAMPLES`, so that a moment of contention lowers the reference (and flatters the ratios) less.
+ */
 function decodeRate(decode, templates) {
   const loop = (ms) => {
     let spans = 0;
@@ -29,7 +34,9 @@ function decodeRate(decode, templates) {
     return spans / ((cpu.user + cpu.system) / 1e6);
   };
   loop(WARM_UP_MS);
-  return loop(MEASURE_MS);
+  let best = 0;
+  for (let i = 0; i < SAMPLES; i++) best = Math.max(best, loop(MEASURE_MS));
+  return best;
 }
 
 /** The protobufjs code generated from the OTLP protos (otlp-oracle), decode only. */

@@ -219,7 +219,7 @@ async function references(templates) {
 
 function referenceRows(refs) {
   return [
-    { name: 'reference: protobufjs generated decoder (otlp-oracle), decode only', value: refs.oracle, unit: 'spans/CPU-s' },
+    { name: 'reference: protobufjs generated decoder (otlp-oracle), decode only (best of 3 one-second samples)', value: refs.oracle, unit: 'spans/CPU-s' },
     { name: 'agent protobuf decoder, decode only', value: refs.decoder, unit: 'spans/CPU-s', reference: refs.oracle, referenceName: 'protobufjs' },
     { name: 'reference: SQLite insert into the agent\'s spans table, one transaction', value: refs.sqlite, unit: 'rows/CPU-s' },
     { name: `reference: do-nothing HTTP sink, ${CLIENTS} clients`, value: refs.sink, unit: 'spans/s' },
