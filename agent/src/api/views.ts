@@ -1,17 +1,17 @@
 import type { RunRecord, StepRecord } from '../model/workflow.js';
 import type { StoredLog } from '../store/store.js';
+import { isoTime } from '../runtime/iso-time.js';
 
 /** Model → API shapes: ISO times and seconds, optional fields only when known. */
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const secs = (ms: number) => Math.round(ms) / 1000;
 
 /** What runs and steps share: status, times, queue time, attempt and error, the optional ones only when known. */
 function outcome(record: RunRecord | StepRecord) {
   return {
     status: record.status,
-    startTime: iso(record.startMs),
-    endTime: iso(record.endMs),
+    startTime: isoTime(record.startMs),
+    endTime: isoTime(record.endMs),
     durationSeconds: secs(record.durationMs),
     ...(record.queueMs !== undefined && { queueSeconds: secs(record.queueMs) }),
     ...(record.attempt !== undefined && { attempt: record.attempt }),
@@ -38,7 +38,7 @@ export function stepView(step: StepRecord) {
 export function logView(log: StoredLog, stepOfSpan: Map<string, string>) {
   const stepId = stepOfSpan.get(log.spanId);
   return {
-    time: iso(log.timeMs),
+    time: isoTime(log.timeMs),
     severity: log.severityText || severityName(log.severityNumber),
     severityNumber: log.severityNumber,
     body: log.body,

@@ -1,5 +1,6 @@
 import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
 import type { RunHead, WorkflowAggregate } from '../store/store.js';
+import { isoTime } from '../runtime/iso-time.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
 
@@ -39,14 +40,14 @@ export function toSummary(aggregate: WorkflowAggregate): WorkflowSummary {
     successRate: aggregate.ratedRuns > 0 ? round((aggregate.ratedRuns - aggregate.failedRuns) / aggregate.ratedRuns, 4) : null,
     p50DurationSeconds: seconds(aggregate.p50DurationMs ?? undefined),
     p95DurationSeconds: seconds(aggregate.p95DurationMs ?? undefined),
-    lastRunAt: aggregate.lastEndMs === null ? null : new Date(aggregate.lastEndMs).toISOString(),
+    lastRunAt: aggregate.lastEndMs === null ? null : isoTime(aggregate.lastEndMs),
   };
 }
 
 /** Start times of `count` equal slices of [fromMs, toMs), as the workflow list's `sparklineStarts`. */
 export function sliceStarts(fromMs: number, toMs: number, count: number): string[] {
   const width = Math.max(1, (toMs - fromMs) / count);
-  return Array.from({ length: count }, (_, i) => new Date(fromMs + i * width).toISOString());
+  return Array.from({ length: count }, (_, i) => isoTime(fromMs + i * width));
 }
 
 export interface StepStats {
@@ -125,7 +126,7 @@ export function timeline(runs: readonly RunHead[], fromMs: number, toMs: number,
   return slots.map((slot, i) => {
     const sorted = slot.durations.sort((a, b) => a - b);
     return {
-      t: new Date(fromMs + i * width).toISOString(),
+      t: isoTime(fromMs + i * width),
       runs: sorted.length,
       failures: slot.failures,
       p50DurationSeconds: seconds(percentile(sorted, 50)),

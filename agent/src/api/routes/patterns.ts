@@ -4,8 +4,8 @@ import { ApiError } from '../errors.js';
 import { errors, itemsOf, json, limitQuery, timeRangeQuery } from '../schemas.js';
 import { resolveRange } from '../time.js';
 import { severityName, severityNumber } from '../views.js';
+import { isoTime } from '../../runtime/iso-time.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function patternRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
@@ -37,8 +37,8 @@ export function patternRoutes(deps: ApiDeps) {
           id: row.id,
           template: row.template,
           count: row.count,
-          firstSeen: iso(row.firstMs),
-          lastSeen: iso(row.lastMs),
+          firstSeen: isoTime(row.firstMs),
+          lastSeen: isoTime(row.lastMs),
           severity: severityName(row.maxSeverity),
           workflows: row.workflows,
           steps: row.steps,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
 import type { FindingQuery, FindingUpdate } from '../store.js';
+import { isoTime } from '../../runtime/iso-time.js';
 
 interface FindingRow {
   id: string;
@@ -16,7 +17,6 @@ interface FindingRow {
 /** Everything about a finding except what the columns hold. */
 type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'>;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The finding lifecycle: candidates from each analysis pass are merged by fingerprint into lasting findings —
@@ -88,10 +88,10 @@ export class FindingTable {
         }
         const body = JSON.parse(row.body) as FindingBody;
         body.resolvedBy = 'flowlens';
-        body.resolvedAt = iso(nowMs);
+        body.resolvedAt = isoTime(nowMs);
         body.evidence = {
           ...body.evidence,
-          resolution: `Condition cleared: no longer seen in the runs after ${iso(row.last_seen_ms)}; resolved automatically.`,
+          resolution: `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
         };
         this.update.run(
           JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, 'resolved', row.first_seen_ms,
@@ -135,12 +135,12 @@ export class FindingTable {
     const body = JSON.parse(row.body) as FindingBody & { notes?: { by: string; at: string; status: string; note: string }[] };
     if (status === 'acknowledged') {
       body.acknowledgedBy = by;
-      body.acknowledgedAt = iso(atMs);
+      body.acknowledgedAt = isoTime(atMs);
     } else if (status === 'resolved') {
       body.resolvedBy = by;
-      body.resolvedAt = iso(atMs);
+      body.resolvedAt = isoTime(atMs);
     }
-    if (note) body.notes = [...(body.notes ?? []), { by, at: iso(atMs), status, note }];
+    if (note) body.notes = [...(body.notes ?? []), { by, at: isoTime(atMs), status, note }];
     this.update.run(
       JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, status, row.first_seen_ms,
       row.last_seen_ms, atMs, row.clear_passes, JSON.stringify(body), id,
@@ -161,7 +161,7 @@ function toFinding(row: FindingRow): Finding {
     ...body,
     fingerprint: row.fingerprint,
     status: row.status as FindingStatus,
-    firstSeen: iso(row.first_seen_ms),
-    lastSeen: iso(row.last_seen_ms),
+    firstSeen: isoTime(row.first_seen_ms),
+    lastSeen: isoTime(row.last_seen_ms),
   };
 }
