@@ -16,8 +16,6 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-export { isoTime } from '../runtime/iso-time.js';
-
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
 }

@@ -186,12 +186,7 @@ export class FlowLensMetrics {
   /** The series of a workflow's label, made on its first run. */
   private seriesOf(name: string): WorkflowSeries {
     const workflow = this.workflows.value(name);
-    let series = this.series.get(workflow);
-    if (!series) {
-      series = this.newWorkflowSeries(workflow);
-      this.series.set(workflow, series);
-    }
-    return series;
+    return getOrMake(this.series, workflow, () => this.newWorkflowSeries(workflow));
   }
 
   private newWorkflowSeries(workflow: string): WorkflowSeries {
@@ -205,43 +200,36 @@ export class FlowLensMetrics {
     return {
       duration: runDuration.seriesOf(workflow, () => ({ workflow })),
       runs(runner, status) {
-        let byStatus = byRunner.get(runner);
-        if (!byStatus) {
-          byStatus = new Map();
-          byRunner.set(runner, byStatus);
-          // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
-          for (const start of ['success', 'failure']) byStatus.set(start, runs.seriesOf(`${workflow}\u0000${runner}\u0000${start}`, () => ({ workflow, runner, status: start })));
-        }
-        let counter = byStatus.get(status);
-        if (!counter) {
-          counter = runs.seriesOf(`${workflow}\u0000${runner}\u0000${status}`, () => ({ workflow, runner, status }));
-          byStatus.set(status, counter);
-        }
-        return counter;
+        const byStatus = getOrMake(byRunner, runner, () => new Map<string, CounterSeries>());
+        const counter = (s: string) =>
+          getOrMake(byStatus, s, () => runs.seriesOf(`${workflow}\u0000${runner}\u0000${s}`, () => ({ workflow, runner, status: s })));
+        // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
+        if (byStatus.size === 0) for (const start of ['success', 'failure']) counter(start);
+        return counter(status);
       },
       step(name) {
         const step = steps.value(name);
-        let found = bySteps.get(step);
-        if (!found) {
+        return getOrMake(bySteps, step, () => {
           const key = `${workflow}\u0000${step}`;
           const byStatus = new Map<string, CounterSeries>();
-          found = {
+          return {
             duration: stepDuration.seriesOf(key, () => ({ workflow, step })),
-            runs(status) {
-              let counter = byStatus.get(status);
-              if (!counter) {
-                counter = stepRuns.seriesOf(`${key}\u0000${status}`, () => ({ workflow, step, status }));
-                byStatus.set(status, counter);
-              }
-              return counter;
-            },
+            runs: (status) => getOrMake(byStatus, status, () => stepRuns.seriesOf(`${key}\u0000${status}`, () => ({ workflow, step, status }))),
           };
-          bySteps.set(step, found);
-        }
-        return found;
+        });
       },
     };
   }
+}
+
+/** The value of `key` in `map`, made and kept the first time. */
+function getOrMake<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /** A workflow label's series, found once rather than by a key built for every run and step counted. */

@@ -2,7 +2,8 @@ import type { Category, FindingCandidate, Severity } from '../../model/finding.j
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector } from '../context.js';
 import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, isoTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { traceInsights } from '../trace-insights.js';
 import { patternGroups, type PatternGroup } from './patterns.js';

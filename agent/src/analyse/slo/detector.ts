@@ -1,7 +1,8 @@
 import type { FindingCandidate } from '../../model/finding.js';
 import type { AnalysisContext, Detector } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, isoTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { traceInsights } from '../trace-insights.js';
 import { evaluateSlos, type BurnWindow, type SloEvaluation } from './report.js';

@@ -1,6 +1,7 @@
 import type { FindingCandidate } from '../../model/finding.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
-import { fingerprint, formatDuration, formatTime, isoTime, round } from '../format.js';
+import { fingerprint, formatDuration, formatTime, round } from '../format.js';
+import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { quantile } from '../stats.js';
 import { learnCadence } from './cadence.js';

@@ -6,7 +6,6 @@ import { resolveRange } from '../time.js';
 import { severityName, severityNumber } from '../views.js';
 import { isoTime } from '../../runtime/iso-time.js';
 
-
 export function patternRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
     .openapi(

@@ -17,7 +17,6 @@ interface FindingRow {
 /** Everything about a finding except what the columns hold. */
 type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'>;
 
-
 /**
  * The finding lifecycle: candidates from each analysis pass are merged by fingerprint into lasting findings —
  * opened, kept up to date, resolved once their condition has cleared, reopened if it returns.

@@ -15,6 +15,13 @@ interface RunHead {
   start_ms: number;
 }
 
+/** A run already stored: its row number, status and start. */
+interface StoredRun {
+  seq: number;
+  status: string;
+  startMs: number;
+}
+
 export interface TraceWriteResult {
   accepted: number;
   duplicates: number;
@@ -199,8 +206,8 @@ export class TraceWriter {
     return hadRuns;
   }
 
-  private runHeadsOf(traceId: string): Map<string, { seq: number; status: string; startMs: number }> {
-    const heads = new Map<string, { seq: number; status: string; startMs: number }>();
+  private runHeadsOf(traceId: string): Map<string, StoredRun> {
+    const heads = new Map<string, StoredRun>();
     for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
       const row = this.runHeadBySeq.get(seq);
       if (row?.trace_id === traceId) heads.set(row.id, { seq, status: row.status, startMs: row.start_ms });
@@ -208,7 +215,7 @@ export class TraceWriter {
     return heads;
   }
 
-  private moveFromOtherTrace(runId: string, traceId: string): { seq: number; status: string; startMs: number } | undefined {
+  private moveFromOtherTrace(runId: string, traceId: string): StoredRun | undefined {
     for (const seq of this.index.seqs(IdKind.run, runId)) {
       const row = this.runHeadBySeq.get(seq);
       if (row?.id !== runId) continue;
