@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/flowlens.js', import.meta.url));
 
 describe('flowlens serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-serve-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('serves the API and both receivers, and shuts down cleanly on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-serve-'));
     const child = spawn(process.execPath, [bin, 'serve'], {
       env: {
         ...process.env,

@@ -1,13 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/error.js';
 import { envName } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/load.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'flowlens-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 const file = (text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'flowlens-config-')), 'flowlens.yaml');
+  const path = join(dir, `flowlens-${files++}.yaml`);
   writeFileSync(path, text);
   return path;
 };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,10 @@ function httpsCall(url: string, ca: Buffer, init: { method?: string; headers?: R
 describe.skipIf(!openssl)('TLS on every server' + (openssl ? '' : ' (skipped: openssl not found)'), () => {
   let agent: TestAgent;
   let cert: Buffer;
+  let dir: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowlens-tls-'));
+    dir = mkdtempSync(join(tmpdir(), 'flowlens-tls-'));
     execFileSync(openssl!, [
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
       '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
@@ -39,7 +40,10 @@ describe.skipIf(!openssl)('TLS on every server' + (openssl ? '' : ' (skipped: op
       auth: { apiTokens: ['api-token-0123456789abcdef'], metricsRequireToken: false, healthRequireToken: true },
     });
   });
-  afterAll(() => agent.close());
+  afterAll(async () => {
+    await agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('serves the API and OTLP/HTTP over HTTPS only', async () => {
     expect(agent.apiUrl).toMatch(/^https:/);
