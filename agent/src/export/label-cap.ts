@@ -11,7 +11,8 @@ export class LabelCap {
 
   constructor(
     private readonly max: number,
-    private readonly onFold: (value: string) => void,
+    /** Told each value folded (the first ten times `max` of them); `first` for the first, to say it once. */
+    private readonly onFold: (value: string, first: boolean) => void,
   ) {}
 
   value(raw: string): string {
@@ -22,7 +23,7 @@ export class LabelCap {
     }
     if (!this.folded.has(raw) && this.folded.size < this.max * 10) {
       this.folded.add(raw);
-      this.onFold(raw);
+      this.onFold(raw, this.folded.size === 1);
     }
     return OVERFLOW;
   }

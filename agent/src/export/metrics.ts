@@ -61,9 +61,15 @@ export class FlowLensMetrics {
       readers: [this.exporter],
     });
     const meter = this.provider.getMeter('flowlens');
-    this.workflows = new LabelCap(limits.maxWorkflows, (name) => {
+    // Logged once per cap, not per value: past the cap, each new name would be a line.
+    this.workflows = new LabelCap(limits.maxWorkflows, (name, first) => {
       this.instruments.overflow.add(1, { label: 'workflow' });
-      this.log(`metrics: more than ${limits.maxWorkflows} workflows; "${name}" is counted under workflow="other"`);
+      if (first) {
+        this.log(
+          `metrics: more than ${limits.maxWorkflows} workflows: "${name}" and every later new workflow are counted under ` +
+            'workflow="other" (metrics.maxWorkflows; flowlens_label_overflow_total counts them)',
+        );
+      }
     });
     const histogram = (name: string, description: string, buckets: number[]) =>
       meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: buckets } });
@@ -192,9 +198,14 @@ export class FlowLensMetrics {
   private newWorkflowSeries(workflow: string): WorkflowSeries {
     const { runs, stepRuns, runDuration, stepDuration } = this.perRun;
     const byRunner = new Map<string, Map<string, CounterSeries>>();
-    const steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name) => {
+    const steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name, first) => {
       this.instruments.overflow.add(1, { label: 'step' });
-      this.log(`metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps; "${name}" is counted under step="other"`);
+      if (first) {
+        this.log(
+          `metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps: "${name}" and every later ` +
+            'new step are counted under step="other" (metrics.maxStepsPerWorkflow; flowlens_label_overflow_total counts them)',
+        );
+      }
     });
     const bySteps = new Map<string, StepSeries>();
     return {

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/runtime/logger.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk, type SpanSpec } from '../helpers/sdk.js';
 
@@ -26,11 +27,13 @@ function pipelineRun(pipeline: string, runId: string, startMs: number, jobs: str
 describe('Prometheus label caps through the real agent', () => {
   let agent: TestAgent;
   let text = '';
+  const warnings: string[] = [];
   const value = (name: string, ...labels: string[]) =>
     Number(text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)))?.split(' ').at(-1));
 
   beforeAll(async () => {
-    agent = await startTestAgent({ metrics: { maxWorkflows: 2, maxStepsPerWorkflow: 1 } });
+    const logger = createLogger('warn', (line) => warnings.push((JSON.parse(line) as { message: string }).message));
+    agent = await startTestAgent({ metrics: { maxWorkflows: 2, maxStepsPerWorkflow: 1 } }, logger);
     const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci' });
     await sdk.emit(pipelineRun('alpha', 'a-1', T0, ['build', 'test']));
     await sdk.emit(pipelineRun('beta', 'b-1', T0 + 10 * MIN, ['build', 'test']));
@@ -59,6 +62,19 @@ describe('Prometheus label caps through the real agent', () => {
     expect(value('flowlens_step_runs_total', 'workflow="other"', 'step="other"', 'status="success"')).toBe(2);
     expect(value('flowlens_step_duration_seconds_count', 'workflow="other"', 'step="other"')).toBe(2);
     expect(text).not.toMatch(/step="(test|lint)"/);
+  });
+
+  it('logs each cap once, when it is first passed, naming the setting to raise', () => {
+    const capped = warnings.filter((message) => message.startsWith('metrics:'));
+    expect(capped.filter((message) => message.includes('more than 2 workflows'))).toEqual([
+      expect.stringMatching(/"gamma" and every later new workflow are counted under workflow="other" \(metrics\.maxWorkflows/),
+    ]);
+    // One line per workflow label whose steps passed the cap: alpha, beta and other, each when its "test" came.
+    expect(capped.filter((message) => message.includes('more than 1 steps'))).toEqual([
+      expect.stringMatching(/^metrics: workflow "alpha" has more than 1 steps: "test" and every later new step/),
+      expect.stringMatching(/^metrics: workflow "beta" .*"test"/),
+      expect.stringMatching(/^metrics: workflow "other" .*"test".*metrics\.maxStepsPerWorkflow/),
+    ]);
   });
 
   it('counts each folded value once in flowlens_label_overflow_total', () => {

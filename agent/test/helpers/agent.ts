@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger, type Logger } from '../../src/runtime/logger.js';
 
 export interface TestAgent extends RunningAgent {
   dir: string;
@@ -12,8 +12,11 @@ export interface TestAgent extends RunningAgent {
   close(): Promise<void>;
 }
 
-/** A real agent on ephemeral loopback ports with its SQLite file in a temp folder; analysis only on demand. */
-export async function startTestAgent(overrides: ConfigInput = {}): Promise<TestAgent> {
+/**
+ * A real agent on ephemeral loopback ports with its SQLite file in a temp folder; analysis only on demand. It logs
+ * errors only, unless given a logger.
+ */
+export async function startTestAgent(overrides: ConfigInput = {}, logger: Logger = createLogger('error')): Promise<TestAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-test-'));
   const agent = await startAgent(
     {
@@ -23,7 +26,7 @@ export async function startTestAgent(overrides: ConfigInput = {}): Promise<TestA
       analysis: { enabled: false },
       ...overrides,
     },
-    { logger: createLogger('error') },
+    { logger },
   );
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const response = await fetch(`${agent.apiUrl}${path}`, {
