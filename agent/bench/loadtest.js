@@ -16,20 +16,12 @@ import { oracleDecodeRate } from './references.js';
 const RUNS_PER_REQUEST = 100;
 const TEMPLATES = 10;
 
-const { values } = parseArgs({
-  options: {
-    'otlp-http': { type: 'string' },
-    'otlp-grpc': { type: 'string' },
-    api: { type: 'string' },
-    token: { type: 'string' },
-    clients: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '10' },
-    rate: { type: 'string' },
-  },
-});
+const USAGE =
+  'usage: npm run loadtest -- --otlp-http URL | --otlp-grpc HOST:PORT [--api URL] [--token T] [--clients 4] [--seconds 10] [--rate N]';
+const { values } = parsedOptions();
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
-if (!values['otlp-http'] === !values['otlp-grpc']) fail('give one of --otlp-http URL or --otlp-grpc HOST:PORT');
+if (!values['otlp-http'] === !values['otlp-grpc']) fail(`give one of --otlp-http URL or --otlp-grpc HOST:PORT\n${USAGE}`);
 const rate = values.rate === undefined ? undefined : Number(values.rate);
 if (!(clients >= 1) || !(seconds > 0) || (rate !== undefined && !(rate > 0))) fail('--clients, --seconds and --rate must be positive numbers');
 const headers = values.token ? { Authorization: `Bearer ${values.token}` } : {};
@@ -66,6 +58,25 @@ if (values.api) {
   line(`runs listed by the API ÷ runs acknowledged: ${n(stored)} / ${n(acknowledged)} = ${(stored / acknowledged).toFixed(2)}×`);
   if (stored < acknowledged || failures > 0) process.exitCode = 1;
 } else if (failures > 0) process.exitCode = 1;
+
+function parsedOptions() {
+  try {
+    return parseArgs({
+      options: {
+        'otlp-http': { type: 'string' },
+        'otlp-grpc': { type: 'string' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        clients: { type: 'string', default: '4' },
+        seconds: { type: 'string', default: '10' },
+        rate: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // parseArgs names the unknown or incomplete option; the stack trace under it says nothing more.
+    return fail(`${error.message}\n${USAGE}`);
+  }
+}
 
 function fail(message) {
   process.stderr.write(`loadtest: ${message}\n`);

@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startAgentProcess } from './agent-process.js';
 import { runInChild } from './child.js';
 import { grpcSender, httpSender, listedRuns, quantile, runLoad } from './load.js';
@@ -245,9 +246,30 @@ function printTable(rows) {
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
-/** `--only=api,memory` runs those phases alone: ingest, memory, parts, api, analysis, patterns, decode, layouts. */
-const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const PHASES = ['ingest', 'memory', 'parts', 'api', 'analysis', 'patterns', 'decode', 'layouts'];
+const USAGE = `usage: npm run bench [-- --only=${PHASES.join(',')}] | npm run bench -- --profile`;
+/** `--only=api,memory` runs those phases alone; `--profile` profiles the agent instead. */
+const OPTIONS = benchOptions();
+const ONLY = OPTIONS.only?.split(',');
 const wanted = (phase) => !ONLY || ONLY.includes(phase);
+
+/** A typo must not start the whole bench, nor a phase name unknown here print an empty table. */
+function benchOptions() {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { only: { type: 'string' }, profile: { type: 'boolean' } } }));
+  } catch (error) {
+    usageError(error.message);
+  }
+  const unknown = values.only?.split(',').filter((phase) => !PHASES.includes(phase)) ?? [];
+  if (unknown.length > 0) usageError(`unknown phase ${unknown.join(', ')}`);
+  return values;
+}
+
+function usageError(message) {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
 
 async function bench() {
   progress(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
@@ -327,4 +349,4 @@ async function profile() {
   });
 }
 
-await (process.argv.includes('--profile') ? profile() : bench());
+await (OPTIONS.profile ? profile() : bench());
