@@ -40,9 +40,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return 0;
       // Commands load lazily: `--help` or `patterns` should not pay for the whole agent's start-up.
       case 'serve':
-        return await (await import('./serve.js')).runServe(configPath(rest), io);
-      case 'demo':
-        return await (await import('./demo.js')).runDemo(configPath(rest), io);
+      case 'demo': {
+        const options = agentOptions(command, rest, io);
+        if (typeof options === 'number') return options;
+        if (command === 'serve') return await (await import('./serve.js')).runServe(options.config, io);
+        return await (await import('./demo.js')).runDemo(options.config, io);
+      }
       case 'patterns':
         return await (await import('./patterns.js')).runPatterns(rest, io);
       case 'rules': {
@@ -66,9 +69,24 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
 }
 
-function configPath(args: string[]): string | undefined {
-  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
-  return values.config;
+/**
+ * The options of `serve` and `demo`, or the exit code when there is nothing to run: 0 after `--help`, 2 after an
+ * unknown option or an argument (said on stderr, not thrown as a stack trace).
+ */
+function agentOptions(command: string, args: string[], io: CliIo): { config?: string } | number {
+  const usage = `usage: flowlens ${command} [--config flowlens.yaml]\n`;
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (error) {
+    io.stderr.write(`flowlens ${command}: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(`${usage}\n${HELP}`);
+    return 0;
+  }
+  return { config: values.config };
 }
 
 async function version(): Promise<string> {
