@@ -20,6 +20,11 @@ export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
 }
 
+/** A p-value as people read it: 'p < 0.001' below that (a p of 0 printed as 0.0e+0 read as a glitch), else two figures. */
+export function pValue(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2))}`;
+}
+
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;

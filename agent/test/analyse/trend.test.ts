@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
+import { pValue } from '../../src/analyse/format.js';
 import { mannKendall, stepFitsBetter, theilSenSlope } from '../../src/analyse/stats.js';
 import { seededRandom } from '../../src/analyse/prng.js';
 import type { RunRecord } from '../../src/model/workflow.js';
@@ -40,6 +41,7 @@ describe('trend detector', () => {
     expect(trend.category).toBe('performance');
     expect(Number(trend.evidence.current['slopeMsPerDay'])).toBeGreaterThan(10_000);
     expect(Number(trend.evidence.current['slopeMsPerDay'])).toBeLessThan(14_000);
+    expect(trend.summary).toMatch(/Mann–Kendall p < 0\.001\.$/);
 
     const flat = analyse({ nowMs: 300 * HOUR, runs: durations(() => 100_000), templateOf, config: {} });
     expect(flat.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
@@ -47,6 +49,12 @@ describe('trend detector', () => {
     const shifted = analyse({ nowMs: 300 * HOUR, runs: durations((i) => (i < 250 ? 100_000 : 400_000)), templateOf, config: {} });
     expect(shifted.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
     expect(shifted.candidates.find((c) => c.kind === 'anomaly')!.rootCause.step).toBe('work');
+  });
+});
+
+describe('p-values in summaries', () => {
+  it('says p < 0.001 for anything smaller, and gives two figures otherwise', () => {
+    expect([0, 1e-12, 0.00099, 0.001, 0.01234, 0.5].map(pValue)).toEqual(['p < 0.001', 'p < 0.001', 'p < 0.001', 'p = 0.001', 'p = 0.012', 'p = 0.5']);
   });
 });
 

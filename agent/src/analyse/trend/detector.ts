@@ -3,7 +3,7 @@ import type { RunRecord } from '../../model/workflow.js';
 import { isDecided, isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
 import { commonStepNames, stepDuration } from '../anomaly/features.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
-import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, round } from '../format.js';
+import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { evenSample, mannKendall, median, stepFitsBetter, theilSenSlope } from '../stats.js';
@@ -52,7 +52,7 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
     category: 'performance',
     confidence: round(Math.min(1, 0.5 + Math.abs(mk.z) / 20)),
     title: `\`${history.workflow}\` is getting slower: +${formatDuration(perDay)} a day (p50 ${formatDuration(end)} vs ${formatDuration(start)})`,
-    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${formatTime(xs[0]!)} UTC, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall p = ${mk.p.toExponential(1)}.`,
+    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${formatTime(xs[0]!)} UTC, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall ${pValue(mk.p)}.`,
     rootCause: { step, attributes: {}, description: `A gradual, monotonic increase of ${formatDuration(perDay)} a day${step ? `, driven by step \`${step}\`` : ''}.` },
     evidence: {
       baseline: { runP50Ms: round(start, 0) },
@@ -114,7 +114,7 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
     category,
     confidence: round(Math.min(1, 0.5 + Math.abs(mk.z) / 10)),
     title: `\`${history.workflow}\` fails more and more often: ${percent(rates[rates.length - 1]!)} of runs now vs ${percent(rates[0]!)}`,
-    summary: `The failure rate of \`${history.workflow}\` has risen steadily since ${formatTime(first)} UTC (+${percent(growth)} over the window, Mann–Kendall p = ${mk.p.toExponential(1)}).`,
+    summary: `The failure rate of \`${history.workflow}\` has risen steadily since ${formatTime(first)} UTC (+${percent(growth)} over the window, Mann–Kendall ${pValue(mk.p)}).`,
     rootCause: { attributes: {}, description: `A gradual rise in failures, mostly ${category}.` },
     evidence: {
       baseline: { failureRate: round(rates[0]!, 3) },
