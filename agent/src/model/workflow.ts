@@ -19,12 +19,8 @@ export interface Downstream {
   durationMs: number;
 }
 
-export interface StepRecord {
-  /** Stable within its run: the span id of the span that stands for the step. */
-  id: string;
-  name: string;
-  /** Id of the enclosing step, absent for top-level steps. */
-  parentId?: string;
+/** What a run or a step did: its outcome, when, how long it waited and ran, and the error it ended with. */
+export interface Outcome {
   status: RunStatus;
   startMs: number;
   endMs: number;
@@ -33,13 +29,21 @@ export interface StepRecord {
   attempt?: number;
   errorType?: string;
   errorMessage?: string;
+}
+
+export interface StepRecord extends Outcome {
+  /** Stable within its run: the span id of the span that stands for the step. */
+  id: string;
+  name: string;
+  /** Id of the enclosing step, absent for top-level steps. */
+  parentId?: string;
   attributes: Attributes;
   downstream: Downstream[];
   /** Every span folded into this step (wrappers, client calls), for attaching logs. */
   spanIds: string[];
 }
 
-export interface RunRecord {
+export interface RunRecord extends Outcome {
   /** Stable across re-sends and re-modelling: derived from runner, workflow and run id (or trace and span id). */
   id: string;
   workflow: string;
@@ -49,14 +53,6 @@ export interface RunRecord {
   traceId: string;
   /** Span id of the span that stands for the run ('' when the run is inferred from its steps). */
   spanId: string;
-  status: RunStatus;
-  startMs: number;
-  endMs: number;
-  durationMs: number;
-  queueMs?: number;
-  attempt?: number;
-  errorType?: string;
-  errorMessage?: string;
   /** Resource attributes merged with the run span's attributes (the span's win). */
   attributes: Attributes;
   steps: StepRecord[];
