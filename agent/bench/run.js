@@ -108,7 +108,36 @@ async function memoryPhase(templates, rows) {
     rows.push({ name: `agent peak RSS (VmHWM) while ingesting ${spansLabel}`, value: memory.peakMb, unit: 'MB', target: TARGET.rss });
     const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], 20);
     rows.push({ name: `GET /api/v1/workflows p50 with ${spansLabel} (${stored / SPANS_PER_RUN / WORKFLOWS} runs per workflow, ${list.count} requests)`, value: list.p50, unit: 'ms' });
+    await analysisUnderIngest(agent, nextBody, spansLabel, rows);
   });
+}
+
+/**
+ * An analysis pass over the whole store (POST /api/v1/analyze) while one client keeps exporting, five requests a
+ * second: how long the pass takes, how long a sender waits meanwhile at worst, and the agent's peak RSS after it.
+ */
+async function analysisUnderIngest(agent, nextBody, spansLabel, rows) {
+  const sender = httpSender(agent.httpUrl, 1);
+  const started = performance.now();
+  let done = false;
+  const pass = fetch(`${agent.apiUrl}/api/v1/analyze`, { method: 'POST' })
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`POST /api/v1/analyze answered ${response.status}`))))
+    .finally(() => (done = true));
+  const waits = [];
+  while (!done) {
+    const at = performance.now();
+    await sender.send(nextBody().bytes);
+    waits.push(performance.now() - at);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const summary = await pass;
+  const passMs = performance.now() - started;
+  sender.close();
+  const memory = agent.memory();
+  progress(`analysis pass over ${summary.runs} runs: ${passMs.toFixed(0)} ms; ${waits.length} exports meanwhile, the longest ${Math.max(...waits).toFixed(0)} ms; peak RSS ${memory.peakMb.toFixed(0)} MB`);
+  rows.push({ name: `analysis pass over the ${spansLabel} store (${summary.runs} runs) under ingest, POST /api/v1/analyze, wall`, value: passMs, unit: 'ms' });
+  rows.push({ name: `… the longest OTLP/HTTP export meanwhile (${waits.length} requests of 1,000 spans, one client)`, value: Math.max(...waits), unit: 'ms' });
+  rows.push({ name: `agent peak RSS (VmHWM) after that pass`, value: memory.peakMb, unit: 'MB', target: TARGET.rss });
 }
 
 /** Sequential GETs over `urls` in turn (each must answer 200); latency percentiles. */

@@ -52,6 +52,19 @@ const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 
 
 /** One analysis pass: pure and deterministic for the same input. */
 export function analyse(input: AnalysisInput): AnalysisOutput {
+  const steps = analysisSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The pass of `analyse` in steps of a few milliseconds to a few hundred (at 100k runs): it yields between
+ * workflows' isolation forests, the largest part, and between detectors, so that a caller on the event loop can
+ * let other work (senders' requests) run in between. The result is the same as `analyse`'s.
+ */
+export function* analysisSteps(input: AnalysisInput): Generator<void, AnalysisOutput> {
   const thresholds = { ...defaultThresholds, ...input.config.thresholds };
   const ctx: AnalysisContext = {
     nowMs: input.nowMs,
@@ -59,9 +72,21 @@ export function analyse(input: AnalysisInput): AnalysisOutput {
     thresholds,
     workflows: buildHistories(input.runs, input.templateOf, thresholds.maxRunsPerWorkflow),
   };
-  const candidates = detectors
-    .flatMap((d) => d.detect(ctx))
-    .sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  yield;
+  // Scores are memoised per history: worked out here one workflow at a time, they are looked up by the anomaly
+  // detector and the health scores below.
+  for (const history of ctx.workflows) {
+    workflowScores(history, ctx);
+    yield;
+  }
+  const found: FindingCandidate[] = [];
+  for (const detector of detectors) {
+    for (const candidate of detector.detect(ctx)) found.push(candidate);
+    yield;
+  }
+  const candidates = found.sort(
+    (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
+  );
   const slos = passSlos(ctx).map((e) => e.report);
   const cadences = passCadences(ctx);
   const anomalyScores = new Map<string, number>();

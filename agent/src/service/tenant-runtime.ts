@@ -104,7 +104,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       analysis.start();
     },
     async stop() {
-      analysis.stop();
+      await analysis.stop();
       retention.stop();
       await queue.close();
       store.saveMinerState(templates.snapshot());

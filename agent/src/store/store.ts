@@ -133,8 +133,8 @@ export interface Store {
   loadMinerState(): unknown[];
 
   runs(query: RunQuery): RunRecord[];
-  /** The newest `perWorkflow` runs of every workflow that ran in the range: bounded input for the analysis. */
-  recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[];
+  /** The workflows with a run started in the range, in no particular order. */
+  workflowsWithRuns(query: { fromMs: number; toMs: number }): string[];
   /** Per workflow that ran in the range (by start time), in one pass over its runs, in no particular order. */
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[];
   run(id: string): RunRecord | undefined;

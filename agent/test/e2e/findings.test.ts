@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/demo/simulator.js';
 import { faultWorkflows, healthyWorkflows } from '../../src/demo/scenarios.js';
 import type { Finding } from '../../src/model/finding.js';
+import { Cancelled } from '../../src/runtime/time-slices.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 
 const END = Date.parse('2026-11-20T12:00:00Z');
@@ -60,6 +61,20 @@ describe('findings from simulated runners with injected faults', () => {
     expect(slos[0].errorBudgetRemaining).toBeLessThan(1);
   });
 
+  it('answers a sender while an analysis pass runs, instead of holding it until the pass ends', async () => {
+    // The pass starts on the event loop of this process; the export is sent through it right after.
+    const pass = agent.analysis.run().then((summary) => ({ summary, at: performance.now() }));
+    const exported = fetch(`${agent.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceSpans: [] }),
+    }).then((response) => ({ status: response.status, at: performance.now() }));
+    const [{ summary, at: passEnd }, { status, at: answered }] = await Promise.all([pass, exported]);
+    expect(status).toBe(200);
+    expect(summary.runs).toBeGreaterThan(2_000);
+    expect(answered).toBeLessThan(passEnd);
+  });
+
   it('leaves the healthy workflows without medium-or-worse findings', () => {
     for (const workflow of healthyWorkflows) expect(about(workflow).filter((f) => SEVERE.has(f.severity)).map((f) => f.title)).toEqual([]);
   });
@@ -80,5 +95,11 @@ describe('findings from simulated runners with injected faults', () => {
     expect(chunked.status).toBe(200);
     expect(await chunked.json()).toMatchObject({ status: 'resolved', resolvedBy: 'release-bot' });
     expect((await agent.post('/api/v1/findings/nope/resolve')).status).toBe(404);
+  });
+
+  it('gives a pass under way up when the analysis stops, so the store closes after it, not under it', async () => {
+    const pass = agent.analysis.run();
+    await agent.analysis.stop();
+    await expect(pass).rejects.toBeInstanceOf(Cancelled);
   });
 });

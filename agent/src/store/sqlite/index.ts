@@ -198,10 +198,9 @@ export class SqliteStore implements Store {
     return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow, (id) => this.resources.attributesOf(id)));
   }
 
-  recentRunsByWorkflow(query: { fromMs: number; toMs: number; perWorkflow: number }): RunRecord[] {
+  workflowsWithRuns(query: { fromMs: number; toMs: number }): string[] {
     const range = runsInRange(query);
-    const names = this.db.prepare(`SELECT DISTINCT workflow FROM ${range.from} WHERE ${range.where}`).pluck().all(...range.params) as string[];
-    return names.flatMap((workflow) => this.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs, limit: query.perWorkflow }));
+    return this.db.prepare(`SELECT DISTINCT workflow FROM ${range.from} WHERE ${range.where}`).pluck().all(...range.params) as string[];
   }
 
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
