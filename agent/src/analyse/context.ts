@@ -29,11 +29,13 @@ export interface AnalysisContext {
   workflows: WorkflowHistory[];
 }
 
-/** A detector turns the pass's context into candidates; it keeps no state between passes. */
-export interface Detector {
-  name: string;
-  detect(ctx: AnalysisContext): FindingCandidate[];
-}
+/**
+ * A detector turns the pass's context into candidates; it keeps no state between passes. One that looks at one
+ * workflow at a time says so (`perWorkflow`), and the pass can let other work run between workflows.
+ */
+export type Detector =
+  | { name: string; detect(ctx: AnalysisContext): FindingCandidate[] }
+  | { name: string; perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] };
 
 const failing: ReadonlySet<RunStatus> = new Set(['failure', 'error', 'timeout']);
 

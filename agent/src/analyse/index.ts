@@ -60,9 +60,10 @@ export function analyse(input: AnalysisInput): AnalysisOutput {
 }
 
 /**
- * The pass of `analyse` in steps of a few milliseconds to a few hundred (at 100k runs): it yields between
- * workflows' isolation forests, the largest part, and between detectors, so that a caller on the event loop can
- * let other work (senders' requests) run in between. The result is the same as `analyse`'s.
+ * The pass of `analyse` in steps of a few milliseconds to a few hundred (at 100k runs): it yields between the
+ * workflows of a detector that looks at one at a time (the isolation forests are most of a pass) and between
+ * detectors, so that a caller on the event loop can let other work (senders' requests) run in between. The
+ * result is the same as `analyse`'s.
  */
 export function* analysisSteps(input: AnalysisInput): Generator<void, AnalysisOutput> {
   const thresholds = { ...defaultThresholds, ...input.config.thresholds };
@@ -73,16 +74,17 @@ export function* analysisSteps(input: AnalysisInput): Generator<void, AnalysisOu
     workflows: buildHistories(input.runs, input.templateOf, thresholds.maxRunsPerWorkflow),
   };
   yield;
-  // Scores are memoised per history: worked out here one workflow at a time, they are looked up by the anomaly
-  // detector and the health scores below.
-  for (const history of ctx.workflows) {
-    workflowScores(history, ctx);
-    yield;
-  }
   const found: FindingCandidate[] = [];
   for (const detector of detectors) {
-    for (const candidate of detector.detect(ctx)) found.push(candidate);
-    yield;
+    if ('perWorkflow' in detector) {
+      for (const history of ctx.workflows) {
+        for (const candidate of detector.perWorkflow(history, ctx)) found.push(candidate);
+        yield;
+      }
+    } else {
+      for (const candidate of detector.detect(ctx)) found.push(candidate);
+      yield;
+    }
   }
   const candidates = found.sort(
     (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),

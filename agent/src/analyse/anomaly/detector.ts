@@ -34,16 +34,12 @@ interface StepShift {
 
 export const anomalyDetector: Detector = {
   name: 'anomaly',
-  detect(ctx) {
-    const out: FindingCandidate[] = [];
-    for (const history of ctx.workflows) {
-      const scores = workflowScores(history, ctx);
-      if (!scores) continue;
-      const shift = strongestShift(history, scores, ctx);
-      const candidate = shift ? shiftCandidate(history, shift, scores, ctx) : outlierCandidate(history, scores, ctx);
-      if (candidate) out.push(candidate);
-    }
-    return out;
+  perWorkflow(history, ctx) {
+    const scores = workflowScores(history, ctx);
+    if (!scores) return [];
+    const shift = strongestShift(history, scores, ctx);
+    const candidate = shift ? shiftCandidate(history, shift, scores, ctx) : outlierCandidate(history, scores, ctx);
+    return candidate ? [candidate] : [];
   },
 };
 

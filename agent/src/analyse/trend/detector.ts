@@ -20,8 +20,8 @@ const MIN_POINTS = 30;
 
 export const trendDetector: Detector = {
   name: 'trend',
-  detect(ctx) {
-    return ctx.workflows.flatMap((h) => [durationTrend(h, ctx), failureTrend(h, ctx)].filter((c): c is FindingCandidate => c !== undefined));
+  perWorkflow(history, ctx) {
+    return [durationTrend(history, ctx), failureTrend(history, ctx)].filter((c): c is FindingCandidate => c !== undefined);
   },
 };
 
