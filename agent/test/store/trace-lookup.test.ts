@@ -74,6 +74,29 @@ describe('finding a trace and a run again', () => {
     expect(again.run(run!.id)).toMatchObject({ traceId: replay, steps: [{ name: 'build' }, { name: 'deploy' }] });
   });
 
+  it('takes in a failed run replayed in another trace, and counts its error pattern once, under the new trace', () => {
+    const { store } = open();
+    const failing = (trace: string, step = 'test') => [
+      { ...root, traceId: trace, attributes: { ...root.attributes, 'cicd.pipeline.result': 'failure' } },
+      span({ id: 'b9', parent: 'a1', trace, name: step, start: T0 + 1_000, end: T0 + 11_000, status: 2, message: 'expected 200, got 503',
+        attributes: { 'cicd.pipeline.task.name': step, 'cicd.pipeline.task.run.result': 'failure' } }),
+    ];
+    write(store, failing(TRACE));
+    // The same run (workflow and run id) again in a new trace, as a workflow replayed on another worker comes.
+    expect(write(store, failing('e'.repeat(32))).spansAccepted).toBe(2);
+    const [run] = runsOf(store);
+    expect(runsOf(store)).toHaveLength(1);
+    expect(run).toMatchObject({ traceId: 'e'.repeat(32), status: 'failure' });
+    expect(store.runsOfPattern('t', 10)).toEqual([{ runId: run!.id, workflow: 'deploy', step: 'test', count: 1 }]);
+    // Two new traces with the run in one batch: it ends in the one derived last, once.
+    expect(write(store, [...failing('c'.repeat(32)), ...failing('d'.repeat(32))]).spansAccepted).toBe(4);
+    expect(runsOf(store)).toEqual([expect.objectContaining({ id: run!.id, traceId: 'd'.repeat(32) })]);
+    expect(store.runsOfPattern('t', 10)).toEqual([{ runId: run!.id, workflow: 'deploy', step: 'test', count: 1 }]);
+    // Replayed again, failing elsewhere: the trace it left keeps nothing of it.
+    write(store, failing('b'.repeat(32), 'build'));
+    expect(store.runsOfPattern('t', 10)).toEqual([{ runId: run!.id, workflow: 'deploy', step: 'build', count: 1 }]);
+  });
+
   it('rebuilds the entries not yet written when the process died, so a re-send is still recognised', () => {
     const { store, path } = open();
     write(store, [root, job('b1', 'build', 1_000)]);

@@ -146,6 +146,8 @@ export class SqliteStore implements Store {
       this.templateMerges.apply(batch.templateMerges);
       const traces = this.traceWriter.write(batch.spans, model);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
+      // A trace that lost a run to another drops that run's pattern entries first: the run's new trace gives them.
+      for (const traceId of traces.leftTraces) if (!traces.runsByTrace.has(traceId)) this.templateRuns.refresh(traceId, templateOf);
       for (const [traceId, { runs, hadRuns }] of traces.runsByTrace) {
         if (!logs.traces.has(traceId)) this.templateRuns.refreshRuns(traceId, runs, hadRuns, templateOf);
       }

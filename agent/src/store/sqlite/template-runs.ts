@@ -39,8 +39,10 @@ export class TemplateRunIndex {
     );
     this.clear = db.prepare('DELETE FROM template_runs WHERE trace_id = ?');
     this.hasLogs = db.prepare('SELECT 1 FROM logs WHERE trace_id = ? LIMIT 1');
+    // A run belongs to the trace that derived it last: when one batch holds two traces with the same run, the
+    // later one's entries replace the earlier's (a run moved between traces in earlier batches is cleared first).
     this.insert = db.prepare(
-      `INSERT INTO template_runs (template_id, trace_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
+      `INSERT OR REPLACE INTO template_runs (template_id, trace_id, run_id, step, workflow, count, first_ms, last_ms, max_severity, example)
        VALUES (?,?,?,?,?,?,?,?,?,?)`,
     );
   }

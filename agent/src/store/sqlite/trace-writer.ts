@@ -28,6 +28,8 @@ export interface TraceWriteResult {
   transitions: RunTransition[];
   /** Runs of every trace re-derived in this write, by trace id (possibly none for a trace). */
   runsByTrace: Map<string, { runs: RunRecord[]; hadRuns: boolean }>;
+  /** Traces a run moved out of in this write (a workflow replayed in a new trace): they lost it. */
+  leftTraces: Set<string>;
 }
 
 /**
@@ -80,7 +82,7 @@ export class TraceWriter {
       if (group) group.push(span);
       else byTrace.set(span.traceId, [span]);
     }
-    const result: TraceWriteResult = { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map() };
+    const result: TraceWriteResult = { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
     // The spans of a request share their resource object: its canonical copy is looked up once per change.
     let received: Attributes | undefined;
     let canonical: Attributes | undefined;
@@ -102,7 +104,7 @@ export class TraceWriter {
       const all = known ? [...stored, ...fresh] : fresh;
       if (known) this.openTraces.stage(traceId, all);
       const runs = model(all);
-      const hadRuns = this.replaceRuns(traceId, runs, result.transitions, known, fresh[0]!.resource);
+      const hadRuns = this.replaceRuns(traceId, runs, result, known, fresh[0]!.resource);
       result.runsByTrace.set(traceId, { runs, hadRuns });
     }
     return result;
@@ -184,12 +186,12 @@ export class TraceWriter {
    * the trace had runs before. A run already stored under another trace (a workflow replayed in a new trace)
    * moves to this one. A new trace has no runs to look up.
    */
-  private replaceRuns(traceId: string, runs: RunRecord[], transitions: RunTransition[], known: boolean, resource: Attributes): boolean {
+  private replaceRuns(traceId: string, runs: RunRecord[], result: TraceWriteResult, known: boolean, resource: Attributes): boolean {
     const base = { id: this.resources.idOf(resource), attributes: resource };
     const previous = known ? this.runHeadsOf(traceId) : undefined;
     const hadRuns = previous !== undefined && previous.size > 0;
     for (const run of runs) {
-      const before = previous?.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId);
+      const before = previous?.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId, result.leftTraces);
       previous?.delete(run.id);
       const seq = before?.seq ?? this.index.nextSeq(IdKind.run);
       if (before) this.updateRun.run(runToValues(run, base), seq);
@@ -200,7 +202,7 @@ export class TraceWriter {
         this.index.add(IdKind.traceRun, traceId, seq);
         this.index.add(IdKind.run, run.id, seq);
       }
-      if (before?.status !== run.status) transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
+      if (before?.status !== run.status) result.transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
     }
     if (previous === undefined) return hadRuns;
     for (const [id, { seq, startMs }] of previous) {
@@ -221,10 +223,11 @@ export class TraceWriter {
     return heads;
   }
 
-  private moveFromOtherTrace(runId: string, traceId: string): StoredRun | undefined {
+  private moveFromOtherTrace(runId: string, traceId: string, left: Set<string>): StoredRun | undefined {
     for (const seq of this.index.seqs(IdKind.run, runId)) {
       const row = this.runHeadBySeq.get(seq);
       if (row?.id !== runId) continue;
+      left.add(row.trace_id);
       this.index.remove(IdKind.traceRun, row.trace_id, seq);
       this.index.add(IdKind.traceRun, traceId, seq);
       return { seq, status: row.status, startMs: row.start_ms };
