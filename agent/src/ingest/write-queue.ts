@@ -18,6 +18,8 @@ export interface WriteQueueDeps {
   takeMerges: () => TemplateMerge[];
   /** Called after each commit (metrics, pattern counts); must not throw. */
   onWritten: (result: WriteResult, logs: readonly OtlpLogRecord[], logTemplates: readonly (TemplateRef | undefined)[]) => void;
+  /** Called when a batch could not be stored, with what its senders were answered (a BackpressureError when they may retry). */
+  onFailed: (error: Error, items: number) => void;
 }
 
 interface Waiter {
@@ -116,6 +118,7 @@ export class WriteQueue implements OtlpConsumer {
     } catch (error) {
       const failure = storeFailure(error as Error);
       for (const waiter of waiters) waiter.reject(failure);
+      this.deps.onFailed(failure, spans.length + logs.length);
       this.markIdle();
       return;
     }

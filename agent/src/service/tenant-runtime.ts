@@ -8,6 +8,7 @@ import { FlowLensMetrics } from '../export/metrics.js';
 import { TemplateTracker } from '../ingest/template-tracker.js';
 import { WriteQueue } from '../ingest/write-queue.js';
 import { modelTrace } from '../normalise/index.js';
+import { BackpressureError } from '../receive/consumer.js';
 import type { Logger } from '../runtime/logger.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { AnalysisService, type AnalysisListener } from './analysis-service.js';
@@ -61,6 +62,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
         metrics.written(result);
         patterns.written(result, logs, logTemplates);
       },
+      onFailed: failureLog(logger, tenant),
     },
   );
 
@@ -111,6 +113,28 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       await metrics.shutdown();
       await store.close();
     },
+  };
+}
+
+/** A line per this many ms at most: a full disk fails every batch, a hundred a second under load. */
+const FAILURE_LOG_MS = 10_000;
+
+/**
+ * Says that batches could not be stored, which senders only learn from their replies: a warning while they may
+ * retry (a full disk, a locked store), an error when not. The rest are counted in flowlens_rejected_spans_total.
+ */
+function failureLog(logger: Logger, tenant: string): (error: Error, items: number) => void {
+  let lastMs = -Infinity;
+  return (error, items) => {
+    const now = performance.now();
+    if (now - lastMs < FAILURE_LOG_MS) return;
+    lastMs = now;
+    const retryable = error instanceof BackpressureError;
+    logger[retryable ? 'warn' : 'error'](`a batch could not be stored; its senders were answered ${retryable ? '503, to retry' : 'with an error'}`, {
+      error: error.message,
+      items,
+      tenant,
+    });
   };
 }
 

@@ -55,7 +55,7 @@ afterAll(async () => {
 
 describe.skipIf(cannotMount)('store failures', () => {
   it('answers ingest 503 with the cause, keeps serving reads and stays up, and takes the data once space returns', async () => {
-    agent = await spawnAgent(join(dir, 'flowlens.db'));
+    agent = await spawnAgent(join(dir, 'flowlens.db'), { FLOWLENS_LOG_LEVEL: 'warn' });
     const before = makeRuns(WORKFLOW, 'before', 0, 5, START);
     expect((await postRuns(agent.otlpHttpUrl, before)).status).toBe(200);
 
@@ -75,6 +75,10 @@ describe.skipIf(cannotMount)('store failures', () => {
     expect((await fetch(`${agent.apiUrl}/readyz`)).status).toBe(200);
     expect((await postRuns(agent.otlpHttpUrl, refused)).status).toBe(503);
     expect(agent.child.exitCode).toBe(null);
+    // The operator hears of it once, not per refused batch.
+    const logged = agent.stderr().split('\n').filter((line) => line.includes('could not be stored'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'warn', error: expect.stringMatching(/^store unavailable \(SQLITE_(FULL|IOERR\w*)\)/), items: expect.any(Number) });
 
     unlinkSync(filler);
     expect((await postRuns(agent.otlpHttpUrl, refused)).status).toBe(200);
