@@ -44,6 +44,9 @@ function runsInRange(query: { fromMs: number; toMs: number; workflow?: string })
   };
 }
 
+/** WAL length (16 KiB frames, 64 MiB, the `journal_size_limit`) past which a write makes the WAL start over. */
+const WAL_RESTART_FRAMES = 4096;
+
 /** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
 const PRUNE_CHUNK = 1_000;
 
@@ -80,7 +83,11 @@ export class SqliteStore implements Store {
 
   private readonly worker: StoreWorker | undefined;
 
-  constructor(path: string) {
+  /** `walRestartFrames`: the WAL length past which a write makes it start over (tests make it small). */
+  constructor(
+    path: string,
+    private readonly walRestartFrames = WAL_RESTART_FRAMES,
+  ) {
     this.db = openDatabase(path);
     this.resources = new ResourceTable(this.db);
     const idsPath = `${path}.ids`;
@@ -173,6 +180,9 @@ export class SqliteStore implements Store {
     }
     this.traceWriter.committed();
     this.idIndex.flushIfDue();
+    // The worker's checkpoints leave little to copy: copying it here, between two writes, lets the next write
+    // start the WAL over, as none of the worker's can while writes keep coming.
+    if (this.worker?.walLong(this.walRestartFrames)) this.db.pragma('wal_checkpoint(PASSIVE)');
     return written;
   }
 
