@@ -3,7 +3,7 @@
 // process (`flowlens serve`), the load generator in this one, so each has a core. Progress goes to stderr, the
 // table to stdout. `node agent/bench/run.js --profile` instead profiles the agent under ingest load (HTTP, gRPC)
 // and while it serves the workflow list; `--only=api,memory` runs only the phases named.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, get } from 'node:http';
@@ -106,6 +106,9 @@ async function memoryPhase(templates, rows) {
     rows.push({ name: `OTLP/HTTP ingest per agent CPU-second from 0.8M to ${spansLabel} stored`, value: late.items / lateCpu, unit: 'spans/CPU-s' });
     rows.push({ name: `agent RSS with ${spansLabel} stored`, value: memory.rssMb, unit: 'MB', target: TARGET.rss });
     rows.push({ name: `agent peak RSS (VmHWM) while ingesting ${spansLabel}`, value: memory.peakMb, unit: 'MB', target: TARGET.rss });
+    // The WAL must start over under steady writes rather than grow with them (store-worker.ts).
+    const storeMb = (suffix) => statSync(join(agent.dir, `flowlens.db${suffix}`)).size / 1_048_576;
+    rows.push({ name: `store file / its WAL after ingesting ${spansLabel}`, value: storeMb('-wal'), unit: 'MB', reference: storeMb(''), referenceName: 'store file' });
     const list = await apiLatency([`${agent.apiUrl}/api/v1/workflows`], 20);
     rows.push({ name: `GET /api/v1/workflows p50 with ${spansLabel} (${stored / SPANS_PER_RUN / WORKFLOWS} runs per workflow, ${list.count} requests)`, value: list.p50, unit: 'ms' });
     await analysisUnderIngest(agent, nextBody, spansLabel, rows);
