@@ -61,16 +61,13 @@ export class FlowLensMetrics {
       readers: [this.exporter],
     });
     const meter = this.provider.getMeter('flowlens');
-    // Logged once per cap, not per value: past the cap, each new name would be a line.
-    this.workflows = new LabelCap(limits.maxWorkflows, (name, first) => {
-      this.instruments.overflow.add(1, { label: 'workflow' });
-      if (first) {
-        this.log(
-          `metrics: more than ${limits.maxWorkflows} workflows: "${name}" and every later new workflow are counted under ` +
-            'workflow="other" (metrics.maxWorkflows; flowlens_label_overflow_total counts them)',
-        );
-      }
-    });
+    this.workflows = this.labelCap(
+      'workflow',
+      limits.maxWorkflows,
+      (name) =>
+        `metrics: more than ${limits.maxWorkflows} workflows: "${name}" and every later new workflow are counted under ` +
+        'workflow="other" (metrics.maxWorkflows; flowlens_label_overflow_total counts them)',
+    );
     const histogram = (name: string, description: string, buckets: number[]) =>
       meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: buckets } });
     this.instruments = {
@@ -189,6 +186,17 @@ export class FlowLensMetrics {
     }
   }
 
+  /**
+   * A cap on a label's values: every value folded into `other` is counted in flowlens_label_overflow_total, and
+   * the first is logged, once per cap: past the cap, each new name would otherwise be a line.
+   */
+  private labelCap(label: 'workflow' | 'step', max: number, message: (name: string) => string): LabelCap {
+    return new LabelCap(max, (name, first) => {
+      this.instruments.overflow.add(1, { label });
+      if (first) this.log(message(name));
+    });
+  }
+
   /** The series of a workflow's label, made on its first run. */
   private seriesOf(name: string): WorkflowSeries {
     const workflow = this.workflows.value(name);
@@ -198,15 +206,13 @@ export class FlowLensMetrics {
   private newWorkflowSeries(workflow: string): WorkflowSeries {
     const { runs, stepRuns, runDuration, stepDuration } = this.perRun;
     const byRunner = new Map<string, Map<string, CounterSeries>>();
-    const steps = new LabelCap(this.limits.maxStepsPerWorkflow, (name, first) => {
-      this.instruments.overflow.add(1, { label: 'step' });
-      if (first) {
-        this.log(
-          `metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps: "${name}" and every later ` +
-            'new step are counted under step="other" (metrics.maxStepsPerWorkflow; flowlens_label_overflow_total counts them)',
-        );
-      }
-    });
+    const steps = this.labelCap(
+      'step',
+      this.limits.maxStepsPerWorkflow,
+      (name) =>
+        `metrics: workflow "${workflow}" has more than ${this.limits.maxStepsPerWorkflow} steps: "${name}" and every later ` +
+        'new step are counted under step="other" (metrics.maxStepsPerWorkflow; flowlens_label_overflow_total counts them)',
+    );
     const bySteps = new Map<string, StepSeries>();
     return {
       duration: runDuration.seriesOf(workflow, () => ({ workflow })),

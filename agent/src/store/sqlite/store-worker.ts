@@ -18,8 +18,8 @@ const store = new Database(workerData.storePath, { fileMustExist: true });
 store.pragma('busy_timeout = 1000');
 const checkpoint = () => {
   try {
-    const [{ log, checkpointed }] = store.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ wal: { frames: log, backfilled: checkpointed } });
+    const [{ log }] = store.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ walFrames: log });
   } catch {}
 };
 const timer = setInterval(checkpoint, workerData.checkpointMs);
@@ -81,9 +81,9 @@ export class StoreWorker {
   constructor(storePath: string, idsPath: string, checkpointMs = 100) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { storePath, idsPath, module, checkpointMs, deleteFlag: DELETE } });
-    this.worker.on('message', (message: { id: number; error?: string } | { wal: { frames: number; backfilled: number } }) => {
-      if ('wal' in message) {
-        this.walFrames = message.wal.frames;
+    this.worker.on('message', (message: { id: number; error?: string } | { walFrames: number }) => {
+      if ('walFrames' in message) {
+        this.walFrames = message.walFrames;
         return;
       }
       const { id, error } = message;
