@@ -89,6 +89,11 @@ export const defaultThresholds: Thresholds = {
   maxRunsPerWorkflow: 5000,
 };
 
+/** The thresholds a pass uses: the configured ones over the defaults. */
+export function thresholdsOf(config: AnalysisConfig): Thresholds {
+  return { ...defaultThresholds, ...config.thresholds };
+}
+
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000, w: 604_800_000 };
 
 /** '300s', '1.5h', '7d' → milliseconds. Throws on anything else, so bad config fails at load. */

@@ -1,5 +1,5 @@
 import type { FindingCandidate } from '../model/finding.js';
-import type { RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
+import { FAILED_STATUSES, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
 import type { AnalysisConfig, Thresholds } from './config.js';
 
 export type TemplateOf = (message: string) => { templateId: string; template: string };
@@ -21,23 +21,23 @@ export interface WorkflowHistory {
   failures: Map<RunRecord, Failure>;
 }
 
-/** Everything a detector may read; built once per pass by the orchestrator. */
+/** What every detector may read besides the workflow at hand; built once per pass. */
 export interface AnalysisContext {
   nowMs: number;
   config: AnalysisConfig;
   thresholds: Thresholds;
-  workflows: WorkflowHistory[];
 }
 
 /**
- * A detector turns the pass's context into candidates; it keeps no state between passes. One that looks at one
- * workflow at a time says so (`perWorkflow`), and the pass can let other work run between workflows.
+ * A detector turns one workflow's history into candidates; it keeps no state between passes. A pass looks at one
+ * workflow at a time, so it holds one workflow's runs at once, and lets other work run between workflows.
  */
-export type Detector =
-  | { name: string; detect(ctx: AnalysisContext): FindingCandidate[] }
-  | { name: string; perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] };
+export interface Detector {
+  name: string;
+  perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[];
+}
 
-const failing: ReadonlySet<RunStatus> = new Set(['failure', 'error', 'timeout']);
+const failing: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
 
 export function isFailure(status: RunStatus): boolean {
   return failing.has(status);
@@ -73,35 +73,47 @@ export function failureMessage(run: RunRecord, step: StepRecord | undefined): st
   return step?.errorMessage ?? step?.errorType ?? run.errorMessage ?? run.errorType ?? `run ended with status ${run.status}`;
 }
 
-/** Groups runs by workflow once, keeps the newest settled runs, and mines each failure's template once per message. */
-export function buildHistories(runs: readonly RunRecord[], templateOf: TemplateOf, maxRuns: number): WorkflowHistory[] {
-  const groups = new Map<string, RunRecord[]>();
+/** The runs a workflow's history keeps: the settled ones, oldest first, the newest `maxRuns` of them. */
+export function settledRuns(runs: readonly RunRecord[], maxRuns: number): RunRecord[] {
+  const settled = runs.filter((run) => run.status !== 'running').sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
+  return settled.length > maxRuns ? settled.slice(settled.length - maxRuns) : settled;
+}
+
+/** Where a failed run's error originated, and its message. */
+export function failureOf(run: RunRecord): { step?: StepRecord; message: string } {
+  const step = originStep(run);
+  return { step, message: failureMessage(run, step) };
+}
+
+/** The messages of the failed runs among `runs`, in the order the miner is shown them: by workflow, oldest first. */
+export function failureMessages(runs: readonly RunRecord[]): string[] {
+  return runs
+    .filter((run) => isFailure(run.status))
+    .sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : a.startMs - b.startMs || (a.id < b.id ? -1 : 1)))
+    .map((run) => failureOf(run).message);
+}
+
+export type FailureTemplates = ReadonlyMap<string, { templateId: string; template: string }>;
+
+/**
+ * The template of every failure message of a pass (`failureMessages` of the window's runs). An online miner
+ * generalises its templates as it learns: it is shown every distinct message first, then asked again, so all
+ * failures of one pattern get the template as it stands after the whole window.
+ */
+export function failureTemplates(messages: readonly string[], templateOf: TemplateOf): FailureTemplates {
+  const distinct = [...new Set(messages)];
+  for (const m of distinct) templateOf(m);
+  return new Map(distinct.map((m) => [m, templateOf(m)]));
+}
+
+/** A workflow's history from its settled runs (`settledRuns`); `templates` holds every failure's message. */
+export function historyOf(workflow: string, runs: RunRecord[], templates: FailureTemplates): WorkflowHistory {
+  const history: WorkflowHistory = { workflow, runs, failures: new Map() };
   for (const run of runs) {
-    if (run.status === 'running') continue;
-    let list = groups.get(run.workflow);
-    if (!list) groups.set(run.workflow, (list = []));
-    list.push(run);
-  }
-  const histories: WorkflowHistory[] = [];
-  const pending: { history: WorkflowHistory; run: RunRecord; step?: StepRecord; message: string }[] = [];
-  for (const workflow of [...groups.keys()].sort()) {
-    const all = groups.get(workflow)!.sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
-    const history: WorkflowHistory = { workflow, runs: all.length > maxRuns ? all.slice(all.length - maxRuns) : all, failures: new Map() };
-    histories.push(history);
-    for (const run of history.runs) {
-      if (!isFailure(run.status)) continue;
-      const step = originStep(run);
-      pending.push({ history, run, step, message: failureMessage(run, step) });
-    }
-  }
-  // An online miner generalises its templates as it learns: show it every distinct message first, then ask again,
-  // so all failures of one pattern get the template as it stands after the whole window.
-  const messages = [...new Set(pending.map((p) => p.message))];
-  for (const m of messages) templateOf(m);
-  const templates = new Map(messages.map((m) => [m, templateOf(m)]));
-  for (const { history, run, step, message } of pending) {
+    if (!isFailure(run.status)) continue;
+    const { step, message } = failureOf(run);
     const { templateId, template } = templates.get(message)!;
     history.failures.set(run, { run, step, message, templateId, template });
   }
-  return histories;
+  return history;
 }

@@ -36,7 +36,7 @@ export function fingerprint(kind: FindingKind, workflows: readonly string[], cau
 }
 
 /** Up to five run ids (as `/api/v1/runs/{id}` takes them), newest first: what the on-call engineer opens first. */
-export function exampleRunIds(runs: readonly RunRecord[]): string[] {
+export function exampleRunIds(runs: readonly Pick<RunRecord, 'id' | 'startMs'>[]): string[] {
   return [...runs].sort((a, b) => b.startMs - a.startMs).slice(0, 5).map((r) => r.id);
 }
 

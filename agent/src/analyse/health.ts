@@ -21,10 +21,18 @@ export interface HealthReport {
   factors: HealthFactor[];
 }
 
+/**
+ * What health needs of a workflow's runs, taken while the pass holds them: the factors they give, and when the
+ * newest run started. Undefined with fewer than `minRuns` decided runs.
+ */
+export interface HealthBasis {
+  factors: HealthFactor[];
+  lastStartMs: number;
+}
+
 export interface HealthInput {
-  history: WorkflowHistory;
+  basis: HealthBasis | undefined;
   nowMs: number;
-  thresholds: Thresholds;
   /** Candidates naming this workflow (alone or among others). */
   candidates: readonly FindingCandidate[];
   slos: readonly SloReport[];
@@ -35,17 +43,10 @@ export interface HealthInput {
 const severityScore: Record<Severity, number> = { critical: 0, high: 30, medium: 60, low: 85, info: 100 };
 const clamp = (v: number) => Math.max(0, Math.min(100, v));
 
-/**
- * A 0–100 score from weighted factors (success rate, duration against baseline, open problems and anomaly,
- * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted.
- * Fewer than `minRuns` runs → `unknown`.
- */
-export function healthOf(input: HealthInput): HealthReport {
-  const { history, nowMs, thresholds } = input;
+/** The success rate of the recent runs, and their duration against the baseline before them. */
+export function healthBasis(history: WorkflowHistory, nowMs: number, thresholds: Thresholds): HealthBasis | undefined {
   const decided = history.runs.filter((r) => isDecided(r.status));
-  if (decided.length < thresholds.minRuns) {
-    return { score: 0, status: 'unknown', factors: [] };
-  }
+  if (decided.length < thresholds.minRuns) return undefined;
   const recentFrom = nowMs - thresholds.recentMs;
   let recent = decided.filter((r) => r.startMs >= recentFrom);
   if (recent.length < 20) recent = decided.slice(-20);
@@ -61,6 +62,18 @@ export function healthOf(input: HealthInput): HealthReport {
     const ratio = median(okRecent) / base;
     factors.push({ name: 'duration', weight: 0.2, score: clamp(100 - ((ratio - 1.1) / 1.9) * 100), detail: `p50 ${formatDuration(median(okRecent))} vs baseline ${formatDuration(base)} (${ratio.toFixed(2)}×)` });
   }
+  return { factors, lastStartMs: history.runs[history.runs.length - 1]!.startMs };
+}
+
+/**
+ * A 0–100 score from weighted factors (success rate, duration against baseline, open problems and anomaly,
+ * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted.
+ * Fewer than `minRuns` runs (no basis) → `unknown`.
+ */
+export function healthOf(input: HealthInput): HealthReport {
+  const { basis, nowMs } = input;
+  if (!basis) return { score: 0, status: 'unknown', factors: [] };
+  const factors = basis.factors.map((f) => ({ ...f }));
 
   const worst = input.candidates.reduce<Severity>((w, c) => (severityScore[c.severity] < severityScore[w] ? c.severity : w), 'info');
   const anomaly = input.anomalyScore ?? 0.5;
@@ -78,9 +91,8 @@ export function healthOf(input: HealthInput): HealthReport {
   }
 
   if (input.cadenceMs !== undefined) {
-    const last = history.runs[history.runs.length - 1]!;
-    const intervals = (nowMs - last.startMs) / input.cadenceMs;
-    factors.push({ name: 'freshness', weight: 0.1, score: clamp(100 - ((intervals - 1.5) / 1.5) * 100), detail: `last run ${formatDuration(nowMs - last.startMs)} ago, expected every ${formatDuration(input.cadenceMs)}` });
+    const intervals = (nowMs - basis.lastStartMs) / input.cadenceMs;
+    factors.push({ name: 'freshness', weight: 0.1, score: clamp(100 - ((intervals - 1.5) / 1.5) * 100), detail: `last run ${formatDuration(nowMs - basis.lastStartMs)} ago, expected every ${formatDuration(input.cadenceMs)}` });
   }
 
   const weight = factors.reduce((s, f) => s + f.weight, 0);

@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../model/workflow.js';
 import { isFailure, type WorkflowHistory } from './context.js';
+import { sortSmall } from '../runtime/sort-small.js';
 import { median } from './stats.js';
 
 /** What a workflow's traces show beyond any single finding: critical path, serial siblings, futile retries. */
@@ -45,7 +46,12 @@ function dominantSteps(runs: readonly RunRecord[]): TraceInsights['dominantSteps
 }
 
 function mentions(step: StepRecord, other: string): boolean {
-  return Object.entries(step.attributes).some(([key, value]) => DEPENDENCY_KEYS.test(key) || JSON.stringify(value).includes(other));
+  for (const key in step.attributes) {
+    const value = step.attributes[key];
+    // A string as it is: JSON text of each value (and an entry array per attribute) was most of a pass's insights.
+    if (DEPENDENCY_KEYS.test(key) || (typeof value === 'string' ? value : JSON.stringify(value)).includes(other)) return true;
+  }
+  return false;
 }
 
 function serialSiblings(runs: readonly RunRecord[]): TraceInsights['serialSiblings'] {
@@ -59,7 +65,7 @@ function serialSiblings(runs: readonly RunRecord[]): TraceInsights['serialSiblin
       list.push(step);
     }
     for (const siblings of byParent.values()) {
-      siblings.sort((a, b) => a.startMs - b.startMs);
+      sortSmall(siblings, (a, b) => a.startMs - b.startMs);
       for (let i = 1; i < siblings.length; i++) {
         const [a, b] = [siblings[i - 1]!, siblings[i]!];
         const key = `${a.name}\u0000${b.name}`;
@@ -67,7 +73,7 @@ function serialSiblings(runs: readonly RunRecord[]): TraceInsights['serialSiblin
         if (!pair) seen.set(key, (pair = { first: a.name, second: b.name, serial: 0, total: 0, linked: false }));
         pair.total++;
         if (b.startMs >= a.endMs - 1) pair.serial++;
-        if (mentions(b, a.name)) pair.linked = true;
+        if (!pair.linked && mentions(b, a.name)) pair.linked = true;
       }
     }
   }

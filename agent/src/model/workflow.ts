@@ -9,6 +9,9 @@ export type RunnerKind = 'cicd' | 'jenkins' | 'github-actions' | 'temporal' | 'a
 
 export type RunStatus = 'success' | 'failure' | 'error' | 'timeout' | 'cancelled' | 'skipped' | 'running' | 'unknown';
 
+/** The statuses of a run or step that failed. */
+export const FAILED_STATUSES: readonly RunStatus[] = ['failure', 'error', 'timeout'];
+
 /** A call a step made to something outside the workflow (HTTP, database, RPC, messaging). */
 export interface Downstream {
   /** What a person would name it: `peer.service`, `server.address[:port]`, `db.system`, or the URL's host. */

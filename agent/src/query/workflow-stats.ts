@@ -1,10 +1,10 @@
-import type { Downstream, RunRecord, RunStatus, RunnerKind } from '../model/workflow.js';
+import { FAILED_STATUSES, type Downstream, type RunRecord, type RunStatus, type RunnerKind } from '../model/workflow.js';
 import type { RunHead, WorkflowAggregate } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
 
-const FAILED: ReadonlySet<RunStatus> = new Set(['failure', 'error', 'timeout']);
+const FAILED: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
 
 export function isFailed(status: RunStatus): boolean {
   return FAILED.has(status);

@@ -1,9 +1,8 @@
 import { CronJob } from 'cron';
-import { analysisSteps, defaultThresholds, type AnalysisOutput } from '../analyse/index.js';
+import { AnalysisPass, failureMessages, failureTemplates, thresholdsOf, type AnalysisOutput } from '../analyse/index.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
-import type { RunRecord } from '../model/workflow.js';
 import type { Logger } from '../runtime/logger.js';
 import { Cancelled, timeSlices } from '../runtime/time-slices.js';
 import type { Store, TemplateOf } from '../store/store.js';
@@ -84,32 +83,37 @@ export class AnalysisService {
     return this.running;
   }
 
-  /** The runs of the window are read a workflow at a time and analysed in steps, with breaks for other work. */
+  /**
+   * The runs of the window are read and analysed a workflow at a time, with breaks for other work, so a pass holds
+   * one workflow's runs at once. The failed runs are read first: the template miner is shown every failure message
+   * of the window before it names any.
+   */
   private async pass(): Promise<AnalysisSummary> {
     const started = performance.now();
     const pause = timeSlices(SLICE_MS, () => this.stopping);
+    const config = toAnalysisConfig(this.config);
+    // Bounded per workflow, as the analysis itself is: time stays flat however busy the runners are.
+    const limit = thresholdsOf(config).maxRunsPerWorkflow;
     const nowMs = this.store.latestEventMs() ?? Date.now();
     const range = { fromMs: nowMs - this.config.analysis.window, toMs: nowMs };
-    const runs: RunRecord[] = [];
-    for (const workflow of this.store.workflowsWithRuns(range)) {
-      // Bounded per workflow, as the analysis itself is: memory and time stay flat however busy the runners are.
-      for (const run of this.store.runs({ workflow, ...range, limit: defaultThresholds.maxRunsPerWorkflow })) runs.push(run);
+    const messages = failureMessages(this.store.runs({ ...range, failedOnly: true }));
+    await pause();
+    const analysis = new AnalysisPass(nowMs, config, failureTemplates(messages, this.templateOf));
+    const workflows = this.store.workflowsWithRuns(range).sort();
+    const ends = new Map<string, number[]>();
+    let runs = 0;
+    for (const workflow of workflows) {
+      const read = this.store.runs({ workflow, ...range, limit });
+      runs += read.length;
+      ends.set(workflow, read.map((run) => run.endMs));
       await pause();
+      for (const _ of analysis.workflow(workflow, read)) await pause();
     }
-    const steps = analysisSteps({ nowMs, runs, templateOf: this.templateOf, config: toAnalysisConfig(this.config) });
-    let step = steps.next();
-    while (!step.done) {
-      await pause();
-      step = steps.next();
-    }
-    const output = step.value;
-    const byWorkflow = groupEnds(runs);
+    const output = analysis.finish();
     const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {
       const lastSeenMs = Date.parse(finding.lastSeen);
       const needed = finding.kind === 'stalled' ? 1 : CLEAR_AFTER_RUNS;
-      return (finding.workflows ?? [finding.workflow]).every(
-        (workflow) => (byWorkflow.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed,
-      );
+      return (finding.workflows ?? [finding.workflow]).every((workflow) => (ends.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed);
     });
     this.latest = output;
     const durationMs = performance.now() - started;
@@ -122,8 +126,8 @@ export class AnalysisService {
     const summary: AnalysisSummary = {
       nowMs,
       eventTime: new Date(nowMs).toISOString(),
-      runs: runs.length,
-      workflows: byWorkflow.size,
+      runs,
+      workflows: ends.size,
       findings: active.length,
       ...update,
       durationMs: Math.round(durationMs),
@@ -131,14 +135,4 @@ export class AnalysisService {
     this.logger.debug('analysis pass', { ...summary });
     return summary;
   }
-}
-
-function groupEnds(runs: readonly RunRecord[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const run of runs) {
-    const ends = out.get(run.workflow);
-    if (ends) ends.push(run.endMs);
-    else out.set(run.workflow, [run.endMs]);
-  }
-  return out;
 }

@@ -57,6 +57,8 @@ export interface RunQuery {
   toMs: number;
   status?: RunStatus;
   limit?: number;
+  /** Only failed runs (`FAILED_STATUSES`). */
+  failedOnly?: boolean;
 }
 
 /** The scalar part of a run: what lists and rates need, without parsing steps and attributes. */

@@ -151,3 +151,16 @@ describe('workflow aggregates', () => {
     expect(reader.workflowAggregates(range)[0]).toMatchObject({ runs: 11 });
   });
 });
+
+describe('run queries', () => {
+  it('give only failed runs, the newest first, when asked', () => {
+    const store = storeWithRuns(40);
+    const query = { workflow: 'deploy', fromMs: T0, toMs: T0 + 48 * HOUR };
+    const runIds = (runs: RunRecord[]) => runs.map((run) => run.runId);
+    // Every fourth run fails: 3, 7, … 39.
+    expect(runIds(store.runs({ ...query, failedOnly: true, limit: 3 }))).toEqual(['39', '35', '31']);
+    expect(runIds(store.runs({ fromMs: query.fromMs, toMs: query.toMs, failedOnly: true }))).toEqual(Array.from({ length: 10 }, (_, i) => String(39 - 4 * i)));
+    // Whole runs, as the plain query gives them.
+    expect(store.runs({ ...query, failedOnly: true })[0]).toEqual(store.runs({ ...query, limit: 1 })[0]);
+  });
+});

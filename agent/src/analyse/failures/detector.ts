@@ -1,11 +1,11 @@
 import type { Category, FindingCandidate, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
-import type { AnalysisContext, Detector } from '../context.js';
+import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
-import { traceInsights } from '../trace-insights.js';
+import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import { patternGroups, type PatternGroup } from './patterns.js';
 
 /**
@@ -16,12 +16,25 @@ import { patternGroups, type PatternGroup } from './patterns.js';
  * explains them) that are active at the same time become one finding naming all the workflows.
  */
 
-interface Problem {
-  group: PatternGroup;
+/** A failure as its finding shows it: the run itself is not kept past its workflow's turn in the pass. */
+type FailureRef = Pick<RunRecord, 'id' | 'startMs'> & { message: string };
+
+/**
+ * One workflow's error pattern and what explains it, kept from the workflow's turn in the pass to the end of the
+ * pass, when problems of several workflows with the same cause become one finding. It holds no runs, so a pass
+ * holds one workflow's runs at a time.
+ */
+export interface Problem {
+  workflow: string;
+  group: Omit<PatternGroup, 'failures'>;
+  failures: FailureRef[];
   /** The runs since the pattern's onset: the population its share and correlation are measured on. */
-  sinceOnset: RunRecord[];
+  sinceOnset: number;
   explanations: Explanation[];
   cause: string;
+  insights: TraceInsights;
+  /** How often the workflow failed at all before a time (a cluster's onset, known only at the end). */
+  baselineBefore(onsetMs: number): Record<string, number>;
 }
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
@@ -33,27 +46,66 @@ const categoryByKey: [RegExp, Category][] = [
   [/tenant|customer|account/, 'data'],
 ];
 
-export const failureDetector: Detector = {
-  name: 'failures',
-  detect(ctx) {
-    const problems = patternGroups(ctx).map((g) => problemOf(g, ctx));
-    return clusterByCause(problems).map((cluster) => candidateOf(cluster, ctx));
-  },
-};
+/** The workflow's error patterns and what explains each. */
+export function failureProblems(history: WorkflowHistory, ctx: AnalysisContext): Problem[] {
+  const groups = patternGroups(history, ctx);
+  if (groups.length === 0) return [];
+  const baselineBefore = baselinesOf(history);
+  return groups.map((group) => problemOf(history, group, baselineBefore, ctx));
+}
 
-function problemOf(group: PatternGroup, ctx: AnalysisContext): Problem {
+/** Every workflow's problems as findings: problems with the same cause active at the same time become one. */
+export function failureCandidates(problems: Problem[], ctx: AnalysisContext): FindingCandidate[] {
+  return clusterByCause(problems).map((cluster) => candidateOf(cluster, ctx));
+}
+
+function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore: Problem['baselineBefore'], ctx: AnalysisContext): Problem {
   const t = ctx.thresholds;
-  const ids = new Set(group.failures.map((f) => f.run));
-  const isBad = (r: RunRecord) => ids.has(r);
-  const sinceOnset = group.history.runs.filter((r) => r.startMs >= group.onsetMs);
+  const { failures, ...pattern } = group;
+  const bad = new Set(failures.map((f) => f.run));
+  const isBad = (r: RunRecord) => bad.has(r);
+  const sinceOnset = history.runs.filter((r) => r.startMs >= group.onsetMs);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: group.onsetMs };
   // Within the problem's period an attribute that splits bad from good shows (a tenant, a host); over the whole
   // window a value that only exists since the onset shows (a release).
-  const ranked = [...explain(sinceOnset, isBad, options), ...explain(group.history.runs, isBad, options)]
+  const ranked = [...explain(sinceOnset, isBad, options), ...explain(history.runs, isBad, options)]
     .sort((a, b) => b.jaccard - a.jaccard);
   const explanations = leadingExplanations(dedupeByItem(ranked));
   const top = explanations[0];
-  return { group, sinceOnset, explanations, cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}` };
+  return {
+    workflow: history.workflow,
+    group: pattern,
+    failures: failures.map((f) => ({ id: f.run.id, startMs: f.run.startMs, message: f.message })),
+    sinceOnset: sinceOnset.length,
+    explanations,
+    cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}`,
+    insights: traceInsights(history),
+    baselineBefore,
+  };
+}
+
+/**
+ * Before a time: how often the workflow failed at all (its runs are oldest first). No closure in here may use
+ * `history`: V8 would keep it, and every run with it, in the context the returned function shares.
+ */
+function baselinesOf(history: WorkflowHistory): Problem['baselineBefore'] {
+  const { runs, failures } = history;
+  const starts = new Float64Array(runs.length);
+  const failedBefore = new Uint32Array(runs.length + 1);
+  for (let i = 0; i < runs.length; i++) {
+    starts[i] = runs[i]!.startMs;
+    failedBefore[i + 1] = failedBefore[i]! + (failures.has(runs[i]!) ? 1 : 0);
+  }
+  return (onsetMs) => {
+    let before = 0;
+    let after = starts.length;
+    while (before < after) {
+      const mid = (before + after) >>> 1;
+      if (starts[mid]! < onsetMs) before = mid + 1;
+      else after = mid;
+    }
+    return { runs: before, failureShare: before ? round(failedBefore[before]! / before, 3) : 0 };
+  };
 }
 
 /** One explanation per attribute value; it began with the problem if either population says so. */
@@ -78,14 +130,14 @@ function clusterByCause(problems: Problem[]): Problem[][] {
     list.push(p);
   }
   for (const list of byCause.values()) {
-    const remaining = [...list].sort((a, b) => b.group.failures.length - a.group.failures.length);
+    const remaining = [...list].sort((a, b) => b.failures.length - a.failures.length);
     while (remaining.length > 0) {
       const lead = remaining.shift()!;
       const cluster = [lead];
       for (let i = remaining.length - 1; i >= 0; i--) {
         const p = remaining[i]!;
         const overlaps = p.group.onsetMs <= lead.group.lastMs && lead.group.onsetMs <= p.group.lastMs;
-        if (overlaps && p.group.history !== lead.group.history) cluster.push(...remaining.splice(i, 1));
+        if (overlaps && p.workflow !== lead.workflow) cluster.push(...remaining.splice(i, 1));
       }
       clusters.push(cluster);
     }
@@ -96,7 +148,7 @@ function clusterByCause(problems: Problem[]): Problem[][] {
 function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate {
   const lead = cluster[0]!;
   const g = lead.group;
-  const workflows = [...new Set(cluster.map((p) => p.group.history.workflow))].sort();
+  const workflows = [...new Set(cluster.map((p) => p.workflow))].sort();
   const shared = workflows.length > 1;
   const explained = lead.explanations.length > 0;
   const kind = explained ? 'correlation' : 'error_pattern';
@@ -104,15 +156,15 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
   const change = lead.explanations.find((e) => e.changedAtOnset);
   const category = g.category ?? categoryByKey.find(([re]) => lead.explanations[0] && re.test(lead.explanations[0].key))?.[1] ?? 'logic';
   const severity = cluster.map((p) => p.group.severity).sort((a, b) => severityRank[b] - severityRank[a])[0]!;
-  const failures = cluster.flatMap((p) => p.group.failures);
+  const failures = cluster.flatMap((p) => p.failures);
   const affected = failures.length;
-  const total = cluster.reduce((n, p) => n + p.sinceOnset.length, 0);
+  const total = cluster.reduce((n, p) => n + p.sinceOnset, 0);
   const onsetMs = Math.min(...cluster.map((p) => p.group.onsetMs));
   const lastMs = Math.max(...cluster.map((p) => p.group.lastMs));
   const step = cluster.every((p) => p.group.step === g.step) ? g.step : undefined;
   const where = step ? ` in step \`${step}\`` : '';
   const attrText = lead.explanations.map((e) => `${e.key}=${e.value}`).join(', ');
-  const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${g.history.workflow}\``;
+  const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${lead.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
   const title = explained
     ? `${subject} fail${shared ? '' : 's'}${where} ${describeExplanation(lead.explanations[0]!)}: ${g.template}`
@@ -123,12 +175,12 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
     : '';
   const summary =
     `${subject} ${shared ? 'have' : 'has'} failed ${affected} times${where} with "${g.template}" since ${formatTime(onsetMs)} UTC ` +
-    `(${percent(affected / Math.max(total, 1))} of runs since then; ${recentText} for \`${g.history.workflow}\`).${why}`;
+    `(${percent(affected / Math.max(total, 1))} of runs since then; ${recentText} for \`${lead.workflow}\`).${why}`;
   const cause = shared ? lead.cause : explained ? `${lead.cause}|${g.templateId}` : g.templateId;
   return {
     fingerprint: fingerprint(kind, shared ? ['*'] : workflows, cause),
     kind,
-    workflow: g.history.workflow,
+    workflow: lead.workflow,
     ...(shared ? { workflows } : {}),
     severity,
     category,
@@ -144,38 +196,31 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
         : `Runs fail with "${g.template}"${where}; no attribute sets the failing runs apart.`,
     },
     evidence: {
-      baseline: baselineOf(lead, onsetMs),
+      baseline: lead.baselineBefore(onsetMs),
       current: { failures: affected, runs: total, failureShare: round(affected / Math.max(total, 1), 3), recentFailures: g.recentCount, recentRuns: g.recentRuns },
       affectedRuns: affected,
       totalRuns: total,
       onset: isoTime(onsetMs),
-      exampleRunIds: exampleRunIds(failures.map((f) => f.run)),
-      errorLines: distinctLines([...failures].sort((a, b) => b.run.startMs - a.run.startMs).map((f) => f.message)),
+      exampleRunIds: exampleRunIds(failures),
+      errorLines: distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message)),
       details: {
         templateId: g.templateId,
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
-        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.group.history.workflow, step: p.group.step, pattern: p.group.template, failures: p.group.failures.length, runs: p.sinceOnset.length })) } : {}),
+        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.workflow, step: p.group.step, pattern: p.group.template, failures: p.failures.length, runs: p.sinceOnset })) } : {}),
       },
     },
     recommendations: recommend({
       kind,
       category,
-      workflow: g.history.workflow,
+      workflow: lead.workflow,
       workflows: shared ? workflows : undefined,
       step,
       attributes,
       pattern: g.template,
       changedAtOnset: change ? { key: change.key, value: change.value } : undefined,
-      insights: traceInsights(g.history),
+      insights: lead.insights,
     }),
     firstSeenMs: onsetMs,
     lastSeenMs: lastMs,
   };
-}
-
-/** Before the onset: how often the workflow failed at all. */
-function baselineOf(p: Problem, onsetMs: number): Record<string, number> {
-  const before = p.group.history.runs.filter((r) => r.startMs < onsetMs);
-  const failed = before.filter((r) => p.group.history.failures.has(r)).length;
-  return { runs: before.length, failureShare: before.length ? round(failed / before.length, 3) : 0 };
 }

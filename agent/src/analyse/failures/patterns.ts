@@ -4,7 +4,6 @@ import { categorise } from './categorise.js';
 
 /** The failures of one workflow that share an error template. */
 export interface PatternGroup {
-  history: WorkflowHistory;
   templateId: string;
   template: string;
   failures: Failure[];
@@ -22,19 +21,8 @@ export interface PatternGroup {
   severity: Severity;
 }
 
-const cache = new WeakMap<AnalysisContext, PatternGroup[]>();
-
-/** Every workflow's failures grouped by template, once per pass; the groups big enough to matter. */
-export function patternGroups(ctx: AnalysisContext): PatternGroup[] {
-  let groups = cache.get(ctx);
-  if (!groups) {
-    groups = ctx.workflows.flatMap((h) => groupsOf(h, ctx));
-    cache.set(ctx, groups);
-  }
-  return groups;
-}
-
-function groupsOf(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[] {
+/** The workflow's failures grouped by template; the groups big enough to matter. */
+export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[] {
   const byTemplate = new Map<string, Failure[]>();
   for (const f of history.failures.values()) {
     let list = byTemplate.get(f.templateId);
@@ -53,7 +41,6 @@ function groupsOf(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[
     // A rare pattern that stopped occurring is history, not a problem; its finding resolves itself.
     if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
     groups.push({
-      history,
       templateId,
       template: last.template,
       failures,

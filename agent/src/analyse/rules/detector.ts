@@ -32,10 +32,8 @@ export function isCoolingDown(lastOpenedMs: number | undefined, nowMs: number, c
 /** User rules over per-workflow figures ('*' matches every workflow). */
 export const ruleDetector: Detector = {
   name: 'rules',
-  detect(ctx) {
-    return (ctx.config.rules ?? []).flatMap((rule) =>
-      ctx.workflows.filter((h) => rule.workflow === '*' || rule.workflow === h.workflow).flatMap((h) => evaluate(rule, h, ctx)),
-    );
+  perWorkflow(history, ctx) {
+    return (ctx.config.rules ?? []).filter((rule) => rule.workflow === '*' || rule.workflow === history.workflow).flatMap((rule) => evaluate(rule, history, ctx));
   },
 };
 

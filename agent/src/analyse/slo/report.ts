@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../model/workflow.js';
 import { formatDurationSpec, parseDuration, type SloConfig } from '../config.js';
-import { isDecided, type AnalysisContext } from '../context.js';
+import { isDecided } from '../context.js';
 
 export const burnWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 export type BurnWindow = (typeof burnWindows)[number];
@@ -51,13 +51,8 @@ export function isGoodRun(run: RunRecord, maxDurationMs: number | undefined): bo
   return run.status === 'success' && (maxDurationMs === undefined || run.durationMs <= maxDurationMs);
 }
 
-/** One report per configured SLO, on event time ending at `nowMs` (runs count when they end). */
-export function evaluateSlos(ctx: AnalysisContext): SloEvaluation[] {
-  const byName = new Map(ctx.workflows.map((h) => [h.workflow, h]));
-  return (ctx.config.slos ?? []).map((slo) => evaluate(slo, byName.get(slo.workflow)?.runs ?? [], ctx.nowMs));
-}
-
-function evaluate(slo: SloConfig, allRuns: readonly RunRecord[], nowMs: number): SloEvaluation {
+/** The report of one SLO over its workflow's runs, on event time ending at `nowMs` (runs count when they end). */
+export function evaluateSlo(slo: SloConfig, allRuns: readonly RunRecord[], nowMs: number): SloEvaluation {
   const periodMs = parseDuration(slo.window ?? '30d');
   const window = formatDurationSpec(periodMs);
   const maxMs = slo.maxDuration === undefined ? undefined : parseDuration(slo.maxDuration);

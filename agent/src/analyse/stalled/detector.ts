@@ -1,40 +1,15 @@
 import type { FindingCandidate } from '../../model/finding.js';
-import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
+import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { quantile } from '../stats.js';
-import { learnCadence } from './cadence.js';
 
-const cache = new WeakMap<AnalysisContext, Map<string, number>>();
-
-/** Learnt cadences (ms) of the pass's scheduled workflows, computed once. */
-export function passCadences(ctx: AnalysisContext): Map<string, number> {
-  let cadences = cache.get(ctx);
-  if (!cadences) {
-    cadences = new Map();
-    for (const h of ctx.workflows) {
-      const c = learnCadence(h.runs);
-      if (c !== undefined) cadences.set(h.workflow, c);
-    }
-    cache.set(ctx, cadences);
-  }
-  return cadences;
-}
-
-/** A scheduled workflow that has not started for `stalledIntervals` expected intervals as of `nowMs`. */
-export const stalledDetector: Detector = {
-  name: 'stalled',
-  detect(ctx) {
-    const cadences = passCadences(ctx);
-    return ctx.workflows.flatMap((h) => {
-      const interval = cadences.get(h.workflow);
-      return interval === undefined ? [] : stalledCandidate(h, interval, ctx);
-    });
-  },
-};
-
-function stalledCandidate(history: WorkflowHistory, intervalMs: number, ctx: AnalysisContext): FindingCandidate[] {
+/**
+ * A scheduled workflow (one with a learnt cadence, `intervalMs`) that has not started for `stalledIntervals`
+ * expected intervals as of `nowMs`.
+ */
+export function stalledCandidates(history: WorkflowHistory, intervalMs: number, ctx: AnalysisContext): FindingCandidate[] {
   const last = history.runs[history.runs.length - 1]!;
   const silentMs = ctx.nowMs - last.startMs;
   // A run is only seen once it ends, so a run in progress is not a missed one: allow a typical run's duration.

@@ -1,6 +1,6 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import { FAILED_STATUSES, type RunRecord } from '../../model/workflow.js';
 import type {
   FindingQuery,
   PatternQuery,
@@ -226,6 +226,10 @@ export class SqliteStore implements Store {
     if (query.status) {
       where.push('status = ?');
       params.push(query.status);
+    }
+    if (query.failedOnly) {
+      where.push(`status IN (${FAILED_STATUSES.map(() => '?').join(', ')})`);
+      params.push(...FAILED_STATUSES);
     }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
     return this.db.prepare(`SELECT ${columns} FROM ${range.from} WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];

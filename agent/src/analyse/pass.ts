@@ -1,0 +1,115 @@
+import type { FindingCandidate, Severity } from '../model/finding.js';
+import type { RunRecord } from '../model/workflow.js';
+import { anomalyDetector } from './anomaly/detector.js';
+import { workflowScores } from './anomaly/scores.js';
+import { thresholdsOf, type AnalysisConfig } from './config.js';
+import { historyOf, settledRuns, type AnalysisContext, type Detector, type FailureTemplates } from './context.js';
+import { failureCandidates, failureProblems, type Problem } from './failures/detector.js';
+import { healthBasis, healthOf, type HealthBasis, type HealthReport } from './health.js';
+import { ruleDetector } from './rules/detector.js';
+import { sloCandidate } from './slo/detector.js';
+import { evaluateSlo, type SloReport } from './slo/report.js';
+import { learnCadence } from './stalled/cadence.js';
+import { stalledCandidates } from './stalled/detector.js';
+import { trendDetector } from './trend/detector.js';
+
+export interface AnalysisOutput {
+  /** Ordered by severity, then fingerprint. */
+  candidates: FindingCandidate[];
+  health: Map<string, HealthReport>;
+  slos: SloReport[];
+  /** Per workflow: the latest run's isolation-forest score (0–1). */
+  anomalyScores: Map<string, number>;
+  /** Per scheduled workflow: the learnt expected interval in seconds. */
+  cadences: Map<string, number>;
+}
+
+/** The detectors that need nothing but the workflow at hand; failures, SLOs and stalls also feed the output. */
+const detectors: readonly Detector[] = [anomalyDetector, trendDetector, ruleDetector];
+
+const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** What the pass keeps of a workflow once its runs are let go. */
+interface WorkflowSummary {
+  basis: HealthBasis | undefined;
+  anomalyScore: number | undefined;
+  cadenceMs: number | undefined;
+}
+
+/**
+ * One analysis pass, a workflow at a time: each workflow's runs are analysed in steps of a few milliseconds (the
+ * isolation forests are most of it) and let go, keeping only candidates and small summaries, so a pass holds one
+ * workflow's runs at once however many workflows there are. Error patterns of several workflows with one cause
+ * are merged, and health is scored, at the end. Pure and deterministic for the same workflows given in the same
+ * order with the same failure templates.
+ */
+export class AnalysisPass {
+  private readonly ctx: AnalysisContext;
+  private readonly problems: Problem[] = [];
+  private readonly found: FindingCandidate[] = [];
+  /** By the index of the SLO in the config; an SLO whose workflow has no runs is evaluated at the end. */
+  private readonly slos: (SloReport | undefined)[];
+  private readonly workflows = new Map<string, WorkflowSummary>();
+
+  /** `templates`: the template of every failure message of the pass (`failureTemplates`). */
+  constructor(
+    nowMs: number,
+    config: AnalysisConfig,
+    private readonly templates: FailureTemplates,
+  ) {
+    this.ctx = { nowMs, config, thresholds: thresholdsOf(config) };
+    this.slos = (config.slos ?? []).map(() => undefined);
+  }
+
+  /** Analyses one workflow's runs (any order, each workflow once), yielding between steps. */
+  *workflow(workflow: string, runs: readonly RunRecord[]): Generator<void> {
+    const ctx = this.ctx;
+    const settled = settledRuns(runs, ctx.thresholds.maxRunsPerWorkflow);
+    if (settled.length === 0) return;
+    const history = historyOf(workflow, settled, this.templates);
+    this.problems.push(...failureProblems(history, ctx));
+    yield;
+    for (const detector of detectors) {
+      this.found.push(...detector.perWorkflow(history, ctx));
+      yield;
+    }
+    (ctx.config.slos ?? []).forEach((slo, i) => {
+      if (slo.workflow !== workflow) return;
+      const evaluation = evaluateSlo(slo, history.runs, ctx.nowMs);
+      this.slos[i] = evaluation.report;
+      const candidate = sloCandidate(evaluation, history);
+      if (candidate) this.found.push(candidate);
+    });
+    const cadenceMs = learnCadence(history.runs);
+    if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, cadenceMs, ctx));
+    this.workflows.set(workflow, { basis: healthBasis(history, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
+  }
+
+  /** The pass's output once every workflow has been given. */
+  finish(): AnalysisOutput {
+    const { nowMs, config } = this.ctx;
+    const candidates = [...failureCandidates(this.problems, this.ctx), ...this.found].sort(
+      (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
+    );
+    const slos = this.slos.map((report, i) => report ?? evaluateSlo(config.slos![i]!, [], nowMs).report);
+    const anomalyScores = new Map<string, number>();
+    const cadences = new Map<string, number>();
+    const health = new Map<string, HealthReport>();
+    for (const [workflow, { basis, anomalyScore, cadenceMs }] of this.workflows) {
+      if (anomalyScore !== undefined) anomalyScores.set(workflow, anomalyScore);
+      if (cadenceMs !== undefined) cadences.set(workflow, cadenceMs / 1000);
+      health.set(
+        workflow,
+        healthOf({
+          basis,
+          nowMs,
+          candidates: candidates.filter((c) => c.workflow === workflow || c.workflows?.includes(workflow)),
+          slos: slos.filter((s) => s.workflow === workflow),
+          anomalyScore,
+          cadenceMs,
+        }),
+      );
+    }
+    return { candidates, health, slos, anomalyScores, cadences };
+  }
+}
