@@ -85,23 +85,29 @@ export function failureOf(run: RunRecord): { step?: StepRecord; message: string 
   return { step, message: failureMessage(run, step) };
 }
 
-/** The messages of the failed runs among `runs`, in the order the miner is shown them: by workflow, oldest first. */
-export function failureMessages(runs: readonly RunRecord[]): string[] {
-  return runs
-    .filter((run) => isFailure(run.status))
-    .sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : a.startMs - b.startMs || (a.id < b.id ? -1 : 1)))
-    .map((run) => failureOf(run).message);
+/** A failed run as the template miner needs it: its message, and where it comes in the order the miner sees. */
+export interface FailureNote {
+  workflow: string;
+  startMs: number;
+  id: string;
+  message: string;
+}
+
+/** The failed runs among `runs`, as notes. */
+export function failureNotes(runs: readonly RunRecord[]): FailureNote[] {
+  return runs.filter((run) => isFailure(run.status)).map((run) => ({ workflow: run.workflow, startMs: run.startMs, id: run.id, message: failureOf(run).message }));
 }
 
 export type FailureTemplates = ReadonlyMap<string, { templateId: string; template: string }>;
 
 /**
- * The template of every failure message of a pass (`failureMessages` of the window's runs). An online miner
- * generalises its templates as it learns: it is shown every distinct message first, then asked again, so all
- * failures of one pattern get the template as it stands after the whole window.
+ * The template of every failure message of a pass, from the notes of the window's failed runs. An online miner
+ * generalises its templates as it learns: it is shown every distinct message first (by workflow, oldest first),
+ * then asked again, so all failures of one pattern get the template as it stands after the whole window.
  */
-export function failureTemplates(messages: readonly string[], templateOf: TemplateOf): FailureTemplates {
-  const distinct = [...new Set(messages)];
+export function failureTemplates(notes: FailureNote[], templateOf: TemplateOf): FailureTemplates {
+  notes.sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : a.startMs - b.startMs || (a.id < b.id ? -1 : 1)));
+  const distinct = [...new Set(notes.map((note) => note.message))];
   for (const m of distinct) templateOf(m);
   return new Map(distinct.map((m) => [m, templateOf(m)]));
 }

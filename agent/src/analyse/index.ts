@@ -1,12 +1,12 @@
 import type { RunRecord } from '../model/workflow.js';
 import type { AnalysisConfig } from './config.js';
-import { failureMessages, failureTemplates, type TemplateOf } from './context.js';
+import { failureNotes, failureTemplates, type TemplateOf } from './context.js';
 import { AnalysisPass, type AnalysisOutput } from './pass.js';
 
 export type { AnalysisConfig, RuleConfig, RuleMetric, RuleCondition, SloConfig, Thresholds } from './config.js';
 export { defaultThresholds, parseDuration, thresholdsOf } from './config.js';
 export type { Detector, TemplateOf } from './context.js';
-export { failureMessages, failureTemplates } from './context.js';
+export { failureNotes, failureTemplates, type FailureNote } from './context.js';
 export { AnalysisPass, type AnalysisOutput } from './pass.js';
 export type { HealthFactor, HealthReport, HealthStatus } from './health.js';
 export type { BurnWindow, SloReport, SloState } from './slo/report.js';
@@ -35,7 +35,7 @@ export function analyse(input: AnalysisInput): AnalysisOutput {
     if (runs) runs.push(run);
     else byWorkflow.set(run.workflow, [run]);
   }
-  const pass = new AnalysisPass(input.nowMs, input.config, failureTemplates(failureMessages(input.runs), input.templateOf));
+  const pass = new AnalysisPass(input.nowMs, input.config, failureTemplates(failureNotes(input.runs), input.templateOf));
   for (const workflow of [...byWorkflow.keys()].sort()) for (const _ of pass.workflow(workflow, byWorkflow.get(workflow)!));
   return pass.finish();
 }
