@@ -4,30 +4,32 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
 
-export interface RunRow {
-  id: string;
-  trace_id: string;
-  span_id: string;
-  workflow: string;
-  runner: string;
-  run_id: string;
-  status: string;
-  start_ms: number;
-  end_ms: number;
-  duration_ms: number;
-  queue_ms: number | null;
-  attempt: number | null;
-  error_type: string | null;
-  error_message: string | null;
-  resource_id: number | null;
-  attributes: string;
-  steps: string;
-}
-
 /**
- * The values of a run's row in the order of RUN_COLUMNS: positional parameters bind faster than named ones, and
- * better-sqlite3 binds an array's elements in place, so the array is passed as it is, not spread.
+ * The values of a run's row in the order of RUN_COLUMNS, as written (`runToValues`) and as read: positional
+ * parameters bind faster than named ones, better-sqlite3 binds an array's elements in place (so the array is
+ * passed as it is, not spread), and rows read raw (arrays rather than objects keyed by column) took a quarter to
+ * a third less time for a window's runs.
  */
+export type RunRow = [
+  id: string,
+  traceId: string,
+  spanId: string,
+  workflow: string,
+  runner: string,
+  runId: string,
+  status: string,
+  startMs: number,
+  endMs: number,
+  durationMs: number,
+  queueMs: number | null,
+  attempt: number | null,
+  errorType: string | null,
+  errorMessage: string | null,
+  resourceId: number | null,
+  attributes: string,
+  steps: string,
+];
+
 export const RUN_COLUMNS =
   'id, trace_id, span_id, workflow, runner, run_id, status, start_ms, end_ms, duration_ms, queue_ms, attempt, error_type, error_message, resource_id, attributes, steps';
 
@@ -36,7 +38,7 @@ export const RUN_COLUMNS =
  * span's; when they hold every attribute of the resource unchanged, only the others are stored, beside the
  * resource's id (the resource's share was the larger part of the text).
  */
-export function runToValues(run: RunRecord, resource?: { id: number; attributes: Attributes }): unknown[] {
+export function runToValues(run: RunRecord, resource?: { id: number; attributes: Attributes }): RunRow {
   const own = resource && ownAttributes(run.attributes, resource.attributes);
   return [
     run.id,
@@ -113,24 +115,26 @@ function ownAttributes(attributes: Attributes, resource: Attributes): Attributes
 
 /** `resourceOf` gives the attributes of a resource id. */
 export function runFromRow(row: RunRow, resourceOf: (id: number) => Attributes): RunRecord {
+  const [id, traceId, spanId, workflow, runner, runId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, resourceId, attributes, steps] = row;
+  const own = JSON.parse(attributes) as Attributes;
   const run: RunRecord = {
-    id: row.id,
-    workflow: row.workflow,
-    runner: row.runner as RunnerKind,
-    runId: row.run_id,
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    status: row.status as RunStatus,
-    startMs: row.start_ms,
-    endMs: row.end_ms,
-    durationMs: row.duration_ms,
-    attributes: row.resource_id === null ? (JSON.parse(row.attributes) as Attributes) : mergeAttributes(resourceOf(row.resource_id), JSON.parse(row.attributes) as Attributes),
-    steps: stepsFromText(row.steps),
+    id,
+    workflow,
+    runner: runner as RunnerKind,
+    runId,
+    traceId,
+    spanId,
+    status: status as RunStatus,
+    startMs,
+    endMs,
+    durationMs,
+    attributes: resourceId === null ? own : mergeAttributes(resourceOf(resourceId), own),
+    steps: stepsFromText(steps),
   };
-  if (row.queue_ms !== null) run.queueMs = row.queue_ms;
-  if (row.attempt !== null) run.attempt = row.attempt;
-  if (row.error_type !== null) run.errorType = row.error_type;
-  if (row.error_message !== null) run.errorMessage = row.error_message;
+  if (queueMs !== null) run.queueMs = queueMs;
+  if (attempt !== null) run.attempt = attempt;
+  if (errorType !== null) run.errorType = errorType;
+  if (errorMessage !== null) run.errorMessage = errorMessage;
   return run;
 }
 

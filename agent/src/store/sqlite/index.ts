@@ -15,7 +15,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../store.js';
-import { runFromRow, type RunRow } from './codec.js';
+import { RUN_COLUMNS, runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
 import { ForeignCommits } from './foreign-commits.js';
 import { IdIndex, IdKind } from './id-index.js';
@@ -207,7 +207,7 @@ export class SqliteStore implements Store {
   }
 
   runs(query: RunQuery): RunRecord[] {
-    return this.selectRuns('*', query).map((row) => runFromRow(row as RunRow, (id) => this.resources.attributesOf(id)));
+    return this.selectRuns(query).map((row) => runFromRow(row, (id) => this.resources.attributesOf(id)));
   }
 
   workflowsWithRuns(query: { fromMs: number; toMs: number }): string[] {
@@ -219,7 +219,7 @@ export class SqliteStore implements Store {
     return this.aggregator.aggregate(query);
   }
 
-  private selectRuns(columns: string, query: RunQuery): RunRow[] {
+  private selectRuns(query: RunQuery): RunRow[] {
     const range = runsInRange(query);
     const where = [range.where];
     const params = range.params;
@@ -232,7 +232,10 @@ export class SqliteStore implements Store {
       params.push(...FAILED_STATUSES);
     }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
-    return this.db.prepare(`SELECT ${columns} FROM ${range.from} WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`).all(...params) as RunRow[];
+    return this.db
+      .prepare<unknown[], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${range.from} WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`)
+      .raw()
+      .all(...params);
   }
 
   run(id: string): RunRecord | undefined {

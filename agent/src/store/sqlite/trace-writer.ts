@@ -39,11 +39,11 @@ export interface TraceWriteResult {
 export class TraceWriter {
   private readonly insertChunk: Statement<[number, string, number, number, Chunk]>;
   private readonly chunkBySeq: Statement<[number], { trace_id: string; resource_id: number; spans: Chunk }>;
-  private readonly runBySeq: Statement<[number], RunRow & { seq: number }>;
+  private readonly runBySeq: Statement<[number], RunRow>;
   private readonly runHeadBySeq: Statement<[number], RunHead>;
   private readonly deleteRun: Statement<[number]>;
-  private readonly insertRun: Statement<[number, unknown[]]>;
-  private readonly updateRun: Statement<[unknown[], number]>;
+  private readonly insertRun: Statement<[number, RunRow]>;
+  private readonly updateRun: Statement<[RunRow, number]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
   /** The resource table's generation the kept spans' resource objects belong to. */
@@ -58,7 +58,7 @@ export class TraceWriter {
   ) {
     this.insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
-    this.runBySeq = db.prepare('SELECT * FROM runs WHERE seq = ?');
+    this.runBySeq = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE seq = ?`).raw();
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status, start_ms FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
     // A new run is a plain INSERT and a re-derived one an UPDATE: INSERT OR REPLACE, which does either, took
@@ -134,7 +134,8 @@ export class TraceWriter {
     const runs: RunRecord[] = [];
     for (const seq of this.index.seqs(IdKind.traceRun, traceId)) {
       const row = this.runBySeq.get(seq);
-      if (row?.trace_id === traceId) runs.push(runFromRow(row, this.resourceOf));
+      const run = row && runFromRow(row, this.resourceOf);
+      if (run?.traceId === traceId) runs.push(run);
     }
     return runs;
   }
@@ -143,7 +144,8 @@ export class TraceWriter {
   run(id: string): RunRecord | undefined {
     for (const seq of this.index.seqs(IdKind.run, id)) {
       const row = this.runBySeq.get(seq);
-      if (row?.id === id) return runFromRow(row, this.resourceOf);
+      const run = row && runFromRow(row, this.resourceOf);
+      if (run?.id === id) return run;
     }
     return undefined;
   }
