@@ -4,6 +4,17 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
 
+/** What a run and a step did (the model's `Outcome` after the status), as their stored tuples hold it. */
+type StoredOutcome = [
+  startMs: number,
+  endMs: number,
+  durationMs: number,
+  queueMs: number | null,
+  attempt: number | null,
+  errorType: string | null,
+  errorMessage: string | null,
+];
+
 /**
  * The values of a run's row in the order of RUN_COLUMNS, as written (`runToValues`) and as read: positional
  * parameters bind faster than named ones, better-sqlite3 binds an array's elements in place (so the array is
@@ -18,13 +29,7 @@ export type RunRow = [
   runner: string,
   runId: string,
   status: string,
-  startMs: number,
-  endMs: number,
-  durationMs: number,
-  queueMs: number | null,
-  attempt: number | null,
-  errorType: string | null,
-  errorMessage: string | null,
+  ...outcome: StoredOutcome,
   resourceId: number | null,
   attributes: string,
   steps: string,
@@ -67,13 +72,7 @@ type StoredStep = [
   name: string,
   parentId: string | null,
   status: StepRecord['status'],
-  startMs: number,
-  endMs: number,
-  durationMs: number,
-  queueMs: number | null,
-  attempt: number | null,
-  errorType: string | null,
-  errorMessage: string | null,
+  ...outcome: StoredOutcome,
   attributes: Attributes,
   downstream: Downstream[],
   spanIds: string[],
