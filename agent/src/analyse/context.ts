@@ -1,5 +1,5 @@
 import type { FindingCandidate } from '../model/finding.js';
-import { FAILED_STATUSES, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
+import { isFailed, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
 import type { AnalysisConfig, Thresholds } from './config.js';
 
 export type TemplateOf = (message: string) => { templateId: string; template: string };
@@ -37,15 +37,10 @@ export interface Detector {
   perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[];
 }
 
-const failing: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
-
-export function isFailure(status: RunStatus): boolean {
-  return failing.has(status);
-}
 
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
 export function isDecided(status: RunStatus): boolean {
-  return status === 'success' || failing.has(status);
+  return status === 'success' || isFailed(status);
 }
 
 /** The failing step deepest in the step tree (ties: the one that started first), where the error originated. */
@@ -59,7 +54,7 @@ export function originStep(run: RunRecord): StepRecord | undefined {
   let best: StepRecord | undefined;
   let bestDepth = -1;
   for (const step of run.steps) {
-    if (!isFailure(step.status)) continue;
+    if (!isFailed(step.status)) continue;
     const d = depth(step);
     if (d > bestDepth || (d === bestDepth && step.startMs < best!.startMs)) {
       best = step;
@@ -95,7 +90,7 @@ export interface FailureNote {
 
 /** The failed runs among `runs`, as notes. */
 export function failureNotes(runs: readonly RunRecord[]): FailureNote[] {
-  return runs.filter((run) => isFailure(run.status)).map((run) => ({ workflow: run.workflow, startMs: run.startMs, id: run.id, message: failureOf(run).message }));
+  return runs.filter((run) => isFailed(run.status)).map((run) => ({ workflow: run.workflow, startMs: run.startMs, id: run.id, message: failureOf(run).message }));
 }
 
 export type FailureTemplates = ReadonlyMap<string, { templateId: string; template: string }>;
@@ -116,7 +111,7 @@ export function failureTemplates(notes: FailureNote[], templateOf: TemplateOf): 
 export function historyOf(workflow: string, runs: RunRecord[], templates: FailureTemplates): WorkflowHistory {
   const history: WorkflowHistory = { workflow, runs, failures: new Map() };
   for (const run of runs) {
-    if (!isFailure(run.status)) continue;
+    if (!isFailed(run.status)) continue;
     const { step, message } = failureOf(run);
     const { templateId, template } = templates.get(message)!;
     history.failures.set(run, { run, step, message, templateId, template });

@@ -1,5 +1,6 @@
+import { isFailed } from '../model/workflow.js';
 import type { FindingCandidate, Severity } from '../model/finding.js';
-import { isDecided, isFailure, type WorkflowHistory } from './context.js';
+import { isDecided, type WorkflowHistory } from './context.js';
 import type { Thresholds } from './config.js';
 import { formatDuration, percent } from './format.js';
 import type { SloReport } from './slo/report.js';
@@ -53,7 +54,7 @@ export function healthBasis(history: WorkflowHistory, nowMs: number, thresholds:
   const older = decided.filter((r) => r.startMs < recent[0]!.startMs && r.status === 'success');
   const factors: HealthFactor[] = [];
 
-  const successRate = 1 - recent.filter((r) => isFailure(r.status)).length / recent.length;
+  const successRate = 1 - recent.filter((r) => isFailed(r.status)).length / recent.length;
   factors.push({ name: 'success_rate', weight: 0.35, score: clamp(((successRate - 0.5) / 0.49) * 100), detail: `${percent(successRate)} of the last ${recent.length} runs succeeded` });
 
   const okRecent = recent.filter((r) => r.status === 'success').map((r) => r.durationMs);

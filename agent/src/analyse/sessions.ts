@@ -1,6 +1,6 @@
 import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
-import type { RunRecord } from '../model/workflow.js';
-import { failureMessage, isDecided, isFailure, originStep, type TemplateOf } from './context.js';
+import { isFailed, type RunRecord } from '../model/workflow.js';
+import { failureMessage, isDecided, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
 
 /**
@@ -90,7 +90,7 @@ export function createSession(input: SessionInput): Session {
   const { workflow, nowMs } = input;
   const runs = input.runs.filter((r) => r.workflow === workflow && isDecided(r.status)).sort((a, b) => a.startMs - b.startMs);
   const recent = runs.slice(-RECENT_RUNS);
-  const failureRatio = recent.length ? recent.filter((r) => isFailure(r.status)).length / recent.length : 0;
+  const failureRatio = recent.length ? recent.filter((r) => isFailed(r.status)).length / recent.length : 0;
   const logPatterns = minePastedLogs(input.errorLogs, input.templateOf);
   const pastedIds = new Set(logPatterns.map((p) => p.templateId));
   const pastedTemplates = new Set(logPatterns.map((p) => p.template));
@@ -153,7 +153,7 @@ export function createSession(input: SessionInput): Session {
 /** Do the runs since the session started confirm the fix? `pending` until enough runs arrived. */
 export function verifySession(session: Session, runsSince: readonly RunRecord[], templateOf: TemplateOf): Verification {
   const runs = runsSince.filter((r) => r.workflow === session.workflow && r.startMs >= session.startedMs && isDecided(r.status));
-  const failed = runs.filter((r) => isFailure(r.status));
+  const failed = runs.filter((r) => isFailed(r.status));
   const failureRatio = runs.length ? failed.length / runs.length : 0;
   const absent = new Set(session.criteria.absentTemplateIds);
   const returned = failed.filter((r) => absent.has(templateOf(failureMessage(r, originStep(r))).templateId));

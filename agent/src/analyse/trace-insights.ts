@@ -1,5 +1,5 @@
-import type { RunRecord, StepRecord } from '../model/workflow.js';
-import { isFailure, type WorkflowHistory } from './context.js';
+import { isFailed, type RunRecord, type StepRecord } from '../model/workflow.js';
+import type { WorkflowHistory } from './context.js';
 import { sortSmall } from '../runtime/sort-small.js';
 import { median } from './stats.js';
 
@@ -90,7 +90,7 @@ function futileRetries(runs: readonly RunRecord[]): TraceInsights['futileRetries
       let r = retried.get(step.name);
       if (!r) retried.set(step.name, (r = { runs: 0, succeeded: 0 }));
       r.runs++;
-      if (!isFailure(step.status)) r.succeeded++;
+      if (!isFailed(step.status)) r.succeeded++;
     }
   }
   return [...retried]

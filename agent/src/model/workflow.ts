@@ -11,6 +11,11 @@ export type RunStatus = 'success' | 'failure' | 'error' | 'timeout' | 'cancelled
 
 /** The statuses of a run or step that failed. */
 export const FAILED_STATUSES: readonly RunStatus[] = ['failure', 'error', 'timeout'];
+const FAILED: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
+
+export function isFailed(status: RunStatus): boolean {
+  return FAILED.has(status);
+}
 
 /** A call a step made to something outside the workflow (HTTP, database, RPC, messaging). */
 export interface Downstream {

@@ -1,21 +1,9 @@
-import { FAILED_STATUSES, type Downstream, type RunRecord, type RunStatus, type RunnerKind } from '../model/workflow.js';
+import { isFailed, type Downstream, type RunRecord, type RunnerKind } from '../model/workflow.js';
+import { percentile } from '../runtime/percentile.js';
 import type { RunHead, WorkflowAggregate } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
 
 /** Per-workflow figures the API serves, computed from runs in one pass. Pure: no store, no clock. */
-
-const FAILED: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
-
-export function isFailed(status: RunStatus): boolean {
-  return FAILED.has(status);
-}
-
-/** Nearest-rank percentile of an ascending array; undefined when empty. */
-export function percentile(sorted: ArrayLike<number>, p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
 
 const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 

@@ -1,6 +1,6 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
-import { isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
+import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations } from '../correlation/explain.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
@@ -55,10 +55,10 @@ function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: A
     const shift = findLevelShift(points.map((p) => p.ms), Math.max(t.minAffectedRuns, 5));
     if (!shift || shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
     const onsetMs = points[shift.index]!.run.startMs;
-    const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailure(r.status)).map((r) => r.durationMs);
+    const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status)).map((r) => r.durationMs);
     const since = history.runs.filter((r) => r.startMs >= onsetMs);
     const runBaselineMs = median(before);
-    const runCurrentMs = median(since.filter((r) => !isFailure(r.status)).map((r) => r.durationMs));
+    const runCurrentMs = median(since.filter((r) => !isFailed(r.status)).map((r) => r.durationMs));
     const extra = runCurrentMs - runBaselineMs;
     const extraShare = extra > 0 ? Math.min(1, (shift.current - shift.baseline) / extra) : 0;
     const cut = Math.sqrt(shift.baseline * shift.current);
@@ -164,10 +164,10 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
 /** Recent successful runs the forest isolates easily, explained by the step furthest from its robust baseline. */
 function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx: AnalysisContext): FindingCandidate | undefined {
   const t = ctx.thresholds;
-  const recent = history.runs.slice(-20).filter((r) => !isFailure(r.status));
+  const recent = history.runs.slice(-20).filter((r) => !isFailed(r.status));
   const anomalous = recent.filter((r) => (scores.byRun.get(r) ?? 0) >= t.anomalyScore);
   if (anomalous.length < t.minAffectedRuns) return undefined;
-  const normal = history.runs.filter((r) => !isFailure(r.status) && (scores.byRun.get(r) ?? 0) < t.anomalyScore).slice(-1000);
+  const normal = history.runs.filter((r) => !isFailed(r.status) && (scores.byRun.get(r) ?? 0) < t.anomalyScore).slice(-1000);
   let best: { step: string; z: number; baseline: number; current: number } | undefined;
   for (const step of scores.stepNames) {
     const base = normal.map((r) => stepDuration(r, step)).filter((v): v is number => v !== undefined);

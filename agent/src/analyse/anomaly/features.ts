@@ -1,5 +1,4 @@
-import type { RunRecord } from '../../model/workflow.js';
-import { isFailure } from '../context.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
 
 /** The step names a workflow's feature vectors carry: the most frequent ones, capped so vectors stay small. */
 export function commonStepNames(runs: readonly RunRecord[], max = 12): string[] {
@@ -22,7 +21,7 @@ export function featureVector(run: RunRecord, stepNames: readonly string[]): num
   return [
     Math.log1p(run.durationMs / 1000),
     Math.log1p((run.queueMs ?? 0) / 1000),
-    isFailure(run.status) ? 1 : 0,
+    isFailed(run.status) ? 1 : 0,
     Math.log1p(retries + Math.max(0, (run.attempt ?? 1) - 1)),
     ...stepNames.map((name) => Math.log1p((perStep.get(name) ?? 0) / 1000)),
   ];

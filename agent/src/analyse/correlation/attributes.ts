@@ -1,6 +1,6 @@
 import type { AttrValue } from '../../model/otlp.js';
-import type { RunRecord } from '../../model/workflow.js';
-import { isFailure, originStep } from '../context.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
+import { originStep } from '../context.js';
 
 /**
  * A run as a set of `key=value` items: resource and span attributes of the run and its steps, plus the downstream
@@ -43,7 +43,7 @@ export function runItems(run: RunRecord): Item[] {
       }
     }
     // What the failing step called, errors recorded or not: some runners mark only the step, not the client span.
-    if (isFailure(run.status)) for (const d of originStep(run)?.downstream ?? []) set.add(`downstream.failing=${d.name}`);
+    if (isFailed(run.status)) for (const d of originStep(run)?.downstream ?? []) set.add(`downstream.failing=${d.name}`);
     items = [...set];
     cache.set(run, items);
   }

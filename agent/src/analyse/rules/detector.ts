@@ -1,6 +1,7 @@
+import { isFailed } from '../../model/workflow.js';
 import type { Category, FindingCandidate } from '../../model/finding.js';
 import { parseDuration, type RuleCondition, type RuleConfig } from '../config.js';
-import { isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
+import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
@@ -50,7 +51,7 @@ function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisConte
   if (!compare[rule.condition](value, rule.threshold)) return [];
   const name = ruleName(rule);
   const runs = history.runs.filter((r) => r.startMs > ctx.nowMs - windowMs);
-  const failed = runs.filter((r) => isFailure(r.status));
+  const failed = runs.filter((r) => isFailed(r.status));
   const category = categoryOf(rule, history, ctx);
   const shown = /duration|queue/.test(rule.metric) ? formatDuration(value * 1000) : /rate/.test(rule.metric) ? `${round(value * 100, 1)} %` : String(value);
   const firstMs = runs[0]?.startMs ?? ctx.nowMs;

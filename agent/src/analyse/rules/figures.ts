@@ -1,5 +1,6 @@
+import { isFailed } from '../../model/workflow.js';
 import type { RuleMetric } from '../config.js';
-import { isDecided, isFailure, type WorkflowHistory } from '../context.js';
+import { isDecided, type WorkflowHistory } from '../context.js';
 import { mean, quantile } from '../stats.js';
 
 /** Per-workflow figures a custom rule can test; rates are fractions, durations seconds. */
@@ -8,10 +9,10 @@ export type WorkflowFigures = Record<RuleMetric, number>;
 /** Figures over the runs that started in (nowMs − windowMs, nowMs]; `consecutive_failures` counts back from the newest run. */
 export function workflowFigures(history: WorkflowHistory, nowMs: number, windowMs: number): WorkflowFigures {
   const runs = history.runs.filter((r) => r.startMs > nowMs - windowMs && r.startMs <= nowMs && isDecided(r.status));
-  const failed = runs.filter((r) => isFailure(r.status)).length;
+  const failed = runs.filter((r) => isFailed(r.status)).length;
   const durations = runs.map((r) => r.durationMs / 1000);
   let consecutive = 0;
-  for (let i = history.runs.length - 1; i >= 0 && isFailure(history.runs[i]!.status); i--) consecutive++;
+  for (let i = history.runs.length - 1; i >= 0 && isFailed(history.runs[i]!.status); i--) consecutive++;
   const orZero = (v: number) => (Number.isNaN(v) ? 0 : v);
   return {
     runs: runs.length,

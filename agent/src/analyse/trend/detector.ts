@@ -1,6 +1,6 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
-import { isDecided, isFailure, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
+import { isDecided, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
 import { commonStepNames, stepDuration } from '../anomaly/features.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';
@@ -93,7 +93,7 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
   for (const run of runs) {
     const b = (buckets[Math.floor((run.startMs - first) / bucketMs)] ??= { failed: 0, total: 0 });
     b.total++;
-    if (isFailure(run.status)) b.failed++;
+    if (isFailed(run.status)) b.failed++;
   }
   const filled = buckets.filter((b) => b && b.total >= 3);
   if (filled.length < 7) return undefined;
@@ -104,7 +104,7 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
   if (stepFitsBetter(index, rates)) return undefined;
   if (mk.p >= ctx.thresholds.trendPValue || growth < 0.1 || rates[rates.length - 1]! - rates[0]! < 0.1) return undefined;
   const recent = runs.slice(-Math.ceil(runs.length / 7));
-  const failed = recent.filter((r) => isFailure(r.status));
+  const failed = recent.filter((r) => isFailed(r.status));
   const category = dominantFailureCategory(history, failed) ?? 'logic';
   return {
     fingerprint: fingerprint('trend', [history.workflow], 'failure_rate'),

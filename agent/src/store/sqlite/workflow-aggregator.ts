@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunStatus } from '../../model/workflow.js';
-import { isFailed, percentile } from '../../query/workflow-stats.js';
+import { isFailed, type RunStatus } from '../../model/workflow.js';
+import { percentile } from '../../runtime/percentile.js';
 import type { WorkflowAggregate } from '../store.js';
 import { ForeignCommits } from './foreign-commits.js';
 import { HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
