@@ -30,7 +30,7 @@ const detectors: readonly Detector[] = [anomalyDetector, trendDetector, ruleDete
 const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** What the pass keeps of a workflow once its runs are let go. */
-interface WorkflowSummary {
+interface WorkflowDigest {
   basis: HealthBasis | undefined;
   anomalyScore: number | undefined;
   cadenceMs: number | undefined;
@@ -49,7 +49,7 @@ export class AnalysisPass {
   private readonly found: FindingCandidate[] = [];
   /** By the index of the SLO in the config; an SLO whose workflow has no runs is evaluated at the end. */
   private readonly slos: (SloReport | undefined)[];
-  private readonly workflows = new Map<string, WorkflowSummary>();
+  private readonly workflows = new Map<string, WorkflowDigest>();
 
   /** `templates`: the template of every failure message of the pass (`failureTemplates`). */
   constructor(
