@@ -37,7 +37,6 @@ export interface Detector {
   perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[];
 }
 
-
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
 export function isDecided(status: RunStatus): boolean {
   return status === 'success' || isFailed(status);

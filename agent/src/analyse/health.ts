@@ -1,5 +1,5 @@
-import { isFailed } from '../model/workflow.js';
 import type { FindingCandidate, Severity } from '../model/finding.js';
+import { isFailed } from '../model/workflow.js';
 import { isDecided, type WorkflowHistory } from './context.js';
 import type { Thresholds } from './config.js';
 import { formatDuration, percent } from './format.js';

@@ -1,6 +1,6 @@
 import { isFailed, type RunRecord, type StepRecord } from '../model/workflow.js';
-import type { WorkflowHistory } from './context.js';
 import { sortSmall } from '../runtime/sort-small.js';
+import type { WorkflowHistory } from './context.js';
 import { median } from './stats.js';
 
 /** What a workflow's traces show beyond any single finding: critical path, serial siblings, futile retries. */

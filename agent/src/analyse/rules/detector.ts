@@ -1,5 +1,5 @@
-import { isFailed } from '../../model/workflow.js';
 import type { Category, FindingCandidate } from '../../model/finding.js';
+import { isFailed } from '../../model/workflow.js';
 import { parseDuration, type RuleCondition, type RuleConfig } from '../config.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
