@@ -3,6 +3,7 @@ import { AnalysisPass, failureNotes, failureTemplates, thresholdsOf, type Analys
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
+import { FAILED_STATUSES } from '../model/workflow.js';
 import type { Logger } from '../runtime/logger.js';
 import { Cancelled, timeSlices } from '../runtime/time-slices.js';
 import type { Store, TemplateOf } from '../store/store.js';
@@ -101,7 +102,7 @@ export class AnalysisService {
     // An hour of the window at a time, with breaks: 5,400 failed runs read at once held senders 0.45 s. A run
     // starting on the edge of two hours comes twice, which is harmless: the miner is shown each message once.
     for (let fromMs = range.fromMs; fromMs < range.toMs; fromMs += HOUR_MS) {
-      failed.push(...failureNotes(this.store.runs({ fromMs, toMs: Math.min(fromMs + HOUR_MS, range.toMs), failedOnly: true })));
+      failed.push(...failureNotes(this.store.runs({ fromMs, toMs: Math.min(fromMs + HOUR_MS, range.toMs), statuses: FAILED_STATUSES })));
       await pause();
     }
     const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf));

@@ -55,10 +55,9 @@ export interface RunQuery {
   workflow?: string;
   fromMs: number;
   toMs: number;
-  status?: RunStatus;
+  /** Only runs with one of these statuses (`FAILED_STATUSES` for the failed ones). */
+  statuses?: readonly RunStatus[];
   limit?: number;
-  /** Only failed runs (`FAILED_STATUSES`). */
-  failedOnly?: boolean;
 }
 
 /** The scalar part of a run: what lists and rates need, without parsing steps and attributes. */

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { modelTrace } from '../../src/normalise/model-trace.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { span } from '../normalise/helpers.js';
-import type { RunRecord } from '../../src/model/workflow.js';
+import { FAILED_STATUSES, type RunRecord } from '../../src/model/workflow.js';
 import type { WorkflowAggregate } from '../../src/store/store.js';
 
 const HOUR = 3_600_000;
@@ -158,9 +158,9 @@ describe('run queries', () => {
     const query = { workflow: 'deploy', fromMs: T0, toMs: T0 + 48 * HOUR };
     const runIds = (runs: RunRecord[]) => runs.map((run) => run.runId);
     // Every fourth run fails: 3, 7, … 39.
-    expect(runIds(store.runs({ ...query, failedOnly: true, limit: 3 }))).toEqual(['39', '35', '31']);
-    expect(runIds(store.runs({ fromMs: query.fromMs, toMs: query.toMs, failedOnly: true }))).toEqual(Array.from({ length: 10 }, (_, i) => String(39 - 4 * i)));
+    expect(runIds(store.runs({ ...query, statuses: FAILED_STATUSES, limit: 3 }))).toEqual(['39', '35', '31']);
+    expect(runIds(store.runs({ fromMs: query.fromMs, toMs: query.toMs, statuses: FAILED_STATUSES }))).toEqual(Array.from({ length: 10 }, (_, i) => String(39 - 4 * i)));
     // Whole runs, as the plain query gives them.
-    expect(store.runs({ ...query, failedOnly: true })[0]).toEqual(store.runs({ ...query, limit: 1 })[0]);
+    expect(store.runs({ ...query, statuses: FAILED_STATUSES })[0]).toEqual(store.runs({ ...query, limit: 1 })[0]);
   });
 });

@@ -140,7 +140,7 @@ export function workflowRoutes(deps: ApiDeps) {
         const { from, to, status, limit } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
-        const runs = deps.store.runs({ workflow: name, fromMs, toMs, ...(status && { status }), limit });
+        const runs = deps.store.runs({ workflow: name, fromMs, toMs, ...(status && { statuses: [status] }), limit });
         return c.json({ items: runs.map(runView) }, 200);
       },
     );

@@ -1,6 +1,6 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
-import { FAILED_STATUSES, type RunRecord } from '../../model/workflow.js';
+import type { RunRecord } from '../../model/workflow.js';
 import type {
   FindingQuery,
   PatternQuery,
@@ -223,13 +223,9 @@ export class SqliteStore implements Store {
     const range = runsInRange(query);
     const where = [range.where];
     const params = range.params;
-    if (query.status) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.failedOnly) {
-      where.push(`status IN (${FAILED_STATUSES.map(() => '?').join(', ')})`);
-      params.push(...FAILED_STATUSES);
+    if (query.statuses) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      params.push(...query.statuses);
     }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
     return this.db
