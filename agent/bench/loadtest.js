@@ -8,7 +8,7 @@
 // answered without it). Exits 1 if a request was refused or a run is missing. The runs land in the 20 hours before now (more past now for long tests), under workflows
 // `pipeline-0` … `pipeline-999`, with ids of their own each time.
 import { randomInt } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { optionsOrExit, usageExit } from './args.js';
 import { grpcSender, httpSender, listedRuns, runLoad } from './load.js';
 import { makeTemplates, requestStream, SPANS_PER_RUN } from './payloads.js';
 import { oracleDecodeRate } from './references.js';
@@ -18,12 +18,20 @@ const TEMPLATES = 10;
 
 const USAGE =
   'usage: npm run loadtest -- --otlp-http URL | --otlp-grpc HOST:PORT [--api URL] [--token T] [--clients 4] [--seconds 10] [--rate N]';
-const { values } = parsedOptions();
+const values = optionsOrExit('loadtest', USAGE, {
+  'otlp-http': { type: 'string' },
+  'otlp-grpc': { type: 'string' },
+  api: { type: 'string' },
+  token: { type: 'string' },
+  clients: { type: 'string', default: '4' },
+  seconds: { type: 'string', default: '10' },
+  rate: { type: 'string' },
+});
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
-if (!values['otlp-http'] === !values['otlp-grpc']) fail(`give one of --otlp-http URL or --otlp-grpc HOST:PORT\n${USAGE}`);
+if (!values['otlp-http'] === !values['otlp-grpc']) usageExit('loadtest', 'give one of --otlp-http URL or --otlp-grpc HOST:PORT', USAGE);
 const rate = values.rate === undefined ? undefined : Number(values.rate);
-if (!(clients >= 1) || !(seconds > 0) || (rate !== undefined && !(rate > 0))) fail('--clients, --seconds and --rate must be positive numbers');
+if (!(clients >= 1) || !(seconds > 0) || (rate !== undefined && !(rate > 0))) usageExit('loadtest', '--clients, --seconds and --rate must be positive numbers', USAGE);
 const headers = values.token ? { Authorization: `Bearer ${values.token}` } : {};
 
 const templates = await makeTemplates({ templates: TEMPLATES, runsPerRequest: RUNS_PER_REQUEST, nowMs: Date.now() });
@@ -58,27 +66,3 @@ if (values.api) {
   line(`runs listed by the API ÷ runs acknowledged: ${n(stored)} / ${n(acknowledged)} = ${(stored / acknowledged).toFixed(2)}×`);
   if (stored < acknowledged || failures > 0) process.exitCode = 1;
 } else if (failures > 0) process.exitCode = 1;
-
-function parsedOptions() {
-  try {
-    return parseArgs({
-      options: {
-        'otlp-http': { type: 'string' },
-        'otlp-grpc': { type: 'string' },
-        api: { type: 'string' },
-        token: { type: 'string' },
-        clients: { type: 'string', default: '4' },
-        seconds: { type: 'string', default: '10' },
-        rate: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    // parseArgs names the unknown or incomplete option; the stack trace under it says nothing more.
-    return fail(`${error.message}\n${USAGE}`);
-  }
-}
-
-function fail(message) {
-  process.stderr.write(`loadtest: ${message}\n`);
-  process.exit(2);
-}

@@ -8,8 +8,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startAgentProcess } from './agent-process.js';
+import { optionsOrExit, usageExit } from './args.js';
 import { runInChild } from './child.js';
 import { grpcSender, httpSender, listedRuns, quantile, runLoad } from './load.js';
 import { longTraceRequests, makeTemplates, requestStream, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
@@ -287,20 +287,10 @@ const wanted = (phase) => !ONLY || ONLY.includes(phase);
 
 /** A typo must not start the whole bench, nor a phase name unknown here print an empty table. */
 function benchOptions() {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { only: { type: 'string' }, profile: { type: 'boolean' } } }));
-  } catch (error) {
-    usageError(error.message);
-  }
+  const values = optionsOrExit('bench', USAGE, { only: { type: 'string' }, profile: { type: 'boolean' } });
   const unknown = values.only?.split(',').filter((phase) => !PHASES.includes(phase)) ?? [];
-  if (unknown.length > 0) usageError(`unknown phase ${unknown.join(', ')}`);
+  if (unknown.length > 0) usageExit('bench', `unknown phase ${unknown.join(', ')}`, USAGE);
   return values;
-}
-
-function usageError(message) {
-  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
-  process.exit(2);
 }
 
 async function bench() {
