@@ -113,6 +113,25 @@ describe('workflow aggregates', () => {
     }
   });
 
+  it('give many workflows of many runs each their own figures, list after list', () => {
+    const store = new SqliteStore(':memory:');
+    stores.push(store);
+    // 30 workflows × 60 runs over 30 hours, durations in no order: more durations, workflows and slices than the
+    // first list's room for them, and more runs per workflow than an insertion sort takes.
+    const names = Array.from({ length: 30 }, (_, w) => `pipeline-${w}`);
+    const spans = Array.from({ length: 1_800 }, (_, i) =>
+      runSpan(i, i + 1, (i % 1_777) / 60, 5 + ((i * 7_919) % 997), i % 9 === 0 ? 'failure' : 'success', names[i % names.length]),
+    );
+    write(store, spans);
+    const small = { fromMs: T0 + 2 * HOUR, toMs: T0 + 3 * HOUR, slices: 4 };
+    const wide = { fromMs: T0, toMs: T0 + 30 * HOUR, slices: 24 };
+    for (const query of [small, wide, small]) {
+      const expected = names.map((workflow) => expectedFigures(store.runs({ workflow, fromMs: query.fromMs, toMs: query.toMs }), query));
+      const actual = store.workflowAggregates(query).sort((a, b) => (a.workflow < b.workflow ? -1 : 1));
+      expect(actual).toEqual(expected.sort((a, b) => (a.workflow < b.workflow ? -1 : 1)));
+    }
+  });
+
   it('show a run written after its hour was read', () => {
     const store = storeWithRuns(10);
     const range = { fromMs: T0, toMs: T0 + 24 * HOUR };

@@ -1,52 +1,18 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { isFailed, type RunStatus } from '../../model/workflow.js';
-import { percentile } from '../../runtime/percentile.js';
 import type { WorkflowAggregate } from '../store.js';
 import { ForeignCommits } from './foreign-commits.js';
+import { HeadFigures, statusFlags, type Heads } from './head-figures.js';
 import { HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
-import { sortSmall } from '../../runtime/sort-small.js';
 
 /** Runs held in memory at most (about 40 bytes each); the hours used longest ago go first. */
 const MAX_CACHED_RUNS = 250_000;
-const UNRATED = new Set(['running', 'skipped', 'cancelled']);
-/** A run's status as the figures use it, worked out once when its hour is read. */
-const FINISHED = 1;
-const FAILS = 2;
-const RATED = 4;
-const statusFlags = (status: string) =>
-  (status === 'running' ? 0 : FINISHED) | (isFailed(status as RunStatus) ? FAILS : 0) | (UNRATED.has(status) ? 0 : RATED);
 
 type HeadRow = [workflow: string, runner: string, status: string, startMs: number, endMs: number, durationMs: number];
 const HEAD_COLUMNS = 'workflow, runner, status, start_ms, end_ms, duration_ms';
 
-/**
- * Run heads column by column, grouped by workflow: the runs of workflow `names[i]` are rows `bounds[i]` to
- * `bounds[i + 1]`. Columns per hour rather than small arrays per workflow and hour: the list reads each hour's
- * runs in one sequential sweep.
- */
-interface Heads {
-  names: string[];
-  bounds: number[];
-  starts: number[];
-  ends: number[];
-  durations: number[];
-  flags: number[];
-  runners: string[];
-}
-
 interface Hour {
   heads: Heads;
   runs: number;
-}
-
-interface Totals {
-  runner: string;
-  runs: number;
-  failed: number;
-  rated: number;
-  lastEndMs: number | null;
-  durations: number[];
-  activity?: { runs: number[]; failures: number[] };
 }
 
 /**
@@ -65,6 +31,7 @@ export class WorkflowAggregator {
   private readonly runsOfHour: Statement<[number], HeadRow>;
   /** Runner names shared by every run that has them. */
   private readonly names = new Map<string, string>();
+  private readonly figures = new HeadFigures();
 
   constructor(private readonly db: Database) {
     this.foreignCommits = new ForeignCommits(db);
@@ -89,57 +56,19 @@ export class WorkflowAggregator {
   }
 
   aggregate(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
-    const totals = new Map<string, Totals>();
-    if (query.workflow !== undefined) {
-      this.add(totals, this.read(this.workflowHeads(query.workflow, query.fromMs, query.toMs)), query);
-      return finish(totals);
-    }
+    if (query.workflow !== undefined) return this.figures.figures([this.read(this.workflowHeads(query.workflow, query.fromMs, query.toMs))], query);
     if (this.foreignCommits.happened()) {
       this.hours.clear();
       this.cachedRuns = 0;
     }
     // One seek per hour that has runs: a range of years costs no more than the hours it holds.
     const lastHour = hourOf(query.toMs);
+    const hours: Heads[] = [];
     for (let hour = this.nextHour.get(hourOf(query.fromMs), lastHour); hour !== undefined; hour = this.nextHour.get(hour + 1, lastHour)) {
-      this.add(totals, this.hour(hour), query);
+      hours.push(this.hour(hour));
     }
     this.evict();
-    return finish(totals);
-  }
-
-  /** Adds the runs of `heads` that started in the range to their workflows' totals. */
-  private add(totals: Map<string, Totals>, heads: Heads, query: { fromMs: number; toMs: number; slices?: number }): void {
-    const { fromMs, toMs } = query;
-    const slices = query.slices ?? 0;
-    const width = Math.max(1, (toMs - fromMs) / Math.max(1, slices));
-    const { names, bounds, starts, ends, durations, flags, runners } = heads;
-    for (let w = 0; w < names.length; w++) {
-      const name = names[w]!;
-      let sum = totals.get(name);
-      for (let i = bounds[w]!; i < bounds[w + 1]!; i++) {
-        const start = starts[i]!;
-        if (start < fromMs || start > toMs) continue;
-        if (!sum) {
-          sum = { runner: runners[i]!, runs: 0, failed: 0, rated: 0, lastEndMs: null, durations: [] };
-          if (slices > 0) sum.activity = { runs: new Array<number>(slices).fill(0), failures: new Array<number>(slices).fill(0) };
-          totals.set(name, sum);
-        }
-        if (runners[i]! < sum.runner) sum.runner = runners[i]!;
-        if (sum.lastEndMs === null || ends[i]! > sum.lastEndMs) sum.lastEndMs = ends[i]!;
-        const flag = flags[i]!;
-        if (flag & RATED) sum.rated++;
-        if (!(flag & FINISHED)) continue;
-        const failed = (flag & FAILS) !== 0;
-        sum.runs++;
-        if (failed) sum.failed++;
-        sum.durations.push(durations[i]!);
-        if (sum.activity) {
-          const slice = Math.min(Math.max(Math.floor((start - fromMs) / width), 0), slices - 1);
-          sum.activity.runs[slice]!++;
-          if (failed) sum.activity.failures[slice]!++;
-        }
-      }
-    }
+    return this.figures.figures(hours, query);
   }
 
   /** One workflow's run heads in a range, from the index alone. */
@@ -199,25 +128,4 @@ export class WorkflowAggregator {
     this.names.set(name, name);
     return name;
   }
-}
-
-/** The figures of each workflow, by name. */
-function finish(totals: Map<string, Totals>): WorkflowAggregate[] {
-  const aggregates: WorkflowAggregate[] = [];
-  for (const [name, sum] of totals) {
-    const durations = sortSmall(sum.durations, (a, b) => a - b);
-    const aggregate: WorkflowAggregate = {
-      workflow: name,
-      runner: sum.runner as WorkflowAggregate['runner'],
-      runs: sum.runs,
-      failedRuns: sum.failed,
-      ratedRuns: sum.rated,
-      p50DurationMs: percentile(durations, 50) ?? null,
-      p95DurationMs: percentile(durations, 95) ?? null,
-      lastEndMs: sum.lastEndMs,
-    };
-    if (sum.activity) aggregate.activity = sum.activity;
-    aggregates.push(aggregate);
-  }
-  return aggregates;
 }
