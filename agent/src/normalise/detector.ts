@@ -49,7 +49,10 @@ export interface RunnerDetector {
   readonly runner: RunnerKind;
   /** The run a span stands for, when it is one of this runner's run spans. */
   runOf(span: OtlpSpan, parent: OtlpSpan | undefined): RunSpanInfo | undefined;
-  /** For runners that send the run span last (Airflow 3): the run an orphan step span belongs to. */
+  /**
+   * The run an orphan span belongs to, for runners whose steps name their run (Airflow, CI/CD conventions with
+   * the pipeline on the resource): their run span ends last, so a running run is sent without it.
+   */
   inferRunOf?(span: OtlpSpan): RunIdentity | undefined;
   roleOf(span: OtlpSpan, context: RoleContext): SpanRole;
   stepOf(span: OtlpSpan): StepInfo;

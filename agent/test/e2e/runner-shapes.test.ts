@@ -151,3 +151,50 @@ describe('every runner shape through the real SDK exporters, split into one requ
     }
   });
 });
+
+describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('is listed as running from its first finished task, then ends under the same id and is counted once', async () => {
+    agent = await startTestAgent();
+    // The conventions' CI/CD resource attributes: every span of the run carries the pipeline and run id.
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'release', 'cicd.pipeline.run.id': '501' });
+    const task = (name: string, s: number, e: number, failing: boolean): SpanSpec => ({
+      name,
+      startMs: s,
+      endMs: e,
+      attributes: { 'cicd.pipeline.task.name': name, 'cicd.pipeline.task.run.result': failing ? 'failure' : 'success' },
+      ...(failing && { error: ERR }),
+      children: [{ name: `${name}.sh`, startMs: s + 1_000, endMs: e - 1_000 }],
+    });
+    const runsOf = async () =>
+      (await agent.get(`/api/v1/workflows/release/runs?${range}`)).body.items as { id: string; status: string; runId: string }[];
+    const failures = async () => {
+      const line = (await (await fetch(`${agent.apiUrl}/metrics`)).text())
+        .split('\n')
+        .find((l) => l.startsWith('flowlens_workflow_runs_total{') && l.includes('workflow="release"') && l.includes('status="failure"'));
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+
+    const run = await sdk.begin({
+      name: 'RUN release',
+      kind: SpanKind.SERVER,
+      startMs: T0,
+      endMs: T0 + 10 * MIN,
+      attributes: { 'cicd.pipeline.result': 'failure' },
+      children: steps(T0, true, task),
+    });
+    const running = await runsOf();
+    expect(running.map((r) => [r.runId, r.status])).toEqual([['501', 'running']]);
+    const steps0 = (await agent.get(`/api/v1/runs/${encodeURIComponent(running[0]!.id)}`)).body.steps as { name: string; status: string }[];
+    expect(steps0.map((s) => [s.name, s.status])).toEqual([['build', 'success'], ['test', 'failure']]);
+    expect(await failures()).toBe(0);
+
+    await run.end();
+    const ended = await runsOf();
+    expect(ended.map((r) => [r.id, r.runId, r.status])).toEqual([[running[0]!.id, '501', 'failure']]);
+    expect(await failures()).toBe(1);
+    await sdk.shutdown();
+  }, 60_000);
+});

@@ -29,6 +29,8 @@ export interface SpanSpec {
 export interface Sdk {
   /** Emits a trace (the root and its descendants) and waits until the agent acknowledged it. */
   emit(root: SpanSpec): Promise<void>;
+  /** Emits a trace's descendants but leaves its root running (as a runner mid-run has); `end` then sends the root. */
+  begin(root: SpanSpec): Promise<{ end(): Promise<void> }>;
   shutdown(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export function createSdk(
   const tracer = tracerProvider.getTracer('flowlens-test');
   const logger = loggerProvider.getLogger('flowlens-test');
 
-  const start = (spec: SpanSpec, parent?: Span): void => {
+  const start = (spec: SpanSpec, parent?: Span, ended = true): Span => {
     const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
     const span = tracer.startSpan(spec.name, { kind: spec.kind ?? SpanKind.INTERNAL, startTime: spec.startMs, attributes: spec.attributes ?? {} }, ctx);
     for (const child of spec.children ?? []) start(child, span);
@@ -70,18 +72,35 @@ export function createSdk(
         context: trace.setSpan(context.active(), span),
       });
     }
+    if (ended) finish(span, spec);
+    return span;
+  };
+  const finish = (span: Span, spec: SpanSpec): void => {
     if (spec.error) {
       span.recordException({ name: spec.error.type, message: spec.error.message }, spec.endMs);
       span.setStatus({ code: SpanStatusCode.ERROR, message: spec.error.message });
     }
     span.end(spec.endMs);
   };
+  const flush = async (): Promise<void> => {
+    await tracerProvider.forceFlush();
+    await loggerProvider.forceFlush();
+  };
 
   return {
     async emit(root) {
       start(root);
-      await tracerProvider.forceFlush();
-      await loggerProvider.forceFlush();
+      await flush();
+    },
+    async begin(root) {
+      const span = start(root, undefined, false);
+      await flush();
+      return {
+        async end() {
+          finish(span, root);
+          await flush();
+        },
+      };
     },
     async shutdown() {
       await tracerProvider.shutdown();

@@ -34,6 +34,26 @@ describe('OTel CI/CD semantic conventions', () => {
     expect(results).toEqual(['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped']);
   });
 
+  it('shows a pipeline whose run span has not arrived as running, under the id it keeps once it has', () => {
+    // A pipeline sends its run span when it ends: until then its finished tasks, and their steps, arrive alone.
+    const running = modelTrace(pipeline.slice(1, 3));
+    expect(describeRuns(running)).toBe(['run cicd "deploy" #r-77 running 390ms (inferred)', '  step "build" success 390ms'].join('\n'));
+    const finished = modelTrace(pipeline);
+    expect(running[0]!.id).toBe(finished[0]!.id);
+    expect(finished[0]!.status).toBe('failure');
+  });
+
+  it('does not take a step that arrives before its task for a finished run', () => {
+    const compile = pipeline[2]!;
+    expect(modelTrace([compile]).map((run) => [run.workflow, run.runId, run.status])).toEqual([['deploy', 'r-77', 'running']]);
+  });
+
+  it('needs the run id to place a task without its run span', () => {
+    const unnumbered = { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'deploy' };
+    const build = span({ id: '2', parent: '1', name: 'build', start: 10, end: 400, resource: unnumbered, attributes: { 'cicd.pipeline.task.name': 'build' } });
+    expect(modelTrace([build])).toEqual([]);
+  });
+
   it('accepts a numeric run id', () => {
     const [run] = modelTrace([span({ id: '1', name: 'RUN x', start: 0, end: 1, attributes: { 'cicd.pipeline.name': 'x', 'cicd.pipeline.run.id': 991 } })]);
     expect(run).toMatchObject({ runner: 'cicd', workflow: 'x', runId: '991', status: 'success' });

@@ -2,7 +2,7 @@ import type { OtlpSpan } from '../../model/otlp.js';
 import { SpanKind, StatusCode } from '../../model/otlp.js';
 import type { RunnerKind, RunStatus } from '../../model/workflow.js';
 import { attr, text } from '../attributes.js';
-import type { RoleContext, RunSpanInfo, SpanRole } from '../detector.js';
+import type { RoleContext, RunIdentity, RunSpanInfo, SpanRole } from '../detector.js';
 import { isDownstream } from '../downstream.js';
 import { statusFromSpan, statusFromWord } from '../status.js';
 
@@ -18,9 +18,26 @@ const TASK_KEYS = [
   'cicd.pipeline.run.task.status',
 ] as const;
 
-/** A pipeline run span: pipeline identity with a run id, result or action (or a SERVER span), nothing task-level. */
+/** What a pipeline run span says about its run, on itself. */
+const RUN_KEYS = [
+  'cicd.pipeline.name',
+  'cicd.pipeline.run.id',
+  'cicd.pipeline.result',
+  'cicd.pipeline.run.status',
+  'cicd.pipeline.action.name',
+] as const;
+
+/**
+ * A pipeline run span: pipeline identity with a run id, result or action (or a SERVER span), nothing task-level.
+ * Identity on the resource is on every span of the run, tasks and their steps too: on its word alone only a root
+ * or a SERVER span stands for the run. A child span whose parent has not arrived yet (a running pipeline sends
+ * its run span last) was taken for a finished run, with that span's status and duration.
+ */
 export function isPipelineRun(span: OtlpSpan): boolean {
   if (attr(span, 'cicd.pipeline.name') === undefined) return false;
+  if (span.parentSpanId !== '' && span.kind !== SpanKind.SERVER && !RUN_KEYS.some((key) => span.attributes[key] !== undefined)) {
+    return false;
+  }
   if (
     attr(span, 'cicd.pipeline.run.id') === undefined &&
     attr(span, 'cicd.pipeline.result') === undefined &&
@@ -36,6 +53,13 @@ export function isPipelineRun(span: OtlpSpan): boolean {
 export function isTask(span: OtlpSpan): boolean {
   for (const key of TASK_KEYS) if (attr(span, key) !== undefined) return true;
   return false;
+}
+
+/** The run a span belongs to by the pipeline name and run id it carries (on itself or its resource), if both. */
+export function pipelineIdentity(span: OtlpSpan): RunIdentity | undefined {
+  const workflow = text(span, 'cicd.pipeline.name');
+  const runId = text(span, 'cicd.pipeline.run.id');
+  return workflow !== undefined && runId !== undefined ? { workflow, runId } : undefined;
 }
 
 export function pipelineRun(runner: RunnerKind, span: OtlpSpan): RunSpanInfo {
