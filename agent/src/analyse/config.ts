@@ -59,6 +59,8 @@ export interface Thresholds {
   minTrendChange: number;
   /** Stalled: missed intervals before a workflow counts as stalled. */
   stalledIntervals: number;
+  /** Hung: times its workflow's p95 duration a run may run before it counts as hung. */
+  hungDurationFactor: number;
   /** Recent = this much event time before `nowMs` (ms). */
   recentMs: number;
   /** History kept per workflow (newest runs), bounding memory and time. */
@@ -85,6 +87,7 @@ export const defaultThresholds: Thresholds = {
   trendPValue: 0.001,
   minTrendChange: 0.25,
   stalledIntervals: 3,
+  hungDurationFactor: 3,
   recentMs: 24 * 3600_000,
   maxRunsPerWorkflow: 5000,
 };

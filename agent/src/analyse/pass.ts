@@ -11,6 +11,7 @@ import { sloCandidate } from './slo/detector.js';
 import { evaluateSlo, type SloReport } from './slo/report.js';
 import { learnCadence } from './stalled/cadence.js';
 import { stalledCandidates } from './stalled/detector.js';
+import { hungCandidates } from './stalled/hung.js';
 import { trendDetector } from './trend/detector.js';
 
 export interface AnalysisOutput {
@@ -80,8 +81,10 @@ export class AnalysisPass {
       const candidate = sloCandidate(evaluation, history);
       if (candidate) this.found.push(candidate);
     });
+    const running = runs.filter((run) => run.status === 'running');
     const cadenceMs = learnCadence(history.runs);
-    if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, cadenceMs, ctx));
+    if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, running, cadenceMs, ctx));
+    this.found.push(...hungCandidates(history, running, ctx));
     this.workflows.set(workflow, { basis: healthBasis(history, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
   }
 

@@ -69,7 +69,21 @@ const knowledge: Entry[] = [
     },
   },
   {
-    applies: (c) => c.category === 'timeout',
+    applies: (c) => c.category === 'timeout' && c.kind === 'stalled',
+    build: (c) => {
+      const host = hostOf(c);
+      return {
+        title: `Find out whether the hung run of ${code(c.workflow)} is still alive`,
+        steps: [
+          `Open the run in its runner: if its worker${host ? ` (${code(host)})` : ''} died or lost its connection, cancel the run and start it again.`,
+          `If it is waiting${c.step ? ` after ${stepText(c)}` : ''}, find on what: an approval, a lock, a full queue or a downstream call that never answers.`,
+          `Give ${code(c.workflow)} a run timeout a little above its usual duration, so that the next hung run fails and alerts instead of holding its slot.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'timeout' && c.kind !== 'stalled',
     build: (c) => ({
       title: `Find what ${stepText(c)} waits on before raising its timeout`,
       steps: [

@@ -198,3 +198,51 @@ describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', (
     await sdk.shutdown();
   }, 60_000);
 });
+
+describe('a CI/CD pipeline run that went silent', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('is reported hung once other runs move event time past its usual duration, and resolved once it has ended', async () => {
+    agent = await startTestAgent();
+    const sdkOf = (runId: number) =>
+      createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'nightly', 'cicd.pipeline.run.id': String(runId) });
+    const pipeline = (start: number): SpanSpec => ({
+      name: 'RUN nightly',
+      kind: SpanKind.SERVER,
+      startMs: start,
+      endMs: start + 10 * MIN,
+      attributes: { 'cicd.pipeline.result': 'success' },
+      children: [{ name: 'build', startMs: start + MIN, endMs: start + 5 * MIN, attributes: { 'cicd.pipeline.task.name': 'build', 'cicd.pipeline.task.run.result': 'success' } }],
+    });
+    const emitRun = async (runId: number, start: number) => {
+      const sdk = sdkOf(runId);
+      await sdk.emit(pipeline(start));
+      await sdk.shutdown();
+    };
+    for (let i = 0; i < 12; i++) await emitRun(i, T0 + i * 3_600_000);
+    const silent = sdkOf(12);
+    const run = await silent.begin(pipeline(T0 + 12 * 3_600_000));
+    // Another workflow's run, two hours on: the store's event time moves on.
+    const other = createSdk('http/protobuf', agent, { 'service.name': 'orders-svc' });
+    await other.emit({ name: 'sync-orders', kind: SpanKind.SERVER, startMs: T0 + 14 * 3_600_000, endMs: T0 + 14 * 3_600_000 + MIN });
+
+    expect((await agent.post('/api/v1/analyze')).status).toBe(200);
+    const hung = (await agent.get('/api/v1/findings?workflow=nightly&kind=stalled')).body.items as { status: string; title: string; rootCause: { step?: string }; category: string }[];
+    expect(hung.map((f) => [f.status, f.category, f.rootCause.step])).toEqual([['open', 'timeout', 'build']]);
+    expect(hung[0]!.title).toBe('Run 12 of `nightly` has been running for 2.0 h (usually done within 10.0 min)');
+
+    const statuses = async () => {
+      expect((await agent.post('/api/v1/analyze')).status).toBe(200);
+      return ((await agent.get('/api/v1/findings?workflow=nightly&kind=stalled')).body.items as { status: string }[]).map((f) => f.status);
+    };
+    // A later run does not settle the silent one: still hung.
+    await emitRun(13, T0 + 15 * 3_600_000);
+    expect(await statuses()).toEqual(['open']);
+    // Its run span arrives at last, and the next run ends after the finding was last seen.
+    await run.end();
+    await emitRun(14, T0 + 16 * 3_600_000);
+    expect(await statuses()).toEqual(['resolved']);
+    await Promise.all([silent.shutdown(), other.shutdown()]);
+  }, 60_000);
+});

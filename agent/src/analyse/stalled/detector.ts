@@ -1,4 +1,5 @@
 import type { FindingCandidate } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
@@ -7,12 +8,19 @@ import { quantile } from '../stats.js';
 
 /**
  * A scheduled workflow (one with a learnt cadence, `intervalMs`) that has not started for `stalledIntervals`
- * expected intervals as of `nowMs`.
+ * expected intervals as of `nowMs`. A run seen running counts as started (a hung one is `hungCandidates`' case).
  */
-export function stalledCandidates(history: WorkflowHistory, intervalMs: number, ctx: AnalysisContext): FindingCandidate[] {
-  const last = history.runs[history.runs.length - 1]!;
+export function stalledCandidates(
+  history: WorkflowHistory,
+  running: readonly RunRecord[],
+  intervalMs: number,
+  ctx: AnalysisContext,
+): FindingCandidate[] {
+  let last = history.runs[history.runs.length - 1]!;
+  for (const run of running) if (run.startMs > last.startMs) last = run;
   const silentMs = ctx.nowMs - last.startMs;
-  // A run is only seen once it ends, so a run in progress is not a missed one: allow a typical run's duration.
+  // Most runs are seen only once they end (the run span comes last), so a run in progress is not a missed one:
+  // allow a typical run's duration.
   const runningMs = quantile(history.runs.slice(-50).map((r) => r.durationMs), 0.9);
   const missed = Math.floor((silentMs - runningMs) / intervalMs);
   if (missed < ctx.thresholds.stalledIntervals) return [];

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { hourly, run } from './runs.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const templateOf = (m: string) => ({ templateId: m, template: m });
+
+/** 24 hourly runs of about a minute, then run 24 started at hour 24 and still running, silent after its first minute. */
+function withRunning(workflow: string, hostName?: string): { settled: RunRecord[]; running: RunRecord } {
+  const settled = hourly(workflow, 24);
+  const running: RunRecord = { ...run(workflow, 24, 24 * HOUR, MIN), status: 'running', spanId: '' };
+  if (hostName) running.attributes = { 'host.name': hostName };
+  running.steps = running.steps.map((step) => ({ ...step, name: 'checkout', status: 'success' }));
+  return { settled, running };
+}
+
+const stalledOf = (candidates: FindingCandidate[], workflow: string) => candidates.filter((c) => c.kind === 'stalled' && c.workflow === workflow);
+
+describe('hung runs: still running long after the workflow usually ends', () => {
+  it('finds a run silent for an hour in a workflow whose runs take a minute, with where it was last seen', () => {
+    const { settled, running } = withRunning('release', 'runner-7');
+    const nowMs = 24 * HOUR + 70 * MIN;
+    const out = analyse({ nowMs, runs: [...settled, running], templateOf, config: {} });
+    const [hung, ...rest] = stalledOf(out.candidates, 'release');
+    expect(rest).toEqual([]);
+    expect(hung).toMatchObject({
+      fingerprint: 'stalled|release|hung-run',
+      category: 'timeout',
+      severity: 'high',
+      rootCause: { step: 'checkout', attributes: { 'host.name': 'runner-7' } },
+      evidence: { affectedRuns: 1, exampleRunIds: [running.id], current: { runningSeconds: 70 * 60, hungRuns: 1 } },
+    });
+    expect(hung!.title).toMatch(/^Run release-24 of `release` has been running for 70\.0 min \(usually done within 6\d s\)$/);
+    expect(hung!.summary).toContain('its last step, `checkout`, ended at 1970-01-02 00:01 UTC');
+    expect(hung!.recommendations[0]!.title).toBe('Find out whether the hung run of `release` is still alive');
+    expect(hung!.recommendations[0]!.steps[0]).toContain('`runner-7`');
+    expect(out.health.get('release')!.status).not.toBe('healthy');
+  });
+
+  it('waits for the usual duration plus a margin before calling a run hung', () => {
+    const { settled, running } = withRunning('release');
+    // Three times a one-minute p95 is three minutes, but a run is not hung before 15 minutes over its p95.
+    for (const [minutes, hung] of [[10, 0], [15, 0], [17, 1]] as const) {
+      const out = analyse({ nowMs: 24 * HOUR + minutes * MIN, runs: [...settled, running], templateOf, config: {} });
+      expect(stalledOf(out.candidates, 'release').length, `${minutes} min`).toBe(hung);
+    }
+  });
+
+  it('needs a history to know what is usual', () => {
+    const { settled, running } = withRunning('release');
+    const out = analyse({ nowMs: 24 * HOUR + 5 * HOUR, runs: [...settled.slice(-5), running], templateOf, config: {} });
+    expect(stalledOf(out.candidates, 'release')).toEqual([]);
+  });
+
+  it('counts a run seen running as started: a scheduled workflow with one in progress has not stopped', () => {
+    const { settled, running } = withRunning('backup');
+    // Four hours after the last settled run, but the run that started an hour later is still going: hung, not stalled.
+    const out = analyse({ nowMs: 27 * HOUR, runs: [...settled, running], templateOf, config: {} });
+    expect(stalledOf(out.candidates, 'backup').map((c) => c.fingerprint)).toEqual(['stalled|backup|hung-run']);
+    const without = analyse({ nowMs: 27 * HOUR, runs: settled, templateOf, config: {} });
+    expect(stalledOf(without.candidates, 'backup').map((c) => c.fingerprint)).toEqual(['stalled|backup|cadence']);
+  });
+});
