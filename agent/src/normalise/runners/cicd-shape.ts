@@ -30,8 +30,8 @@ const RUN_KEYS = [
 /**
  * A pipeline run span: pipeline identity with a run id, result or action (or a SERVER span), nothing task-level.
  * Identity on the resource is on every span of the run, tasks and their steps too: on its word alone only a root
- * or a SERVER span stands for the run. A child span whose parent has not arrived yet (a running pipeline sends
- * its run span last) was taken for a finished run, with that span's status and duration.
+ * or a SERVER span stands for the run; otherwise a child span whose parent has not arrived yet (a running
+ * pipeline sends its run span last) would be taken for a finished run, with that span's status and duration.
  */
 export function isPipelineRun(span: OtlpSpan): boolean {
   if (attr(span, 'cicd.pipeline.name') === undefined) return false;
