@@ -28,7 +28,6 @@ export interface Heads {
 
 /** Scratch kept between calls up to this many durations (8 bytes each); a larger one is let go after its call. */
 const KEPT_CAPACITY = 1 << 20;
-const ascending = (a: number, b: number) => a - b;
 
 /**
  * Per-workflow figures of the runs of some hours' heads that started in a range: counts, duration percentiles,
@@ -100,7 +99,7 @@ export class HeadFigures {
     for (let slot = 0; slot < names.length; slot++) {
       const count = counts[slot]!;
       const sorted = this.sorted.subarray(offsets[slot]!, offsets[slot]! + count);
-      sortSmall(sorted, ascending);
+      sortSmall(sorted);
       const aggregate: WorkflowAggregate = {
         workflow: names[slot]!,
         runner: runners[slot] as WorkflowAggregate['runner'],
