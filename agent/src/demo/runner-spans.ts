@@ -94,7 +94,7 @@ function stepSpanPlans(run: RunRecord, step: StepRecord): SpanPlan[] {
         { name: `RunActivity:${step.name}`, kind: KIND.SERVER, attributes: { temporalActivityID: step.id.slice(0, 8) } },
       ];
     case 'airflow':
-      return [{ name: `task_run.${step.name}`, kind: KIND.INTERNAL, attributes: { 'airflow.task_id': step.name, 'airflow.dag_id': run.workflow, 'airflow.task_instance.state': word, 'airflow.task_instance.try_number': step.attempt ?? 1 } }];
+      return [{ name: `task_run.${step.name}`, kind: KIND.INTERNAL, attributes: { 'airflow.task_id': step.name, 'airflow.dag_id': run.workflow, 'airflow.dag_run.run_id': run.runId, 'airflow.task_instance.state': word, 'airflow.task_instance.try_number': step.attempt ?? 1 } }];
     case 'n8n':
       return [{ name: 'node.execute', kind: KIND.INTERNAL, attributes: { 'n8n.node.name': step.name, 'n8n.node.type': 'n8n-nodes-base.code' } }];
     case 'argo':
@@ -161,7 +161,8 @@ export function spansOfRun(run: RunRecord): JsonSpan[] {
   const stepErrors = run.steps.some((s) => failed(s.status));
   const root = span(traceId, `run:${run.id}`, undefined, runSpanPlan(run), run.startMs, run.endMs, runAttributes,
     errorParts(run.status, stepErrors ? undefined : run.errorType, stepErrors ? run.errorMessage : run.errorMessage));
-  const spans = [root];
+  // A run still going has sent only its finished steps: its run span comes when it ends.
+  const spans = run.status === 'running' ? [] : [root];
   for (const step of run.steps) {
     let parent = root.spanId;
     const plans = stepSpanPlans(run, step);

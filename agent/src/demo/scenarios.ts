@@ -3,7 +3,7 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 import { seededRandom, type Random } from '../analyse/prng.js';
 
 /**
- * A seeded generator of realistic runner telemetry, already modelled as runs and steps: eleven workflows with
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: twelve workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
  * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
@@ -17,7 +17,8 @@ export type FaultKind =
   | 'tenant_validation'
   | 'oom_host'
   | 'duration_creep'
-  | 'stalled_schedule';
+  | 'stalled_schedule'
+  | 'hung_run';
 
 export const allFaults: readonly FaultKind[] = [
   'slow_step',
@@ -28,6 +29,7 @@ export const allFaults: readonly FaultKind[] = [
   'oom_host',
   'duration_creep',
   'stalled_schedule',
+  'hung_run',
 ];
 
 export interface ScenarioOptions {
@@ -52,6 +54,7 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
   oom_host: ['ml-training'],
   duration_creep: ['warehouse-load'],
   stalled_schedule: ['backup-hourly'],
+  hung_run: ['nightly-report'],
 };
 
 export const healthyWorkflows: readonly string[] = ['lint', 'docs-build'];
@@ -126,6 +129,11 @@ const workflows: WorkflowSpec[] = [
     name: 'docs-build', runner: 'jenkins', service: 'docs', intervalMs: 30 * MIN, scheduled: true,
     steps: [{ name: 'checkout', p50Ms: 5000 }, { name: 'render', p50Ms: 30_000 }, { name: 'deploy', p50Ms: 8000, downstream: { name: 'cdn.example.com', kind: 'http' } }],
   },
+  // Last, so that adding it left every other workflow's runs as they were (one random sequence for all).
+  {
+    name: 'nightly-report', runner: 'airflow', service: 'reporting', intervalMs: 360 * MIN, scheduled: true,
+    steps: [{ name: 'query', p50Ms: 90_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'render', p50Ms: 40_000 }, { name: 'email', p50Ms: 3000, downstream: { name: 'smtp.example.com', kind: 'other' } }],
+  },
 ];
 
 /** Transient failures a healthy workflow shows now and then: varied messages, no common cause. */
@@ -156,6 +164,8 @@ interface Fault {
   attributes?(ctx: RunContext): Attributes;
   /** False when the run should not happen at all. */
   runs?(ctx: RunContext): boolean;
+  /** True when the run's runner dies in its second step: the run never ends, and only its first step is sent. */
+  hangs?(ctx: RunContext): boolean;
 }
 
 interface RunContext {
@@ -210,6 +220,8 @@ const faults: Record<FaultKind, Fault> = {
   // From 200 s to ~390 s over the whole scenario: breaks a 99 % / 300 s SLO in the last third.
   duration_creep: { slow: (c, s) => (s.name === 'load' ? 1 + 1.6 * c.progress : 1) },
   stalled_schedule: { runs: (c) => c.startMs < c.endMs - 12 * 3600_000 },
+  // The one run (every 6 h) that starts between 7 h and 1 h before the end: hung for at least an hour at the end.
+  hung_run: { hangs: (c) => c.startMs >= c.endMs - 7 * 3600_000 && c.startMs < c.endMs - 3600_000 },
 };
 
 const revisions: Record<string, string> = {
@@ -253,12 +265,20 @@ export function generateScenario(options: ScenarioOptions): RunRecord[] {
         rand,
       };
       if (applied.some((f) => f.runs && !f.runs(ctx))) continue;
-      const run = buildRun(ctx, applied, n++, options.noise ?? 0.01);
+      const built = buildRun(ctx, applied, n++, options.noise ?? 0.01);
+      const run = applied.some((f) => f.hangs?.(ctx)) ? hung(built) : built;
       // Runs still going at the end are not seen yet: a receiver only learns of a run when its span ends.
       if (run.endMs <= endMs) runs.push(run);
     }
   }
   return runs;
+}
+
+/** A run whose runner died during its second step: still running, with only its first step to show. */
+function hung(run: RunRecord): RunRecord {
+  const steps = run.steps.slice(0, 1).map((step) => ({ ...step, status: 'success' as const, errorType: undefined, errorMessage: undefined }));
+  const endMs = steps[0]!.endMs;
+  return { ...run, status: 'running', steps, endMs, durationMs: endMs - run.startMs, errorType: undefined, errorMessage: undefined };
 }
 
 function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): RunRecord {

@@ -110,6 +110,15 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(recommendationText(c)).toMatch(/schedule/);
   });
 
+  it('finds the run whose runner died, with the step it was last heard from, and nothing else about its workflow', () => {
+    const c = onlyOne('nightly-report', atLeastMedium);
+    const hung = runs.find((r) => r.workflow === 'nightly-report' && r.status === 'running')!;
+    expect(c).toMatchObject({ kind: 'stalled', category: 'timeout', rootCause: { step: 'query' }, evidence: { exampleRunIds: [hung.id] } });
+    expect(c.title).toMatch(/^Run nightly-report-\d+ of `nightly-report` has been running for \d\.\d h \(usually done within \d\.\d min\)$/);
+    expect(c.rootCause.attributes['host.name']).toBe(hung.attributes['host.name']);
+    expect(recommendationText(c)).toMatch(/still alive/);
+  });
+
   it('raises nothing medium or worse on healthy workflows with transient failures, and scores them healthy', () => {
     for (const w of healthyWorkflows) {
       expect(about(w).filter(atLeastMedium).map((c) => c.title)).toEqual([]);

@@ -61,6 +61,14 @@ describe('findings from simulated runners with injected faults', () => {
     expect(slos[0].errorBudgetRemaining).toBeLessThan(1);
   });
 
+  it('reports the run whose runner died, from the task it sent before its DAG-run span, which never came', async () => {
+    const [workflow] = faultWorkflows.hung_run;
+    const hung = about(workflow!).filter((f) => f.kind === 'stalled');
+    expect(hung.map((f) => [f.category, f.rootCause.step]), JSON.stringify(about(workflow!).map((f) => f.title))).toEqual([['timeout', 'query']]);
+    const runs = (await agent.get(`/api/v1/workflows/${workflow}/runs?status=running&from=now-30d`)).body.items;
+    expect(runs.map((r: { id: string }) => r.id)).toEqual(hung[0]!.evidence.exampleRunIds);
+  });
+
   it('answers a sender while an analysis pass runs, instead of holding it until the pass ends', async () => {
     // The pass starts on the event loop of this process; the export is sent through it right after.
     const pass = agent.analysis.run().then((summary) => ({ summary, at: performance.now() }));
