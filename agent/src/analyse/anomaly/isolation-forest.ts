@@ -42,13 +42,15 @@ export class IsolationForest {
     this.normaliser = averagePathLength(psi);
     this.trees.length = 0;
     const indices = rows.map((_, i) => i);
+    const sample = new Array<readonly number[]>(psi);
     for (let t = 0; t < this.treeCount; t++) {
       // Partial Fisher–Yates: the first ψ slots become a uniform sample without replacement.
       for (let i = 0; i < psi; i++) {
         const j = i + Math.floor(this.rand() * (indices.length - i));
         [indices[i], indices[j]] = [indices[j]!, indices[i]!];
+        sample[i] = rows[indices[i]!]!;
       }
-      this.trees.push(this.grow(indices.slice(0, psi).map((i) => rows[i]!), 0, heightLimit));
+      this.trees.push(this.grow(sample, 0, psi, 0, heightLimit));
     }
     return this;
   }
@@ -61,29 +63,42 @@ export class IsolationForest {
     return 2 ** (-(total / this.trees.length) / this.normaliser);
   }
 
-  private grow(rows: (readonly number[])[], depth: number, limit: number): Node {
-    if (depth >= limit || rows.length <= 1) return { leaf: true, size: rows.length };
+  /**
+   * The tree over `rows[from, to)`, which it reorders: each split partitions its range in place rather than
+   * copying rows into new arrays (the arrays were most of the training's allocations). No choice depends on the
+   * rows' order within a range, so the trees are the same as with copies.
+   */
+  private grow(rows: (readonly number[])[], from: number, to: number, depth: number, limit: number): Node {
+    const size = to - from;
+    if (depth >= limit || size <= 1) return { leaf: true, size };
     // A constant column cannot isolate anything: try random features until one varies among these rows.
-    const width = rows[0]!.length;
+    const width = rows[from]!.length;
     const first = Math.floor(this.rand() * width);
-    let pick: { feature: number; min: number; max: number } | undefined;
-    for (let k = 0; k < width && !pick; k++) {
-      const feature = (first + k) % width;
-      let min = Infinity;
-      let max = -Infinity;
-      for (const r of rows) {
-        const v = r[feature]!;
+    let feature = -1;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let k = 0; k < width && feature === -1; k++) {
+      const candidate = (first + k) % width;
+      min = Infinity;
+      max = -Infinity;
+      for (let i = from; i < to; i++) {
+        const v = rows[i]![candidate]!;
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      if (max > min) pick = { feature, min, max };
+      if (max > min) feature = candidate;
     }
-    if (!pick) return { leaf: true, size: rows.length };
-    const split = pick.min + this.rand() * (pick.max - pick.min);
-    const left: (readonly number[])[] = [];
-    const right: (readonly number[])[] = [];
-    for (const r of rows) (r[pick.feature]! < split ? left : right).push(r);
-    return { leaf: false, feature: pick.feature, split, left: this.grow(left, depth + 1, limit), right: this.grow(right, depth + 1, limit) };
+    if (feature === -1) return { leaf: true, size };
+    const split = min + this.rand() * (max - min);
+    let mid = from;
+    for (let i = from; i < to; i++) {
+      const row = rows[i]!;
+      if (row[feature]! < split) {
+        rows[i] = rows[mid]!;
+        rows[mid++] = row;
+      }
+    }
+    return { leaf: false, feature, split, left: this.grow(rows, from, mid, depth + 1, limit), right: this.grow(rows, mid, to, depth + 1, limit) };
   }
 }
 
