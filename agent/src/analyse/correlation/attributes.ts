@@ -25,9 +25,35 @@ export function itemValue(item: Item): string {
   return item.slice(item.indexOf('=') + 1);
 }
 
+/**
+ * Items made before, by key then value (null: a key that explains nothing). Most of a run's items are the
+ * previous run's: made once, the strings are not made again, and a string met again keeps the hash the tallies'
+ * maps look it up by. Started over past MAX_INTERNED entries, so unbounded values cannot hold memory.
+ */
+const interned = new Map<string, Map<string | number | boolean, Item> | null>();
+const MAX_INTERNED = 50_000;
+let internedCount = 0;
+
 function add(items: Set<Item>, key: string, value: AttrValue): void {
-  if (IGNORED_KEY.test(key) || (OUTCOME_KEY.test(key) && !key.startsWith('http.'))) return;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') items.add(`${key}=${value}`);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
+  let values = interned.get(key);
+  if (values === undefined) {
+    if (internedCount >= MAX_INTERNED) {
+      interned.clear();
+      internedCount = 0;
+    }
+    values = IGNORED_KEY.test(key) || (OUTCOME_KEY.test(key) && !key.startsWith('http.')) ? null : new Map();
+    interned.set(key, values);
+    internedCount++;
+  }
+  if (values === null) return;
+  let item = values.get(value);
+  if (item === undefined) {
+    item = `${key}=${value}`;
+    values.set(value, item);
+    internedCount++;
+  }
+  items.add(item);
 }
 
 export function runItems(run: RunRecord): Item[] {
