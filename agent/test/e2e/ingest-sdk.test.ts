@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk, type Protocol, type SpanSpec } from '../helpers/sdk.js';
 
@@ -101,8 +102,7 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('ingest with the
 
   it('counts each finished run and top-level step once in the Prometheus metrics', async () => {
     const text = await (await fetch(`${agent.apiUrl}/metrics`)).text();
-    const value = (name: string, ...labels: string[]) =>
-      Number(text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)))?.split(' ').at(-1));
+    const value = (name: string, ...labels: string[]) => sampleValue(text, name, ...labels);
     expect(value('flowlens_workflow_runs_total', 'workflow="OrderFulfillment"', 'status="success"')).toBe(2);
     expect(value('flowlens_workflow_runs_total', 'workflow="OrderFulfillment"', 'status="failure"')).toBe(1);
     expect(value('flowlens_step_runs_total', 'step="ChargeCard"', 'status="failure"')).toBe(1);

@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/runtime/logger.js';
+import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk, type SpanSpec } from '../helpers/sdk.js';
 
@@ -28,8 +29,7 @@ describe('Prometheus label caps through the real agent', () => {
   let agent: TestAgent;
   let text = '';
   const warnings: string[] = [];
-  const value = (name: string, ...labels: string[]) =>
-    Number(text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)))?.split(' ').at(-1));
+  const value = (name: string, ...labels: string[]) => sampleValue(text, name, ...labels);
 
   beforeAll(async () => {
     const logger = createLogger('warn', (line) => warnings.push((JSON.parse(line) as { message: string }).message));

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk, type Protocol, type SpanSpec } from '../helpers/sdk.js';
 
@@ -170,12 +171,8 @@ describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', (
     });
     const runsOf = async () =>
       (await agent.get(`/api/v1/workflows/release/runs?${range}`)).body.items as { id: string; status: string; runId: string }[];
-    const failures = async () => {
-      const line = (await (await fetch(`${agent.apiUrl}/metrics`)).text())
-        .split('\n')
-        .find((l) => l.startsWith('flowlens_workflow_runs_total{') && l.includes('workflow="release"') && l.includes('status="failure"'));
-      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-    };
+    const failures = async () =>
+      sampleValue(await (await fetch(`${agent.apiUrl}/metrics`)).text(), 'flowlens_workflow_runs_total', 'workflow="release"', 'status="failure"') ?? 0;
 
     const run = await sdk.begin({
       name: 'RUN release',

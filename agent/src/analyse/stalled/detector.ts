@@ -4,7 +4,7 @@ import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
-import { quantile } from '../stats.js';
+import { usualDurationMs } from './usual-duration.js';
 
 /**
  * A scheduled workflow (one with a learnt cadence, `intervalMs`) that has not started for `stalledIntervals`
@@ -21,7 +21,7 @@ export function stalledCandidates(
   const silentMs = ctx.nowMs - last.startMs;
   // Most runs are seen only once they end (the run span comes last), so a run in progress is not a missed one:
   // allow a typical run's duration.
-  const runningMs = quantile(history.runs.slice(-50).map((r) => r.durationMs), 0.9);
+  const runningMs = usualDurationMs(history, 0.9);
   const missed = Math.floor((silentMs - runningMs) / intervalMs);
   if (missed < ctx.thresholds.stalledIntervals) return [];
   const expectedMs = last.startMs + intervalMs;

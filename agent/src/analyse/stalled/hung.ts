@@ -4,7 +4,7 @@ import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
-import { quantile } from '../stats.js';
+import { usualDurationMs } from './usual-duration.js';
 
 /** Where a run ran, for the one who goes and looks. */
 const WHERE_KEYS = ['host.name', 'k8s.node.name', 'k8s.pod.name', 'cicd.worker.name', 'cicd.pipeline.worker.name'];
@@ -19,7 +19,7 @@ const MIN_OVERRUN_MS = 15 * 60_000;
  */
 export function hungCandidates(history: WorkflowHistory, running: readonly RunRecord[], ctx: AnalysisContext): FindingCandidate[] {
   if (running.length === 0 || history.runs.length < ctx.thresholds.minRuns) return [];
-  const usualMs = quantile(history.runs.slice(-50).map((r) => r.durationMs), 0.95);
+  const usualMs = usualDurationMs(history, 0.95);
   const limitMs = Math.max(usualMs * ctx.thresholds.hungDurationFactor, usualMs + MIN_OVERRUN_MS);
   const hung = running.filter((run) => ctx.nowMs - run.startMs > limitMs).sort((a, b) => a.startMs - b.startMs);
   if (hung.length === 0) return [];

@@ -18,14 +18,8 @@ const TASK_KEYS = [
   'cicd.pipeline.run.task.status',
 ] as const;
 
-/** What a pipeline run span says about its run, on itself. */
-const RUN_KEYS = [
-  'cicd.pipeline.name',
-  'cicd.pipeline.run.id',
-  'cicd.pipeline.result',
-  'cicd.pipeline.run.status',
-  'cicd.pipeline.action.name',
-] as const;
+/** What marks a span naming a pipeline as that pipeline's run (a SERVER span needs none). */
+const RUN_MARKERS = ['cicd.pipeline.run.id', 'cicd.pipeline.result', 'cicd.pipeline.run.status', 'cicd.pipeline.action.name'] as const;
 
 /**
  * A pipeline run span: pipeline identity with a run id, result or action (or a SERVER span), nothing task-level.
@@ -35,17 +29,10 @@ const RUN_KEYS = [
  */
 export function isPipelineRun(span: OtlpSpan): boolean {
   if (attr(span, 'cicd.pipeline.name') === undefined) return false;
-  if (span.parentSpanId !== '' && span.kind !== SpanKind.SERVER && !RUN_KEYS.some((key) => span.attributes[key] !== undefined)) {
-    return false;
-  }
-  if (
-    attr(span, 'cicd.pipeline.run.id') === undefined &&
-    attr(span, 'cicd.pipeline.result') === undefined &&
-    attr(span, 'cicd.pipeline.run.status') === undefined &&
-    attr(span, 'cicd.pipeline.action.name') === undefined &&
-    span.kind !== SpanKind.SERVER
-  ) {
-    return false;
+  if (span.kind !== SpanKind.SERVER) {
+    const own = span.attributes['cicd.pipeline.name'] !== undefined || RUN_MARKERS.some((key) => span.attributes[key] !== undefined);
+    if (span.parentSpanId !== '' && !own) return false;
+    if (!RUN_MARKERS.some((key) => attr(span, key) !== undefined)) return false;
   }
   return !isTask(span);
 }
