@@ -173,7 +173,7 @@ export function requestStream(templates, salt) {
  * One pipeline run of `spans` spans (a run span and its jobs), each span its own request, sent as the spans end:
  * what a runner exporting every span as it finishes sends for a long workflow.
  */
-export async function longTraceRequests(spans, startMs) {
+export async function longTraceRequests(spans, startMs, perRequest) {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'ci-runner', 'host.name': 'runner-long.ci.internal' }),
@@ -193,7 +193,9 @@ export async function longTraceRequests(spans, startMs) {
   }
   root.end(startMs + spans * 1_000);
   await provider.forceFlush();
-  const requests = exporter.getFinishedSpans().map((span) => Buffer.from(ProtobufTraceSerializer.serializeRequest([span])));
+  const finished = exporter.getFinishedSpans();
+  const requests = [];
+  for (let i = 0; i < finished.length; i += perRequest) requests.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(finished.slice(i, i + perRequest))));
   await provider.shutdown();
   return requests;
 }

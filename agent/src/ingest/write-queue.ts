@@ -20,7 +20,12 @@ export interface WriteQueueDeps {
   onWritten: (result: WriteResult, logs: readonly OtlpLogRecord[], logTemplates: readonly (TemplateRef | undefined)[]) => void;
   /** Called when a batch could not be stored, with what its senders were answered (a BackpressureError when they may retry). */
   onFailed: (error: Error, items: number) => void;
+  /** Called when the deferred runs of large traces could not be re-derived (tried again later). */
+  onRemodelFailed: (error: Error) => void;
 }
+
+/** Wait before trying again to re-derive deferred runs after a failure (a busy or full store). */
+const REMODEL_RETRY_MS = 5_000;
 
 interface Waiter {
   resolve: (outcome: ExportOutcome) => void;
@@ -31,7 +36,8 @@ interface Waiter {
  * Joins the receivers to the store. Requests arriving in the same turn of the event loop are written in one
  * transaction (group commit), and each request is answered only once that transaction has committed: data is
  * acknowledged only when durable. The queue is bounded; past the bound, requests are refused with a retryable
- * error instead of buffering without limit.
+ * error instead of buffering without limit. Between writes, it has the store re-derive the runs of large traces
+ * that it deferred, once due.
  */
 export class WriteQueue implements OtlpConsumer {
   private spans: OtlpSpan[] = [];
@@ -42,11 +48,15 @@ export class WriteQueue implements OtlpConsumer {
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
+  private remodelTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: WriteQueueOptions,
     private readonly deps: WriteQueueDeps,
-  ) {}
+  ) {
+    // Traces a stopped agent left with deferred runs are due at once.
+    this.scheduleRemodel();
+  }
 
   consumeTraces(batch: TraceBatch): Promise<ExportOutcome> {
     return this.enqueue(batch.spanCount, () => {
@@ -71,6 +81,10 @@ export class WriteQueue implements OtlpConsumer {
   async close(): Promise<void> {
     this.closed = true;
     await this.idle;
+    clearTimeout(this.remodelTimer);
+    this.remodelTimer = undefined;
+    // Leaves the runs current; what fails here is done by the next agent to open the store.
+    this.remodel(Infinity);
   }
 
   private get pending(): number {
@@ -125,6 +139,32 @@ export class WriteQueue implements OtlpConsumer {
     for (const waiter of waiters) waiter.resolve({ rejected: 0 });
     this.deps.onWritten(result, logs, logTemplates);
     this.markIdle();
+    this.scheduleRemodel();
+  }
+
+  /** One timer at a time, for the earliest trace due (wall clock: this schedules work, it is not the data's time). */
+  private scheduleRemodel(afterFailure = false): void {
+    if (this.closed || this.remodelTimer) return;
+    const next = this.deps.store.nextRemodelMs();
+    if (next === undefined) return;
+    const wait = afterFailure ? REMODEL_RETRY_MS : Math.max(0, next - Date.now());
+    this.remodelTimer = setTimeout(() => {
+      this.remodelTimer = undefined;
+      this.remodel(Date.now());
+    }, wait).unref();
+  }
+
+  private remodel(nowMs: number): void {
+    let result: WriteResult | undefined;
+    try {
+      result = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs);
+    } catch (error) {
+      this.deps.onRemodelFailed(error as Error);
+      this.scheduleRemodel(true);
+      return;
+    }
+    if (result) this.deps.onWritten(result, [], []);
+    this.scheduleRemodel();
   }
 }
 

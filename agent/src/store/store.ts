@@ -128,6 +128,13 @@ export interface FindingUpdate {
 export interface Store {
   /** Writes one batch durably in one transaction; answers only once committed. */
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult;
+  /**
+   * Re-derives the runs of the large traces continued since their last derivation, once due (at most every so
+   * often per trace, and at once for those a stopped agent left); undefined when none is due at `nowMs`.
+   */
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): WriteResult | undefined;
+  /** When `remodelDeferred` next has work, if ever (wall clock, as `Date.now()`). */
+  nextRemodelMs(): number | undefined;
   recordTemplateHits(hits: TemplateHit[]): void;
   /** Replaces the saved miner clusters (rows are the miner's own versioned state). */
   saveMinerState(rows: readonly { id: string }[]): void;

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LARGE_TRACE_SPANS } from '../../src/store/sqlite/deferred-traces.js';
 import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk, type Protocol, type SpanSpec } from '../helpers/sdk.js';
@@ -8,6 +9,10 @@ const T0 = Date.parse('2026-11-19T00:00:00Z');
 const MIN = 60_000;
 const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 3 * 86_400_000).toISOString()}`;
 const ERR = { type: 'Error', message: 'step failed: exit code 1' };
+
+/** The agent's count of the workflow's failed runs, on /metrics. */
+const failuresCounted = async (agent: TestAgent, workflow: string) =>
+  sampleValue(await (await fetch(`${agent.apiUrl}/metrics`)).text(), 'flowlens_workflow_runs_total', `workflow="${workflow}"`, 'status="failure"') ?? 0;
 
 /** A run of `n` minutes with two steps; the second fails when `fail`. */
 interface Shape {
@@ -171,8 +176,7 @@ describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', (
     });
     const runsOf = async () =>
       (await agent.get(`/api/v1/workflows/release/runs?${range}`)).body.items as { id: string; status: string; runId: string }[];
-    const failures = async () =>
-      sampleValue(await (await fetch(`${agent.apiUrl}/metrics`)).text(), 'flowlens_workflow_runs_total', 'workflow="release"', 'status="failure"') ?? 0;
+    const failures = () => failuresCounted(agent, 'release');
 
     const run = await sdk.begin({
       name: 'RUN release',
@@ -242,4 +246,41 @@ describe('a CI/CD pipeline run that went silent', () => {
     expect(await statuses()).toEqual(['resolved']);
     await Promise.all([silent.shutdown(), other.shutdown()]);
   }, 60_000);
+});
+
+describe('a long pipeline exported as it goes (more spans than a trace is re-derived on every part for)', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('is listed with every step soon after its last span, and its late failure is counted once', async () => {
+    agent = await startTestAgent();
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'backfill', 'cicd.pipeline.run.id': '9' }, { batch: true });
+    const TASKS = LARGE_TRACE_SPANS + 100;
+    const tasks = Array.from({ length: TASKS }, (_, i): SpanSpec => ({
+      name: `partition ${i}`,
+      startMs: T0 + i * 1_000,
+      endMs: T0 + i * 1_000 + 900,
+      attributes: { 'cicd.pipeline.task.name': `partition ${i}`, 'cicd.pipeline.task.run.result': 'success' },
+    }));
+    const runOf = async () => {
+      const [run] = (await agent.get(`/api/v1/workflows/backfill/runs?${range}`)).body.items as { id: string; status: string }[];
+      return run && { ...run, steps: (await agent.get(`/api/v1/runs/${encodeURIComponent(run.id)}`)).body.steps.length as number };
+    };
+    const failures = () => failuresCounted(agent, 'backfill');
+
+    const run = await sdk.begin({
+      name: 'RUN backfill',
+      kind: SpanKind.SERVER,
+      startMs: T0,
+      endMs: T0 + TASKS * 1_000,
+      attributes: { 'cicd.pipeline.result': 'failure' },
+      children: tasks,
+    });
+    await expect.poll(runOf, { timeout: 10_000, interval: 200 }).toMatchObject({ status: 'running', steps: TASKS });
+    const { id } = (await runOf())!;
+    await run.end();
+    await expect.poll(runOf, { timeout: 10_000, interval: 200 }).toMatchObject({ id, status: 'failure', steps: TASKS });
+    expect(await failures()).toBe(1);
+    await sdk.shutdown();
+  }, 90_000);
 });

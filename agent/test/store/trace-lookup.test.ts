@@ -3,39 +3,26 @@
  * check that a trace arriving in parts gives one run whether or not its entries were written yet, after the
  * process died with entries only in memory, and after a write that rolled back.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '../../src/model/otlp.js';
 import { modelTrace } from '../../src/normalise/model-trace.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
-import type { TemplateOf, TraceModeller } from '../../src/store/store.js';
+import type { TraceModeller } from '../../src/store/store.js';
 import { span, TRACE } from '../normalise/helpers.js';
+import { tempStores, writeSpans } from '../helpers/store.js';
 
-const templateOf: TemplateOf = (message) => ({ templateId: 't', template: message });
 const T0 = Date.UTC(2026, 10, 20, 9);
 const root = span({ id: 'a1', name: 'run deploy', start: T0, end: T0 + 60_000, attributes: { 'cicd.pipeline.name': 'deploy', 'cicd.pipeline.run.id': '7', 'cicd.pipeline.result': 'success' } });
 const job = (id: string, name: string, offset: number): OtlpSpan =>
   span({ id, parent: 'a1', name, start: T0 + offset, end: T0 + offset + 10_000, attributes: { 'cicd.pipeline.task.name': name, 'cicd.pipeline.task.run.result': 'success' } });
 
-const dirs: string[] = [];
-const stores: SqliteStore[] = [];
-function open(path?: string): { store: SqliteStore; path: string } {
-  const file = path ?? join(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'flowlens-lookup-'))) - 1]!, 'store.db');
-  const store = new SqliteStore(file);
-  stores.push(store);
-  return { store, path: file };
-}
-const write = (store: SqliteStore, spans: OtlpSpan[], model: TraceModeller = modelTrace) =>
-  store.write({ spans: spans.map((s) => ({ ...s })), logs: [], logTemplates: [], templateMerges: [] }, model, templateOf);
+const stores = tempStores('lookup');
+const open = stores.open;
+const write = writeSpans;
 const runsOf = (store: SqliteStore) => store.runs({ fromMs: T0 - 1, toMs: T0 + 3_600_000 });
 
-afterEach(async () => {
-  for (const store of stores.splice(0)) if (store.db.open) await store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => stores.closeAll());
 
 describe('finding a trace and a run again', () => {
   it('gives one run for a trace in parts, before and after its entries are written, and finds the run by id', async () => {

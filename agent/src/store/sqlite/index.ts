@@ -25,7 +25,7 @@ import { ResourceTable } from './resources.js';
 import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { StoreWorker } from './store-worker.js';
-import { TraceWriter } from './trace-writer.js';
+import { TraceWriter, type TraceWriteResult } from './trace-writer.js';
 import { allHours, HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
 import { WorkflowAggregator } from './workflow-aggregator.js';
 
@@ -143,25 +143,11 @@ export class SqliteStore implements Store {
   }
 
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult {
-    const write = this.db.transaction((): WriteResult => {
-      // One agent writes a store, but a restarted one may overlap the old for a moment: take in what another
-      // connection wrote, under the write lock (an immediate transaction) so nothing comes in between.
-      if (this.foreignCommits.happened()) {
-        this.idIndex.catchUp(this.db);
-        this.traceWriter.forgetOpenTraces();
-      }
+    return this.writeTraces(() => {
       this.templateMerges.apply(batch.templateMerges);
       const traces = this.traceWriter.write(batch.spans, model);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
-      // A trace that lost a run to another drops that run's pattern entries first: the run's new trace gives them.
-      for (const traceId of traces.leftTraces) if (!traces.runsByTrace.has(traceId)) this.templateRuns.refresh(traceId, templateOf);
-      for (const [traceId, { runs, hadRuns }] of traces.runsByTrace) {
-        if (!logs.traces.has(traceId)) this.templateRuns.refreshRuns(traceId, runs, hadRuns, templateOf);
-      }
-      for (const traceId of logs.traces) {
-        // A trace re-derived in this same batch hands over its runs rather than have them read back.
-        this.templateRuns.refresh(traceId, templateOf, traces.runsByTrace.get(traceId)?.runs);
-      }
+      this.refreshTemplateRuns(traces, logs.traces, templateOf);
       return {
         spansAccepted: traces.accepted,
         spansDuplicate: traces.duplicates,
@@ -170,6 +156,33 @@ export class SqliteStore implements Store {
         logsInserted: logs.inserted,
         transitions: traces.transitions,
       };
+    });
+  }
+
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): WriteResult | undefined {
+    const next = this.traceWriter.nextRemodelMs();
+    if (next === undefined || next > nowMs) return undefined;
+    return this.writeTraces(() => {
+      const traces = this.traceWriter.remodelDue(nowMs, model);
+      this.refreshTemplateRuns(traces, new Set(), templateOf);
+      return { spansAccepted: 0, spansDuplicate: 0, logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions: traces.transitions };
+    });
+  }
+
+  nextRemodelMs(): number | undefined {
+    return this.traceWriter.nextRemodelMs();
+  }
+
+  /** Runs `body` in one immediate write transaction, keeping the trace writer's memory in step with its outcome. */
+  private writeTraces(body: () => WriteResult): WriteResult {
+    const write = this.db.transaction((): WriteResult => {
+      // One agent writes a store, but a restarted one may overlap the old for a moment: take in what another
+      // connection wrote, under the write lock (an immediate transaction) so nothing comes in between.
+      if (this.foreignCommits.happened()) {
+        this.idIndex.catchUp(this.db);
+        this.traceWriter.forgetOpenTraces();
+      }
+      return body();
     });
     let written: WriteResult;
     try {
@@ -184,6 +197,19 @@ export class SqliteStore implements Store {
     // start the WAL over, as none of the worker's can while writes keep coming.
     if (this.worker?.walLong(this.walRestartFrames)) this.db.pragma('wal_checkpoint(PASSIVE)');
     return written;
+  }
+
+  /** The pattern index's entries for the traces whose runs were re-derived, and for those that gained logs. */
+  private refreshTemplateRuns(traces: TraceWriteResult, logTraces: ReadonlySet<string>, templateOf: TemplateOf): void {
+    // A trace that lost a run to another drops that run's pattern entries first: the run's new trace gives them.
+    for (const traceId of traces.leftTraces) if (!traces.runsByTrace.has(traceId)) this.templateRuns.refresh(traceId, templateOf);
+    for (const [traceId, { runs, hadRuns }] of traces.runsByTrace) {
+      if (!logTraces.has(traceId)) this.templateRuns.refreshRuns(traceId, runs, hadRuns, templateOf);
+    }
+    for (const traceId of logTraces) {
+      // A trace re-derived in this same batch hands over its runs rather than have them read back.
+      this.templateRuns.refresh(traceId, templateOf, traces.runsByTrace.get(traceId)?.runs);
+    }
   }
 
   recordTemplateHits(hits: TemplateHit[]): void {

@@ -21,6 +21,8 @@ export class OpenTraces {
   /** All spans of the trace after this write, to keep if the write commits. */
   stage(traceId: string, spans: OtlpSpan[]): void {
     if (spans.length <= MAX_SPANS) this.staged.set(traceId, spans);
+    // Kept as it was, the trace's spans would be taken for all of them by its next part.
+    else this.forget(traceId);
   }
 
   committed(): void {

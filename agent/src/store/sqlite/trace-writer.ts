@@ -6,6 +6,7 @@ import { RUN_COLUMNS, runFromRow, runToValues, type RunRow } from './codec.js';
 import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import { OpenTraces } from './open-traces.js';
+import { DeferredTraces, LARGE_TRACE_SPANS } from './deferred-traces.js';
 import type { ResourceTable } from './resources.js';
 
 interface RunHead {
@@ -34,7 +35,8 @@ export interface TraceWriteResult {
 
 /**
  * Stores spans (a re-sent span is dropped: OTLP is at-least-once) and re-derives the runs of every trace that
- * gained a span from all of that trace's spans, so batches split, reordered or repeated give the same runs.
+ * gained a span from all of that trace's spans, so batches split, reordered or repeated give the same runs (a
+ * large trace's a moment later, `deferred-traces.ts`).
  */
 export class TraceWriter {
   private readonly insertChunk: Statement<[number, string, number, number, Chunk]>;
@@ -46,6 +48,7 @@ export class TraceWriter {
   private readonly updateRun: Statement<[RunRow, number]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
+  private readonly deferred: DeferredTraces;
   /** The resource table's generation the kept spans' resource objects belong to. */
   private keptGeneration = 0;
 
@@ -66,6 +69,7 @@ export class TraceWriter {
     const columns = RUN_COLUMNS.split(',').length;
     this.insertRun = db.prepare(`INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(columns)})`);
     this.updateRun = db.prepare(`UPDATE runs SET (${RUN_COLUMNS}) = (?${', ?'.repeat(columns - 1)}) WHERE seq = ?`);
+    this.deferred = new DeferredTraces(db);
   }
 
   /** Must run inside the caller's write transaction; the caller then says whether it `committed` or `rolledBack`. */
@@ -82,14 +86,15 @@ export class TraceWriter {
       if (group) group.push(span);
       else byTrace.set(span.traceId, [span]);
     }
-    const result: TraceWriteResult = { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
+    const result = emptyResult();
+    const nowMs = Date.now();
     // The spans of a request share their resource object: its canonical copy is looked up once per change.
     let received: Attributes | undefined;
     let canonical: Attributes | undefined;
     for (const [traceId, group] of byTrace) {
-      const stored = this.openTraces.get(traceId) ?? this.loadTrace(traceId);
-      const known = stored.length > 0;
-      const fresh = freshSpans(stored, group);
+      const kept = this.deferred.fresh(traceId, group);
+      const stored = kept ? undefined : (this.openTraces.get(traceId) ?? this.loadTrace(traceId));
+      const fresh = kept ?? freshSpans(stored!, group);
       for (const span of fresh) {
         if (span.resource !== received) {
           received = span.resource;
@@ -101,7 +106,18 @@ export class TraceWriter {
       result.duplicates += group.length - fresh.length;
       if (fresh.length === 0) continue;
       this.storeChunks(traceId, fresh);
+      if (stored === undefined) {
+        this.deferred.defer(traceId, nowMs);
+        continue;
+      }
+      const known = stored.length > 0;
       const all = known ? [...stored, ...fresh] : fresh;
+      if (known && all.length >= LARGE_TRACE_SPANS) {
+        // A large trace continued: its runs are re-derived later (`remodelDue`), not on every part.
+        this.openTraces.forget(traceId);
+        this.deferred.defer(traceId, nowMs, new Set(all.map((span) => span.spanId)));
+        continue;
+      }
       if (known) this.openTraces.stage(traceId, all);
       const runs = model(all);
       const hadRuns = this.replaceRuns(traceId, runs, result, known, fresh[0]!.resource);
@@ -110,23 +126,47 @@ export class TraceWriter {
     return result;
   }
 
+  /** Re-derives the runs of the large traces due at `nowMs`; must run inside the caller's write transaction. */
+  remodelDue(nowMs: number, model: TraceModeller): TraceWriteResult {
+    const result = emptyResult();
+    for (const traceId of this.deferred.due(nowMs)) {
+      const started = performance.now();
+      const spans = this.loadTrace(traceId);
+      if (spans.length > 0) {
+        const runs = model(spans);
+        result.runsByTrace.set(traceId, { runs, hadRuns: this.replaceRuns(traceId, runs, result, true, spans[0]!.resource) });
+      }
+      this.deferred.done(traceId, performance.now() - started);
+    }
+    return result;
+  }
+
+  /** When the next large trace is due to have its runs re-derived, if one is (wall clock, as `Date.now()`). */
+  nextRemodelMs(): number | undefined {
+    return this.deferred.nextDueMs();
+  }
+
   committed(): void {
     if (this.resources.generation === this.keptGeneration) this.openTraces.committed();
     else this.openTraces.rolledBack();
+    this.deferred.committed();
   }
 
   rolledBack(): void {
     this.openTraces.rolledBack();
+    this.deferred.rolledBack();
   }
 
-  /** Another connection wrote to the store: the spans kept may miss some. */
+  /** Another connection wrote to the store: the spans and span ids kept may miss some. */
   forgetOpenTraces(): void {
     this.openTraces.clear();
+    this.deferred.forgetIds();
   }
 
   /** Spans of the trace were deleted (retention). */
   pruned(traceId: string): void {
     this.openTraces.forget(traceId);
+    this.deferred.forget(traceId);
   }
 
   /** The stored runs of a trace. */
@@ -236,6 +276,10 @@ export class TraceWriter {
     }
     return undefined;
   }
+}
+
+function emptyResult(): TraceWriteResult {
+  return { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
 }
 
 /** Pairwise id comparison is cheaper than a Set up to this many spans (a request's part of a trace, typically). */

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-stale-traces.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** Ordered; versions strictly increase. A new schema change is a new numbered file appended here. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 /**
  * Brings the database to the newest version in one transaction per run (SIG's pattern): refuses a database
