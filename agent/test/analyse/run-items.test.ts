@@ -11,6 +11,10 @@ describe('a run as the attribute items correlation compares', () => {
         canary: true,
         'cicd.pipeline.run.id': 'r-1',
         'build.url': 'https://ci/1',
+        'cicd.pipeline.run.url.full': 'https://ci/runs/1',
+        'vcs.repository.url.full': 'https://git/repo',
+        'url.path': '/orders/1',
+        'http.route': '/orders/{id}',
         'cicd.pipeline.result': 'failure',
         'http.response.status_code': 502,
         labels: ['a'],
@@ -19,7 +23,10 @@ describe('a run as the attribute items correlation compares', () => {
     r.steps[0]!.attributes = { 'host.name': 'worker-3' };
     r.steps[0]!.downstream = [{ name: 'db', kind: 'db', calls: 2, errors: 1, durationMs: 5 }];
     expect(runItems(r).sort()).toEqual(
-      ['canary=true', 'downstream.error=db', 'downstream.failing=db', 'downstream=db', 'host.name=worker-3', 'http.response.status_code=502', 'replicas=3', 'service.version=2.4.0'],
+      [
+        'canary=true', 'downstream.error=db', 'downstream.failing=db', 'downstream=db', 'host.name=worker-3', 'http.response.status_code=502',
+        'http.route=/orders/{id}', 'replicas=3', 'service.version=2.4.0',
+      ],
     );
   });
 
