@@ -20,12 +20,9 @@ export interface WriteQueueDeps {
   onWritten: (result: WriteResult, logs: readonly OtlpLogRecord[], logTemplates: readonly (TemplateRef | undefined)[]) => void;
   /** Called when a batch could not be stored, with what its senders were answered (a BackpressureError when they may retry). */
   onFailed: (error: Error, items: number) => void;
-  /** Called when the deferred runs of large traces could not be re-derived (tried again later). */
-  onRemodelFailed: (error: Error) => void;
+  /** Called when the deferred runs of large traces could not be re-derived (tried again later): the first error. */
+  onRemodelFailed: (error: Error, traces: number) => void;
 }
-
-/** Wait before trying again to re-derive deferred runs after a failure (a busy or full store). */
-const REMODEL_RETRY_MS = 5_000;
 
 interface Waiter {
   resolve: (outcome: ExportOutcome) => void;
@@ -143,27 +140,22 @@ export class WriteQueue implements OtlpConsumer {
   }
 
   /** One timer at a time, for the earliest trace due (wall clock: this schedules work, it is not the data's time). */
-  private scheduleRemodel(afterFailure = false): void {
+  private scheduleRemodel(): void {
     if (this.closed || this.remodelTimer) return;
     const next = this.deps.store.nextRemodelMs();
     if (next === undefined) return;
-    const wait = afterFailure ? REMODEL_RETRY_MS : Math.max(0, next - Date.now());
     this.remodelTimer = setTimeout(() => {
       this.remodelTimer = undefined;
       this.remodel(Date.now());
-    }, wait).unref();
+    }, Math.max(0, next - Date.now())).unref();
   }
 
   private remodel(nowMs: number): void {
-    let result: WriteResult | undefined;
-    try {
-      result = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs);
-    } catch (error) {
-      this.deps.onRemodelFailed(error as Error);
-      this.scheduleRemodel(true);
-      return;
+    const outcome = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs);
+    if (outcome) {
+      this.deps.onWritten(outcome.written, [], []);
+      if (outcome.failures.length > 0) this.deps.onRemodelFailed(outcome.failures[0]!, outcome.failures.length);
     }
-    if (result) this.deps.onWritten(result, [], []);
     this.scheduleRemodel();
   }
 }

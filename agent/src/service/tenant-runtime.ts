@@ -63,7 +63,8 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
         patterns.written(result, logs, logTemplates);
       },
       onFailed: failureLog(logger, tenant),
-      onRemodelFailed: (error) => logger.warn('the runs of large traces could not be re-derived; trying again shortly', { error: error.message, tenant }),
+      onRemodelFailed: (error, traces) =>
+        logger.warn('the runs of large traces could not be re-derived; each is tried again later', { error: error.message, traces, tenant }),
     },
   );
 

@@ -125,14 +125,21 @@ export interface FindingUpdate {
   resolved: number;
 }
 
+/** What a `remodelDeferred` call changed (a write of no new data) and the errors of the traces it could not do. */
+export interface RemodelOutcome {
+  written: WriteResult;
+  failures: Error[];
+}
+
 export interface Store {
   /** Writes one batch durably in one transaction; answers only once committed. */
   write(batch: WriteBatch, model: TraceModeller, templateOf: TemplateOf): WriteResult;
   /**
    * Re-derives the runs of the large traces continued since their last derivation, once due (at most every so
-   * often per trace, and at once for those a stopped agent left); undefined when none is due at `nowMs`.
+   * often per trace, and at once for those a stopped agent left); undefined when none is due at `nowMs`. A trace
+   * that fails is tried again later, and later each time.
    */
-  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): WriteResult | undefined;
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): RemodelOutcome | undefined;
   /** When `remodelDeferred` next has work, if ever (wall clock, as `Date.now()`). */
   nextRemodelMs(): number | undefined;
   recordTemplateHits(hits: TemplateHit[]): void;

@@ -55,7 +55,7 @@ describe('large traces arriving in parts', () => {
 
     const done = store.remodelDeferred(counting, templateOf, store.nextRemodelMs()!);
     expect(modelled.at(-1)).toBe(JOBS + 2);
-    expect(done?.transitions).toEqual([]); // the same run, still a success
+    expect(done).toMatchObject({ written: { transitions: [] }, failures: [] }); // the same run, still a success
     expect(store.nextRemodelMs()).toBeUndefined();
     expect(store.remodelDeferred(counting, templateOf, Infinity)).toBeUndefined();
 
@@ -82,7 +82,7 @@ describe('large traces arriving in parts', () => {
     expect(runsOf(store).map((run) => run.status)).not.toContain('failure');
     write(store, [root('failure')]);
     const done = store.remodelDeferred(modelTrace, templateOf, Infinity);
-    expect(done?.transitions.map((t) => t.run.status)).toEqual(['failure']);
+    expect(done?.written.transitions.map((t) => t.run.status)).toEqual(['failure']);
     expect(runsOf(store)).toHaveLength(1);
     expect(runsOf(store)[0]).toMatchObject({ status: 'failure', runId: '7' });
   });
@@ -102,6 +102,31 @@ describe('large traces arriving in parts', () => {
     expect(write(store, jobs(JOBS, JOBS + 10))).toMatchObject({ spansAccepted: 0, spansDuplicate: 10 });
     store.remodelDeferred(modelTrace, templateOf, Infinity);
     expect(stepCount(store)).toBe(JOBS + 10);
+  });
+
+  it('re-derives the other traces when one fails, and tries that one again later, later each time', () => {
+    const { store } = open();
+    const OTHER = 'f'.repeat(32);
+    sendInParts(store);
+    const otherRoot = root('success');
+    write(store, [{ ...otherRoot, traceId: OTHER, attributes: { ...otherRoot.attributes, 'cicd.pipeline.run.id': '8' } }]);
+    for (let i = 0; i < JOBS; i += 500) write(store, jobs(i, i + 500).map((s) => ({ ...s, traceId: OTHER })));
+    const broken: TraceModeller = (spans) => {
+      if (spans[0]!.traceId === OTHER) throw new Error('a bug in a runner rule');
+      return modelTrace(spans);
+    };
+    const now = Date.now() + 60_000;
+    const first = store.remodelDeferred(broken, templateOf, now);
+    expect(first?.failures.map((e) => e.message)).toEqual(['a bug in a runner rule']);
+    const steps = () => Object.fromEntries(runsOf(store).map((run) => [run.runId, run.steps.length]));
+    expect(steps()['7']).toBe(JOBS);
+    expect(steps()['8']).toBeLessThan(JOBS);
+    expect(store.nextRemodelMs()).toBe(now + 5_000);
+    store.remodelDeferred(broken, templateOf, now + 5_000);
+    expect(store.nextRemodelMs()).toBe(now + 15_000);
+    expect(store.remodelDeferred(modelTrace, templateOf, now + 15_000)?.failures).toEqual([]);
+    expect(steps()).toEqual({ 7: JOBS, 8: JOBS });
+    expect(store.nextRemodelMs()).toBeUndefined();
   });
 
   it('leaves the runs of a stopped agent’s pending traces to the next agent, which re-derives them at once', async () => {

@@ -12,6 +12,10 @@ export const LARGE_TRACE_SPANS = 1_000;
 const MIN_DELAY_MS = 1_000;
 const DELAY_PER_COST = 10;
 
+/** Wait after a failed re-derivation, doubled with each further failure of the trace, up to the most. */
+const RETRY_MS = 5_000;
+const MAX_RETRY_MS = 300_000;
+
 /** Span ids kept for the duplicate check of large traces, all traces together (about 60 bytes each). */
 const MAX_IDS = 200_000;
 
@@ -22,6 +26,8 @@ interface LargeTrace {
   dueMs?: number;
   /** How long the last re-derivation took. */
   costMs: number;
+  /** Re-derivations failed in a row. */
+  failures?: number;
 }
 
 /**
@@ -105,8 +111,17 @@ export class DeferredTraces {
     this.touch(traceId, trace);
     trace.dueMs = undefined;
     trace.costMs = costMs;
+    trace.failures = undefined;
     this.unmarkStale.run(traceId);
     if (!trace.ids) this.traces.delete(traceId);
+  }
+
+  /** Re-deriving the trace's runs failed (and rolled back): tried again later, later each time. */
+  failed(traceId: string, nowMs: number): void {
+    const trace = this.traces.get(traceId);
+    if (!trace) return;
+    trace.failures = (trace.failures ?? 0) + 1;
+    trace.dueMs = nowMs + Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** (trace.failures - 1));
   }
 
   /** The trace's spans are being deleted (retention): it is not re-derived from what is left. */
@@ -128,7 +143,7 @@ export class DeferredTraces {
       // The kept ids may hold spans that were not stored: the trace is read back next time.
       this.ids -= trace?.ids?.size ?? 0;
       if (dueMs === undefined) this.traces.delete(traceId);
-      else this.traces.set(traceId, { dueMs, costMs: trace?.costMs ?? 0 });
+      else this.traces.set(traceId, { dueMs, costMs: trace?.costMs ?? 0, failures: trace?.failures });
     }
     this.touched = new Map();
   }

@@ -5,6 +5,8 @@ import type {
   FindingQuery,
   PatternQuery,
   PatternRow,
+  RemodelOutcome,
+  RunTransition,
   WorkflowAggregate,
   RunQuery,
   Store,
@@ -159,14 +161,26 @@ export class SqliteStore implements Store {
     });
   }
 
-  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): WriteResult | undefined {
-    const next = this.traceWriter.nextRemodelMs();
-    if (next === undefined || next > nowMs) return undefined;
-    return this.writeTraces(() => {
-      const traces = this.traceWriter.remodelDue(nowMs, model);
-      this.refreshTemplateRuns(traces, new Set(), templateOf);
-      return { spansAccepted: 0, spansDuplicate: 0, logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions: traces.transitions };
-    });
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): RemodelOutcome | undefined {
+    const due = this.traceWriter.dueTraces(nowMs);
+    if (due.length === 0) return undefined;
+    const transitions: RunTransition[] = [];
+    const failures: Error[] = [];
+    // A transaction per trace: one that cannot be re-derived does not hold up the others.
+    for (const traceId of due) {
+      try {
+        const changed = this.writeTraces(() => {
+          const traces = this.traceWriter.remodel(traceId, model);
+          this.refreshTemplateRuns(traces, new Set(), templateOf);
+          return traces.transitions;
+        });
+        transitions.push(...changed);
+      } catch (error) {
+        this.traceWriter.remodelFailed(traceId, nowMs);
+        failures.push(error as Error);
+      }
+    }
+    return { written: { spansAccepted: 0, spansDuplicate: 0, logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions }, failures };
   }
 
   nextRemodelMs(): number | undefined {
@@ -174,8 +188,8 @@ export class SqliteStore implements Store {
   }
 
   /** Runs `body` in one immediate write transaction, keeping the trace writer's memory in step with its outcome. */
-  private writeTraces(body: () => WriteResult): WriteResult {
-    const write = this.db.transaction((): WriteResult => {
+  private writeTraces<T>(body: () => T): T {
+    const write = this.db.transaction((): T => {
       // One agent writes a store, but a restarted one may overlap the old for a moment: take in what another
       // connection wrote, under the write lock (an immediate transaction) so nothing comes in between.
       if (this.foreignCommits.happened()) {
@@ -184,7 +198,7 @@ export class SqliteStore implements Store {
       }
       return body();
     });
-    let written: WriteResult;
+    let written: T;
     try {
       written = write.immediate();
     } catch (error) {

@@ -113,7 +113,7 @@ export class TraceWriter {
       const known = stored.length > 0;
       const all = known ? [...stored, ...fresh] : fresh;
       if (known && all.length >= LARGE_TRACE_SPANS) {
-        // A large trace continued: its runs are re-derived later (`remodelDue`), not on every part.
+        // A large trace continued: its runs are re-derived later (`remodel`), not on every part.
         this.openTraces.forget(traceId);
         this.deferred.defer(traceId, nowMs, new Set(all.map((span) => span.spanId)));
         continue;
@@ -126,19 +126,27 @@ export class TraceWriter {
     return result;
   }
 
-  /** Re-derives the runs of the large traces due at `nowMs`; must run inside the caller's write transaction. */
-  remodelDue(nowMs: number, model: TraceModeller): TraceWriteResult {
+  /** The large traces whose runs are due to be re-derived at `nowMs` (`remodel`). */
+  dueTraces(nowMs: number): string[] {
+    return this.deferred.due(nowMs);
+  }
+
+  /** Re-derives the runs of a large trace from all its spans; must run inside the caller's write transaction. */
+  remodel(traceId: string, model: TraceModeller): TraceWriteResult {
     const result = emptyResult();
-    for (const traceId of this.deferred.due(nowMs)) {
-      const started = performance.now();
-      const spans = this.loadTrace(traceId);
-      if (spans.length > 0) {
-        const runs = model(spans);
-        result.runsByTrace.set(traceId, { runs, hadRuns: this.replaceRuns(traceId, runs, result, true, spans[0]!.resource) });
-      }
-      this.deferred.done(traceId, performance.now() - started);
+    const started = performance.now();
+    const spans = this.loadTrace(traceId);
+    if (spans.length > 0) {
+      const runs = model(spans);
+      result.runsByTrace.set(traceId, { runs, hadRuns: this.replaceRuns(traceId, runs, result, true, spans[0]!.resource) });
     }
+    this.deferred.done(traceId, performance.now() - started);
     return result;
+  }
+
+  /** Re-deriving the trace's runs failed and was rolled back (after `rolledBack`). */
+  remodelFailed(traceId: string, nowMs: number): void {
+    this.deferred.failed(traceId, nowMs);
   }
 
   /** When the next large trace is due to have its runs re-derived, if one is (wall clock, as `Date.now()`). */
