@@ -24,6 +24,9 @@ export interface WriteQueueDeps {
   onRemodelFailed: (error: Error, traces: number) => void;
 }
 
+/** Re-deriving the runs of large traces stops for other callbacks (requests) once this long has gone by. */
+const REMODEL_SLICE_MS = 20;
+
 interface Waiter {
   resolve: (outcome: ExportOutcome) => void;
   reject: (error: Error) => void;
@@ -146,12 +149,12 @@ export class WriteQueue implements OtlpConsumer {
     if (next === undefined) return;
     this.remodelTimer = setTimeout(() => {
       this.remodelTimer = undefined;
-      this.remodel(Date.now());
+      this.remodel(Date.now(), REMODEL_SLICE_MS);
     }, Math.max(0, next - Date.now())).unref();
   }
 
-  private remodel(nowMs: number): void {
-    const outcome = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs);
+  private remodel(nowMs: number, budgetMs = Infinity): void {
+    const outcome = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs, budgetMs);
     if (outcome) {
       this.deps.onWritten(outcome.written, [], []);
       if (outcome.failures.length > 0) this.deps.onRemodelFailed(outcome.failures[0]!, outcome.failures.length);

@@ -137,9 +137,10 @@ export interface Store {
   /**
    * Re-derives the runs of the large traces continued since their last derivation, once due (at most every so
    * often per trace, and at once for those a stopped agent left); undefined when none is due at `nowMs`. A trace
-   * that fails is tried again later, and later each time.
+   * that fails is tried again later, and later each time. No trace is begun once `budgetMs` has gone by (the
+   * first always is): those left stay due.
    */
-  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): RemodelOutcome | undefined;
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number, budgetMs?: number): RemodelOutcome | undefined;
   /** When `remodelDeferred` next has work, if ever (wall clock, as `Date.now()`). */
   nextRemodelMs(): number | undefined;
   recordTemplateHits(hits: TemplateHit[]): void;

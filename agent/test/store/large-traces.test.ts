@@ -32,6 +32,16 @@ function sendInParts(store: SqliteStore, model: TraceModeller = modelTrace): voi
   for (let i = 0; i < JOBS; i += 100) write(store, jobs(i, Math.min(JOBS, i + 100)), model);
 }
 
+/** Two large traces (runs 7 and 8), each in parts, their runs pending. */
+const OTHER = 'f'.repeat(32);
+function sendTwoInParts(store: SqliteStore): void {
+  sendInParts(store);
+  const otherRoot = root('success');
+  write(store, [{ ...otherRoot, traceId: OTHER, attributes: { ...otherRoot.attributes, 'cicd.pipeline.run.id': '8' } }]);
+  for (let i = 0; i < JOBS; i += 500) write(store, jobs(i, i + 500).map((s) => ({ ...s, traceId: OTHER })));
+}
+const stepsByRunId = (store: SqliteStore) => Object.fromEntries(runsOf(store).map((run) => [run.runId, run.steps.length]));
+
 afterEach(() => stores.closeAll());
 
 describe('large traces arriving in parts', () => {
@@ -106,11 +116,7 @@ describe('large traces arriving in parts', () => {
 
   it('re-derives the other traces when one fails, and tries that one again later, later each time', () => {
     const { store } = open();
-    const OTHER = 'f'.repeat(32);
-    sendInParts(store);
-    const otherRoot = root('success');
-    write(store, [{ ...otherRoot, traceId: OTHER, attributes: { ...otherRoot.attributes, 'cicd.pipeline.run.id': '8' } }]);
-    for (let i = 0; i < JOBS; i += 500) write(store, jobs(i, i + 500).map((s) => ({ ...s, traceId: OTHER })));
+    sendTwoInParts(store);
     const broken: TraceModeller = (spans) => {
       if (spans[0]!.traceId === OTHER) throw new Error('a bug in a runner rule');
       return modelTrace(spans);
@@ -118,14 +124,25 @@ describe('large traces arriving in parts', () => {
     const now = Date.now() + 60_000;
     const first = store.remodelDeferred(broken, templateOf, now);
     expect(first?.failures.map((e) => e.message)).toEqual(['a bug in a runner rule']);
-    const steps = () => Object.fromEntries(runsOf(store).map((run) => [run.runId, run.steps.length]));
-    expect(steps()['7']).toBe(JOBS);
-    expect(steps()['8']).toBeLessThan(JOBS);
+    expect(stepsByRunId(store)['7']).toBe(JOBS);
+    expect(stepsByRunId(store)['8']).toBeLessThan(JOBS);
     expect(store.nextRemodelMs()).toBe(now + 5_000);
     store.remodelDeferred(broken, templateOf, now + 5_000);
     expect(store.nextRemodelMs()).toBe(now + 15_000);
     expect(store.remodelDeferred(modelTrace, templateOf, now + 15_000)?.failures).toEqual([]);
-    expect(steps()).toEqual({ 7: JOBS, 8: JOBS });
+    expect(stepsByRunId(store)).toEqual({ 7: JOBS, 8: JOBS });
+    expect(store.nextRemodelMs()).toBeUndefined();
+  });
+
+  it('begins no trace past its time budget but the first, and leaves the rest due', () => {
+    const { store } = open();
+    sendTwoInParts(store);
+    const now = Date.now() + 60_000;
+    store.remodelDeferred(modelTrace, templateOf, now, 0);
+    expect(Object.values(stepsByRunId(store)).filter((steps) => steps === JOBS)).toHaveLength(1);
+    expect(store.nextRemodelMs()).toBeLessThanOrEqual(now);
+    store.remodelDeferred(modelTrace, templateOf, now, 0);
+    expect(stepsByRunId(store)).toEqual({ 7: JOBS, 8: JOBS });
     expect(store.nextRemodelMs()).toBeUndefined();
   });
 

@@ -161,13 +161,15 @@ export class SqliteStore implements Store {
     });
   }
 
-  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number): RemodelOutcome | undefined {
+  remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number, budgetMs = Infinity): RemodelOutcome | undefined {
     const due = this.traceWriter.dueTraces(nowMs);
     if (due.length === 0) return undefined;
     const transitions: RunTransition[] = [];
     const failures: Error[] = [];
+    const started = performance.now();
     // A transaction per trace: one that cannot be re-derived does not hold up the others.
     for (const traceId of due) {
+      if (traceId !== due[0] && performance.now() - started >= budgetMs) break;
       try {
         const changed = this.writeTraces(() => {
           const traces = this.traceWriter.remodel(traceId, model);
