@@ -12,6 +12,14 @@ import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
 
+/**
+ * Steps listed before the rest are left behind a button: a long workflow's run (thousands of activities) would
+ * take the page seconds to draw. Failed steps are listed whatever their place.
+ */
+const STEP_ROWS = 200;
+/** The agent's failed statuses (`FAILED_STATUSES`). */
+const FAILED = new Set(['failure', 'error', 'timeout']);
+
 /** One run's steps as a tree with their errors and calls, and its logs (all, or one step's). */
 export function RunDetail({ workflow, id, onClose }: { workflow: string; id: string; onClose: () => void }) {
   const styles = useStyles2(getPageStyles);
@@ -47,15 +55,18 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
 function RunSteps({ run }: { run: Run }) {
   const styles = useStyles2(getPageStyles);
   const [stepId, setStepId] = useState<string>();
+  const [allSteps, setAllSteps] = useState(false);
   const logs = stepId ? run.logs.filter((l) => l.stepId === stepId) : run.logs;
   const stepName = run.steps.find((s) => s.id === stepId)?.name;
+  const rows = toStepTree(run.steps);
+  const shown = allSteps ? rows : rows.filter(({ step }, i) => i < STEP_ROWS || FAILED.has(step.status));
   return (
     <>
       <h4>Steps</h4>
       <table className={styles.table}>
         <TableHead columns={['Step', 'Status', 'Duration', 'Calls', 'Error']} />
         <tbody>
-          {toStepTree(run.steps).map(({ step, depth }) => (
+          {shown.map(({ step, depth }) => (
             <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
               <td style={{ paddingLeft: 8 + depth * 16 }}>
                 <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
@@ -74,6 +85,14 @@ function RunSteps({ run }: { run: Run }) {
           ))}
         </tbody>
       </table>
+      {shown.length < rows.length && (
+        <p className={styles.muted}>
+          {rows.length - shown.length} of {rows.length} steps not listed (failed steps always are).{' '}
+          <Button variant="secondary" size="sm" onClick={() => setAllSteps(true)}>
+            List all {rows.length} steps
+          </Button>
+        </p>
+      )}
       <h4>{stepName ? `Logs of ${stepName}` : 'Logs'}</h4>
       {logs.length === 0 ? (
         <p className={styles.muted}>No log lines {stepName ? 'for this step' : 'for this run'}.</p>

@@ -112,11 +112,17 @@ export function toStepTree(steps: RunStep[]): StepNode[] {
   const children = new Map<string | undefined, RunStep[]>();
   for (const step of steps) {
     const parent = step.parentId && ids.has(step.parentId) ? step.parentId : undefined;
-    children.set(parent, [...(children.get(parent) ?? []), step]);
+    // Pushed, not copied: a long workflow's run has thousands of steps under one parent.
+    const siblings = children.get(parent);
+    if (siblings) {
+      siblings.push(step);
+    } else {
+      children.set(parent, [step]);
+    }
   }
   const out: StepNode[] = [];
   const visit = (parent: string | undefined, depth: number) => {
-    const level = [...(children.get(parent) ?? [])].sort((a, b) => a.startTime.localeCompare(b.startTime));
+    const level = (children.get(parent) ?? []).sort((a, b) => a.startTime.localeCompare(b.startTime));
     for (const step of level) {
       out.push({ step, depth });
       visit(step.id, depth + 1);

@@ -92,6 +92,30 @@ describe('Workflow page', () => {
     expect(currentUrl.value).not.toContain('run=');
   });
 
+  it("lists a long run's first 200 steps and its failed ones, and all of them on request", async () => {
+    const steps = Array.from({ length: 450 }, (_, i) => ({
+      ...run.steps[0]!,
+      id: `p${i}`,
+      name: `partition ${i}`,
+      startTime: new Date(Date.UTC(2026, 10, 21, 23, 0, i)).toISOString(),
+      status: i === 400 ? 'failure' : 'success',
+    }));
+    useRecordedBackend({ ...agent, 'GET /api/v1/runs/r-long': { ...run, id: 'r-long', steps } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-long');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    await within(detail).findByText('partition 0');
+    // Rows and the button by selector and text: role queries over hundreds of rows take seconds in jsdom.
+    const names = () => [...detail.querySelectorAll('tbody tr')].map((r) => r.firstChild!.textContent);
+    expect(names()).toHaveLength(201);
+    expect(names().slice(-2)).toEqual(['partition 199', 'partition 400']);
+    expect(detail).toHaveTextContent('249 of 450 steps not listed (failed steps always are).');
+
+    await userEvent.click(within(detail).getByText('List all 450 steps'));
+    expect(names()).toHaveLength(450);
+    expect(within(detail).queryByText('List all 450 steps')).not.toBeInTheDocument();
+  });
+
   it('filters recent runs by status', async () => {
     const seen = useRecordedBackend(agent);
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
