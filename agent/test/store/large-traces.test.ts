@@ -146,6 +146,17 @@ describe('large traces arriving in parts', () => {
     expect(store.nextRemodelMs()).toBeUndefined();
   });
 
+  it('does not re-derive a pending trace that retention deleted, in this agent or the next', async () => {
+    const { store, path } = open();
+    sendInParts(store);
+    expect(store.nextRemodelMs()).toBeDefined();
+    while (store.pruneChunk(T0 + 7_200_000) > 0);
+    expect(runsOf(store)).toEqual([]);
+    expect(store.nextRemodelMs()).toBeUndefined();
+    await store.close();
+    expect(open(path).store.nextRemodelMs()).toBeUndefined();
+  });
+
   it('leaves the runs of a stopped agent’s pending traces to the next agent, which re-derives them at once', async () => {
     const { store, path } = open();
     sendInParts(store);
