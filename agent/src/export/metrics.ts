@@ -6,7 +6,7 @@ import type { Attributes as OtelAttributes, ObservableResult } from '@openteleme
 import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 import type { RequestInfo } from '../receive/observer.js';
-import type { RunTransition, WriteResult } from '../store/store.js';
+import type { RunTransition, Store, WriteResult } from '../store/store.js';
 import { KeyedCounter, KeyedHistogram, KeyedProducer, type CounterSeries, type HistogramSeries } from './keyed-metrics.js';
 import { LabelCap } from './label-cap.js';
 
@@ -44,7 +44,7 @@ export class FlowLensMetrics {
   constructor(
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
     private readonly log: (message: string) => void,
-    storeSize: () => number,
+    store: Pick<Store, 'pendingTraces'> & { sizeBytes(): number },
   ) {
     this.perRun = {
       runs: new KeyedCounter('flowlens_workflow_runs', 'Finished workflow runs by final status'),
@@ -121,7 +121,14 @@ export class FlowLensMetrics {
         for (const [window, rate] of Object.entries(s.burnRates)) r.observe(1 - rate * allowed, { workflow: s.workflow, slo: s.name, window });
       }
     });
-    observe('flowlens_store_size_bytes', 'Size of the SQLite store', (r) => r.observe(storeSize()));
+    observe('flowlens_store_size_bytes', 'Size of the SQLite store', (r) => r.observe(store.sizeBytes()));
+    observe('flowlens_pending_run_traces', 'Large traces whose runs are not yet re-derived from their newest spans', (r) =>
+      r.observe(store.pendingTraces().traces),
+    );
+    observe('flowlens_pending_runs_age_seconds', 'How long the runs of the longest-waiting large trace have trailed its spans (0: none)', (r) => {
+      const { sinceMs } = store.pendingTraces();
+      r.observe(sinceMs === undefined ? 0 : Math.max(0, Date.now() - sinceMs) / 1000);
+    });
   }
 
   /** Seeds the last-run gauge from the store at start, so a restart does not look like a stall. */

@@ -46,7 +46,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
   const store = new SqliteStore(storePath);
   const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
   const templateOf = (message: string) => templates.of(message);
-  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), () => store.sizeBytes());
+  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), store);
   metrics.seedLastRuns(store.lastRunByWorkflow());
   const patterns = new PatternRecorder(store, templateOf);
 

@@ -143,6 +143,8 @@ export interface Store {
   remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number, budgetMs?: number): RemodelOutcome | undefined;
   /** When `remodelDeferred` next has work, if ever (wall clock, as `Date.now()`). */
   nextRemodelMs(): number | undefined;
+  /** How many large traces' runs trail their spans (`remodelDeferred`), and since when the oldest has (wall clock). */
+  pendingTraces(): { traces: number; sinceMs: number | undefined };
   recordTemplateHits(hits: TemplateHit[]): void;
   /** Replaces the saved miner clusters (rows are the miner's own versioned state). */
   saveMinerState(rows: readonly { id: string }[]): void;

@@ -281,6 +281,8 @@ describe('a long pipeline exported as it goes (more spans than a trace is re-der
     await run.end();
     await expect.poll(runOf, { timeout: 10_000, interval: 200 }).toMatchObject({ id, status: 'failure', steps: TASKS });
     expect(await failures()).toBe(1);
+    const metrics = await (await fetch(`${agent.apiUrl}/metrics`)).text();
+    expect([sampleValue(metrics, 'flowlens_pending_run_traces'), sampleValue(metrics, 'flowlens_pending_runs_age_seconds')]).toEqual([0, 0]);
     await sdk.shutdown();
   }, 90_000);
 });

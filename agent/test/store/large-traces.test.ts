@@ -58,6 +58,9 @@ describe('large traces arriving in parts', () => {
     expect(stepCount(store)).toBeLessThan(LARGE_TRACE_SPANS);
     expect(store.nextRemodelMs()).toBeGreaterThan(Date.now());
     expect(store.remodelDeferred(counting, templateOf, Date.now())).toBeUndefined();
+    const pending = store.pendingTraces();
+    expect(pending.traces).toBe(1);
+    expect(pending.sinceMs).toBeLessThanOrEqual(Date.now());
 
     const failed = write(store, [root('failure')], counting);
     expect(failed).toMatchObject({ spansAccepted: 0, spansDuplicate: 1, transitions: [] });
@@ -67,6 +70,7 @@ describe('large traces arriving in parts', () => {
     expect(modelled.at(-1)).toBe(JOBS + 2);
     expect(done).toMatchObject({ written: { transitions: [] }, failures: [] }); // the same run, still a success
     expect(store.nextRemodelMs()).toBeUndefined();
+    expect(store.pendingTraces()).toEqual({ traces: 0, sinceMs: undefined });
     expect(store.remodelDeferred(counting, templateOf, Infinity)).toBeUndefined();
 
     const { store: whole } = open();
@@ -127,7 +131,12 @@ describe('large traces arriving in parts', () => {
     expect(stepsByRunId(store)['7']).toBe(JOBS);
     expect(stepsByRunId(store)['8']).toBeLessThan(JOBS);
     expect(store.nextRemodelMs()).toBe(now + 5_000);
+    // Still pending, and since it first was: the lag an operator is shown keeps growing.
+    const since = store.pendingTraces();
+    expect(since.traces).toBe(1);
+    expect(since.sinceMs).toBeLessThanOrEqual(Date.now());
     store.remodelDeferred(broken, templateOf, now + 5_000);
+    expect(store.pendingTraces()).toEqual(since);
     expect(store.nextRemodelMs()).toBe(now + 15_000);
     expect(store.remodelDeferred(modelTrace, templateOf, now + 15_000)?.failures).toEqual([]);
     expect(stepsByRunId(store)).toEqual({ 7: JOBS, 8: JOBS });

@@ -28,7 +28,12 @@ interface LargeTrace {
   costMs: number;
   /** Re-derivations failed in a row. */
   failures?: number;
+  /** Since when the runs have trailed the spans (wall clock), while due. */
+  sinceMs?: number;
 }
+
+/** What a write may change of a trace, to put back if it rolls back. */
+type Schedule = Pick<LargeTrace, 'dueMs' | 'sinceMs'>;
 
 /**
  * Large traces whose runs lag their spans. The spans are durable when a request is answered; a trace listed in
@@ -39,7 +44,7 @@ export class DeferredTraces {
   private readonly traces = new Map<string, LargeTrace>();
   private ids = 0;
   /** Traces whose kept ids or schedule changed in the open write, with the schedule to restore if it rolls back. */
-  private touched = new Map<string, number | undefined>();
+  private touched = new Map<string, Schedule>();
   private readonly markStale: Statement<[string]>;
   private readonly unmarkStale: Statement<[string]>;
 
@@ -47,8 +52,9 @@ export class DeferredTraces {
     this.markStale = db.prepare('INSERT OR IGNORE INTO stale_traces (trace_id) VALUES (?)');
     this.unmarkStale = db.prepare('DELETE FROM stale_traces WHERE trace_id = ?');
     // Left stale by an agent that stopped before re-deriving them: due at once.
+    const nowMs = Date.now();
     for (const traceId of db.prepare('SELECT trace_id FROM stale_traces').pluck().all() as string[]) {
-      this.traces.set(traceId, { dueMs: 0, costMs: 0 });
+      this.traces.set(traceId, { dueMs: 0, sinceMs: nowMs, costMs: 0 });
     }
   }
 
@@ -86,6 +92,7 @@ export class DeferredTraces {
     }
     if (trace.dueMs === undefined) {
       trace.dueMs = nowMs + Math.max(MIN_DELAY_MS, DELAY_PER_COST * trace.costMs);
+      trace.sinceMs = nowMs;
       this.markStale.run(traceId);
     }
   }
@@ -95,6 +102,18 @@ export class DeferredTraces {
     const due: string[] = [];
     for (const [traceId, trace] of this.traces) if (trace.dueMs !== undefined && trace.dueMs <= nowMs) due.push(traceId);
     return due;
+  }
+
+  /** How many traces' runs trail their spans, and since when the oldest has (wall clock). */
+  pending(): { traces: number; sinceMs: number | undefined } {
+    let traces = 0;
+    let sinceMs: number | undefined;
+    for (const trace of this.traces.values()) {
+      if (trace.dueMs === undefined) continue;
+      traces++;
+      if (sinceMs === undefined || trace.sinceMs! < sinceMs) sinceMs = trace.sinceMs;
+    }
+    return { traces, sinceMs };
   }
 
   /** The earliest time a trace is due, if any is. */
@@ -110,6 +129,7 @@ export class DeferredTraces {
     if (!trace) return;
     this.touch(traceId, trace);
     trace.dueMs = undefined;
+    trace.sinceMs = undefined;
     trace.costMs = costMs;
     trace.failures = undefined;
     this.unmarkStale.run(traceId);
@@ -138,12 +158,12 @@ export class DeferredTraces {
   }
 
   rolledBack(): void {
-    for (const [traceId, dueMs] of this.touched) {
+    for (const [traceId, { dueMs, sinceMs }] of this.touched) {
       const trace = this.traces.get(traceId);
       // The kept ids may hold spans that were not stored: the trace is read back next time.
       this.ids -= trace?.ids?.size ?? 0;
       if (dueMs === undefined) this.traces.delete(traceId);
-      else this.traces.set(traceId, { dueMs, costMs: trace?.costMs ?? 0, failures: trace?.failures });
+      else this.traces.set(traceId, { dueMs, sinceMs, costMs: trace?.costMs ?? 0, failures: trace?.failures });
     }
     this.touched = new Map();
   }
@@ -158,7 +178,7 @@ export class DeferredTraces {
   }
 
   private touch(traceId: string, trace: LargeTrace): void {
-    if (!this.touched.has(traceId)) this.touched.set(traceId, trace.dueMs);
+    if (!this.touched.has(traceId)) this.touched.set(traceId, { dueMs: trace.dueMs, sinceMs: trace.sinceMs });
   }
 
   /** Drops the ids of other traces, least recently continued first, past the bound. */

@@ -189,6 +189,10 @@ export class SqliteStore implements Store {
     return this.traceWriter.nextRemodelMs();
   }
 
+  pendingTraces(): { traces: number; sinceMs: number | undefined } {
+    return this.traceWriter.pendingTraces();
+  }
+
   /** Runs `body` in one immediate write transaction, keeping the trace writer's memory in step with its outcome. */
   private writeTraces<T>(body: () => T): T {
     const write = this.db.transaction((): T => {

@@ -149,6 +149,11 @@ export class TraceWriter {
     this.deferred.failed(traceId, nowMs);
   }
 
+  /** How many large traces' runs trail their spans, and since when the oldest has (wall clock). */
+  pendingTraces(): { traces: number; sinceMs: number | undefined } {
+    return this.deferred.pending();
+  }
+
   /** When the next large trace is due to have its runs re-derived, if one is (wall clock, as `Date.now()`). */
   nextRemodelMs(): number | undefined {
     return this.deferred.nextDueMs();
