@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { expectSurvived, streamRuns } from './stream.js';
 import { LARGE_TRACE_SPANS } from '../../src/store/sqlite/deferred-traces.js';
-import { cliMissing, rangeQuery, tempStore } from './support.js';
+import { traceRequest } from '../../src/demo/runner-spans.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { cliMissing, makeRuns, rangeQuery, tempStore } from './support.js';
 
 const WORKFLOW = 'crash-stream';
 const RUNS_PER_REQUEST = 3;
@@ -16,13 +18,6 @@ const RANGE = rangeQuery(now - 86_400_000, now + 86_400_000);
 const store = tempStore('crash');
 const largeStore = tempStore('crash-large');
 
-/** An OTLP/JSON request of spans of one trace, from a CI/CD runner. */
-function request(spans: object[]): string {
-  const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'ci-runner' } }] };
-  return JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'ci' }, spans }] }] });
-}
-const attributes = (values: Record<string, string>) => Object.entries(values).map(([key, value]) => ({ key, value: { stringValue: value } }));
-const nanos = (ms: number) => `${ms}000000`;
 
 describe.skipIf(cliMissing())('crash safety of flowlens serve', () => {
   it('keeps every acknowledged run across kill -9, never twice, and converges once the rest is re-sent', async () => {
@@ -50,16 +45,23 @@ describe.skipIf(cliMissing())('crash safety of flowlens serve', () => {
   });
 
   it('derives the runs of a large trace whose last parts it acknowledged just before kill -9, once restarted', async () => {
-    const TRACE = 'ab'.repeat(16);
-    const ROOT = '1'.repeat(16);
-    const start = now - 3 * 3_600_000;
-    const root = { traceId: TRACE, spanId: ROOT, name: 'run backfill', kind: 2, startTimeUnixNano: nanos(start), endTimeUnixNano: nanos(start + 3_600_000),
-      attributes: attributes({ 'cicd.pipeline.name': 'backfill', 'cicd.pipeline.run.id': '41', 'cicd.pipeline.result': 'failure' }), status: { code: 2 } };
-    const job = (i: number) => ({ traceId: TRACE, spanId: (0x1000 + i).toString(16).padStart(16, '0'), parentSpanId: ROOT, name: `partition ${i}`, kind: 1,
-      startTimeUnixNano: nanos(start + i * 1_000), endTimeUnixNano: nanos(start + i * 1_000 + 900),
-      attributes: attributes({ 'cicd.pipeline.task.name': `partition ${i}`, 'cicd.pipeline.task.run.result': 'success' }) });
-    const jobs = LARGE_TRACE_SPANS + 100;
-    const parts = [[root], ...[0, 1, 2].map((k) => Array.from({ length: Math.ceil(jobs / 3) }, (_, i) => job(k * Math.ceil(jobs / 3) + i)))];
+    // One failed CI run of more steps than a trace is re-derived on every part for, as the demo's runners send it.
+    const [base] = makeRuns('backfill', 'large', 0, 1, now - 3 * 3_600_000);
+    const steps = Array.from({ length: LARGE_TRACE_SPANS + 100 }, (_, i) => ({
+      ...base!.steps[0]!,
+      id: `partition-${i}`,
+      name: `partition ${i}`,
+      startMs: base!.startMs + i * 1_000,
+      endMs: base!.startMs + i * 1_000 + 900,
+      durationMs: 900,
+    }));
+    const run: RunRecord = { ...base!, status: 'failure', endMs: base!.startMs + steps.length * 1_000, durationMs: steps.length * 1_000, steps };
+    const [group] = JSON.parse(traceRequest([run])).resourceSpans;
+    const spans: object[] = group.scopeSpans[0].spans;
+    // The run span first; the trace passes the threshold with the third part.
+    const third = Math.ceil(spans.length / 3);
+    const parts = [0, 1, 2].map((k) => spans.slice(k * third, (k + 1) * third));
+    const request = (part: object[]) => JSON.stringify({ resourceSpans: [{ ...group, scopeSpans: [{ ...group.scopeSpans[0], spans: part }] }] });
 
     const first = await largeStore.spawn();
     for (const part of parts) {
@@ -71,11 +73,11 @@ describe.skipIf(cliMissing())('crash safety of flowlens serve', () => {
     await first.exited;
 
     const second = await largeStore.spawn();
-    const run = async () => {
-      const [listed] = (await (await fetch(`${second.apiUrl}/api/v1/workflows/backfill/runs?${RANGE}`)).json()).items ?? [];
-      return listed && { status: listed.status, steps: (await (await fetch(`${second.apiUrl}/api/v1/runs/${encodeURIComponent(listed.id)}`)).json()).steps.length };
+    const listed = async () => {
+      const [item] = (await (await fetch(`${second.apiUrl}/api/v1/workflows/backfill/runs?${RANGE}`)).json()).items ?? [];
+      return item && { status: item.status, steps: (await (await fetch(`${second.apiUrl}/api/v1/runs/${encodeURIComponent(item.id)}`)).json()).steps.length };
     };
-    await expect.poll(run, { timeout: 10_000, interval: 100 }).toEqual({ status: 'failure', steps: parts.flat().length - 1 });
+    await expect.poll(listed, { timeout: 10_000, interval: 100 }).toEqual({ status: 'failure', steps: run.steps.length });
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 });
