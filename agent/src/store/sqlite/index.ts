@@ -27,6 +27,7 @@ import { ResourceTable } from './resources.js';
 import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
 import { StoreWorker } from './store-worker.js';
+import { DeferredTraces } from './deferred-traces.js';
 import { TraceWriter, type TraceWriteResult } from './trace-writer.js';
 import { allHours, HOUR_OF_START, hourOf, workflowHours } from './run-hours.js';
 import { WorkflowAggregator } from './workflow-aggregator.js';
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
   private readonly resources: ResourceTable;
   private readonly idIndex: IdIndex;
   private readonly traceWriter: TraceWriter;
+  private readonly deferred: DeferredTraces;
   private readonly logWriter: LogWriter;
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
@@ -98,7 +100,8 @@ export class SqliteStore implements Store {
     this.idIndex = new IdIndex(this.db, worker && { path: idsPath, write: (batch) => worker.writeIds(batch) });
     this.aggregator = new WorkflowAggregator(this.db);
     this.foreignCommits = new ForeignCommits(this.db);
-    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex, (startMs) => this.aggregator.changed(startMs));
+    this.deferred = new DeferredTraces(this.db);
+    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex, this.deferred, (startMs) => this.aggregator.changed(startMs));
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
     this.findingTable = new FindingTable(this.db);
@@ -162,7 +165,7 @@ export class SqliteStore implements Store {
   }
 
   remodelDeferred(model: TraceModeller, templateOf: TemplateOf, nowMs: number, budgetMs = Infinity): RemodelOutcome | undefined {
-    const due = this.traceWriter.dueTraces(nowMs);
+    const due = this.deferred.due(nowMs);
     if (due.length === 0) return undefined;
     const transitions: RunTransition[] = [];
     const failures: Error[] = [];
@@ -178,7 +181,8 @@ export class SqliteStore implements Store {
         });
         transitions.push(...changed);
       } catch (error) {
-        this.traceWriter.remodelFailed(traceId, nowMs);
+        // After the rollback, which put the trace's schedule back.
+        this.deferred.failed(traceId, nowMs);
         failures.push(error as Error);
       }
     }
@@ -186,11 +190,11 @@ export class SqliteStore implements Store {
   }
 
   nextRemodelMs(): number | undefined {
-    return this.traceWriter.nextRemodelMs();
+    return this.deferred.nextDueMs();
   }
 
   pendingTraces(): { traces: number; sinceMs: number | undefined } {
-    return this.traceWriter.pendingTraces();
+    return this.deferred.pending();
   }
 
   /** Runs `body` in one immediate write transaction, keeping the trace writer's memory in step with its outcome. */

@@ -6,7 +6,7 @@ import { RUN_COLUMNS, runFromRow, runToValues, type RunRow } from './codec.js';
 import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import { OpenTraces } from './open-traces.js';
-import { DeferredTraces, LARGE_TRACE_SPANS } from './deferred-traces.js';
+import { LARGE_TRACE_SPANS, type DeferredTraces } from './deferred-traces.js';
 import type { ResourceTable } from './resources.js';
 
 interface RunHead {
@@ -48,7 +48,6 @@ export class TraceWriter {
   private readonly updateRun: Statement<[RunRow, number]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
-  private readonly deferred: DeferredTraces;
   /** The resource table's generation the kept spans' resource objects belong to. */
   private keptGeneration = 0;
 
@@ -56,6 +55,8 @@ export class TraceWriter {
     db: Database,
     private readonly resources: ResourceTable,
     private readonly index: IdIndex,
+    /** Large traces whose runs are re-derived later (`remodel`); the caller schedules them. */
+    private readonly deferred: DeferredTraces,
     /** Told the start of every run written or deleted. */
     private readonly runChanged: (startMs: number) => void,
   ) {
@@ -69,7 +70,6 @@ export class TraceWriter {
     const columns = RUN_COLUMNS.split(',').length;
     this.insertRun = db.prepare(`INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(columns)})`);
     this.updateRun = db.prepare(`UPDATE runs SET (${RUN_COLUMNS}) = (?${', ?'.repeat(columns - 1)}) WHERE seq = ?`);
-    this.deferred = new DeferredTraces(db);
   }
 
   /** Must run inside the caller's write transaction; the caller then says whether it `committed` or `rolledBack`. */
@@ -126,11 +126,6 @@ export class TraceWriter {
     return result;
   }
 
-  /** The large traces whose runs are due to be re-derived at `nowMs` (`remodel`). */
-  dueTraces(nowMs: number): string[] {
-    return this.deferred.due(nowMs);
-  }
-
   /** Re-derives the runs of a large trace from all its spans; must run inside the caller's write transaction. */
   remodel(traceId: string, model: TraceModeller): TraceWriteResult {
     const result = emptyResult();
@@ -142,21 +137,6 @@ export class TraceWriter {
     }
     this.deferred.done(traceId, performance.now() - started);
     return result;
-  }
-
-  /** Re-deriving the trace's runs failed and was rolled back (after `rolledBack`). */
-  remodelFailed(traceId: string, nowMs: number): void {
-    this.deferred.failed(traceId, nowMs);
-  }
-
-  /** How many large traces' runs trail their spans, and since when the oldest has (wall clock). */
-  pendingTraces(): { traces: number; sinceMs: number | undefined } {
-    return this.deferred.pending();
-  }
-
-  /** When the next large trace is due to have its runs re-derived, if one is (wall clock, as `Date.now()`). */
-  nextRemodelMs(): number | undefined {
-    return this.deferred.nextDueMs();
   }
 
   committed(): void {
