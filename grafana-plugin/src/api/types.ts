@@ -128,6 +128,8 @@ export interface LogLine {
 
 export interface RunDetail extends Run {
   attributes: Record<string, unknown>;
+  /** How many steps the run has; `steps` holds fewer when fewer were asked for. */
+  stepCount: number;
   steps: RunStep[];
   logs: LogLine[];
 }

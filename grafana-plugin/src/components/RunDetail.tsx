@@ -13,17 +13,19 @@ import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
 
 /**
- * Steps listed before the rest are left behind a button: a long workflow's run (thousands of activities) would
- * take the page seconds to draw. Failed steps are listed whatever their place.
+ * Steps asked for before the rest are left behind a button: a long workflow's run (thousands of activities) would
+ * be megabytes to fetch and seconds to draw. The agent adds the failed steps, whatever their place.
  */
 const STEP_ROWS = 200;
-/** The agent's failed statuses (`FAILED_STATUSES`). */
-const FAILED = new Set(['failure', 'error', 'timeout']);
 
 /** One run's steps as a tree with their errors and calls, and its logs (all, or one step's). */
 export function RunDetail({ workflow, id, onClose }: { workflow: string; id: string; onClose: () => void }) {
   const styles = useStyles2(getPageStyles);
-  const query = useQuery((signal) => findRun(workflow, id, signal), [workflow, id]);
+  const [allSteps, setAllSteps] = useState(false);
+  const query = useQuery(
+    (signal) => findRun(workflow, id, allSteps ? {} : { steps: STEP_ROWS }, signal),
+    [workflow, id, allSteps]
+  );
   return (
     <section data-testid={testIds.run.detail} className={styles.panel}>
       <QueryView query={query}>
@@ -44,7 +46,7 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
             {run.errorMessage && (
               <pre className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</pre>
             )}
-            <RunSteps run={run} />
+            <RunSteps run={run} onListAll={() => setAllSteps(true)} />
           </>
         )}
       </QueryView>
@@ -52,21 +54,19 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
   );
 }
 
-function RunSteps({ run }: { run: Run }) {
+function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
   const styles = useStyles2(getPageStyles);
   const [stepId, setStepId] = useState<string>();
-  const [allSteps, setAllSteps] = useState(false);
   const logs = stepId ? run.logs.filter((l) => l.stepId === stepId) : run.logs;
   const stepName = run.steps.find((s) => s.id === stepId)?.name;
   const rows = toStepTree(run.steps);
-  const shown = allSteps ? rows : rows.filter(({ step }, i) => i < STEP_ROWS || FAILED.has(step.status));
   return (
     <>
       <h4>Steps</h4>
       <table className={styles.table}>
         <TableHead columns={['Step', 'Status', 'Duration', 'Calls', 'Error']} />
         <tbody>
-          {shown.map(({ step, depth }) => (
+          {rows.map(({ step, depth }) => (
             <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
               <td style={{ paddingLeft: 8 + depth * 16 }}>
                 <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
@@ -85,11 +85,11 @@ function RunSteps({ run }: { run: Run }) {
           ))}
         </tbody>
       </table>
-      {shown.length < rows.length && (
+      {rows.length < run.stepCount && (
         <p className={styles.muted}>
-          {rows.length - shown.length} of {rows.length} steps not listed (failed steps always are).{' '}
-          <Button variant="secondary" size="sm" onClick={() => setAllSteps(true)}>
-            List all {rows.length} steps
+          {run.stepCount - rows.length} of {run.stepCount} steps not listed (failed steps always are).{' '}
+          <Button variant="secondary" size="sm" onClick={onListAll}>
+            List all {run.stepCount} steps
           </Button>
         </p>
       )}

@@ -9,9 +9,14 @@ const LOOKUP = { from: 'now-30d', to: 'now', limit: 1000 };
  * A run by the agent's run id or, failing that, by the runner's own run id (a GitHub run id, an Airflow run id):
  * findings' example runs and alert labels carry the latter, and people paste either.
  */
-export async function findRun(workflow: string, key: string, signal?: AbortSignal): Promise<RunDetail> {
+export async function findRun(
+  workflow: string,
+  key: string,
+  query: { steps?: number },
+  signal?: AbortSignal
+): Promise<RunDetail> {
   try {
-    return await getRun(key, signal);
+    return await getRun(key, query, signal);
   } catch (err) {
     if (!(err instanceof FlowLensError) || err.kind !== 'not_found') {
       throw err;
@@ -21,6 +26,6 @@ export async function findRun(workflow: string, key: string, signal?: AbortSigna
     if (!match) {
       throw err;
     }
-    return getRun(match.id, signal);
+    return getRun(match.id, query, signal);
   }
 }

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
@@ -92,7 +92,7 @@ describe('Workflow page', () => {
     expect(currentUrl.value).not.toContain('run=');
   });
 
-  it("lists a long run's first 200 steps and its failed ones, and all of them on request", async () => {
+  it("asks for a long run's first 200 steps (the agent adds its failed ones), and for all of them on request", async () => {
     const steps = Array.from({ length: 450 }, (_, i) => ({
       ...run.steps[0]!,
       id: `p${i}`,
@@ -100,7 +100,14 @@ describe('Workflow page', () => {
       startTime: new Date(Date.UTC(2026, 10, 21, 23, 0, i)).toISOString(),
       status: i === 400 ? 'failure' : 'success',
     }));
-    useRecordedBackend({ ...agent, 'GET /api/v1/runs/r-long': { ...run, id: 'r-long', steps } });
+    const seen = useRecordedBackend({
+      ...agent,
+      // As the agent answers `steps=200`: the 200 earliest, and the failed one.
+      'GET /api/v1/runs/r-long': (req: SeenRequest) => ({
+        status: 200,
+        data: { ...run, id: 'r-long', stepCount: 450, steps: req.params.steps === 200 ? [...steps.slice(0, 200), steps[400]] : steps },
+      }),
+    });
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-long');
 
     const detail = await screen.findByTestId(testIds.run.detail);
@@ -112,8 +119,9 @@ describe('Workflow page', () => {
     expect(detail).toHaveTextContent('249 of 450 steps not listed (failed steps always are).');
 
     await userEvent.click(within(detail).getByText('List all 450 steps'));
-    expect(names()).toHaveLength(450);
+    await waitFor(() => expect(names()).toHaveLength(450));
     expect(within(detail).queryByText('List all 450 steps')).not.toBeInTheDocument();
+    expect(seen.filter((r) => r.path === '/api/v1/runs/r-long').map((r) => r.params)).toEqual([{ steps: 200 }, {}]);
   });
 
   it('filters recent runs by status', async () => {

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
 import { logView, runView, stepView } from '../views.js';
+import { listedSteps } from '../../query/listed-steps.js';
 
 const MAX_LOGS = 2_000;
 
@@ -12,11 +13,19 @@ export function runRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/api/v1/runs/{id}',
       summary: "A run with its steps, errors and logs (logs attached to their step by span id)",
-      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: json(jsonObject('Run'), 'the run'), 404: errors[404] },
+      request: {
+        params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }),
+        query: z.object({
+          steps: z.coerce.number().int().min(1).optional().openapi({
+            description: 'list this many steps, the earliest, and besides them every failed step and the steps enclosing those (default: every step); stepCount says how many the run has',
+          }),
+        }),
+      },
+      responses: { 200: json(jsonObject('Run'), 'the run'), 400: errors[400], 404: errors[404] },
     }),
     (c) => {
       const { id } = c.req.valid('param');
+      const { steps: limit } = c.req.valid('query');
       const run = deps.store.run(id);
       if (!run) throw notFound(`run ${JSON.stringify(id)}`);
       const stepOfSpan = new Map<string, string>();
@@ -36,7 +45,8 @@ export function runRoutes(deps: ApiDeps) {
         {
           ...runView(run),
           attributes: run.attributes,
-          steps: run.steps.map(stepView),
+          stepCount: run.steps.length,
+          steps: (limit === undefined ? run.steps : listedSteps(run.steps, limit)).map(stepView),
           errors: errorsOf,
           logs: logs.map((log) => logView(log, stepOfSpan)),
         },

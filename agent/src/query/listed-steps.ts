@@ -1,0 +1,23 @@
+import { isFailed, type StepRecord } from '../model/workflow.js';
+
+/**
+ * The steps of a run worth listing when it has more than `limit`: the `limit` that started first, every failed
+ * step, and the steps enclosing those, so that each can be placed in the run's tree. A long workflow's run
+ * (thousands of activities or mapped tasks) is otherwise megabytes to send and seconds to draw, most of it steps
+ * that went well. Kept in the run's own order.
+ */
+export function listedSteps(steps: readonly StepRecord[], limit: number): readonly StepRecord[] {
+  if (steps.length <= limit) return steps;
+  const byStart = steps.map((_, i) => i).sort((a, b) => steps[a]!.startMs - steps[b]!.startMs || a - b);
+  const listed = new Set<StepRecord>();
+  for (let i = 0; i < limit; i++) listed.add(steps[byStart[i]!]!);
+  for (const step of steps) if (isFailed(step.status)) listed.add(step);
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  for (const step of [...listed]) {
+    // Stops at a step already listed: its own enclosing steps were added with it.
+    for (let parent = byId.get(step.parentId!); parent && !listed.has(parent); parent = byId.get(parent.parentId!)) {
+      listed.add(parent);
+    }
+  }
+  return steps.filter((step) => listed.has(step));
+}
