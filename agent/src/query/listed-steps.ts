@@ -1,16 +1,19 @@
 import { isFailed, type StepRecord } from '../model/workflow.js';
 
 /**
- * The steps of a run worth listing when it has more than `limit`: the `limit` that started first, every failed
- * step, and the steps enclosing those, so that each can be placed in the run's tree. A long workflow's run
- * (thousands of activities or mapped tasks) is otherwise megabytes to send and seconds to draw, most of it steps
- * that went well. Kept in the run's own order.
+ * The steps of a run worth listing when it has more than `limit`: half of `limit` that started first and half
+ * that started last (how the run began, and where it is now: a hung run's last step), every failed step, and the
+ * steps enclosing those, so that each can be placed in the run's tree. A long workflow's run (thousands of
+ * activities or mapped tasks) is otherwise megabytes to send and seconds to draw, most of it steps that went
+ * well. Kept in the run's own order.
  */
 export function listedSteps(steps: readonly StepRecord[], limit: number): readonly StepRecord[] {
   if (steps.length <= limit) return steps;
   const byStart = steps.map((_, i) => i).sort((a, b) => steps[a]!.startMs - steps[b]!.startMs || a - b);
   const listed = new Set<StepRecord>();
-  for (let i = 0; i < limit; i++) listed.add(steps[byStart[i]!]!);
+  const first = Math.ceil(limit / 2);
+  for (let i = 0; i < first; i++) listed.add(steps[byStart[i]!]!);
+  for (let i = steps.length - (limit - first); i < steps.length; i++) listed.add(steps[byStart[i]!]!);
   for (const step of steps) if (isFailed(step.status)) listed.add(step);
   const byId = new Map(steps.map((step) => [step.id, step]));
   for (const step of [...listed]) {

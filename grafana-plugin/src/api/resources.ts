@@ -37,7 +37,10 @@ export function listRuns(
   return client.request<Items<Run>>(`/api/v1/workflows/${seg(name)}/runs`, { params: { ...query }, signal });
 }
 
-/** `steps`: list that many steps, the earliest, and besides them the failed ones (default: every step). */
+/**
+ * `steps`: list that many steps, the first and the last half by start, and besides them the failed ones (default:
+ * every step).
+ */
 export function getRun(id: string, query: { steps?: number }, signal?: AbortSignal) {
   return client.request<RunDetail>(`/api/v1/runs/${seg(id)}`, { params: { ...query }, signal });
 }

@@ -14,7 +14,8 @@ import { TableHead } from './TableHead.js';
 
 /**
  * Steps asked for before the rest are left behind a button: a long workflow's run (thousands of activities) would
- * be megabytes to fetch and seconds to draw. The agent adds the failed steps, whatever their place.
+ * be megabytes to fetch and seconds to draw. The agent gives the first and the last half of them, and adds the
+ * failed steps whatever their place.
  */
 const STEP_ROWS = 200;
 
@@ -87,7 +88,8 @@ function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
       </table>
       {rows.length < run.stepCount && (
         <p className={styles.muted}>
-          {run.stepCount - rows.length} of {run.stepCount} steps not listed (failed steps always are).{' '}
+          {run.stepCount - rows.length} of {run.stepCount} steps not listed (the first and last {STEP_ROWS / 2} and
+          every failed one are).{' '}
           <Button variant="secondary" size="sm" onClick={onListAll}>
             List all {run.stepCount} steps
           </Button>

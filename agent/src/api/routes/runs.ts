@@ -17,7 +17,7 @@ export function runRoutes(deps: ApiDeps) {
         params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }),
         query: z.object({
           steps: z.coerce.number().int().min(1).optional().openapi({
-            description: 'list this many steps, the earliest, and besides them every failed step and the steps enclosing those (default: every step); stepCount says how many the run has',
+            description: 'list this many steps, the half that started first and the half that started last, and besides them every failed step and the steps enclosing those (default: every step); stepCount says how many the run has',
           }),
         }),
       },
