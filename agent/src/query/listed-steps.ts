@@ -16,8 +16,9 @@ export function listedSteps(steps: readonly StepRecord[], limit: number): readon
   for (let i = steps.length - (limit - first); i < steps.length; i++) listed.add(steps[byStart[i]!]!);
   for (const step of steps) if (isFailed(step.status)) listed.add(step);
   const byId = new Map(steps.map((step) => [step.id, step]));
-  for (const step of [...listed]) {
-    // Stops at a step already listed: its own enclosing steps were added with it.
+  // A Set's iteration reaches the steps added during it; each of those stops at once, as the walk that added it
+  // went on to its own enclosing steps.
+  for (const step of listed) {
     for (let parent = byId.get(step.parentId!); parent && !listed.has(parent); parent = byId.get(parent.parentId!)) {
       listed.add(parent);
     }
