@@ -12,6 +12,7 @@ export const ENV_KEYS: readonly string[] = [
   'otlp.grpc',
   'otlp.maxBodySize',
   'otlp.maxPendingItems',
+  'otlp.maxSpansPerTrace',
   'api.listen',
   'api.externalUrl',
   'analysis.schedule',

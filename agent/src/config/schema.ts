@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from '../store/store.js';
 import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
 
 /**
@@ -80,6 +81,8 @@ export const configSchema = z
         maxBodySize: size.prefault('16MiB'),
         /** Spans and log records waiting to be written before ingest answers 503/UNAVAILABLE. */
         maxPendingItems: z.coerce.number().int().positive().default(200_000),
+        /** Spans one trace may hold; later spans of a trace past it are refused (partial success). */
+        maxSpansPerTrace: z.coerce.number().int().positive().default(DEFAULT_MAX_SPANS_PER_TRACE),
       })
       .strict()
       .prefault({}),

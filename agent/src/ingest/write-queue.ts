@@ -30,7 +30,12 @@ const REMODEL_SLICE_MS = 20;
 interface Waiter {
   resolve: (outcome: ExportOutcome) => void;
   reject: (error: Error) => void;
+  /** The request's spans in the batch: `spans[from]` up to `spans[to]`, not included. */
+  from: number;
+  to: number;
 }
+
+const ACCEPTED: ExportOutcome = { rejected: 0 };
 
 /**
  * Joins the receivers to the store. Requests arriving in the same turn of the event loop are written in one
@@ -101,9 +106,11 @@ export class WriteQueue implements OtlpConsumer {
         new BackpressureError(`write queue full (${this.pending} items waiting); retry later`, 1 + randomInt(3)),
       );
     }
+    const from = this.spans.length;
     add();
+    const to = this.spans.length;
     return new Promise<ExportOutcome>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ resolve, reject, from, to });
       if (!this.scheduled) {
         this.scheduled = true;
         this.idle = new Promise((done) => (this.markIdle = done));
@@ -136,7 +143,8 @@ export class WriteQueue implements OtlpConsumer {
       this.markIdle();
       return;
     }
-    for (const waiter of waiters) waiter.resolve({ rejected: 0 });
+    const refused = result.spansRefused.length > 0 ? new Set(result.spansRefused) : undefined;
+    for (const waiter of waiters) waiter.resolve(refused ? refusalOf(spans, waiter, refused) : ACCEPTED);
     this.deps.onWritten(result, logs, logTemplates);
     this.markIdle();
     this.scheduleRemodel();
@@ -161,6 +169,24 @@ export class WriteQueue implements OtlpConsumer {
     }
     this.scheduleRemodel();
   }
+}
+
+/** A request's spans refused because their traces already hold the most spans a trace may. */
+function refusalOf(spans: readonly OtlpSpan[], { from, to }: Waiter, refused: ReadonlySet<OtlpSpan>): ExportOutcome {
+  let count = 0;
+  const traces = new Set<string>();
+  for (let i = from; i < to; i++) {
+    if (!refused.has(spans[i]!)) continue;
+    count++;
+    traces.add(spans[i]!.traceId);
+  }
+  if (count === 0) return ACCEPTED;
+  const named = [...traces].slice(0, 3).join(', ') + (traces.size > 3 ? ` and ${traces.size - 3} more` : '');
+  return {
+    rejected: count,
+    reason: 'trace_limit',
+    message: `${count} ${count === 1 ? 'span' : 'spans'} refused: ${traces.size === 1 ? 'trace' : 'traces'} ${named} already ${traces.size === 1 ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
+  };
 }
 
 /** A full disk, a read-only file or a locked database is transient for the sender: it should retry later. */

@@ -5,6 +5,8 @@ import type { LogBatch, TraceBatch } from '../model/otlp.js';
 export interface ExportOutcome {
   rejected: number;
   message?: string;
+  /** Why, for the refusal counters, when one reason covers them all (else `partial`). */
+  reason?: 'trace_limit';
 }
 
 /**

@@ -5,9 +5,12 @@
 import type { LogBatch, Rejected, TraceBatch } from '../model/otlp.js';
 import type { ExportSummary } from '../decode/index.js';
 import type { ExportContext, ExportOutcome, OtlpConsumer } from './consumer.js';
+import type { FailureReason } from './observer.js';
 
 export interface ExportResult extends ExportSummary {
   accepted: number;
+  /** What the refusal counters count the rejected items under. */
+  reason?: FailureReason;
 }
 
 export async function exportTraces(consumer: OtlpConsumer, batch: TraceBatch, context: ExportContext): Promise<ExportResult> {
@@ -25,5 +28,7 @@ function summarise(decoded: number, rejected: Rejected, outcome: ExportOutcome |
   const messages: string[] = [];
   if (rejected.count > 0) messages.push(`${rejected.count} ${rejected.count === 1 ? one : many} rejected: ${rejected.reasons.join('; ')}`);
   if (outcome?.message) messages.push(outcome.message);
-  return { accepted: decoded - refused, rejected: rejected.count + refused, message: messages.join('; ') };
+  const total = rejected.count + refused;
+  const reason = total === 0 ? undefined : rejected.count === 0 ? (outcome?.reason ?? 'partial') : 'partial';
+  return { accepted: decoded - refused, rejected: total, message: messages.join('; '), reason };
 }

@@ -56,7 +56,7 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
           decoded = batch.recordCount;
           result = await exportLogs(consumer, batch, context);
         }
-        if (result.rejected > 0) reason = 'partial';
+        reason = result.reason;
         callback(null, protobufCodec.exportResponse(signal, result));
       } catch (error) {
         const reply = errorReply(error);

@@ -75,7 +75,7 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
         decoded = batch.recordCount;
         result = await exportLogs(consumer, batch, context);
       }
-      if (result.rejected > 0) reason = 'partial';
+      reason = result.reason;
       send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
       const reply = error instanceof HttpReply ? error : toReply(error);

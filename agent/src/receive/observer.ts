@@ -5,6 +5,7 @@ export type Transport = 'http' | 'grpc';
 /** A bounded label for why a request did not fully succeed (safe as a metric label). */
 export type FailureReason =
   | 'partial'
+  | 'trace_limit'
   | 'decode'
   | 'too_large'
   | 'unsupported_media_type'

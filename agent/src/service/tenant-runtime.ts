@@ -43,7 +43,7 @@ export interface RuntimeOptions {
 }
 
 export function createTenantRuntime({ config, tenant, storePath, logger, ready, externalUrl }: RuntimeOptions): TenantRuntime {
-  const store = new SqliteStore(storePath);
+  const store = new SqliteStore(storePath, { maxSpansPerTrace: config.otlp.maxSpansPerTrace });
   const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
   const templateOf = (message: string) => templates.of(message);
   const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), store);

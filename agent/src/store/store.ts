@@ -35,10 +35,15 @@ export interface WriteBatch {
   templateMerges: TemplateMerge[];
 }
 
+/** Spans one trace may hold unless configured otherwise (`otlp.maxSpansPerTrace`). */
+export const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
+
 export interface WriteResult {
   spansAccepted: number;
   /** Spans and log records already stored (re-sent by an at-least-once sender), dropped. */
   spansDuplicate: number;
+  /** New spans of traces that already hold as many as a trace may, not stored: their senders are told. */
+  spansRefused: readonly OtlpSpan[];
   logsAccepted: number;
   logsDuplicate: number;
   /** Indexes into `WriteBatch.logs` of the records newly stored (not re-sent duplicates). */

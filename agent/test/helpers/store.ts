@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OtlpSpan } from '../../src/model/otlp.js';
 import { modelTrace } from '../../src/normalise/model-trace.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/index.js';
 import type { TemplateOf, TraceModeller, WriteResult } from '../../src/store/store.js';
 
 export const templateOf: TemplateOf = (message) => ({ templateId: 't', template: message });
@@ -13,9 +13,9 @@ export function tempStores(prefix: string) {
   const dirs: string[] = [];
   const stores: SqliteStore[] = [];
   return {
-    open(path?: string): { store: SqliteStore; path: string } {
+    open(path?: string, options?: SqliteStoreOptions): { store: SqliteStore; path: string } {
       const file = path ?? join(dirs[dirs.push(mkdtempSync(join(tmpdir(), `flowlens-${prefix}-`))) - 1]!, 'store.db');
-      const store = new SqliteStore(file);
+      const store = new SqliteStore(file, options);
       stores.push(store);
       return { store, path: file };
     },

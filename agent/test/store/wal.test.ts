@@ -34,7 +34,7 @@ describe('the WAL under steady writes', () => {
   it('starts over once past its limit, instead of growing with everything written', async () => {
     const path = join(dir, 'store.db');
     // 16 pages of 16 KiB instead of 4,096, so that a second of writes passes the limit many times.
-    const store = new SqliteStore(path, 16);
+    const store = new SqliteStore(path, { walRestartFrames: 16 });
     let largest = 0;
     for (let b = 0; b < 60; b++) {
       store.write({ spans: batch(b), logs: [], logTemplates: [], templateMerges: [] }, modelTrace, (m) => ({ templateId: 't', template: m }));

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { OtlpSpan } from '../../model/otlp.js';
+import { hasRoomFor, type FreshSpans } from './trace-limit.js';
 
 /**
  * A trace with at least this many spans stored, continued by a later request, has its runs re-derived at most
@@ -59,22 +60,28 @@ export class DeferredTraces {
   }
 
   /**
-   * The spans of `spans` (all of one large trace) not stored yet, their ids now kept; undefined when the trace's
-   * ids are not kept, and the caller must read the trace back to tell.
+   * The spans of `spans` (all of one large trace) not stored yet, split at the trace's `maxSpans` into those to
+   * store, their ids now kept, and those refused; undefined when the trace's ids are not kept, and the caller
+   * must read the trace back to tell.
    */
-  fresh(traceId: string, spans: readonly OtlpSpan[]): OtlpSpan[] | undefined {
+  fresh(traceId: string, spans: readonly OtlpSpan[], maxSpans: number): FreshSpans | undefined {
     const trace = this.traces.get(traceId);
     if (!trace?.ids) return undefined;
     const ids = trace.ids;
     this.touch(traceId, trace);
     const fresh: OtlpSpan[] = [];
+    const refused: OtlpSpan[] = [];
     for (const span of spans) {
       if (ids.has(span.spanId)) continue;
+      if (!hasRoomFor(span, ids.size, maxSpans)) {
+        refused.push(span);
+        continue;
+      }
       ids.add(span.spanId);
       fresh.push(span);
     }
     this.ids += fresh.length;
-    return fresh;
+    return { fresh, refused };
   }
 
   /** Spans of the trace were stored and its runs not re-derived: `ids` are all its span ids, if not kept yet. */

@@ -17,6 +17,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../store.js';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from '../store.js';
 import { RUN_COLUMNS, runFromRow, type RunRow } from './codec.js';
 import { FindingTable } from './findings.js';
 import { ForeignCommits } from './foreign-commits.js';
@@ -53,6 +54,13 @@ const WAL_RESTART_FRAMES = 4096;
 /** Rows deleted per table and retention chunk: small enough that a chunk never holds up ingest noticeably. */
 const PRUNE_CHUNK = 1_000;
 
+export interface SqliteStoreOptions {
+  /** Spans one trace may hold; its later spans are refused. */
+  maxSpansPerTrace?: number;
+  /** The WAL length past which a write makes it start over (tests make it small). */
+  walRestartFrames?: number;
+}
+
 export class SqliteStore implements Store {
   readonly db: Db;
   private readonly resources: ResourceTable;
@@ -87,11 +95,10 @@ export class SqliteStore implements Store {
 
   private readonly worker: StoreWorker | undefined;
 
-  /** `walRestartFrames`: the WAL length past which a write makes it start over (tests make it small). */
-  constructor(
-    path: string,
-    private readonly walRestartFrames = WAL_RESTART_FRAMES,
-  ) {
+  private readonly walRestartFrames: number;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.walRestartFrames = options.walRestartFrames ?? WAL_RESTART_FRAMES;
     this.db = openDatabase(path);
     this.resources = new ResourceTable(this.db);
     const idsPath = `${path}.ids`;
@@ -101,7 +108,14 @@ export class SqliteStore implements Store {
     this.aggregator = new WorkflowAggregator(this.db);
     this.foreignCommits = new ForeignCommits(this.db);
     this.deferred = new DeferredTraces(this.db);
-    this.traceWriter = new TraceWriter(this.db, this.resources, this.idIndex, this.deferred, (startMs) => this.aggregator.changed(startMs));
+    this.traceWriter = new TraceWriter(
+      this.db,
+      this.resources,
+      this.idIndex,
+      this.deferred,
+      (startMs) => this.aggregator.changed(startMs),
+      options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE,
+    );
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
     this.findingTable = new FindingTable(this.db);
@@ -156,6 +170,7 @@ export class SqliteStore implements Store {
       return {
         spansAccepted: traces.accepted,
         spansDuplicate: traces.duplicates,
+        spansRefused: traces.refused,
         logsAccepted: logs.accepted,
         logsDuplicate: logs.duplicates,
         logsInserted: logs.inserted,
@@ -186,7 +201,7 @@ export class SqliteStore implements Store {
         failures.push(error as Error);
       }
     }
-    return { written: { spansAccepted: 0, spansDuplicate: 0, logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions }, failures };
+    return { written: { spansAccepted: 0, spansDuplicate: 0, spansRefused: [], logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions }, failures };
   }
 
   nextRemodelMs(): number | undefined {

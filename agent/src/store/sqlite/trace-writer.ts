@@ -7,6 +7,7 @@ import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import { OpenTraces } from './open-traces.js';
 import { LARGE_TRACE_SPANS, type DeferredTraces } from './deferred-traces.js';
+import { withinLimit } from './trace-limit.js';
 import type { ResourceTable } from './resources.js';
 
 interface RunHead {
@@ -26,6 +27,8 @@ interface StoredRun {
 export interface TraceWriteResult {
   accepted: number;
   duplicates: number;
+  /** New spans of traces already holding their most, not stored. */
+  refused: OtlpSpan[];
   transitions: RunTransition[];
   /** Runs of every trace re-derived in this write, by trace id (possibly none for a trace). */
   runsByTrace: Map<string, { runs: RunRecord[]; hadRuns: boolean }>;
@@ -59,6 +62,8 @@ export class TraceWriter {
     private readonly deferred: DeferredTraces,
     /** Told the start of every run written or deleted. */
     private readonly runChanged: (startMs: number) => void,
+    /** Spans a trace may hold: re-deriving its runs is linear in it, and holds up every other write meanwhile. */
+    private readonly maxSpansPerTrace: number,
   ) {
     this.insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
@@ -92,9 +97,10 @@ export class TraceWriter {
     let received: Attributes | undefined;
     let canonical: Attributes | undefined;
     for (const [traceId, group] of byTrace) {
-      const kept = this.deferred.fresh(traceId, group);
+      const kept = this.deferred.fresh(traceId, group, this.maxSpansPerTrace);
       const stored = kept ? undefined : (this.openTraces.get(traceId) ?? this.loadTrace(traceId));
-      const fresh = kept ?? freshSpans(stored!, group);
+      const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group), stored!.length, this.maxSpansPerTrace);
+      for (const span of refused) result.refused.push(span);
       for (const span of fresh) {
         if (span.resource !== received) {
           received = span.resource;
@@ -103,7 +109,7 @@ export class TraceWriter {
         span.resource = canonical!;
       }
       result.accepted += fresh.length;
-      result.duplicates += group.length - fresh.length;
+      result.duplicates += group.length - fresh.length - refused.length;
       if (fresh.length === 0) continue;
       this.storeChunks(traceId, fresh);
       if (stored === undefined) {
@@ -272,7 +278,7 @@ export class TraceWriter {
 }
 
 function emptyResult(): TraceWriteResult {
-  return { accepted: 0, duplicates: 0, transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
+  return { accepted: 0, duplicates: 0, refused: [], transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
 }
 
 /** Pairwise id comparison is cheaper than a Set up to this many spans (a request's part of a trace, typically). */

@@ -1,0 +1,72 @@
+/**
+ * A trace past `otlp.maxSpansPerTrace`, sent by the real SDK as a runner exporting as it goes: its later spans are refused with an
+ * OTLP partial success the exporter reports, counted under their own reason, and the run its root span ends is
+ * listed with the spans the trace holds.
+ */
+import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import { sampleValue } from '../helpers/metrics.js';
+import { createSdk } from '../helpers/sdk.js';
+
+const T0 = Date.parse('2026-11-19T00:00:00Z');
+const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
+const LIMIT = 40;
+const JOBS = 50;
+
+describe('a trace past the most spans a trace may hold', () => {
+  let agent: TestAgent;
+  const partials: { rejectedSpans: number | string; errorMessage: string }[] = [];
+  beforeAll(async () => {
+    agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: false, maxSpansPerTrace: LIMIT } });
+    const quiet = () => {};
+    diag.setLogger(
+      {
+        warn: (message, ...args) => void (message.startsWith('Received Partial Success response') && partials.push(JSON.parse(String(args[0])))),
+        error: quiet, info: quiet, debug: quiet, verbose: quiet,
+      },
+      DiagLogLevel.WARN,
+    );
+    try {
+      // The jobs in one batch, then the run span in the next.
+      const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'endless', 'cicd.pipeline.run.id': '9' }, { batch: true });
+      const run = await sdk.begin({
+        name: 'RUN endless',
+        kind: SpanKind.SERVER,
+        startMs: T0,
+        endMs: T0 + JOBS * 1_000,
+        attributes: { 'cicd.pipeline.result': 'success' },
+        children: Array.from({ length: JOBS }, (_, j) => ({
+          name: `job ${j}`,
+          startMs: T0 + j * 1_000,
+          endMs: T0 + j * 1_000 + 900,
+          attributes: { 'cicd.pipeline.task.name': `job ${j}`, 'cicd.pipeline.task.run.result': 'success' },
+        })),
+      });
+      await run.end();
+      await sdk.shutdown();
+    } finally {
+      diag.disable();
+    }
+  });
+  afterAll(() => agent.close());
+
+  it('tells the sender how many spans were refused and why, naming the trace and the setting', () => {
+    expect(partials).toHaveLength(1);
+    expect(Number(partials[0]!.rejectedSpans)).toBe(JOBS - LIMIT);
+    expect(partials[0]!.errorMessage).toMatch(/^10 spans refused: trace [0-9a-f]{32} already holds as many spans as a trace may \(otlp\.maxSpansPerTrace\)$/);
+  });
+
+  it('lists the run, ended by its root span, with the steps the trace holds', async () => {
+    const runs = (await agent.get(`/api/v1/workflows/endless/runs?${range}`)).body.items as { id: string; status: string }[];
+    expect(runs.map((r) => r.status)).toEqual(['success']);
+    const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(runs[0]!.id)}`)).body as { steps: { name: string }[] };
+    expect(run.steps.map((s) => s.name)).toEqual(Array.from({ length: LIMIT }, (_, j) => `job ${j}`));
+  });
+
+  it('counts the refused spans under their own reason', async () => {
+    const text = await (await fetch(`${agent.apiUrl}/metrics`)).text();
+    expect(sampleValue(text, 'flowlens_rejected_spans_total', 'reason="trace_limit"')).toBe(JOBS - LIMIT);
+    expect(sampleValue(text, 'flowlens_rejected_spans_total', 'reason="partial"')).toBeUndefined();
+  });
+});
