@@ -1,6 +1,7 @@
 import type { OtlpSpan } from '../model/otlp.js';
 import type { RunnerKind, RunStatus } from '../model/workflow.js';
 import type { ErrorInfo } from './errors.js';
+import type { SpanNode } from './span-tree.js';
 
 /** Who a run is: the workflow as its users name it and the runner's own run id ('' when the runner gives none). */
 export interface RunIdentity {
@@ -51,9 +52,10 @@ export interface RunnerDetector {
   runOf(span: OtlpSpan, parent: OtlpSpan | undefined): RunSpanInfo | undefined;
   /**
    * The run an orphan span belongs to, for runners whose steps name their run (Airflow, CI/CD conventions with
-   * the pipeline on the resource): their run span ends last, so a running run is sent without it.
+   * the pipeline on the resource, Temporal with the client's span among the trace's `roots`): their run span ends
+   * last, so a running run is sent without it.
    */
-  inferRunOf?(span: OtlpSpan): RunIdentity | undefined;
+  inferRunOf?(span: OtlpSpan, roots: readonly SpanNode[]): RunIdentity | undefined;
   roleOf(span: OtlpSpan, context: RoleContext): SpanRole;
   stepOf(span: OtlpSpan): StepInfo;
   /** Runner-specific error detail (annotations, error-type attributes), preferred to the span's own. */

@@ -22,7 +22,7 @@ export function modelTrace(spans: readonly OtlpSpan[]): RunRecord[] {
   if (spans.length === 0) return [];
   const tree = buildSpanTree(spans);
   const detected = detectRuns(tree.byId.values());
-  const walker = new Walker(detected);
+  const walker = new Walker(detected, tree.roots);
   for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, '', false);
   if (walker.runs.size === 0 && !claimed(tree.byId.values())) {
     // No runner recognises the trace: fall back to its root spans as runs.
@@ -62,7 +62,10 @@ function claimed(nodes: Iterable<SpanNode>): boolean {
 class Walker {
   readonly runs = new Map<string, RunBuilder>();
 
-  constructor(private readonly detected: Map<SpanNode, DetectedRun>) {}
+  constructor(
+    private readonly detected: Map<SpanNode, DetectedRun>,
+    private readonly roots: readonly SpanNode[],
+  ) {}
 
   /** `attempt` is the span id of the enclosing step's attempt the node sits in ('' outside attempts). */
   walk(
@@ -142,7 +145,7 @@ class Walker {
   /** An orphan span whose runner names its run (Airflow 3 tasks before their DAG-run span arrives). */
   private inferredRun(span: OtlpSpan): RunBuilder | undefined {
     for (const detector of DETECTORS) {
-      const identity = detector.inferRunOf?.(span);
+      const identity = detector.inferRunOf?.(span, this.roots);
       if (identity !== undefined) return this.runFor(RunBuilder.keyOf(detector.runner, identity, span), detector, identity, span);
     }
     return undefined;

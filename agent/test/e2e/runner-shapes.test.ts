@@ -14,6 +14,26 @@ const ERR = { type: 'Error', message: 'step failed: exit code 1' };
 const failuresCounted = async (agent: TestAgent, workflow: string) =>
   sampleValue(await (await fetch(`${agent.apiUrl}/metrics`)).text(), 'flowlens_workflow_runs_total', `workflow="${workflow}"`, 'status="failure"') ?? 0;
 
+/**
+ * A failing run sent while it runs (`begun`): listed as running with steps `[name, status]` and not counted as
+ * failed yet; once it ends, listed as failed under the same id and counted once.
+ */
+async function expectRunningThenFailed(agent: TestAgent, workflow: string, runId: string, steps: [string, string][], begun: { end(): Promise<void> }) {
+  const runsOf = async () =>
+    (await agent.get(`/api/v1/workflows/${workflow}/runs?${range}`)).body.items as { id: string; status: string; runId: string }[];
+  const failures = () => failuresCounted(agent, workflow);
+  const running = await runsOf();
+  expect(running.map((r) => [r.runId, r.status])).toEqual([[runId, 'running']]);
+  const listed = (await agent.get(`/api/v1/runs/${encodeURIComponent(running[0]!.id)}`)).body.steps as { name: string; status: string }[];
+  expect(listed.map((s) => [s.name, s.status])).toEqual(steps);
+  expect(await failures()).toBe(0);
+
+  await begun.end();
+  const ended = await runsOf();
+  expect(ended.map((r) => [r.id, r.runId, r.status])).toEqual([[running[0]!.id, runId, 'failure']]);
+  expect(await failures()).toBe(1);
+}
+
 /** A run of `n` minutes with two steps; the second fails when `fail`. */
 interface Shape {
   name: string;
@@ -174,10 +194,6 @@ describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', (
       ...(failing && { error: ERR }),
       children: [{ name: `${name}.sh`, startMs: s + 1_000, endMs: e - 1_000 }],
     });
-    const runsOf = async () =>
-      (await agent.get(`/api/v1/workflows/release/runs?${range}`)).body.items as { id: string; status: string; runId: string }[];
-    const failures = () => failuresCounted(agent, 'release');
-
     const run = await sdk.begin({
       name: 'RUN release',
       kind: SpanKind.SERVER,
@@ -186,16 +202,50 @@ describe('a CI/CD pipeline while it runs (its run span is sent when it ends)', (
       attributes: { 'cicd.pipeline.result': 'failure' },
       children: steps(T0, true, task),
     });
-    const running = await runsOf();
-    expect(running.map((r) => [r.runId, r.status])).toEqual([['501', 'running']]);
-    const steps0 = (await agent.get(`/api/v1/runs/${encodeURIComponent(running[0]!.id)}`)).body.steps as { name: string; status: string }[];
-    expect(steps0.map((s) => [s.name, s.status])).toEqual([['build', 'success'], ['test', 'failure']]);
-    expect(await failures()).toBe(0);
+    await expectRunningThenFailed(agent, 'release', '501', [['build', 'success'], ['test', 'failure']], run);
+    await sdk.shutdown();
+  }, 60_000);
+});
 
-    await run.end();
-    const ended = await runsOf();
-    expect(ended.map((r) => [r.id, r.runId, r.status])).toEqual([[running[0]!.id, '501', 'failure']]);
-    expect(await failures()).toBe(1);
+describe('a Temporal workflow while it runs (its RunWorkflow span is sent when it ends)', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('is listed as running under the type its client started, then ends under the same id and is counted once', async () => {
+    agent = await startTestAgent();
+    // The Go SDK's tracing interceptor: every span of the run carries the workflow and run id.
+    const sdk = createSdk('grpc', agent, { 'service.name': 'order-worker' });
+    const inRun = { temporalWorkflowID: 'order-42', temporalRunID: 'run-1' };
+    const activity = (name: string, s: number, e: number, failing: boolean): SpanSpec => ({
+      name: `StartActivity:${name}`,
+      kind: SpanKind.CLIENT,
+      startMs: s,
+      endMs: s + 10,
+      attributes: inRun,
+      children: [{ name: `RunActivity:${name}`, kind: SpanKind.SERVER, startMs: s + 100, endMs: e, attributes: { ...inRun, temporalActivityID: name }, ...(failing && { error: ERR }) }],
+    });
+    const run = await sdk.begin(
+      {
+        name: 'StartWorkflow:OrderWorkflow',
+        kind: SpanKind.CLIENT,
+        startMs: T0,
+        endMs: T0 + 50,
+        attributes: { temporalWorkflowID: 'order-42' },
+        children: [
+          {
+            name: 'RunWorkflow:OrderWorkflow',
+            kind: SpanKind.SERVER,
+            startMs: T0 + 100,
+            endMs: T0 + 10 * MIN,
+            attributes: inRun,
+            error: ERR,
+            children: [activity('ReserveStock', T0 + MIN, T0 + 2 * MIN, false), activity('ChargeCard', T0 + 3 * MIN, T0 + 4 * MIN, true)],
+          },
+        ],
+      },
+      (spec) => spec.name.startsWith('RunWorkflow:'),
+    );
+    await expectRunningThenFailed(agent, 'OrderWorkflow', 'run-1', [['ReserveStock', 'success'], ['ChargeCard', 'failure']], run);
     await sdk.shutdown();
   }, 60_000);
 });

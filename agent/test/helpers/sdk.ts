@@ -29,8 +29,11 @@ export interface SpanSpec {
 export interface Sdk {
   /** Emits a trace (the root and its descendants) and waits until the agent acknowledged it. */
   emit(root: SpanSpec): Promise<void>;
-  /** Emits a trace's descendants but leaves its root running (as a runner mid-run has); `end` then sends the root. */
-  begin(root: SpanSpec): Promise<{ end(): Promise<void> }>;
+  /**
+   * Emits a trace but leaves the spans `running` picks (its root, unless told) running, as a runner mid-run has:
+   * `end` then ends and sends them.
+   */
+  begin(root: SpanSpec, running?: (spec: SpanSpec) => boolean): Promise<{ end(): Promise<void> }>;
   shutdown(): Promise<void>;
 }
 
@@ -61,10 +64,11 @@ export function createSdk(
   const tracer = tracerProvider.getTracer('flowlens-test');
   const logger = loggerProvider.getLogger('flowlens-test');
 
-  const start = (spec: SpanSpec, parent?: Span, ended = true): Span => {
+  /** Starts the spans of `spec`; those `running` picks are left open, added to `open` after their descendants. */
+  const start = (spec: SpanSpec, parent?: Span, running?: (spec: SpanSpec) => boolean, open: [Span, SpanSpec][] = []): Span => {
     const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
     const span = tracer.startSpan(spec.name, { kind: spec.kind ?? SpanKind.INTERNAL, startTime: spec.startMs, attributes: spec.attributes ?? {} }, ctx);
-    for (const child of spec.children ?? []) start(child, span);
+    for (const child of spec.children ?? []) start(child, span, running, open);
     for (const log of spec.logs ?? []) {
       logger.emit({
         timestamp: log.atMs,
@@ -74,7 +78,8 @@ export function createSdk(
         context: trace.setSpan(context.active(), span),
       });
     }
-    if (ended) finish(span, spec);
+    if (running?.(spec)) open.push([span, spec]);
+    else finish(span, spec);
     return span;
   };
   const finish = (span: Span, spec: SpanSpec): void => {
@@ -94,12 +99,13 @@ export function createSdk(
       start(root);
       await flush();
     },
-    async begin(root) {
-      const span = start(root, undefined, false);
+    async begin(root, running = (spec) => spec === root) {
+      const open: [Span, SpanSpec][] = [];
+      start(root, undefined, running, open);
       await flush();
       return {
         async end() {
-          finish(span, root);
+          for (const [span, spec] of open) finish(span, spec);
           await flush();
         },
       };

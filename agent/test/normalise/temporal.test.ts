@@ -102,4 +102,51 @@ describe('Temporal', () => {
   it('has no run while only activity spans have arrived', () => {
     expect(modelTrace(orderTrace.filter((s) => s.name.includes('Activity:')))).toEqual([]);
   });
+
+  describe('a workflow still running (its RunWorkflow span is sent when it ends)', () => {
+    const started = (workflowId: string) =>
+      span({ id: '1', name: 'StartWorkflow:OrderWorkflow', kind: CLIENT, start: 0, end: 5, resource: { 'service.name': 'shop-api' }, attributes: { temporalWorkflowID: workflowId } });
+    const inRun = ids('order-42', 'run-1');
+    const sent = [
+      span({ id: '3', parent: '2', name: 'StartActivity:ValidateOrder', kind: CLIENT, start: 25, end: 26, resource: worker, attributes: inRun }),
+      span({ id: '4', parent: '3', name: 'RunActivity:ValidateOrder', kind: SERVER, start: 30, end: 60, resource: worker, attributes: inRun }),
+      span({ id: '6', parent: '2', name: 'StartActivity:ChargeCard', kind: CLIENT, start: 70, end: 71, resource: worker, attributes: inRun }),
+      span({ id: '7', parent: '6', name: 'RunActivity:ChargeCard', kind: SERVER, start: 80, end: 100, resource: worker, attributes: inRun, status: 2, events: [exception('PaymentDeclined', 'card declined')] }),
+      span({ id: 'b', parent: '2', name: 'StartChildWorkflow:ShipOrder', kind: CLIENT, start: 110, end: 111, resource: worker, attributes: inRun }),
+      // The child's own activity: its RunWorkflow span is missing too, and no span of the trace started it by id.
+      span({ id: 'd', parent: 'c', name: 'StartActivity:BookCourier', kind: CLIENT, start: 125, end: 126, resource: worker, attributes: ids('ship-42', 'run-2') }),
+    ];
+
+    it('is a running run named by the client span that started it, with the activities sent so far', () => {
+      expect(describeRuns(modelTrace([started('order-42'), ...sent]))).toBe(
+        [
+          'run temporal "OrderWorkflow" #run-1 running 86ms (inferred)',
+          '  step "ValidateOrder" success 35ms queue=5ms attempt=1',
+          '  step "ChargeCard" failure 30ms queue=10ms attempt=1 error=PaymentDeclined: card declined',
+          '  step "ShipOrder" success 1ms',
+        ].join('\n'),
+      );
+    });
+
+    it('is the same run once its RunWorkflow span arrives', () => {
+      const running = modelTrace([started('order-42'), ...sent]);
+      const runSpan = span({ id: '2', parent: '1', name: 'RunWorkflow:OrderWorkflow', kind: SERVER, start: 20, end: 500, resource: worker, attributes: inRun });
+      const ended = modelTrace([started('order-42'), runSpan, ...sent]);
+      expect(ended.map((r) => [r.id, r.status])).toEqual([[running[0]!.id, 'success']]);
+    });
+
+    it('is found under the TypeScript and Java SDK keys too', () => {
+      const runOf = (workflowKey: string, runKey: string) =>
+        modelTrace([
+          span({ id: '1', name: 'StartWorkflow:Sync', kind: CLIENT, start: 0, end: 5, attributes: { [workflowKey]: 'w' } }),
+          span({ id: '3', parent: '2', name: 'StartActivity:Fetch', kind: CLIENT, start: 25, end: 26, attributes: { [workflowKey]: 'w', [runKey]: 'r' } }),
+        ]).map((r) => [r.workflow, r.runId, r.status]);
+      expect([runOf('temporalWorkflowId', 'run_id'), runOf('workflowId', 'runId')]).toEqual([[['Sync', 'r', 'running']], [['Sync', 'r', 'running']]]);
+    });
+
+    it('waits for its RunWorkflow span when no span of the trace started that workflow id', () => {
+      expect(modelTrace([started('order-43'), ...sent])).toEqual([]);
+      expect(modelTrace(sent)).toEqual([]);
+    });
+  });
 });

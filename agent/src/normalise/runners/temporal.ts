@@ -3,6 +3,11 @@ import type { RunnerDetector } from '../detector.js';
 import { statusFromSpan } from '../status.js';
 
 const RUN_ID_KEYS = ['temporalRunID', 'run_id', 'runId'] as const; // Go, TypeScript, Java
+const WORKFLOW_ID_KEYS = ['temporalWorkflowID', 'temporalWorkflowId', 'workflowId'] as const; // Go, TypeScript, Java
+/** Spans a workflow makes as it runs, children of its `RunWorkflow` span and tagged with its ids. */
+const IN_WORKFLOW = ['StartActivity:', 'RunActivity:', 'StartChildWorkflow:', 'SignalExternalWorkflow:', 'SignalChildWorkflow:'];
+/** Client spans that start a workflow: the trace's root, ended once the workflow is started. */
+const STARTERS = ['StartWorkflow:', 'SignalWithStartWorkflow:'];
 /** Operations the interceptors trace outside workflow runs (client calls, signals, queries, updates). */
 const OPERATIONS = [
   'StartWorkflow:', 'SignalWithStartWorkflow:', 'SignalWorkflow:', 'HandleSignal:', 'QueryWorkflow:', 'HandleQuery:',
@@ -28,6 +33,22 @@ export const temporal: RunnerDetector = {
       status: statusFromSpan(span),
       queueMs: queued ? Math.max(0, span.startMs - parent.startMs) : undefined,
     };
+  },
+  /**
+   * A running workflow's `RunWorkflow` span is sent when the workflow ends; its activities are sent as they run,
+   * orphans until then. The client's span that started the workflow (the trace's root, with the same workflow id)
+   * names its type. Without it (a schedule, an untraced client) the run waits for its `RunWorkflow` span.
+   */
+  inferRunOf(span, roots) {
+    if (!IN_WORKFLOW.some((op) => span.name.startsWith(op))) return undefined;
+    const runId = firstText(span, RUN_ID_KEYS);
+    const workflowId = firstText(span, WORKFLOW_ID_KEYS);
+    if (runId === undefined || workflowId === undefined) return undefined;
+    for (const { span: root } of roots) {
+      const starter = STARTERS.find((op) => root.name.startsWith(op));
+      if (starter !== undefined && firstText(root, WORKFLOW_ID_KEYS) === workflowId) return { workflow: root.name.slice(starter.length), runId };
+    }
+    return undefined;
   },
   roleOf(span, context) {
     const name = span.name;
