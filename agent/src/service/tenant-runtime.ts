@@ -9,6 +9,7 @@ import { TemplateTracker } from '../ingest/template-tracker.js';
 import { WriteQueue } from '../ingest/write-queue.js';
 import { modelTrace } from '../normalise/index.js';
 import { BackpressureError } from '../receive/consumer.js';
+import type { OtlpSpan } from '../model/otlp.js';
 import type { Logger } from '../runtime/logger.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { AnalysisService, type AnalysisListener } from './analysis-service.js';
@@ -49,6 +50,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
   const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), store);
   metrics.seedLastRuns(store.lastRunByWorkflow());
   const patterns = new PatternRecorder(store, templateOf);
+  const logFullTraces = fullTraceLog(logger, tenant, config.otlp.maxSpansPerTrace);
 
   const queue = new WriteQueue(
     { maxPendingItems: config.otlp.maxPendingItems },
@@ -61,6 +63,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       onWritten: (result, logs, logTemplates) => {
         metrics.written(result);
         patterns.written(result, logs, logTemplates);
+        if (result.spansRefused.length > 0) logFullTraces(result.spansRefused);
       },
       onFailed: failureLog(logger, tenant),
       onRemodelFailed: (error, traces) =>
@@ -137,6 +140,26 @@ function failureLog(logger: Logger, tenant: string): (error: Error, items: numbe
       items,
       tenant,
     });
+  };
+}
+
+/** Traces remembered as already logged full; past it, a full trace may be logged again. */
+const FULL_TRACES_LOGGED = 1_000;
+
+/** Logs each trace once as it first refuses spans: its senders are told on every request, the operator once. */
+function fullTraceLog(logger: Logger, tenant: string, maxSpansPerTrace: number): (refused: readonly OtlpSpan[]) => void {
+  const logged = new Set<string>();
+  return (refused) => {
+    for (const { traceId } of refused) {
+      if (logged.has(traceId)) continue;
+      if (logged.size >= FULL_TRACES_LOGGED) logged.clear();
+      logged.add(traceId);
+      logger.warn('a trace holds as many spans as a trace may (otlp.maxSpansPerTrace); its later spans are refused', {
+        traceId,
+        maxSpansPerTrace,
+        tenant,
+      });
+    }
   };
 }
 

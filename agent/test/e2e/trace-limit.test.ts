@@ -5,6 +5,7 @@
  */
 import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/runtime/logger.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { sampleValue } from '../helpers/metrics.js';
 import { createSdk } from '../helpers/sdk.js';
@@ -17,8 +18,10 @@ const JOBS = 50;
 describe('a trace past the most spans a trace may hold', () => {
   let agent: TestAgent;
   const partials: { rejectedSpans: number | string; errorMessage: string }[] = [];
+  const logged: { message: string; traceId?: string; maxSpansPerTrace?: number }[] = [];
   beforeAll(async () => {
-    agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: false, maxSpansPerTrace: LIMIT } });
+    const logger = createLogger('warn', (line) => void logged.push(JSON.parse(line)));
+    agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: false, maxSpansPerTrace: LIMIT } }, logger);
     const quiet = () => {};
     diag.setLogger(
       {
@@ -62,6 +65,13 @@ describe('a trace past the most spans a trace may hold', () => {
     expect(runs.map((r) => r.status)).toEqual(['success']);
     const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(runs[0]!.id)}`)).body as { steps: { name: string }[] };
     expect(run.steps.map((s) => s.name)).toEqual(Array.from({ length: LIMIT }, (_, j) => `job ${j}`));
+  });
+
+  it('tells the operator once, in the agent log, naming the trace and the limit', () => {
+    const full = logged.filter((line) => line.message.includes('otlp.maxSpansPerTrace'));
+    expect(full).toHaveLength(1);
+    expect(full[0]).toMatchObject({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/), maxSpansPerTrace: LIMIT });
+    expect(partials[0]!.errorMessage).toContain(full[0]!.traceId);
   });
 
   it('counts the refused spans under their own reason', async () => {
