@@ -51,11 +51,11 @@ export interface RunnerDetector {
   /** The run a span stands for, when it is one of this runner's run spans. */
   runOf(span: OtlpSpan, parent: OtlpSpan | undefined): RunSpanInfo | undefined;
   /**
-   * The run an orphan span belongs to, for runners whose steps name their run (Airflow, CI/CD conventions with
-   * the pipeline on the resource, Temporal with the client's span among the trace's `roots`): their run span ends
-   * last, so a running run is sent without it.
+   * The run an orphan span (`node`, with its children) belongs to, for runners whose steps name their run
+   * (Airflow, CI/CD conventions with the pipeline on the resource, Temporal with the client's span among the
+   * trace's `roots`): their run span ends last, so a running run is sent without it.
    */
-  inferRunOf?(span: OtlpSpan, roots: readonly SpanNode[]): RunIdentity | undefined;
+  inferRunOf?(node: SpanNode, roots: readonly SpanNode[]): RunIdentity | undefined;
   roleOf(span: OtlpSpan, context: RoleContext): SpanRole;
   stepOf(span: OtlpSpan): StepInfo;
   /** Runner-specific error detail (annotations, error-type attributes), preferred to the span's own. */

@@ -89,7 +89,7 @@ class Walker {
       }
     }
     if (run === undefined) {
-      run = node.parent === undefined ? this.inferredRun(span) : undefined;
+      run = node.parent === undefined ? this.inferredRun(node) : undefined;
       if (run === undefined) {
         for (const child of node.children) this.walk(child, depth + 1, undefined, undefined, '', false);
         return;
@@ -143,10 +143,10 @@ class Walker {
   }
 
   /** An orphan span whose runner names its run (Airflow 3 tasks before their DAG-run span arrives). */
-  private inferredRun(span: OtlpSpan): RunBuilder | undefined {
+  private inferredRun(node: SpanNode): RunBuilder | undefined {
     for (const detector of DETECTORS) {
-      const identity = detector.inferRunOf?.(span, this.roots);
-      if (identity !== undefined) return this.runFor(RunBuilder.keyOf(detector.runner, identity, span), detector, identity, span);
+      const identity = detector.inferRunOf?.(node, this.roots);
+      if (identity !== undefined) return this.runFor(RunBuilder.keyOf(detector.runner, identity, node.span), detector, identity, node.span);
     }
     return undefined;
   }

@@ -135,13 +135,17 @@ describe('Temporal', () => {
       expect(ended.map((r) => [r.id, r.status])).toEqual([[running[0]!.id, 'success']]);
     });
 
-    it('is found under the TypeScript and Java SDK keys too', () => {
-      const runOf = (workflowKey: string, runKey: string) =>
-        modelTrace([
+    it('is found under the Java SDK keys, and the TypeScript ones on the activity attempts', () => {
+      const runOf = (workflowKey: string, runKey: string, on: 'StartActivity' | 'RunActivity') => {
+        const tags = { [workflowKey]: 'w', [runKey]: 'r' };
+        return modelTrace([
           span({ id: '1', name: 'StartWorkflow:Sync', kind: CLIENT, start: 0, end: 5, attributes: { [workflowKey]: 'w' } }),
-          span({ id: '3', parent: '2', name: 'StartActivity:Fetch', kind: CLIENT, start: 25, end: 26, attributes: { [workflowKey]: 'w', [runKey]: 'r' } }),
+          span({ id: '3', parent: '2', name: 'StartActivity:Fetch', kind: CLIENT, start: 25, end: 90, ...(on === 'StartActivity' && { attributes: tags }) }),
+          span({ id: '4', parent: '3', name: 'RunActivity:Fetch', kind: SERVER, start: 30, end: 80, ...(on === 'RunActivity' && { attributes: tags }) }),
         ]).map((r) => [r.workflow, r.runId, r.status]);
-      expect([runOf('temporalWorkflowId', 'run_id'), runOf('workflowId', 'runId')]).toEqual([[['Sync', 'r', 'running']], [['Sync', 'r', 'running']]]);
+      };
+      const running = [['Sync', 'r', 'running']];
+      expect([runOf('workflowId', 'runId', 'StartActivity'), runOf('temporalWorkflowId', 'run_id', 'RunActivity')]).toEqual([running, running]);
     });
 
     it('waits for its RunWorkflow span when no span of the trace started that workflow id', () => {

@@ -25,7 +25,7 @@ export const airflow: RunnerDetector = {
       queueMs: msBetween(span, 'airflow.dag_run.queued_at', 'airflow.dag_run.run_start_date'),
     };
   },
-  inferRunOf(span): RunIdentity | undefined {
+  inferRunOf({ span }): RunIdentity | undefined {
     if (span.name.startsWith('task_run.')) {
       const dag = text(span, 'airflow.dag_id');
       const runId = text(span, 'airflow.dag_run.run_id');

@@ -6,7 +6,7 @@ export const cicd: RunnerDetector = {
   runner: 'cicd',
   runOf: (span) => (isPipelineRun(span) ? pipelineRun('cicd', span) : undefined),
   // The run span ends, and so is sent, after its tasks: until it arrives they make a running run with its id.
-  inferRunOf: pipelineIdentity,
+  inferRunOf: ({ span }) => pipelineIdentity(span),
   roleOf: pipelineRole,
   stepOf: (span) => ({ status: taskStatus('cicd', span) }),
 };

@@ -39,10 +39,12 @@ export const temporal: RunnerDetector = {
    * orphans until then. The client's span that started the workflow (the trace's root, with the same workflow id)
    * names its type. Without it (a schedule, an untraced client) the run waits for its `RunWorkflow` span.
    */
-  inferRunOf(span, roots) {
+  inferRunOf({ span, children }, roots) {
     if (!IN_WORKFLOW.some((op) => span.name.startsWith(op))) return undefined;
-    const runId = firstText(span, RUN_ID_KEYS);
-    const workflowId = firstText(span, WORKFLOW_ID_KEYS);
+    // The TypeScript SDK tags the worker's `RunActivity` attempts with the ids, not the workflow's `StartActivity`.
+    const tagged = firstText(span, RUN_ID_KEYS) !== undefined ? span : children.find((child) => firstText(child.span, RUN_ID_KEYS) !== undefined)?.span;
+    const runId = tagged && firstText(tagged, RUN_ID_KEYS);
+    const workflowId = tagged && firstText(tagged, WORKFLOW_ID_KEYS);
     if (runId === undefined || workflowId === undefined) return undefined;
     for (const { span: root } of roots) {
       const starter = STARTERS.find((op) => root.name.startsWith(op));
