@@ -169,7 +169,8 @@ describe('OTLP/HTTP receiver', () => {
 
   it('reports decoder and consumer rejections as partial success with the reasons', async () => {
     const consumer = new RecordingConsumer({ rejected: 1, message: '1 span duplicated' });
-    const { port } = await start(consumer);
+    const observed: RequestInfo[] = [];
+    const { port } = await start(consumer, undefined, observed);
     const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok' };
     const request = collector.trace.v1.ExportTraceServiceRequest.encode({
       resourceSpans: [{ scopeSpans: [{ spans: [good, { ...good, spanId: Buffer.alloc(4, 1) }, { ...good, traceId: Buffer.alloc(16) }] }] }],
@@ -184,6 +185,22 @@ describe('OTLP/HTTP receiver', () => {
     expect(JSON.parse(json.body.toString())).toEqual({
       partialSuccess: { rejectedSpans: '1', errorMessage: '1 span rejected: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters' },
     });
+    expect(observed.map((o) => [o.rejected, o.reason])).toEqual([[3, 'partial'], [1, 'partial']]);
+  });
+
+  it("counts a consumer's refusal under its own reason, unless the decoder also rejected items", async () => {
+    const observed: RequestInfo[] = [];
+    const { port } = await start(new RecordingConsumer({ rejected: 2, message: '2 spans refused', reason: 'trace_limit' }), undefined, observed);
+    expect((await send(port, '/v1/traces', TRACES_PB, PROTOBUF)).status).toBe(200);
+    const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok' };
+    const mixed = collector.trace.v1.ExportTraceServiceRequest.encode({
+      resourceSpans: [{ scopeSpans: [{ spans: [good, good, { ...good, traceId: Buffer.alloc(16) }] }] }],
+    }).finish();
+    expect((await send(port, '/v1/traces', Buffer.from(mixed), PROTOBUF)).status).toBe(200);
+    expect(observed.map((o) => [o.items, o.rejected, o.reason])).toEqual([
+      [1, 2, 'trace_limit'],
+      [0, 3, 'partial'],
+    ]);
   });
 
   it('answers 503 with Retry-After and RetryInfo on backpressure, 500 without on other consumer errors', async () => {
