@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LARGE_TRACE_SPANS } from '../../src/store/sqlite/deferred-traces.js';
 import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
-import { createSdk, type Protocol, type SpanSpec } from '../helpers/sdk.js';
+import { createSdk, type Protocol, type Sdk, type SpanSpec } from '../helpers/sdk.js';
 
 const T0 = Date.parse('2026-11-19T00:00:00Z');
 const MIN = 60_000;
@@ -250,42 +250,99 @@ describe('a Temporal workflow while it runs (its RunWorkflow span is sent when i
   }, 60_000);
 });
 
-describe('a CI/CD pipeline run that went silent', () => {
-  let agent: TestAgent;
-  afterAll(() => agent.close());
+/** A workflow whose runs take 10 minutes, one step each; `running` picks the spans a run still running has not sent. */
+interface SilentShape {
+  label: string;
+  workflow: string;
+  step: string;
+  runId: (i: number) => string;
+  sdkOf: (agent: TestAgent, i: number) => Sdk;
+  run: (i: number, start: number) => SpanSpec;
+  running?: (spec: SpanSpec) => boolean;
+}
 
-  it('is reported hung once other runs move event time past its usual duration, and resolved once it has ended', async () => {
-    agent = await startTestAgent();
-    const sdkOf = (runId: number) =>
-      createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'nightly', 'cicd.pipeline.run.id': String(runId) });
-    const pipeline = (start: number): SpanSpec => ({
+const SILENT: SilentShape[] = [
+  {
+    label: 'a CI/CD pipeline run',
+    workflow: 'nightly',
+    step: 'build',
+    runId: String,
+    sdkOf: (agent, i) => createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'nightly', 'cicd.pipeline.run.id': String(i) }),
+    run: (_i, start) => ({
       name: 'RUN nightly',
       kind: SpanKind.SERVER,
       startMs: start,
       endMs: start + 10 * MIN,
       attributes: { 'cicd.pipeline.result': 'success' },
       children: [{ name: 'build', startMs: start + MIN, endMs: start + 5 * MIN, attributes: { 'cicd.pipeline.task.name': 'build', 'cicd.pipeline.task.run.result': 'success' } }],
-    });
-    const emitRun = async (runId: number, start: number) => {
-      const sdk = sdkOf(runId);
-      await sdk.emit(pipeline(start));
+    }),
+  },
+  {
+    label: 'a Temporal workflow run',
+    workflow: 'OrderWorkflow',
+    step: 'ChargeCard',
+    runId: (i) => `run-${i}`,
+    sdkOf: (agent) => createSdk('grpc', agent, { 'service.name': 'order-worker' }),
+    run: (i, start) => {
+      const inRun = { temporalWorkflowID: `order-${i}`, temporalRunID: `run-${i}` };
+      return {
+        name: 'StartWorkflow:OrderWorkflow',
+        kind: SpanKind.CLIENT,
+        startMs: start,
+        endMs: start + 50,
+        attributes: { temporalWorkflowID: `order-${i}` },
+        children: [
+          {
+            name: 'RunWorkflow:OrderWorkflow',
+            kind: SpanKind.SERVER,
+            startMs: start + 100,
+            endMs: start + 10 * MIN,
+            attributes: inRun,
+            children: [
+              {
+                name: 'StartActivity:ChargeCard',
+                kind: SpanKind.CLIENT,
+                startMs: start + MIN,
+                endMs: start + MIN + 10,
+                attributes: inRun,
+                children: [{ name: 'RunActivity:ChargeCard', kind: SpanKind.SERVER, startMs: start + MIN + 100, endMs: start + 5 * MIN, attributes: inRun }],
+              },
+            ],
+          },
+        ],
+      };
+    },
+    running: (spec) => spec.name.startsWith('RunWorkflow:'),
+  },
+];
+
+describe.each(SILENT)('$label that went silent', (shape) => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('is reported hung once other runs move event time past its usual duration, and resolved once it has ended', async () => {
+    agent = await startTestAgent();
+    const emitRun = async (i: number, start: number) => {
+      const sdk = shape.sdkOf(agent, i);
+      await sdk.emit(shape.run(i, start));
       await sdk.shutdown();
     };
     for (let i = 0; i < 12; i++) await emitRun(i, T0 + i * 3_600_000);
-    const silent = sdkOf(12);
-    const run = await silent.begin(pipeline(T0 + 12 * 3_600_000));
+    const silent = shape.sdkOf(agent, 12);
+    const run = await silent.begin(shape.run(12, T0 + 12 * 3_600_000), shape.running);
     // Another workflow's run, two hours on: the store's event time moves on.
     const other = createSdk('http/protobuf', agent, { 'service.name': 'orders-svc' });
     await other.emit({ name: 'sync-orders', kind: SpanKind.SERVER, startMs: T0 + 14 * 3_600_000, endMs: T0 + 14 * 3_600_000 + MIN });
 
+    const findings = `/api/v1/findings?workflow=${shape.workflow}&kind=stalled`;
     expect((await agent.post('/api/v1/analyze')).status).toBe(200);
-    const hung = (await agent.get('/api/v1/findings?workflow=nightly&kind=stalled')).body.items as { status: string; title: string; rootCause: { step?: string }; category: string }[];
-    expect(hung.map((f) => [f.status, f.category, f.rootCause.step])).toEqual([['open', 'timeout', 'build']]);
-    expect(hung[0]!.title).toBe('Run 12 of `nightly` has been running for 2.0 h (usually done within 10.0 min)');
+    const hung = (await agent.get(findings)).body.items as { status: string; title: string; rootCause: { step?: string }; category: string }[];
+    expect(hung.map((f) => [f.status, f.category, f.rootCause.step])).toEqual([['open', 'timeout', shape.step]]);
+    expect(hung[0]!.title).toBe(`Run ${shape.runId(12)} of \`${shape.workflow}\` has been running for 2.0 h (usually done within 10.0 min)`);
 
     const statuses = async () => {
       expect((await agent.post('/api/v1/analyze')).status).toBe(200);
-      return ((await agent.get('/api/v1/findings?workflow=nightly&kind=stalled')).body.items as { status: string }[]).map((f) => f.status);
+      return ((await agent.get(findings)).body.items as { status: string }[]).map((f) => f.status);
     };
     // A later run does not settle the silent one: still hung.
     await emitRun(13, T0 + 15 * 3_600_000);
