@@ -181,11 +181,13 @@ function refusalOf(spans: readonly OtlpSpan[], { from, to }: Waiter, refused: Re
     traces.add(spans[i]!.traceId);
   }
   if (count === 0) return ACCEPTED;
+  const one = traces.size === 1;
   const named = [...traces].slice(0, 3).join(', ') + (traces.size > 3 ? ` and ${traces.size - 3} more` : '');
+  const refusals = `${count} ${count === 1 ? 'span' : 'spans'}`;
   return {
     rejected: count,
     reason: 'trace_limit',
-    message: `${count} ${count === 1 ? 'span' : 'spans'} refused: ${traces.size === 1 ? 'trace' : 'traces'} ${named} already ${traces.size === 1 ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
+    message: `${refusals} refused: ${one ? 'trace' : 'traces'} ${named} already ${one ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
   };
 }
 

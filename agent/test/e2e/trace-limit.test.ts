@@ -1,7 +1,7 @@
 /**
- * A trace past `otlp.maxSpansPerTrace`, sent by the real SDK as a runner exporting as it goes: its later spans are refused with an
- * OTLP partial success the exporter reports, counted under their own reason, and the run its root span ends is
- * listed with the spans the trace holds.
+ * A trace past `otlp.maxSpansPerTrace`, sent by the real SDK as a runner exporting as it goes: its later spans are
+ * refused with an OTLP partial success the exporter reports, counted under their own reason, and the run its root
+ * span ends is listed with the spans the trace holds.
  */
 import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

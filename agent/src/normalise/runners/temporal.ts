@@ -42,13 +42,16 @@ export const temporal: RunnerDetector = {
   inferRunOf({ span, children }, roots) {
     if (!IN_WORKFLOW.some((op) => span.name.startsWith(op))) return undefined;
     // The TypeScript SDK tags the worker's `RunActivity` attempts with the ids, not the workflow's `StartActivity`.
-    const tagged = firstText(span, RUN_ID_KEYS) !== undefined ? span : children.find((child) => firstText(child.span, RUN_ID_KEYS) !== undefined)?.span;
+    const tagged =
+      firstText(span, RUN_ID_KEYS) !== undefined ? span : children.find((child) => firstText(child.span, RUN_ID_KEYS) !== undefined)?.span;
     const runId = tagged && firstText(tagged, RUN_ID_KEYS);
     const workflowId = tagged && firstText(tagged, WORKFLOW_ID_KEYS);
     if (runId === undefined || workflowId === undefined) return undefined;
     for (const { span: root } of roots) {
       const starter = STARTERS.find((op) => root.name.startsWith(op));
-      if (starter !== undefined && firstText(root, WORKFLOW_ID_KEYS) === workflowId) return { workflow: root.name.slice(starter.length), runId };
+      if (starter !== undefined && firstText(root, WORKFLOW_ID_KEYS) === workflowId) {
+        return { workflow: root.name.slice(starter.length), runId };
+      }
     }
     return undefined;
   },
