@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LARGE_TRACE_SPANS } from '../../src/store/sqlite/deferred-traces.js';
 import { sampleValue } from '../helpers/metrics.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
-import { createSdk, type Protocol, type Sdk, type SpanSpec } from '../helpers/sdk.js';
+import { createSdk, pipelineOfTasks, type Protocol, type Sdk, type SpanSpec } from '../helpers/sdk.js';
 
 const T0 = Date.parse('2026-11-19T00:00:00Z');
 const MIN = 60_000;
@@ -363,26 +363,13 @@ describe('a long pipeline exported as it goes (more spans than a trace is re-der
     agent = await startTestAgent();
     const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'backfill', 'cicd.pipeline.run.id': '9' }, { batch: true });
     const TASKS = LARGE_TRACE_SPANS + 100;
-    const tasks = Array.from({ length: TASKS }, (_, i): SpanSpec => ({
-      name: `partition ${i}`,
-      startMs: T0 + i * 1_000,
-      endMs: T0 + i * 1_000 + 900,
-      attributes: { 'cicd.pipeline.task.name': `partition ${i}`, 'cicd.pipeline.task.run.result': 'success' },
-    }));
     const runOf = async () => {
       const [run] = (await agent.get(`/api/v1/workflows/backfill/runs?${range}`)).body.items as { id: string; status: string }[];
       return run && { ...run, steps: (await agent.get(`/api/v1/runs/${encodeURIComponent(run.id)}`)).body.steps.length as number };
     };
     const failures = () => failuresCounted(agent, 'backfill');
 
-    const run = await sdk.begin({
-      name: 'RUN backfill',
-      kind: SpanKind.SERVER,
-      startMs: T0,
-      endMs: T0 + TASKS * 1_000,
-      attributes: { 'cicd.pipeline.result': 'failure' },
-      children: tasks,
-    });
+    const run = await sdk.begin(pipelineOfTasks('backfill', T0, TASKS, 'failure', (i) => `partition ${i}`));
     await expect.poll(runOf, { timeout: 10_000, interval: 200 }).toMatchObject({ status: 'running', steps: TASKS });
     const { id } = (await runOf())!;
     await run.end();

@@ -3,12 +3,12 @@
  * refused with an OTLP partial success the exporter reports, counted under their own reason, and the run its root
  * span ends is listed with the spans the trace holds.
  */
-import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/runtime/logger.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { sampleValue } from '../helpers/metrics.js';
-import { createSdk } from '../helpers/sdk.js';
+import { createSdk, pipelineOfTasks } from '../helpers/sdk.js';
 
 const T0 = Date.parse('2026-11-19T00:00:00Z');
 const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
@@ -33,19 +33,7 @@ describe('a trace past the most spans a trace may hold', () => {
     try {
       // The jobs in one batch, then the run span in the next.
       const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'cicd.pipeline.name': 'endless', 'cicd.pipeline.run.id': '9' }, { batch: true });
-      const run = await sdk.begin({
-        name: 'RUN endless',
-        kind: SpanKind.SERVER,
-        startMs: T0,
-        endMs: T0 + JOBS * 1_000,
-        attributes: { 'cicd.pipeline.result': 'success' },
-        children: Array.from({ length: JOBS }, (_, j) => ({
-          name: `job ${j}`,
-          startMs: T0 + j * 1_000,
-          endMs: T0 + j * 1_000 + 900,
-          attributes: { 'cicd.pipeline.task.name': `job ${j}`, 'cicd.pipeline.task.run.result': 'success' },
-        })),
-      });
+      const run = await sdk.begin(pipelineOfTasks('endless', T0, JOBS, 'success', (j) => `job ${j}`));
       await run.end();
       await sdk.shutdown();
     } finally {

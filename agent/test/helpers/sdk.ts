@@ -37,6 +37,26 @@ export interface Sdk {
   shutdown(): Promise<void>;
 }
 
+/**
+ * A CI/CD-conventions pipeline run `RUN <pipeline>` that ended in `result`, over `tasks` successful tasks named by
+ * `name`, one a second from `startMs`.
+ */
+export function pipelineOfTasks(pipeline: string, startMs: number, tasks: number, result: string, name: (i: number) => string): SpanSpec {
+  return {
+    name: `RUN ${pipeline}`,
+    kind: SpanKind.SERVER,
+    startMs,
+    endMs: startMs + tasks * 1_000,
+    attributes: { 'cicd.pipeline.result': result },
+    children: Array.from({ length: tasks }, (_, i) => ({
+      name: name(i),
+      startMs: startMs + i * 1_000,
+      endMs: startMs + i * 1_000 + 900,
+      attributes: { 'cicd.pipeline.task.name': name(i), 'cicd.pipeline.task.run.result': 'success' },
+    })),
+  };
+}
+
 const SEVERITY = { INFO: SeverityNumber.INFO, WARN: SeverityNumber.WARN, ERROR: SeverityNumber.ERROR };
 
 export function createSdk(
