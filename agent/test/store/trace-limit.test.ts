@@ -2,7 +2,7 @@
  * A trace holds at most `maxSpansPerTrace` spans: re-deriving its runs is linear in it and holds up every other
  * write meanwhile, so a trace that never ends (a workflow kept in one trace for weeks) must not grow without
  * bound. Later spans are refused (their senders are told), re-sent ones are still duplicates, and the run span
- * that ends a run whose trace is full is still taken.
+ * that ends a run whose trace is full is still taken, whether it is the trace's root or the parent its steps await.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '../../src/model/otlp.js';
@@ -56,6 +56,37 @@ describe('the most spans a trace may hold', () => {
     expect(refused).toEqual(idsOf(jobs(limit - 1, limit + 300)));
     store.remodelDeferred(modelTrace, templateOf, Infinity);
     expect(theRun(store)!.steps).toHaveLength(limit - 1);
+  });
+
+  describe("a run span under another span (Temporal's RunWorkflow, sent when the workflow ends)", () => {
+    const ids = { temporalWorkflowID: 'order-7', temporalRunID: 'r7' };
+    const starter = span({ id: 's1', name: 'StartWorkflow:Order', start: T0, end: T0 + 5, attributes: ids });
+    const runSpan = span({ id: 'rw', parent: 's1', name: 'RunWorkflow:Order', start: T0 + 10, end: T0 + 3_600_000, attributes: ids });
+    const activities = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) =>
+        span({ id: `act${from + k}`, parent: 'rw', name: `StartActivity:Charge${from + k}`, start: T0 + (from + k) * 1_000, end: T0 + (from + k) * 1_000 + 500, attributes: ids }),
+      );
+
+    it.each([
+      ['read back on each request', 50],
+      ['kept as span ids (a large trace)', LARGE_TRACE_SPANS + 200],
+    ])('is taken past the limit when the trace is %s, and ends the run that was running', (_, limit) => {
+      const { store } = stores.open(undefined, { maxSpansPerTrace: limit });
+      write(store, [starter]);
+      for (let i = 0; i < limit + 100; i += 100) write(store, activities(i, Math.min(i + 100, limit + 100)));
+      store.remodelDeferred(modelTrace, templateOf, Infinity);
+      expect(theRun(store)).toMatchObject({ workflow: 'Order', runId: 'r7', status: 'running' });
+      // A span the trace's spans do not name as their parent is refused; the run span they do is taken.
+      const unrelated = span({ id: 'x1', parent: 's1', name: 'QueryWorkflow:Order', start: T0 + 20, end: T0 + 21 });
+      expect(refusedIds(write(store, [...activities(limit + 100, limit + 110), unrelated, runSpan]))).toEqual([
+        ...idsOf(activities(limit + 100, limit + 110)),
+        unrelated.spanId,
+      ]);
+      store.remodelDeferred(modelTrace, templateOf, Infinity);
+      const run = theRun(store)!;
+      expect(run).toMatchObject({ workflow: 'Order', runId: 'r7', status: 'success' });
+      expect(run.steps).toHaveLength(limit - 1);
+    });
   });
 
   it('takes at most a hundred root spans past the limit', () => {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { OtlpSpan } from '../../model/otlp.js';
 import { hasRoomFor, type FreshSpans } from './trace-limit.js';
+import type { TraceSpanIds } from './trace-span-ids.js';
 
 /**
  * A trace with at least this many spans stored, continued by a later request, has its runs re-derived at most
@@ -21,8 +22,8 @@ const MAX_RETRY_MS = 300_000;
 const MAX_IDS = 200_000;
 
 interface LargeTrace {
-  /** Ids of the trace's stored spans, when kept. */
-  ids?: Set<string>;
+  /** Ids of the trace's stored spans (and the parents they lack), when kept. */
+  ids?: TraceSpanIds;
   /** When the runs are due to be re-derived (wall clock: this schedules work, it is not the data's time). */
   dueMs?: number;
   /** How long the last re-derivation took. */
@@ -73,11 +74,11 @@ export class DeferredTraces {
     const refused: OtlpSpan[] = [];
     for (const span of spans) {
       if (ids.has(span.spanId)) continue;
-      if (!hasRoomFor(span, ids.size, maxSpans)) {
+      if (!hasRoomFor(span, ids, maxSpans)) {
         refused.push(span);
         continue;
       }
-      ids.add(span.spanId);
+      ids.add(span);
       fresh.push(span);
     }
     this.ids += fresh.length;
@@ -85,7 +86,7 @@ export class DeferredTraces {
   }
 
   /** Spans of the trace were stored and its runs not re-derived: `ids` are all its span ids, if not kept yet. */
-  defer(traceId: string, nowMs: number, ids?: Set<string>): void {
+  defer(traceId: string, nowMs: number, ids?: TraceSpanIds): void {
     let trace = this.traces.get(traceId);
     if (trace) this.traces.delete(traceId);
     else trace = { costMs: 0 };

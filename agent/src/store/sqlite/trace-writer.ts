@@ -8,6 +8,7 @@ import { IdKind, type IdIndex } from './id-index.js';
 import { OpenTraces } from './open-traces.js';
 import { LARGE_TRACE_SPANS, type DeferredTraces } from './deferred-traces.js';
 import { withinLimit } from './trace-limit.js';
+import { TraceSpanIds } from './trace-span-ids.js';
 import type { ResourceTable } from './resources.js';
 
 interface RunHead {
@@ -99,7 +100,7 @@ export class TraceWriter {
     for (const [traceId, group] of byTrace) {
       const kept = this.deferred.fresh(traceId, group, this.maxSpansPerTrace);
       const stored = kept ? undefined : (this.openTraces.get(traceId) ?? this.loadTrace(traceId));
-      const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group), stored!.length, this.maxSpansPerTrace);
+      const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group), stored!, this.maxSpansPerTrace);
       for (const span of refused) result.refused.push(span);
       for (const span of fresh) {
         if (span.resource !== received) {
@@ -121,7 +122,7 @@ export class TraceWriter {
       if (known && all.length >= LARGE_TRACE_SPANS) {
         // A large trace continued: its runs are re-derived later (`remodel`), not on every part.
         this.openTraces.forget(traceId);
-        this.deferred.defer(traceId, nowMs, new Set(all.map((span) => span.spanId)));
+        this.deferred.defer(traceId, nowMs, TraceSpanIds.of(all));
         continue;
       }
       if (known) this.openTraces.stage(traceId, all);
