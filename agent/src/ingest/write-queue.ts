@@ -26,6 +26,11 @@ export interface WriteQueueDeps {
 
 /** Re-deriving the runs of large traces stops for other callbacks (requests) once this long has gone by. */
 const REMODEL_SLICE_MS = 20;
+/**
+ * The share of the event loop that re-deriving large traces takes at most, however many are due: each trace is
+ * spaced out by ten times its own cost (`deferred-traces.ts`), but twenty growing together would take it all.
+ */
+const REMODEL_SHARE = 0.1;
 
 interface Waiter {
   resolve: (outcome: ExportOutcome) => void;
@@ -54,6 +59,8 @@ export class WriteQueue implements OtlpConsumer {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
   private remodelTimer: NodeJS.Timeout | undefined;
+  /** No slice of re-deriving starts before this (wall clock). */
+  private remodelAfterMs = 0;
 
   constructor(
     private readonly options: WriteQueueOptions,
@@ -158,11 +165,13 @@ export class WriteQueue implements OtlpConsumer {
     this.remodelTimer = setTimeout(() => {
       this.remodelTimer = undefined;
       this.remodel(Date.now(), REMODEL_SLICE_MS);
-    }, Math.max(0, next - Date.now())).unref();
+    }, Math.max(0, Math.max(next, this.remodelAfterMs) - Date.now())).unref();
   }
 
   private remodel(nowMs: number, budgetMs = Infinity): void {
+    const started = performance.now();
     const outcome = this.deps.store.remodelDeferred(this.deps.model, this.deps.templateOf, nowMs, budgetMs);
+    this.remodelAfterMs = Date.now() + (performance.now() - started) * (1 / REMODEL_SHARE - 1);
     if (outcome) {
       this.deps.onWritten(outcome.written, [], []);
       if (outcome.failures.length > 0) this.deps.onRemodelFailed(outcome.failures[0]!, outcome.failures.length);
