@@ -1,14 +1,14 @@
 /**
  * A trace past `otlp.maxSpansPerTrace`, sent by the real SDK as a runner exporting as it goes: its later spans are
- * refused with an OTLP partial success the exporter reports, counted under their own reason, and the run its root
- * span ends is listed with the spans the trace holds.
+ * refused with an OTLP partial success the exporter reports, counted under their own reason, and the run its run
+ * span ends (the trace's root, or the parent its steps await) is listed with the spans the trace holds.
  */
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/runtime/logger.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { sampleValue } from '../helpers/metrics.js';
-import { createSdk, pipelineOfTasks } from '../helpers/sdk.js';
+import { createSdk, pipelineOfTasks, type SpanSpec } from '../helpers/sdk.js';
 
 const T0 = Date.parse('2026-11-19T00:00:00Z');
 const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
@@ -66,5 +66,47 @@ describe('a trace past the most spans a trace may hold', () => {
     const text = await (await fetch(`${agent.apiUrl}/metrics`)).text();
     expect(sampleValue(text, 'flowlens_rejected_spans_total', 'reason="trace_limit"')).toBe(JOBS - LIMIT);
     expect(sampleValue(text, 'flowlens_rejected_spans_total', 'reason="partial"')).toBeUndefined();
+  });
+});
+
+describe('a Temporal workflow whose trace fills up before it ends', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('still takes its RunWorkflow span, under the client span, and the run ends', async () => {
+    agent = await startTestAgent({ otlp: { http: '127.0.0.1:0', grpc: false, maxSpansPerTrace: LIMIT } });
+    const inRun = { temporalWorkflowID: 'sync-7', temporalRunID: 'run-7' };
+    const activity = (i: number): SpanSpec => ({ name: `StartActivity:Copy${i}`, kind: SpanKind.CLIENT, startMs: T0 + i * 1_000, endMs: T0 + i * 1_000 + 900, attributes: inRun });
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'sync-worker' }, { batch: true });
+    const run = await sdk.begin(
+      {
+        name: 'StartWorkflow:SyncWorkflow',
+        kind: SpanKind.CLIENT,
+        startMs: T0 - 100,
+        endMs: T0 - 50,
+        attributes: { temporalWorkflowID: 'sync-7' },
+        children: [
+          {
+            name: 'RunWorkflow:SyncWorkflow',
+            kind: SpanKind.SERVER,
+            startMs: T0,
+            endMs: T0 + JOBS * 1_000,
+            attributes: inRun,
+            children: Array.from({ length: JOBS }, (_, i) => activity(i)),
+          },
+        ],
+      },
+      (spec) => spec.name.startsWith('RunWorkflow:'),
+    );
+    const runs = async () => (await agent.get(`/api/v1/workflows/SyncWorkflow/runs?${range}`)).body.items as { id: string; status: string }[];
+    expect((await runs()).map((r) => r.status)).toEqual(['running']);
+    await run.end();
+    await sdk.shutdown();
+    const ended = await runs();
+    expect(ended.map((r) => r.status)).toEqual(['success']);
+    // The activities end (and are sent) before the client span: the trace holds the first LIMIT of them, and the
+    // client span as a root past the limit.
+    const detail = (await agent.get(`/api/v1/runs/${encodeURIComponent(ended[0]!.id)}`)).body as { steps: { name: string }[] };
+    expect(detail.steps.map((s) => s.name)).toEqual(Array.from({ length: LIMIT }, (_, i) => `Copy${i}`));
   });
 });
