@@ -161,6 +161,8 @@ export interface Store {
   /** Per workflow that ran in the range (by start time), in one pass over its runs, in no particular order. */
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[];
   run(id: string): RunRecord | undefined;
+  /** Spans of the trace refused past `otlp.maxSpansPerTrace` (each time one was sent): its runs lack their steps. */
+  spansRefused(traceId: string): number;
   logsOfTrace(traceId: string, limit: number): StoredLog[];
   hasWorkflow(name: string): boolean;
   /** End of the newest run of each workflow. */

@@ -51,8 +51,10 @@ describe('a trace past the most spans a trace may hold', () => {
   it('lists the run, ended by its root span, with the steps the trace holds', async () => {
     const runs = (await agent.get(`/api/v1/workflows/endless/runs?${range}`)).body.items as { id: string; status: string }[];
     expect(runs.map((r) => r.status)).toEqual(['success']);
-    const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(runs[0]!.id)}`)).body as { steps: { name: string }[] };
+    const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(runs[0]!.id)}`)).body as { steps: { name: string }[]; spansRefused: number };
     expect(run.steps.map((s) => s.name)).toEqual(Array.from({ length: LIMIT }, (_, j) => `job ${j}`));
+    // Whoever looks at the run is told it lacks steps, and how many spans its trace was refused.
+    expect(run.spansRefused).toBe(JOBS - LIMIT);
   });
 
   it('tells the operator once, in the agent log, naming the trace and the limit', () => {
@@ -106,7 +108,8 @@ describe('a Temporal workflow whose trace fills up before it ends', () => {
     expect(ended.map((r) => r.status)).toEqual(['success']);
     // The activities end (and are sent) before the client span: the trace holds the first LIMIT of them, and the
     // client span as a root past the limit.
-    const detail = (await agent.get(`/api/v1/runs/${encodeURIComponent(ended[0]!.id)}`)).body as { steps: { name: string }[] };
+    const detail = (await agent.get(`/api/v1/runs/${encodeURIComponent(ended[0]!.id)}`)).body as { steps: { name: string }[]; spansRefused: number };
     expect(detail.steps.map((s) => s.name)).toEqual(Array.from({ length: LIMIT }, (_, i) => `Copy${i}`));
+    expect(detail.spansRefused).toBe(JOBS - LIMIT);
   });
 });

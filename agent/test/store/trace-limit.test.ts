@@ -39,6 +39,21 @@ describe('the most spans a trace may hold', () => {
     const run = theRun(store)!;
     expect(run).toMatchObject({ workflow: 'etl', status: 'success' });
     expect(run.steps.map((s) => s.name)).toEqual(jobs(0, 50).map((s) => s.name));
+    // Each refusal is counted against the trace, for whoever looks at its run, and kept across a restart.
+    expect(store.spansRefused(run.traceId)).toBe(15);
+    expect(store.spansRefused('f'.repeat(32))).toBe(0);
+  });
+
+  it('keeps the count of a trace\'s refused spans across a restart, and forgets it with the trace', async () => {
+    const { store, path } = stores.open(undefined, { maxSpansPerTrace: 10 });
+    write(store, jobs(0, 12));
+    const traceId = jobs(0, 1)[0]!.traceId;
+    await store.close();
+    const { store: reopened } = stores.open(path, { maxSpansPerTrace: 10 });
+    expect(reopened.spansRefused(traceId)).toBe(2);
+    // Retention deletes the trace's spans (they ended before the cut-off): its count goes with them.
+    while (reopened.pruneChunk(T0 + 86_400_000) > 0);
+    expect(reopened.spansRefused(traceId)).toBe(0);
   });
 
   it('holds a large trace, whose runs are re-derived later, to its limit too', () => {

@@ -127,6 +127,8 @@ export interface LogLine {
 }
 
 export interface RunDetail extends Run {
+  /** Spans of the run's trace refused past the agent's `otlp.maxSpansPerTrace`; absent when none were. */
+  spansRefused?: number;
   attributes: Record<string, unknown>;
   /** How many steps the run has; `steps` holds fewer when fewer were asked for. */
   stepCount: number;

@@ -1,5 +1,5 @@
 import { cx } from '@emotion/css';
-import { Button, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 
 import type { RunDetail as Run } from '../api/types.js';
@@ -46,6 +46,12 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
             </p>
             {run.errorMessage && (
               <pre className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</pre>
+            )}
+            {run.spansRefused !== undefined && (
+              <Alert severity="warning" title="Steps missing: the trace reached the agent's span limit">
+                {run.spansRefused.toLocaleString('en')} {run.spansRefused === 1 ? 'span' : 'spans'} of this run&apos;s
+                trace were refused past <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
+              </Alert>
             )}
             <RunSteps run={run} onListAll={() => setAllSteps(true)} />
           </>

@@ -87,9 +87,23 @@ describe('Workflow page', () => {
     expect(logs).toHaveTextContent('giving up after 3 attempts');
     expect(logs).not.toHaveTextContent('extracting 120000 rows');
 
+    expect(within(detail).queryByText(/span limit/)).not.toBeInTheDocument();
+
     await userEvent.click(within(detail).getByRole('button', { name: 'Close run' }));
     expect(screen.queryByTestId(testIds.run.detail)).not.toBeInTheDocument();
     expect(currentUrl.value).not.toContain('run=');
+  });
+
+  it("says when the run's trace reached the agent's span limit, and how many of its spans were refused", async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-24': () => ({ status: 200, data: { ...run, spansRefused: 1200 } }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    expect(await within(detail).findByText("Steps missing: the trace reached the agent's span limit")).toBeInTheDocument();
+    expect(detail).toHaveTextContent("1,200 spans of this run's trace were refused past otlp.maxSpansPerTrace: the run lacks the steps they held.");
   });
 
   it("asks for 200 of a long run's steps (the agent adds its failed ones), and for all of them on request", async () => {

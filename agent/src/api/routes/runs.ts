@@ -41,9 +41,11 @@ export function runRoutes(deps: ApiDeps) {
       if (errorsOf.length === 0 && (run.errorMessage || run.errorType)) {
         errorsOf.push({ step: '', stepId: '', type: run.errorType ?? null, message: run.errorMessage ?? null });
       }
+      const spansRefused = deps.store.spansRefused(run.traceId);
       return c.json(
         {
           ...runView(run),
+          ...(spansRefused > 0 && { spansRefused }),
           attributes: run.attributes,
           stepCount: run.steps.length,
           steps: (limit === undefined ? run.steps : listedSteps(run.steps, limit)).map(stepView),

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-stale-traces.js';
+import { migration003 } from './003-refused-traces.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Ordered; versions strictly increase. A new schema change is a new numbered file appended here. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 /**
  * Brings the database to the newest version in one transaction per run (SIG's pattern): refuses a database
