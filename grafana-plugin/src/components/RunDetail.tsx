@@ -48,9 +48,10 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
               <pre className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</pre>
             )}
             {run.spansRefused !== undefined && (
-              <Alert severity="warning" title="Steps missing: the trace reached the agent's span limit">
-                {run.spansRefused.toLocaleString('en')} {run.spansRefused === 1 ? 'span' : 'spans'} of this run&apos;s
-                trace were refused past <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
+              <Alert severity="warning" title="Steps missing: the trace reached the agent’s span limit">
+                {run.spansRefused.toLocaleString('en')}{' '}
+                {run.spansRefused === 1 ? 'span of this run’s trace was' : 'spans of this run’s trace were'} refused past{' '}
+                <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
               </Alert>
             )}
             <RunSteps run={run} onListAll={() => setAllSteps(true)} />

@@ -102,8 +102,8 @@ describe('Workflow page', () => {
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
 
     const detail = await screen.findByTestId(testIds.run.detail);
-    expect(await within(detail).findByText("Steps missing: the trace reached the agent's span limit")).toBeInTheDocument();
-    expect(detail).toHaveTextContent("1,200 spans of this run's trace were refused past otlp.maxSpansPerTrace: the run lacks the steps they held.");
+    expect(await within(detail).findByText('Steps missing: the trace reached the agent’s span limit')).toBeInTheDocument();
+    expect(detail).toHaveTextContent('1,200 spans of this run’s trace were refused past otlp.maxSpansPerTrace: the run lacks the steps they held.');
   });
 
   it("asks for 200 of a long run's steps (the agent adds its failed ones), and for all of them on request", async () => {
