@@ -18,7 +18,10 @@ const DELAY_PER_COST = 10;
 const RETRY_MS = 5_000;
 const MAX_RETRY_MS = 300_000;
 
-/** Span ids kept for the duplicate check of large traces, all traces together (about 60 bytes each). */
+/**
+ * Ids kept for the duplicate check of large traces (their spans' and the parents they await), all traces together
+ * (about 60 bytes each).
+ */
 const MAX_IDS = 200_000;
 
 interface LargeTrace {
@@ -70,6 +73,7 @@ export class DeferredTraces {
     if (!trace?.ids) return undefined;
     const ids = trace.ids;
     this.touch(traceId, trace);
+    const entries = ids.entries;
     const fresh: OtlpSpan[] = [];
     const refused: OtlpSpan[] = [];
     for (const span of spans) {
@@ -81,7 +85,7 @@ export class DeferredTraces {
       ids.add(span);
       fresh.push(span);
     }
-    this.ids += fresh.length;
+    this.ids += ids.entries - entries;
     return { fresh, refused };
   }
 
@@ -95,7 +99,7 @@ export class DeferredTraces {
     this.touch(traceId, trace);
     if (ids && !trace.ids) {
       trace.ids = ids;
-      this.ids += ids.size;
+      this.ids += ids.entries;
       this.evictIds(traceId);
     }
     if (trace.dueMs === undefined) {
@@ -156,7 +160,7 @@ export class DeferredTraces {
   forget(traceId: string): void {
     const trace = this.traces.get(traceId);
     if (!trace) return;
-    this.ids -= trace.ids?.size ?? 0;
+    this.ids -= trace.ids?.entries ?? 0;
     this.traces.delete(traceId);
     this.unmarkStale.run(traceId);
   }
@@ -169,7 +173,7 @@ export class DeferredTraces {
     for (const [traceId, { dueMs, sinceMs }] of this.touched) {
       const trace = this.traces.get(traceId);
       // The kept ids may hold spans that were not stored: the trace is read back next time.
-      this.ids -= trace?.ids?.size ?? 0;
+      this.ids -= trace?.ids?.entries ?? 0;
       if (dueMs === undefined) this.traces.delete(traceId);
       else this.traces.set(traceId, { dueMs, sinceMs, costMs: trace?.costMs ?? 0, failures: trace?.failures });
     }
@@ -194,7 +198,7 @@ export class DeferredTraces {
     for (const [traceId, trace] of this.traces) {
       if (this.ids <= MAX_IDS) return;
       if (traceId === keep || !trace.ids) continue;
-      this.ids -= trace.ids.size;
+      this.ids -= trace.ids.entries;
       trace.ids = undefined;
       if (trace.dueMs === undefined) this.traces.delete(traceId);
     }

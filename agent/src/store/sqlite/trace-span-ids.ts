@@ -15,8 +15,14 @@ export class TraceSpanIds {
     return ids;
   }
 
+  /** Spans the trace holds. */
   get size(): number {
     return this.ids.size;
+  }
+
+  /** Ids kept, the awaited parents' included: what memory bounds count. */
+  get entries(): number {
+    return this.ids.size + this.awaited.size;
   }
 
   has(spanId: string): boolean {
