@@ -24,7 +24,6 @@ import { ForeignCommits } from './foreign-commits.js';
 import { IdIndex, IdKind } from './id-index.js';
 import { LogWriter } from './log-writer.js';
 import { openDatabase } from './open.js';
-import { RefusedTraces } from './refused-traces.js';
 import { ResourceTable } from './resources.js';
 import { TemplateMerges } from './template-merges.js';
 import { TemplateRunIndex } from './template-runs.js';
@@ -72,7 +71,6 @@ export class SqliteStore implements Store {
   private readonly templateRuns: TemplateRunIndex;
   private readonly findingTable: FindingTable;
   private readonly templateMerges: TemplateMerges;
-  private readonly refusedTraces: RefusedTraces;
   private readonly aggregator: WorkflowAggregator;
   private readonly foreignCommits: ForeignCommits;
   private readonly statements: {
@@ -122,7 +120,6 @@ export class SqliteStore implements Store {
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
     this.findingTable = new FindingTable(this.db);
     this.templateMerges = new TemplateMerges(this.db);
-    this.refusedTraces = new RefusedTraces(this.db);
     this.statements = {
       logsOfTrace: this.db.prepare(
         `SELECT l.time_ms, l.severity_number, l.severity_text, l.body, l.span_id, coalesce(a.to_id, l.template_id) AS template_id
@@ -168,7 +165,6 @@ export class SqliteStore implements Store {
     return this.writeTraces(() => {
       this.templateMerges.apply(batch.templateMerges);
       const traces = this.traceWriter.write(batch.spans, model);
-      this.refusedTraces.record(traces.refused);
       const logs = this.logWriter.write(batch.logs, batch.logTemplates);
       this.refreshTemplateRuns(traces, logs.traces, templateOf);
       return {
@@ -320,7 +316,7 @@ export class SqliteStore implements Store {
   }
 
   spansRefused(traceId: string): number {
-    return this.refusedTraces.of(traceId);
+    return this.traceWriter.spansRefused(traceId);
   }
 
   logsOfTrace(traceId: string, limit: number): StoredLog[] {
@@ -439,7 +435,6 @@ export class SqliteStore implements Store {
         deleteChunk.run(row.id);
         this.idIndex.remove(IdKind.traceChunk, row.trace_id, row.id);
         this.traceWriter.pruned(row.trace_id);
-        this.refusedTraces.forget(row.trace_id);
       }
       let deleted = runs.length + chunks.length;
       for (const statement of prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;

@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { OtlpSpan } from '../../model/otlp.js';
 
 /**
  * Traces that reached `otlp.maxSpansPerTrace`, with how many spans they were refused (each time one was sent): a
@@ -16,12 +15,9 @@ export class RefusedTraces {
     this.remove = db.prepare('DELETE FROM refused_traces WHERE trace_id = ?');
   }
 
-  /** Counts refused spans by trace; must run inside the write's transaction. */
-  record(refused: readonly OtlpSpan[]): void {
-    if (refused.length === 0) return;
-    const byTrace = new Map<string, number>();
-    for (const span of refused) byTrace.set(span.traceId, (byTrace.get(span.traceId) ?? 0) + 1);
-    for (const [traceId, spans] of byTrace) this.add.run(traceId, spans);
+  /** Must run inside the write's transaction. */
+  refused(traceId: string, spans: number): void {
+    this.add.run(traceId, spans);
   }
 
   of(traceId: string): number {

@@ -6,6 +6,7 @@ import { RUN_COLUMNS, runFromRow, runToValues, type RunRow } from './codec.js';
 import { spansFromChunk, spansToChunk, type Chunk } from './span-chunk.js';
 import { IdKind, type IdIndex } from './id-index.js';
 import { OpenTraces } from './open-traces.js';
+import { RefusedTraces } from './refused-traces.js';
 import { LARGE_TRACE_SPANS, type DeferredTraces } from './deferred-traces.js';
 import { withinLimit } from './trace-limit.js';
 import { TraceSpanIds } from './trace-span-ids.js';
@@ -52,6 +53,7 @@ export class TraceWriter {
   private readonly updateRun: Statement<[RunRow, number]>;
   private readonly resourceOf = (id: number): Attributes => this.resources.attributesOf(id);
   private readonly openTraces = new OpenTraces();
+  private readonly refusedTraces: RefusedTraces;
   /** The resource table's generation the kept spans' resource objects belong to. */
   private keptGeneration = 0;
 
@@ -66,6 +68,7 @@ export class TraceWriter {
     /** Spans a trace may hold: re-deriving its runs is linear in it, and holds up every other write meanwhile. */
     private readonly maxSpansPerTrace: number,
   ) {
+    this.refusedTraces = new RefusedTraces(db);
     this.insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
     this.runBySeq = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE seq = ?`).raw();
@@ -101,7 +104,10 @@ export class TraceWriter {
       const kept = this.deferred.fresh(traceId, group, this.maxSpansPerTrace);
       const stored = kept ? undefined : (this.openTraces.get(traceId) ?? this.loadTrace(traceId));
       const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group), stored!, this.maxSpansPerTrace);
-      for (const span of refused) result.refused.push(span);
+      if (refused.length > 0) {
+        this.refusedTraces.refused(traceId, refused.length);
+        for (const span of refused) result.refused.push(span);
+      }
       for (const span of fresh) {
         if (span.resource !== received) {
           received = span.resource;
@@ -167,6 +173,7 @@ export class TraceWriter {
   pruned(traceId: string): void {
     this.openTraces.forget(traceId);
     this.deferred.forget(traceId);
+    this.refusedTraces.forget(traceId);
   }
 
   /** The stored runs of a trace. */
@@ -188,6 +195,11 @@ export class TraceWriter {
       if (run?.id === id) return run;
     }
     return undefined;
+  }
+
+  /** Spans of the trace refused past its limit, each time one was sent. */
+  spansRefused(traceId: string): number {
+    return this.refusedTraces.of(traceId);
   }
 
   /** One row per resource among the trace's new spans (almost always one). */
