@@ -79,7 +79,11 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   }
   const operator = runtimes.get(DEFAULT_TENANT)!;
   const consumer: OtlpConsumer = {
-    consumeTraces: (batch, { tenant }) => runtimes.get(tenant)!.queue.consumeTraces(batch),
+    consumeTraces: (batch, { tenant }) => {
+      const runtime = runtimes.get(tenant)!;
+      runtime.senders.observe(batch.resourceSpans, Date.now());
+      return runtime.queue.consumeTraces(batch);
+    },
     consumeLogs: (batch, { tenant }) => runtimes.get(tenant)!.queue.consumeLogs(batch),
   };
   const settings: ReceiverSettings = {

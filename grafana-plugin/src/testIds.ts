@@ -3,6 +3,7 @@ export const testIds = {
   overview: {
     page: 'flowlens-overview',
     row: (name: string) => `flowlens-overview-row-${name}`,
+    senderClocks: 'flowlens-overview-sender-clocks',
   },
   workflow: {
     page: 'flowlens-workflow',

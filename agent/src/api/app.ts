@@ -7,6 +7,7 @@ import { findingRoutes } from './routes/findings.js';
 import { healthRoutes } from './routes/health.js';
 import { patternRoutes } from './routes/patterns.js';
 import { runRoutes } from './routes/runs.js';
+import { senderRoutes } from './routes/senders.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 const VERSION = '0.1.0';
@@ -35,6 +36,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   app.route('/', findingRoutes(deps));
   app.route('/', patternRoutes(deps));
   app.route('/', analysisRoutes(deps));
+  app.route('/', senderRoutes(deps));
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'FlowLens agent API', version: VERSION, description: 'Workflows, runs, findings, patterns and SLOs.' },

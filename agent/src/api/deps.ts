@@ -1,4 +1,5 @@
 import type { HealthReport, SloReport } from '../analyse/index.js';
+import type { SenderClocks } from '../ingest/sender-clocks.js';
 import type { Store } from '../store/store.js';
 
 /** What the API needs from the analysis service: its latest results, and a way to run it now. */
@@ -16,4 +17,6 @@ export interface ApiDeps {
   /** Wall clock, for relative times in queries (`now-24h`). */
   now: () => number;
   ready: () => boolean;
+  /** How far senders' clocks are from the agent's. */
+  senders: Pick<SenderClocks, 'list'>;
 }

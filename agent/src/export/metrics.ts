@@ -5,6 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
 import type { Finding } from '../model/finding.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
+import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
 import { KeyedCounter, KeyedHistogram, KeyedProducer, type CounterSeries, type HistogramSeries } from './keyed-metrics.js';
@@ -45,6 +46,7 @@ export class FlowLensMetrics {
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
     private readonly log: (message: string) => void,
     store: Pick<Store, 'pendingTraces'> & { sizeBytes(): number },
+    senders: Pick<SenderClocks, 'list'>,
   ) {
     this.perRun = {
       runs: new KeyedCounter('flowlens_workflow_runs', 'Finished workflow runs by final status'),
@@ -129,6 +131,14 @@ export class FlowLensMetrics {
       const { sinceMs } = store.pendingTraces();
       r.observe(sinceMs === undefined ? 0 : Math.max(0, Date.now() - sinceMs) / 1000);
     });
+    observe(
+      'flowlens_sender_lag_seconds',
+      "How long after its newest spans ended a sender's exports arrived, the least over 5 to 10 minutes (negative: its clock runs ahead); senders heard from in the last 10 minutes",
+      (r) => {
+        // Only senders still heard from: a backfill's series ends soon after it, before an alert's `for` elapses.
+        for (const sender of senders.list(Date.now(), QUIET_MS)) r.observe(sender.lagMs / 1000, { service: sender.service, host: sender.host });
+      },
+    );
   }
 
   /** Seeds the last-run gauge from the store at start, so a restart does not look like a stall. */

@@ -5,6 +5,7 @@ import { TemplateMiner, type TemplateState } from '../analyse/templates/index.js
 import type { FlowLensConfig } from '../config/schema.js';
 import { createAlertmanagerNotifier } from '../export/alertmanager.js';
 import { FlowLensMetrics } from '../export/metrics.js';
+import { SenderClocks } from '../ingest/sender-clocks.js';
 import { TemplateTracker } from '../ingest/template-tracker.js';
 import { WriteQueue } from '../ingest/write-queue.js';
 import type { OtlpSpan } from '../model/otlp.js';
@@ -27,6 +28,8 @@ export interface TenantRuntime {
   queue: WriteQueue;
   analysis: AnalysisService;
   metrics: FlowLensMetrics;
+  /** How far the clocks of those sending spans are from the agent's, fed on arrival. */
+  senders: SenderClocks;
   /** Serves this tenant's REST API. */
   api: (request: IncomingMessage, response: ServerResponse) => void;
   start(): void;
@@ -47,7 +50,8 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
   const store = new SqliteStore(storePath, { maxSpansPerTrace: config.otlp.maxSpansPerTrace });
   const templates = new TemplateTracker(restoreMiner(store.loadMinerState(), logger));
   const templateOf = (message: string) => templates.of(message);
-  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), store);
+  const senders = new SenderClocks();
+  const metrics = new FlowLensMetrics(config.metrics, (message) => logger.warn(message, { tenant }), store, senders);
   metrics.seedLastRuns(store.lastRunByWorkflow());
   const patterns = new PatternRecorder(store, templateOf);
   const logFullTraces = fullTraceLog(logger, tenant, config.otlp.maxSpansPerTrace);
@@ -95,7 +99,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
   }
   const analysis = new AnalysisService(store, config, templateOf, listeners, logger);
   const api = getRequestListener(
-    createApi({ store, analysis: createAnalysisView(analysis, store, templateOf), now: () => Date.now(), ready }).fetch,
+    createApi({ store, analysis: createAnalysisView(analysis, store, templateOf), now: () => Date.now(), ready, senders }).fetch,
   );
   const retention = new RetentionJob(store, config.storage.retention, logger);
 
@@ -105,6 +109,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
     queue,
     analysis,
     metrics,
+    senders,
     api: (request, response) => void api(request, response),
     start() {
       retention.start();

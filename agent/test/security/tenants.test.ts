@@ -66,7 +66,7 @@ describe('tenants: a token sees only its tenant’s data, by every endpoint', ()
     expect((await agent.get('/healthz')).status).toBe(200);
   });
 
-  it('keeps each tenant’s workflows, runs, findings, patterns, recommendations and metrics apart', async () => {
+  it('keeps each tenant’s workflows, runs, findings, patterns, recommendations, senders and metrics apart', async () => {
     for (const [me, other] of [['alpha', 'beta'], ['beta', 'alpha']] as const) {
       const t = token(`${me}-api`);
       const workflows = (await agent.get(`/api/v1/workflows?${range}`, t)).body.items;
@@ -101,10 +101,15 @@ describe('tenants: a token sees only its tenant’s data, by every endpoint', ()
       const session = await agent.post('/api/v1/sessions', { workflow: `${other}-only` }, t);
       expect(session.status).toBe(404);
 
+      const senders = (await agent.get('/api/v1/senders', t)).body.items;
+      expect(senders.map((s: { service: string }) => s.service)).toEqual([`${me}-ci`]);
+
       const metrics = await fetch(`${agent.apiUrl}/metrics`, { headers: { authorization: `Bearer ${t}` } });
       const text = await metrics.text();
       expect(text).toContain(`workflow="${me}-only"`);
       expect(text).not.toContain(`${other}-only`);
+      expect(text).toContain(`service="${me}-ci"`);
+      expect(text).not.toContain(`${other}-ci`);
     }
   });
 

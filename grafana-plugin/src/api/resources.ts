@@ -6,6 +6,7 @@ import type {
   RecommendationItem,
   RunDetail,
   Run,
+  SenderClock,
   Slo,
   TimeRange,
   WorkflowDetail,
@@ -82,6 +83,11 @@ export function listSlos(signal?: AbortSignal) {
 
 export function listPatterns(query: Partial<TimeRange> & { workflow?: string; step?: string }, signal?: AbortSignal) {
   return client.request<Items<LogPattern>>('/api/v1/patterns', { params: { ...query }, signal });
+}
+
+/** Senders heard from in the last hour, those whose clock is off first, the furthest off first. */
+export function listSenders(signal?: AbortSignal) {
+  return client.request<Items<SenderClock>>('/api/v1/senders', { signal });
 }
 
 /** The agent's readiness through the proxy: proves the URL, the token and the agent in one call. */

@@ -19,6 +19,7 @@ export type Category =
   | 'resource';
 export type FindingStatus = 'open' | 'acknowledged' | 'resolved';
 export type Impact = 'high' | 'medium' | 'low';
+export type ClockState = 'ok' | 'ahead' | 'late';
 
 export interface Items<T> {
   items: T[];
@@ -201,6 +202,21 @@ export interface LogPattern {
   workflows: string[];
   steps: string[];
   examples: string[];
+}
+
+/** A sender of spans heard from in the last hour: how its clock compares with the agent's, as its exports show. */
+export interface SenderClock {
+  service: string;
+  /** `host.name`, else `service.instance.id`, else ''. */
+  host: string;
+  /**
+   * How long after its newest span ended its export arrived, the least over the last 10 minutes: negative when its
+   * clock runs ahead of the agent's, large when it runs behind or its telemetry is delayed.
+   */
+  lagSeconds: number;
+  /** 'ahead' below -60 s, 'late' above 15 minutes. */
+  clock: ClockState;
+  lastSeen: string;
 }
 
 export interface TimeRange {

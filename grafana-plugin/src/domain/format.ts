@@ -3,6 +3,7 @@ import type {
   Impact,
   RecommendationItem,
   RunStep,
+  SenderClock,
   Severity,
   StepSummary,
   WorkflowList,
@@ -29,6 +30,13 @@ export function formatDuration(seconds: number | undefined): string {
     return `${m}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   }
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** How far off the clock of a sender 'ahead' or 'late' is; late can also mean its telemetry is delayed. */
+export function describeClock({ clock, lagSeconds }: SenderClock): string {
+  return clock === 'ahead'
+    ? `${formatDuration(-lagSeconds)} ahead of the agent’s clock`
+    : `${formatDuration(lagSeconds)} late: its clock runs behind, or its telemetry is delayed`;
 }
 
 export function formatPercent(ratio: number | undefined, digits = 1): string {

@@ -1,14 +1,28 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import workflows from '../test/responses/workflows.json';
 import { currentUrl, renderApp } from '../test/renderApp.js';
-import { useRecordedBackend } from '../test/recordedBackend.js';
+import { useRecordedBackend, type SeenRequest } from '../test/recordedBackend.js';
 import { testIds } from '../testIds.js';
 
 const rowNames = () =>
   screen.getAllByTestId(/^flowlens-overview-row-/).map((row) => row.getAttribute('data-testid')!.replace('flowlens-overview-row-', ''));
+
+// The page asks for the senders' clocks too, so requests are found by path rather than by order.
+const asked = (seen: SeenRequest[], path: string) => seen.find((r) => r.path === path)!;
+
+/** Lets answers still on their way land (the recorded backend answers on a later tick), to check what did not show. */
+const answersLanded = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+
+const sender = (service: string, host: string, lagSeconds: number, clock: string) => ({
+  service,
+  host,
+  lagSeconds,
+  clock,
+  lastSeen: '2026-12-02T17:20:00.000Z',
+});
 
 describe('Overview page', () => {
   it('lists workflows worst first with health, success rate, p95, SLO and open findings', async () => {
@@ -29,7 +43,7 @@ describe('Overview page', () => {
       'href',
       '/a/flowlens-workflows-app/workflow/nightly-etl?from=now-24h&to=now'
     );
-    expect(seen[0]).toMatchObject({ path: '/api/v1/workflows', params: { from: 'now-24h', to: 'now' } });
+    expect(asked(seen, '/api/v1/workflows').params).toEqual({ from: 'now-24h', to: 'now' });
     expect(screen.queryByTestId(testIds.state.allHealthy)).not.toBeInTheDocument();
   });
 
@@ -56,7 +70,7 @@ describe('Overview page', () => {
     renderApp('/a/flowlens-workflows-app/overview?status=degraded&from=now-7d');
     await screen.findByTestId(testIds.overview.row('order-saga'));
     expect(rowNames()).toEqual(['order-saga']);
-    expect(seen[0]!.params).toEqual({ from: 'now-7d', to: 'now' });
+    expect(asked(seen, '/api/v1/workflows').params).toEqual({ from: 'now-7d', to: 'now' });
   });
 
   it('says all is well when every workflow is healthy with nothing open', async () => {
@@ -84,5 +98,75 @@ describe('Overview page', () => {
     useRecordedBackend({ 'GET /api/v1/workflows': () => ({ status: 401, data: { error: { message: 'bad token' } } }) });
     renderApp('/a/flowlens-workflows-app/overview');
     expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent('The agent refused the API token');
+  });
+
+  it('warns of senders whose clock is off, how far and which way, and leaves out those in step', async () => {
+    useRecordedBackend({
+      'GET /api/v1/workflows': workflows,
+      'GET /api/v1/senders': {
+        items: [
+          sender('airflow-scheduler', '', 2100, 'late'),
+          sender('ci-runner', 'build-7', -612.4, 'ahead'),
+          sender('order-worker', 'pod-3', 2.1, 'ok'),
+        ],
+      },
+    });
+    renderApp('/a/flowlens-workflows-app/overview');
+
+    const banner = await screen.findByTestId(testIds.overview.senderClocks);
+    expect(within(banner).getByText('Senders’ clocks are off')).toBeInTheDocument();
+    expect(within(banner).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'airflow-scheduler: 35m 00s late: its clock runs behind, or its telemetry is delayed',
+      'ci-runner on build-7: 10m 12s ahead of the agent’s clock',
+    ]);
+    expect(banner).toHaveTextContent('running runs from a late one can be reported hung');
+    expect(banner).toHaveTextContent('Synchronise the senders’ clocks (NTP/chrony); a backfill or a queued pipeline also arrives late.');
+    expect(banner).not.toHaveTextContent('order-worker');
+    expect(await screen.findByTestId(testIds.overview.row('nightly-etl'))).toBeInTheDocument();
+  });
+
+  it('names one sender whose clock is off in the singular, and lists five of many', async () => {
+    const ahead = Array.from({ length: 8 }, (_, i) => sender(`runner-${i}`, `host-${i}`, -7200 + i * 60, 'ahead'));
+    useRecordedBackend({ 'GET /api/v1/workflows': workflows, 'GET /api/v1/senders': { items: ahead } });
+    const { unmount } = renderApp('/a/flowlens-workflows-app/overview');
+    const many = await screen.findByTestId(testIds.overview.senderClocks);
+    const lines = within(many).getAllByRole('listitem').map((li) => li.textContent);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe('runner-0 on host-0: 2h 00m ahead of the agent’s clock');
+    expect(lines[1]).toBe('runner-1 on host-1: 1h 59m ahead of the agent’s clock');
+    expect(lines[5]).toBe('and 3 more');
+    unmount();
+
+    useRecordedBackend({ 'GET /api/v1/workflows': workflows, 'GET /api/v1/senders': { items: ahead.slice(0, 1) } });
+    renderApp('/a/flowlens-workflows-app/overview');
+    const one = await screen.findByTestId(testIds.overview.senderClocks);
+    expect(within(one).getByText('A sender’s clock is off')).toBeInTheDocument();
+    expect(one).toHaveTextContent('Synchronise the sender’s clock (NTP/chrony)');
+  });
+
+  it.each([
+    ['every sender is in step', { items: [sender('ci-runner', 'build-7', 3.2, 'ok')] }],
+    ['no sender was heard from', { items: [] }],
+  ])('shows no clock warning when %s', async (_, senders) => {
+    const seen = useRecordedBackend({ 'GET /api/v1/workflows': workflows, 'GET /api/v1/senders': senders });
+    renderApp('/a/flowlens-workflows-app/overview');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+    await answersLanded();
+    expect(asked(seen, '/api/v1/senders')).toBeDefined();
+    expect(screen.queryByTestId(testIds.overview.senderClocks)).not.toBeInTheDocument();
+  });
+
+  it('shows its usual content and no clock warning when the agent predates the senders endpoint', async () => {
+    const seen = useRecordedBackend({
+      'GET /api/v1/workflows': workflows,
+      'GET /api/v1/senders': () => ({ status: 404, data: { error: { message: 'Not Found' } } }),
+    });
+    renderApp('/a/flowlens-workflows-app/overview');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+    await answersLanded();
+    expect(rowNames()).toEqual(['nightly-etl', 'order-saga', 'deploy-api']);
+    expect(asked(seen, '/api/v1/senders')).toBeDefined();
+    expect(screen.queryByTestId(testIds.overview.senderClocks)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.state.error)).not.toBeInTheDocument();
   });
 });

@@ -7,6 +7,7 @@ import { StateBadge } from '../components/Badges.js';
 import { AllHealthy, NoDataYet } from '../components/EmptyStates.js';
 import { QueryView } from '../components/QueryView.js';
 import { RunBars } from '../components/RunBars.js';
+import { SenderClocks } from '../components/SenderClocks.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { workflowUrl } from '../constants.js';
@@ -30,6 +31,7 @@ export function Overview() {
   return (
     <PluginPage subTitle="Health of every workflow, worst first">
       <div data-testid={testIds.overview.page}>
+        <SenderClocks />
         <div className={styles.toolbar}>
           <FilterInput placeholder="Search workflows" value={filter.q} onChange={(q) => setFilter({ q })} width={40} />
           <RadioButtonGroup
