@@ -210,11 +210,11 @@ export interface SenderClock {
   /** `host.name`, else `service.instance.id`, else ''. */
   host: string;
   /**
-   * How long after its newest span ended its export arrived, the least over the last 10 minutes: negative when its
-   * clock runs ahead of the agent's, large when it runs behind or its telemetry is delayed.
+   * How long after its newest span ended its export arrived, the least over the last 5 to 10 minutes: negative when
+   * its clock runs ahead of the agent's, large when it runs behind or its telemetry is delayed.
    */
   lagSeconds: number;
-  /** 'ahead' below -60 s, 'late' above 15 minutes. */
+  /** 'ahead' below -60 s, 'late' above 15 minutes; 'ok' until the sender has been heard from for 5 minutes. */
   clock: ClockState;
   lastSeen: string;
 }
