@@ -147,7 +147,7 @@ describe('Grafana dashboard', () => {
       'flowlens_slo_burn_rate', 'flowlens_slo_sli_ratio', 'flowlens_received_spans_total', 'flowlens_rejected_spans_total',
       'flowlens_received_log_records_total', 'flowlens_rejected_log_records_total', 'flowlens_request_duration_seconds_bucket',
       'flowlens_store_size_bytes', 'flowlens_analysis_duration_seconds_bucket', 'flowlens_pending_run_traces',
-      'flowlens_pending_runs_age_seconds',
+      'flowlens_pending_runs_age_seconds', 'flowlens_sender_lag_seconds',
     ];
     const recorded = (await readRuleFile(RULES_FILE)).groups.flatMap((g) => g.rules.map((r) => r.record)).filter(Boolean);
     const known = new Set([...exported, ...recorded]);
