@@ -1,13 +1,13 @@
 import type { Attributes, ResourceSpans } from '../model/otlp.js';
 
 /** A sender whose newest spans end this far after they arrive runs its clock ahead of the agent's. */
-export const AHEAD_MS = 60_000;
+const AHEAD_MS = 60_000;
 /**
  * A sender whose newest spans arrive this long after they end runs its clock behind, or its telemetry is
  * delayed. The hung-run check's least overrun (`MIN_OVERRUN_MS`): a run from a sender this far behind can be
  * reported hung while it is still going.
  */
-export const LATE_MS = 15 * 60_000;
+const LATE_MS = 15 * 60_000;
 
 /** The least lag is kept per bucket of this length, and the last two buckets give the figure (5 to 10 minutes). */
 const BUCKET_MS = 5 * 60_000;
