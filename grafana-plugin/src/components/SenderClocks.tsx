@@ -39,8 +39,8 @@ export function SenderClocks() {
         {off.length > LISTED && <li>and {(off.length - LISTED).toLocaleString('en')} more</li>}
       </ul>
       <p>
-        Runs from a sender ahead are analysed only once the agent’s clock reaches them; running runs from a late one
-        can be reported hung.
+        Runs from a sender ahead are listed and analysed only once the agent’s clock reaches them; running runs from
+        a late one can be reported hung.
       </p>
       {one ? 'Synchronise the sender’s clock' : 'Synchronise the senders’ clocks'} (NTP/chrony); a backfill or a queued
       pipeline also arrives late.

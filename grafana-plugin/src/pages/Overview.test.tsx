@@ -119,6 +119,7 @@ describe('Overview page', () => {
       'airflow-scheduler: 35m 00s late: its clock runs behind, or its telemetry is delayed',
       'ci-runner on build-7: 10m 12s ahead of the agent’s clock',
     ]);
+    expect(banner).toHaveTextContent('Runs from a sender ahead are listed and analysed only once the agent’s clock reaches them');
     expect(banner).toHaveTextContent('running runs from a late one can be reported hung');
     expect(banner).toHaveTextContent('Synchronise the senders’ clocks (NTP/chrony); a backfill or a queued pipeline also arrives late.');
     expect(banner).not.toHaveTextContent('order-worker');
