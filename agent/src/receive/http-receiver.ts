@@ -11,7 +11,7 @@ import { DEFAULT_HTTP_PORT, receiverConfig, tenantOf, type Receiver, type Receiv
 import type { OtlpConsumer } from './consumer.js';
 import { BodyTooLargeError, errorReply, GrpcCode } from './errors.js';
 import { exportLogs, exportTraces, type ExportResult } from './export.js';
-import { decodeContent, isSupportedEncoding, readBody } from './http-body.js';
+import { decodeContent, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './http-body.js';
 import type { FailureReason } from './observer.js';
 
 const PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
@@ -170,7 +170,7 @@ function accept(req: IncomingMessage, signal: Signal | undefined, codec: OtlpCod
   const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
   if (!isSupportedEncoding(encoding)) {
     // RFC 9110 §15.5.16: an unsupported content coding is 415 (the Collector answers 400).
-    const message = `unsupported Content-Encoding ${JSON.stringify(encoding)}, supported: [gzip, identity]`;
+    const message = `unsupported Content-Encoding ${JSON.stringify(encoding)}, supported: [${SUPPORTED_ENCODINGS.join(', ')}]`;
     throw new HttpReply(415, GrpcCode.INVALID_ARGUMENT, message, 'unsupported_encoding');
   }
   if (Number(req.headers['content-length'] ?? 0) > limit) throw toReply(new BodyTooLargeError(limit));

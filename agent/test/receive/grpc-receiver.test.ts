@@ -102,13 +102,16 @@ describe('OTLP/gRPC receiver', () => {
     // TRACES plus an unknown field 15 of 1 MiB zeros: valid protobuf, tiny when gzipped.
     const big = Buffer.concat([TRACES, Buffer.from([0x7a, 0x80, 0x80, 0x40]), Buffer.alloc(1 << 20)]);
     expect((await call(client, TRACE_PATH, big)).error?.code).toBe(status.RESOURCE_EXHAUSTED);
-    const gzipClient = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
-    cleanup.push(() => gzipClient.close());
-    const inflated = await call(gzipClient, TRACE_PATH, big);
-    expect(inflated.error?.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(inflated.error?.details).toMatch(/decompresses to a size larger than 65536/);
-    expect((await call(gzipClient, TRACE_PATH, TRACES)).error).toBeUndefined();
-    expect(consumer.spans()).toHaveLength(3);
+    // grpc-encoding gzip (2) and deflate (1), what the Collector's `compression: gzip` and `deflate` send.
+    for (const algorithm of [2, 1]) {
+      const compressing = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': algorithm });
+      cleanup.push(() => compressing.close());
+      const inflated = await call(compressing, TRACE_PATH, big);
+      expect(inflated.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(inflated.error?.details).toMatch(/decompresses to a size larger than 65536/);
+      expect((await call(compressing, TRACE_PATH, TRACES)).error).toBeUndefined();
+    }
+    expect(consumer.spans()).toHaveLength(6);
   });
 
   it('lets a gRPC client with a retry policy retry through backpressure until the spans are accepted', async () => {

@@ -2,7 +2,7 @@
  * The OTLP/HTTP receiver over real sockets, mirroring the Collector's otlpreceiver tests: status codes,
  * content types, encodings, size limits, partial success, backpressure and shutdown.
  */
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import oracle from 'otlp-oracle/build/src/generated/root.js';
@@ -114,16 +114,24 @@ describe('OTLP/HTTP receiver', () => {
     }
     const br = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'br' });
     expect(br.status).toBe(415);
-    expect(decodeStatus(br.body).message).toBe('unsupported Content-Encoding "br", supported: [gzip, identity]');
+    expect(decodeStatus(br.body).message).toBe('unsupported Content-Encoding "br", supported: [deflate, gzip, identity, zlib]');
+    // What a Collector sends with `compression: zstd`: refused as such, not taken for protobuf.
+    const zstd = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
+    expect(zstd.status).toBe(415);
   });
 
-  it('accepts gzip and identity bodies', async () => {
+  it('accepts gzip, deflate (zlib, as the Collector sends for `deflate` and `zlib`) and identity bodies', async () => {
     const consumer = new RecordingConsumer();
     const { port } = await start(consumer);
     expect((await send(port, '/v1/traces', gzipSync(TRACES_PB), { ...PROTOBUF, 'Content-Encoding': 'gzip' })).status).toBe(200);
     expect((await send(port, '/v1/traces', gzipSync(TRACES_JSON), { ...JSON_TYPE, 'Content-Encoding': 'GZIP' })).status).toBe(200);
     expect((await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'identity' })).status).toBe(200);
-    expect(consumer.spans()).toHaveLength(9);
+    expect((await send(port, '/v1/traces', deflateSync(TRACES_PB), { ...PROTOBUF, 'Content-Encoding': 'deflate' })).status).toBe(200);
+    expect((await send(port, '/v1/traces', deflateSync(TRACES_JSON), { ...JSON_TYPE, 'Content-Encoding': 'zlib' })).status).toBe(200);
+    expect(consumer.spans()).toHaveLength(15);
+    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'deflate' });
+    expect(plain.status).toBe(400);
+    expect(decodeStatus(plain.body).message).toBe('deflate: incorrect header check');
   });
 
   it('answers 400 for a gzip header on a plain body and for truncated gzip', async () => {
@@ -154,16 +162,19 @@ describe('OTLP/HTTP receiver', () => {
     expect((await send(port, '/v1/traces', TRACES_PB, PROTOBUF)).status).toBe(200);
   });
 
-  it('limits the inflated size: gzip exactly at the limit passes, a gzip bomb gets 413', async () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+  ])('limits the inflated size: %s exactly at the limit passes, a bomb gets 413', async (encoding, compress) => {
     const limit = 64 * 1024;
     const { port } = await start(new RecordingConsumer(), limit);
-    const atLimit = await send(port, '/v1/traces', gzipSync(padded(TRACES_PB, limit)), { ...PROTOBUF, 'Content-Encoding': 'gzip' });
+    const atLimit = await send(port, '/v1/traces', compress(padded(TRACES_PB, limit)), { ...PROTOBUF, 'Content-Encoding': encoding });
     expect(atLimit.status).toBe(200);
-    const oneOver = await send(port, '/v1/traces', gzipSync(padded(TRACES_PB, limit + 1)), { ...PROTOBUF, 'Content-Encoding': 'gzip' });
+    const oneOver = await send(port, '/v1/traces', compress(padded(TRACES_PB, limit + 1)), { ...PROTOBUF, 'Content-Encoding': encoding });
     expect(oneOver.status).toBe(413);
-    const bomb = gzipSync(Buffer.alloc(64 << 20));
+    const bomb = compress(Buffer.alloc(64 << 20));
     expect(bomb.length).toBeLessThan(limit);
-    const answer = await send(port, '/v1/traces', bomb, { ...PROTOBUF, 'Content-Encoding': 'gzip' });
+    const answer = await send(port, '/v1/traces', bomb, { ...PROTOBUF, 'Content-Encoding': encoding });
     expect(answer.status).toBe(413);
   });
 
