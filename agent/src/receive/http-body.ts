@@ -7,26 +7,46 @@ import type { IncomingMessage } from 'node:http';
 import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { OtlpDecodeError } from '../decode/index.js';
 import { BodyTooLargeError } from './errors.js';
+import { unzstd } from './zstd.js';
 
 type Inflate = (body: InputType, options: ZlibOptions, callback: (error: Error | null, result: Buffer) => void) => void;
 
+/** Undoes one content coding, refusing output past `limit` (BodyTooLargeError) and bad input (OtlpDecodeError). */
+type Decoder = (body: Buffer, limit: number) => Promise<Buffer>;
+
+/** zlib's decoders run in its thread pool and stop at `maxOutputLength`. */
+function zlibDecoder(name: string, run: Inflate): Decoder {
+  return (body, limit) =>
+    new Promise((resolve, reject) => {
+      run(body, { maxOutputLength: limit }, (error, inflated) => {
+        if (!error) return resolve(inflated);
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reject(new BodyTooLargeError(limit));
+        reject(new OtlpDecodeError(`${name}: ${error.message}`));
+      });
+    });
+}
+
+const gzip = zlibDecoder('gzip', gunzip);
+const zlib = zlibDecoder('deflate', inflate);
+
 /**
- * The content codings read, by name. The Collector's `compression: deflate` and `zlib` both send zlib-wrapped
- * deflate (RFC 1950), as HTTP's `deflate` is defined. Its zstd, snappy and lz4 have no reader in Node 20's zlib.
+ * The content codings read, by name: those of the Collector's `compression` but snappy and lz4. Its `deflate` and
+ * `zlib` both send zlib-wrapped deflate (RFC 1950), as HTTP's `deflate` is defined.
  */
-const INFLATE = new Map<string, { name: string; inflate: Inflate }>([
-  ['gzip', { name: 'gzip', inflate: gunzip }],
-  ['x-gzip', { name: 'gzip', inflate: gunzip }],
-  ['deflate', { name: 'deflate', inflate }],
-  ['zlib', { name: 'zlib', inflate }],
+const DECODERS = new Map<string, Decoder>([
+  ['gzip', gzip],
+  ['x-gzip', gzip],
+  ['deflate', zlib],
+  ['zlib', zlib],
+  ['zstd', async (body, limit) => unzstd(body, limit)],
 ]);
 
 /** What an unsupported Content-Encoding's answer lists. */
-export const SUPPORTED_ENCODINGS = ['deflate', 'gzip', 'identity', 'zlib'];
+export const SUPPORTED_ENCODINGS = ['deflate', 'gzip', 'identity', 'zlib', 'zstd'];
 
 /** Whether a Content-Encoding value is one this receiver can read. */
 export function isSupportedEncoding(encoding: string): boolean {
-  return encoding === '' || encoding === 'identity' || INFLATE.has(encoding);
+  return encoding === '' || encoding === 'identity' || DECODERS.has(encoding);
 }
 
 /** The whole body, refusing it as soon as it passes `limit`; the rest of an oversized upload is discarded. */
@@ -62,13 +82,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** The body with its Content-Encoding undone, at most `limit` bytes after inflating. */
 export function decodeContent(body: Buffer, encoding: string, limit: number): Promise<Buffer> {
-  const coding = INFLATE.get(encoding);
-  if (body.length === 0 || coding === undefined) return Promise.resolve(body);
-  return new Promise((resolve, reject) => {
-    coding.inflate(body, { maxOutputLength: limit }, (error, inflated) => {
-      if (!error) return resolve(inflated);
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reject(new BodyTooLargeError(limit));
-      reject(new OtlpDecodeError(`${coding.name}: ${error.message}`));
-    });
-  });
+  const decoder = DECODERS.get(encoding);
+  return body.length === 0 || decoder === undefined ? Promise.resolve(body) : decoder(body, limit);
 }

@@ -2,6 +2,7 @@
  * The OTLP/HTTP receiver over real sockets, mirroring the Collector's otlpreceiver tests: status codes,
  * content types, encodings, size limits, partial success, backpressure and shutdown.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -49,6 +50,10 @@ function varint(n: number): number[] {
   out.push(n);
   return out;
 }
+
+/** The reference zstd CLI (Debian package `zstd`), compressing as a Collector's `compression: zstd` would. */
+const zstdMissing = spawnSync('zstd', ['--version']).status === 0 ? undefined : 'the zstd CLI is not installed (Debian package zstd)';
+const zstd = (input: Buffer, ...options: string[]) => execFileSync('zstd', ['-c', '-q', ...options], { input, maxBuffer: 1 << 30 });
 
 describe('OTLP/HTTP receiver', () => {
   it('accepts protobuf traces and answers an empty protobuf response after the consumer resolves', async () => {
@@ -114,10 +119,10 @@ describe('OTLP/HTTP receiver', () => {
     }
     const br = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'br' });
     expect(br.status).toBe(415);
-    expect(decodeStatus(br.body).message).toBe('unsupported Content-Encoding "br", supported: [deflate, gzip, identity, zlib]');
-    // What a Collector sends with `compression: zstd`: refused as such, not taken for protobuf.
-    const zstd = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
-    expect(zstd.status).toBe(415);
+    expect(decodeStatus(br.body).message).toBe('unsupported Content-Encoding "br", supported: [deflate, gzip, identity, zlib, zstd]');
+    // What a Collector sends with `compression: snappy`: refused as such, not taken for protobuf.
+    const snappy = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'snappy' });
+    expect(snappy.status).toBe(415);
   });
 
   it('accepts gzip, deflate (zlib, as the Collector sends for `deflate` and `zlib`) and identity bodies', async () => {
@@ -165,6 +170,7 @@ describe('OTLP/HTTP receiver', () => {
   it.each([
     ['gzip', gzipSync],
     ['deflate', deflateSync],
+    ...(zstdMissing ? [] : [['zstd', (input: Buffer) => zstd(input)] as const]),
   ])('limits the inflated size: %s exactly at the limit passes, a bomb gets 413', async (encoding, compress) => {
     const limit = 64 * 1024;
     const { port } = await start(new RecordingConsumer(), limit);
@@ -276,5 +282,37 @@ describe('OTLP/HTTP receiver with the SDK exporter', () => {
     expect(result.error).toBeUndefined();
     expect(consumer.failed).toBe(2);
     expect(consumer.spans()).toHaveLength(3);
+  });
+});
+
+describe.skipIf(zstdMissing)('OTLP/HTTP zstd bodies', () => {
+  it('accepts zstd protobuf and JSON, and answers 400 naming the coding for a plain or truncated body', async () => {
+    const consumer = new RecordingConsumer();
+    const { port } = await start(consumer);
+    expect((await send(port, '/v1/traces', zstd(TRACES_PB), { ...PROTOBUF, 'Content-Encoding': 'zstd' })).status).toBe(200);
+    expect((await send(port, '/v1/traces', zstd(TRACES_JSON, '-19'), { ...JSON_TYPE, 'Content-Encoding': 'ZSTD' })).status).toBe(200);
+    expect(consumer.spans()).toHaveLength(6);
+    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
+    expect(plain.status).toBe(400);
+    expect(decodeStatus(plain.body).message).toBe('zstd: not a zstd frame');
+    const zipped = zstd(TRACES_PB);
+    const truncated = await send(port, '/v1/traces', zipped.subarray(0, zipped.length - 8), { ...PROTOBUF, 'Content-Encoding': 'zstd' });
+    expect(truncated.status).toBe(400);
+    expect(decodeStatus(truncated.body).message).toBe('zstd: truncated frame');
+    expect(consumer.spans()).toHaveLength(6);
+  });
+
+  it.each([
+    // Window descriptor exponent 21: a 2 GiB window.
+    ['a window of 2 GiB', [0x00, 21 << 3]],
+    // Single segment (the window is the content), 8-byte content size 2^31.
+    ['2 GiB of content', [0xe0, 0, 0, 0, 0x80, 0, 0, 0, 0]],
+  ])('refuses a frame asking for %s before decoding it, which would allocate it', async (_, header) => {
+    const { port } = await start(new RecordingConsumer(), 64 * 1024);
+    // The magic, the header, then one empty raw block: decoded, an empty request.
+    const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, ...header, 0x01, 0x00, 0x00]);
+    const answer = await send(port, '/v1/traces', frame, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
+    expect(answer.status).toBe(413);
+    expect(decodeStatus(answer.body).message).toBe('request body larger than the limit of 65536 bytes');
   });
 });
