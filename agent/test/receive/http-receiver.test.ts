@@ -134,21 +134,22 @@ describe('OTLP/HTTP receiver', () => {
     expect((await send(port, '/v1/traces', deflateSync(TRACES_PB), { ...PROTOBUF, 'Content-Encoding': 'deflate' })).status).toBe(200);
     expect((await send(port, '/v1/traces', deflateSync(TRACES_JSON), { ...JSON_TYPE, 'Content-Encoding': 'zlib' })).status).toBe(200);
     expect(consumer.spans()).toHaveLength(15);
-    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'deflate' });
-    expect(plain.status).toBe(400);
-    expect(decodeStatus(plain.body).message).toBe('deflate: incorrect header check');
   });
 
-  it('answers 400 for a gzip header on a plain body and for truncated gzip', async () => {
+  it.each([
+    ['gzip', gzipSync, 'gzip: incorrect header check', 'gzip: unexpected end of file'],
+    ['deflate', deflateSync, 'deflate: incorrect header check', 'deflate: unexpected end of file'],
+    ...(zstdMissing ? [] : [['zstd', (input: Buffer) => zstd(input), 'zstd: not a zstd frame', 'zstd: truncated frame'] as const]),
+  ])('answers 400 naming the coding for a %s header on a plain body and for a truncated one', async (encoding, compress, plainMessage, truncatedMessage) => {
     const consumer = new RecordingConsumer();
     const { port } = await start(consumer);
-    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'gzip' });
+    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': encoding });
     expect(plain.status).toBe(400);
-    expect(decodeStatus(plain.body).message).toBe('gzip: incorrect header check');
-    const zipped = gzipSync(TRACES_PB);
-    const truncated = await send(port, '/v1/traces', zipped.subarray(0, zipped.length - 20), { ...JSON_TYPE, 'Content-Encoding': 'gzip' });
+    expect(decodeStatus(plain.body).message).toBe(plainMessage);
+    const zipped = compress(TRACES_PB);
+    const truncated = await send(port, '/v1/traces', zipped.subarray(0, zipped.length - 20), { ...JSON_TYPE, 'Content-Encoding': encoding });
     expect(truncated.status).toBe(400);
-    expect(JSON.parse(truncated.body.toString()).message).toBe('gzip: unexpected end of file');
+    expect(JSON.parse(truncated.body.toString()).message).toBe(truncatedMessage);
     expect(consumer.calls).toBe(0);
   });
 
@@ -286,19 +287,11 @@ describe('OTLP/HTTP receiver with the SDK exporter', () => {
 });
 
 describe.skipIf(zstdMissing)('OTLP/HTTP zstd bodies', () => {
-  it('accepts zstd protobuf and JSON, and answers 400 naming the coding for a plain or truncated body', async () => {
+  it('accepts zstd protobuf and JSON, at any level', async () => {
     const consumer = new RecordingConsumer();
     const { port } = await start(consumer);
     expect((await send(port, '/v1/traces', zstd(TRACES_PB), { ...PROTOBUF, 'Content-Encoding': 'zstd' })).status).toBe(200);
     expect((await send(port, '/v1/traces', zstd(TRACES_JSON, '-19'), { ...JSON_TYPE, 'Content-Encoding': 'ZSTD' })).status).toBe(200);
-    expect(consumer.spans()).toHaveLength(6);
-    const plain = await send(port, '/v1/traces', TRACES_PB, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
-    expect(plain.status).toBe(400);
-    expect(decodeStatus(plain.body).message).toBe('zstd: not a zstd frame');
-    const zipped = zstd(TRACES_PB);
-    const truncated = await send(port, '/v1/traces', zipped.subarray(0, zipped.length - 8), { ...PROTOBUF, 'Content-Encoding': 'zstd' });
-    expect(truncated.status).toBe(400);
-    expect(decodeStatus(truncated.body).message).toBe('zstd: truncated frame');
     expect(consumer.spans()).toHaveLength(6);
   });
 
