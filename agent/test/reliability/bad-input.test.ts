@@ -111,7 +111,7 @@ describe('bad input against the running agent', () => {
     expectStatus(await post(body, { ...PROTOBUF, ...GZIP }), 400, 'protobuf', 3, /^gzip: /);
     const zipped = gzipSync(body);
     expectStatus(await post(zipped.subarray(0, zipped.length - 10), { ...PROTOBUF, ...GZIP }), 400, 'protobuf', 3, /^gzip: /);
-    for (const encoding of ['br', 'zstd', 'deflate']) {
+    for (const encoding of ['br', 'snappy', 'lz4']) {
       expectStatus(await post(body, { ...PROTOBUF, 'Content-Encoding': encoding }), 415, 'protobuf', 3, new RegExp(`unsupported Content-Encoding "${encoding}"`));
     }
     expect(await workflowsEver()).toEqual([]);
