@@ -41,8 +41,8 @@ const DECODERS = new Map<string, Decoder>([
   ['zstd', async (body, limit) => unzstd(body, limit)],
 ]);
 
-/** What an unsupported Content-Encoding's answer lists. */
-export const SUPPORTED_ENCODINGS = ['deflate', 'gzip', 'identity', 'zlib', 'zstd'];
+/** What an unsupported Content-Encoding's answer lists (`x-gzip` is gzip's old name). */
+export const SUPPORTED_ENCODINGS = ['identity', ...DECODERS.keys()].filter((name) => !name.startsWith('x-')).sort();
 
 /** Whether a Content-Encoding value is one this receiver can read. */
 export function isSupportedEncoding(encoding: string): boolean {
