@@ -6,12 +6,12 @@ import { OtlpDecodeError } from '../decode/index.js';
 import { BackpressureError } from './consumer.js';
 import type { FailureReason } from './observer.js';
 
-/** A body over the configured limit, before or after decompression. */
+/** A body over the configured limit, before or after decompression (`message` when more precise). */
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 
-  constructor(limit: number) {
-    super(`request body larger than the limit of ${limit} bytes`);
+  constructor(limit: number, message = `request body larger than the limit of ${limit} bytes`) {
+    super(message);
   }
 }
 

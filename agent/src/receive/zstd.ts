@@ -68,8 +68,12 @@ function checkFrames(body: Buffer, maxWindow: number, limit: number): void {
     need(sizeBytes);
     const contentBytes = sizeBytes === 0 ? undefined : readSize(body, at, sizeBytes);
     at += sizeBytes;
-    if (contentBytes !== undefined && contentBytes > limit) throw new BodyTooLargeError(limit);
-    if ((singleSegment ? (contentBytes ?? 0) : windowBytes) > maxWindow) throw new BodyTooLargeError(limit);
+    if (contentBytes !== undefined && contentBytes > limit) {
+      throw new BodyTooLargeError(limit, `zstd: a frame of ${contentBytes} bytes, larger than the limit of ${limit} bytes`);
+    }
+    if (!singleSegment && windowBytes > maxWindow) {
+      throw new BodyTooLargeError(limit, `zstd: a frame's window of ${windowBytes} bytes, larger than the ${maxWindow} bytes decoded at most`);
+    }
     for (let last = 0; !last; ) {
       need(3);
       const header = body.readUIntLE(at, 3);
