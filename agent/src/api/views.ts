@@ -1,3 +1,4 @@
+import type { SenderClock } from '../ingest/sender-clocks.js';
 import type { RunRecord, StepRecord } from '../model/workflow.js';
 import type { StoredLog } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
@@ -18,6 +19,10 @@ function outcome(record: RunRecord | StepRecord) {
     ...(record.errorType !== undefined && { errorType: record.errorType }),
     ...(record.errorMessage !== undefined && { errorMessage: record.errorMessage }),
   };
+}
+
+export function senderView(sender: SenderClock) {
+  return { service: sender.service, host: sender.host, lagSeconds: secs(sender.lagMs), clock: sender.clock, lastSeen: isoTime(sender.lastSeenMs) };
 }
 
 export function runView(run: RunRecord) {

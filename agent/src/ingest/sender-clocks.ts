@@ -1,4 +1,5 @@
 import type { Attributes, ResourceSpans } from '../model/otlp.js';
+import { asText } from '../normalise/attributes.js';
 
 /** A sender whose newest spans end this far after they arrive runs its clock ahead of the agent's. */
 const AHEAD_MS = 60_000;
@@ -83,8 +84,8 @@ export class SenderClocks {
   }
 
   private note(resource: Attributes, lagMs: number, arrivalMs: number): void {
-    const service = identity(resource['service.name']);
-    const host = identity(resource['host.name']) || identity(resource['service.instance.id']);
+    const service = asText(resource['service.name']) ?? '';
+    const host = asText(resource['host.name']) ?? asText(resource['service.instance.id']) ?? '';
     const key = `${service}\u0000${host}`;
     let sender = this.senders.get(key);
     if (sender === undefined) {
@@ -111,9 +112,4 @@ export class SenderClocks {
 
 function clockState(lagMs: number): ClockState {
   return lagMs < -AHEAD_MS ? 'ahead' : lagMs > LATE_MS ? 'late' : 'ok';
-}
-
-/** A resource attribute as a label value: senders differ in the type they use. */
-function identity(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }

@@ -8,7 +8,11 @@ export function attr(span: OtlpSpan, key: string): AttrValue | undefined {
 
 /** An attribute as text: numbers and booleans as written (senders differ in the type they use); '' counts as absent. */
 export function text(span: OtlpSpan, key: string): string | undefined {
-  const value = attr(span, key);
+  return asText(attr(span, key));
+}
+
+/** An attribute value as `text` reads it. */
+export function asText(value: AttrValue | undefined): string | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
