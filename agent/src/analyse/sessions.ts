@@ -2,6 +2,7 @@ import type { FindingCandidate, Recommendation, Severity } from '../model/findin
 import { isFailed, type RunRecord } from '../model/workflow.js';
 import { failureMessage, isDecided, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
+import { compareRuns, describeComparison } from './run-comparison.js';
 
 /**
  * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
@@ -55,6 +56,8 @@ export interface Session {
   recommendations: Recommendation[];
   logPatterns: { templateId: string; template: string; count: number }[];
   baseline: { runs: number; failureRatio: number };
+  /** The newest failed run and the last successful run before it, whose differences the analysis phase lists. */
+  compared?: { runId: string; baselineRunId: string };
   criteria: VerificationCriteria;
 }
 
@@ -86,6 +89,14 @@ function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): 
   return [...patterns.values()].sort((a, b) => b.count - a.count);
 }
 
+/** The newest failed run and the last successful one before it: what changed when the workflow broke. */
+function lastBreak(runs: readonly RunRecord[]): { run: RunRecord; baseline: RunRecord } | undefined {
+  let failed = runs.length - 1;
+  while (failed >= 0 && !isFailed(runs[failed]!.status)) failed--;
+  for (let i = failed - 1; i >= 0; i--) if (runs[i]!.status === 'success') return { run: runs[failed]!, baseline: runs[i]! };
+  return undefined;
+}
+
 export function createSession(input: SessionInput): Session {
   const { workflow, nowMs } = input;
   const runs = input.runs.filter((r) => r.workflow === workflow && isDecided(r.status)).sort((a, b) => a.startMs - b.startMs);
@@ -108,7 +119,18 @@ export function createSession(input: SessionInput): Session {
     // What the user pasted is the strongest hint of which problem they are chasing.
     .sort((a, b) => Number(b.matchesLogs) - Number(a.matchesLogs));
   const top = relevant.find((c) => c.fingerprint === hypotheses[0]?.fingerprint);
-  const recommendations = top ? top.recommendations : [{ title: `Compare failing and passing runs of \`${workflow}\``, steps: ['No finding explains the problem yet; open a failing run and a recent successful one side by side.'] }];
+  const broke = lastBreak(runs);
+  const changes = broke ? describeComparison(compareRuns(broke.run, broke.baseline)) : [];
+  const recommendations = top
+    ? top.recommendations
+    : [
+        {
+          title: `Compare failing and passing runs of \`${workflow}\``,
+          steps: [
+            'No finding explains the problem yet; look at what changed between a failed run and the last successful one before it (GET /api/v1/runs/{id}/compare, or the run in the Grafana app), and at the changes listed in the analysis phase.',
+          ],
+        },
+      ];
   const criteria: VerificationCriteria = {
     minRuns: input.criteria?.minRuns ?? 5,
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
@@ -128,6 +150,12 @@ export function createSession(input: SessionInput): Session {
       summary: top ? `Evidence for the leading problem: ${top.evidence.affectedRuns} of ${top.evidence.totalRuns} runs affected since ${top.evidence.onset ?? 'unknown'}.` : 'No finding to analyse.',
       items: [
         ...(top ? [`baseline ${JSON.stringify(top.evidence.baseline)} → current ${JSON.stringify(top.evidence.current)}`, ...top.evidence.errorLines.map((l) => `error: ${l}`)] : []),
+        ...(broke
+          ? [
+              `the newest failed run \`${broke.run.runId}\` (${formatTime(broke.run.startMs)}) against the last successful run before it, \`${broke.baseline.runId}\` (${formatTime(broke.baseline.startMs)}): ${changes.length ? `${changes.length} change(s)` : 'no difference in steps or attributes'}`,
+              ...changes.map((line) => `  - ${line}`),
+            ]
+          : []),
         ...Object.entries(input.metrics ?? {}).map(([k, v]) => `reported ${k} = ${v}`),
       ],
     },
@@ -147,7 +175,17 @@ export function createSession(input: SessionInput): Session {
       items: criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
     },
   ];
-  return { workflow, startedMs: nowMs, phases, hypotheses, recommendations, logPatterns, baseline: { runs: recent.length, failureRatio }, criteria };
+  return {
+    workflow,
+    startedMs: nowMs,
+    phases,
+    hypotheses,
+    recommendations,
+    logPatterns,
+    baseline: { runs: recent.length, failureRatio },
+    ...(broke && { compared: { runId: broke.run.id, baselineRunId: broke.baseline.id } }),
+    criteria,
+  };
 }
 
 /** Do the runs since the session started confirm the fix? `pending` until enough runs arrived. */

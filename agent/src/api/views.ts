@@ -1,5 +1,6 @@
 import type { SenderClock } from '../ingest/sender-clocks.js';
 import type { RunRecord, StepRecord } from '../model/workflow.js';
+import { errorText, type RunComparison, type StepChange } from '../analyse/index.js';
 import type { StoredLog } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
 
@@ -37,6 +38,41 @@ export function stepView(step: StepRecord) {
     ...outcome(step),
     attributes: step.attributes,
     downstream: step.downstream,
+  };
+}
+
+const MAX_STEP_CHANGES = 100;
+
+/** Durations in seconds, and the steps' changes cut to the most telling hundred (`stepsChanged` says how many). */
+export function comparisonView(run: RunRecord, baseline: RunRecord, comparison: RunComparison) {
+  return {
+    ...(run.status !== baseline.status && { status: { from: baseline.status, to: run.status } }),
+    duration: durationChange(baseline.durationMs, run.durationMs),
+    attributes: comparison.attributes,
+    steps: comparison.steps.slice(0, MAX_STEP_CHANGES).map(stepChangeView),
+    stepsCompared: comparison.stepsCompared,
+    stepsChanged: comparison.steps.length,
+  };
+}
+
+function durationChange(fromMs: number, toMs: number) {
+  return { fromSeconds: secs(fromMs), toSeconds: secs(toMs), deltaSeconds: secs(toMs - fromMs), ratio: fromMs > 0 ? Math.round((toMs / fromMs) * 100) / 100 : null };
+}
+
+function stepChangeView({ kind, name, path, step, baseline, attributes, downstream }: StepChange) {
+  const error = step && errorText(step);
+  const duration = step && baseline && durationChange(baseline.durationMs, step.durationMs);
+  return {
+    name,
+    path,
+    change: kind,
+    ...(step && { stepId: step.id }),
+    ...(baseline && { baselineStepId: baseline.id, from: { status: baseline.status, durationSeconds: secs(baseline.durationMs) } }),
+    ...(step && { to: { status: step.status, durationSeconds: secs(step.durationMs) } }),
+    ...(duration && { deltaSeconds: duration.deltaSeconds, ratio: duration.ratio }),
+    ...(error && { errorMessage: error }),
+    attributes,
+    downstream,
   };
 }
 

@@ -37,6 +37,19 @@ describe('troubleshooting sessions', () => {
     expect(session.criteria.absentTemplateIds).toContain(session.logPatterns[0]!.templateId);
   });
 
+  it('compares the newest failed run with the last successful run before it', () => {
+    const failed = runs.filter((r) => r.workflow === 'crm-sync' && r.status !== 'success' && r.status !== 'running').at(-1)!;
+    const before = runs.filter((r) => r.workflow === 'crm-sync' && r.status === 'success' && r.startMs < failed.startMs).at(-1)!;
+    expect(session.compared).toEqual({ runId: failed.id, baselineRunId: before.id });
+    const items = session.phases[1]!.items;
+    const header = items.findIndex((i) => i.startsWith(`the newest failed run \`${failed.runId}\``));
+    expect(items[header]).toContain(`against the last successful run before it, \`${before.runId}\``);
+    // The failing step with its error and the service it could not reach.
+    const fetch = failed.steps.find((st) => st.name === 'fetch-contacts')!;
+    expect(items).toContain(`  - step \`fetch-contacts\` failed: ${fetch.errorType}: ${fetch.errorMessage} (calls to api.crm.example.com failing)`);
+    expect(items).toContain('  - step `push` did not run');
+  });
+
   it('verifies the fix only once enough good runs arrived, and fails it when the error returns', () => {
     // After the credentials were rotated: a day of crm-sync without the fault, shifted to after the session start.
     const fixed = generateScenario({ seed: 8, startMs: END_MS, days: 1, faults: [] }).filter((r) => r.workflow === 'crm-sync' && r.status === 'success');

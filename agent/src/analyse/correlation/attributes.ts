@@ -1,4 +1,5 @@
 import type { AttrValue } from '../../model/otlp.js';
+import { isIncidentalKey } from '../../model/attribute-keys.js';
 import { isFailed, type RunRecord } from '../../model/workflow.js';
 import { originStep } from '../context.js';
 
@@ -10,12 +11,6 @@ import { originStep } from '../context.js';
  */
 export type Item = string;
 
-// Per-run identifiers, times and URLs (`url.full` and the like too: the conventions' URL keys end in their part);
-// other ids (tenant.id, customer.id) are kept: ids that are unique per run never reach the minimum number of
-// affected runs anyway.
-const IGNORED_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$|(^|[._])url[._](full|original|query|path)$/i;
-// The outcome itself (runner status words, error fields) is what is being explained, never an explanation.
-const OUTCOME_KEY = /(^|[._])(status|state|result|conclusion|outcome|status_code)$|^(error|exception|otel\.status)[._]/i;
 const cache = new WeakMap<RunRecord, Item[]>();
 
 export function itemKey(item: Item): string {
@@ -43,7 +38,7 @@ function add(items: Set<Item>, key: string, value: AttrValue): void {
       interned.clear();
       internedCount = 0;
     }
-    values = IGNORED_KEY.test(key) || (OUTCOME_KEY.test(key) && !key.startsWith('http.')) ? null : new Map();
+    values = isIncidentalKey(key) ? null : new Map();
     interned.set(key, values);
     internedCount++;
   }

@@ -2,10 +2,16 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
-import { logView, runView, stepView } from '../views.js';
+import { comparisonView, logView, runView, stepView } from '../views.js';
 import { listedSteps } from '../../query/listed-steps.js';
+import { compareRuns } from '../../analyse/index.js';
+import type { RunRecord } from '../../model/workflow.js';
 
 const MAX_LOGS = 2_000;
+/** How far back the last successful run is looked for. */
+const BASELINE_LOOKBACK_MS = 7 * 86_400_000;
+
+const runIdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 
 export function runRoutes(deps: ApiDeps) {
   return new OpenAPIHono().openapi(
@@ -14,7 +20,7 @@ export function runRoutes(deps: ApiDeps) {
       path: '/api/v1/runs/{id}',
       summary: "A run with its steps, errors and logs (logs attached to their step by span id)",
       request: {
-        params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }),
+        params: runIdParam,
         query: z.object({
           steps: z.coerce.number().int().min(1).optional().openapi({
             description: 'list this many steps, the half that started first and the half that started last, and besides them every failed step and the steps enclosing those (default: every step); stepCount says how many the run has',
@@ -55,5 +61,42 @@ export function runRoutes(deps: ApiDeps) {
         200,
       );
     },
+  ).openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/runs/{id}/compare',
+      summary: 'What changed from a baseline run: by default the last successful run of the workflow before this one',
+      request: {
+        params: runIdParam,
+        query: z.object({
+          with: z.string().min(1).optional().openapi({ description: 'the id of the run to compare with (default: the newest successful run of the same workflow started in the 7 days before)' }),
+        }),
+      },
+      responses: { 200: json(jsonObject('RunComparison'), 'the comparison'), 400: errors[400], 404: errors[404] },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const given = c.req.valid('query').with;
+      const run = deps.store.run(id);
+      if (!run) throw notFound(`run ${JSON.stringify(id)}`);
+      const baseline = given === undefined ? lastSuccessBefore(run) : deps.store.run(given);
+      if (given !== undefined && !baseline) throw notFound(`run ${JSON.stringify(given)}`);
+      const choice = { run: runView(run), baselineChoice: given === undefined ? 'last-success' : 'given' };
+      if (!baseline) {
+        return c.json({ ...choice, baseline: null, note: `No successful run of \`${run.workflow}\` started in the 7 days before this run.` }, 200);
+      }
+      return c.json({ ...choice, baseline: runView(baseline), ...comparisonView(run, baseline, compareRuns(run, baseline)) }, 200);
+    },
   );
+
+  function lastSuccessBefore(run: RunRecord): RunRecord | undefined {
+    const candidates = deps.store.runs({
+      workflow: run.workflow,
+      fromMs: run.startMs - BASELINE_LOOKBACK_MS,
+      toMs: run.startMs,
+      statuses: ['success'],
+      limit: 2,
+    });
+    return candidates.find((r) => r.id !== run.id);
+  }
 }

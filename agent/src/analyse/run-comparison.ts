@@ -1,0 +1,217 @@
+import { isIncidentalKey } from '../model/attribute-keys.js';
+import type { Attributes, AttrValue } from '../model/otlp.js';
+import { isFailed, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
+import { formatDuration, round } from './format.js';
+
+/**
+ * What changed between a run and a baseline run (usually the last one that went well): status, duration,
+ * attributes, and step by step. Steps are matched by name under the same enclosing steps, the n-th of a name
+ * with the n-th (a loop of activities), so a step renamed reads as one missing and one added.
+ */
+
+export type StepChangeKind = 'failed' | 'slower' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
+
+/** Most telling first: what failed, then where the time went, then what ran differently. */
+const KIND_ORDER: readonly StepChangeKind[] = ['failed', 'slower', 'added', 'missing', 'status', 'recovered', 'faster', 'changed'];
+
+/** A duration change counts when it is at least this many milliseconds and this factor either way. */
+const MIN_DELTA_MS = 1_000;
+const MIN_FACTOR = 1.5;
+
+export interface AttributeChange {
+  key: string;
+  /** null: absent on that side. */
+  from: AttrValue;
+  to: AttrValue;
+}
+
+export interface DownstreamChange {
+  added: string[];
+  removed: string[];
+  /** Called with errors now, without in the baseline. */
+  failing: string[];
+}
+
+export interface StepChange {
+  kind: StepChangeKind;
+  name: string;
+  /** Names of the enclosing steps, outermost first. */
+  path: string[];
+  /** The step in the run; absent when missing. */
+  step?: StepRecord;
+  /** The step in the baseline; absent when added. */
+  baseline?: StepRecord;
+  attributes: AttributeChange[];
+  downstream: DownstreamChange;
+}
+
+export interface RunComparison {
+  attributes: AttributeChange[];
+  /** The most telling first. */
+  steps: StepChange[];
+  /** Steps found in both runs. */
+  stepsCompared: number;
+}
+
+export function compareRuns(run: RunRecord, baseline: RunRecord): RunComparison {
+  const before = keyedSteps(baseline.steps);
+  const matched = new Set<StepRecord>();
+  const changes: StepChange[] = [];
+  let stepsCompared = 0;
+  for (const [key, { step, path }] of keyedSteps(run.steps)) {
+    const old = before.get(key)?.step;
+    if (old === undefined) {
+      changes.push({ kind: 'added', name: step.name, path, step, attributes: [], downstream: noDownstreamChange() });
+      continue;
+    }
+    matched.add(old);
+    stepsCompared++;
+    const change = stepChange(old, step, path);
+    if (change) changes.push(change);
+  }
+  // A running run's steps to come are not missing yet.
+  if (run.status !== 'running') {
+    for (const { step, path } of before.values()) {
+      if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path, baseline: step, attributes: [], downstream: noDownstreamChange() });
+    }
+  }
+  return { attributes: attributeChanges(baseline.attributes, run.attributes), steps: outermost(changes).sort(bySignificance), stepsCompared };
+}
+
+function stepChange(old: StepRecord, step: StepRecord, path: string[]): StepChange | undefined {
+  const attributes = attributeChanges(old.attributes, step.attributes);
+  const downstream = downstreamChange(old, step);
+  const kind = changeKind(old, step) ?? (attributes.length > 0 || hasDownstreamChange(downstream) ? 'changed' : undefined);
+  return kind && { kind, name: step.name, path, step, baseline: old, attributes, downstream };
+}
+
+function changeKind(old: StepRecord, step: StepRecord): StepChangeKind | undefined {
+  const wasFailed = isFailed(old.status);
+  const failed = isFailed(step.status);
+  if (failed && !wasFailed) return 'failed';
+  if (wasFailed && !failed) return 'recovered';
+  if (old.status !== step.status) return 'status';
+  const delta = step.durationMs - old.durationMs;
+  if (delta >= MIN_DELTA_MS && step.durationMs >= old.durationMs * MIN_FACTOR) return 'slower';
+  if (-delta >= MIN_DELTA_MS && old.durationMs >= step.durationMs * MIN_FACTOR) return 'faster';
+  return undefined;
+}
+
+/** Each step under a key naming its place: enclosing step names, its name, and which of that name it is there. */
+function keyedSteps(steps: readonly StepRecord[]): Map<string, { step: StepRecord; path: string[] }> {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const inOrder = [...steps].sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
+  const keyed = new Map<string, { step: StepRecord; path: string[] }>();
+  const seen = new Map<string, number>();
+  for (const step of inOrder) {
+    const path = pathOf(step, byId);
+    const place = JSON.stringify([...path, step.name]);
+    const nth = seen.get(place) ?? 0;
+    seen.set(place, nth + 1);
+    keyed.set(`${place}#${nth}`, { step, path });
+  }
+  return keyed;
+}
+
+function pathOf(step: StepRecord, byId: Map<string, StepRecord>): string[] {
+  const path: string[] = [];
+  const visited = new Set<string>([step.id]);
+  for (let parent = step.parentId; parent !== undefined && !visited.has(parent); ) {
+    const enclosing = byId.get(parent);
+    if (!enclosing) break;
+    visited.add(parent);
+    path.unshift(enclosing.name);
+    parent = enclosing.parentId;
+  }
+  return path;
+}
+
+/** A step added or missing with its enclosing step is listed once, as the enclosing step. */
+function outermost(changes: StepChange[]): StepChange[] {
+  const whole = new Set<string>();
+  for (const c of changes) if (c.kind === 'added' || c.kind === 'missing') whole.add(`${c.kind}:${c.step?.id ?? c.baseline!.id}`);
+  return changes.filter((c) => {
+    if (c.kind !== 'added' && c.kind !== 'missing') return true;
+    const parentId = (c.step ?? c.baseline)!.parentId;
+    return parentId === undefined || !whole.has(`${c.kind}:${parentId}`);
+  });
+}
+
+function bySignificance(a: StepChange, b: StepChange): number {
+  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Math.abs(deltaOf(b)) - Math.abs(deltaOf(a)) || startOf(a) - startOf(b);
+}
+
+const deltaOf = (c: StepChange) => (c.step && c.baseline ? c.step.durationMs - c.baseline.durationMs : (c.step ?? c.baseline)!.durationMs);
+const startOf = (c: StepChange) => (c.step ?? c.baseline)!.startMs;
+
+/** Keys whose value differs, appeared or went; ids, times, URLs and outcome fields left out. */
+export function attributeChanges(from: Attributes, to: Attributes): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
+    if (isIncidentalKey(key)) continue;
+    const a = from[key] ?? null;
+    const b = to[key] ?? null;
+    if (!sameValue(a, b)) changes.push({ key, from: a, to: b });
+  }
+  return changes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+function sameValue(a: AttrValue, b: AttrValue): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
+
+function downstreamChange(old: StepRecord, step: StepRecord): DownstreamChange {
+  const before = new Map(old.downstream.map((d) => [d.name, d]));
+  const now = new Set(step.downstream.map((d) => d.name));
+  return {
+    added: step.downstream.filter((d) => !before.has(d.name)).map((d) => d.name),
+    removed: old.downstream.filter((d) => !now.has(d.name)).map((d) => d.name),
+    failing: step.downstream.filter((d) => d.errors > 0 && !(before.get(d.name)?.errors ?? 0)).map((d) => d.name),
+  };
+}
+
+const noDownstreamChange = (): DownstreamChange => ({ added: [], removed: [], failing: [] });
+const hasDownstreamChange = (d: DownstreamChange) => d.added.length + d.removed.length + d.failing.length > 0;
+
+
+/** The most telling changes as sentences, for a troubleshooting session. */
+export function describeComparison(comparison: RunComparison, max = 8): string[] {
+  const lines = comparison.attributes.map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
+  lines.push(...comparison.steps.map(describeStep));
+  return lines.length > max ? [...lines.slice(0, max - 1), `and ${lines.length - max + 1} more changes`] : lines;
+}
+
+function describeStep({ kind, name, path, step, baseline, attributes, downstream }: StepChange): string {
+  const label = `step \`${[...path, name].join(' › ')}\``;
+  const error = step && errorText(step);
+  switch (kind) {
+    case 'failed':
+      return `${label} failed${error ? `: ${error}` : ''}${downstream.failing.length ? ` (calls to ${downstream.failing.join(', ')} failing)` : ''}`;
+    case 'recovered':
+      return `${label} no longer fails`;
+    case 'slower':
+    case 'faster':
+      return `${label}: ${formatDuration(baseline!.durationMs)} → ${formatDuration(step!.durationMs)}${baseline!.durationMs > 0 ? ` (${round(step!.durationMs / baseline!.durationMs, 1)}×)` : ''}`;
+    case 'added':
+      return `${label} ran, and did not before`;
+    case 'missing':
+      return `${label} did not run`;
+    case 'status':
+      return `${label}: ${baseline!.status} → ${step!.status}`;
+    case 'changed':
+      return `${label}: ${[
+        ...attributes.map((a) => `\`${a.key}\` ${shown(a.from)} → ${shown(a.to)}`),
+        ...downstream.added.map((d) => `calls ${d}`),
+        ...downstream.removed.map((d) => `no longer calls ${d}`),
+        ...downstream.failing.map((d) => `calls to ${d} failing`),
+      ].join('; ')}`;
+  }
+}
+
+const shown = (value: AttrValue) => (value === null ? '(absent)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** "Type: message", or the message alone when it already starts with its type. */
+export function errorText({ errorType: type, errorMessage: message }: Outcome): string | undefined {
+  if (!message) return type;
+  return type && !message.startsWith(type) ? `${type}: ${message}` : message;
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
+import { compareRuns, describeComparison, errorText } from '../../src/analyse/run-comparison.js';
+
+let nextId = 0;
+
+function step(name: string, durationS: number, more: Partial<StepRecord> = {}): StepRecord {
+  const startMs = more.startMs ?? nextId * 1_000;
+  return {
+    id: `s${nextId++}`,
+    name,
+    status: 'success',
+    startMs,
+    endMs: startMs + durationS * 1_000,
+    durationMs: durationS * 1_000,
+    attributes: {},
+    downstream: [],
+    spanIds: [],
+    ...more,
+  };
+}
+
+function run(steps: StepRecord[], more: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: `r${nextId++}`,
+    workflow: 'w',
+    runner: 'temporal',
+    runId: 'x',
+    traceId: 't',
+    spanId: '',
+    status: 'success',
+    startMs: 0,
+    endMs: 60_000,
+    durationMs: 60_000,
+    attributes: {},
+    steps,
+    ...more,
+  };
+}
+
+const kinds = (runA: RunRecord, runB: RunRecord) => compareRuns(runB, runA).steps.map((c) => [c.kind, [...c.path, c.name].join(' › ')]);
+
+describe('compareRuns', () => {
+  it('matches the n-th step of a name with the n-th, so a loop that ran once more shows one added step', () => {
+    const before = run([step('fetch', 2), step('fetch', 2), step('store', 1)]);
+    const after = run([step('fetch', 2), step('fetch', 2), step('fetch', 9), step('store', 1)]);
+    expect(kinds(before, after)).toEqual([['added', 'fetch']]);
+    expect(compareRuns(after, before).stepsCompared).toBe(3);
+    expect(compareRuns(after, before).steps[0]!.step!.durationMs).toBe(9_000);
+  });
+
+  it('tells steps of the same name apart by the steps enclosing them', () => {
+    const buildA = step('build', 10);
+    const testA = step('test', 10);
+    const before = run([buildA, testA, step('setup', 1, { parentId: buildA.id }), step('setup', 10, { parentId: testA.id })]);
+    const buildB = step('build', 10);
+    const testB = step('test', 10);
+    // The test job's setup starts first this time: matched by order alone, each setup would meet the other.
+    const after = run([buildB, testB, step('setup', 1, { parentId: buildB.id, startMs: 90_000 }), step('setup', 20, { parentId: testB.id, startMs: 80_000 })]);
+    const comparison = compareRuns(after, before);
+    expect(comparison.steps.map((c) => [c.kind, c.path, c.name])).toEqual([['slower', ['test'], 'setup']]);
+    expect(comparison.stepsCompared).toBe(4);
+  });
+
+  it('lists a job added or gone once, not each of its steps', () => {
+    const job = step('deploy', 30);
+    const withJob = run([step('build', 5), job, step('push', 10, { parentId: job.id }), step('verify', 10, { parentId: job.id })]);
+    const without = run([step('build', 5)]);
+    expect(kinds(without, withJob)).toEqual([['added', 'deploy']]);
+    expect(kinds(withJob, without)).toEqual([['missing', 'deploy']]);
+  });
+
+  it('does not call the steps a running run has not reached yet missing', () => {
+    const finished = run([step('a', 1), step('b', 1), step('c', 1)]);
+    const running = run([step('a', 1)], { status: 'running' });
+    expect(compareRuns(running, finished).steps).toEqual([]);
+  });
+
+  it('orders failures first, then the largest slowdowns, then other changes', () => {
+    const s = (name: string, d: number, status: RunStatus = 'success') => step(name, d, { status });
+    const before = run([s('a', 10), s('b', 10), s('c', 10), s('d', 10, 'failure'), s('e', 10), s('f', 10), s('gone', 1)]);
+    const after = run([s('a', 15), s('b', 40), s('c', 10, 'failure'), s('d', 10), s('e', 2), s('f', 10, 'skipped'), s('new', 1)]);
+    expect(kinds(before, after)).toEqual([
+      ['failed', 'c'],
+      ['slower', 'b'],
+      ['slower', 'a'],
+      ['added', 'new'],
+      ['missing', 'gone'],
+      ['status', 'f'],
+      ['recovered', 'd'],
+      ['faster', 'e'],
+    ]);
+  });
+
+  it('takes a duration change as a change only when it is both a second and half as much again', () => {
+    const before = run([step('quick', 1), step('long', 100), step('tiny', 0)]);
+    const after = run([step('quick', 1.9), step('long', 140), step('tiny', 0.5)]);
+    expect(kinds(before, after)).toEqual([]);
+    const slower = run([step('quick', 2), step('long', 150), step('tiny', 1)]);
+    expect(kinds(before, slower)).toEqual([['slower', 'long'], ['slower', 'quick'], ['slower', 'tiny']]);
+  });
+
+  it("names attribute and downstream changes, leaving out ids, times, URLs and the outcome's own fields", () => {
+    const call = (name: string, errors = 0) => ({ name, kind: 'http' as const, calls: 1, errors, durationMs: 100 });
+    const before = run([step('pay', 3, { attributes: { region: 'eu-west-1', 'job.id': '17', 'url.full': 'https://a/1' }, downstream: [call('bank'), call('ledger')] })], {
+      attributes: { 'service.version': '1.4.2', 'host.name': 'w1', 'run.id': 'a', timestamp: 1, 'workflow.status': 'ok' },
+    });
+    const after = run([step('pay', 3, { attributes: { region: 'eu-west-2', 'job.id': '18', 'url.full': 'https://a/2' }, downstream: [call('bank', 2), call('fraud')] })], {
+      attributes: { 'service.version': '1.5.0', 'host.name': 'w1', 'run.id': 'b', timestamp: 2, 'workflow.status': 'failed', canary: true },
+    });
+    const comparison = compareRuns(after, before);
+    expect(comparison.attributes).toEqual([
+      { key: 'canary', from: null, to: true },
+      { key: 'service.version', from: '1.4.2', to: '1.5.0' },
+    ]);
+    expect(comparison.steps).toHaveLength(1);
+    expect(comparison.steps[0]).toMatchObject({
+      kind: 'changed',
+      attributes: [{ key: 'region', from: 'eu-west-1', to: 'eu-west-2' }],
+      downstream: { added: ['fraud'], removed: ['ledger'], failing: ['bank'] },
+    });
+  });
+
+  it('says each change in a sentence, at most eight, and an error type once', () => {
+    const before = run(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((n) => step(n, 1)), { attributes: { 'service.version': '1' } });
+    const after = run(
+      [step('a', 1, { status: 'failure', errorType: 'ValidationError', errorMessage: 'ValidationError: bad row 3' }), ...['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((n) => step(n, 4))],
+      { attributes: { 'service.version': '2' } },
+    );
+    expect(describeComparison(compareRuns(after, before))).toEqual([
+      '`service.version`: 1 → 2',
+      'step `a` failed: ValidationError: bad row 3',
+      'step `b`: 1.0 s → 4.0 s (4×)',
+      'step `c`: 1.0 s → 4.0 s (4×)',
+      'step `d`: 1.0 s → 4.0 s (4×)',
+      'step `e`: 1.0 s → 4.0 s (4×)',
+      'step `f`: 1.0 s → 4.0 s (4×)',
+      'and 3 more changes',
+    ]);
+    expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'Timeout', errorMessage: 'after 30 s' })).toBe('Timeout: after 30 s');
+  });
+});
