@@ -17,6 +17,8 @@ export const testIds = {
   run: {
     detail: 'flowlens-run-detail',
     logs: 'flowlens-run-logs',
+    comparison: 'flowlens-run-comparison',
+    comparisonSteps: 'flowlens-run-comparison-steps',
   },
   findings: {
     page: 'flowlens-findings',

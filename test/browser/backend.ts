@@ -11,6 +11,8 @@ export interface Backend {
   finding(id: string): Promise<Record<string, unknown>>;
   /** A workflow as the agent's list gives it (default range). */
   listedWorkflow(name: string): Promise<{ runs: number; failedRuns: number; sparkline: { runs: number[]; failures: number[] } }>;
+  /** The agent's comparison of a run with its default baseline. */
+  comparison(runId: string): Promise<{ baseline: { runId: string } | null; note?: string; stepsChanged?: number }>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startBackend(dbPath: string): Promise<Backend> {
       if (!item) throw new Error(`the agent does not list ${name}`);
       return item;
     },
+    comparison: (runId) => call('GET', `/api/v1/runs/${encodeURIComponent(runId)}/compare`),
     stop: () => agent.stop(),
   };
 }

@@ -127,6 +127,15 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await page.getByTestId(testIds.run.detail).locator('tbody tr').first().waitFor();
     expect(page.url()).toMatch(new RegExp(`${APP}/workflow/[^?]+\\?run=`));
 
+    // What changed since the last successful run: at once for a failed run, else on request; as the agent has it.
+    const compareButton = page.getByRole('button', { name: 'Compare with the last successful run' });
+    if (await compareButton.isVisible()) await compareButton.click();
+    const comparison = page.getByTestId(testIds.run.comparison);
+    const compared = await backend.comparison(new URL(page.url()).searchParams.get('run')!);
+    await comparison.getByText(compared.baseline ? `What changed since run ${compared.baseline.runId}` : 'Nothing to compare with').waitFor();
+    await comparison.scrollIntoViewIfNeeded();
+    await shot('run-comparison');
+
     // Recommendations, grouped by workflow.
     await nav('Recommendations');
     await page.locator('[data-testid^="flowlens-recommendations-"]').first().waitFor();

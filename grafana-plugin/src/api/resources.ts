@@ -4,6 +4,7 @@ import type {
   Items,
   LogPattern,
   RecommendationItem,
+  RunComparison,
   RunDetail,
   Run,
   SenderClock,
@@ -44,6 +45,11 @@ export function listRuns(
  */
 export function getRun(id: string, query: { steps?: number }, signal?: AbortSignal) {
   return client.request<RunDetail>(`/api/v1/runs/${seg(id)}`, { params: { ...query }, signal });
+}
+
+/** What changed from the run `withId`, by default from the last successful run before it; 404 from an agent without it. */
+export function getRunComparison(id: string, withId?: string, signal?: AbortSignal) {
+  return client.request<RunComparison>(`/api/v1/runs/${seg(id)}/compare`, { params: { with: withId }, signal });
 }
 
 export interface FindingFilter {

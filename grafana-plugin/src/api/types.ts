@@ -137,6 +137,58 @@ export interface RunDetail extends Run {
   logs: LogLine[];
 }
 
+/** An attribute whose value differs between two runs or steps; null: absent on that side. */
+export interface AttributeChange {
+  key: string;
+  from: string | number | boolean | null;
+  to: string | number | boolean | null;
+}
+
+export type StepChangeKind = 'failed' | 'slower' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
+
+export interface StepChange {
+  name: string;
+  /** Names of the enclosing steps, outermost first. */
+  path: string[];
+  change: StepChangeKind;
+  /** The step in the run; absent when missing. */
+  stepId?: string;
+  /** The step in the baseline; absent when added. */
+  baselineStepId?: string;
+  from?: { status: string; durationSeconds: number };
+  to?: { status: string; durationSeconds: number };
+  /** to − from, when both are present. */
+  deltaSeconds?: number;
+  /** to / from duration; null when from is 0. */
+  ratio?: number | null;
+  /** The step's error in the run. */
+  errorMessage?: string;
+  attributes: AttributeChange[];
+  /** Services called now and not before, before and not now, and failing now and not before. */
+  downstream: { added: string[]; removed: string[]; failing: string[] };
+}
+
+/** What changed from a baseline run: by default the newest successful run of the workflow started before this one. */
+export interface RunComparison {
+  run: Run & { traceId: string };
+  /** null when there is nothing to compare with; `note` says why. */
+  baseline: Run | null;
+  baselineChoice: 'given' | 'last-success';
+  note?: string;
+  /** Present only when the statuses differ. */
+  status?: { from: string; to: string };
+  /** Present whenever the baseline is; ratio null when the baseline took 0 s. */
+  duration?: { fromSeconds: number; toSeconds: number; deltaSeconds: number; ratio: number | null };
+  /** Run-level attributes that differ; ids, times and URLs left out. */
+  attributes: AttributeChange[];
+  /** The most significant first, at most 100. */
+  steps: StepChange[];
+  /** Steps found in both runs. */
+  stepsCompared: number;
+  /** Step changes in all; `steps` holds fewer past 100. */
+  stepsChanged: number;
+}
+
 export interface Finding {
   id: string;
   fingerprint: string;

@@ -9,6 +9,7 @@ import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { QueryView } from './QueryView.js';
+import { RunComparison } from './RunComparison.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
 
@@ -54,6 +55,8 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
                 <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
               </Alert>
             )}
+            {/* Keyed by run: another run opened in its place starts unasked again. */}
+            <RunComparison key={run.id} run={run} />
             <RunSteps run={run} onListAll={() => setAllSteps(true)} />
           </>
         )}

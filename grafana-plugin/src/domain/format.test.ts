@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { formatDuration, formatPercent, toStepShares, toStepTree } from './format.js';
+import { formatDuration, formatDurationChange, formatPercent, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -26,6 +26,15 @@ describe('view formatting', () => {
     [Number.NaN, '–'],
   ])('formats %s seconds as %s', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it.each([
+    [1987, 3.66, '+33m 07s, 3.7×'],
+    [-90, 0.25, '-1m 30s, 0.3×'],
+    [4, null, '+4.0 s'],
+    [0, 1, '0 ms, 1.0×'],
+  ])('formats a duration change of %s seconds (ratio %s) as %s', (delta, ratio, text) => {
+    expect(formatDurationChange(delta, ratio)).toBe(text);
   });
 
   it('formats ratios as percentages, negative budgets included', () => {

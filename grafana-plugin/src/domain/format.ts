@@ -32,6 +32,13 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** "+33m 07s, 3.7×": a duration's change, signed, with the new duration's ratio to the old when there is one. */
+export function formatDurationChange(deltaSeconds: number, ratio?: number | null): string {
+  const sign = deltaSeconds > 0 ? '+' : deltaSeconds < 0 ? '-' : '';
+  const delta = `${sign}${formatDuration(Math.abs(deltaSeconds))}`;
+  return ratio === undefined || ratio === null ? delta : `${delta}, ${ratio.toFixed(1)}×`;
+}
+
 /** How far off the clock of a sender 'ahead' or 'late' is; late can also mean its telemetry is delayed. */
 export function describeClock({ clock, lagSeconds }: SenderClock): string {
   return clock === 'ahead'

@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import type { Run, RunComparison } from '../api/types.js';
 import findings from '../test/responses/findings.json';
 import health from '../test/responses/health-nightly-etl.json';
 import patterns from '../test/responses/patterns-nightly-etl.json';
@@ -164,7 +165,8 @@ describe('Workflow page', () => {
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=scheduled__2026-11-21T23%3A00');
     const detail = await screen.findByTestId(testIds.run.detail);
     expect(await within(detail).findByText('upload_batch')).toBeInTheDocument();
-    expect(seen.filter((r) => r.path.startsWith('/api/v1/runs/')).map((r) => r.path)).toEqual([
+    // The run itself, asked for by either id; its comparison is asked for apart.
+    expect(seen.filter((r) => /^\/api\/v1\/runs\/[^/]+$/.test(r.path)).map((r) => r.path)).toEqual([
       '/api/v1/runs/scheduled__2026-11-21T23%3A00',
       '/api/v1/runs/r-etl-24',
     ]);
@@ -182,5 +184,247 @@ describe('Workflow page', () => {
     const error = await screen.findByTestId(testIds.state.error);
     expect(error).toHaveTextContent('Not found');
     expect(error).toHaveTextContent('no /api/v1/workflows/no-such-flow');
+  });
+});
+
+/** Lets answers still on their way land (the recorded backend answers on a later tick), to check what did not show. */
+const answersLanded = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+
+const [failedRun, lastSuccess] = runs.items as [Run, Run];
+const earlierSuccess: Run = {
+  ...lastSuccess,
+  id: 'r-etl-22',
+  runId: 'scheduled__2026-11-21T21:00',
+  startTime: '2026-11-21T21:00:00.000Z',
+  endTime: '2026-11-21T21:35:00.000Z',
+  durationSeconds: 2100,
+};
+
+/** r-etl-23 as the agent details it: the run that went well before r-etl-24. */
+const succeededDetail = { ...run, ...lastSuccess, errorType: undefined, errorMessage: undefined, stepCount: 1, steps: run.steps.slice(0, 1) };
+
+const comparisonOf = (subject: Run, baseline: Run | null, changes: Partial<RunComparison> = {}): RunComparison => ({
+  run: { ...subject, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+  baseline,
+  baselineChoice: 'last-success',
+  attributes: [],
+  steps: [],
+  stepsCompared: 3,
+  stepsChanged: changes.steps?.length ?? 0,
+  ...changes,
+});
+
+const noDownstreamChange = { added: [], removed: [], failing: [] };
+
+/** r-etl-24 against r-etl-23, the last run that went well before it. */
+const failedComparison = comparisonOf(failedRun, lastSuccess, {
+  status: { from: 'success', to: 'failure' },
+  duration: { fromSeconds: 1800, toSeconds: 3480, deltaSeconds: 1680, ratio: 1.93 },
+  attributes: [
+    { key: 'deployment.version', from: '2.3.0', to: '2.4.0' },
+    { key: 'airflow.pool', from: null, to: 'etl-large' },
+  ],
+  steps: [
+    {
+      name: 'load_warehouse',
+      path: [],
+      change: 'failed',
+      stepId: 's2',
+      baselineStepId: 'b2',
+      from: { status: 'success', durationSeconds: 1500 },
+      to: { status: 'failure', durationSeconds: 3170 },
+      deltaSeconds: 1670,
+      ratio: 2.11,
+      errorMessage: 'HTTPError: 503 Service Unavailable from warehouse.example.com',
+      attributes: [{ key: 'retry.count', from: null, to: 3 }],
+      downstream: { ...noDownstreamChange, failing: ['warehouse.example.com'] },
+    },
+    {
+      name: 'upload_batch',
+      path: ['load_warehouse'],
+      change: 'slower',
+      stepId: 's3',
+      baselineStepId: 'b3',
+      from: { status: 'success', durationSeconds: 0 },
+      to: { status: 'success', durationSeconds: 3168 },
+      deltaSeconds: 3168,
+      ratio: null,
+      attributes: [],
+      downstream: { added: ['s3.eu-west-1'], removed: ['warehouse-replica'], failing: [] },
+    },
+    {
+      name: 'notify',
+      path: [],
+      change: 'missing',
+      baselineStepId: 'b4',
+      from: { status: 'success', durationSeconds: 2 },
+      attributes: [],
+      downstream: noDownstreamChange,
+    },
+    {
+      name: 'vacuum',
+      path: [],
+      change: 'status',
+      stepId: 's5',
+      baselineStepId: 'b5',
+      from: { status: 'success', durationSeconds: 40 },
+      to: { status: 'skipped', durationSeconds: 0 },
+      deltaSeconds: -40,
+      ratio: 0,
+      attributes: [],
+      downstream: noDownstreamChange,
+    },
+  ],
+});
+
+const cells = (row: HTMLElement) => [...(row as HTMLTableRowElement).cells].map((c) => c.textContent);
+
+describe('Run comparison', () => {
+  it("compares a failed run at once with the last successful run: status, duration, attributes and steps", async () => {
+    const seen = useRecordedBackend({ ...agent, 'GET /api/v1/runs/r-etl-24/compare': failedComparison });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(
+      await within(comparison).findByRole('heading', {
+        name: 'What changed since run scheduled__2026-11-21T22:00 success (the last successful run)',
+      })
+    ).toBeInTheDocument();
+    expect(comparison).toHaveTextContent('2026-11-21 22:00:00Z · 30m 00s');
+    expect(comparison).toHaveTextContent('Status: success → failure');
+    expect(comparison).toHaveTextContent('Duration: 30m 00s → 58m 00s (+28m 00s, 1.9×)');
+
+    const [attributes, steps] = within(comparison).getAllByRole('table');
+    expect(within(attributes!).getAllByRole('row').map(cells)).toEqual([
+      ['Key', 'Before', 'Now'],
+      ['deployment.version', '2.3.0', '2.4.0'],
+      ['airflow.pool', '—', 'etl-large'],
+    ]);
+
+    expect(steps).toBe(within(comparison).getByTestId(testIds.run.comparisonSteps));
+    const rows = within(steps!).getAllByRole('row').slice(1);
+    expect(rows.map((r) => cells(r).slice(0, 5))).toEqual([
+      ['load_warehouse', 'failed', 'success 25m 00s', 'failure 52m 50s', '+27m 50s, 2.1×'],
+      ['load_warehouse › upload_batch', 'slower', 'success 0 ms', 'success 52m 48s', '+52m 48s'],
+      ['notify', 'missing', 'success 2.0 s', '—', '—'],
+      ['vacuum', 'status changed', 'success 40 s', 'skipped 0 ms', '-40 s, 0.0×'],
+    ]);
+    expect(within(rows[0]!).getByText('HTTPError: 503 Service Unavailable from warehouse.example.com')).toBeInTheDocument();
+    expect(rows[0]).toHaveTextContent('retry.count: — → 3');
+    expect(rows[0]).toHaveTextContent('warehouse.example.com now failing');
+    expect(rows[1]).toHaveTextContent('calls s3.eu-west-1 now');
+    expect(rows[1]).toHaveTextContent('no longer calls warehouse-replica');
+
+    expect(comparison).not.toHaveTextContent('most significant');
+    expect(comparison).not.toHaveTextContent('No difference');
+    expect(screen.queryByRole('button', { name: 'Compare with the last successful run' })).not.toBeInTheDocument();
+    expect(seen.find((r) => r.path === '/api/v1/runs/r-etl-24/compare')!.params).toEqual({});
+  });
+
+  it('says how many step changes there are when it shows only the 100 most significant', async () => {
+    const steps = Array.from({ length: 100 }, (_, i) => ({
+      ...failedComparison.steps[1]!,
+      name: `partition ${i}`,
+      stepId: `p${i}`,
+      baselineStepId: `b-p${i}`,
+    }));
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-24/compare': { ...failedComparison, steps, stepsChanged: 1234 },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(await within(comparison).findByText('Showing the 100 most significant of 1,234 step changes.')).toBeInTheDocument();
+    expect(within(comparison).getByTestId(testIds.run.comparisonSteps).querySelectorAll('tbody tr')).toHaveLength(100);
+  });
+
+  it('compares a run that went well only when asked', async () => {
+    const seen = useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-23': succeededDetail,
+      'GET /api/v1/runs/r-etl-23/compare': comparisonOf(lastSuccess, earlierSuccess, {
+        duration: { fromSeconds: 2100, toSeconds: 1800, deltaSeconds: -300, ratio: 0.86 },
+      }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-23');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    await within(detail).findByText('extract');
+    await answersLanded();
+    expect(screen.queryByTestId(testIds.run.comparison)).not.toBeInTheDocument();
+    expect(seen.some((r) => r.path.endsWith('/compare'))).toBe(false);
+
+    await userEvent.click(within(detail).getByRole('button', { name: 'Compare with the last successful run' }));
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(await within(comparison).findByText(/What changed since run scheduled__2026-11-21T21:00/)).toBeInTheDocument();
+    expect(comparison).toHaveTextContent('Duration: 35m 00s → 30m 00s (-5m 00s, 0.9×)');
+    expect(comparison).not.toHaveTextContent('Status:');
+    expect(within(detail).queryByRole('button', { name: 'Compare with the last successful run' })).not.toBeInTheDocument();
+    expect(seen.filter((r) => r.path === '/api/v1/runs/r-etl-23/compare')).toHaveLength(1);
+  });
+
+  it('says so when runs differ in neither status, steps nor attributes', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-23': succeededDetail,
+      'GET /api/v1/runs/r-etl-23/compare': comparisonOf(lastSuccess, earlierSuccess, {
+        duration: { fromSeconds: 1800, toSeconds: 1800, deltaSeconds: 0, ratio: 1 },
+      }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-23');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Compare with the last successful run' }));
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(
+      await within(comparison).findByText('No difference in status, steps or attributes from run scheduled__2026-11-21T21:00.')
+    ).toBeInTheDocument();
+    expect(comparison).not.toHaveTextContent('Duration:');
+    expect(within(comparison).queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('says why when there is no run to compare with', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-24/compare': comparisonOf(failedRun, null, {
+        note: 'No successful run of `nightly-etl` started in the 7 days before this run.',
+      }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(await within(comparison).findByText('Nothing to compare with')).toBeInTheDocument();
+    expect(comparison).toHaveTextContent('No successful run of nightly-etl started in the 7 days before this run.');
+    expect(comparison).not.toHaveTextContent('What changed');
+  });
+
+  it('shows the run as before, without comparison or error, when the agent predates the comparison endpoint', async () => {
+    const seen = useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-24/compare': () => ({ status: 404, data: { error: { message: 'Not Found' } } }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    await within(detail).findByText('upload_batch');
+    await answersLanded();
+    expect(seen.some((r) => r.path === '/api/v1/runs/r-etl-24/compare')).toBe(true);
+    expect(screen.queryByTestId(testIds.run.comparison)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.state.error)).not.toBeInTheDocument();
+    expect(within(detail).queryByText('Loading…')).not.toBeInTheDocument();
+  });
+
+  it('explains a comparison the agent failed to answer, below the run it leaves intact', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-24/compare': () => ({ status: 500, data: { error: { message: 'database is locked' } } }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    const error = await within(comparison).findByTestId(testIds.state.error);
+    expect(error).toHaveTextContent('The agent failed to answer');
+    expect(error).toHaveTextContent('database is locked');
+    expect(within(screen.getByTestId(testIds.run.detail)).getByText('upload_batch')).toBeInTheDocument();
   });
 });
