@@ -23,7 +23,12 @@ export interface AttributeChange {
   /** null: absent on that side. */
   from: AttrValue;
   to: AttrValue;
+  /** The value changed at least twice over the baseline and the successful runs before it: a host, a revision. */
+  varies?: true;
 }
+
+/** Successful runs before the baseline that say which attributes vary from run to run anyway. */
+export const EARLIER_SUCCESSES = 4;
 
 export interface DownstreamChange {
   added: string[];
@@ -53,7 +58,8 @@ export interface RunComparison {
   stepsCompared: number;
 }
 
-export function compareRuns(run: RunRecord, baseline: RunRecord): RunComparison {
+/** `earlier`: successful runs before the baseline (up to EARLIER_SUCCESSES), which mark the attributes that vary. */
+export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readonly RunRecord[] = []): RunComparison {
   const before = keyedSteps(baseline.steps);
   const matched = new Set<StepRecord>();
   const changes: StepChange[] = [];
@@ -75,7 +81,12 @@ export function compareRuns(run: RunRecord, baseline: RunRecord): RunComparison 
       if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path, baseline: step, attributes: [], downstream: noDownstreamChange() });
     }
   }
-  return { attributes: attributeChanges(baseline.attributes, run.attributes), steps: outermost(changes).sort(bySignificance), stepsCompared };
+  const attributes = attributeChanges(baseline.attributes, run.attributes);
+  const history = [baseline, ...earlier];
+  for (const change of attributes) if (timesChanged(change.key, history) >= 2) change.varies = true;
+  // What held steady until this run first: a release, an image, a region.
+  attributes.sort((a, b) => Number(a.varies ?? false) - Number(b.varies ?? false));
+  return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared };
 }
 
 function stepChange(old: StepRecord, step: StepRecord, path: string[]): StepChange | undefined {
@@ -156,6 +167,12 @@ export function attributeChanges(from: Attributes, to: Attributes): AttributeCha
   return changes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
+function timesChanged(key: string, runs: readonly RunRecord[]): number {
+  let changes = 0;
+  for (let i = 1; i < runs.length; i++) if (!sameValue(runs[i - 1]!.attributes[key] ?? null, runs[i]!.attributes[key] ?? null)) changes++;
+  return changes;
+}
+
 function sameValue(a: AttrValue, b: AttrValue): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
@@ -174,9 +191,26 @@ const noDownstreamChange = (): DownstreamChange => ({ added: [], removed: [], fa
 const hasDownstreamChange = (d: DownstreamChange) => d.added.length + d.removed.length + d.failing.length > 0;
 
 
-/** The most telling changes as sentences, for a troubleshooting session. */
+/** Up to `count` successful runs that started before `run`, newest first, among runs oldest first. */
+export function successesBefore(runs: readonly RunRecord[], run: RunRecord, count: number): RunRecord[] {
+  const found: RunRecord[] = [];
+  for (let i = runs.length - 1; i >= 0 && found.length < count; i--) {
+    const r = runs[i]!;
+    if (r.status === 'success' && r.startMs < run.startMs) found.push(r);
+  }
+  return found;
+}
+
+/** `run` against the last successful run before it, among runs oldest first; undefined when there is none. */
+export function compareWithLastSuccess(runs: readonly RunRecord[], run: RunRecord): { baseline: RunRecord; comparison: RunComparison } | undefined {
+  const [baseline, ...earlier] = successesBefore(runs, run, 1 + EARLIER_SUCCESSES);
+  return baseline && { baseline, comparison: compareRuns(run, baseline, earlier) };
+}
+
+/** The most telling changes as sentences, for a finding's evidence and a troubleshooting session. */
 export function describeComparison(comparison: RunComparison, max = 8): string[] {
-  const lines = comparison.attributes.map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
+  // Attributes that vary from run to run anyway (hosts, shards) would crowd out what matters.
+  const lines = comparison.attributes.filter((a) => !a.varies).map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
   lines.push(...comparison.steps.map(describeStep));
   return lines.length > max ? [...lines.slice(0, max - 1), `and ${lines.length - max + 1} more changes`] : lines;
 }

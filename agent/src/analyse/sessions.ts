@@ -2,7 +2,7 @@ import type { FindingCandidate, Recommendation, Severity } from '../model/findin
 import { isFailed, type RunRecord } from '../model/workflow.js';
 import { failureMessage, isDecided, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
-import { compareRuns, describeComparison } from './run-comparison.js';
+import { compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
 
 /**
  * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
@@ -89,12 +89,12 @@ function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): 
   return [...patterns.values()].sort((a, b) => b.count - a.count);
 }
 
-/** The newest failed run and the last successful one before it: what changed when the workflow broke. */
-function lastBreak(runs: readonly RunRecord[]): { run: RunRecord; baseline: RunRecord } | undefined {
-  let failed = runs.length - 1;
-  while (failed >= 0 && !isFailed(runs[failed]!.status)) failed--;
-  for (let i = failed - 1; i >= 0; i--) if (runs[i]!.status === 'success') return { run: runs[failed]!, baseline: runs[i]! };
-  return undefined;
+/** The newest failed run against the last successful one before it: what changed when the workflow broke. */
+function lastBreak(runs: readonly RunRecord[]): { run: RunRecord; baseline: RunRecord; comparison: RunComparison } | undefined {
+  let i = runs.length - 1;
+  while (i >= 0 && !isFailed(runs[i]!.status)) i--;
+  const compared = i >= 0 ? compareWithLastSuccess(runs, runs[i]!) : undefined;
+  return compared && { run: runs[i]!, ...compared };
 }
 
 export function createSession(input: SessionInput): Session {
@@ -120,7 +120,7 @@ export function createSession(input: SessionInput): Session {
     .sort((a, b) => Number(b.matchesLogs) - Number(a.matchesLogs));
   const top = relevant.find((c) => c.fingerprint === hypotheses[0]?.fingerprint);
   const broke = lastBreak(runs);
-  const changes = broke ? describeComparison(compareRuns(broke.run, broke.baseline)) : [];
+  const changes = broke ? describeComparison(broke.comparison) : [];
   const recommendations = top
     ? top.recommendations
     : [

@@ -156,6 +156,7 @@ export function findingAlert(finding: Finding, externalUrl: string, nowMs: numbe
     description: finding.summary,
     root_cause: cause.step ? `${cause.description} (step ${cause.step})` : cause.description,
     recommendation: top ? [top.title, ...top.steps].join('\n') : '',
+    changes: finding.evidence.changes?.lines.join('\n') ?? '',
     runbook_url: RUNBOOK_URL,
   });
   // Alertmanager refuses alerts that end before they start; findings carry event time, which may run ahead.

@@ -36,10 +36,19 @@ export interface Evidence {
   onset?: string;
   exampleRunIds: string[];
   errorLines: string[];
+  /** The first failing run against the last successful run before it: what changed when the problem began. */
+  changes?: RunChanges;
   /** Anything else the detector measured (scores, p-values, burn rates, …). */
   details?: Record<string, unknown>;
   /** Set when the finding resolved itself: why. */
   resolution?: string;
+}
+
+export interface RunChanges {
+  runId: string;
+  baselineRunId: string;
+  /** The most telling differences, as sentences. */
+  lines: string[];
 }
 
 /** What a detector produces; the finding store turns candidates into findings with id, status and history. */

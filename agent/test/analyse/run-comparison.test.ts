@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
-import { compareRuns, describeComparison, errorText } from '../../src/analyse/run-comparison.js';
+import { compareRuns, compareWithLastSuccess, describeComparison, errorText } from '../../src/analyse/run-comparison.js';
 
 let nextId = 0;
 
@@ -138,5 +138,27 @@ describe('compareRuns', () => {
       'and 3 more changes',
     ]);
     expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'Timeout', errorMessage: 'after 30 s' })).toBe('Timeout: after 30 s');
+  });
+
+  it('marks the attributes that changed twice or more over the last successful runs, and says only the others', () => {
+    const at = (startMs: number, status: RunStatus, attributes: Record<string, string>) => run([step('a', 1)], { startMs, status, attributes });
+    const history = [
+      at(1, 'success', { 'host.name': 'w1', 'service.version': '1.3', region: 'eu' }),
+      at(2, 'success', { 'host.name': 'w2', 'service.version': '1.4', region: 'eu' }),
+      at(3, 'failure', { 'host.name': 'w9', 'service.version': '1.4', region: 'eu' }),
+      at(4, 'success', { 'host.name': 'w1', 'service.version': '1.4', region: 'eu' }),
+      at(5, 'success', { 'host.name': 'w3', 'service.version': '1.4', region: 'eu' }),
+    ];
+    const failed = at(6, 'failure', { 'host.name': 'w2', 'service.version': '1.5', region: 'us' });
+    const { baseline, comparison } = compareWithLastSuccess([...history, failed], failed)!;
+    expect(baseline).toBe(history[4]);
+    // The host changed between each pair of successful runs; the version once, before, and the region never.
+    expect(comparison.attributes).toEqual([
+      { key: 'region', from: 'eu', to: 'us' },
+      { key: 'service.version', from: '1.4', to: '1.5' },
+      { key: 'host.name', from: 'w3', to: 'w2', varies: true },
+    ]);
+    expect(describeComparison(comparison)).toEqual(['`region`: eu → us', '`service.version`: 1.4 → 1.5']);
+    expect(compareWithLastSuccess(history, history[0]!)).toBeUndefined();
   });
 });

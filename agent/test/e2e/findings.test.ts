@@ -46,6 +46,17 @@ describe('findings from simulated runners with injected faults', () => {
     expect(release, JSON.stringify(about(faultWorkflows.bad_release[0]!).map((f) => [f.title, f.rootCause]))).toBeDefined();
   });
 
+  it('says what changed between the last successful run and the first failure, as the run comparison has it', async () => {
+    const auth = about(faultWorkflows.auth_failure[0]!).find((f) => f.category === 'permissions')!;
+    const changes = auth.evidence.changes!;
+    expect(changes.lines[0]).toMatch(/^step `fetch-contacts` failed: .*401 Unauthorized/);
+    const first = (await agent.get(`/api/v1/runs/${encodeURIComponent(changes.runId)}`)).body;
+    expect(Date.parse(first.startTime)).toBe(Date.parse(auth.evidence.onset!));
+    const compared = (await agent.get(`/api/v1/runs/${encodeURIComponent(changes.runId)}/compare`)).body;
+    expect(compared.baseline).toMatchObject({ id: changes.baselineRunId, status: 'success' });
+    expect(compared.steps[0]).toMatchObject({ change: 'failed', name: 'fetch-contacts' });
+  });
+
   it('finds the tenant behind the validation errors and the host behind the OOM kills', () => {
     expect(about(faultWorkflows.tenant_validation[0]!).some((f) => f.rootCause.attributes.tenant !== undefined)).toBe(true);
     expect(

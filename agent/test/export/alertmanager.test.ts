@@ -19,7 +19,15 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     title: 'deploy fails: permission denied pushing the image',
     summary: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
     rootCause: { step: 'push', attributes: { 'runner.name': 'ci-7' }, description: 'The registry token of runner ci-7 expired' },
-    evidence: { baseline: {}, current: {}, affectedRuns: 12, totalRuns: 20, exampleRunIds: [], errorLines: [] },
+    evidence: {
+      baseline: {},
+      current: {},
+      affectedRuns: 12,
+      totalRuns: 20,
+      exampleRunIds: [],
+      errorLines: [],
+      changes: { runId: 'r-9', baselineRunId: 'r-8', lines: ['`runner.name`: ci-3 → ci-7', 'step `push` failed: denied: requested access to the resource is denied'] },
+    },
     recommendations: [{ title: 'Renew the registry token', steps: ['Create a new token', 'Update the CI secret REGISTRY_TOKEN'] }],
     status: 'open',
     firstSeen: '2026-11-21T10:00:00.000Z',
@@ -62,7 +70,17 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'https://flowlens.example.com/' }, { logger, now: clock });
     await notifier.notify([
       finding(),
-      finding({ id: 'f-2', fingerprint: 'anomaly:nightly:duration', kind: 'anomaly', workflow: 'nightly', severity: 'medium', category: 'performance', status: 'acknowledged', recommendations: [] }),
+      finding({
+        id: 'f-2',
+        fingerprint: 'anomaly:nightly:duration',
+        kind: 'anomaly',
+        workflow: 'nightly',
+        severity: 'medium',
+        category: 'performance',
+        status: 'acknowledged',
+        evidence: { baseline: {}, current: {}, affectedRuns: 3, totalRuns: 20, exampleRunIds: [], errorLines: [] },
+        recommendations: [],
+      }),
     ]);
     const [nightly, deploy] = await alerts(am);
     expect(deploy!.labels).toEqual({
@@ -79,6 +97,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
       description: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
       root_cause: 'The registry token of runner ci-7 expired (step push)',
       recommendation: 'Renew the registry token\nCreate a new token\nUpdate the CI secret REGISTRY_TOKEN',
+      changes: '`runner.name`: ci-3 → ci-7\nstep `push` failed: denied: requested access to the resource is denied',
       runbook_url: 'https://github.com/flowlens/flowlens/blob/main/alert-rules/RUNBOOK.md#flowlensfinding',
     });
     expect(deploy!.generatorURL).toBe('https://flowlens.example.com/api/v1/findings/f-1');
@@ -86,6 +105,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(deploy!.status.state).toBe('active');
     expect(nightly!.labels).toMatchObject({ workflow: 'nightly', severity: 'warning', finding_severity: 'medium', kind: 'anomaly' });
     expect(nightly!.annotations.recommendation).toBeUndefined();
+    expect(nightly!.annotations.changes).toBeUndefined();
   });
 
   it('re-sends an open finding once per resend interval, keeping it alive in Alertmanager', async () => {

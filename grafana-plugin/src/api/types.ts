@@ -142,6 +142,8 @@ export interface AttributeChange {
   key: string;
   from: string | number | boolean | null;
   to: string | number | boolean | null;
+  /** The value changed at least twice over the baseline and the successful runs before it (a host, a revision). */
+  varies?: true;
 }
 
 export type StepChangeKind = 'failed' | 'slower' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
@@ -208,6 +210,8 @@ export interface Finding {
     totalRuns: number;
     onset?: string;
     exampleRunIds: string[];
+    /** The first failing run against the last successful run before it: what changed when the problem began. */
+    changes?: { runId: string; baselineRunId: string; lines: string[] };
     errorLines: string[];
     details?: Record<string, unknown>;
     resolution?: string;

@@ -131,6 +131,25 @@ export function FindingDetail({ id, onChanged }: Props) {
               </p>
             )}
 
+            {finding.evidence.changes && (
+              <>
+                <p>
+                  What changed from the last successful run to the{' '}
+                  <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
+                    first failing run
+                  </TextLink>
+                  :
+                </p>
+                <ul className={styles.list}>
+                  {finding.evidence.changes.lines.map((line) => (
+                    <li key={line}>
+                      <InlineCode text={line} />
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+
             <h4>Recommendations</h4>
             {finding.recommendations.length === 0 ? (
               <p className={styles.muted}>No recommendation for this finding.</p>

@@ -108,7 +108,10 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
             <tbody>
               {c.attributes.map((a) => (
                 <tr key={a.key}>
-                  <td>{a.key}</td>
+                  <td>
+                    {a.key}
+                    {a.varies && <span className={styles.muted}> (varies from run to run)</span>}
+                  </td>
                   <td>
                     <Value value={a.from} />
                   </td>

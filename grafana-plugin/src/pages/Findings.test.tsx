@@ -82,6 +82,13 @@ describe('Findings page', () => {
       'href',
       '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
     );
+    // What changed when it began, linked to the first failing run (which compares itself with its baseline).
+    expect(detail).toHaveTextContent('deployment.version: 2.3.0 → 2.4.0');
+    expect(detail).toHaveTextContent('step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)');
+    expect(within(detail).getByRole('link', { name: 'first failing run' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-17'
+    );
     expect(detail).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
     expect(detail).toHaveTextContent('no failure in 24 runs after 2026-10-03T06:00Z');
     expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();

@@ -223,6 +223,7 @@ const failedComparison = comparisonOf(failedRun, lastSuccess, {
   attributes: [
     { key: 'deployment.version', from: '2.3.0', to: '2.4.0' },
     { key: 'airflow.pool', from: null, to: 'etl-large' },
+    { key: 'host.name', from: 'worker-2', to: 'worker-5', varies: true },
   ],
   steps: [
     {
@@ -299,6 +300,7 @@ describe('Run comparison', () => {
       ['Key', 'Before', 'Now'],
       ['deployment.version', '2.3.0', '2.4.0'],
       ['airflow.pool', '—', 'etl-large'],
+      ['host.name (varies from run to run)', 'worker-2', 'worker-5'],
     ]);
 
     expect(steps).toBe(within(comparison).getByTestId(testIds.run.comparisonSteps));

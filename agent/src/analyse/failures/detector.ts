@@ -1,10 +1,11 @@
-import type { Category, FindingCandidate, Severity } from '../../model/finding.js';
+import type { Category, FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
+import { compareWithLastSuccess, describeComparison } from '../run-comparison.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import { patternGroups, type PatternGroup } from './patterns.js';
 
@@ -33,9 +34,14 @@ export interface Problem {
   explanations: Explanation[];
   cause: string;
   insights: TraceInsights;
+  /** What changed between the last successful run and the pattern's first failure. */
+  changes: RunChanges | undefined;
   /** How often the workflow failed at all before a time (a cluster's onset, known only at the end). */
   baselineBefore(onsetMs: number): Record<string, number>;
 }
+
+/** A finding's evidence names the few most telling changes; the run comparison has them all. */
+const MAX_CHANGE_LINES = 5;
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 /** What an attribute implies when the error text itself names no category. */
@@ -80,8 +86,15 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     explanations,
     cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}`,
     insights: traceInsights(history),
+    changes: changesAtOnset(history.runs, failures),
     baselineBefore,
   };
+}
+
+function changesAtOnset(runs: readonly RunRecord[], failures: PatternGroup['failures']): RunChanges | undefined {
+  const first = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a)).run;
+  const compared = compareWithLastSuccess(runs, first);
+  return compared && { runId: first.id, baselineRunId: compared.baseline.id, lines: describeComparison(compared.comparison, MAX_CHANGE_LINES) };
 }
 
 /**
@@ -202,6 +215,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       totalRuns: total,
       onset: isoTime(onsetMs),
       exampleRunIds: exampleRunIds(failures),
+      ...(lead.changes && { changes: lead.changes }),
       errorLines: distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message)),
       details: {
         templateId: g.templateId,

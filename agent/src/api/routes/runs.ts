@@ -4,7 +4,7 @@ import { notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
 import { comparisonView, logView, runView, stepView } from '../views.js';
 import { listedSteps } from '../../query/listed-steps.js';
-import { compareRuns } from '../../analyse/index.js';
+import { compareRuns, EARLIER_SUCCESSES } from '../../analyse/index.js';
 import type { RunRecord } from '../../model/workflow.js';
 
 const MAX_LOGS = 2_000;
@@ -79,24 +79,32 @@ export function runRoutes(deps: ApiDeps) {
       const given = c.req.valid('query').with;
       const run = deps.store.run(id);
       if (!run) throw notFound(`run ${JSON.stringify(id)}`);
-      const baseline = given === undefined ? lastSuccessBefore(run) : deps.store.run(given);
-      if (given !== undefined && !baseline) throw notFound(`run ${JSON.stringify(given)}`);
+      const { baseline, earlier } = given === undefined ? lastSuccess(run) : chosen(given);
       const choice = { run: runView(run), baselineChoice: given === undefined ? 'last-success' : 'given' };
       if (!baseline) {
         return c.json({ ...choice, baseline: null, note: `No successful run of \`${run.workflow}\` started in the 7 days before this run.` }, 200);
       }
-      return c.json({ ...choice, baseline: runView(baseline), ...comparisonView(run, baseline, compareRuns(run, baseline)) }, 200);
+      return c.json({ ...choice, baseline: runView(baseline), ...comparisonView(run, baseline, compareRuns(run, baseline, earlier)) }, 200);
     },
   );
 
-  function lastSuccessBefore(run: RunRecord): RunRecord | undefined {
-    const candidates = deps.store.runs({
-      workflow: run.workflow,
-      fromMs: run.startMs - BASELINE_LOOKBACK_MS,
-      toMs: run.startMs,
-      statuses: ['success'],
-      limit: 2,
-    });
-    return candidates.find((r) => r.id !== run.id);
+  /** The baseline and the successful runs before it, which say which attributes vary from run to run. */
+  function lastSuccess(run: RunRecord): { baseline: RunRecord | undefined; earlier: RunRecord[] } {
+    const [baseline, ...earlier] = successesBefore(run, 1 + EARLIER_SUCCESSES);
+    return { baseline, earlier };
+  }
+
+  function chosen(id: string): { baseline: RunRecord; earlier: RunRecord[] } {
+    const baseline = deps.store.run(id);
+    if (!baseline) throw notFound(`run ${JSON.stringify(id)}`);
+    return { baseline, earlier: successesBefore(baseline, EARLIER_SUCCESSES) };
+  }
+
+  /** Up to `count` successful runs of the run's workflow that started in the week before it, newest first. */
+  function successesBefore(run: RunRecord, count: number): RunRecord[] {
+    return deps.store
+      .runs({ workflow: run.workflow, fromMs: run.startMs - BASELINE_LOOKBACK_MS, toMs: run.startMs, statuses: ['success'], limit: count + 1 })
+      .filter((r) => r.id !== run.id)
+      .slice(0, count);
   }
 }
