@@ -64,6 +64,30 @@ describe('findings from simulated runners with injected faults', () => {
     ).toBe(true);
   });
 
+  it("lists the runs that carry a finding's root-cause attributes, its example runs among them", async () => {
+    const explained = findings.filter((f) => f.kind === 'correlation' && !f.workflows);
+    expect(explained.length).toBeGreaterThan(0);
+    for (const f of explained) {
+      const filters = Object.entries(f.rootCause.attributes).map(([k, v]) => `attribute=${encodeURIComponent(`${k}=${v}`)}`);
+      const range = `from=${END - 5 * 86_400_000}&to=${END}&limit=1000`;
+      const listed: { id: string }[] = (await agent.get(`/api/v1/workflows/${f.workflow}/runs?${range}&${filters.join('&')}`)).body.items;
+      const all: { id: string }[] = (await agent.get(`/api/v1/workflows/${f.workflow}/runs?${range}`)).body.items;
+      const ids = new Set(listed.map((r) => r.id));
+      expect(f.evidence.exampleRunIds.filter((id) => !ids.has(id)), f.title).toEqual([]);
+      expect(listed.length, f.title).toBeLessThan(all.length);
+      const [key, value] = Object.entries(f.rootCause.attributes)[0]!;
+      if (key.startsWith('downstream')) continue;
+      for (const run of listed.slice(0, 5)) {
+        const detail = (await agent.get(`/api/v1/runs/${encodeURIComponent(run.id)}`)).body;
+        const carried = [detail.attributes[key], ...detail.steps.map((s: { attributes: Record<string, unknown> }) => s.attributes[key])];
+        expect(carried.map(String), f.title).toContain(value);
+      }
+    }
+    const bad = await agent.get(`/api/v1/workflows/${explained[0]!.workflow}/runs?attribute=host.name`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('attribute');
+  });
+
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
     expect(about(faultWorkflows.duration_creep[0]!).some((f) => f.kind === 'sla' || f.kind === 'trend')).toBe(true);
     expect(about(faultWorkflows.stalled_schedule[0]!).some((f) => f.kind === 'stalled')).toBe(true);

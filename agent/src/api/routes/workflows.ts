@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { runItems } from '../../analyse/index.js';
 import type { Severity } from '../../model/finding.js';
 import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
@@ -11,6 +12,17 @@ const SPARKLINE_BUCKETS = 24;
 const TIMELINE_BUCKETS = 48;
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const HEALTH_ORDER = { unhealthy: 0, degraded: 1, unknown: 2, healthy: 3 } as const;
+
+/**
+ * `attribute=key=value`, repeatable: runs carrying each, on the run or a step, as correlation sees runs (so every
+ * attribute a finding names as its root cause filters its runs, `downstream.failing=<service>` included).
+ */
+const attributeFilter = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .refine((items) => items.every((item) => item.indexOf('=') > 0), { message: 'expected key=value' })
+  .optional()
+  .openapi({ description: 'key=value, repeatable: only runs whose run or steps carry each (as findings name root-cause attributes)', example: 'host.name=worker-3' });
 
 const nameParam = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' }, example: 'deploy' }) });
 
@@ -131,16 +143,20 @@ export function workflowRoutes(deps: ApiDeps) {
         summary: 'Runs of a workflow, newest first',
         request: {
           params: nameParam,
-          query: z.object({ ...timeRangeQuery, status: runStatus.optional(), limit: limitQuery(1000, 100) }),
+          query: z.object({ ...timeRangeQuery, status: runStatus.optional(), limit: limitQuery(1000, 100), attribute: attributeFilter }),
         },
         responses: { 200: json(itemsOf('RunList'), 'runs'), 400: errors[400], 404: errors[404] },
       }),
       (c) => {
         const { name } = c.req.valid('param');
-        const { from, to, status, limit } = c.req.valid('query');
+        const { from, to, status, limit, attribute } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
-        const runs = deps.store.runs({ workflow: name, fromMs, toMs, ...(status && { statuses: [status] }), limit });
+        const query = { workflow: name, fromMs, toMs, ...(status && { statuses: [status] }) };
+        // Attributes live in the runs' text: the range is read whole and filtered here.
+        const runs = attribute
+          ? deps.store.runs(query).filter((run) => attribute.every((item) => runItems(run).includes(item))).slice(0, limit)
+          : deps.store.runs({ ...query, limit });
         return c.json({ items: runs.map(runView) }, 200);
       },
     );
