@@ -25,6 +25,12 @@ describe('FlowLensClient', () => {
     });
   });
 
+  it('hands a repeated parameter to Grafana as an array, which it sends as `key=a&key=b`, and leaves an empty one out', async () => {
+    const { client, requests } = backendAnswering(() => of({ data: {} }));
+    await client.request('/api/v1/workflows/w/runs', { params: { attribute: ['host.name=worker-3', 'downstream=a=b'], status: [] } });
+    expect(requests[0]!.params).toEqual({ attribute: ['host.name=worker-3', 'downstream=a=b'] });
+  });
+
   it.each([
     [{ status: 502, data: { message: 'Bad Gateway' } }, 'unreachable', 'Bad Gateway'],
     [{ status: 504 }, 'unreachable', 'no answer'],

@@ -4,7 +4,8 @@ import type { Observable } from 'rxjs';
 import { PROXY_BASE_URL } from '../constants.js';
 import { FlowLensError } from './FlowLensError.js';
 
-export type QueryParams = Record<string, string | number | undefined>;
+/** An array is a repeated parameter: Grafana's backend service writes `{ a: ['x', 'y'] }` as `a=x&a=y`. */
+export type QueryParams = Record<string, string | number | string[] | undefined>;
 
 export interface RequestOptions {
   method?: 'GET' | 'POST';
@@ -46,10 +47,10 @@ export class FlowLensClient {
   }
 }
 
-function withoutEmpty(params: QueryParams): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+function withoutEmpty(params: QueryParams): QueryParams {
+  const out: QueryParams = {};
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') {
+    if (value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)) {
       out[key] = value;
     }
   }

@@ -31,12 +31,16 @@ export function getWorkflowHealth(name: string, signal?: AbortSignal) {
   return client.request<WorkflowHealth>(`/api/v1/workflows/${seg(name)}/health`, { signal });
 }
 
+/** `attributes`: `key=value` filters (the agent splits each at its first `=`), all of which a run must match. */
 export function listRuns(
   name: string,
-  query: TimeRange & { status?: string; limit?: number },
+  { attributes, ...query }: TimeRange & { status?: string; limit?: number; attributes?: string[] },
   signal?: AbortSignal
 ) {
-  return client.request<Items<Run>>(`/api/v1/workflows/${seg(name)}/runs`, { params: { ...query }, signal });
+  return client.request<Items<Run>>(`/api/v1/workflows/${seg(name)}/runs`, {
+    params: { ...query, attribute: attributes },
+    signal,
+  });
 }
 
 /**

@@ -99,7 +99,10 @@ export function FindingDetail({ id, onChanged }: Props) {
               {finding.rootCause.step && <Term label="Step">{finding.rootCause.step}</Term>}
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
                 <Term key={k} label={k}>
-                  <code>{v}</code>
+                  <code>{v}</code>{' '}
+                  <TextLink href={workflowUrl(finding.workflow, `?attribute=${encodeURIComponent(`${k}=${v}`)}`)} inline>
+                    runs with it
+                  </TextLink>
                 </Term>
               ))}
               {finding.rootCause.pattern && (

@@ -76,6 +76,10 @@ describe('Findings page', () => {
     await within(detail).findByText('The warehouse API answers 503 since 12:00; the step retries three times and gives up.');
     expect(detail).toHaveTextContent('server.address');
     expect(detail).toHaveTextContent('warehouse.example.com');
+    expect(within(detail).getByRole('link', { name: 'runs with it' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?attribute=server.address%3Dwarehouse.example.com'
+    );
     expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
     expect(within(detail).getByRole('row', { name: /failureRate 0.01 0.375/ })).toBeInTheDocument();
     expect(within(detail).getByRole('link', { name: 'r-etl-24' })).toHaveAttribute(

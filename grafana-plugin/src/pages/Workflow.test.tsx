@@ -154,6 +154,39 @@ describe('Workflow page', () => {
     expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure', limit: 25 });
   });
 
+  it("lists only the runs with the attribute a finding's root cause links to, and all runs again on request", async () => {
+    const seen = useRecordedBackend({
+      ...agent,
+      // As the agent answers: of these runs only r-etl-24 ran on worker-3.
+      'GET /api/v1/workflows/nightly-etl/runs': (req: SeenRequest) => ({
+        status: 200,
+        data: req.params.attribute ? { items: runs.items.filter((r) => r.id === 'r-etl-24') } : runs,
+      }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?attribute=host.name%3Dworker-3');
+
+    expect(await screen.findByText('Runs with host.name = worker-3')).toBeInTheDocument();
+    await screen.findByTestId(testIds.workflow.run('r-etl-24'));
+    expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument();
+    const runsAsked = () => seen.filter((r) => r.path === '/api/v1/workflows/nightly-etl/runs').map((r) => r.params);
+    expect(runsAsked()).toEqual([{ from: 'now-24h', to: 'now', limit: 25, attribute: ['host.name=worker-3'] }]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show all runs' }));
+    await screen.findByTestId(testIds.workflow.run('r-etl-23'));
+    expect(currentUrl.value).not.toContain('attribute');
+    expect(screen.queryByText('Runs with host.name = worker-3')).not.toBeInTheDocument();
+    expect(runsAsked().at(-1)).toEqual({ from: 'now-24h', to: 'now', limit: 25 });
+  });
+
+  it('says when no run in the time range has the attribute, whose value may hold `=`', async () => {
+    const seen = useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl/runs': { items: [] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?attribute=url.query%3Dregion%3Deu');
+
+    expect(await screen.findByText('No run with url.query = region=eu in this time range.')).toBeInTheDocument();
+    expect(screen.getByText('Runs with url.query = region=eu')).toBeInTheDocument();
+    expect(seen.find((r) => r.path === '/api/v1/workflows/nightly-etl/runs')!.params).toMatchObject({ attribute: ['url.query=region=eu'] });
+  });
+
   it('opens a run linked from an alert or a finding directly', async () => {
     useRecordedBackend(agent);
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');

@@ -1,5 +1,5 @@
 import { PluginPage } from '@grafana/runtime';
-import { RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { useParams } from 'react-router-dom';
 
@@ -268,11 +268,15 @@ function Recommendations({ name }: { name: string }) {
 function Runs({ name }: { name: string }) {
   const styles = useStyles2(getPageStyles);
   const [range] = useTimeRange();
-  const [state, setState] = useUrlState({ run: '', runStatus: 'all' });
+  // `attribute`: one `key=value` filter, as findings link to the runs their root cause names.
+  const [state, setState] = useUrlState({ run: '', runStatus: 'all', attribute: '' });
   const status = state.runStatus === 'all' ? undefined : state.runStatus;
+  const attributes = state.attribute ? [state.attribute] : undefined;
+  // The first `=` only, where the agent splits: values may hold `=` too.
+  const attributeText = state.attribute.replace('=', ' = ');
   const query = useQuery(
-    (signal) => listRuns(name, { ...range, status, limit: 25 }, signal),
-    [name, range.from, range.to, status]
+    (signal) => listRuns(name, { ...range, status, limit: 25, attributes }, signal),
+    [name, range.from, range.to, status, state.attribute]
   );
   return (
     <section className={styles.section}>
@@ -286,8 +290,20 @@ function Runs({ name }: { name: string }) {
           onChange={(runStatus) => setState({ runStatus })}
         />
       </Stack>
+      {state.attribute && (
+        <Stack gap={1} alignItems="center">
+          <span>Runs with {attributeText}</span>
+          <Button size="sm" variant="secondary" fill="text" icon="times" onClick={() => setState({ attribute: undefined })}>
+            Show all runs
+          </Button>
+        </Stack>
+      )}
       {state.run && <RunDetail key={state.run} workflow={name} id={state.run} onClose={() => setState({ run: undefined })} />}
-      <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>No run in this time range.</p>}>
+      <QueryView
+        query={query}
+        isEmpty={(d) => d.items.length === 0}
+        empty={<p className={styles.muted}>{state.attribute ? `No run with ${attributeText} in this time range.` : 'No run in this time range.'}</p>}
+      >
         {(data) => <RunsTable runs={data.items} selectedId={state.run} onSelect={(run) => setState({ run })} />}
       </QueryView>
     </section>
