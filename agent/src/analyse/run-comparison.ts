@@ -1,4 +1,5 @@
 import { isIncidentalKey } from '../model/attribute-keys.js';
+import type { RunChanges } from '../model/finding.js';
 import type { Attributes, AttrValue } from '../model/otlp.js';
 import { isFailed, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
 import { formatDuration, round } from './format.js';
@@ -205,6 +206,15 @@ export function successesBefore(runs: readonly RunRecord[], run: RunRecord, coun
 export function compareWithLastSuccess(runs: readonly RunRecord[], run: RunRecord): { baseline: RunRecord; comparison: RunComparison } | undefined {
   const [baseline, ...earlier] = successesBefore(runs, run, 1 + EARLIER_SUCCESSES);
   return baseline && { baseline, comparison: compareRuns(run, baseline, earlier) };
+}
+
+/** A finding's evidence names the few most telling changes; the run comparison has them all. */
+const FINDING_CHANGE_LINES = 5;
+
+/** For a finding's evidence: what changed from the last successful run before `run` (runs oldest first). */
+export function changesBefore(runs: readonly RunRecord[], run: RunRecord): RunChanges | undefined {
+  const compared = compareWithLastSuccess(runs, run);
+  return compared && { runId: run.id, baselineRunId: compared.baseline.id, lines: describeComparison(compared.comparison, FINDING_CHANGE_LINES) };
 }
 
 /** The most telling changes as sentences, for a finding's evidence and a troubleshooting session. */

@@ -23,11 +23,15 @@ describe('findings from simulated runners with injected faults', () => {
   }, 240_000);
   afterAll(() => agent.close());
 
-  it('names the step that became slower', () => {
+  it('names the step that became slower', async () => {
     const slow = about(faultWorkflows.slow_step[0]!).find((f) => f.category === 'performance');
     expect(slow, JSON.stringify(about(faultWorkflows.slow_step[0]!).map((f) => f.title))).toBeDefined();
     expect(slow!.rootCause.step).toBeTruthy();
     expect(slow!.recommendations.length).toBeGreaterThan(0);
+    // The first slow run against the last successful run before it names the step and how much slower it ran.
+    expect(slow!.evidence.changes!.lines).toContainEqual(expect.stringMatching(new RegExp(`^step \`${slow!.rootCause.step}\`: .* → .* \\(\\d+(\\.\\d)?×\\)$`)));
+    const first = (await agent.get(`/api/v1/runs/${encodeURIComponent(slow!.evidence.changes!.runId)}`)).body;
+    expect(Date.parse(first.startTime)).toBeGreaterThanOrEqual(Date.parse(slow!.evidence.onset!));
   });
 
   it('ties the two workflows failing through the same downstream host in one finding', () => {

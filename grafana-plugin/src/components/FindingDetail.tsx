@@ -139,7 +139,7 @@ export function FindingDetail({ id, onChanged }: Props) {
                 <p>
                   What changed from the last successful run to the{' '}
                   <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
-                    first failing run
+                    first affected run
                   </TextLink>
                   :
                 </p>

@@ -86,10 +86,10 @@ describe('Findings page', () => {
       'href',
       '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
     );
-    // What changed when it began, linked to the first failing run (which compares itself with its baseline).
+    // What changed when it began, linked to the first affected run (which compares itself with its baseline).
     expect(detail).toHaveTextContent('deployment.version: 2.3.0 → 2.4.0');
     expect(detail).toHaveTextContent('step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)');
-    expect(within(detail).getByRole('link', { name: 'first failing run' })).toHaveAttribute(
+    expect(within(detail).getByRole('link', { name: 'first affected run' })).toHaveAttribute(
       'href',
       '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-17'
     );

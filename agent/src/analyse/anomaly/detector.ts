@@ -5,6 +5,7 @@ import { describeExplanation, explain, leadingExplanations } from '../correlatio
 import { exampleRunIds, fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
+import { changesBefore } from '../run-comparison.js';
 import { median, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
 import { stepDuration } from './features.js';
@@ -113,6 +114,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   const change = explanations.find((e) => e.changedAtOnset);
   const recentScores = s.slow.map((r) => scores.byRun.get(r)).filter((v): v is number => v !== undefined);
   const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
+  const changes = changesBefore(history.runs, s.slow[0]!);
   return {
     fingerprint: fingerprint('anomaly', [history.workflow], `step:${s.step}`),
     kind: 'anomaly',
@@ -138,6 +140,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
       totalRuns: s.since.length,
       onset: isoTime(s.onsetMs),
       exampleRunIds: exampleRunIds(s.slow),
+      ...(changes && { changes }),
       errorLines: [],
       details: {
         ratio: round(ratio),

@@ -5,7 +5,7 @@ import { describeExplanation, explain, leadingExplanations, type Explanation } f
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
-import { compareWithLastSuccess, describeComparison } from '../run-comparison.js';
+import { changesBefore } from '../run-comparison.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import { patternGroups, type PatternGroup } from './patterns.js';
 
@@ -39,9 +39,6 @@ export interface Problem {
   /** How often the workflow failed at all before a time (a cluster's onset, known only at the end). */
   baselineBefore(onsetMs: number): Record<string, number>;
 }
-
-/** A finding's evidence names the few most telling changes; the run comparison has them all. */
-const MAX_CHANGE_LINES = 5;
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 /** What an attribute implies when the error text itself names no category. */
@@ -78,6 +75,7 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     .sort((a, b) => b.jaccard - a.jaccard);
   const explanations = leadingExplanations(dedupeByItem(ranked));
   const top = explanations[0];
+  const firstFailure = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a));
   return {
     workflow: history.workflow,
     group: pattern,
@@ -86,15 +84,9 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     explanations,
     cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}`,
     insights: traceInsights(history),
-    changes: changesAtOnset(history.runs, failures),
+    changes: changesBefore(history.runs, firstFailure.run),
     baselineBefore,
   };
-}
-
-function changesAtOnset(runs: readonly RunRecord[], failures: PatternGroup['failures']): RunChanges | undefined {
-  const first = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a)).run;
-  const compared = compareWithLastSuccess(runs, first);
-  return compared && { runId: first.id, baselineRunId: compared.baseline.id, lines: describeComparison(compared.comparison, MAX_CHANGE_LINES) };
 }
 
 /**
