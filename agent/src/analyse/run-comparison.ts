@@ -61,25 +61,26 @@ export interface RunComparison {
 
 /** `earlier`: successful runs before the baseline (up to EARLIER_SUCCESSES), which mark the attributes that vary. */
 export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readonly RunRecord[] = []): RunComparison {
-  const before = keyedSteps(baseline.steps);
+  const before = new StepPlaces(baseline.steps);
+  const now = new StepPlaces(run.steps);
   const matched = new Set<StepRecord>();
   const changes: StepChange[] = [];
   let stepsCompared = 0;
-  for (const [key, { step, path }] of keyedSteps(run.steps)) {
-    const old = before.get(key)?.step;
+  for (const [key, step] of now.byKey) {
+    const old = before.byKey.get(key);
     if (old === undefined) {
-      changes.push({ kind: 'added', name: step.name, path, step, attributes: [], downstream: noDownstreamChange() });
+      changes.push({ kind: 'added', name: step.name, path: now.pathOf(step), step, attributes: [], downstream: noDownstreamChange() });
       continue;
     }
     matched.add(old);
     stepsCompared++;
-    const change = stepChange(old, step, path);
-    if (change) changes.push(change);
+    const change = stepChange(old, step);
+    if (change) changes.push({ ...change, name: step.name, path: now.pathOf(step) });
   }
   // A running run's steps to come are not missing yet.
   if (run.status !== 'running') {
-    for (const { step, path } of before.values()) {
-      if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path, baseline: step, attributes: [], downstream: noDownstreamChange() });
+    for (const step of before.byKey.values()) {
+      if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path: before.pathOf(step), baseline: step, attributes: [], downstream: noDownstreamChange() });
     }
   }
   const attributes = attributeChanges(baseline.attributes, run.attributes);
@@ -90,11 +91,11 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
   return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared };
 }
 
-function stepChange(old: StepRecord, step: StepRecord, path: string[]): StepChange | undefined {
+function stepChange(old: StepRecord, step: StepRecord): Omit<StepChange, 'name' | 'path'> | undefined {
   const attributes = attributeChanges(old.attributes, step.attributes);
   const downstream = downstreamChange(old, step);
   const kind = changeKind(old, step) ?? (attributes.length > 0 || hasDownstreamChange(downstream) ? 'changed' : undefined);
-  return kind && { kind, name: step.name, path, step, baseline: old, attributes, downstream };
+  return kind && { kind, step, baseline: old, attributes, downstream };
 }
 
 function changeKind(old: StepRecord, step: StepRecord): StepChangeKind | undefined {
@@ -109,33 +110,49 @@ function changeKind(old: StepRecord, step: StepRecord): StepChangeKind | undefin
   return undefined;
 }
 
-/** Each step under a key naming its place: enclosing step names, its name, and which of that name it is there. */
-function keyedSteps(steps: readonly StepRecord[]): Map<string, { step: StepRecord; path: string[] }> {
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const inOrder = [...steps].sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
-  const keyed = new Map<string, { step: StepRecord; path: string[] }>();
-  const seen = new Map<string, number>();
-  for (const step of inOrder) {
-    const path = pathOf(step, byId);
-    const place = JSON.stringify([...path, step.name]);
-    const nth = seen.get(place) ?? 0;
-    seen.set(place, nth + 1);
-    keyed.set(`${place}#${nth}`, { step, path });
-  }
-  return keyed;
-}
+/**
+ * A run's steps, each under a key naming its place: the enclosing steps' names, its name, and which of that name it
+ * is there (by start). Places are worked out once per step, from its parent's: runs can hold 20,000 steps.
+ */
+class StepPlaces {
+  readonly byKey = new Map<string, StepRecord>();
+  private readonly byId: Map<string, StepRecord>;
 
-function pathOf(step: StepRecord, byId: Map<string, StepRecord>): string[] {
-  const path: string[] = [];
-  const visited = new Set<string>([step.id]);
-  for (let parent = step.parentId; parent !== undefined && !visited.has(parent); ) {
-    const enclosing = byId.get(parent);
-    if (!enclosing) break;
-    visited.add(parent);
-    path.unshift(enclosing.name);
-    parent = enclosing.parentId;
+  constructor(steps: readonly StepRecord[]) {
+    this.byId = new Map(steps.map((s) => [s.id, s]));
+    const places = new Map<string, string>();
+    const placeOf = (step: StepRecord): string => {
+      let place = places.get(step.id);
+      if (place === undefined) {
+        places.set(step.id, step.name); // until its parents' place is known: a cycle of parents ends here
+        const parent = step.parentId === undefined ? undefined : this.byId.get(step.parentId);
+        place = parent ? `${placeOf(parent)}\u0000${step.name}` : step.name;
+        places.set(step.id, place);
+      }
+      return place;
+    };
+    const seen = new Map<string, number>();
+    for (const step of [...steps].sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1))) {
+      const place = placeOf(step);
+      const nth = seen.get(place) ?? 0;
+      seen.set(place, nth + 1);
+      this.byKey.set(`${place}#${nth}`, step);
+    }
   }
-  return path;
+
+  /** Names of the enclosing steps, outermost first. */
+  pathOf(step: StepRecord): string[] {
+    const path: string[] = [];
+    const visited = new Set<string>([step.id]);
+    for (let parent = step.parentId; parent !== undefined && !visited.has(parent); ) {
+      const enclosing = this.byId.get(parent);
+      if (!enclosing) break;
+      visited.add(parent);
+      path.unshift(enclosing.name);
+      parent = enclosing.parentId;
+    }
+    return path;
+  }
 }
 
 /** A step added or missing with its enclosing step is listed once, as the enclosing step. */
