@@ -2,7 +2,7 @@ import { Badge, type BadgeColor } from '@grafana/ui';
 import React from 'react';
 
 import type { FindingStatus, HealthStatus, Impact, Severity, SloState } from '../api/types.js';
-import { humanize } from '../domain/format.js';
+import { humanize, statusTone, type StatusTone } from '../domain/format.js';
 
 /** One colour scale for every state the pages show, so red always means "act now". */
 const COLORS: Record<string, BadgeColor> = {
@@ -20,17 +20,14 @@ const COLORS: Record<string, BadgeColor> = {
   open: 'red',
   acknowledged: 'orange',
   resolved: 'green',
-  success: 'green',
-  failure: 'red',
-  error: 'red',
-  timeout: 'red',
-  cancelled: 'darkgrey',
-  skipped: 'darkgrey',
-  running: 'blue',
 };
+
+/** Runs' and steps' statuses by their tone, as the run's timeline colours its bars. */
+const TONES: Record<StatusTone, BadgeColor> = { failed: 'red', running: 'blue', muted: 'darkgrey', succeeded: 'green' };
 
 type Value = Severity | HealthStatus | SloState | FindingStatus | Impact | string;
 
 export function StateBadge({ value, text }: { value: Value; text?: string }) {
-  return <Badge color={COLORS[value] ?? 'darkgrey'} text={text ?? humanize(value)} />;
+  const tone = statusTone(value);
+  return <Badge color={COLORS[value] ?? (tone ? TONES[tone] : 'darkgrey')} text={text ?? humanize(value)} />;
 }

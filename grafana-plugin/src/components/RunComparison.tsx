@@ -5,7 +5,7 @@ import React, { useState } from 'react';
 import { FlowLensError } from '../api/FlowLensError.js';
 import { getRunComparison } from '../api/resources.js';
 import type { AttributeChange, RunComparison as Comparison, Run, StepChange, StepChangeKind } from '../api/types.js';
-import { formatDuration, formatDurationChange, formatTime } from '../domain/format.js';
+import { formatDuration, formatDurationChange, formatTime, statusTone } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
@@ -13,9 +13,6 @@ import { InlineCode } from './InlineCode.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
-
-/** Runs that raise the question at once; any other run is compared on request. */
-const FAILED = new Set(['failure', 'error', 'timeout']);
 
 /** Red for what went wrong, green for what got better, grey for what merely differs. */
 const CHANGES: Record<StepChangeKind, { text: string; color: BadgeColor }> = {
@@ -34,7 +31,8 @@ const truncated = css({ maxWidth: '60ch', overflow: 'hidden', textOverflow: 'ell
 
 /** What differs from the last run that went well: status, duration, attributes, and step by step. */
 export function RunComparison({ run }: { run: Run }) {
-  const [asked, setAsked] = useState(FAILED.has(run.status));
+  // A failed run raises the question at once; any other run is compared on request.
+  const [asked, setAsked] = useState(statusTone(run.status) === 'failed');
   if (!asked) {
     return (
       <p>

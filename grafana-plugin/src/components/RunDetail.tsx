@@ -1,10 +1,12 @@
-import { cx } from '@emotion/css';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 
 import type { RunDetail as Run } from '../api/types.js';
 import { findRun } from '../domain/findRun.js';
-import { formatDuration, formatTime, toStepTree } from '../domain/format.js';
+import { formatDuration, formatTime, statusTone, toStepTree } from '../domain/format.js';
+import { runSpan, timelineBar } from '../domain/timeline.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
@@ -67,33 +69,50 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
 
 function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
   const styles = useStyles2(getPageStyles);
+  const timeline = useStyles2(getTimelineStyles);
   const [stepId, setStepId] = useState<string>();
   const logs = stepId ? run.logs.filter((l) => l.stepId === stepId) : run.logs;
   const stepName = run.steps.find((s) => s.id === stepId)?.name;
   const rows = toStepTree(run.steps);
+  const span = runSpan(run);
   return (
     <>
       <h4>Steps</h4>
       <table className={styles.table}>
-        <TableHead columns={['Step', 'Status', 'Duration', 'Calls', 'Error']} />
+        <TableHead columns={['Step', 'Status', 'Duration', 'Timeline', 'Calls', 'Error']} />
         <tbody>
-          {rows.map(({ step, depth }) => (
-            <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
-              <td style={{ paddingLeft: 8 + depth * 16 }}>
-                <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
-                  {step.name}
-                </button>
-              </td>
-              <td>
-                <StateBadge value={step.status} />
-              </td>
-              <td>{formatDuration(step.durationSeconds)}</td>
-              <td>
-                {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
-              </td>
-              <td className={styles.mono}>{[step.errorType, step.errorMessage].filter(Boolean).join(': ')}</td>
-            </tr>
-          ))}
+          {rows.map(({ step, depth }) => {
+            const bar = timelineBar(span, step);
+            const label = `${step.name}: starts at ${formatDuration(bar.offsetSeconds)}, runs ${formatDuration(step.durationSeconds)}`;
+            return (
+              <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
+                <td style={{ paddingLeft: 8 + depth * 16 }}>
+                  <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
+                    {step.name}
+                  </button>
+                </td>
+                <td>
+                  <StateBadge value={step.status} />
+                </td>
+                <td>{formatDuration(step.durationSeconds)}</td>
+                <td>
+                  <div className={timeline.track}>
+                    <div
+                      role="img"
+                      aria-label={label}
+                      title={label}
+                      className={cx(timeline.bar, timeline[statusTone(step.status) ?? 'succeeded'])}
+                      style={{ left: `${bar.left.toFixed(2)}%`, width: `${bar.width.toFixed(2)}%` }}
+                    />
+                  </div>
+                </td>
+                <td>
+                  {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
+                </td>
+                <td className={styles.mono}>{[step.errorType, step.errorMessage].filter(Boolean).join(': ')}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {rows.length < run.stepCount && (
@@ -116,3 +135,15 @@ function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
     </>
   );
 }
+
+/** The steps' bars on the run's span, coloured by the same grouping as their status badges. */
+const getTimelineStyles = (theme: GrafanaTheme2) => ({
+  // The bars are positioned, so the track holds the column open; the faint band is the run's whole span.
+  track: css({ position: 'relative', minWidth: 160, height: 10, marginTop: 4, background: theme.colors.action.hover }),
+  // A step that took no time still leaves a mark.
+  bar: css({ position: 'absolute', top: 0, bottom: 0, minWidth: 2, borderRadius: theme.shape.radius.default }),
+  failed: css({ background: theme.colors.error.main }),
+  running: css({ background: theme.colors.info.main }),
+  muted: css({ background: theme.colors.text.disabled }),
+  succeeded: css({ background: theme.colors.success.main }),
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { formatDuration, formatDurationChange, formatPercent, toStepShares, toStepTree } from './format.js';
+import { formatDuration, formatDurationChange, formatPercent, statusTone, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -65,5 +65,18 @@ describe('view formatting', () => {
       [0, 0],
       [0, 0],
     ]);
+  });
+
+  it.each([
+    ['success', 'succeeded'],
+    ['failure', 'failed'],
+    ['error', 'failed'],
+    ['timeout', 'failed'],
+    ['running', 'running'],
+    ['cancelled', 'muted'],
+    ['skipped', 'muted'],
+    ['degraded', undefined],
+  ])("groups a run's or a step's status %s as %s", (status, tone) => {
+    expect(statusTone(status)).toBe(tone);
   });
 });

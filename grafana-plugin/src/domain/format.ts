@@ -173,6 +173,24 @@ export function groupRecommendations(items: RecommendationItem[]): Recommendatio
     }));
 }
 
+/** The runners' words for how a run or a step ended (or has not yet), grouped by what they ask of the reader. */
+export type StatusTone = 'failed' | 'running' | 'muted' | 'succeeded';
+
+const STATUS_TONES = new Map<string, StatusTone>([
+  ['success', 'succeeded'],
+  ['failure', 'failed'],
+  ['error', 'failed'],
+  ['timeout', 'failed'],
+  ['running', 'running'],
+  ['cancelled', 'muted'],
+  ['skipped', 'muted'],
+]);
+
+/** Undefined for a status that is not a run's or a step's. */
+export function statusTone(status: string): StatusTone | undefined {
+  return STATUS_TONES.get(status);
+}
+
 /** `external_service` → `external service`. */
 export function humanize(value: string): string {
   return value.replace(/_/g, ' ');

@@ -1,3 +1,4 @@
+import { createTheme } from '@grafana/data';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,35 @@ describe('Workflow page', () => {
     await userEvent.click(within(detail).getByRole('button', { name: 'Close run' }));
     expect(screen.queryByTestId(testIds.run.detail)).not.toBeInTheDocument();
     expect(currentUrl.value).not.toContain('run=');
+  });
+
+  it("draws each step on the run's timeline: when it started into the run and how long it ran", async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const detail = await screen.findByTestId(testIds.run.detail);
+    const steps = (await within(detail).findByRole('columnheader', { name: 'Timeline' })).closest('table')!;
+    expect(within(steps).getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+      'Step',
+      'Status',
+      'Duration',
+      'Timeline',
+      'Calls',
+      'Error',
+    ]);
+
+    // The run spans 23:00:00–23:58:00 (3480 s); load_warehouse ran from 23:05:10 to its end (310 s in, 3170 s long).
+    const load = within(steps).getByRole('img', { name: 'load_warehouse: starts at 5m 10s, runs 52m 50s' });
+    expect(load).toHaveAttribute('title', 'load_warehouse: starts at 5m 10s, runs 52m 50s');
+    expect(load).toHaveStyle({ left: '8.91%', width: '91.09%' });
+    // extract ran from 23:00:05 for 300 s.
+    const extract = within(steps).getByRole('img', { name: 'extract: starts at 5.0 s, runs 5m 00s' });
+    expect(extract).toHaveStyle({ left: '0.14%', width: '8.62%' });
+
+    // Coloured by status from the theme: @grafana/ui's default one here, with no Grafana around to set the user's.
+    const theme = createTheme();
+    expect(load).toHaveStyle({ backgroundColor: theme.colors.error.main });
+    expect(extract).toHaveStyle({ backgroundColor: theme.colors.success.main });
   });
 
   it("says when the run's trace reached the agent's span limit, and how many of its spans were refused", async () => {

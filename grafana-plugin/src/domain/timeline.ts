@@ -1,0 +1,35 @@
+import type { RunStep } from '../api/types.js';
+
+/** A run's span in epoch milliseconds, parsed once for all of its steps. */
+export interface RunSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/** Where a step's bar sits in its run's timeline. */
+export interface TimelineBar {
+  /** Seconds from the run's start to the step's, as far as the bar shows it. */
+  offsetSeconds: number;
+  /** The bar's start and length in percent of the run's span (0–100). */
+  left: number;
+  width: number;
+}
+
+export function runSpan(run: { startTime: string; endTime: string }): RunSpan {
+  return { startMs: Date.parse(run.startTime), endMs: Date.parse(run.endTime) };
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/**
+ * A step's bar within its run's span. Workers' clocks disagree by a little, so a step may seem to start before its
+ * run or end after it: the bar is clamped into the run, and into nothing when the run took no time.
+ */
+export function timelineBar({ startMs, endMs }: RunSpan, step: Pick<RunStep, 'startTime' | 'durationSeconds'>): TimelineBar {
+  const span = Math.max(0, endMs - startMs);
+  const stepStart = Date.parse(step.startTime);
+  const from = clamp(stepStart - startMs, 0, span);
+  const to = clamp(stepStart - startMs + step.durationSeconds * 1000, from, span);
+  const percent = (ms: number) => (span > 0 ? (ms / span) * 100 : 0);
+  return { offsetSeconds: from / 1000, left: percent(from), width: percent(to - from) };
+}
