@@ -8,6 +8,8 @@ export interface AnalysisView {
   slos(): SloReport[];
   analyseNow(): Promise<Record<string, unknown>>;
   startSession(input: { workflow: string; errorLogs?: string[]; metrics?: Record<string, number> }): Record<string, unknown>;
+  /** A session as it was started, for a link shared while troubleshooting. */
+  session(id: string): Record<string, unknown> | undefined;
   verifySession(id: string): Record<string, unknown> | undefined;
 }
 

@@ -27,6 +27,10 @@ export function createAnalysisView(service: AnalysisService, store: Store, templ
       store.saveSession(id, workflow, nowMs, session);
       return { id, ...session };
     },
+    session: (id) => {
+      const saved = store.session(id);
+      return saved && { id, ...(saved.body as Session) };
+    },
     verifySession: (id) => {
       const saved = store.session(id);
       if (!saved) return undefined;

@@ -126,6 +126,22 @@ describe('findings from simulated runners with injected faults', () => {
     for (const workflow of healthyWorkflows) expect(about(workflow).filter((f) => SEVERE.has(f.severity)).map((f) => f.title)).toEqual([]);
   });
 
+  it('starts a troubleshooting session that compares the newest failure with the last success, and keeps it for a shared link', async () => {
+    const workflow = faultWorkflows.auth_failure[0]!;
+    const started = await agent.post('/api/v1/sessions', { workflow, errorLogs: ['401 Unauthorized: invalid credentials for service account crm-bot'] });
+    expect(started.status).toBe(201);
+    const session = started.body;
+    expect(session.phases.map((p: { name: string }) => p.name)).toEqual(['identification', 'analysis', 'diagnosis', 'resolution', 'verification']);
+    const analysis = session.phases[1].items as string[];
+    expect(analysis.some((i) => i.startsWith('the newest failed run') && i.includes('against the last successful run before it'))).toBe(true);
+    const compared = (await agent.get(`/api/v1/runs/${encodeURIComponent(session.compared.runId)}/compare?with=${encodeURIComponent(session.compared.baselineRunId)}`)).body;
+    expect(compared).toMatchObject({ run: { status: 'failure' }, baseline: { status: 'success' } });
+
+    expect((await agent.get(`/api/v1/sessions/${session.id}`)).body).toEqual(session);
+    expect((await agent.post(`/api/v1/sessions/${session.id}/verify`)).body).toMatchObject({ id: session.id, workflow, status: 'pending', runs: 0 });
+    expect((await agent.get('/api/v1/sessions/nope')).status).toBe(404);
+  });
+
   it('records who acknowledged a finding, and lists similar ones', async () => {
     const target = findings[0]!;
     const ack = await agent.post(`/api/v1/findings/${target.id}/acknowledge`, { by: 'oncall@example.com' });

@@ -100,6 +100,11 @@ describe('tenants: a token sees only its tenant’s data, by every endpoint', ()
       }
       const session = await agent.post('/api/v1/sessions', { workflow: `${other}-only` }, t);
       expect(session.status).toBe(404);
+      // A session started by the other tenant, and the run comparison across tenants, stay out of reach too.
+      const theirs = (await agent.post('/api/v1/sessions', { workflow: `${other}-only` }, token(`${other}-api`))).body;
+      expect((await agent.get(`/api/v1/sessions/${theirs.id}`, token(`${other}-api`))).status).toBe(200);
+      expect((await agent.get(`/api/v1/sessions/${theirs.id}`, t)).status).toBe(404);
+      expect((await agent.get(`/api/v1/runs/${encodeURIComponent(runIds[me]![0]!)}/compare?with=${encodeURIComponent(runIds[other]![0]!)}`, t)).status).toBe(404);
 
       const senders = (await agent.get('/api/v1/senders', t)).body.items;
       expect(senders.map((s: { service: string }) => s.service)).toEqual([`${me}-ci`]);

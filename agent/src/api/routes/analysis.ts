@@ -13,6 +13,8 @@ const sessionBody = z
   })
   .openapi('SessionRequest');
 
+const sessionIdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+
 /** Results of analysis: SLOs, recommendations, on-demand runs, troubleshooting sessions. */
 export function analysisRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
@@ -82,10 +84,24 @@ export function analysisRoutes(deps: ApiDeps) {
     )
     .openapi(
       createRoute({
+        method: 'get',
+        path: '/api/v1/sessions/{id}',
+        summary: 'A troubleshooting session as it was started',
+        request: { params: sessionIdParam },
+        responses: { 200: json(jsonObject('Session'), 'the session'), 404: errors[404] },
+      }),
+      (c) => {
+        const session = deps.analysis.session(c.req.valid('param').id);
+        if (!session) throw notFound(`session ${JSON.stringify(c.req.valid('param').id)}`);
+        return c.json(session, 200);
+      },
+    )
+    .openapi(
+      createRoute({
         method: 'post',
         path: '/api/v1/sessions/{id}/verify',
         summary: "Check the workflow's runs since the session began to confirm the fix",
-        request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+        request: { params: sessionIdParam },
         responses: { 200: json(jsonObject('SessionVerification'), 'verification'), 404: errors[404] },
       }),
       (c) => {
