@@ -63,6 +63,7 @@ export interface RunComparison {
 export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readonly RunRecord[] = []): RunComparison {
   const before = new StepPlaces(baseline.steps);
   const now = new StepPlaces(run.steps);
+  const earlierPlaces = earlier.map((r) => new StepPlaces(r.steps));
   const matched = new Set<StepRecord>();
   const changes: StepChange[] = [];
   let stepsCompared = 0;
@@ -74,7 +75,8 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
     }
     matched.add(old);
     stepsCompared++;
-    const change = stepChange(old, step);
+    const history = [old.attributes, ...earlierPlaces.map((p) => p.byKey.get(key)?.attributes).filter((a) => a !== undefined)];
+    const change = stepChange(old, step, history);
     if (change) changes.push({ ...change, name: step.name, path: now.pathOf(step) });
   }
   // A running run's steps to come are not missing yet.
@@ -83,18 +85,16 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
       if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path: before.pathOf(step), baseline: step, attributes: [], downstream: noDownstreamChange() });
     }
   }
-  const attributes = attributeChanges(baseline.attributes, run.attributes);
-  const history = [baseline, ...earlier];
-  for (const change of attributes) if (timesChanged(change.key, history) >= 2) change.varies = true;
-  // What held steady until this run first: a release, an image, a region.
-  attributes.sort((a, b) => Number(a.varies ?? false) - Number(b.varies ?? false));
+  const attributes = markVarying(attributeChanges(baseline.attributes, run.attributes), [baseline, ...earlier].map((r) => r.attributes));
   return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared };
 }
 
-function stepChange(old: StepRecord, step: StepRecord): Omit<StepChange, 'name' | 'path'> | undefined {
-  const attributes = attributeChanges(old.attributes, step.attributes);
+/** `history`: the step's attributes in the baseline and in the earlier successful runs that have it. */
+function stepChange(old: StepRecord, step: StepRecord, history: readonly Attributes[]): Omit<StepChange, 'name' | 'path'> | undefined {
+  const attributes = markVarying(attributeChanges(old.attributes, step.attributes), history);
   const downstream = downstreamChange(old, step);
-  const kind = changeKind(old, step) ?? (attributes.length > 0 || hasDownstreamChange(downstream) ? 'changed' : undefined);
+  const changed = attributes.some((a) => !a.varies) || hasDownstreamChange(downstream);
+  const kind = changeKind(old, step) ?? (changed ? 'changed' : undefined);
   return kind && { kind, step, baseline: old, attributes, downstream };
 }
 
@@ -185,10 +185,17 @@ export function attributeChanges(from: Attributes, to: Attributes): AttributeCha
   return changes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
-function timesChanged(key: string, runs: readonly RunRecord[]): number {
-  let changes = 0;
-  for (let i = 1; i < runs.length; i++) if (!sameValue(runs[i - 1]!.attributes[key] ?? null, runs[i]!.attributes[key] ?? null)) changes++;
-  return changes;
+/**
+ * Marks the changes whose key changed value at least twice along `history` (the baseline's attributes, then the
+ * earlier successful runs'), and lists them last: what held steady until this run comes first (a release, an image).
+ */
+function markVarying(changes: AttributeChange[], history: readonly Attributes[]): AttributeChange[] {
+  for (const change of changes) {
+    let times = 0;
+    for (let i = 1; i < history.length; i++) if (!sameValue(history[i - 1]![change.key] ?? null, history[i]![change.key] ?? null)) times++;
+    if (times >= 2) change.varies = true;
+  }
+  return changes.sort((a, b) => Number(a.varies ?? false) - Number(b.varies ?? false));
 }
 
 function sameValue(a: AttrValue, b: AttrValue): boolean {
@@ -261,7 +268,7 @@ function describeStep({ kind, name, path, step, baseline, attributes, downstream
       return `${label}: ${baseline!.status} → ${step!.status}`;
     case 'changed':
       return `${label}: ${[
-        ...attributes.map((a) => `\`${a.key}\` ${shown(a.from)} → ${shown(a.to)}`),
+        ...attributes.filter((a) => !a.varies).map((a) => `\`${a.key}\` ${shown(a.from)} → ${shown(a.to)}`),
         ...downstream.added.map((d) => `calls ${d}`),
         ...downstream.removed.map((d) => `no longer calls ${d}`),
         ...downstream.failing.map((d) => `calls to ${d} failing`),

@@ -161,4 +161,22 @@ describe('compareRuns', () => {
     expect(describeComparison(comparison)).toEqual(['`region`: eu → us', '`service.version`: 1.4 → 1.5']);
     expect(compareWithLastSuccess(history, history[0]!)).toBeUndefined();
   });
+
+  it("does not call a step changed for attributes that vary from run to run, as its host or its try number", () => {
+    const at = (startMs: number, status: RunStatus, host: string, image: string) =>
+      run([step('build', 5, { attributes: { 'host.name': host, 'container.image.tag': image } })], { startMs, status });
+    const history = [at(1, 'success', 'w1', 'v1'), at(2, 'success', 'w2', 'v1'), at(3, 'success', 'w3', 'v1')];
+    const otherHost = at(4, 'success', 'w1', 'v1');
+    expect(compareWithLastSuccess([...history, otherHost], otherHost)!.comparison.steps).toEqual([]);
+    const newImage = at(4, 'success', 'w1', 'v2');
+    const [change] = compareWithLastSuccess([...history, newImage], newImage)!.comparison.steps;
+    expect(change).toMatchObject({
+      kind: 'changed',
+      attributes: [
+        { key: 'container.image.tag', from: 'v1', to: 'v2' },
+        { key: 'host.name', from: 'w3', to: 'w1', varies: true },
+      ],
+    });
+    expect(describeComparison(compareWithLastSuccess([...history, newImage], newImage)!.comparison)).toEqual(['step `build`: `container.image.tag` v1 → v2']);
+  });
 });

@@ -108,7 +108,7 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
                 <tr key={a.key}>
                   <td>
                     {a.key}
-                    {a.varies && <span className={styles.muted}> (varies from run to run)</span>}
+                    {a.varies && <Varies />}
                   </td>
                   <td>
                     <Value value={a.from} />
@@ -169,6 +169,7 @@ function StepRow({ change: s }: { change: StepChange }) {
         {s.attributes.map((a) => (
           <div key={a.key}>
             {a.key}: <Value value={a.from} /> → <Value value={a.to} />
+            {a.varies && <Varies />}
           </div>
         ))}
         {s.downstream.added.map((name) => (
@@ -203,4 +204,10 @@ function Value({ value }: { value: AttributeChange['from'] }) {
 function Absent() {
   const styles = useStyles2(getPageStyles);
   return <span className={styles.muted}>—</span>;
+}
+
+/** Changed, but it changes between the workflow's good runs too (a host, a revision). */
+function Varies() {
+  const styles = useStyles2(getPageStyles);
+  return <span className={styles.muted}> (varies from run to run)</span>;
 }
