@@ -198,10 +198,12 @@ async function partsPhase(rows) {
     const seconds = (sent - started) / 1000;
     sender.close();
     let runUrl;
+    let runId;
     const steps = async () => {
       const runs = await (await fetch(`${agent.apiUrl}/api/v1/workflows/long-pipeline/runs`)).json();
       if (!runs.items?.[0]) return 0;
-      runUrl = `${agent.apiUrl}/api/v1/runs/${encodeURIComponent(runs.items[0].id)}`;
+      runId = runs.items[0].id;
+      runUrl = `${agent.apiUrl}/api/v1/runs/${encodeURIComponent(runId)}`;
       return (await (await fetch(runUrl)).json()).steps.length;
     };
     for (let listed = await steps(); listed < LONG_TRACE_SPANS - 1; listed = await steps()) {
@@ -225,6 +227,10 @@ async function partsPhase(rows) {
     const sizes = `${await kB(`${runUrl}?steps=200`)} kB against ${await kB(runUrl)} kB`;
     progress(`its run: GET p50 ${all.p50.toFixed(1)} ms with every step, ${listed.p50.toFixed(1)} ms with steps=200 (${sizes})`);
     rows.push({ name: `… GET /api/v1/runs/{id}?steps=200 p50 (${RUN_DETAIL_REQUESTS} requests; ${sizes})`, value: listed.p50, unit: 'ms', reference: all.p50, referenceName: 'every step' });
+    // The comparison's worst case: every one of its steps matched against a run as long (itself).
+    const compared = await apiLatency([`${runUrl}/compare?with=${encodeURIComponent(runId)}`], RUN_DETAIL_REQUESTS);
+    progress(`its run compared with itself: GET p50 ${compared.p50.toFixed(1)} ms`);
+    rows.push({ name: `… GET /api/v1/runs/{id}/compare p50, ${(LONG_TRACE_SPANS - 1).toLocaleString('en')} steps matched`, value: compared.p50, unit: 'ms', reference: all.p50, referenceName: 'the run with every step' });
   });
 }
 
