@@ -20,6 +20,12 @@ export const testIds = {
     comparison: 'flowlens-run-comparison',
     comparisonSteps: 'flowlens-run-comparison-steps',
   },
+  session: {
+    panel: 'flowlens-session-panel',
+    phase: (name: string) => `flowlens-session-phase-${name}`,
+    hypotheses: 'flowlens-session-hypotheses',
+    verdict: 'flowlens-session-verdict',
+  },
   findings: {
     page: 'flowlens-findings',
     list: 'flowlens-findings-list',

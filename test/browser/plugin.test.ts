@@ -97,6 +97,18 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await rowsOf(page, testIds.workflow.runs).first().waitFor();
     await shot('workflow');
 
+    // A troubleshooting session, started through the proxy and kept in the URL for a shared link.
+    await page.getByRole('button', { name: 'Troubleshoot' }).click();
+    await page.getByRole('button', { name: 'Start session' }).click();
+    const session = page.getByTestId(testIds.session.panel);
+    await session.getByRole('heading', { name: 'Verification' }).waitFor();
+    expect(page.url()).toContain('session=');
+    await session.getByRole('button', { name: 'Check the fix' }).click();
+    await session.getByTestId(testIds.session.verdict).waitFor();
+    await session.scrollIntoViewIfNeeded();
+    await shot('session');
+    await session.getByRole('button', { name: 'Close' }).click();
+
     // Drill into the newest run: its steps and logs, with the run in the URL.
     await rowsOf(page, testIds.workflow.runs).first().getByRole('button').click();
     const run = page.getByTestId(testIds.run.detail);

@@ -8,6 +8,8 @@ import type {
   RunDetail,
   Run,
   SenderClock,
+  Session,
+  SessionVerification,
   Slo,
   TimeRange,
   WorkflowDetail,
@@ -93,6 +95,27 @@ export function listSlos(signal?: AbortSignal) {
 
 export function listPatterns(query: Partial<TimeRange> & { workflow?: string; step?: string }, signal?: AbortSignal) {
   return client.request<Items<LogPattern>>('/api/v1/patterns', { params: { ...query }, signal });
+}
+
+export interface SessionRequest {
+  workflow: string;
+  /** Pasted error lines, one per entry. */
+  errorLogs?: string[];
+  metrics?: Record<string, number>;
+}
+
+/** Starts a troubleshooting session; 404 when the agent does not know the workflow. */
+export function startSession(body: SessionRequest) {
+  return client.request<Session>('/api/v1/sessions', { method: 'POST', body });
+}
+
+export function getSession(id: string, signal?: AbortSignal) {
+  return client.request<Session>(`/api/v1/sessions/${seg(id)}`, { signal });
+}
+
+/** Whether the runs since the session started confirm the fix. */
+export function verifySession(id: string) {
+  return client.request<SessionVerification>(`/api/v1/sessions/${seg(id)}/verify`, { method: 'POST' });
 }
 
 /** Senders heard from in the last hour, those whose clock is off first, the furthest off first. */

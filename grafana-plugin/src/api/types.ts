@@ -275,6 +275,42 @@ export interface SenderClock {
   lastSeen: string;
 }
 
+/** One step of a troubleshooting session, from "what is wrong" to "is it fixed". */
+export interface SessionPhase {
+  name: 'identification' | 'analysis' | 'diagnosis' | 'resolution' | 'verification';
+  summary: string;
+  /** Lines of text; a line starting with `  - ` nests under the line before it. */
+  items: string[];
+}
+
+export interface Session {
+  id: string;
+  workflow: string;
+  /** Event time the session started, epoch ms: runs from then on count towards its verification. */
+  startedMs: number;
+  /** In order: identification, analysis, diagnosis, resolution, verification. */
+  phases: SessionPhase[];
+  /** Those whose error pattern the pasted logs hold first. */
+  hypotheses: Array<{ fingerprint: string; title: string; confidence: number; description: string; matchesLogs: boolean }>;
+  recommendations: Array<{ title: string; steps: string[] }>;
+  /** Patterns of the pasted error lines. */
+  logPatterns: Array<{ templateId: string; template: string; count: number }>;
+  baseline: { runs: number; failureRatio: number };
+  /** The newest failed run and the last successful run before it. */
+  compared?: { runId: string; baselineRunId: string };
+  criteria: { minRuns: number; maxFailureRatio: number; absentTemplateIds: string[] };
+}
+
+/** Whether the runs since the session started confirm the fix; `pending` until enough of them ran. */
+export interface SessionVerification {
+  id: string;
+  workflow: string;
+  status: 'verified' | 'failed' | 'pending';
+  runs: number;
+  failureRatio: number;
+  checks: Array<{ name: string; passed: boolean; detail: string }>;
+}
+
 export interface TimeRange {
   from: string;
   to: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { formatDuration, formatDurationChange, formatPercent, statusTone, toStepShares, toStepTree } from './format.js';
+import { formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -78,5 +78,13 @@ describe('view formatting', () => {
     ['degraded', undefined],
   ])("groups a run's or a step's status %s as %s", (status, tone) => {
     expect(statusTone(status)).toBe(tone);
+  });
+
+  it('nests the lines starting with `  - ` under the line before them, and keeps one with nothing before it', () => {
+    expect(toNestedItems(['  - orphan', 'run `r-1`: 2 change(s)', '  - `version`: 1 → 2', '  - step `push` did not run', 'reported x = 1'])).toEqual([
+      { text: 'orphan', children: [] },
+      { text: 'run `r-1`: 2 change(s)', children: ['`version`: 1 → 2', 'step `push` did not run'] },
+      { text: 'reported x = 1', children: [] },
+    ]);
   });
 });

@@ -195,3 +195,27 @@ export function statusTone(status: string): StatusTone | undefined {
 export function humanize(value: string): string {
   return value.replace(/_/g, ' ');
 }
+
+export interface NestedItem {
+  text: string;
+  children: string[];
+}
+
+const NESTED = '  - ';
+
+/** A session phase's lines as a two-level list: lines starting with `  - ` go under the line before them. */
+export function toNestedItems(lines: string[]): NestedItem[] {
+  const out: NestedItem[] = [];
+  for (const line of lines) {
+    const nested = line.startsWith(NESTED);
+    const text = nested ? line.slice(NESTED.length) : line;
+    const parent = out.at(-1);
+    // A nested line with no line before it stands on its own.
+    if (nested && parent) {
+      parent.children.push(text);
+    } else {
+      out.push({ text, children: [] });
+    }
+  }
+  return out;
+}

@@ -10,8 +10,10 @@ import patterns from '../test/responses/patterns-nightly-etl.json';
 import recommendations from '../test/responses/recommendations.json';
 import run from '../test/responses/run-r-etl-24.json';
 import runs from '../test/responses/runs-nightly-etl.json';
+import session from '../test/responses/session-nightly-etl.json';
 import similar from '../test/responses/similar-f-1.json';
 import slos from '../test/responses/slos.json';
+import verification from '../test/responses/verification-nightly-etl.json';
 import workflow from '../test/responses/workflow-nightly-etl.json';
 import { currentUrl, renderApp } from '../test/renderApp.js';
 import { useRecordedBackend, type SeenRequest } from '../test/recordedBackend.js';
@@ -491,5 +493,154 @@ describe('Run comparison', () => {
     expect(error).toHaveTextContent('The agent failed to answer');
     expect(error).toHaveTextContent('database is locked');
     expect(within(screen.getByTestId(testIds.run.detail)).getByText('upload_batch')).toBeInTheDocument();
+  });
+});
+
+const SESSION = `/api/v1/sessions/${session.id}`;
+
+const sessionAgent = {
+  ...agent,
+  'POST /api/v1/sessions': () => ({ status: 201, data: session }),
+  [`GET ${SESSION}`]: session,
+  [`POST ${SESSION}/verify`]: verification,
+};
+
+const itemTexts = (list: HTMLElement) => within(list).getAllByRole('listitem').map((li) => li.textContent);
+
+describe('Troubleshooting session', () => {
+  it('starts a session from pasted error lines and shows its phases, hypotheses and the runs to compare', async () => {
+    const seen = useRecordedBackend(sessionAgent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Troubleshoot' }));
+    const panel = screen.getByTestId(testIds.session.panel);
+    await userEvent.click(within(panel).getByLabelText('Paste error lines (optional)'));
+    await userEvent.paste(
+      'giving up after 3 attempts: 503 Service Unavailable\n\n   \ngiving up after 4 attempts: 503 Service Unavailable\n'
+    );
+    await userEvent.click(within(panel).getByRole('button', { name: 'Start session' }));
+
+    const identification = await within(panel).findByTestId(testIds.session.phase('identification'));
+    expect(seen.filter((r) => r.method === 'POST')).toEqual([
+      {
+        method: 'POST',
+        path: '/api/v1/sessions',
+        params: {},
+        data: {
+          workflow: 'nightly-etl',
+          errorLogs: ['giving up after 3 attempts: 503 Service Unavailable', 'giving up after 4 attempts: 503 Service Unavailable'],
+        },
+      },
+    ]);
+    expect(currentUrl.value).toContain(`session=${session.id}`);
+    // Shown as the agent answered the start, not asked for again.
+    expect(seen.some((r) => r.path === SESSION)).toBe(false);
+
+    expect(within(panel).getAllByRole('heading', { level: 4 }).map((h) => h.textContent)).toEqual([
+      'Identification',
+      'Analysis',
+      'Diagnosis',
+      'Resolution',
+      'Verification',
+    ]);
+    expect(identification).toHaveTextContent('2 problem(s) on nightly-etl; 38 % of the last 24 runs failed.');
+    expect(itemTexts(identification)).toEqual([
+      '[critical] load_warehouse fails with 503 from warehouse.example.com',
+      '[high] nightly-etl runs take twice as long',
+      'pasted log pattern (2×): giving up after <*> attempts: 503 Service Unavailable',
+    ]);
+
+    // The comparison's changes nest under the line that names the runs, without their "  - ".
+    const analysis = within(panel).getByTestId(testIds.session.phase('analysis'));
+    expect(analysis).toHaveTextContent('Evidence for the leading problem: 9 of 24 runs affected since 2026-11-21T12:04:00.000Z.');
+    const compared = within(analysis).getByText(/^the newest failed run/).closest('li')!;
+    expect(within(compared).getByText('scheduled__2026-11-21T23:00').tagName).toBe('CODE');
+    expect(itemTexts(compared)).toEqual([
+      'deployment.version: 2.3.0 → 2.4.0',
+      'step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)',
+    ]);
+    expect(compared.parentElement!.children).toHaveLength(3);
+    expect(within(analysis).getByRole('link', { name: 'Compare the newest failed run with the last successful one' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
+    );
+
+    const diagnosis = within(panel).getByTestId(testIds.session.phase('diagnosis'));
+    expect(diagnosis).toHaveTextContent('Most likely: The warehouse API answers 503 since 12:00; the step retries three times and gives up.');
+    const [matching, other] = within(diagnosis).getByTestId(testIds.session.hypotheses).querySelectorAll('li');
+    expect(matching).toHaveTextContent('load_warehouse fails with 503 from warehouse.example.com · confidence 93%');
+    expect(within(matching!).getByText('matches pasted logs')).toBeInTheDocument();
+    expect(other).toHaveTextContent('nightly-etl runs take twice as long · confidence 80%');
+    expect(other).not.toHaveTextContent('matches pasted logs');
+
+    const resolution = within(panel).getByTestId(testIds.session.phase('resolution'));
+    expect(itemTexts(within(resolution).getByText("Check the warehouse API's status", { selector: 'li' }))).toEqual([
+      "Open the warehouse provider's status page.",
+      'Retry with exponential backoff up to 10 minutes.',
+    ]);
+  });
+
+  it('sends no error lines when none were pasted', async () => {
+    const seen = useRecordedBackend(sessionAgent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Troubleshoot' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Start session' }));
+    await screen.findByTestId(testIds.session.phase('identification'));
+    expect(seen.find((r) => r.method === 'POST')!.data).toEqual({ workflow: 'nightly-etl' });
+  });
+
+  it('opens a session from a shared link', async () => {
+    const seen = useRecordedBackend(sessionAgent);
+    renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?session=${session.id}`);
+
+    const panel = await screen.findByTestId(testIds.session.panel);
+    const verification = await within(panel).findByTestId(testIds.session.phase('verification'));
+    expect(verification).toHaveTextContent('After the fix, at least 5 runs with at most 5.0 % failures');
+    expect(itemTexts(verification)).toEqual(['pattern t-503 absent']);
+    expect(seen.filter((r) => r.path.startsWith('/api/v1/sessions')).map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${SESSION}`]);
+    expect(screen.getByRole('button', { name: 'Troubleshoot' })).toBeDisabled();
+  });
+
+  it('says when the linked session is unknown to the agent, and starts a new one on request', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?session=gone');
+
+    const panel = await screen.findByTestId(testIds.session.panel);
+    expect(await within(panel).findByText('This troubleshooting session is unknown to the agent.')).toBeInTheDocument();
+    expect(within(panel).queryByTestId(testIds.state.error)).not.toBeInTheDocument();
+
+    await userEvent.click(within(panel).getByRole('button', { name: 'Start a new session' }));
+    expect(currentUrl.value).not.toContain('session=');
+    expect(within(panel).getByLabelText('Paste error lines (optional)')).toBeInTheDocument();
+    expect(within(panel).queryByText('This troubleshooting session is unknown to the agent.')).not.toBeInTheDocument();
+  });
+
+  it('checks the fix: the verdict, the runs since the session started and each check', async () => {
+    const seen = useRecordedBackend(sessionAgent);
+    renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?session=${session.id}`);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Check the fix' }));
+    const verdict = await screen.findByTestId(testIds.session.verdict);
+    expect(seen.find((r) => r.method === 'POST')).toEqual({ method: 'POST', path: `${SESSION}/verify`, params: {}, data: undefined });
+    expect(verdict).toHaveTextContent('failed 6 runs since the session started');
+    expect(within(verdict).getAllByRole('row').map(cells)).toEqual([
+      ['Check', 'Result', 'Detail'],
+      ['enough runs', 'passed', '6 of 5 runs since the session started'],
+      ['failure ratio', 'failed', '17 % failed (at most 5.0 %; 38 % before)'],
+      ['pattern absent', 'passed', 'the error pattern did not come back'],
+    ]);
+  });
+
+  it('closes the session, taking it out of the URL', async () => {
+    useRecordedBackend(sessionAgent);
+    renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&session=${session.id}`);
+
+    const panel = await screen.findByTestId(testIds.session.panel);
+    await within(panel).findByTestId(testIds.session.phase('identification'));
+    await userEvent.click(within(panel).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId(testIds.session.panel)).not.toBeInTheDocument();
+    expect(currentUrl.value).toBe('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d');
+    expect(screen.getByRole('button', { name: 'Troubleshoot' })).toBeEnabled();
   });
 });

@@ -1,6 +1,6 @@
 import { PluginPage } from '@grafana/runtime';
 import { Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import React from 'react';
+import React, { useState } from 'react';
 import { useParams } from 'react-router-dom';
 
 import {
@@ -23,6 +23,7 @@ import { DurationLines } from '../components/DurationLines.js';
 import { RunBars } from '../components/RunBars.js';
 import { RunDetail } from '../components/RunDetail.js';
 import { RunsTable } from '../components/RunsTable.js';
+import { SessionView } from '../components/SessionView.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { formatDuration, formatPercent, formatTime, toStepShares } from '../domain/format.js';
@@ -40,13 +41,36 @@ export function Workflow() {
   const styles = useStyles2(getPageStyles);
   const [range] = useTimeRange();
   const detail = useQuery((signal) => getWorkflow(name, range, signal), [name, range.from, range.to]);
+  const [{ session }, setUrlState] = useUrlState({ session: '' });
+  // Only a started session goes into the URL: the form that starts one is no view worth a link.
+  const [troubleshooting, setTroubleshooting] = useState(false);
+  const openForm = () => {
+    setTroubleshooting(true);
+    setUrlState({ session: undefined });
+  };
+  const closeSession = () => {
+    setTroubleshooting(false);
+    setUrlState({ session: undefined });
+  };
 
   return (
     <PluginPage pageNav={{ text: name }} subTitle="Health, runs, steps, findings and recommendations of one workflow">
       <div data-testid={testIds.workflow.page}>
         <div className={styles.toolbar}>
           <TimeRangePicker />
+          <Button icon="bug" onClick={openForm} size="sm" disabled={troubleshooting || session !== ''}>
+            Troubleshoot
+          </Button>
         </div>
+        {(troubleshooting || session) && (
+          <SessionView
+            workflow={name}
+            id={session}
+            onStarted={(id) => setUrlState({ session: id })}
+            onStartNew={openForm}
+            onClose={closeSession}
+          />
+        )}
         <QueryView query={detail}>
           {(workflow) => (
             <>
