@@ -1,5 +1,5 @@
 import type { FindingCandidate } from '../model/finding.js';
-import { isFailed, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
+import { isFailed, type RunRecord, type StepRecord } from '../model/workflow.js';
 import type { AnalysisConfig, Thresholds } from './config.js';
 
 export type TemplateOf = (message: string) => { templateId: string; template: string };
@@ -35,11 +35,6 @@ export interface AnalysisContext {
 export interface Detector {
   name: string;
   perWorkflow(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[];
-}
-
-/** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
-export function isDecided(status: RunStatus): boolean {
-  return status === 'success' || isFailed(status);
 }
 
 /** The failing step deepest in the step tree (ties: the one that started first), where the error originated. */

@@ -1,6 +1,6 @@
 import type { FindingCandidate, Severity } from '../model/finding.js';
-import { isFailed } from '../model/workflow.js';
-import { isDecided, type WorkflowHistory } from './context.js';
+import { isDecided, isFailed } from '../model/workflow.js';
+import type { WorkflowHistory } from './context.js';
 import type { Thresholds } from './config.js';
 import { formatDuration, percent } from './format.js';
 import type { SloReport } from './slo/report.js';

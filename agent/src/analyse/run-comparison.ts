@@ -1,4 +1,5 @@
 import { isIncidentalKey } from '../model/attribute-keys.js';
+import { sameValue } from '../model/attribute-values.js';
 import type { RunChanges } from '../model/finding.js';
 import type { Attributes, AttrValue } from '../model/otlp.js';
 import { isFailed, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
@@ -196,10 +197,6 @@ function markVarying(changes: AttributeChange[], history: readonly Attributes[])
     if (times >= 2) change.varies = true;
   }
   return changes.sort((a, b) => Number(a.varies ?? false) - Number(b.varies ?? false));
-}
-
-function sameValue(a: AttrValue, b: AttrValue): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 function downstreamChange(old: StepRecord, step: StepRecord): DownstreamChange {

@@ -1,6 +1,6 @@
 import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
-import { isFailed, type RunRecord } from '../model/workflow.js';
-import { failureMessage, isDecided, originStep, type TemplateOf } from './context.js';
+import { isDecided, isFailed, type RunRecord } from '../model/workflow.js';
+import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
 import { compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
 

@@ -1,6 +1,7 @@
 import type { SenderClock } from '../ingest/sender-clocks.js';
 import type { RunRecord, StepRecord } from '../model/workflow.js';
 import { errorText, type RunComparison, type StepChange } from '../analyse/index.js';
+import type { AttributeTransition } from '../query/attribute-transitions.js';
 import type { StoredLog } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
 
@@ -74,6 +75,12 @@ function stepChangeView({ kind, name, path, step, baseline, attributes, downstre
     attributes,
     downstream,
   };
+}
+
+/** A change of a steady attribute, with the failure share of the runs on either side. */
+export function transitionView({ key, from, to, run, before, after }: AttributeTransition) {
+  const side = ({ runs, failed }: { runs: number; failed: number }) => ({ runs, failed, failureShare: runs > 0 ? Math.round((failed / runs) * 1000) / 1000 : null });
+  return { key, from, to, at: isoTime(run.startMs), firstRun: { id: run.id, runId: run.runId }, before: side(before), after: side(after) };
 }
 
 export function logView(log: StoredLog, stepOfSpan: Map<string, string>) {

@@ -17,6 +17,11 @@ export function isFailed(status: RunStatus): boolean {
   return FAILED.has(status);
 }
 
+/** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
+export function isDecided(status: RunStatus): boolean {
+  return status === 'success' || isFailed(status);
+}
+
 /** A call a step made to something outside the workflow (HTTP, database, RPC, messaging). */
 export interface Downstream {
   /** What a person would name it: `peer.service`, `server.address[:port]`, `db.system`, or the URL's host. */

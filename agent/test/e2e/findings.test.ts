@@ -45,9 +45,14 @@ describe('findings from simulated runners with injected faults', () => {
     expect(about(faultWorkflows.auth_failure[0]!).some((f) => f.category === 'permissions')).toBe(true);
   });
 
-  it('ties the type error to the new service.version', () => {
+  it('ties the type error to the new service.version, which the workflow page lists as a change that raised failures', async () => {
     const release = about(faultWorkflows.bad_release[0]!).find((f) => f.rootCause.attributes['service.version']);
     expect(release, JSON.stringify(about(faultWorkflows.bad_release[0]!).map((f) => [f.title, f.rootCause]))).toBeDefined();
+    const page = (await agent.get(`/api/v1/workflows/${faultWorkflows.bad_release[0]}?from=${END - 5 * 86_400_000}&to=${END}`)).body;
+    const change = page.changes.find((c: { key: string; to: string }) => c.key === 'service.version' && c.to === release!.rootCause.attributes['service.version']);
+    expect(change, JSON.stringify(page.changes)).toBeDefined();
+    expect(change.after.failureShare).toBeGreaterThan(change.before.failureShare + 0.3);
+    expect(page.changes.map((c: { key: string }) => c.key)).not.toContain('host.name');
   });
 
   it('says what changed between the last successful run and the first failure, as the run comparison has it', async () => {

@@ -146,6 +146,20 @@ describe('comparing a run with the last one that went well', () => {
     expect(body).not.toHaveProperty('status');
   });
 
+  it("lists the releases on the workflow's page, with the failures on either side", async () => {
+    const { body } = await agent.get('/api/v1/workflows/deploy?from=now-1d');
+    expect(body.changes.map((c: { key: string; from: string; to: string; firstRun: { runId: string } }) => [c.key, c.from, c.to, c.firstRun.runId])).toEqual([
+      ['service.version', '1.5.0', '1.4.2', '104'],
+      ['service.version', '1.4.2', '1.5.0', '103'],
+      ['service.version', '1.4.1', '1.4.2', '102'],
+    ]);
+    expect(body.changes[1]).toMatchObject({
+      firstRun: { id: runIds['103'] },
+      before: { runs: 2, failed: 0, failureShare: 0 },
+      after: { runs: 1, failed: 1, failureShare: 1 },
+    });
+  });
+
   it('answers 404 for an unknown run or baseline', async () => {
     expect((await agent.get('/api/v1/runs/nope/compare')).status).toBe(404);
     const { status, body } = await agent.get(`/api/v1/runs/${runIds['103']}/compare?with=nope`);

@@ -1,6 +1,6 @@
-import { isFailed } from '../../model/workflow.js';
+import { isDecided, isFailed } from '../../model/workflow.js';
 import type { RuleMetric } from '../config.js';
-import { isDecided, type WorkflowHistory } from '../context.js';
+import type { WorkflowHistory } from '../context.js';
 import { mean, quantile } from '../stats.js';
 
 /** Per-workflow figures a custom rule can test; rates are fractions, durations seconds. */

@@ -1,6 +1,5 @@
-import type { RunRecord } from '../../model/workflow.js';
+import { isDecided, type RunRecord } from '../../model/workflow.js';
 import { formatDurationSpec, parseDuration, type SloConfig } from '../config.js';
-import { isDecided } from '../context.js';
 
 export const burnWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 export type BurnWindow = (typeof burnWindows)[number];

@@ -1,6 +1,6 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
-import { isFailed, type RunRecord } from '../../model/workflow.js';
-import { isDecided, type AnalysisContext, type Detector, type WorkflowHistory } from '../context.js';
+import { isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
+import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { commonStepNames, stepDuration } from '../anomaly/features.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';

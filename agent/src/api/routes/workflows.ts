@@ -1,12 +1,13 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { runItems } from '../../analyse/index.js';
 import type { Severity } from '../../model/finding.js';
+import { attributeTransitions } from '../../query/attribute-transitions.js';
 import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery, workflowList } from '../schemas.js';
 import { resolveRange } from '../time.js';
-import { runView } from '../views.js';
+import { runView, transitionView } from '../views.js';
 
 const SPARKLINE_BUCKETS = 24;
 const TIMELINE_BUCKETS = 48;
@@ -98,7 +99,7 @@ export function workflowRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/api/v1/workflows/{name}',
-        summary: 'One workflow: figures, per-step statistics with downstream services, and a timeline',
+        summary: 'One workflow: figures, per-step statistics with downstream services, a timeline, and the changes of its steady attributes',
         request: { params: nameParam, query: z.object(timeRangeQuery) },
         responses: { 200: json(jsonObject('Workflow'), 'the workflow'), 400: errors[400], 404: errors[404] },
       }),
@@ -117,6 +118,7 @@ export function workflowRoutes(deps: ApiDeps) {
             slo: sloOf(name),
             steps: stepStats(runs),
             timeline: timeline(runs, fromMs, toMs, TIMELINE_BUCKETS),
+            changes: attributeTransitions(runs).map(transitionView),
           },
           200,
         );

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord, RunStatus } from '../../src/model/workflow.js';
+import { attributeTransitions } from '../../src/query/attribute-transitions.js';
+
+function run(i: number, status: RunStatus, attributes: Record<string, string>): RunRecord {
+  return {
+    id: `r${i}`,
+    workflow: 'deploy',
+    runner: 'cicd',
+    runId: String(i),
+    traceId: 't',
+    spanId: '',
+    status,
+    startMs: i * 60_000,
+    endMs: i * 60_000 + 30_000,
+    durationMs: 30_000,
+    attributes,
+    steps: [],
+  };
+}
+
+/** 60 runs: version 1.4 then 1.5 from run 40 (which fails half the time), a host per run, an id per run. */
+function history(): RunRecord[] {
+  return Array.from({ length: 60 }, (_, i) =>
+    run(i, i >= 40 && i % 2 === 0 ? 'failure' : 'success', {
+      'service.version': i < 40 ? '1.4' : '1.5',
+      'host.name': `worker-${(i * 7) % 5}`,
+      'cicd.pipeline.run.id': String(i),
+      ...(i >= 50 && { 'feature.flag': 'on' }),
+    }),
+  );
+}
+
+describe('attributeTransitions', () => {
+  it('names the release and the flag that appeared, newest first, with the failures on either side', () => {
+    const found = attributeTransitions(history().reverse());
+    expect(found.map((t) => [t.key, t.from, t.to, t.run.id])).toEqual([
+      ['feature.flag', null, 'on', 'r50'],
+      ['service.version', '1.4', '1.5', 'r40'],
+    ]);
+    const release = found[1]!;
+    expect(release.before).toEqual({ runs: 20, failed: 0 });
+    // From the change on, 20 runs at most: runs 40 to 59, every other one failed.
+    expect(release.after).toEqual({ runs: 20, failed: 10 });
+    expect(found[0]!.before).toEqual({ runs: 20, failed: 5 });
+  });
+
+  it('measures the runs after a change only until the key changes again', () => {
+    const runs = history().map((r, i) => (i >= 45 ? { ...r, attributes: { ...r.attributes, 'service.version': '1.4' } } : r));
+    const [rollback, release] = attributeTransitions(runs).filter((t) => t.key === 'service.version');
+    expect(release!.after).toEqual({ runs: 5, failed: 3 });
+    expect(rollback).toMatchObject({ from: '1.5', to: '1.4', before: { runs: 20, failed: 3 } });
+  });
+
+  it('leaves out attributes that change from run to run, and a steady one once it changes too often', () => {
+    expect(attributeTransitions(history()).map((t) => t.key)).not.toContain('host.name');
+    const flapping = history().map((r, i) => ({ ...r, attributes: { ...r.attributes, 'service.version': i % 9 === 0 ? 'canary' : '1.4' } }));
+    expect(attributeTransitions(flapping).map((t) => t.key)).toEqual(['feature.flag']);
+  });
+
+  it('says nothing for a single run or none', () => {
+    expect(attributeTransitions([])).toEqual([]);
+    expect(attributeTransitions(history().slice(0, 1))).toEqual([]);
+  });
+});
