@@ -9,6 +9,7 @@ export const testIds = {
     page: 'flowlens-workflow',
     factors: 'flowlens-workflow-health-factors',
     timeline: 'flowlens-workflow-timeline',
+    changes: 'flowlens-workflow-changes',
     steps: 'flowlens-workflow-steps',
     slo: 'flowlens-workflow-slo',
     runs: 'flowlens-workflow-runs',

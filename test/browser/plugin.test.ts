@@ -95,6 +95,8 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => rowsOf(page, testIds.workflow.factors).count()).toBeGreaterThan(0);
     await expect.poll(() => rowsOf(page, testIds.workflow.steps).count()).toBeGreaterThan(0);
     await rowsOf(page, testIds.workflow.runs).first().waitFor();
+    // The agent's list of steady attributes that changed in the range (or the line saying none did).
+    await page.getByTestId(testIds.workflow.changes).waitFor();
     await shot('workflow');
 
     // A troubleshooting session, started through the proxy and kept in the URL for a shared link.

@@ -75,9 +75,38 @@ export interface TimelinePoint {
   p95DurationSeconds: number;
 }
 
+/** null: the attribute is absent. */
+export type AttributeValue = string | number | boolean | null;
+
+/** Runs that ended in success or failure on one side of an attribute transition; failureShare null when runs is 0. */
+export interface TransitionSide {
+  runs: number;
+  failed: number;
+  failureShare: number | null;
+}
+
+/** When the workflow's runs began to carry another value of an attribute that otherwise holds steady (a release, an image). */
+export interface AttributeTransition {
+  key: string;
+  /** null: absent before. */
+  from: AttributeValue;
+  /** null: absent after. */
+  to: AttributeValue;
+  /** Start of the first run with the new value. */
+  at: string;
+  /** That run: `id` for the app's `?run=`, `runId` the runner's own id. */
+  firstRun: { id: string; runId: string };
+  /** Up to 20 runs before the change. */
+  before: TransitionSide;
+  /** Up to 20 runs from the change on, or until the key changed again. */
+  after: TransitionSide;
+}
+
 export interface WorkflowDetail extends Omit<WorkflowSummary, 'openFindings' | 'slo' | 'sparkline'> {
   steps: StepSummary[];
   timeline: TimelinePoint[];
+  /** Newest first, at most 20; absent from an agent that predates them. */
+  changes?: AttributeTransition[];
 }
 
 export interface HealthFactor {
@@ -140,8 +169,8 @@ export interface RunDetail extends Run {
 /** An attribute whose value differs between two runs or steps; null: absent on that side. */
 export interface AttributeChange {
   key: string;
-  from: string | number | boolean | null;
-  to: string | number | boolean | null;
+  from: AttributeValue;
+  to: AttributeValue;
   /** The value changed at least twice over the baseline and the successful runs before it (a host, a revision). */
   varies?: true;
 }

@@ -4,7 +4,7 @@ import React, { useState } from 'react';
 
 import { FlowLensError } from '../api/FlowLensError.js';
 import { getRunComparison } from '../api/resources.js';
-import type { AttributeChange, RunComparison as Comparison, Run, StepChange, StepChangeKind } from '../api/types.js';
+import type { RunComparison as Comparison, Run, StepChange, StepChangeKind } from '../api/types.js';
 import { formatDuration, formatDurationChange, formatTime, statusTone } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -13,6 +13,7 @@ import { InlineCode } from './InlineCode.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
+import { Absent, Value } from './Value.js';
 
 /** Red for what went wrong, green for what got better, grey for what merely differs. */
 const CHANGES: Record<StepChangeKind, { text: string; color: BadgeColor }> = {
@@ -194,16 +195,6 @@ function Outcome({ side }: { side?: { status: string; durationSeconds: number } 
   ) : (
     <Absent />
   );
-}
-
-function Value({ value }: { value: AttributeChange['from'] }) {
-  return value === null ? <Absent /> : <>{String(value)}</>;
-}
-
-/** Not there on that side. */
-function Absent() {
-  const styles = useStyles2(getPageStyles);
-  return <span className={styles.muted}>—</span>;
 }
 
 /** Changed, but it changes between the workflow's good runs too (a host, a revision). */

@@ -49,6 +49,7 @@ export const getPageStyles = (theme: GrafanaTheme2) => ({
   // Grafana's global styles drop list indentation; steps and checks read better numbered and indented.
   list: css({ paddingLeft: theme.spacing(3), margin: theme.spacing(0.5, 0, 1.5) }),
   muted: css({ color: theme.colors.text.secondary }),
+  worse: css({ color: theme.colors.error.text }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
   shareBar: css({ height: 6, background: theme.colors.primary.main, borderRadius: theme.shape.radius.default }),
   failBar: css({ height: 6, background: theme.colors.error.main, borderRadius: theme.shape.radius.default }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
+import { failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -40,6 +40,18 @@ describe('view formatting', () => {
   it('formats ratios as percentages, negative budgets included', () => {
     expect(formatPercent(0.979)).toBe('97.9%');
     expect(formatPercent(-2.1, 0)).toBe('-210%');
+  });
+
+  it.each([
+    [0.5, 0.7, true],
+    [0, 0.75, true],
+    [0.1, 0.29, false],
+    [0.5, 0.1, false],
+    [null, 0.9, false],
+    [0.1, null, false],
+  ])('marks a change whose failure share went from %s to %s as harmful: %s', (before, after, harmful) => {
+    const side = (failureShare: number | null) => ({ runs: 10, failed: 0, failureShare });
+    expect(failedMoreAfter({ before: side(before), after: side(after) })).toBe(harmful);
   });
 
   it('orders steps as a tree by start time and keeps steps whose parent is missing at the top level', () => {

@@ -1,4 +1,5 @@
 import type {
+  AttributeTransition,
   HealthStatus,
   Impact,
   RecommendationItem,
@@ -48,6 +49,19 @@ export function describeClock({ clock, lagSeconds }: SenderClock): string {
 
 export function formatPercent(ratio: number | undefined, digits = 1): string {
   return ratio === undefined || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** A rise in the failure share, in percentage points, that marks an attribute change as one that hurt. */
+const HARMFUL_RISE_POINTS = 20;
+
+/** True when the runs after an attribute change failed at least 20 points more often than the runs before it. */
+export function failedMoreAfter({ before, after }: Pick<AttributeTransition, 'before' | 'after'>): boolean {
+  // In whole points, as the page shows them: in floating point 0.7 − 0.5 falls short of 0.2.
+  return (
+    before.failureShare !== null &&
+    after.failureShare !== null &&
+    Math.round((after.failureShare - before.failureShare) * 100) >= HARMFUL_RISE_POINTS
+  );
 }
 
 export function formatTime(iso: string | undefined): string {

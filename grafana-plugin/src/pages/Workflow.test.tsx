@@ -496,6 +496,82 @@ describe('Run comparison', () => {
   });
 });
 
+const { changes: _changes, ...olderAgentWorkflow } = workflow;
+
+describe('What changed', () => {
+  it('lists the steady attributes that changed, newest first, and marks the change after which more runs failed', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-13': { ...run, id: 'r-etl-13', runId: 'scheduled__2026-11-21T12:00' },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d');
+
+    const changes = await screen.findByTestId(testIds.workflow.changes);
+    expect(within(changes).getByRole('heading', { name: 'Changes' })).toBeInTheDocument();
+    // Where on-call looks first: after the runs over time, before the step breakdown.
+    expect(screen.getByTestId(testIds.workflow.timeline).nextElementSibling).toBe(changes);
+    expect(changes.nextElementSibling).toBe(screen.getByTestId(testIds.workflow.steps));
+
+    const [header, flag, release] = within(changes).getAllByRole('row');
+    expect([header, flag, release].map((r) => cells(r!))).toEqual([
+      ['When', 'Attribute', 'Before', 'After', 'Failures before → after', 'First run'],
+      ['2026-11-21 18:00:00Z', 'feature.flag', '—', 'on', '50% (6 of 12) → 50% (3 of 6)', 'scheduled__2026-11-21T18:00'],
+      ['2026-11-21 12:00:00Z', 'deployment.version', '2.3.0', '2.4.0', '5% (1 of 20) → 67% (8 of 12)', 'scheduled__2026-11-21T12:00'],
+    ]);
+    expect(within(flag!).getByRole('link', { name: 'scheduled__2026-11-21T18:00' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&to=now&run=r-etl-19'
+    );
+
+    // The release that hurt stands out; the flag, after which runs failed as often as before, does not.
+    const worse = within(release!).getByText('67% (8 of 12)');
+    expect(worse.tagName).toBe('STRONG');
+    expect(worse).toHaveStyle({ color: createTheme().colors.error.text });
+    expect(within(release!).getByText(/5% \(1 of 20\)/).tagName).not.toBe('STRONG');
+    expect(flag!.querySelector('strong')).toBeNull();
+
+    // Its first run opens below, in the same time range, so the change stays listed.
+    await userEvent.click(within(release!).getByRole('link', { name: 'scheduled__2026-11-21T12:00' }));
+    expect(currentUrl.value).toBe('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&to=now&run=r-etl-13');
+    expect(await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch')).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.workflow.changes)).getAllByRole('row')).toHaveLength(3);
+  });
+
+  it('shows — for the failures before a change that came with the first runs the agent saw', async () => {
+    const [, release] = workflow.changes;
+    const first = { ...release!, before: { runs: 0, failed: 0, failureShare: null } };
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes: [first] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const changes = await screen.findByTestId(testIds.workflow.changes);
+    const row = within(changes).getAllByRole('row')[1]!;
+    expect(cells(row)[4]).toBe('— → 67% (8 of 12)');
+    // Nothing before it to compare with, so nothing to call worse.
+    expect(row.querySelector('strong')).toBeNull();
+  });
+
+  it('says so when no steady attribute changed in the time range', async () => {
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes: [] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const changes = await screen.findByTestId(testIds.workflow.changes);
+    expect(within(changes).getByRole('heading', { name: 'Changes' })).toBeInTheDocument();
+    expect(within(changes).getByText('No steady attribute changed in this time range.')).toBeInTheDocument();
+    expect(within(changes).queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('shows no changes section at all for an agent that predates them', async () => {
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': olderAgentWorkflow });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    await screen.findByTestId(testIds.workflow.steps);
+    await answersLanded();
+    expect(screen.queryByTestId(testIds.workflow.changes)).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Changes' })).not.toBeInTheDocument();
+    expect(screen.queryByText('No steady attribute changed in this time range.')).not.toBeInTheDocument();
+  });
+});
+
 const SESSION = `/api/v1/sessions/${session.id}`;
 
 const sessionAgent = {

@@ -1,5 +1,5 @@
 import { PluginPage } from '@grafana/runtime';
-import { Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Button, RadioButtonGroup, Stack, TextLink, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { useParams } from 'react-router-dom';
 
@@ -12,7 +12,7 @@ import {
   listRuns,
   listSlos,
 } from '../api/resources.js';
-import type { WorkflowDetail } from '../api/types.js';
+import type { AttributeTransition, TransitionSide, WorkflowDetail } from '../api/types.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
@@ -26,7 +26,9 @@ import { RunsTable } from '../components/RunsTable.js';
 import { SessionView } from '../components/SessionView.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
-import { formatDuration, formatPercent, formatTime, toStepShares } from '../domain/format.js';
+import { Absent, Value } from '../components/Value.js';
+import { workflowUrl } from '../constants.js';
+import { failedMoreAfter, formatDuration, formatPercent, formatTime, toStepShares } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
@@ -83,6 +85,7 @@ export function Workflow() {
                 <p className={styles.muted}>Run duration per interval: p50 (blue) and p95 (orange).</p>
                 <DurationLines points={workflow.timeline} width={800} height={80} />
               </section>
+              <Changes name={name} changes={workflow.changes} />
               <Steps workflow={workflow} />
               <SloSection name={name} />
               <WorkflowFindings name={name} />
@@ -140,6 +143,68 @@ function HealthFactors({ name }: { name: string }) {
         )}
       </QueryView>
     </section>
+  );
+}
+
+/** "Was there a change?": steady attributes (a release, an image, a region) that took another value, and whether it hurt. */
+function Changes({ name, changes }: { name: string; changes?: AttributeTransition[] }) {
+  const styles = useStyles2(getPageStyles);
+  const [range] = useTimeRange();
+  // An agent that predates them sends none: that says nothing about whether anything changed.
+  if (!changes) {
+    return null;
+  }
+  return (
+    <section className={styles.section} data-testid={testIds.workflow.changes}>
+      <h3>Changes</h3>
+      {changes.length === 0 ? (
+        <p className={styles.muted}>No steady attribute changed in this time range.</p>
+      ) : (
+        <table className={styles.table}>
+          <TableHead columns={['When', 'Attribute', 'Before', 'After', 'Failures before → after', 'First run']} />
+          <tbody>
+            {changes.map((c) => (
+              <tr key={`${c.key} ${c.firstRun.id}`}>
+                <td>{formatTime(c.at)}</td>
+                <td className={styles.mono}>{c.key}</td>
+                <td>
+                  <Value value={c.from} />
+                </td>
+                <td>
+                  <Value value={c.to} />
+                </td>
+                <td>
+                  <Failures side={c.before} /> →{' '}
+                  {failedMoreAfter(c) ? (
+                    <strong className={styles.worse}>
+                      <Failures side={c.after} />
+                    </strong>
+                  ) : (
+                    <Failures side={c.after} />
+                  )}
+                </td>
+                <td>
+                  {/* The time range kept, so the change stays in view while its first run opens below. */}
+                  <TextLink href={workflowUrl(name, `?${new URLSearchParams({ ...range, run: c.firstRun.id })}`)} inline>
+                    {c.firstRun.runId}
+                  </TextLink>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Failures({ side }: { side: TransitionSide }) {
+  return side.failureShare === null ? (
+    <Absent />
+  ) : (
+    <>
+      {formatPercent(side.failureShare, 0)} ({side.failed} of {side.runs})
+    </>
   );
 }
 
