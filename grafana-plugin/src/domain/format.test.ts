@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
+import { describeChange, failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -52,6 +52,14 @@ describe('view formatting', () => {
   ])('marks a change whose failure share went from %s to %s as harmful: %s', (before, after, harmful) => {
     const side = (failureShare: number | null) => ({ runs: 10, failed: 0, failureShare });
     expect(failedMoreAfter({ before: side(before), after: side(after) })).toBe(harmful);
+  });
+
+  it.each([
+    ['2.3.0', '2.4.0', 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:04:00Z'],
+    [null, 3, 'deployment.version — → 3 at 2026-11-21 12:04:00Z'],
+    [true, null, 'deployment.version true → — at 2026-11-21 12:04:00Z'],
+  ])('describes a change from %s to %s in one line', (from, to, text) => {
+    expect(describeChange({ key: 'deployment.version', from, to, at: '2026-11-21T12:04:00.000Z' })).toBe(text);
   });
 
   it('orders steps as a tree by start time and keeps steps whose parent is missing at the top level', () => {

@@ -1,5 +1,6 @@
 import type {
   AttributeTransition,
+  AttributeValue,
   HealthStatus,
   Impact,
   RecommendationItem,
@@ -62,6 +63,16 @@ export function failedMoreAfter({ before, after }: Pick<AttributeTransition, 'be
     after.failureShare !== null &&
     Math.round((after.failureShare - before.failureShare) * 100) >= HARMFUL_RISE_POINTS
   );
+}
+
+/** What the app shows for an attribute absent on one side of a change or a comparison. */
+export const ABSENT = '—';
+
+const formatValue = (value: AttributeValue) => (value === null ? ABSENT : String(value));
+
+/** `deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00Z`: an attribute change in one line of text. */
+export function describeChange({ key, from, to, at }: Pick<AttributeTransition, 'key' | 'from' | 'to' | 'at'>): string {
+  return `${key} ${formatValue(from)} → ${formatValue(to)} at ${formatTime(at)}`;
 }
 
 export function formatTime(iso: string | undefined): string {

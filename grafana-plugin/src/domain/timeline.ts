@@ -1,4 +1,4 @@
-import type { RunStep } from '../api/types.js';
+import type { RunStep, TimelinePoint } from '../api/types.js';
 
 /** A run's span in epoch milliseconds, parsed once for all of its steps. */
 export interface RunSpan {
@@ -32,4 +32,19 @@ export function timelineBar({ startMs, endMs }: RunSpan, step: Pick<RunStep, 'st
   const to = clamp(stepStart - startMs + step.durationSeconds * 1000, from, span);
   const percent = (ms: number) => (span > 0 ? (ms / span) * 100 : 0);
   return { offsetSeconds: from / 1000, left: percent(from), width: percent(to - from) };
+}
+
+/**
+ * Where an instant falls across a workflow's timeline, in percent of the chart's width (0–100). The points start
+ * equal slices, drawn side by side from the left as RunBars and DurationLines draw them; undefined outside the
+ * slices, and with fewer than two points, which leave the slices' length unknown.
+ */
+export function timelinePosition(points: ReadonlyArray<Pick<TimelinePoint, 't'>>, at: string): number | undefined {
+  if (points.length < 2) {
+    return undefined;
+  }
+  const start = Date.parse(points[0]!.t);
+  const span = (Date.parse(points[1]!.t) - start) * points.length;
+  const offset = Date.parse(at) - start;
+  return offset >= 0 && offset < span ? (offset / span) * 100 : undefined;
 }

@@ -498,6 +498,17 @@ describe('Run comparison', () => {
 
 const { changes: _changes, ...olderAgentWorkflow } = workflow;
 
+/** Charts and change markers in the runs over time, in page order, those hidden from assistive technology included. */
+const timelineImages = () =>
+  within(screen.getByTestId(testIds.workflow.timeline))
+    .getAllByRole('img', { hidden: true })
+    .map((image) => image.getAttribute('aria-label'));
+
+const RUNS_CHART = 'Runs of nightly-etl: 24 runs, 9 failed';
+const DURATION_CHART = 'Run duration: p95 up to 1h 00m';
+const RELEASE = 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00Z';
+const FLAG = 'feature.flag — → on at 2026-11-21 18:00:00Z';
+
 describe('What changed', () => {
   it('lists the steady attributes that changed, newest first, and marks the change after which more runs failed', async () => {
     useRecordedBackend({
@@ -537,6 +548,49 @@ describe('What changed', () => {
     expect(within(screen.getByTestId(testIds.workflow.changes)).getAllByRole('row')).toHaveLength(3);
   });
 
+  it('marks each change where it fell on the runs over time, in red when more runs failed after it', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const timeline = within(await screen.findByTestId(testIds.workflow.timeline));
+    expect(timeline.getByText(/a line marks each change listed below, red when more runs failed after it\.$/)).toBeInTheDocument();
+    // Over both charts, newest first as listed; the duration chart's repeat the runs chart's, hidden so they are read out once.
+    expect(timelineImages()).toEqual([RUNS_CHART, FLAG, RELEASE, DURATION_CHART, FLAG, RELEASE]);
+    const release = timeline.getByRole('img', { name: RELEASE });
+    const flag = timeline.getByRole('img', { name: FLAG });
+    expect(release).toHaveAttribute('title', RELEASE);
+    expect(release.parentElement).toContainElement(timeline.getByRole('img', { name: RUNS_CHART }));
+    const [, repeated] = timeline.getAllByLabelText(RELEASE);
+    expect(repeated).toHaveAttribute('aria-hidden', 'true');
+    expect(repeated!.parentElement).toContainElement(timeline.getByRole('img', { name: DURATION_CHART }));
+
+    // The timeline's 4 slices of 6 h start at 2026-11-21 00:00: noon lies halfway across, 18:00 three quarters.
+    expect(release).toHaveStyle({ left: '50.00%' });
+    expect(repeated).toHaveStyle({ left: '50.00%' });
+    expect(flag).toHaveStyle({ left: '75.00%' });
+
+    // The release after which runs failed far more often in the theme's error colour, the flag not.
+    const theme = createTheme();
+    expect(release).toHaveStyle({ backgroundColor: theme.colors.error.main });
+    expect(flag).toHaveStyle({ backgroundColor: theme.colors.text.secondary });
+  });
+
+  it('marks no change outside the runs over time, though it lists it', async () => {
+    const [flag, release] = workflow.changes;
+    // The timeline covers 2026-11-21 from midnight up to, not including, the next midnight.
+    const changes = [
+      { ...flag!, at: '2026-11-22T00:00:00.000Z' },
+      release!,
+      { ...release!, key: 'container.image', at: '2026-11-20T23:59:59.000Z' },
+    ];
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const listed = await screen.findByTestId(testIds.workflow.changes);
+    expect(within(listed).getAllByRole('row')).toHaveLength(4);
+    expect(timelineImages()).toEqual([RUNS_CHART, RELEASE, DURATION_CHART, RELEASE]);
+  });
+
   it('shows — for the failures before a change that came with the first runs the agent saw', async () => {
     const [, release] = workflow.changes;
     const first = { ...release!, before: { runs: 0, failed: 0, failureShare: null } };
@@ -558,6 +612,8 @@ describe('What changed', () => {
     expect(within(changes).getByRole('heading', { name: 'Changes' })).toBeInTheDocument();
     expect(within(changes).getByText('No steady attribute changed in this time range.')).toBeInTheDocument();
     expect(within(changes).queryByRole('table')).not.toBeInTheDocument();
+    expect(timelineImages()).toEqual([RUNS_CHART, DURATION_CHART]);
+    expect(screen.getByText('Successful runs (green) and failed runs (red) per interval.')).toBeInTheDocument();
   });
 
   it('shows no changes section at all for an agent that predates them', async () => {
@@ -569,6 +625,7 @@ describe('What changed', () => {
     expect(screen.queryByTestId(testIds.workflow.changes)).not.toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Changes' })).not.toBeInTheDocument();
     expect(screen.queryByText('No steady attribute changed in this time range.')).not.toBeInTheDocument();
+    expect(timelineImages()).toEqual([RUNS_CHART, DURATION_CHART]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 } from '../api/resources.js';
 import type { AttributeTransition, TransitionSide, WorkflowDetail } from '../api/types.js';
 import { StateBadge } from '../components/Badges.js';
+import { ChangeMarkers } from '../components/ChangeMarkers.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
 import { FindingsTable } from '../components/FindingsTable.js';
@@ -80,10 +81,17 @@ export function Workflow() {
               <HealthFactors name={name} />
               <section className={styles.section} data-testid={testIds.workflow.timeline}>
                 <h3>Runs over time</h3>
-                <p className={styles.muted}>Successful runs (green) and failed runs (red) per interval.</p>
-                <RunBars points={workflow.timeline} width={800} height={100} label={`Runs of ${name}`} />
+                <p className={styles.muted}>
+                  Successful runs (green) and failed runs (red) per interval
+                  {workflow.changes?.length ? '; a line marks each change listed below, red when more runs failed after it' : ''}.
+                </p>
+                <ChangeMarkers changes={workflow.changes} points={workflow.timeline}>
+                  <RunBars points={workflow.timeline} width={800} height={100} label={`Runs of ${name}`} />
+                </ChangeMarkers>
                 <p className={styles.muted}>Run duration per interval: p50 (blue) and p95 (orange).</p>
-                <DurationLines points={workflow.timeline} width={800} height={80} />
+                <ChangeMarkers changes={workflow.changes} points={workflow.timeline} repeated>
+                  <DurationLines points={workflow.timeline} width={800} height={80} />
+                </ChangeMarkers>
               </section>
               <Changes name={name} changes={workflow.changes} />
               <Steps workflow={workflow} />
