@@ -64,7 +64,12 @@ export interface RunComparison {
 export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readonly RunRecord[] = []): RunComparison {
   const before = new StepPlaces(baseline.steps);
   const now = new StepPlaces(run.steps);
-  const earlierPlaces = earlier.map((r) => new StepPlaces(r.steps));
+  // The earlier runs' steps are placed only once a step's attributes changed: most comparisons never need them.
+  let earlierPlaces: StepPlaces[] | undefined;
+  const stepHistory = (key: string, old: StepRecord) => {
+    earlierPlaces ??= earlier.map((r) => new StepPlaces(r.steps));
+    return [old.attributes, ...earlierPlaces.map((p) => p.byKey.get(key)?.attributes).filter((a) => a !== undefined)];
+  };
   const matched = new Set<StepRecord>();
   const changes: StepChange[] = [];
   let stepsCompared = 0;
@@ -76,8 +81,7 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
     }
     matched.add(old);
     stepsCompared++;
-    const history = [old.attributes, ...earlierPlaces.map((p) => p.byKey.get(key)?.attributes).filter((a) => a !== undefined)];
-    const change = stepChange(old, step, history);
+    const change = stepChange(old, step, () => stepHistory(key, old));
     if (change) changes.push({ ...change, name: step.name, path: now.pathOf(step) });
   }
   // A running run's steps to come are not missing yet.
@@ -91,11 +95,12 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
 }
 
 /** `history`: the step's attributes in the baseline and in the earlier successful runs that have it. */
-function stepChange(old: StepRecord, step: StepRecord, history: readonly Attributes[]): Omit<StepChange, 'name' | 'path'> | undefined {
-  const attributes = markVarying(attributeChanges(old.attributes, step.attributes), history);
+function stepChange(old: StepRecord, step: StepRecord, history: () => readonly Attributes[]): Omit<StepChange, 'name' | 'path'> | undefined {
+  const changed = attributeChanges(old.attributes, step.attributes);
+  const attributes = changed.length > 0 ? markVarying(changed, history()) : changed;
   const downstream = downstreamChange(old, step);
-  const changed = attributes.some((a) => !a.varies) || hasDownstreamChange(downstream);
-  const kind = changeKind(old, step) ?? (changed ? 'changed' : undefined);
+  const differs = attributes.some((a) => !a.varies) || hasDownstreamChange(downstream);
+  const kind = changeKind(old, step) ?? (differs ? 'changed' : undefined);
   return kind && { kind, step, baseline: old, attributes, downstream };
 }
 
@@ -133,7 +138,8 @@ class StepPlaces {
       return place;
     };
     const seen = new Map<string, number>();
-    for (const step of [...steps].sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1))) {
+    // Steps of one name started together (a fan-out) are taken shortest first: their span ids are random.
+    for (const step of [...steps].sort((a, b) => a.startMs - b.startMs || a.durationMs - b.durationMs || (a.id < b.id ? -1 : 1))) {
       const place = placeOf(step);
       const nth = seen.get(place) ?? 0;
       seen.set(place, nth + 1);
@@ -179,8 +185,8 @@ export function attributeChanges(from: Attributes, to: Attributes): AttributeCha
   const changes: AttributeChange[] = [];
   for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
     if (isIncidentalKey(key)) continue;
-    const a = from[key] ?? null;
-    const b = to[key] ?? null;
+    const a = Object.hasOwn(from, key) ? from[key]! : null;
+    const b = Object.hasOwn(to, key) ? to[key]! : null;
     if (!sameValue(a, b)) changes.push({ key, from: a, to: b });
   }
   return changes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -212,7 +218,6 @@ function downstreamChange(old: StepRecord, step: StepRecord): DownstreamChange {
 const noDownstreamChange = (): DownstreamChange => ({ added: [], removed: [], failing: [] });
 const hasDownstreamChange = (d: DownstreamChange) => d.added.length + d.removed.length + d.failing.length > 0;
 
-
 /** Up to `count` successful runs that started before `run`, newest first, among runs oldest first. */
 export function successesBefore(runs: readonly RunRecord[], run: RunRecord, count: number): RunRecord[] {
   const found: RunRecord[] = [];
@@ -238,10 +243,17 @@ export function changesBefore(runs: readonly RunRecord[], run: RunRecord): RunCh
   return compared && { runId: run.id, baselineRunId: compared.baseline.id, lines: describeComparison(compared.comparison, FINDING_CHANGE_LINES) };
 }
 
+/** How many changes `describeComparison` tells of, before it cuts them short. */
+export function changeCount(comparison: RunComparison): number {
+  return steadyChanges(comparison).length + comparison.steps.length;
+}
+
+// Attributes that vary from run to run anyway (hosts, shards) would crowd out what matters.
+const steadyChanges = (comparison: RunComparison) => comparison.attributes.filter((a) => !a.varies);
+
 /** The most telling changes as sentences, for a finding's evidence and a troubleshooting session. */
 export function describeComparison(comparison: RunComparison, max = 8): string[] {
-  // Attributes that vary from run to run anyway (hosts, shards) would crowd out what matters.
-  const lines = comparison.attributes.filter((a) => !a.varies).map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
+  const lines = steadyChanges(comparison).map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
   lines.push(...comparison.steps.map(describeStep));
   return lines.length > max ? [...lines.slice(0, max - 1), `and ${lines.length - max + 1} more changes`] : lines;
 }

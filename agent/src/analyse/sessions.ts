@@ -2,7 +2,7 @@ import type { FindingCandidate, Recommendation, Severity } from '../model/findin
 import { isDecided, isFailed, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
-import { compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
+import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
 
 /**
  * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
@@ -152,7 +152,7 @@ export function createSession(input: SessionInput): Session {
         ...(top ? [`baseline ${JSON.stringify(top.evidence.baseline)} → current ${JSON.stringify(top.evidence.current)}`, ...top.evidence.errorLines.map((l) => `error: ${l}`)] : []),
         ...(broke
           ? [
-              `the newest failed run \`${broke.run.runId}\` (${formatTime(broke.run.startMs)}) against the last successful run before it, \`${broke.baseline.runId}\` (${formatTime(broke.baseline.startMs)}): ${changes.length ? `${changes.length} change(s)` : 'no difference in steps or attributes'}`,
+              `the newest failed run \`${broke.run.runId}\` (${formatTime(broke.run.startMs)}) against the last successful run before it, \`${broke.baseline.runId}\` (${formatTime(broke.baseline.startMs)}): ${changes.length ? `${changeCount(broke.comparison)} change(s)` : 'no difference in steps or attributes'}`,
               ...changes.map((line) => `  - ${line}`),
             ]
           : []),

@@ -42,7 +42,7 @@ export function attributeTransitions(runs: readonly RunRecord[]): AttributeTrans
     for (let i = 1; i < ordered.length && at.length <= allowed; i++) {
       if (!sameValue(valueOf(ordered[i - 1]!, key), valueOf(ordered[i]!, key))) at.push(i);
     }
-    if (at.length > allowed) continue;
+    if (at.length > allowed || (at.length >= 2 && at.length === ordered.length - 1 && distinctValues(ordered, key) === ordered.length)) continue;
     at.forEach((i, n) => {
       found.push({
         key,
@@ -57,7 +57,12 @@ export function attributeTransitions(runs: readonly RunRecord[]): AttributeTrans
   return found.sort((a, b) => b.run.startMs - a.run.startMs || (a.key < b.key ? -1 : 1)).slice(0, MAX_TRANSITIONS);
 }
 
-const valueOf = (run: RunRecord, key: string): AttrValue => run.attributes[key] ?? null;
+/** A value per run (a pod, a container): too few runs to tell by how often it changed, but it never repeats. */
+function distinctValues(runs: readonly RunRecord[], key: string): number {
+  return new Set(runs.map((run) => JSON.stringify(valueOf(run, key)))).size;
+}
+
+const valueOf = (run: RunRecord, key: string): AttrValue => (Object.hasOwn(run.attributes, key) ? run.attributes[key]! : null);
 
 /** Among the runs that ended in success or failure, as the success rate counts them. */
 function failures(runs: readonly RunRecord[]): { runs: number; failed: number } {

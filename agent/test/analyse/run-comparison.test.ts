@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
-import { compareRuns, compareWithLastSuccess, describeComparison, errorText } from '../../src/analyse/run-comparison.js';
+import { changeCount, compareRuns, compareWithLastSuccess, describeComparison, errorText } from '../../src/analyse/run-comparison.js';
 
 let nextId = 0;
 
@@ -137,6 +137,7 @@ describe('compareRuns', () => {
       'step `f`: 1.0 s → 4.0 s (4×)',
       'and 3 more changes',
     ]);
+    expect(changeCount(compareRuns(after, before))).toBe(10);
     expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'Timeout', errorMessage: 'after 30 s' })).toBe('Timeout: after 30 s');
   });
 
@@ -178,5 +179,12 @@ describe('compareRuns', () => {
       ],
     });
     expect(describeComparison(compareWithLastSuccess([...history, newImage], newImage)!.comparison)).toEqual(['step `build`: `container.image.tag` v1 → v2']);
+  });
+
+  it('pairs steps of one name started together alike, whatever their span ids, and reads only own attributes', () => {
+    const shards = (ids: string[]) => run(ids.map((id, i) => step('shard', 10 + 20 * i, { id, startMs: 0 })), { attributes: {} });
+    expect(compareRuns(shards(['z1', 'a2']), shards(['a1', 'z2'])).steps).toEqual([]);
+    const withKey = run([], { attributes: { constructor: 'x' } });
+    expect(compareRuns(withKey, run([])).attributes).toEqual([{ key: 'constructor', from: null, to: 'x' }]);
   });
 });

@@ -62,4 +62,13 @@ describe('attributeTransitions', () => {
     expect(attributeTransitions([])).toEqual([]);
     expect(attributeTransitions(history().slice(0, 1))).toEqual([]);
   });
+
+  it('leaves out a value per run over a few runs (a pod), but not a release that came and went', () => {
+    const few = [0, 1, 2, 3].map((i) => run(i, 'success', { 'k8s.pod.name': `pod-${i}`, 'service.version': ['1', '2', '3', '2'][i]! }));
+    expect(attributeTransitions(few).map((t) => [t.key, t.to])).toEqual([
+      ['service.version', '2'],
+      ['service.version', '3'],
+      ['service.version', '2'],
+    ]);
+  });
 });

@@ -144,8 +144,9 @@ export function FindingDetail({ id, onChanged }: Props) {
                   :
                 </p>
                 <ul className={styles.list}>
-                  {finding.evidence.changes.lines.map((line) => (
-                    <li key={line}>
+                  {/* By position: two steps of one name can fail alike. */}
+                  {finding.evidence.changes.lines.map((line, i) => (
+                    <li key={i}>
                       <InlineCode text={line} />
                     </li>
                   ))}

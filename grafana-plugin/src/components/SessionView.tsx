@@ -125,7 +125,11 @@ function SessionPhases({ session }: { session: Session }) {
           )}
           {phase.name === 'analysis' && session.compared && (
             <p>
-              <TextLink href={workflowUrl(session.workflow, `?run=${encodeURIComponent(session.compared.runId)}`)} inline>
+              {/* The session stays open beside the run it links to. */}
+              <TextLink
+                href={workflowUrl(session.workflow, `?session=${encodeURIComponent(session.id)}&run=${encodeURIComponent(session.compared.runId)}`)}
+                inline
+              >
                 Compare the newest failed run with the last successful one
               </TextLink>
             </p>

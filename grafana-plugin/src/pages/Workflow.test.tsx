@@ -695,7 +695,7 @@ describe('Troubleshooting session', () => {
     expect(compared.parentElement!.children).toHaveLength(3);
     expect(within(analysis).getByRole('link', { name: 'Compare the newest failed run with the last successful one' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
+      '/a/flowlens-workflows-app/workflow/nightly-etl?session=7c0e4f2a-5b1d-4e8a-9f3c-2d6b8a1e0c47&run=r-etl-24'
     );
 
     const diagnosis = within(panel).getByTestId(testIds.session.phase('diagnosis'));

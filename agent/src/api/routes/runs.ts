@@ -10,6 +10,8 @@ import type { RunRecord } from '../../model/workflow.js';
 const MAX_LOGS = 2_000;
 /** How far back the last successful run is looked for. */
 const BASELINE_LOOKBACK_MS = 7 * 86_400_000;
+/** Runs started in the same millisecond as the compared one that the baseline query may have to skip. */
+const SAME_START_SLACK = 8;
 
 const runIdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 
@@ -100,11 +102,15 @@ export function runRoutes(deps: ApiDeps) {
     return { baseline, earlier: successesBefore(baseline, EARLIER_SUCCESSES) };
   }
 
-  /** Up to `count` successful runs of the run's workflow that started in the week before it, newest first. */
+  /**
+   * Up to `count` successful runs of the run's workflow that started in the week before it, newest first: those
+   * started strictly before it, as the analysis picks a finding's baseline (runs started in the same millisecond
+   * are read too, then left out).
+   */
   function successesBefore(run: RunRecord, count: number): RunRecord[] {
     return deps.store
-      .runs({ workflow: run.workflow, fromMs: run.startMs - BASELINE_LOOKBACK_MS, toMs: run.startMs, statuses: ['success'], limit: count + 1 })
-      .filter((r) => r.id !== run.id)
+      .runs({ workflow: run.workflow, fromMs: run.startMs - BASELINE_LOOKBACK_MS, toMs: run.startMs, statuses: ['success'], limit: count + SAME_START_SLACK })
+      .filter((r) => r.startMs < run.startMs)
       .slice(0, count);
   }
 }
