@@ -54,7 +54,7 @@ export function attributeTransitions(runs: readonly RunRecord[]): AttributeTrans
       });
     });
   }
-  return found.sort((a, b) => b.run.startMs - a.run.startMs || (a.key < b.key ? -1 : 1)).slice(0, MAX_TRANSITIONS);
+  return found.sort((a, b) => b.run.startMs - a.run.startMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).slice(0, MAX_TRANSITIONS);
 }
 
 /** A value per run (a pod, a container): too few runs to tell by how often it changed, but it never repeats. */

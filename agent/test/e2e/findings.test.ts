@@ -97,6 +97,21 @@ describe('findings from simulated runners with injected faults', () => {
     expect(bad.body.error.message).toContain('attribute');
   });
 
+  it('filters a range of more runs than it reads at a time as it filters its halves', async () => {
+    const workflow = healthyWorkflows[0]!;
+    const ids = async (fromMs: number, toMs: number, more = '') =>
+      ((await agent.get(`/api/v1/workflows/${workflow}/runs?from=${fromMs}&to=${toMs}&limit=1000&attribute=host.name%3Dworker-1${more}`)).body.items as { id: string }[]).map((r) => r.id);
+    const start = END - 5 * 86_400_000;
+    const middle = END - 2 * 86_400_000;
+    const all = (await agent.get(`/api/v1/workflows/${workflow}/runs?from=${start}&to=${END}&limit=1000`)).body.items;
+    expect(all.length).toBeGreaterThan(500);
+    const whole = await ids(start, END);
+    expect(whole.length).toBeGreaterThan(50);
+    expect(whole).toEqual([...(await ids(middle + 1, END)), ...(await ids(start, middle))]);
+    // The newest matches first, and no more than asked for.
+    expect((await agent.get(`/api/v1/workflows/${workflow}/runs?from=${start}&to=${END}&limit=3&attribute=host.name%3Dworker-1`)).body.items.map((r: { id: string }) => r.id)).toEqual(whole.slice(0, 3));
+  });
+
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
     expect(about(faultWorkflows.duration_creep[0]!).some((f) => f.kind === 'sla' || f.kind === 'trend')).toBe(true);
     expect(about(faultWorkflows.stalled_schedule[0]!).some((f) => f.kind === 'stalled')).toBe(true);

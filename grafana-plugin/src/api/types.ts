@@ -76,7 +76,7 @@ export interface TimelinePoint {
 }
 
 /** null: the attribute is absent. */
-export type AttributeValue = string | number | boolean | null;
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 /** Runs that ended in success or failure on one side of an attribute transition; failureShare null when runs is 0. */
 export interface TransitionSide {

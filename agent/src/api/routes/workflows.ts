@@ -1,6 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { runItems } from '../../analyse/index.js';
 import type { Severity } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
+import type { RunQuery } from '../../store/store.js';
 import { attributeTransitions } from '../../query/attribute-transitions.js';
 import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
@@ -10,6 +12,8 @@ import { resolveRange } from '../time.js';
 import { runView, transitionView } from '../views.js';
 
 const SPARKLINE_BUCKETS = 24;
+/** Runs read at a time when the runs list filters by attribute. */
+const FILTER_PAGE = 500;
 const TIMELINE_BUCKETS = 48;
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const HEALTH_ORDER = { unhealthy: 0, degraded: 1, unknown: 2, healthy: 3 } as const;
@@ -28,6 +32,27 @@ const attributeFilter = z
 const nameParam = z.object({ name: z.string().min(1).openapi({ param: { name: 'name', in: 'path' }, example: 'deploy' }) });
 
 export function workflowRoutes(deps: ApiDeps) {
+  /**
+   * Attributes live in the runs' text, so runs are read newest first a page at a time and filtered here, until
+   * `limit` match: the whole range is read only when fewer do.
+   */
+  const runsCarrying = (query: RunQuery, items: string[], limit: number): RunRecord[] => {
+    const found: RunRecord[] = [];
+    const seen = new Set<string>();
+    for (let toMs = query.toMs; ; ) {
+      const page = deps.store.runs({ ...query, toMs, limit: FILTER_PAGE });
+      for (const run of page) {
+        if (seen.has(run.id)) continue;
+        seen.add(run.id);
+        if (items.every((item) => runItems(run).includes(item)) && found.push(run) === limit) return found;
+      }
+      if (page.length < FILTER_PAGE) return found;
+      // The next page starts at the oldest start read, whose other runs it may hold; past it if the page was all one.
+      const oldest = page[page.length - 1]!.startMs;
+      toMs = oldest < toMs ? oldest : toMs - 1;
+    }
+  };
+
   /** Open and acknowledged findings by severity, for one workflow or (one query) every workflow. */
   const openFindings = (workflow?: string) => {
     const counts = new Map<string, Record<Severity, number>>();
@@ -155,10 +180,7 @@ export function workflowRoutes(deps: ApiDeps) {
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
         const query = { workflow: name, fromMs, toMs, ...(status && { statuses: [status] }) };
-        // Attributes live in the runs' text: the range is read whole and filtered here.
-        const runs = attribute
-          ? deps.store.runs(query).filter((run) => attribute.every((item) => runItems(run).includes(item))).slice(0, limit)
-          : deps.store.runs({ ...query, limit });
+        const runs = attribute ? runsCarrying(query, attribute, limit) : deps.store.runs({ ...query, limit });
         return c.json({ items: runs.map(runView) }, 200);
       },
     );
