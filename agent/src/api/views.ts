@@ -1,6 +1,7 @@
 import type { SenderClock } from '../ingest/sender-clocks.js';
 import type { RunRecord, StepRecord } from '../model/workflow.js';
 import { errorText, type RunComparison, type StepChange } from '../analyse/index.js';
+import { round } from '../analyse/format.js';
 import type { AttributeTransition } from '../query/attribute-transitions.js';
 import type { StoredLog } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
@@ -57,7 +58,7 @@ export function comparisonView(run: RunRecord, baseline: RunRecord, comparison: 
 }
 
 function durationChange(fromMs: number, toMs: number) {
-  return { fromSeconds: secs(fromMs), toSeconds: secs(toMs), deltaSeconds: secs(toMs - fromMs), ratio: fromMs > 0 ? Math.round((toMs / fromMs) * 100) / 100 : null };
+  return { fromSeconds: secs(fromMs), toSeconds: secs(toMs), deltaSeconds: secs(toMs - fromMs), ratio: fromMs > 0 ? round(toMs / fromMs) : null };
 }
 
 function stepChangeView({ kind, name, path, step, baseline, attributes, downstream }: StepChange) {
@@ -79,7 +80,7 @@ function stepChangeView({ kind, name, path, step, baseline, attributes, downstre
 
 /** A change of a steady attribute, with the failure share of the runs on either side. */
 export function transitionView({ key, from, to, run, before, after }: AttributeTransition) {
-  const side = ({ runs, failed }: { runs: number; failed: number }) => ({ runs, failed, failureShare: runs > 0 ? Math.round((failed / runs) * 1000) / 1000 : null });
+  const side = ({ runs, failed }: { runs: number; failed: number }) => ({ runs, failed, failureShare: runs > 0 ? round(failed / runs, 3) : null });
   return { key, from, to, at: isoTime(run.startMs), firstRun: { id: run.id, runId: run.runId }, before: side(before), after: side(after) };
 }
 

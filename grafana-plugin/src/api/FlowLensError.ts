@@ -25,6 +25,11 @@ export class FlowLensError extends Error {
   }
 }
 
+/** A 404: the thing asked for is unknown, or the agent is older than the endpoint. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof FlowLensError && error.kind === 'not_found';
+}
+
 function kindOf(status: number): FlowLensErrorKind {
   if (status <= 0 || status === 502 || status === 504) {
     return 'unreachable';

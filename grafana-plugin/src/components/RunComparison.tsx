@@ -2,7 +2,7 @@ import { css, cx } from '@emotion/css';
 import { Alert, Badge, Button, useStyles2, type BadgeColor } from '@grafana/ui';
 import React, { useState } from 'react';
 
-import { FlowLensError } from '../api/FlowLensError.js';
+import { isNotFound } from '../api/FlowLensError.js';
 import { getRunComparison } from '../api/resources.js';
 import type { RunComparison as Comparison, Run, StepChange, StepChangeKind } from '../api/types.js';
 import { formatDuration, formatDurationChange, formatTime, statusTone } from '../domain/format.js';
@@ -50,7 +50,7 @@ function ComparisonSection({ id }: { id: string }) {
   const styles = useStyles2(getPageStyles);
   const query = useQuery((signal) => getRunComparison(id, undefined, signal), [id]);
   // An agent older than the endpoint answers 404 too; the comparison is an aside to the run, so it stays silent.
-  if (query.error instanceof FlowLensError && query.error.kind === 'not_found') {
+  if (isNotFound(query.error)) {
     return null;
   }
   return (

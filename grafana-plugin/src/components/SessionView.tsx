@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Field, Stack, TextArea, TextLink, useStyles2, type BadgeColor } from '@grafana/ui';
 import React, { useId, useState } from 'react';
 
-import { FlowLensError } from '../api/FlowLensError.js';
+import { isNotFound } from '../api/FlowLensError.js';
 import { getSession, startSession, verifySession } from '../api/resources.js';
 import type { Session, SessionVerification } from '../api/types.js';
 import { workflowUrl } from '../constants.js';
@@ -92,7 +92,7 @@ function StartForm({ workflow, onStarted }: { workflow: string; onStarted: (sess
 
 function LoadedSession({ id, started, onStartNew }: { id: string; started?: Session; onStartNew: () => void }) {
   const query = useQuery((signal) => (started?.id === id ? Promise.resolve(started) : getSession(id, signal)), [id]);
-  if (query.error instanceof FlowLensError && query.error.kind === 'not_found') {
+  if (isNotFound(query.error)) {
     return (
       <Alert severity="warning" title="This troubleshooting session is unknown to the agent.">
         <Button variant="secondary" onClick={onStartNew}>

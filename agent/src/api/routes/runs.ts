@@ -4,7 +4,7 @@ import { notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
 import { comparisonView, logView, runView, stepView } from '../views.js';
 import { listedSteps } from '../../query/listed-steps.js';
-import { compareRuns, EARLIER_SUCCESSES } from '../../analyse/index.js';
+import { compareRuns, EARLIER_SUCCESSES, successesBefore } from '../../analyse/index.js';
 import type { RunRecord } from '../../model/workflow.js';
 
 const MAX_LOGS = 2_000;
@@ -92,25 +92,22 @@ export function runRoutes(deps: ApiDeps) {
 
   /** The baseline and the successful runs before it, which say which attributes vary from run to run. */
   function lastSuccess(run: RunRecord): { baseline: RunRecord | undefined; earlier: RunRecord[] } {
-    const [baseline, ...earlier] = successesBefore(run, 1 + EARLIER_SUCCESSES);
+    const [baseline, ...earlier] = successesInWeekBefore(run, 1 + EARLIER_SUCCESSES);
     return { baseline, earlier };
   }
 
   function chosen(id: string): { baseline: RunRecord; earlier: RunRecord[] } {
     const baseline = deps.store.run(id);
     if (!baseline) throw notFound(`run ${JSON.stringify(id)}`);
-    return { baseline, earlier: successesBefore(baseline, EARLIER_SUCCESSES) };
+    return { baseline, earlier: successesInWeekBefore(baseline, EARLIER_SUCCESSES) };
   }
 
   /**
-   * Up to `count` successful runs of the run's workflow that started in the week before it, newest first: those
-   * started strictly before it, as the analysis picks a finding's baseline (runs started in the same millisecond
-   * are read too, then left out).
+   * Up to `count` successful runs of the run's workflow that started in the week before it, newest first, by the
+   * analysis' own rule (`successesBefore`); runs started in the same millisecond as it are read too, then left out.
    */
-  function successesBefore(run: RunRecord, count: number): RunRecord[] {
-    return deps.store
-      .runs({ workflow: run.workflow, fromMs: run.startMs - BASELINE_LOOKBACK_MS, toMs: run.startMs, statuses: ['success'], limit: count + SAME_START_SLACK })
-      .filter((r) => r.startMs < run.startMs)
-      .slice(0, count);
+  function successesInWeekBefore(run: RunRecord, count: number): RunRecord[] {
+    const candidates = deps.store.runs({ workflow: run.workflow, fromMs: run.startMs - BASELINE_LOOKBACK_MS, toMs: run.startMs, statuses: ['success'], limit: count + SAME_START_SLACK });
+    return successesBefore(candidates.reverse(), run, count);
   }
 }
