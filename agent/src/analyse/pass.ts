@@ -5,6 +5,7 @@ import { workflowScores } from './anomaly/scores.js';
 import { thresholdsOf, type AnalysisConfig } from './config.js';
 import { historyOf, settledRuns, type AnalysisContext, type Detector, type FailureTemplates } from './context.js';
 import { failureCandidates, failureProblems, type Problem } from './failures/detector.js';
+import { flakyCandidates } from './flaky/detector.js';
 import { healthBasis, healthOf, type HealthBasis, type HealthReport } from './health.js';
 import { ruleDetector } from './rules/detector.js';
 import { sloCandidate } from './slo/detector.js';
@@ -68,7 +69,11 @@ export class AnalysisPass {
     const settled = settledRuns(runs, ctx.thresholds.maxRunsPerWorkflow);
     if (settled.length === 0) return;
     const history = historyOf(workflow, settled, this.templates);
-    this.problems.push(...failureProblems(history, ctx));
+    const flaky = flakyCandidates(history, ctx);
+    const flakySteps = new Set(flaky.map((c) => c.rootCause.step));
+    // A flaky step's failures are its finding's; one no attribute explains is not an error pattern as well.
+    this.problems.push(...failureProblems(history, ctx).filter((p) => p.explanations.length > 0 || !flakySteps.has(p.group.step)));
+    this.found.push(...flaky);
     yield;
     for (const detector of detectors) {
       this.found.push(...detector.perWorkflow(history, ctx));

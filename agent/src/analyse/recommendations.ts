@@ -44,6 +44,17 @@ const knowledge: Entry[] = [
     },
   },
   {
+    applies: (c) => c.kind === 'flaky',
+    build: (c) => ({
+      title: `Quarantine and fix flaky ${stepText(c)}`,
+      steps: [
+        `Compare a failing run of ${stepText(c)} with the passing run of the same code after it (the finding's changes, or \`GET /api/v1/runs/{id}/compare?with=<run>\`): the code is the same, so look at timing, ordering, shared state and the environment.`,
+        `Look for what makes it order- or time-dependent: fixed sleeps and short timeouts, unordered results, fixtures, ports, files or records shared with other steps or runs.`,
+        `Until it is fixed, quarantine it (non-blocking, or a bounded retry that reports every retry) so it neither blocks releases nor teaches people to re-run and ignore failures.`,
+      ],
+    }),
+  },
+  {
     applies: (c) => c.category === 'permissions',
     build: (c) => ({
       title: `Rotate or re-scope the credentials used by ${stepText(c)}`,

@@ -240,7 +240,12 @@ const FINDING_CHANGE_LINES = 5;
 /** For a finding's evidence: what changed from the last successful run before `run` (runs oldest first). */
 export function changesBefore(runs: readonly RunRecord[], run: RunRecord): RunChanges | undefined {
   const compared = compareWithLastSuccess(runs, run);
-  return compared && { runId: run.id, baselineRunId: compared.baseline.id, lines: describeComparison(compared.comparison, FINDING_CHANGE_LINES) };
+  return compared && changesOf(compared.comparison, run, compared.baseline);
+}
+
+/** For a finding's evidence: how `run` differs from `baseline`, in a few sentences. */
+export function changesOf(comparison: RunComparison, run: RunRecord, baseline: RunRecord): RunChanges {
+  return { runId: run.id, baselineRunId: baseline.id, lines: describeComparison(comparison, FINDING_CHANGE_LINES) };
 }
 
 /** How many changes `describeComparison` tells of, before it cuts them short. */

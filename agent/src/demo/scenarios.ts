@@ -3,7 +3,7 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 import { seededRandom, type Random } from '../analyse/prng.js';
 
 /**
- * A seeded generator of realistic runner telemetry, already modelled as runs and steps: twelve workflows with
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: thirteen workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
  * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
@@ -18,7 +18,8 @@ export type FaultKind =
   | 'oom_host'
   | 'duration_creep'
   | 'stalled_schedule'
-  | 'hung_run';
+  | 'hung_run'
+  | 'flaky_step';
 
 export const allFaults: readonly FaultKind[] = [
   'slow_step',
@@ -30,6 +31,7 @@ export const allFaults: readonly FaultKind[] = [
   'duration_creep',
   'stalled_schedule',
   'hung_run',
+  'flaky_step',
 ];
 
 export interface ScenarioOptions {
@@ -55,11 +57,15 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
   duration_creep: ['warehouse-load'],
   stalled_schedule: ['backup-hourly'],
   hung_run: ['nightly-report'],
+  flaky_step: ['search-reindex'],
 };
 
 export const healthyWorkflows: readonly string[] = ['lint', 'docs-build'];
 
-/** When the faults start, relative to the end of the scenario (the stalled schedule stops 12 h before the end). */
+/**
+ * When the faults start, relative to the end of the scenario (the stalled schedule stops 12 h before the end; the
+ * flaky step is flaky throughout, as such steps usually are).
+ */
 export const faultLeadMs = 2 * 86_400_000;
 
 interface StepSpec {
@@ -134,6 +140,11 @@ const workflows: WorkflowSpec[] = [
     name: 'nightly-report', runner: 'airflow', service: 'reporting', intervalMs: 360 * MIN, scheduled: true,
     steps: [{ name: 'query', p50Ms: 90_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'render', p50Ms: 40_000 }, { name: 'email', p50Ms: 3000, downstream: { name: 'smtp.example.com', kind: 'other' } }],
   },
+  // After nightly-report for the same reason.
+  {
+    name: 'search-reindex', runner: 'airflow', service: 'search', intervalMs: 30 * MIN, scheduled: true,
+    steps: [{ name: 'snapshot', p50Ms: 20_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'build-index', p50Ms: 60_000 }, { name: 'swap-alias', p50Ms: 2000 }],
+  },
 ];
 
 /** Transient failures a healthy workflow shows now and then: varied messages, no common cause. */
@@ -159,6 +170,8 @@ interface StepError {
 interface Fault {
   /** Returns the error of step `step` of this run, with how long the step took, or undefined. */
   fail?(ctx: RunContext, step: StepSpec): StepError | undefined;
+  /** How many tries a step that passes took (1 when it passed at once). */
+  tries?(ctx: RunContext, step: StepSpec): number;
   /** Multiplies a step's duration. */
   slow?(ctx: RunContext, step: StepSpec): number;
   attributes?(ctx: RunContext): Attributes;
@@ -222,6 +235,14 @@ const faults: Record<FaultKind, Fault> = {
   stalled_schedule: { runs: (c) => c.startMs < c.endMs - 12 * 3600_000 },
   // The one run (every 6 h) that starts between 7 h and 1 h before the end: hung for at least an hour at the end.
   hung_run: { hangs: (c) => c.startMs >= c.endMs - 7 * 3600_000 && c.startMs < c.endMs - 3600_000 },
+  // A race between the index build and the segment merger: one build in ten fails, one in six passes on a retry.
+  flaky_step: {
+    fail: (c, s) =>
+      s.name === 'build-index' && c.rand() < 0.1
+        ? { message: `ConcurrentModificationException: segment _${hex(c.rand, 3)} was merged while being read (generation ${1800 + Math.floor(c.rand() * 100)})`, type: 'ConcurrentModificationException', status: 'failure', attempts: 2 }
+        : undefined,
+    tries: (c, s) => (s.name === 'build-index' && c.rand() < 0.18 ? 2 : 1),
+  },
 };
 
 const revisions: Record<string, string> = {
@@ -298,7 +319,8 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): 
     }
     if (error?.durationMs !== undefined) durationMs = error.durationMs * Math.exp(0.02 * gaussian(rand));
     // Calls to a downstream sometimes need a second attempt, which succeeds: ordinary, healthy retries.
-    const attempt = error?.attempts ?? (s.downstream && rand() < 0.02 ? 2 : 1);
+    const tries = error ? 1 : applied.reduce((n, fault) => Math.max(n, fault.tries?.(ctx, s) ?? 1), 1);
+    const attempt = error?.attempts ?? (tries > 1 ? tries : s.downstream && rand() < 0.02 ? 2 : 1);
     if (attempt > 1 && !error) durationMs *= 1.5;
     const downstream: Downstream[] = s.downstream
       ? [{ ...s.downstream, calls: 1 + Math.floor(rand() * 3), errors: error?.downstreamError === s.downstream.name ? 1 : 0, durationMs: durationMs * 0.8 }]

@@ -1,6 +1,6 @@
 /** A finding: one problem of one workflow (or of several sharing a cause), as the API and the exports show it. */
 
-export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'trend' | 'sla' | 'stalled' | 'rule';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Category =
   | 'configuration'
@@ -36,7 +36,10 @@ export interface Evidence {
   onset?: string;
   exampleRunIds: string[];
   errorLines: string[];
-  /** The first failing run against the last successful run before it: what changed when the problem began. */
+  /**
+   * A failing run against a successful one: what changed when the problem began (the last success before the first
+   * failure), or, for a flaky step, the passing run of the same code that followed a failure.
+   */
   changes?: RunChanges;
   /** Anything else the detector measured (scores, p-values, burn rates, …). */
   details?: Record<string, unknown>;

@@ -119,6 +119,24 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(recommendationText(c)).toMatch(/still alive/);
   });
 
+  it('names the flaky step, how often it fails or needs a retry, and a failing and a passing run of the same code', () => {
+    const c = onlyOne('search-reindex', atLeastMedium);
+    expect(c).toMatchObject({ kind: 'flaky', severity: 'medium', category: 'logic', rootCause: { step: 'build-index', attributes: {} } });
+    expect(c.rootCause.pattern).toMatch(/^ConcurrentModificationException: segment/);
+    const share = Number(c.evidence.current['failureShare']);
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThan(0.16);
+    expect(Number(c.evidence.current['passedOnRetry'])).toBeGreaterThan(Number(c.evidence.current['failed']));
+    const failed = runs.find((r) => r.id === c.evidence.changes!.runId)!;
+    const passed = runs.find((r) => r.id === c.evidence.changes!.baselineRunId)!;
+    expect([failed.status, passed.status]).toEqual(['failure', 'success']);
+    expect(passed.attributes['service.version']).toBe(failed.attributes['service.version']);
+    expect(passed.startMs).toBeGreaterThan(failed.startMs);
+    expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `build-index`');
+    // Its failures are not an error pattern as well.
+    expect(about('search-reindex').filter((x) => x !== c && x.rootCause.step === 'build-index')).toEqual([]);
+  });
+
   it('raises nothing medium or worse on healthy workflows with transient failures, and scores them healthy', () => {
     for (const w of healthyWorkflows) {
       expect(about(w).filter(atLeastMedium).map((c) => c.title)).toEqual([]);

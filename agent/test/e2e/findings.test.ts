@@ -112,6 +112,19 @@ describe('findings from simulated runners with injected faults', () => {
     expect((await agent.get(`/api/v1/workflows/${workflow}/runs?from=${start}&to=${END}&limit=3&attribute=host.name%3Dworker-1`)).body.items.map((r: { id: string }) => r.id)).toEqual(whole.slice(0, 3));
   });
 
+  it('names the flaky step from the tries its runner reported, with runs of the same code to compare', async () => {
+    const flaky = about(faultWorkflows.flaky_step[0]!).filter((f) => f.kind === 'flaky');
+    expect(flaky.map((f) => f.rootCause.step)).toEqual(['build-index']);
+    const [f] = flaky;
+    // Airflow's try_number survives the receiver: retried tries are counted apart from failures.
+    expect(Number(f!.evidence.current['passedOnRetry'])).toBeGreaterThan(0);
+    expect(Number(f!.evidence.current['failed'])).toBeGreaterThan(0);
+    const pair = await agent.get(`/api/v1/runs/${encodeURIComponent(f!.evidence.changes!.runId)}/compare?with=${encodeURIComponent(f!.evidence.changes!.baselineRunId)}`);
+    expect(pair.status).toBe(200);
+    expect(pair.body.run.status).toBe('failure');
+    expect(pair.body.baseline.status).toBe('success');
+  });
+
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
     expect(about(faultWorkflows.duration_creep[0]!).some((f) => f.kind === 'sla' || f.kind === 'trend')).toBe(true);
     expect(about(faultWorkflows.stalled_schedule[0]!).some((f) => f.kind === 'stalled')).toBe(true);

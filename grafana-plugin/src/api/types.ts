@@ -6,7 +6,7 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 export type SloState = 'ok' | 'warning' | 'critical';
-export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'trend' | 'sla' | 'stalled' | 'rule';
 export type Category =
   | 'configuration'
   | 'connectivity'

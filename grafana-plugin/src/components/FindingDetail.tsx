@@ -136,13 +136,27 @@ export function FindingDetail({ id, onChanged }: Props) {
 
             {finding.evidence.changes && (
               <>
-                <p>
-                  What changed from the last successful run to the{' '}
-                  <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
-                    first affected run
-                  </TextLink>
-                  :
-                </p>
+                {finding.kind === 'flaky' ? (
+                  <p>
+                    How a{' '}
+                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
+                      failing run
+                    </TextLink>{' '}
+                    differs from the{' '}
+                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.baselineRunId)}`)} inline>
+                      passing run of the same code
+                    </TextLink>{' '}
+                    right after it:
+                  </p>
+                ) : (
+                  <p>
+                    What changed from the last successful run to the{' '}
+                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
+                      first affected run
+                    </TextLink>
+                    :
+                  </p>
+                )}
                 <ul className={styles.list}>
                   {/* By position: two steps of one name can fail alike. */}
                   {finding.evidence.changes.lines.map((line, i) => (

@@ -98,6 +98,22 @@ describe('Findings page', () => {
     expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();
   });
 
+  it("links a flaky step's failing run and the passing run of the same code after it", async () => {
+    const state = structuredClone(findings.items);
+    Object.assign(state[0]!, { kind: 'flaky', title: 'Step `load_warehouse` of `nightly-etl` is flaky' });
+    state[0]!.evidence.changes = { ...state[0]!.evidence.changes!, runId: 'r-etl-17', baselineRunId: 'r-etl-18' };
+    useRecordedBackend(agentWith(state));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    expect(await within(detail).findByRole('link', { name: 'failing run' })).toHaveAttribute('href', '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-17');
+    expect(within(detail).getByRole('link', { name: 'passing run of the same code' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-18'
+    );
+    expect(within(detail).queryByRole('link', { name: 'first affected run' })).not.toBeInTheDocument();
+    expect(detail).toHaveTextContent('flaky · external service');
+  });
+
   it('acknowledges a finding as the signed-in user and shows the new status in the detail and the list', async () => {
     config.bootData.user.login = 'oncall-bob';
     const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));

@@ -30,7 +30,7 @@ export interface ExplainOptions {
 }
 
 /** Keys whose new value can be a change that caused a problem. */
-const CHANGE_KEY = /version|revision|image|commit|release/i;
+export const CHANGE_KEY = /version|revision|image|commit|release/i;
 /** Tie-break order when several keys explain equally well: the most actionable first. */
 const KEY_PRIORITY = ['downstream.error', 'downstream.failing', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
 const MAX_DISTINCT = 50;

@@ -1,0 +1,136 @@
+import type { FindingCandidate, Severity } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
+import { isoTime } from '../../runtime/iso-time.js';
+import type { AnalysisContext, WorkflowHistory } from '../context.js';
+import { explain } from '../correlation/explain.js';
+import { categorise } from '../failures/categorise.js';
+import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { recommend } from '../recommendations.js';
+import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
+import { FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
+
+/**
+ * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run or
+ * in the next run of the same code, its failures interleaved with passes rather than in a block since some moment,
+ * and no attribute (host, tenant, release, downstream) setting them apart. Such failures have no onset to roll back
+ * and no host to drain; what helps is knowing the step is flaky, how often, and a failing and a passing run of the
+ * same code to compare. Its run failures are this finding's, not an error pattern's as well.
+ */
+
+/** Past this share of its runs failing, a step is broken, not flaky. */
+const MAX_FAILURE_SHARE = 0.5;
+/** Fewer runs than this hit by the step, and a workflow's ordinary transient failures and retries would pass for flakiness. */
+const MIN_FLAKY_RUNS = 5;
+/** At least this many passes after a failure with nothing changed (retries, or next runs of the same code). */
+const MIN_PASSES_AGAIN = 2;
+/** A runs-test z below this (one-sided 1 %): the failures come in blocks, an episode rather than flakiness. */
+const CLUSTERED_Z = -2.33;
+
+/** The workflow's flaky steps, as findings. */
+export function flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] {
+  const found: FindingCandidate[] = [];
+  for (const outcomes of stepOutcomes(history.runs)) {
+    const candidate = flakyCandidate(history, outcomes, ctx);
+    if (candidate) found.push(candidate);
+  }
+  return found;
+}
+
+function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
+  const t = ctx.thresholds;
+  const first = all.outcomes.findIndex((o) => o !== PASSED);
+  if (first < 0) return undefined;
+  // From its first failure on: a step that became flaky a day ago is as flaky as ever since then.
+  const runs = all.runs.slice(first);
+  const outcomes = all.outcomes.slice(first);
+  const n = runs.length;
+  let failed = 0;
+  let retried = 0;
+  let recovered = 0;
+  let pair: { failed: RunRecord; passed: RunRecord } | undefined;
+  for (let i = 0; i < n; i++) {
+    if (outcomes[i] === RETRIED) retried++;
+    if (outcomes[i] !== FAILED) continue;
+    failed++;
+    const next = runs[i + 1];
+    if (next !== undefined && outcomes[i + 1] !== FAILED && sameCode(runs[i]!, next)) {
+      recovered++;
+      pair = { failed: runs[i]!, passed: next };
+    }
+  }
+  const events = failed + retried;
+  if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
+  if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
+  const z = runsTestZ(outcomes.map((o) => o !== PASSED));
+  if (z < CLUSTERED_Z) return undefined;
+  const bad = new Set(runs.filter((_, i) => outcomes[i] !== PASSED));
+  const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
+  // Within the flaky period a host or tenant would show; over the whole window, a release that began it.
+  if (explain(runs, (r) => bad.has(r), options).length > 0 || explain(history.runs, (r) => bad.has(r), options).length > 0) return undefined;
+
+  const step = all.step;
+  const workflow = history.workflow;
+  const sinceMs = runs[0]!.startMs;
+  const recentFrom = ctx.nowMs - t.recentMs;
+  const recent = [...bad].filter((r) => r.startMs >= recentFrom).length;
+  const messages = outcomes.flatMap((o, i) => (o === FAILED ? [all.messages[first + i]!] : [])).reverse();
+  const pattern = commonTemplate(history, runs, outcomes, step);
+  const category = categorise(pattern, messages[0]) ?? 'logic';
+  const severity: Severity =
+    recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';
+  const what = [failed > 0 ? `failed in ${failed}` : '', retried > 0 ? `passed only on a retry in ${retried}` : ''].filter(Boolean).join(' and ');
+  const since = `${n} runs since ${formatTime(sinceMs)} UTC`;
+  const againText = [
+    retried > 0 ? `${retried} passed on a retry within the run` : '',
+    recovered > 0 ? `${recovered} ${recovered === 1 ? 'failure was' : 'failures were'} followed by a passing run of the same code` : '',
+  ].filter(Boolean).join(', and ');
+  const comparison = pair && compareRuns(pair.failed, pair.passed, successesBefore(history.runs, pair.failed, EARLIER_SUCCESSES));
+  return {
+    fingerprint: fingerprint('flaky', [workflow], step),
+    kind: 'flaky',
+    workflow,
+    severity,
+    category,
+    confidence: round(Math.min(0.95, 0.5 + 0.1 * (retried + recovered))),
+    title: `Step \`${step}\` of \`${workflow}\` is flaky: it ${what} of ${since}`,
+    summary:
+      `Step \`${step}\` of \`${workflow}\` ${what} of the ${since} (${percent(events / n)} of them). ${capitalise(againText)}. ` +
+      `The failures are interleaved with passes rather than in a block, and no attribute (host, tenant, release, downstream) sets them apart.`,
+    rootCause: {
+      step,
+      attributes: {},
+      ...(pattern !== undefined && { pattern }),
+      description: `Step \`${step}\` fails now and then with the same code${pattern ? ` ("${pattern}")` : ''}: a retry or the next run passes.`,
+    },
+    evidence: {
+      baseline: { runs: n, passedFirstTry: n - events },
+      current: { failed, passedOnRetry: retried, recoveredNextRun: recovered, flakyShare: round(events / n, 3), failureShare: round(failed / n, 3), recentFlakyRuns: recent },
+      affectedRuns: events,
+      totalRuns: n,
+      onset: isoTime(sinceMs),
+      exampleRunIds: exampleRunIds([...bad]),
+      errorLines: distinctLines(messages),
+      ...(comparison && { changes: changesOf(comparison, pair!.failed, pair!.passed) }),
+      details: { runsTestZ: round(z, 2) },
+    },
+    recommendations: recommend({ kind: 'flaky', category, workflow, step, attributes: {}, pattern }),
+    firstSeenMs: sinceMs,
+    lastSeenMs: Math.max(...[...bad].map((r) => r.endMs)),
+  };
+}
+
+/** The error template most of the step's failures share, where the runs failed in it. */
+function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): string | undefined {
+  const counts = new Map<string, number>();
+  runs.forEach((run, i) => {
+    const failure = outcomes[i] === FAILED ? history.failures.get(run) : undefined;
+    if (failure?.step?.name === step) counts.set(failure.template, (counts.get(failure.template) ?? 0) + 1);
+  });
+  let best: string | undefined;
+  for (const [template, count] of counts) if (best === undefined || count > counts.get(best)!) best = template;
+  return best;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,80 @@
+import { sameValue } from '../../model/attribute-values.js';
+import { isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
+import { CHANGE_KEY } from '../correlation/explain.js';
+
+/** How a step ended in one run: at the first try, after failed tries, or failed. */
+export const PASSED = 0;
+export const RETRIED = 1;
+export const FAILED = 2;
+export type StepOutcome = typeof PASSED | typeof RETRIED | typeof FAILED;
+
+/** One step's outcome in each run it ran in, oldest first. */
+export interface StepOutcomes {
+  step: string;
+  runs: RunRecord[];
+  outcomes: StepOutcome[];
+  /** For each run: the failing step's error message, else undefined. */
+  messages: (string | undefined)[];
+}
+
+/**
+ * Each step's outcome across the runs (oldest first). A step counts as failed only where the failure started in it
+ * (no failing step beneath it), so a suite does not fail alongside the test that failed it; a cancelled or skipped
+ * step says nothing. A step name seen twice in a run takes its worst outcome there.
+ */
+export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
+  const byStep = new Map<string, StepOutcomes>();
+  for (const run of runs) {
+    const failingParents = new Set<string>();
+    for (const step of run.steps) if (step.parentId !== undefined && isFailed(step.status)) failingParents.add(step.parentId);
+    const seen = new Map<string, number>();
+    for (const step of run.steps) {
+      if (!isDecided(step.status) || failingParents.has(step.id)) continue;
+      const outcome: StepOutcome = isFailed(step.status) ? FAILED : (step.attempt ?? 1) > 1 ? RETRIED : PASSED;
+      let entry = byStep.get(step.name);
+      if (!entry) byStep.set(step.name, (entry = { step: step.name, runs: [], outcomes: [], messages: [] }));
+      const at = seen.get(step.name);
+      if (at === undefined) {
+        seen.set(step.name, entry.runs.length);
+        entry.runs.push(run);
+        entry.outcomes.push(outcome);
+        entry.messages.push(outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : undefined);
+      } else if (outcome > entry.outcomes[at]!) {
+        entry.outcomes[at] = outcome;
+        if (outcome === FAILED) entry.messages[at] = step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`;
+      }
+    }
+  }
+  return [...byStep.values()];
+}
+
+/** Whether two runs ran the same code: every version, revision, image, commit or release attribute is equal. */
+export function sameCode(a: RunRecord, b: RunRecord): boolean {
+  for (const key in a.attributes) {
+    if (!CHANGE_KEY.test(key)) continue;
+    const other = b.attributes[key];
+    if (other === undefined || !sameValue(a.attributes[key]!, other)) return false;
+  }
+  for (const key in b.attributes) if (CHANGE_KEY.test(key) && a.attributes[key] === undefined) return false;
+  return true;
+}
+
+/**
+ * Wald–Wolfowitz runs test on a two-valued sequence: the z-score of the number of runs (stretches of equal values)
+ * against what independent draws would give. Well below 0, the values come in blocks (an outage, a bad release);
+ * near 0 they are interleaved as chance would have it. NaN when one value is missing.
+ */
+export function runsTestZ(values: readonly boolean[]): number {
+  let ones = 0;
+  let runs = values.length > 0 ? 1 : 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]) ones++;
+    if (i > 0 && values[i] !== values[i - 1]) runs++;
+  }
+  const n = values.length;
+  const zeros = n - ones;
+  if (ones === 0 || zeros === 0) return NaN;
+  const expected = (2 * ones * zeros) / n + 1;
+  const variance = ((expected - 1) * (expected - 2)) / (n - 1);
+  return variance > 0 ? (runs - expected) / Math.sqrt(variance) : 0;
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import { runsTestZ } from '../../src/analyse/flaky/outcomes.js';
+import { seededRandom } from '../../src/analyse/prng.js';
+import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
+import { minerTemplateOf, newestEnd } from './scenario.js';
+
+const HOUR = 3600_000;
+const HOSTS = ['ci-1', 'ci-2', 'ci-3'];
+
+type Outcome = 'pass' | 'retried' | 'fail';
+
+function step(id: string, name: string, startMs: number, status: RunStatus, extra: Partial<StepRecord> = {}): StepRecord {
+  return { id, name, status, startMs, endMs: startMs + 60_000, durationMs: 60_000, attributes: {}, downstream: [], spanIds: [id], ...extra };
+}
+
+/** A CI run: `build`, then `test` (inside `suite`), which passed, passed on its second try, or failed. */
+function ciRun(i: number, outcome: Outcome, attributes: Record<string, string>): RunRecord {
+  const startMs = i * HOUR;
+  const failed = outcome === 'fail';
+  const tries = outcome === 'pass' ? 1 : 2;
+  const status: RunStatus = failed ? 'failure' : 'success';
+  const error = failed ? { errorType: 'AssertionError', errorMessage: `AssertionError: expected cart to hold 2 items within 5000 ms, got ${i % 2}` } : {};
+  return {
+    id: `ci:${i}`,
+    workflow: 'ci',
+    runner: 'github-actions',
+    runId: `ci-${i}`,
+    traceId: i.toString(16).padStart(32, '0'),
+    spanId: i.toString(16).padStart(16, '0'),
+    status,
+    startMs,
+    endMs: startMs + 180_000,
+    durationMs: 180_000,
+    attributes,
+    ...(failed ? error : {}),
+    steps: [
+      step(`b${i}`, 'build', startMs, 'success'),
+      step(`s${i}`, 'suite', startMs + 60_000, status, failed ? { errorMessage: 'suite failed' } : {}),
+      // The runner's own try count says how it went, not why: it must not pass for a cause.
+      step(`t${i}`, 'test', startMs + 60_000, status, { parentId: `s${i}`, attempt: tries, attributes: { 'airflow.task_instance.try_number': tries }, ...error }),
+    ],
+  };
+}
+
+function ciRuns(count: number, outcomeOf: (i: number, rand: () => number) => Outcome, attributesOf: (i: number, rand: () => number) => Record<string, string>): RunRecord[] {
+  const rand = seededRandom(11);
+  return Array.from({ length: count }, (_, i) => ciRun(i, outcomeOf(i, rand), attributesOf(i, rand)));
+}
+
+const sameRelease = (_: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': HOSTS[Math.floor(rand() * HOSTS.length)]! });
+const run = (runs: RunRecord[]) => analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config: {} });
+
+describe('flaky steps', () => {
+  it('names a step that fails now and then and passes again with the same code, instead of an error pattern', () => {
+    const runs = ciRuns(300, (_, rand) => { const r = rand(); return r < 0.1 ? 'fail' : r < 0.22 ? 'retried' : 'pass'; }, sameRelease);
+    const out = run(runs);
+    expect(out.candidates.filter((c) => c.kind === 'error_pattern' || c.kind === 'correlation')).toEqual([]);
+    const flaky = out.candidates.filter((c) => c.kind === 'flaky');
+    expect(flaky).toHaveLength(1);
+    const c = flaky[0]!;
+    const failed = runs.filter((r) => r.status === 'failure');
+    const retried = runs.filter((r) => r.steps[2]!.attempt === 2 && r.status === 'success');
+    const first = Math.min(failed[0]!.startMs, retried[0]!.startMs);
+    const since = runs.filter((r) => r.startMs >= first);
+    // The suite fails only because its test does: the test is named, once.
+    expect(c.rootCause.step).toBe('test');
+    expect(c.evidence.current).toMatchObject({ failed: failed.length, passedOnRetry: retried.length });
+    expect(c.evidence.totalRuns).toBe(since.length);
+    expect(c.evidence.affectedRuns).toBe(failed.length + retried.length);
+    expect(c.evidence.onset).toBe(new Date(first).toISOString());
+    expect(c.severity).toBe('medium');
+    expect(c.category).toBe('logic');
+    expect(c.rootCause.pattern).toMatch(/^AssertionError: expected cart to hold /);
+    expect(c.title).toBe(`Step \`test\` of \`ci\` is flaky: it failed in ${failed.length} and passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    expect(c.evidence.errorLines[0]).toBe(failed.at(-1)!.errorMessage);
+    // A failing run and the passing run of the same code right after it, to compare.
+    const pair = c.evidence.changes!;
+    const at = runs.findIndex((r) => r.id === pair.runId);
+    expect(runs[at]!.status).toBe('failure');
+    expect(pair.baselineRunId).toBe(runs[at + 1]!.id);
+    expect(runs[at + 1]!.status).toBe('success');
+    expect(pair.lines[0]).toMatch(/^step `(suite|test)` failed: /);
+    expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `test`');
+  });
+
+  it('reports a step that only ever passes on a retry, at low severity when retries are rare', () => {
+    const out = run(ciRuns(300, (i) => (i % 15 === 3 ? 'retried' : 'pass'), sameRelease));
+    const c = out.candidates.find((x) => x.kind === 'flaky')!;
+    expect(c.rootCause.step).toBe('test');
+    expect(c.evidence.current).toMatchObject({ failed: 0, passedOnRetry: 20 });
+    expect(c.severity).toBe('low');
+    expect(c.evidence.changes).toBeUndefined();
+  });
+
+  it('does not call failures flaky when they began at one moment and kept on (a regression)', () => {
+    const out = run(ciRuns(300, (i, rand) => (i >= 270 && rand() < 0.6 ? 'fail' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+    expect(out.candidates.some((c) => c.kind === 'error_pattern' && c.rootCause.step === 'test')).toBe(true);
+  });
+
+  it('does not call failures flaky when they come in bursts', () => {
+    // Failing for a few hours twice a day: an outage somewhere, not a coin toss.
+    const out = run(ciRuns(300, (i) => (i % 24 < 4 ? 'fail' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+  });
+
+  it('leaves failures that one host explains to the correlation', () => {
+    const onHost = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const out = run(ciRuns(300, (i, rand) => (i % 3 === 0 && rand() < 0.5 ? 'fail' : 'pass'), onHost));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+    const c = out.candidates.find((x) => x.kind === 'correlation')!;
+    expect(c.rootCause.attributes['host.name']).toBe('ci-bad');
+  });
+
+  it('does not call a step flaky when every failure was followed by other code', () => {
+    // Each failure is fixed by the next release: a string of bugs, not a flaky step.
+    let release = 0;
+    const out = run(ciRuns(300, (i) => (i % 10 === 5 ? 'fail' : 'pass'), (i) => ({ 'service.version': `3.${i % 10 === 6 ? ++release : release}.0` })));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+  });
+
+  it('does not call a step that fails most of the time flaky', () => {
+    const out = run(ciRuns(300, (_, rand) => (rand() < 0.7 ? 'fail' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+  });
+});
+
+describe('runs test', () => {
+  it('is near 0 for coin tosses, well below for blocks, above for strict alternation, NaN without both values', () => {
+    const rand = seededRandom(5);
+    expect(Math.abs(runsTestZ(Array.from({ length: 400 }, () => rand() < 0.3)))).toBeLessThan(2);
+    expect(runsTestZ(Array.from({ length: 100 }, (_, i) => i >= 70))).toBeLessThan(-8);
+    expect(runsTestZ(Array.from({ length: 100 }, (_, i) => i % 2 === 0))).toBeGreaterThan(8);
+    expect(runsTestZ([true, true, true])).toBeNaN();
+    expect(runsTestZ([])).toBeNaN();
+  });
+});
