@@ -166,4 +166,10 @@ describe('comparing a run with the last one that went well', () => {
     expect(status).toBe(404);
     expect(body.error.message).toBe('run "nope" not found');
   });
+
+  it('refuses to compare a run with itself, saying so', async () => {
+    const { status, body } = await agent.get(`/api/v1/runs/${runIds['103']}/compare?with=${runIds['103']}`);
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/^with: a run compared with itself/);
+  });
 });

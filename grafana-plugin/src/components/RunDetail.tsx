@@ -5,7 +5,7 @@ import React, { useState } from 'react';
 
 import type { RunDetail as Run } from '../api/types.js';
 import { findRun } from '../domain/findRun.js';
-import { formatDuration, formatTime, statusTone, toStepTree } from '../domain/format.js';
+import { errorText, formatDuration, formatTime, statusTone, toStepTree } from '../domain/format.js';
 import { runSpan, timelineBar } from '../domain/timeline.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -48,7 +48,7 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
               {run.queueSeconds !== undefined && ` · queued ${formatDuration(run.queueSeconds)}`} · {run.runner}
             </p>
             {run.errorMessage && (
-              <pre className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</pre>
+              <pre className={styles.mono}>{errorText(run)}</pre>
             )}
             {run.spansRefused !== undefined && (
               <Alert severity="warning" title="Steps missing: the trace reached the agent’s span limit">
@@ -109,7 +109,7 @@ function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
                 <td>
                   {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
                 </td>
-                <td className={styles.mono}>{[step.errorType, step.errorMessage].filter(Boolean).join(': ')}</td>
+                <td className={styles.mono}>{errorText(step)}</td>
               </tr>
             );
           })}

@@ -3,7 +3,7 @@ import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import type { Run } from '../api/types.js';
-import { formatDuration, formatTime } from '../domain/format.js';
+import { errorText, formatDuration, formatTime } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { getPageStyles } from './styles.js';
@@ -34,7 +34,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
             <td>{formatTime(run.startTime)}</td>
             <td>{formatDuration(run.durationSeconds)}</td>
             <td>{formatDuration(run.queueSeconds)}</td>
-            <td className={styles.mono}>{[run.errorType, run.errorMessage].filter(Boolean).join(': ')}</td>
+            <td className={styles.mono}>{errorText(run)}</td>
           </tr>
         ))}
       </tbody>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { describeChange, failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
+import { describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -106,5 +106,15 @@ describe('view formatting', () => {
       { text: 'run `r-1`: 2 change(s)', children: ['`version`: 1 → 2', 'step `push` did not run'] },
       { text: 'reported x = 1', children: [] },
     ]);
+  });
+});
+
+describe('errors as one line', () => {
+  it('names the type once, whether or not the message starts with it', () => {
+    expect(errorText({ errorType: 'HTTPError', errorMessage: 'HTTPError: 503 Service Unavailable' })).toBe('HTTPError: 503 Service Unavailable');
+    expect(errorText({ errorType: 'HTTPError', errorMessage: '503 Service Unavailable' })).toBe('HTTPError: 503 Service Unavailable');
+    expect(errorText({ errorType: 'OOMKilled' })).toBe('OOMKilled');
+    expect(errorText({ errorMessage: 'exit status 1' })).toBe('exit status 1');
+    expect(errorText({})).toBe('');
   });
 });

@@ -244,3 +244,11 @@ export function toNestedItems(lines: string[]): NestedItem[] {
   }
   return out;
 }
+
+/** A run's or step's error as one line: its type, then its message unless the message already starts with it. */
+export function errorText({ errorType: type, errorMessage: message }: { errorType?: string; errorMessage?: string }): string {
+  if (!message) {
+    return type ?? '';
+  }
+  return type && !message.startsWith(type) ? `${type}: ${message}` : message;
+}

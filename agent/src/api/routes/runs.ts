@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
 import { comparisonView, logView, runView, stepView } from '../views.js';
 import { listedSteps } from '../../query/listed-steps.js';
@@ -81,6 +81,7 @@ export function runRoutes(deps: ApiDeps) {
       const given = c.req.valid('query').with;
       const run = deps.store.run(id);
       if (!run) throw notFound(`run ${JSON.stringify(id)}`);
+      if (given === run.id) throw new ApiError(400, 'with: a run compared with itself shows no change; name another run');
       const { baseline, earlier } = given === undefined ? lastSuccess(run) : chosen(given);
       const choice = { run: runView(run), baselineChoice: given === undefined ? 'last-success' : 'given' };
       if (!baseline) {
