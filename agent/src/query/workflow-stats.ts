@@ -42,6 +42,8 @@ export interface StepStats {
   name: string;
   runs: number;
   failures: number;
+  /** Runs in which the step passed, but only after more than one try: a flaky step's hidden failures. */
+  passedOnRetry: number;
   p50DurationSeconds: number | null;
   p95DurationSeconds: number | null;
   totalDurationSeconds: number;
@@ -50,17 +52,18 @@ export interface StepStats {
 
 /** Where the time and the failures go, step by step, in the order steps usually run. */
 export function stepStats(runs: readonly RunRecord[]): StepStats[] {
-  const byName = new Map<string, { durations: number[]; failures: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
+  const byName = new Map<string, { durations: number[]; failures: number; passedOnRetry: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
   for (const run of runs) {
     for (const step of run.steps) {
       let entry = byName.get(step.name);
       if (!entry) {
-        entry = { durations: [], failures: 0, firstStart: [], downstream: new Map() };
+        entry = { durations: [], failures: 0, passedOnRetry: 0, firstStart: [], downstream: new Map() };
         byName.set(step.name, entry);
       }
       entry.durations.push(step.durationMs);
       entry.firstStart.push(step.startMs - run.startMs);
       if (isFailed(step.status)) entry.failures++;
+      else if (step.status === 'success' && (step.attempt ?? 1) > 1) entry.passedOnRetry++;
       for (const d of step.downstream) {
         const known = entry.downstream.get(d.name);
         if (known) {
@@ -81,6 +84,7 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
           name,
           runs: sorted.length,
           failures: entry.failures,
+          passedOnRetry: entry.passedOnRetry,
           p50DurationSeconds: seconds(percentile(sorted, 50)),
           p95DurationSeconds: seconds(percentile(sorted, 95)),
           totalDurationSeconds: Math.round(sorted.reduce((a, b) => a + b, 0)) / 1000,

@@ -123,6 +123,11 @@ describe('findings from simulated runners with injected faults', () => {
     expect(pair.status).toBe(200);
     expect(pair.body.run.status).toBe('failure');
     expect(pair.body.baseline.status).toBe('success');
+    // The workflow page counts the runs the step passed only on a retry, every run of the range included.
+    const page = (await agent.get(`/api/v1/workflows/search-reindex?from=${END - 5 * 86_400_000}&to=${END}`)).body;
+    const step = page.steps.find((s: { name: string }) => s.name === 'build-index');
+    expect(step.passedOnRetry).toBeGreaterThanOrEqual(Number(f!.evidence.current['passedOnRetry']));
+    expect(step.passedOnRetry).toBeLessThan(step.runs);
   });
 
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {

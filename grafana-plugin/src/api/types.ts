@@ -61,6 +61,8 @@ export interface StepSummary {
   name: string;
   runs: number;
   failures: number;
+  /** Absent from older agents, which did not count them. */
+  passedOnRetry?: number;
   p50DurationSeconds: number;
   p95DurationSeconds: number;
   totalDurationSeconds: number;

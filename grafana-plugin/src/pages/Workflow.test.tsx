@@ -55,6 +55,10 @@ describe('Workflow page', () => {
     expect(stepRows[0]).toHaveTextContent('load_warehouse');
     expect(stepRows[0]).toHaveTextContent('100%');
     expect(stepRows[0]).toHaveTextContent('warehouse.example.com (27/96 failed)');
+    // A step that passes only on a retry says so, beside its failures.
+    const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells(stepRows[1]!).slice(3, 5)).toEqual(['0/24', '5/24']);
+    expect(cells(stepRows[0]!).slice(3, 5)).toEqual(['9/24', '0/24']);
 
     const slo = screen.getByTestId(testIds.workflow.slo);
     expect(await within(slo).findByText('-210%')).toBeInTheDocument();

@@ -222,7 +222,7 @@ function Steps({ workflow }: { workflow: WorkflowDetail }) {
     <section className={styles.section} data-testid={testIds.workflow.steps}>
       <h3>Where the time and the failures go</h3>
       <table className={styles.table}>
-        <TableHead columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'p50 / p95', 'Calls out']} />
+        <TableHead columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'Passed on retry', 'p50 / p95', 'Calls out']} />
         <tbody>
           {toStepShares(workflow.steps).map((s) => (
             <tr key={s.name}>
@@ -238,6 +238,7 @@ function Steps({ workflow }: { workflow: WorkflowDetail }) {
               <td>
                 {s.failures}/{s.runs}
               </td>
+              <td>{s.passedOnRetry === undefined ? <Absent /> : `${s.passedOnRetry}/${s.runs}`}</td>
               <td>
                 {formatDuration(s.p50DurationSeconds)} / {formatDuration(s.p95DurationSeconds)}
               </td>
