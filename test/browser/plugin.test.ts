@@ -135,11 +135,11 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => page.getByTestId(testIds.findings.row(open)).innerText()).toContain('acknowledged');
     await shot('findings');
 
-    // From the finding's evidence to one of its example runs.
-    const exampleRun = detail.locator('a[href*="?run="]').first();
+    // From the finding's evidence to one of its example runs, at the finding's time.
+    const exampleRun = detail.locator('a[href*="&run="]').first();
     await exampleRun.click();
     await page.getByTestId(testIds.run.detail).locator('tbody tr').first().waitFor();
-    expect(page.url()).toMatch(new RegExp(`${APP}/workflow/[^?]+\\?run=`));
+    expect(page.url()).toMatch(new RegExp(`${APP}/workflow/[^?]+\\?from=[^&]+&to=[^&]+&run=`));
 
     // What changed since the last successful run: at once for a failed run, else on request; as the agent has it.
     const compareButton = page.getByRole('button', { name: 'Compare with the last successful run' });

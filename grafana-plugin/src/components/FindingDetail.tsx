@@ -4,6 +4,7 @@ import React, { useState } from 'react';
 
 import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
 import type { Finding } from '../api/types.js';
+import { findingRange } from '../domain/findingRange.js';
 import { formatPercent, formatTime, humanize } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -65,7 +66,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               {humanize(finding.kind)} · {humanize(finding.category)} · confidence {formatPercent(finding.confidence, 0)} ·
               first seen {formatTime(finding.firstSeen)} · last seen {formatTime(finding.lastSeen)} ·{' '}
               {(finding.workflows ?? [finding.workflow]).map((w) => (
-                <TextLink key={w} href={workflowUrl(w)} inline>
+                <TextLink key={w} href={linkTo(finding, w)} inline>
                   {w}
                 </TextLink>
               ))}
@@ -100,7 +101,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
                 <Term key={k} label={k}>
                   <code>{v}</code>{' '}
-                  <TextLink href={workflowUrl(finding.workflow, `?attribute=${encodeURIComponent(`${k}=${v}`)}`)} inline>
+                  <TextLink href={linkTo(finding, finding.workflow, { attribute: `${k}=${v}` })} inline>
                     runs with it
                   </TextLink>
                 </Term>
@@ -126,7 +127,7 @@ export function FindingDetail({ id, onChanged }: Props) {
                 Example runs:{' '}
                 {finding.evidence.exampleRunIds.map((runId) => (
                   <React.Fragment key={runId}>
-                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(runId)}`)} inline>
+                    <TextLink href={linkTo(finding, finding.workflow, { run: runId })} inline>
                       {runId}
                     </TextLink>{' '}
                   </React.Fragment>
@@ -139,11 +140,11 @@ export function FindingDetail({ id, onChanged }: Props) {
                 {finding.kind === 'flaky' ? (
                   <p>
                     How a{' '}
-                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
+                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       failing run
                     </TextLink>{' '}
                     differs from the{' '}
-                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.baselineRunId)}`)} inline>
+                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.baselineRunId })} inline>
                       passing run of the same code
                     </TextLink>{' '}
                     right after it:
@@ -151,7 +152,7 @@ export function FindingDetail({ id, onChanged }: Props) {
                 ) : (
                   <p>
                     What changed from the last successful run to the{' '}
-                    <TextLink href={workflowUrl(finding.workflow, `?run=${encodeURIComponent(finding.evidence.changes.runId)}`)} inline>
+                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       first affected run
                     </TextLink>
                     :
@@ -233,3 +234,7 @@ function EvidenceTable({ baseline, current }: Pick<Finding['evidence'], 'baselin
   );
 }
 
+/** A link to a workflow's page at the finding's time (`findingRange`), so its runs and charts show the problem. */
+function linkTo(finding: Finding, workflow: string, params: Record<string, string> = {}): string {
+  return workflowUrl(workflow, `?${new URLSearchParams({ ...findingRange(finding), ...params })}`);
+}

@@ -37,6 +37,9 @@ function agentWith(state: Finding[]) {
   };
 }
 
+/** Links from finding f-1 open its workflow at its time: over a day old, so from before it began to after it ended. */
+const AT_FINDING = '/a/flowlens-workflows-app/workflow/nightly-etl?from=2026-11-21T09%3A05%3A30.000Z&to=2026-11-22T02%3A56%3A30.000Z';
+
 const rows = () => within(screen.getByTestId(testIds.findings.list)).getAllByRole('row').slice(1);
 
 describe('Findings page', () => {
@@ -78,20 +81,20 @@ describe('Findings page', () => {
     expect(detail).toHaveTextContent('warehouse.example.com');
     expect(within(detail).getByRole('link', { name: 'runs with it' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?attribute=server.address%3Dwarehouse.example.com'
+      `${AT_FINDING}&attribute=server.address%3Dwarehouse.example.com`
     );
     expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
     expect(within(detail).getByRole('row', { name: /failureRate 0.01 0.375/ })).toBeInTheDocument();
     expect(within(detail).getByRole('link', { name: 'r-etl-24' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24'
+      `${AT_FINDING}&run=r-etl-24`
     );
     // What changed when it began, linked to the first affected run (which compares itself with its baseline).
     expect(detail).toHaveTextContent('deployment.version: 2.3.0 → 2.4.0');
     expect(detail).toHaveTextContent('step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)');
     expect(within(detail).getByRole('link', { name: 'first affected run' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-17'
+      `${AT_FINDING}&run=r-etl-17`
     );
     expect(detail).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
     expect(detail).toHaveTextContent('no failure in 24 runs after 2026-10-03T06:00Z');
@@ -105,10 +108,10 @@ describe('Findings page', () => {
     useRecordedBackend(agentWith(state));
     renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
     const detail = await screen.findByTestId(testIds.findings.detail);
-    expect(await within(detail).findByRole('link', { name: 'failing run' })).toHaveAttribute('href', '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-17');
+    expect(await within(detail).findByRole('link', { name: 'failing run' })).toHaveAttribute('href', `${AT_FINDING}&run=r-etl-17`);
     expect(within(detail).getByRole('link', { name: 'passing run of the same code' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-18'
+      `${AT_FINDING}&run=r-etl-18`
     );
     expect(within(detail).queryByRole('link', { name: 'first affected run' })).not.toBeInTheDocument();
     expect(detail).toHaveTextContent('flaky · external service');
