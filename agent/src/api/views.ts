@@ -79,9 +79,9 @@ function stepChangeView({ kind, name, path, step, baseline, attributes, downstre
 }
 
 /** A change of a steady attribute, with the failure share of the runs on either side. */
-export function transitionView({ key, from, to, run, before, after }: AttributeTransition) {
+export function transitionView({ key, steps, from, to, run, before, after }: AttributeTransition) {
   const side = ({ runs, failed }: { runs: number; failed: number }) => ({ runs, failed, failureShare: runs > 0 ? round(failed / runs, 3) : null });
-  return { key, from, to, at: isoTime(run.startMs), firstRun: { id: run.id, runId: run.runId }, before: side(before), after: side(after) };
+  return { key, ...(steps && { steps }), from, to, at: isoTime(run.startMs), firstRun: { id: run.id, runId: run.runId }, before: side(before), after: side(after) };
 }
 
 export function logView(log: StoredLog, stepOfSpan: Map<string, string>) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord, RunStatus } from '../../src/model/workflow.js';
+import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
 import { attributeTransitions } from '../../src/query/attribute-transitions.js';
 
 function run(i: number, status: RunStatus, attributes: Record<string, string>): RunRecord {
@@ -70,5 +70,26 @@ describe('attributeTransitions', () => {
       ['service.version', '3'],
       ['service.version', '2'],
     ]);
+  });
+
+  it("follows a step's own attributes: a worker release under a steady run is one change naming its steps", () => {
+    const step = (i: number, name: string, attributes: Record<string, string>): StepRecord => ({
+      id: `${name}${i}`, name, status: 'success', startMs: i * 60_000, endMs: i * 60_000 + 1000, durationMs: 1000, attributes, downstream: [], spanIds: [],
+    });
+    const runs = Array.from({ length: 60 }, (_, i) => {
+      const r = run(i, i >= 40 && i % 3 === 0 ? 'failure' : 'success', { 'service.name': 'starter', 'service.version': '7.0' });
+      // The activities run on workers of their own release; the starter's resource is merged into the other step.
+      const worker = { 'service.name': 'billing-worker', 'service.version': i < 40 ? '2.0' : '2.1' };
+      r.steps = [step(i, 'charge', worker), step(i, 'record', worker), step(i, 'notify', { 'service.name': 'starter', 'service.version': '7.0' })];
+      // A step that runs now and then says nothing when it does not run.
+      if (i % 2 === 0) r.steps.push(step(i, 'audit', { 'audit.level': i < 52 ? 'basic' : 'full' }));
+      return r;
+    });
+    const found = attributeTransitions(runs);
+    expect(found.map((t) => [t.key, t.steps, t.from, t.to, t.run.id])).toEqual([
+      ['audit.level', ['audit'], 'basic', 'full', 'r52'],
+      ['service.version', ['charge', 'record'], '2.0', '2.1', 'r40'],
+    ]);
+    expect(found[1]!.after.failed).toBeGreaterThan(found[1]!.before.failed);
   });
 });

@@ -90,6 +90,8 @@ export interface TransitionSide {
 /** When the workflow's runs began to carry another value of an attribute that otherwise holds steady (a release, an image). */
 export interface AttributeTransition {
   key: string;
+  /** The steps whose own attribute changed (a worker's release under a steady run); absent for the run's. */
+  steps?: string[];
   /** null: absent before. */
   from: AttributeValue;
   /** null: absent after. */

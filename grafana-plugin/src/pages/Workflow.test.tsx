@@ -608,6 +608,17 @@ describe('What changed', () => {
     expect(row.querySelector('strong')).toBeNull();
   });
 
+  it("names the steps whose own attribute changed (a worker's release under a steady run)", async () => {
+    const [, release] = workflow.changes;
+    const worker = { ...release!, key: 'service.version', steps: ['extract', 'load_warehouse'] };
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes: [worker, release] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const rows = within(await screen.findByTestId(testIds.workflow.changes)).getAllByRole('row');
+    expect(cells(rows[1]!)[1]).toBe('service.version of steps extract, load_warehouse');
+    expect(cells(rows[2]!)[1]).toBe('deployment.version');
+  });
+
   it('says so when no steady attribute changed in the time range', async () => {
     useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes: [] } });
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');

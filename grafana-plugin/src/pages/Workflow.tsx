@@ -174,7 +174,10 @@ function Changes({ name, changes }: { name: string; changes?: AttributeTransitio
             {changes.map((c) => (
               <tr key={`${c.key} ${c.firstRun.id}`}>
                 <td>{formatTime(c.at)}</td>
-                <td className={styles.mono}>{c.key}</td>
+                <td>
+                  <span className={styles.mono}>{c.key}</span>
+                  {c.steps && <span className={styles.muted}> of step{c.steps.length > 1 ? 's' : ''} {c.steps.join(', ')}</span>}
+                </td>
                 <td>
                   <Value value={c.from} />
                 </td>
