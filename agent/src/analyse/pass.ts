@@ -69,12 +69,17 @@ export class AnalysisPass {
     const settled = settledRuns(runs, ctx.thresholds.maxRunsPerWorkflow);
     if (settled.length === 0) return;
     const history = historyOf(workflow, settled, this.templates);
-    const flaky = flakyCandidates(history, ctx);
-    const flakySteps = new Set(flaky.map((c) => c.rootCause.step));
-    // A flaky step's failures are its finding's; one no attribute explains is not an error pattern as well.
-    this.problems.push(...failureProblems(history, ctx).filter((p) => p.explanations.length > 0 || !flakySteps.has(p.group.step)));
-    this.found.push(...flaky);
-    yield;
+    const flakySteps = new Set<string | undefined>();
+    for (const candidate of flakyCandidates(history, ctx)) {
+      this.found.push(candidate);
+      flakySteps.add(candidate.rootCause.step);
+      yield;
+    }
+    for (const problem of failureProblems(history, ctx)) {
+      // A flaky step's failures are its finding's; one no attribute explains is not an error pattern as well.
+      if (problem.explanations.length > 0 || !flakySteps.has(problem.group.step)) this.problems.push(problem);
+      yield;
+    }
     for (const detector of detectors) {
       this.found.push(...detector.perWorkflow(history, ctx));
       yield;

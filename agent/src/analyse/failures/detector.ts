@@ -49,12 +49,15 @@ const categoryByKey: [RegExp, Category][] = [
   [/tenant|customer|account/, 'data'],
 ];
 
-/** The workflow's error patterns and what explains each. */
-export function failureProblems(history: WorkflowHistory, ctx: AnalysisContext): Problem[] {
+/**
+ * The workflow's error patterns and what explains each, one at a time: each compares its first failure with the last
+ * success, which takes a while for runs of thousands of steps, so the pass gives way between them.
+ */
+export function* failureProblems(history: WorkflowHistory, ctx: AnalysisContext): Generator<Problem> {
   const groups = patternGroups(history, ctx);
-  if (groups.length === 0) return [];
+  if (groups.length === 0) return;
   const baselineBefore = baselinesOf(history);
-  return groups.map((group) => problemOf(history, group, baselineBefore, ctx));
+  for (const group of groups) yield problemOf(history, group, baselineBefore, ctx);
 }
 
 /** Every workflow's problems as findings: problems with the same cause active at the same time become one. */

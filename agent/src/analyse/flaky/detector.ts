@@ -26,14 +26,12 @@ const MIN_PASSES_AGAIN = 2;
 /** A runs-test z below this (one-sided 1 %): the failures come in blocks, an episode rather than flakiness. */
 const CLUSTERED_Z = -2.33;
 
-/** The workflow's flaky steps, as findings. */
-export function flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] {
-  const found: FindingCandidate[] = [];
+/** The workflow's flaky steps, as findings, one at a time (each may compare two runs of thousands of steps). */
+export function* flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext): Generator<FindingCandidate> {
   for (const outcomes of stepOutcomes(history.runs)) {
     const candidate = flakyCandidate(history, outcomes, ctx);
-    if (candidate) found.push(candidate);
+    if (candidate) yield candidate;
   }
-  return found;
 }
 
 function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
