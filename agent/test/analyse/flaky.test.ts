@@ -93,6 +93,22 @@ describe('flaky steps', () => {
     expect(c.evidence.changes).toBeUndefined();
   });
 
+  it('counts a re-run of a failed run that passed, however many runs came between', () => {
+    // Every run builds another commit; each failure is re-run (attempt 2) half an hour later, and passes.
+    const commit = (i: number) => ({ 'vcs.ref.head.revision': `c0ffee${i}` });
+    const runs = ciRuns(300, (i) => (i % 8 === 2 ? 'fail' : 'pass'), commit);
+    const reruns = runs
+      .filter((r) => r.status === 'failure')
+      .map((r, n) => ({ ...ciRun(n, 'pass', r.attributes), id: `${r.id}:2`, runId: r.runId, attempt: 2, startMs: r.startMs + HOUR / 2, endMs: r.startMs + HOUR / 2 + 180_000 }));
+    const out = run([...runs, ...reruns]);
+    const c = out.candidates.find((x) => x.kind === 'flaky')!;
+    expect(c.rootCause.step).toBe('test');
+    expect(c.evidence.current).toMatchObject({ failed: reruns.length, recoveredNextRun: reruns.length });
+    expect(c.evidence.changes!.baselineRunId).toBe(`${c.evidence.changes!.runId}:2`);
+    // Without its re-runs, no failure was followed by a pass of the same commit.
+    expect(run(runs).candidates.filter((x) => x.kind === 'flaky')).toEqual([]);
+  });
+
   it('does not call failures flaky when they began at one moment and kept on (a regression)', () => {
     const out = run(ciRuns(300, (i, rand) => (i >= 270 && rand() < 0.6 ? 'fail' : 'pass'), sameRelease));
     expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);

@@ -10,8 +10,8 @@ import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../r
 import { FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
 
 /**
- * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run or
- * in the next run of the same code, its failures interleaved with passes rather than in a block since some moment,
+ * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run, in
+ * a re-run of the run, or in the next run of the same code, its failures interleaved with passes rather than in a block since some moment,
  * and no attribute (host, tenant, release, downstream) setting them apart. Such failures have no onset to roll back
  * and no host to drain; what helps is knowing the step is flaky, how often, and a failing and a passing run of the
  * same code to compare. Its run failures are this finding's, not an error pattern's as well.
@@ -46,14 +46,16 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   let retried = 0;
   let recovered = 0;
   let pair: { failed: RunRecord; passed: RunRecord } | undefined;
+  const rerunOf = passingReruns(runs, outcomes);
   for (let i = 0; i < n; i++) {
     if (outcomes[i] === RETRIED) retried++;
     if (outcomes[i] !== FAILED) continue;
     failed++;
     const next = runs[i + 1];
-    if (next !== undefined && outcomes[i + 1] !== FAILED && sameCode(runs[i]!, next)) {
+    const passed = rerunOf.get(i) ?? (next !== undefined && outcomes[i + 1] !== FAILED && sameCode(runs[i]!, next) ? next : undefined);
+    if (passed !== undefined) {
       recovered++;
-      pair = { failed: runs[i]!, passed: next };
+      pair = { failed: runs[i]!, passed };
     }
   }
   const events = failed + retried;
@@ -80,7 +82,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const since = `${n} runs since ${formatTime(sinceMs)} UTC`;
   const againText = [
     retried > 0 ? `${retried} passed on a retry within the run` : '',
-    recovered > 0 ? `${recovered} ${recovered === 1 ? 'failure was' : 'failures were'} followed by a passing run of the same code` : '',
+    recovered > 0 ? `${recovered} ${recovered === 1 ? 'failure was' : 'failures were'} followed by a passing run of the same code (a re-run, or the next run)` : '',
   ].filter(Boolean).join(', and ');
   const comparison = pair && compareRuns(pair.failed, pair.passed, successesBefore(history.runs, pair.failed, EARLIER_SUCCESSES));
   return {
@@ -115,6 +117,30 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
     firstSeenMs: sinceMs,
     lastSeenMs: Math.max(...[...bad].map((r) => r.endMs)),
   };
+}
+
+/**
+ * For each run the step failed in, the first later attempt of the same run (a GitHub Actions re-run, the runner's
+ * own id with a higher attempt) in which it passed: the same code by definition, however many runs came between.
+ */
+function passingReruns(runs: readonly RunRecord[], outcomes: readonly number[]): Map<number, RunRecord> {
+  const attempts = new Map<string, number[]>();
+  runs.forEach((run, i) => {
+    if (run.runId === run.traceId) return; // no id of the runner's own: nothing to be re-run under
+    const key = `${run.runner}\n${run.runId}`;
+    const list = attempts.get(key);
+    if (list) list.push(i);
+    else attempts.set(key, [i]);
+  });
+  const found = new Map<number, RunRecord>();
+  for (const list of attempts.values()) {
+    for (const i of list) {
+      if (outcomes[i] !== FAILED) continue;
+      const j = list.find((k) => k > i && outcomes[k] !== FAILED && (runs[k]!.attempt ?? 1) > (runs[i]!.attempt ?? 1));
+      if (j !== undefined) found.set(i, runs[j]!);
+    }
+  }
+  return found;
 }
 
 /** The error template most of the step's failures share, where the runs failed in it. */
