@@ -71,6 +71,12 @@ export interface Verification {
 const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const RECENT_RUNS = 50;
 
+/** Runs after a fix that tell it worked: five, or for a flaky step as many as it would have failed in at least once, 19 times in 20. */
+function runsToTell(top: FindingCandidate | undefined): number {
+  const share = top?.kind === 'flaky' ? Number(top.evidence.current['flakyShare']) : 0;
+  return share > 0 && share < 1 ? Math.max(5, Math.ceil(Math.log(0.05) / Math.log(1 - share))) : 5;
+}
+
 function templateIdOf(c: FindingCandidate): string | undefined {
   const id = c.evidence.details?.['templateId'];
   return typeof id === 'string' ? id : undefined;
@@ -132,7 +138,7 @@ export function createSession(input: SessionInput): Session {
         },
       ];
   const criteria: VerificationCriteria = {
-    minRuns: input.criteria?.minRuns ?? 5,
+    minRuns: input.criteria?.minRuns ?? runsToTell(top),
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
     absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
   };

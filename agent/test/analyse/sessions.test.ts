@@ -1,17 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession, verifySession, type Session } from '../../src/analyse/index.js';
 import { allFaults, generateScenario } from '../../src/demo/scenarios.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
 import type { RunRecord } from '../../src/model/workflow.js';
 import { analyseScenario, creepSlo, END_MS, minerTemplateOf } from './scenario.js';
 
 describe('troubleshooting sessions', () => {
   let runs: RunRecord[];
   let session: Session;
+  let analysedCandidates: FindingCandidate[];
   const templateOf = minerTemplateOf();
 
   beforeAll(() => {
     const analysed = analyseScenario(7, allFaults, creepSlo);
     runs = analysed.runs;
+    analysedCandidates = analysed.out.candidates;
     const crm = runs.filter((r) => r.workflow === 'crm-sync');
     const pasted = crm.filter((r) => r.status !== 'success').slice(-3).map((r) => r.errorMessage!);
     session = createSession({
@@ -63,4 +66,19 @@ describe('troubleshooting sessions', () => {
     expect(failed.status).toBe('failed');
     expect(failed.checks.find((c) => c.name === 'pattern_absent')!.passed).toBe(false);
   });
+
+  it('asks for as many runs as a flaky step would have failed in at least once, before it calls its fix verified', () => {
+    const flakyRuns = runs.filter((r) => r.workflow === 'search-reindex');
+    const flaky = createSession({ workflow: 'search-reindex', nowMs: END_MS, runs: flakyRuns, candidates: analysedCandidates, templateOf });
+    expect(flaky.hypotheses[0]!.title).toMatch(/^Step `build-index` of `search-reindex` is flaky/);
+    // A step hit in about a quarter of its runs passes five in a row a quarter of the time: five would prove nothing.
+    const share = Number(analysedCandidates.find((c) => c.kind === 'flaky')!.evidence.current['flakyShare']);
+    expect(flaky.criteria.minRuns).toBe(Math.ceil(Math.log(0.05) / Math.log(1 - share)));
+    expect(flaky.criteria.minRuns).toBeGreaterThan(5);
+    expect(flaky.criteria.absentTemplateIds).toHaveLength(1);
+    const passing = flakyRuns.filter((r) => r.status === 'success').map((r) => ({ ...r, startMs: r.startMs + 15 * 86_400_000 }));
+    expect(verifySession(flaky, passing.slice(0, 5), templateOf).status).toBe('pending');
+    expect(verifySession(flaky, passing.slice(0, flaky.criteria.minRuns), templateOf).status).toBe('verified');
+  });
 });
+

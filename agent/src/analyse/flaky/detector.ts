@@ -74,7 +74,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const recentFrom = ctx.nowMs - t.recentMs;
   const recent = [...bad].filter((r) => r.startMs >= recentFrom).length;
   const messages = outcomes.flatMap((o, i) => (o === FAILED ? [all.messages[first + i]!] : [])).reverse();
-  const pattern = commonTemplate(history, runs, outcomes, step);
+  const common = commonTemplate(history, runs, outcomes, step);
+  const pattern = common?.template;
   const category = categorise(pattern, messages[0]) ?? 'logic';
   const severity: Severity =
     recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';
@@ -111,7 +112,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
       exampleRunIds: exampleRunIds([...bad]),
       errorLines: distinctLines(messages),
       ...(comparison && { changes: changesOf(comparison, pair!.failed, pair!.passed) }),
-      details: { runsTestZ: round(z, 2) },
+      details: { runsTestZ: round(z, 2), ...(common && { templateId: common.templateId }) },
     },
     recommendations: recommend({ kind: 'flaky', category, workflow, step, attributes: {}, pattern }),
     firstSeenMs: sinceMs,
@@ -144,15 +145,18 @@ function passingReruns(runs: readonly RunRecord[], outcomes: readonly number[]):
 }
 
 /** The error template most of the step's failures share, where the runs failed in it. */
-function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): string | undefined {
-  const counts = new Map<string, number>();
+function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): { templateId: string; template: string } | undefined {
+  const counts = new Map<string, { templateId: string; template: string; count: number }>();
   runs.forEach((run, i) => {
     const failure = outcomes[i] === FAILED ? history.failures.get(run) : undefined;
-    if (failure?.step?.name === step) counts.set(failure.template, (counts.get(failure.template) ?? 0) + 1);
+    if (failure?.step?.name !== step) return;
+    const seen = counts.get(failure.templateId);
+    if (seen) seen.count++;
+    else counts.set(failure.templateId, { templateId: failure.templateId, template: failure.template, count: 1 });
   });
-  let best: string | undefined;
-  for (const [template, count] of counts) if (best === undefined || count > counts.get(best)!) best = template;
-  return best;
+  let best: { templateId: string; template: string; count: number } | undefined;
+  for (const entry of counts.values()) if (best === undefined || entry.count > best.count) best = entry;
+  return best && { templateId: best.templateId, template: best.template };
 }
 
 function capitalise(text: string): string {
