@@ -173,7 +173,7 @@ export function requestStream(templates, salt) {
  * One pipeline run of `spans` spans (a run span and its jobs), each span its own request, sent as the spans end:
  * what a runner exporting every span as it finishes sends for a long workflow.
  */
-export async function longTraceRequests(spans, startMs, perRequest) {
+export async function longTraceRequests(spans, startMs, perRequest, runId = 'long-1') {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'ci-runner', 'host.name': 'runner-long.ci.internal' }),
@@ -183,7 +183,7 @@ export async function longTraceRequests(spans, startMs, perRequest) {
   const root = tracer.startSpan('run long-pipeline', {
     kind: SpanKind.SERVER,
     startTime: startMs,
-    attributes: { 'cicd.pipeline.name': 'long-pipeline', 'cicd.pipeline.run.id': 'long-1', 'cicd.pipeline.result': 'success' },
+    attributes: { 'cicd.pipeline.name': 'long-pipeline', 'cicd.pipeline.run.id': runId, 'cicd.pipeline.result': 'success' },
   });
   const rootContext = trace.setSpan(context.active(), root);
   for (let i = 1; i < spans; i++) {

@@ -10,6 +10,10 @@ Usage:
   flowlens patterns [FILE|-]                   group log lines by template; prints one JSON line per input line
   flowlens rules generate [--config FILE] [--out FILE]
                                                write Prometheus SLO recording and alerting rules
+  flowlens status [--from now-24h]             ask a running agent: its workflows, worst first
+  flowlens findings [--workflow NAME]          ask a running agent: what is wrong, why, what to do
+  flowlens compare RUN [--with RUN]            ask a running agent: what changed since the last good run
+                                               (these three take --url, --token and --json; see --help)
   flowlens --help | --version
 
 Every configuration key can also be set as a FLOWLENS_… environment variable (see the README).
@@ -48,6 +52,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'patterns':
         return await (await import('./patterns.js')).runPatterns(rest, io);
+      case 'status':
+        return await (await import('./status.js')).runStatus(rest, io);
+      case 'findings':
+        return await (await import('./findings.js')).runFindings(rest, io);
+      case 'compare':
+        return await (await import('./compare.js')).runCompare(rest, io);
       case 'rules': {
         const { loadConfig } = await import('../config/load.js');
         return await (await import('./rules.js')).runRules(rest, io, (path) => loadConfig(path));

@@ -10,7 +10,7 @@ const bin = fileURLToPath(new URL('../../bin/flowlens.js', import.meta.url));
 describe('flowlens CLI', () => {
   it('prints help naming every command', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
-    for (const command of ['serve', 'demo', 'patterns', 'rules generate']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'demo', 'patterns', 'rules generate', 'status', 'findings', 'compare RUN']) expect(stdout).toContain(command);
   });
 
   it('exits 2 with the bad key named when the configuration is invalid', async () => {

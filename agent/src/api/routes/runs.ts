@@ -4,7 +4,7 @@ import { ApiError, notFound } from '../errors.js';
 import { errors, json, jsonObject } from '../schemas.js';
 import { comparisonView, logView, runView, stepView } from '../views.js';
 import { listedSteps } from '../../query/listed-steps.js';
-import { compareRuns, EARLIER_SUCCESSES, successesBefore } from '../../analyse/index.js';
+import { compareRuns, describeComparison, EARLIER_SUCCESSES, successesBefore } from '../../analyse/index.js';
 import type { RunRecord } from '../../model/workflow.js';
 
 const MAX_LOGS = 2_000;
@@ -87,7 +87,8 @@ export function runRoutes(deps: ApiDeps) {
       if (!baseline) {
         return c.json({ ...choice, baseline: null, note: `No successful run of \`${run.workflow}\` started in the 7 days before this run.` }, 200);
       }
-      return c.json({ ...choice, baseline: runView(baseline), ...comparisonView(run, baseline, compareRuns(run, baseline, earlier)) }, 200);
+      const comparison = compareRuns(run, baseline, earlier);
+      return c.json({ ...choice, baseline: runView(baseline), ...comparisonView(run, baseline, comparison), summary: describeComparison(comparison) }, 200);
     },
   );
 

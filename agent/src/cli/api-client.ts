@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import type { CliIo } from './main.js';
+
+/**
+ * What `status`, `findings` and `compare` share: they ask a running agent's API, on this machine or another, as the
+ * Grafana app does. `--url` (or FLOWLENS_URL) names it, `--token` (or FLOWLENS_API_TOKEN) is sent as a bearer token,
+ * and `--json` prints the API's answer as it came, for scripts.
+ */
+
+const DEFAULT_URL = 'http://127.0.0.1:9470';
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+  json: boolean;
+}
+
+/** The API answered with an error, or could not be reached: said on stderr, exit code 1. */
+class ApiCallError extends Error {}
+
+export const CLIENT_OPTIONS_HELP = `  --url URL      the agent's API (default $FLOWLENS_URL or ${DEFAULT_URL})
+  --token TOKEN  an API token, when the agent asks for one (default $FLOWLENS_API_TOKEN)
+  --json         print the API's answer as JSON
+  -h, --help     show this help`;
+
+type Extra = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/**
+ * The command's options and arguments, or the exit code when there is nothing to run: 0 after `--help`, 2 after
+ * bad usage (said on stderr).
+ */
+export function parseClientArgs<E extends Extra>(
+  command: string,
+  help: string,
+  args: string[],
+  io: CliIo,
+  extra: E,
+  env: NodeJS.ProcessEnv = process.env,
+): { options: ClientOptions; values: Record<string, unknown>; positionals: string[] } | number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...extra },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr.write(`flowlens ${command}: ${(error as Error).message}\n\n${help}`);
+    return 2;
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const positionals = parsed.positionals;
+  if (values['help']) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const url = (values['url'] as string | undefined) ?? env['FLOWLENS_URL'] ?? DEFAULT_URL;
+  if (!URL.canParse(url)) {
+    io.stderr.write(`flowlens ${command}: --url: cannot read ${JSON.stringify(url)} as a URL\n`);
+    return 2;
+  }
+  const token = (values['token'] as string | undefined) ?? env['FLOWLENS_API_TOKEN'];
+  return { options: { url: url.replace(/\/+$/, ''), ...(token && { token }), json: values['json'] === true }, values, positionals };
+}
+
+/** GET a path of the API: its JSON answer, or an `ApiCallError` that says what went wrong in a line. */
+async function getJson<T>(options: ClientOptions, path: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${options.url}${path}`, {
+      headers: { accept: 'application/json', ...(options.token && { authorization: `Bearer ${options.token}` }) },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new ApiCallError(`cannot reach the agent at ${options.url} (${cause}); is \`flowlens serve\` running there? (--url)`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text.slice(0, 300);
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+    } catch {
+      // Not the agent's JSON error: keep the text as it came.
+    }
+    const hint = response.status === 401 || response.status === 403 ? ' (--token)' : '';
+    throw new ApiCallError(`the agent answered ${response.status}: ${message}${hint}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+/**
+ * Asks the API and prints its answer, as JSON with `--json`, else as `render` puts it: exit code 0, or 1 with the
+ * reason in a line on stderr when the agent cannot answer.
+ */
+export async function ask<T>(command: string, io: CliIo, options: ClientOptions, path: string, render: (answer: T) => string): Promise<number> {
+  try {
+    const answer = await getJson<T>(options, path);
+    io.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : render(answer));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ApiCallError)) throw error;
+    io.stderr.write(`flowlens ${command}: ${error.message}\n`);
+    return 1;
+  }
+}
+
+/** Fixed-width columns, the last left ragged: a table for a terminal. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Seconds as a person reads them: 850 ms, 12.3 s, 4m 05s, 2h 10m. */
+export function seconds(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  if (value < 1) return `${Math.round(value * 1000)} ms`;
+  if (value < 60) return `${value.toFixed(1)} s`;
+  const m = Math.floor(value / 60);
+  if (m < 60) return `${m}m ${String(Math.round(value % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** An ISO time as `2026-11-22 12:04 UTC`. */
+export function when(iso: string | null | undefined): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–';
+}

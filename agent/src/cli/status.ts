@@ -1,0 +1,54 @@
+import { ask, CLIENT_OPTIONS_HELP, parseClientArgs, seconds, table, when } from './api-client.js';
+import type { CliIo } from './main.js';
+
+const HELP = `Usage: flowlens status [--from now-24h] [--to now] [options]
+
+Every workflow the agent saw in the range, worst first: its health, runs, failures, p95 duration, open findings
+by severity and its newest run.
+
+Options:
+  --from TIME    start of the range: ISO, epoch ms or now-7d (default now-24h)
+  --to TIME      end of the range (default now)
+${CLIENT_OPTIONS_HELP}
+`;
+
+interface WorkflowItem {
+  name: string;
+  runner: string;
+  runs: number;
+  failedRuns: number;
+  p95DurationSeconds: number | null;
+  lastRunAt: string | null;
+  health: { score: number | null; status: string };
+  openFindings: Record<string, number>;
+}
+
+/** `flowlens status`: 0 when listed, 1 when the agent cannot answer, 2 on bad usage. */
+export async function runStatus(args: string[], io: CliIo, env?: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseClientArgs('status', HELP, args, io, { from: { type: 'string' }, to: { type: 'string' } }, env);
+  if (typeof parsed === 'number') return parsed;
+  const { options, values, positionals } = parsed;
+  if (positionals.length > 0) {
+    io.stderr.write(`flowlens status: unexpected argument ${JSON.stringify(positionals[0])}\n\n${HELP}`);
+    return 2;
+  }
+  const query = new URLSearchParams({ from: (values['from'] as string | undefined) ?? 'now-24h', to: (values['to'] as string | undefined) ?? 'now' });
+  return ask<{ items: WorkflowItem[] }>('status', io, options, `/api/v1/workflows?${query}`, (answer) => {
+    if (answer.items.length === 0) return `No workflow ran between ${query.get('from')} and ${query.get('to')}.\n`;
+    const rows = [['WORKFLOW', 'RUNNER', 'HEALTH', 'RUNS', 'FAILED', 'P95', 'OPEN FINDINGS', 'LAST RUN']];
+    for (const w of answer.items) {
+      const findings = Object.entries(w.openFindings).filter(([, n]) => n > 0).map(([severity, n]) => `${n} ${severity}`).join(', ');
+      rows.push([
+        w.name,
+        w.runner,
+        w.health.score === null ? w.health.status : `${w.health.status} ${Math.round(w.health.score)}`,
+        String(w.runs),
+        String(w.failedRuns),
+        seconds(w.p95DurationSeconds),
+        findings || '–',
+        when(w.lastRunAt),
+      ]);
+    }
+    return table(rows);
+  });
+}
