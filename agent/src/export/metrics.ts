@@ -40,7 +40,7 @@ export class FlowLensMetrics {
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
   /** Recorded per run and step: keyed, so no label set is hashed per value (keyed-metrics.ts). */
-  private readonly perRun: { runs: KeyedCounter; stepRuns: KeyedCounter; runDuration: KeyedHistogram; stepDuration: KeyedHistogram };
+  private readonly perRun: { runs: KeyedCounter; stepRuns: KeyedCounter; stepRetries: KeyedCounter; runDuration: KeyedHistogram; stepDuration: KeyedHistogram };
 
   constructor(
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
@@ -51,6 +51,7 @@ export class FlowLensMetrics {
     this.perRun = {
       runs: new KeyedCounter('flowlens_workflow_runs', 'Finished workflow runs by final status'),
       stepRuns: new KeyedCounter('flowlens_step_runs', 'Finished steps by final status'),
+      stepRetries: new KeyedCounter('flowlens_step_retries', 'Tries of finished steps beyond their first (a step that passed on its third try counts 2)'),
       runDuration: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
       stepDuration: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
     };
@@ -200,6 +201,7 @@ export class FlowLensMetrics {
       const stepSeries = series.step(step.name);
       stepSeries.runs(step.status).value++;
       stepSeries.duration.record(step.durationMs / 1000);
+      if (step.attempt !== undefined && step.attempt > 1) stepSeries.retries().value += step.attempt - 1;
     }
   }
 
@@ -221,7 +223,7 @@ export class FlowLensMetrics {
   }
 
   private newWorkflowSeries(workflow: string): WorkflowSeries {
-    const { runs, stepRuns, runDuration, stepDuration } = this.perRun;
+    const { runs, stepRuns, stepRetries, runDuration, stepDuration } = this.perRun;
     const byRunner = new Map<string, Map<string, CounterSeries>>();
     const steps = this.labelCap(
       'step',
@@ -246,8 +248,11 @@ export class FlowLensMetrics {
         return getOrMake(bySteps, step, () => {
           const key = `${workflow}\u0000${step}`;
           const byStatus = new Map<string, CounterSeries>();
+          let retries: CounterSeries | undefined;
           return {
             duration: stepDuration.seriesOf(key, () => ({ workflow, step })),
+            // Made on a step's first retry: most steps never retry, and a series of zeros per step is noise.
+            retries: () => (retries ??= stepRetries.seriesOf(key, () => ({ workflow, step }))),
             runs: (status) => getOrMake(byStatus, status, () => stepRuns.seriesOf(`${key}\u0000${status}`, () => ({ workflow, step, status }))),
           };
         });
@@ -277,4 +282,5 @@ interface WorkflowSeries {
 interface StepSeries {
   duration: HistogramSeries;
   runs(status: string): CounterSeries;
+  retries(): CounterSeries;
 }

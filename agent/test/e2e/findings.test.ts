@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/demo/simulator.js';
 import { faultWorkflows, healthyWorkflows } from '../../src/demo/scenarios.js';
 import type { Finding } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
 import { Cancelled } from '../../src/runtime/time-slices.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import { sampleValue } from '../helpers/metrics.js';
 
 const END = Date.parse('2026-11-20T12:00:00Z');
 const SEVERE = new Set(['critical', 'high', 'medium']);
@@ -12,11 +14,12 @@ const SEVERE = new Set(['critical', 'high', 'medium']);
 describe('findings from simulated runners with injected faults', () => {
   let agent: TestAgent;
   let findings: Finding[];
+  let sent: RunRecord[];
   const about = (workflow: string) => findings.filter((f) => f.workflow === workflow || f.workflows?.includes(workflow));
 
   beforeAll(async () => {
     agent = await startTestAgent({ slos: [{ workflow: 'warehouse-load', objective: 99, window: '7d', maxDuration: '300s' }] });
-    await simulate({ otlpHttpUrl: agent.otlpHttpUrl!, endMs: END, days: 4, slices: 1, batchRuns: 200 });
+    sent = await simulate({ otlpHttpUrl: agent.otlpHttpUrl!, endMs: END, days: 4, slices: 1, batchRuns: 200 });
     const summary = await agent.post('/api/v1/analyze');
     expect(summary.status).toBe(200);
     findings = (await agent.get('/api/v1/findings?limit=1000')).body.items;
@@ -128,6 +131,13 @@ describe('findings from simulated runners with injected faults', () => {
     const step = page.steps.find((s: { name: string }) => s.name === 'build-index');
     expect(step.passedOnRetry).toBeGreaterThanOrEqual(Number(f!.evidence.current['passedOnRetry']));
     expect(step.passedOnRetry).toBeLessThan(step.runs);
+    // Prometheus counts every try beyond the first, as the runner reported them, so retries can be graphed and alerted on.
+    const tries = (name: string) => sent.filter((r) => r.workflow === 'search-reindex').flatMap((r) => r.steps.filter((s) => s.name === name)).reduce((n, s) => n + (s.attempt ?? 1) - 1, 0);
+    const metrics = await (await fetch(`${agent.apiUrl}/metrics`)).text();
+    expect(tries('build-index')).toBeGreaterThan(0);
+    expect(sampleValue(metrics, 'flowlens_step_retries_total', 'workflow="search-reindex"', 'step="build-index"')).toBe(tries('build-index'));
+    expect(tries('swap-alias')).toBe(0);
+    expect(sampleValue(metrics, 'flowlens_step_retries_total', 'workflow="search-reindex"', 'step="swap-alias"')).toBeUndefined();
   });
 
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
