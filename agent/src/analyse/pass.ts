@@ -69,15 +69,18 @@ export class AnalysisPass {
     const settled = settledRuns(runs, ctx.thresholds.maxRunsPerWorkflow);
     if (settled.length === 0) return;
     const history = historyOf(workflow, settled, this.templates);
-    const flakySteps = new Set<string | undefined>();
+    // A flaky step's failures are its finding's: the error pattern it fails with is not reported again, unless an
+    // attribute explains it. Another pattern of the same step (a new error, every run) still is.
+    const flaky = new Set<string>();
     for (const candidate of flakyCandidates(history, ctx)) {
-      this.found.push(candidate);
-      flakySteps.add(candidate.rootCause.step);
+      if (candidate) {
+        this.found.push(candidate);
+        flaky.add(`${candidate.rootCause.step}\n${candidate.evidence.details?.['templateId']}`);
+      }
       yield;
     }
     for (const problem of failureProblems(history, ctx)) {
-      // A flaky step's failures are its finding's; one no attribute explains is not an error pattern as well.
-      if (problem.explanations.length > 0 || !flakySteps.has(problem.group.step)) this.problems.push(problem);
+      if (problem.explanations.length > 0 || !flaky.has(`${problem.group.step}\n${problem.group.templateId}`)) this.problems.push(problem);
       yield;
     }
     for (const detector of detectors) {

@@ -1,5 +1,5 @@
 import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
-import { isDecided, isFailed, type RunRecord } from '../model/workflow.js';
+import { extraTries, isDecided, isFailed, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
 import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
@@ -17,6 +17,8 @@ export interface VerificationCriteria {
   maxFailureRatio: number;
   /** Error templates that must not come back. */
   absentTemplateIds: string[];
+  /** For a flaky step: it must pass at its first try in all but `maxFailureRatio` of the runs too. */
+  retriedStep?: string;
 }
 
 export interface SessionInput {
@@ -71,9 +73,13 @@ export interface Verification {
 const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const RECENT_RUNS = 50;
 
-/** Runs after a fix that tell it worked: five, or for a flaky step as many as it would have failed in at least once, 19 times in 20. */
+/**
+ * Runs after a fix that tell it worked: five, or for a flaky step as many as it would have struck in at least once,
+ * 19 times in 20, by the share verification checks: its failures, or its retries when it never failed.
+ */
 function runsToTell(top: FindingCandidate | undefined): number {
-  const share = top?.kind === 'flaky' ? Number(top.evidence.current['flakyShare']) : 0;
+  const current = top?.kind === 'flaky' ? top.evidence.current : undefined;
+  const share = current ? Number(current['failureShare']) || Number(current['flakyShare']) : 0;
   return share > 0 && share < 1 ? Math.max(5, Math.ceil(Math.log(0.05) / Math.log(1 - share))) : 5;
 }
 
@@ -141,6 +147,7 @@ export function createSession(input: SessionInput): Session {
     minRuns: input.criteria?.minRuns ?? runsToTell(top),
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
     absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
+    ...(top?.kind === 'flaky' && top.rootCause.step !== undefined && { retriedStep: top.rootCause.step }),
   };
   const phases: SessionPhase[] = [
     {
@@ -206,6 +213,13 @@ export function verifySession(session: Session, runsSince: readonly RunRecord[],
     { name: 'failure_ratio', passed: failureRatio <= session.criteria.maxFailureRatio, detail: `${percent(failureRatio)} failed (at most ${percent(session.criteria.maxFailureRatio)}; ${percent(session.baseline.failureRatio)} before)` },
     { name: 'pattern_absent', passed: returned.length === 0, detail: returned.length ? `${returned.length} runs failed with the old error again` : 'the error pattern did not come back' },
   ];
+  const step = session.criteria.retriedStep;
+  if (step !== undefined) {
+    // A flaky step that now passes only on retries is not fixed: its failures are hidden, not gone.
+    const retried = runs.filter((r) => r.steps.some((s) => s.name === step && !isFailed(s.status) && extraTries(s, r) > 0)).length;
+    const share = runs.length ? retried / runs.length : 0;
+    checks.push({ name: 'retries', passed: share <= session.criteria.maxFailureRatio, detail: `step \`${step}\` passed only on a retry in ${retried} runs (${percent(share)}; at most ${percent(session.criteria.maxFailureRatio)})` });
+  }
   const status = !checks[0]!.passed ? (checks.slice(1).every((c) => c.passed) ? 'pending' : 'failed') : checks.every((c) => c.passed) ? 'verified' : 'failed';
   return { status, runs: runs.length, failureRatio, checks };
 }

@@ -76,7 +76,12 @@ async function getJson<T>(options: ClientOptions, path: string): Promise<T> {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new ApiCallError(`cannot reach the agent at ${options.url} (${cause}); is \`flowlens serve\` running there? (--url)`);
   }
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new ApiCallError(`the agent at ${options.url} stopped answering (${(error as Error).message})`);
+  }
   if (!response.ok) {
     let message = text.slice(0, 300);
     try {
@@ -87,7 +92,11 @@ async function getJson<T>(options: ClientOptions, path: string): Promise<T> {
     const hint = response.status === 401 || response.status === 403 ? ' (--token)' : '';
     throw new ApiCallError(`the agent answered ${response.status}: ${message}${hint}`);
   }
-  return JSON.parse(text) as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiCallError(`${options.url} answered something other than the FlowLens API's JSON; is --url the agent's API address?`);
+  }
 }
 
 /**

@@ -25,7 +25,7 @@ interface FindingItem {
   firstSeen: string;
   lastSeen: string;
   rootCause: { step?: string; attributes: Record<string, string>; description: string };
-  evidence: { affectedRuns: number; totalRuns: number; exampleRunIds: string[] };
+  evidence: { affectedRuns: number; totalRuns: number; exampleRunIds: string[]; changes?: { runId: string; baselineRunId: string } };
   recommendations: { title: string; steps: string[] }[];
 }
 
@@ -56,7 +56,9 @@ function describe(f: FindingItem): string {
   const todo = f.recommendations[0];
   if (todo) lines.push(`  do:  ${todo.title}`);
   const run = f.evidence.exampleRunIds[0];
-  if (run) lines.push(`  run: ${run} (flowlens compare ${run})`);
+  if (run) lines.push(`  run: ${run}`);
+  const changes = f.evidence.changes;
+  if (changes) lines.push(`  compare: flowlens compare ${changes.runId} --with ${changes.baselineRunId}`);
   lines.push(`  id:  ${f.id}`);
   return `${lines.join('\n')}\n\n`;
 }

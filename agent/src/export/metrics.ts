@@ -4,7 +4,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
 import type { Finding } from '../model/finding.js';
-import type { RunRecord, RunStatus } from '../model/workflow.js';
+import { extraTries, type RunRecord, type RunStatus } from '../model/workflow.js';
 import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
@@ -51,7 +51,7 @@ export class FlowLensMetrics {
     this.perRun = {
       runs: new KeyedCounter('flowlens_workflow_runs', 'Finished workflow runs by final status'),
       stepRuns: new KeyedCounter('flowlens_step_runs', 'Finished steps by final status'),
-      stepRetries: new KeyedCounter('flowlens_step_retries', 'Tries of finished steps beyond their first (a step that passed on its third try counts 2)'),
+      stepRetries: new KeyedCounter('flowlens_step_retries', 'Tries beyond the first of steps that passed (a step that passed on its third try counts 2)'),
       runDuration: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
       stepDuration: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
     };
@@ -201,7 +201,8 @@ export class FlowLensMetrics {
       const stepSeries = series.step(step.name);
       stepSeries.runs(step.status).value++;
       stepSeries.duration.record(step.durationMs / 1000);
-      if (step.attempt !== undefined && step.attempt > 1) stepSeries.retries().value += step.attempt - 1;
+      // Retries that succeeded, which hide failures; a failed step's tries are in its failure.
+      if (step.status === 'success' && step.attempt !== undefined && step.attempt > 1) stepSeries.retries().value += extraTries(step, run);
     }
   }
 

@@ -17,6 +17,14 @@ export function isFailed(status: RunStatus): boolean {
   return FAILED.has(status);
 }
 
+/**
+ * Tries of a step beyond its first within its run. A step's attempt above its run's: GitHub Actions gives a re-run's
+ * jobs the run's own attempt, which is no retry of the step.
+ */
+export function extraTries(step: Pick<Outcome, 'attempt'>, run: Pick<Outcome, 'attempt'>): number {
+  return Math.max(0, (step.attempt ?? 1) - (run.attempt ?? 1));
+}
+
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
 export function isDecided(status: RunStatus): boolean {
   return status === 'success' || isFailed(status);

@@ -99,14 +99,35 @@ describe('flaky steps', () => {
     const runs = ciRuns(300, (i) => (i % 8 === 2 ? 'fail' : 'pass'), commit);
     const reruns = runs
       .filter((r) => r.status === 'failure')
-      .map((r, n) => ({ ...ciRun(n, 'pass', r.attributes), id: `${r.id}:2`, runId: r.runId, attempt: 2, startMs: r.startMs + HOUR / 2, endMs: r.startMs + HOUR / 2 + 180_000 }));
+      .map((r, n) => {
+        const rerun = ciRun(n, 'pass', r.attributes);
+        // GitHub gives a re-run's jobs the run's attempt: no retry of the step within the run.
+        for (const s of rerun.steps) s.attempt = 2;
+        return { ...rerun, id: `${r.id}:2`, runId: r.runId, attempt: 2, startMs: r.startMs + HOUR / 2, endMs: r.startMs + HOUR / 2 + 180_000 };
+      });
     const out = run([...runs, ...reruns]);
     const c = out.candidates.find((x) => x.kind === 'flaky')!;
     expect(c.rootCause.step).toBe('test');
-    expect(c.evidence.current).toMatchObject({ failed: reruns.length, recoveredNextRun: reruns.length });
+    expect(c.evidence.current).toMatchObject({ failed: reruns.length, recoveredNextRun: reruns.length, passedOnRetry: 0 });
     expect(c.evidence.changes!.baselineRunId).toBe(`${c.evidence.changes!.runId}:2`);
     // Without its re-runs, no failure was followed by a pass of the same commit.
     expect(run(runs).candidates.filter((x) => x.kind === 'flaky')).toEqual([]);
+  });
+
+  it('still reports a new error of a flaky step that began at one moment and kept on', () => {
+    const runs = ciRuns(300, (i, rand) => (i >= 292 || rand() < 0.1 ? 'fail' : 'pass'), sameRelease).map((r, i) =>
+      i >= 292 ? { ...r, errorMessage: "ModuleNotFoundError: No module named 'cart'", steps: r.steps.map((s) => (s.name === 'test' ? { ...s, errorType: 'ModuleNotFoundError', errorMessage: "ModuleNotFoundError: No module named 'cart'" } : s)) } : r,
+    );
+    const out = run(runs);
+    expect(out.candidates.filter((c) => c.kind === 'flaky').map((c) => c.rootCause.step)).toEqual(['test']);
+    const regression = out.candidates.find((c) => c.kind === 'error_pattern')!;
+    expect(regression.rootCause.pattern).toMatch(/^ModuleNotFoundError/);
+    expect(regression.severity).toBe('critical');
+  });
+
+  it('does not call a step that has needed a retry in every run since it began flaky', () => {
+    const out = run(ciRuns(300, (i) => (i >= 100 ? 'retried' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
   });
 
   it('does not call failures flaky when they began at one moment and kept on (a regression)', () => {

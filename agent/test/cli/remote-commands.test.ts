@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -53,7 +54,8 @@ describe('flowlens status, findings and compare', () => {
       expect.stringContaining(`${first!.kind} · ${(first!.workflows ?? [first!.workflow]).join(', ')} · open · since ${first!.firstSeen.slice(0, 16).replace('T', ' ')} UTC`),
       `  why: ${first!.rootCause.description}`,
       `  do:  ${first!.recommendations[0]!.title}`,
-      `  run: ${first!.evidence.exampleRunIds[0]} (flowlens compare ${first!.evidence.exampleRunIds[0]})`,
+      `  run: ${first!.evidence.exampleRunIds[0]}`,
+      ...(first!.evidence.changes ? [`  compare: flowlens compare ${first!.evidence.changes.runId} --with ${first!.evidence.changes.baselineRunId}`] : []),
       `  id:  ${first!.id}`,
     ]);
     const flaky = await flowlens(['findings', '--kind', 'flaky', '--workflow', 'search-reindex']);
@@ -82,6 +84,17 @@ describe('flowlens status, findings and compare', () => {
     const down = await flowlens(['status', '--url', `http://127.0.0.1:${port}`]);
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(`flowlens status: cannot reach the agent at http://127.0.0.1:${port} (ECONNREFUSED); is \`flowlens serve\` running there? (--url)\n`);
+    // --url at something else that answers 200, such as Grafana's own pages.
+    const page = createHttpServer((_, res) => res.end('<!doctype html><title>Grafana</title>'));
+    await new Promise<void>((listening) => page.listen(0, '127.0.0.1', listening));
+    try {
+      const url = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
+      const other = await flowlens(['findings', '--url', url]);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toBe(`flowlens findings: ${url} answered something other than the FlowLens API's JSON; is --url the agent's API address?\n`);
+    } finally {
+      page.close();
+    }
     const usage = await flowlens(['compare']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^flowlens compare: name the RUN to compare\n\nUsage: flowlens compare RUN/);

@@ -331,7 +331,7 @@ export interface Session {
   baseline: { runs: number; failureRatio: number };
   /** The newest failed run and the last successful run before it. */
   compared?: { runId: string; baselineRunId: string };
-  criteria: { minRuns: number; maxFailureRatio: number; absentTemplateIds: string[] };
+  criteria: { minRuns: number; maxFailureRatio: number; absentTemplateIds: string[]; retriedStep?: string };
 }
 
 /** Whether the runs since the session started confirm the fix; `pending` until enough of them ran. */

@@ -172,7 +172,7 @@ function Changes({ name, changes }: { name: string; changes?: AttributeTransitio
           <TableHead columns={['When', 'Attribute', 'Before', 'After', 'Failures before → after', 'First run']} />
           <tbody>
             {changes.map((c) => (
-              <tr key={`${c.key} ${c.firstRun.id}`}>
+              <tr key={`${c.key} ${c.steps?.join(',') ?? ''} ${c.firstRun.id} ${JSON.stringify(c.to)}`}>
                 <td>{formatTime(c.at)}</td>
                 <td>
                   <span className={styles.mono}>{c.key}</span>

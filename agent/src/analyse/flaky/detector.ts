@@ -26,12 +26,12 @@ const MIN_PASSES_AGAIN = 2;
 /** A runs-test z below this (one-sided 1 %): the failures come in blocks, an episode rather than flakiness. */
 const CLUSTERED_Z = -2.33;
 
-/** The workflow's flaky steps, as findings, one at a time (each may compare two runs of thousands of steps). */
-export function* flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext): Generator<FindingCandidate> {
-  for (const outcomes of stepOutcomes(history.runs)) {
-    const candidate = flakyCandidate(history, outcomes, ctx);
-    if (candidate) yield candidate;
-  }
+/**
+ * The workflow's steps, a step at a time, each with its finding when it is flaky: a workflow can have thousands of
+ * step names, and a flaky one compares two runs of thousands of steps, so the pass gives way after each.
+ */
+export function* flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext): Generator<FindingCandidate | undefined> {
+  for (const outcomes of stepOutcomes(history.runs)) yield flakyCandidate(history, outcomes, ctx);
 }
 
 function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
@@ -62,7 +62,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
   if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
-  if (z < CLUSTERED_Z) return undefined;
+  // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
+  if (!(z >= CLUSTERED_Z)) return undefined;
   const bad = new Set(runs.filter((_, i) => outcomes[i] !== PASSED));
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
   // Within the flaky period a host or tenant would show; over the whole window, a release that began it.

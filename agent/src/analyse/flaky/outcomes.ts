@@ -1,5 +1,5 @@
 import { sameValue } from '../../model/attribute-values.js';
-import { isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
+import { extraTries, isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
 
 /** How a step ended in one run: at the first try, after failed tries, or failed. */
@@ -30,7 +30,7 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
     const seen = new Map<string, number>();
     for (const step of run.steps) {
       if (!isDecided(step.status) || failingParents.has(step.id)) continue;
-      const outcome: StepOutcome = isFailed(step.status) ? FAILED : (step.attempt ?? 1) > 1 ? RETRIED : PASSED;
+      const outcome: StepOutcome = isFailed(step.status) ? FAILED : extraTries(step, run) > 0 ? RETRIED : PASSED;
       let entry = byStep.get(step.name);
       if (!entry) byStep.set(step.name, (entry = { step: step.name, runs: [], outcomes: [], messages: [] }));
       const at = seen.get(step.name);
