@@ -1,5 +1,5 @@
 import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
-import { extraTries, isDecided, isFailed, type RunRecord } from '../model/workflow.js';
+import { isDecided, isFailed, passedOnRetry, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { formatTime, percent } from './format.js';
 import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
@@ -216,7 +216,7 @@ export function verifySession(session: Session, runsSince: readonly RunRecord[],
   const step = session.criteria.retriedStep;
   if (step !== undefined) {
     // A flaky step that now passes only on retries is not fixed: its failures are hidden, not gone.
-    const retried = runs.filter((r) => r.steps.some((s) => s.name === step && !isFailed(s.status) && extraTries(s, r) > 0)).length;
+    const retried = runs.filter((r) => r.steps.some((s) => s.name === step && passedOnRetry(s, r))).length;
     const share = runs.length ? retried / runs.length : 0;
     checks.push({ name: 'retries', passed: share <= session.criteria.maxFailureRatio, detail: `step \`${step}\` passed only on a retry in ${retried} runs (${percent(share)}; at most ${percent(session.criteria.maxFailureRatio)})` });
   }

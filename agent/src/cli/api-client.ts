@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { formatDuration, formatTime } from '../analyse/format.js';
 import type { CliIo } from './main.js';
 
 /**
@@ -121,17 +122,12 @@ export function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** Seconds as a person reads them: 850 ms, 12.3 s, 4m 05s, 2h 10m. */
+/** A duration in seconds as titles put it (`formatDuration`), or – when unknown. */
 export function seconds(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  if (value < 1) return `${Math.round(value * 1000)} ms`;
-  if (value < 60) return `${value.toFixed(1)} s`;
-  const m = Math.floor(value / 60);
-  if (m < 60) return `${m}m ${String(Math.round(value % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return value === null || value === undefined ? '–' : formatDuration(value * 1000);
 }
 
-/** An ISO time as `2026-11-22 12:04 UTC`. */
+/** An ISO time as titles put it (`formatTime`), with its zone, or – when unknown. */
 export function when(iso: string | null | undefined): string {
-  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–';
+  return iso ? `${formatTime(Date.parse(iso))} UTC` : '–';
 }

@@ -4,7 +4,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
 import type { Finding } from '../model/finding.js';
-import { extraTries, type RunRecord, type RunStatus } from '../model/workflow.js';
+import { extraTries, passedOnRetry, type RunRecord, type RunStatus } from '../model/workflow.js';
 import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
@@ -202,7 +202,7 @@ export class FlowLensMetrics {
       stepSeries.runs(step.status).value++;
       stepSeries.duration.record(step.durationMs / 1000);
       // Retries that succeeded, which hide failures; a failed step's tries are in its failure.
-      if (step.status === 'success' && step.attempt !== undefined && step.attempt > 1) stepSeries.retries().value += extraTries(step, run);
+      if (passedOnRetry(step, run)) stepSeries.retries().value += extraTries(step, run);
     }
   }
 

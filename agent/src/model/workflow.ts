@@ -25,6 +25,11 @@ export function extraTries(step: Pick<Outcome, 'attempt'>, run: Pick<Outcome, 'a
   return Math.max(0, (step.attempt ?? 1) - (run.attempt ?? 1));
 }
 
+/** A step that passed, but only after more than one try within its run: a failure its retry hid. */
+export function passedOnRetry(step: Pick<Outcome, 'status' | 'attempt'>, run: Pick<Outcome, 'attempt'>): boolean {
+  return step.status === 'success' && extraTries(step, run) > 0;
+}
+
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
 export function isDecided(status: RunStatus): boolean {
   return status === 'success' || isFailed(status);

@@ -1,4 +1,4 @@
-import { extraTries, isFailed, type Downstream, type RunRecord, type RunnerKind } from '../model/workflow.js';
+import { isFailed, passedOnRetry, type Downstream, type RunRecord, type RunnerKind } from '../model/workflow.js';
 import { percentile } from '../runtime/percentile.js';
 import type { RunHead, WorkflowAggregate } from '../store/store.js';
 import { isoTime } from '../runtime/iso-time.js';
@@ -63,7 +63,7 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
       entry.durations.push(step.durationMs);
       entry.firstStart.push(step.startMs - run.startMs);
       if (isFailed(step.status)) entry.failures++;
-      else if (step.status === 'success' && extraTries(step, run) > 0) entry.passedOnRetry++;
+      else if (passedOnRetry(step, run)) entry.passedOnRetry++;
       for (const d of step.downstream) {
         const known = entry.downstream.get(d.name);
         if (known) {

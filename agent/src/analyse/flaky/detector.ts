@@ -64,7 +64,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
   if (!(z >= CLUSTERED_Z)) return undefined;
-  const bad = new Set(runs.filter((_, i) => outcomes[i] !== PASSED));
+  const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
+  const bad = new Set(hit);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
   // Within the flaky period a host or tenant would show; over the whole window, a release that began it.
   if (explain(runs, (r) => bad.has(r), options).length > 0 || explain(history.runs, (r) => bad.has(r), options).length > 0) return undefined;
@@ -73,7 +74,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const workflow = history.workflow;
   const sinceMs = runs[0]!.startMs;
   const recentFrom = ctx.nowMs - t.recentMs;
-  const recent = [...bad].filter((r) => r.startMs >= recentFrom).length;
+  const recent = hit.filter((r) => r.startMs >= recentFrom).length;
   const messages = outcomes.flatMap((o, i) => (o === FAILED ? [all.messages[first + i]!] : [])).reverse();
   const common = commonTemplate(history, runs, outcomes, step);
   const pattern = common?.template;
@@ -110,14 +111,14 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
       affectedRuns: events,
       totalRuns: n,
       onset: isoTime(sinceMs),
-      exampleRunIds: exampleRunIds([...bad]),
+      exampleRunIds: exampleRunIds(hit),
       errorLines: distinctLines(messages),
       ...(comparison && { changes: changesOf(comparison, pair!.failed, pair!.passed) }),
       details: { runsTestZ: round(z, 2), ...(common && { templateId: common.templateId }) },
     },
     recommendations: recommend({ kind: 'flaky', category, workflow, step, attributes: {}, pattern }),
     firstSeenMs: sinceMs,
-    lastSeenMs: Math.max(...[...bad].map((r) => r.endMs)),
+    lastSeenMs: hit.reduce((last, r) => Math.max(last, r.endMs), 0),
   };
 }
 

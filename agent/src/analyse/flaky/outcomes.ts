@@ -1,5 +1,5 @@
 import { sameValue } from '../../model/attribute-values.js';
-import { extraTries, isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
+import { isDecided, isFailed, passedOnRetry, type RunRecord } from '../../model/workflow.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
 
 /** How a step ended in one run: at the first try, after failed tries, or failed. */
@@ -30,7 +30,8 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
     const seen = new Map<string, number>();
     for (const step of run.steps) {
       if (!isDecided(step.status) || failingParents.has(step.id)) continue;
-      const outcome: StepOutcome = isFailed(step.status) ? FAILED : extraTries(step, run) > 0 ? RETRIED : PASSED;
+      const outcome: StepOutcome = isFailed(step.status) ? FAILED : passedOnRetry(step, run) ? RETRIED : PASSED;
+      const message = outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : undefined;
       let entry = byStep.get(step.name);
       if (!entry) byStep.set(step.name, (entry = { step: step.name, runs: [], outcomes: [], messages: [] }));
       const at = seen.get(step.name);
@@ -38,10 +39,10 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
         seen.set(step.name, entry.runs.length);
         entry.runs.push(run);
         entry.outcomes.push(outcome);
-        entry.messages.push(outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : undefined);
+        entry.messages.push(message);
       } else if (outcome > entry.outcomes[at]!) {
         entry.outcomes[at] = outcome;
-        if (outcome === FAILED) entry.messages[at] = step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`;
+        entry.messages[at] = message;
       }
     }
   }
