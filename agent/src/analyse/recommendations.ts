@@ -13,6 +13,8 @@ export interface RecommendationInput {
   pattern?: string;
   /** An attribute value first seen when the problem began (a release, a revision). */
   changedAtOnset?: { key: string; value: string };
+  /** Where the work waits for a worker (a pool, a task queue, runner labels). */
+  queue?: { key: string; value: string };
   insights?: TraceInsights;
 }
 
@@ -53,6 +55,22 @@ const knowledge: Entry[] = [
         `Until it is fixed, quarantine it (non-blocking, or a bounded retry that reports every retry) so it neither blocks releases nor teaches people to re-run and ignore failures.`,
       ],
     }),
+  },
+  {
+    applies: (c) => c.kind === 'queue',
+    build: (c) => {
+      const where = c.queue ? `${c.queue.key} ${code(c.queue.value)}` : `the workers of ${code(c.workflow)}`;
+      const several = c.workflows && c.workflows.length > 1;
+      return {
+        title: `Give ${where} the workers it needs, or find what took them`,
+        steps: [
+          `The work waits longer to start, not longer to run: check that the workers serving ${where} are up and taking work (a worker that died, lost its connection or polls another queue leaves work waiting).`,
+          `Compare the demand on it since the onset with before${several ? ': several workflows wait on it at once' : ''}: a backfill, a new schedule or a burst of triggers can take every slot.`,
+          `Raise its capacity (more workers or runners, more pool slots, higher concurrency limits: Airflow pool slots and \`parallelism\`, Temporal worker count and \`maxConcurrentActivityTaskExecutionSize\`, a runner scale set's maximum), or spread the schedules that collide.`,
+          `Alert on the wait itself (\`flowlens_step_queue_seconds\`) so the next shortage is seen before runs are late.`,
+        ],
+      };
+    },
   },
   {
     applies: (c) => c.category === 'permissions',

@@ -1,8 +1,9 @@
 import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
-import { isDecided, isFailed, passedOnRetry, type RunRecord } from '../model/workflow.js';
+import { isDecided, isFailed, passedOnRetry, waitedMs, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
-import { formatTime, percent } from './format.js';
+import { formatDuration, formatTime, percent } from './format.js';
 import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
+import { median } from './stats.js';
 
 /**
  * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
@@ -19,6 +20,8 @@ export interface VerificationCriteria {
   absentTemplateIds: string[];
   /** For a flaky step: it must pass at its first try in all but `maxFailureRatio` of the runs too. */
   retriedStep?: string;
+  /** For runs that waited longer for workers: the median wait of the runs since must be back below this. */
+  maxWaitMs?: number;
 }
 
 export interface SessionInput {
@@ -81,6 +84,11 @@ function runsToTell(top: FindingCandidate | undefined): number {
   const current = top?.kind === 'flaky' ? top.evidence.current : undefined;
   const share = current ? Number(current['failureShare']) || Number(current['flakyShare']) : 0;
   return share > 0 && share < 1 ? Math.max(5, Math.ceil(Math.log(0.05) / Math.log(1 - share))) : 5;
+}
+
+/** Halfway (geometrically) between the wait before the onset and since: below it, the wait is back to its old level. */
+function halfwayWait(c: FindingCandidate): number {
+  return Math.round(Math.sqrt(Number(c.evidence.baseline['waitP50Ms']) * Number(c.evidence.current['waitP50Ms'])));
 }
 
 function templateIdOf(c: FindingCandidate): string | undefined {
@@ -148,6 +156,7 @@ export function createSession(input: SessionInput): Session {
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
     absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
     ...(top?.kind === 'flaky' && top.rootCause.step !== undefined && { retriedStep: top.rootCause.step }),
+    ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top) }),
   };
   const phases: SessionPhase[] = [
     {
@@ -185,7 +194,10 @@ export function createSession(input: SessionInput): Session {
     {
       name: 'verification',
       summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${formatTime(nowMs)} UTC).`,
-      items: criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
+      items: [
+        ...criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
+        ...(criteria.maxWaitMs !== undefined ? [`runs wait at most ${formatDuration(criteria.maxWaitMs)} for workers (median)`] : []),
+      ],
     },
   ];
   return {
@@ -219,6 +231,17 @@ export function verifySession(session: Session, runsSince: readonly RunRecord[],
     const retried = runs.filter((r) => r.steps.some((s) => s.name === step && passedOnRetry(s, r))).length;
     const share = runs.length ? retried / runs.length : 0;
     checks.push({ name: 'retries', passed: share <= session.criteria.maxFailureRatio, detail: `step \`${step}\` passed only on a retry in ${retried} runs (${percent(share)}; at most ${percent(session.criteria.maxFailureRatio)})` });
+  }
+  const maxWaitMs = session.criteria.maxWaitMs;
+  if (maxWaitMs !== undefined) {
+    // Adding workers fixes nothing the runs do not show: their wait must be back near its old level.
+    const waits = runs.map(waitedMs).filter((ms): ms is number => ms !== undefined);
+    const wait = waits.length ? median(waits) : undefined;
+    checks.push({
+      name: 'wait',
+      passed: wait !== undefined && wait <= maxWaitMs,
+      detail: wait === undefined ? 'no run since reported a wait for workers' : `runs waited ${formatDuration(wait)} for workers (median; at most ${formatDuration(maxWaitMs)})`,
+    });
   }
   const status = !checks[0]!.passed ? (checks.slice(1).every((c) => c.passed) ? 'pending' : 'failed') : checks.every((c) => c.passed) ? 'verified' : 'failed';
   return { status, runs: runs.length, failureRatio, checks };

@@ -15,7 +15,7 @@ export const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const category = z.enum([
   'configuration', 'connectivity', 'permissions', 'performance', 'data', 'logic', 'external_service', 'timeout', 'resource',
 ]);
-export const findingKind = z.enum(['anomaly', 'error_pattern', 'correlation', 'flaky', 'trend', 'sla', 'stalled', 'rule']);
+export const findingKind = z.enum(['anomaly', 'error_pattern', 'correlation', 'flaky', 'queue', 'trend', 'sla', 'stalled', 'rule']);
 export const findingStatus = z.enum(['open', 'acknowledged', 'resolved']);
 
 export const errorBody = z.object({ error: z.object({ message: z.string() }) }).openapi('Error');

@@ -94,7 +94,11 @@ function stepSpanPlans(run: RunRecord, step: StepRecord): SpanPlan[] {
         { name: `RunActivity:${step.name}`, kind: KIND.SERVER, attributes: { temporalActivityID: step.id.slice(0, 8) } },
       ];
     case 'airflow':
-      return [{ name: `task_run.${step.name}`, kind: KIND.INTERNAL, attributes: { 'airflow.task_id': step.name, 'airflow.dag_id': run.workflow, 'airflow.dag_run.run_id': run.runId, 'airflow.task_instance.state': word, 'airflow.task_instance.try_number': step.attempt ?? 1 } }];
+      return [{ name: `task_run.${step.name}`, kind: KIND.INTERNAL, attributes: {
+        'airflow.task_id': step.name, 'airflow.dag_id': run.workflow, 'airflow.dag_run.run_id': run.runId, 'airflow.task_instance.state': word, 'airflow.task_instance.try_number': step.attempt ?? 1,
+        // As Airflow writes it: '2024-11-30 14:01:22.216965+00:00'.
+        ...(step.queueMs !== undefined && { 'airflow.task.queued_dttm': new Date(step.startMs - step.queueMs).toISOString().replace('T', ' ').replace('Z', '+00:00') }),
+      } }];
     case 'n8n':
       return [{ name: 'node.execute', kind: KIND.INTERNAL, attributes: { 'n8n.node.name': step.name, 'n8n.node.type': 'n8n-nodes-base.code' } }];
     case 'argo':

@@ -3,7 +3,7 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 import { seededRandom, type Random } from '../analyse/prng.js';
 
 /**
- * A seeded generator of realistic runner telemetry, already modelled as runs and steps: thirteen workflows with
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: fifteen workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
  * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
@@ -19,7 +19,8 @@ export type FaultKind =
   | 'duration_creep'
   | 'stalled_schedule'
   | 'hung_run'
-  | 'flaky_step';
+  | 'flaky_step'
+  | 'worker_shortage';
 
 export const allFaults: readonly FaultKind[] = [
   'slow_step',
@@ -32,6 +33,7 @@ export const allFaults: readonly FaultKind[] = [
   'stalled_schedule',
   'hung_run',
   'flaky_step',
+  'worker_shortage',
 ];
 
 export interface ScenarioOptions {
@@ -58,6 +60,7 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
   stalled_schedule: ['backup-hourly'],
   hung_run: ['nightly-report'],
   flaky_step: ['search-reindex'],
+  worker_shortage: ['partner-feeds', 'geo-enrich'],
 };
 
 export const healthyWorkflows: readonly string[] = ['lint', 'docs-build'];
@@ -83,6 +86,8 @@ interface WorkflowSpec {
   /** Scheduled (cron-like, regular) or triggered (Poisson arrivals). */
   scheduled: boolean;
   steps: StepSpec[];
+  /** The Airflow pool its tasks wait in for a worker slot: only these steps report a wait. */
+  pool?: string;
 }
 
 const MIN = 60_000;
@@ -145,6 +150,15 @@ const workflows: WorkflowSpec[] = [
     name: 'search-reindex', runner: 'airflow', service: 'search', intervalMs: 30 * MIN, scheduled: true,
     steps: [{ name: 'snapshot', p50Ms: 20_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'build-index', p50Ms: 60_000 }, { name: 'swap-alias', p50Ms: 2000 }],
   },
+  // Last, for the same reason: two DAGs sharing the `etl` pool, whose tasks report how long they waited for a slot.
+  {
+    name: 'partner-feeds', runner: 'airflow', service: 'feeds', intervalMs: 20 * MIN, scheduled: true, pool: 'etl',
+    steps: [{ name: 'fetch', p50Ms: 15_000, downstream: { name: 'sftp.partners.example.com', kind: 'other' } }, { name: 'normalise', p50Ms: 20_000 }, { name: 'publish', p50Ms: 5000, downstream: { name: 'kafka', kind: 'messaging' } }],
+  },
+  {
+    name: 'geo-enrich', runner: 'airflow', service: 'geo', intervalMs: 30 * MIN, scheduled: true, pool: 'etl',
+    steps: [{ name: 'extract', p50Ms: 10_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'enrich', p50Ms: 40_000 }],
+  },
 ];
 
 /** Transient failures a healthy workflow shows now and then: varied messages, no common cause. */
@@ -174,6 +188,8 @@ interface Fault {
   tries?(ctx: RunContext, step: StepSpec): number;
   /** Multiplies a step's duration. */
   slow?(ctx: RunContext, step: StepSpec): number;
+  /** Multiplies how long a step waits for a worker slot. */
+  waits?(ctx: RunContext): number;
   attributes?(ctx: RunContext): Attributes;
   /** False when the run should not happen at all. */
   runs?(ctx: RunContext): boolean;
@@ -243,6 +259,8 @@ const faults: Record<FaultKind, Fault> = {
         : undefined,
     tries: (c, s) => (s.name === 'build-index' && c.rand() < 0.18 ? 2 : 1),
   },
+  // Another team's backfill took most of the shared pool's slots: tasks wait minutes for a slot, not seconds.
+  worker_shortage: { waits: (c) => (c.afterOnset ? 100 : 1) },
 };
 
 const revisions: Record<string, string> = {
@@ -312,6 +330,9 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): 
   let runError: StepError | undefined;
   for (const [i, s] of spec.steps.entries()) {
     const factor = applied.reduce((f, fault) => f * (fault.slow?.(ctx, s) ?? 1), 1);
+    // Tasks of a pooled DAG wait for a slot first: a second or two, unless the pool is short.
+    const waitMs = spec.pool === undefined ? undefined : 2000 * applied.reduce((f, fault) => f * (fault.waits?.(ctx) ?? 1), 1) * Math.exp(0.5 * gaussian(rand));
+    if (waitMs !== undefined) cursor += waitMs;
     let durationMs = s.p50Ms * factor * Math.exp(0.12 * gaussian(rand));
     let error = applied.map((f) => f.fail?.(ctx, s)).find((e) => e !== undefined);
     if (!error && i === noisyStep) {
@@ -333,9 +354,10 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): 
       endMs: cursor + durationMs,
       durationMs,
       attempt,
+      ...(waitMs !== undefined && { queueMs: waitMs }),
       errorType: error?.type,
       errorMessage: error?.message,
-      attributes: {},
+      attributes: spec.pool === undefined ? {} : { 'airflow.task.pool': spec.pool },
       downstream,
       spanIds: [],
     });

@@ -4,7 +4,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
 import type { Finding } from '../model/finding.js';
-import { extraTries, passedOnRetry, type RunRecord, type RunStatus } from '../model/workflow.js';
+import { extraTries, passedOnRetry, waitedMs, type RunRecord, type RunStatus } from '../model/workflow.js';
 import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
@@ -13,6 +13,8 @@ import { LabelCap } from './label-cap.js';
 
 /** Bucket bounds (seconds) for run and step durations: seconds-long steps up to four-hour pipelines. */
 export const DURATION_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
+/** Bucket bounds (seconds) for waits for a worker: a healthy wait is often under a second. */
+export const WAIT_BUCKETS = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const ANALYSIS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 
@@ -40,7 +42,15 @@ export class FlowLensMetrics {
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
   /** Recorded per run and step: keyed, so no label set is hashed per value (keyed-metrics.ts). */
-  private readonly perRun: { runs: KeyedCounter; stepRuns: KeyedCounter; stepRetries: KeyedCounter; runDuration: KeyedHistogram; stepDuration: KeyedHistogram };
+  private readonly perRun: {
+    runs: KeyedCounter;
+    stepRuns: KeyedCounter;
+    stepRetries: KeyedCounter;
+    runDuration: KeyedHistogram;
+    stepDuration: KeyedHistogram;
+    runWait: KeyedHistogram;
+    stepWait: KeyedHistogram;
+  };
 
   constructor(
     private readonly limits: { maxWorkflows: number; maxStepsPerWorkflow: number },
@@ -54,6 +64,8 @@ export class FlowLensMetrics {
       stepRetries: new KeyedCounter('flowlens_step_retries', 'Tries beyond the first of steps that passed (a step that passed on its third try counts 2)'),
       runDuration: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
       stepDuration: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
+      runWait: new KeyedHistogram('flowlens_workflow_run_wait_seconds', 'Time finished runs waited for workers, their own wait to start and their steps\' summed', WAIT_BUCKETS),
+      stepWait: new KeyedHistogram('flowlens_step_queue_seconds', 'Time finished steps waited for a worker before they ran', WAIT_BUCKETS),
     };
     this.exporter = new PrometheusExporter({
       preventServerStart: true,
@@ -196,6 +208,8 @@ export class FlowLensMetrics {
     const series = this.seriesOf(run.workflow);
     series.runs(run.runner, run.status).value++;
     series.duration.record(run.durationMs / 1000);
+    const waited = waitedMs(run);
+    if (waited !== undefined) series.wait().record(waited / 1000);
     for (const step of run.steps) {
       if (!terminal(step.status) || step.parentId !== undefined) continue;
       const stepSeries = series.step(step.name);
@@ -203,6 +217,7 @@ export class FlowLensMetrics {
       stepSeries.duration.record(step.durationMs / 1000);
       // Retries that succeeded, which hide failures; a failed step's tries are in its failure.
       if (passedOnRetry(step, run)) stepSeries.retries().value += extraTries(step, run);
+      if (step.queueMs !== undefined) stepSeries.wait().record(step.queueMs / 1000);
     }
   }
 
@@ -224,7 +239,7 @@ export class FlowLensMetrics {
   }
 
   private newWorkflowSeries(workflow: string): WorkflowSeries {
-    const { runs, stepRuns, stepRetries, runDuration, stepDuration } = this.perRun;
+    const { runs, stepRuns, stepRetries, runDuration, stepDuration, runWait, stepWait } = this.perRun;
     const byRunner = new Map<string, Map<string, CounterSeries>>();
     const steps = this.labelCap(
       'step',
@@ -234,8 +249,11 @@ export class FlowLensMetrics {
         'new step are counted under step="other" (metrics.maxStepsPerWorkflow; flowlens_label_overflow_total counts them)',
     );
     const bySteps = new Map<string, StepSeries>();
+    let wait: HistogramSeries | undefined;
     return {
       duration: runDuration.seriesOf(workflow, () => ({ workflow })),
+      // Made on a run's first reported wait: many runners report none.
+      wait: () => (wait ??= runWait.seriesOf(workflow, () => ({ workflow }))),
       runs(runner, status) {
         const byStatus = getOrMake(byRunner, runner, () => new Map<string, CounterSeries>());
         const counter = (s: string) =>
@@ -250,10 +268,12 @@ export class FlowLensMetrics {
           const key = `${workflow}\u0000${step}`;
           const byStatus = new Map<string, CounterSeries>();
           let retries: CounterSeries | undefined;
+          let wait: HistogramSeries | undefined;
           return {
             duration: stepDuration.seriesOf(key, () => ({ workflow, step })),
             // Made on a step's first retry: most steps never retry, and a series of zeros per step is noise.
             retries: () => (retries ??= stepRetries.seriesOf(key, () => ({ workflow, step }))),
+            wait: () => (wait ??= stepWait.seriesOf(key, () => ({ workflow, step }))),
             runs: (status) => getOrMake(byStatus, status, () => stepRuns.seriesOf(`${key}\u0000${status}`, () => ({ workflow, step, status }))),
           };
         });
@@ -275,6 +295,7 @@ function getOrMake<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 /** A workflow label's series, found once rather than by a key built for every run and step counted. */
 interface WorkflowSeries {
   duration: HistogramSeries;
+  wait(): HistogramSeries;
   runs(runner: string, status: string): CounterSeries;
   /** The series of a step name (names past the cap share those of `other`). */
   step(name: string): StepSeries;
@@ -284,4 +305,5 @@ interface StepSeries {
   duration: HistogramSeries;
   runs(status: string): CounterSeries;
   retries(): CounterSeries;
+  wait(): HistogramSeries;
 }

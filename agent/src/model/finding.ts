@@ -1,6 +1,6 @@
 /** A finding: one problem of one workflow (or of several sharing a cause), as the API and the exports show it. */
 
-export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'queue' | 'trend' | 'sla' | 'stalled' | 'rule';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Category =
   | 'configuration'

@@ -30,6 +30,18 @@ export function passedOnRetry(step: Pick<Outcome, 'status' | 'attempt'>, run: Pi
   return step.status === 'success' && extraTries(step, run) > 0;
 }
 
+/**
+ * How long a run waited for workers: its own wait to start plus each step's, the time between work being ready and
+ * a worker taking it as runners report it (Airflow's `queued_dttm` to `start_date`, Temporal's schedule to start,
+ * GitHub Actions' job created to started, a CI/CD queue span). Undefined when its runner reports no wait. Steps that
+ * wait side by side each count.
+ */
+export function waitedMs(run: Pick<RunRecord, 'queueMs' | 'steps'>): number | undefined {
+  let total = run.queueMs;
+  for (const step of run.steps) if (step.queueMs !== undefined) total = (total ?? 0) + step.queueMs;
+  return total;
+}
+
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
 export function isDecided(status: RunStatus): boolean {
   return status === 'success' || isFailed(status);

@@ -51,6 +51,12 @@ export function msBetween(span: OtlpSpan, fromKey: string, toKey: string): numbe
   return from !== undefined && to !== undefined && to >= from ? to - from : undefined;
 }
 
+/** Milliseconds from the time in `fromKey` to the span's start, when that time is given and not after it. */
+export function msBefore(span: OtlpSpan, fromKey: string): number | undefined {
+  const from = dateMs(text(span, fromKey));
+  return from !== undefined && span.startMs >= from ? span.startMs - from : undefined;
+}
+
 function dateMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value.length > 10 && value[10] === ' ' ? `${value.slice(0, 10)}T${value.slice(11)}` : value);

@@ -47,20 +47,24 @@ export interface StepStats {
   p50DurationSeconds: number | null;
   p95DurationSeconds: number | null;
   totalDurationSeconds: number;
+  /** How long it waited for a worker before it ran, when its runner reports that. */
+  p50WaitSeconds?: number | null;
+  p95WaitSeconds?: number | null;
   downstream: Downstream[];
 }
 
 /** Where the time and the failures go, step by step, in the order steps usually run. */
 export function stepStats(runs: readonly RunRecord[]): StepStats[] {
-  const byName = new Map<string, { durations: number[]; failures: number; passedOnRetry: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
+  const byName = new Map<string, { durations: number[]; waits: number[]; failures: number; passedOnRetry: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
   for (const run of runs) {
     for (const step of run.steps) {
       let entry = byName.get(step.name);
       if (!entry) {
-        entry = { durations: [], failures: 0, passedOnRetry: 0, firstStart: [], downstream: new Map() };
+        entry = { durations: [], waits: [], failures: 0, passedOnRetry: 0, firstStart: [], downstream: new Map() };
         byName.set(step.name, entry);
       }
       entry.durations.push(step.durationMs);
+      if (step.queueMs !== undefined) entry.waits.push(step.queueMs);
       entry.firstStart.push(step.startMs - run.startMs);
       if (isFailed(step.status)) entry.failures++;
       else if (passedOnRetry(step, run)) entry.passedOnRetry++;
@@ -78,6 +82,7 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
     .map(([name, entry]) => {
       const sorted = entry.durations.sort((a, b) => a - b);
       const offsets = entry.firstStart.sort((a, b) => a - b);
+      const waits = entry.waits.sort((a, b) => a - b);
       return {
         order: percentile(offsets, 50) ?? 0,
         stats: {
@@ -88,6 +93,7 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
           p50DurationSeconds: seconds(percentile(sorted, 50)),
           p95DurationSeconds: seconds(percentile(sorted, 95)),
           totalDurationSeconds: Math.round(sorted.reduce((a, b) => a + b, 0)) / 1000,
+          ...(waits.length > 0 && { p50WaitSeconds: seconds(percentile(waits, 50)), p95WaitSeconds: seconds(percentile(waits, 95)) }),
           downstream: [...entry.downstream.values()].sort((a, b) => b.calls - a.calls),
         },
       };

@@ -137,6 +137,23 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(about('search-reindex').filter((x) => x !== c && x.rootCause.step === 'build-index')).toEqual([]);
   });
 
+  it('names the pool two workflows wait on for workers since the shortage began, in one finding, and calls no step slower', () => {
+    const shared = out.candidates.filter((c) => c.kind === 'queue');
+    expect(shared.map((c) => c.title)).toHaveLength(1);
+    const c = shared[0]!;
+    expect(c).toMatchObject({ workflows: ['geo-enrich', 'partner-feeds'], category: 'resource', severity: 'high', rootCause: { attributes: { 'airflow.task.pool': 'etl' } } });
+    expect(c.title).toMatch(/^2 workflows \(`geo-enrich`, `partner-feeds`\) wait \d+(\.\d)? min for workers since 2026-11-13 \d\d:\d\d in airflow\.task\.pool `etl` \(was \d+(\.\d)? s\)$/);
+    expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
+    // Each task waited about 100× its usual 2 s.
+    const steps = c.evidence.details!['steps'] as { step?: string; baselineMs: number; currentMs: number }[];
+    expect(steps.map((s) => s.step).sort()).toEqual(['fetch', 'normalise', 'publish']);
+    for (const s of steps) expect(s.currentMs / s.baselineMs).toBeGreaterThan(40);
+    expect(c.fingerprint).not.toMatch(/geo-enrich|partner-feeds/);
+    expect(c.recommendations[0]!.title).toBe('Give airflow.task.pool `etl` the workers it needs, or find what took them');
+    // The runs are slower only by their wait: no step of theirs is reported slower, nor anything else.
+    for (const w of ['geo-enrich', 'partner-feeds']) expect(about(w).filter((x) => x !== c && atLeastMedium(x))).toEqual([]);
+  });
+
   it('raises nothing medium or worse on healthy workflows with transient failures, and scores them healthy', () => {
     for (const w of healthyWorkflows) {
       expect(about(w).filter(atLeastMedium).map((c) => c.title)).toEqual([]);

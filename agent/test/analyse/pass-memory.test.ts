@@ -33,5 +33,5 @@ it('lets each workflow’s runs go once the workflow is analysed, and still find
   expect(analysed.length).toBeGreaterThan(5_000);
   expect(alive()).toBe(0);
   const kinds = new Set(pass.finish().candidates.map((c) => c.kind));
-  expect([...kinds].sort()).toEqual(['anomaly', 'correlation', 'error_pattern', 'flaky', 'rule', 'sla', 'stalled', 'trend']);
+  expect([...kinds].sort()).toEqual(['anomaly', 'correlation', 'error_pattern', 'flaky', 'queue', 'rule', 'sla', 'stalled', 'trend']);
 });

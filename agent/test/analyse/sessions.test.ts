@@ -87,5 +87,22 @@ describe('troubleshooting sessions', () => {
     expect(hidden.status).toBe('failed');
     expect(hidden.checks.find((c) => c.name === 'retries')).toMatchObject({ passed: false });
   });
+
+  it('calls more workers a fix only once the runs wait about as little as before the shortage', () => {
+    const pooled = runs.filter((r) => r.workflow === 'partner-feeds');
+    const waiting = createSession({ workflow: 'partner-feeds', nowMs: END_MS, runs: pooled, candidates: analysedCandidates, templateOf });
+    expect(waiting.hypotheses[0]!.title).toMatch(/wait .* for workers since/);
+    expect(waiting.recommendations[0]!.title).toBe('Give airflow.task.pool `etl` the workers it needs, or find what took them');
+    expect(waiting.phases[4]!.items).toEqual([expect.stringMatching(/^runs wait at most \d+(\.\d)? s for workers \(median\)$/)]);
+    const later = (r: RunRecord) => ({ ...r, startMs: r.startMs + 15 * 86_400_000 });
+    const onset = Date.parse(analysedCandidates.find((c) => c.kind === 'queue')!.evidence.onset!);
+    // Runs as before the shortage pass; runs as since do not, though none of them failed.
+    const before = pooled.filter((r) => r.startMs < onset && r.status === 'success').slice(-10).map(later);
+    const since = pooled.filter((r) => r.startMs >= onset && r.status === 'success').slice(-10).map(later);
+    expect(verifySession(waiting, before, templateOf).status).toBe('verified');
+    const still = verifySession(waiting, since, templateOf);
+    expect(still.status).toBe('failed');
+    expect(still.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['wait']);
+  });
 });
 

@@ -140,6 +140,31 @@ describe('findings from simulated runners with injected faults', () => {
     expect(sampleValue(metrics, 'flowlens_step_retries_total', 'workflow="search-reindex"', 'step="swap-alias"')).toBeUndefined();
   });
 
+  it('names the pool two DAGs wait on for worker slots, from the queued times Airflow sent, and counts the waits', async () => {
+    const [pooled, other] = faultWorkflows.worker_shortage;
+    const queue = findings.filter((f) => f.kind === 'queue');
+    expect(queue.map((f) => f.workflows)).toEqual([[other, pooled].sort()]);
+    expect(queue[0]!.rootCause.attributes).toEqual({ 'airflow.task.pool': 'etl' });
+    expect(queue[0]!.severity).toBe('high');
+    // The workflow page gives each task's wait; the receiver took it from `airflow.task.queued_dttm`.
+    const waits = (r: RunRecord) => r.steps.map((s) => s.queueMs!);
+    const sentWaits = sent.filter((r) => r.workflow === pooled).flatMap(waits);
+    const page = (await agent.get(`/api/v1/workflows/${pooled}?from=${END - 5 * 86_400_000}&to=${END}`)).body;
+    const fetch95 = page.steps.find((s: { name: string }) => s.name === 'fetch').p95WaitSeconds;
+    expect(fetch95).toBeGreaterThan(60);
+    expect(page.steps.find((s: { name: string }) => s.name === 'fetch').p50WaitSeconds).toBeLessThan(fetch95);
+    // Prometheus has each step's waits and each run's, as histograms.
+    const metrics = await (await globalThis.fetch(`${agent.apiUrl}/metrics`)).text();
+    const stepCount = sent.filter((r) => r.workflow === pooled).flatMap((r) => r.steps.filter((s) => s.name === 'fetch')).length;
+    expect(sampleValue(metrics, 'flowlens_step_queue_seconds_count', `workflow="${pooled}"`, 'step="fetch"')).toBe(stepCount);
+    const total = sampleValue(metrics, 'flowlens_workflow_run_wait_seconds_sum', `workflow="${pooled}"`)!;
+    const sentTotal = sentWaits.reduce((a, b) => a + b, 0) / 1000;
+    // Within the millisecond each queued time is written to.
+    expect(Math.abs(total - sentTotal)).toBeLessThan(sentWaits.length / 1000);
+    // Runners that report no wait have no wait series.
+    expect(sampleValue(metrics, 'flowlens_workflow_run_wait_seconds_count', 'workflow="crm-sync"')).toBeUndefined();
+  });
+
   it('reports the SLO broken by the duration creep, and the stopped schedule', async () => {
     expect(about(faultWorkflows.duration_creep[0]!).some((f) => f.kind === 'sla' || f.kind === 'trend')).toBe(true);
     expect(about(faultWorkflows.stalled_schedule[0]!).some((f) => f.kind === 'stalled')).toBe(true);

@@ -6,7 +6,7 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 export type SloState = 'ok' | 'warning' | 'critical';
-export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'trend' | 'sla' | 'stalled' | 'rule';
+export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'queue' | 'trend' | 'sla' | 'stalled' | 'rule';
 export type Category =
   | 'configuration'
   | 'connectivity'
@@ -66,6 +66,9 @@ export interface StepSummary {
   p50DurationSeconds: number;
   p95DurationSeconds: number;
   totalDurationSeconds: number;
+  /** How long it waited for a worker before it ran; absent when its runner does not say (or an older agent). */
+  p50WaitSeconds?: number | null;
+  p95WaitSeconds?: number | null;
   downstream: DownstreamCall[];
 }
 

@@ -14,7 +14,7 @@ import { useQuery } from '../domain/useQuery.js';
 import { useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
 
-const KINDS: FindingKind[] = ['anomaly', 'error_pattern', 'correlation', 'flaky', 'trend', 'sla', 'stalled', 'rule'];
+const KINDS: FindingKind[] = ['anomaly', 'error_pattern', 'correlation', 'flaky', 'queue', 'trend', 'sla', 'stalled', 'rule'];
 const CATEGORIES: Category[] = [
   'configuration',
   'connectivity',

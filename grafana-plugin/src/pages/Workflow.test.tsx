@@ -59,6 +59,10 @@ describe('Workflow page', () => {
     const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((c) => c.textContent);
     expect(cells(stepRows[1]!).slice(3, 5)).toEqual(['0/24', '5/24']);
     expect(cells(stepRows[0]!).slice(3, 5)).toEqual(['9/24', '0/24']);
+    // How long a step waited for a worker, where its runner says: Airflow did for extract, not for load_warehouse.
+    expect(within(screen.getByTestId(testIds.workflow.steps)).getByRole('columnheader', { name: 'Waited for a worker p50 / p95' })).toBeInTheDocument();
+    expect(cells(stepRows[1]!)[6]).toBe('1.2 s / 4.8 s');
+    expect(within(stepRows[0]!).getAllByRole('cell')[6]).toHaveAccessibleName('absent');
 
     const slo = screen.getByTestId(testIds.workflow.slo);
     expect(await within(slo).findByText('-210%')).toBeInTheDocument();

@@ -221,11 +221,15 @@ function Failures({ side }: { side: TransitionSide }) {
 
 function Steps({ workflow }: { workflow: WorkflowDetail }) {
   const styles = useStyles2(getPageStyles);
+  // Only some runners say how long a step waited for a worker: the column is shown when one did.
+  const waits = workflow.steps.some((s) => s.p50WaitSeconds != null);
   return (
     <section className={styles.section} data-testid={testIds.workflow.steps}>
       <h3>Where the time and the failures go</h3>
       <table className={styles.table}>
-        <TableHead columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'Passed on retry', 'p50 / p95', 'Calls out']} />
+        <TableHead
+          columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'Passed on retry', 'p50 / p95', ...(waits ? ['Waited for a worker p50 / p95'] : []), 'Calls out']}
+        />
         <tbody>
           {toStepShares(workflow.steps).map((s) => (
             <tr key={s.name}>
@@ -245,6 +249,9 @@ function Steps({ workflow }: { workflow: WorkflowDetail }) {
               <td>
                 {formatDuration(s.p50DurationSeconds)} / {formatDuration(s.p95DurationSeconds)}
               </td>
+              {waits && (
+                <td>{s.p50WaitSeconds == null ? <Absent /> : `${formatDuration(s.p50WaitSeconds)} / ${formatDuration(s.p95WaitSeconds ?? s.p50WaitSeconds)}`}</td>
+              )}
               <td>{s.downstream.map((d) => `${d.name} (${d.errors}/${d.calls} failed)`).join('; ')}</td>
             </tr>
           ))}

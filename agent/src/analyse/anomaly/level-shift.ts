@@ -10,12 +10,20 @@ export interface LevelShift {
   robustZ: number;
 }
 
+export interface LevelShiftOptions {
+  /**
+   * A rise may go on rising after it began: a backlog of waiting work grows for as long as the work arrives faster
+   * than it is taken. The new level may then drift up, and the newest points need only stay above halfway.
+   */
+  mayKeepRising?: boolean;
+}
+
 /**
  * Binary segmentation for one change in mean of log values (the CUSUM statistic |μR − μL|·√(nL·nR/n), O(n) with
  * prefix sums), then checked robustly with medians. Returns nothing when the new level does not hold up to the
  * newest points, or when either side drifts (a gradual creep is the trend detector's business).
  */
-export function findLevelShift(values: readonly number[], minSegment: number): LevelShift | undefined {
+export function findLevelShift(values: readonly number[], minSegment: number, options: LevelShiftOptions = {}): LevelShift | undefined {
   const n = values.length;
   if (n < 2 * minSegment) return undefined;
   const logs = values.map((v) => Math.log(Math.max(v, 1e-6)));
@@ -38,16 +46,23 @@ export function findLevelShift(values: readonly number[], minSegment: number): L
   const baseline = median(before);
   const current = median(after);
   const newest = median(values.slice(Math.max(best, n - 10)));
-  // The newest runs must still sit at the new level, or the shift is over.
-  if (Math.abs(Math.log(newest / current)) > Math.abs(Math.log(current / baseline)) / 2) return undefined;
-  if (drifts(before) || drifts(after)) return undefined;
+  const rising = options.mayKeepRising === true && current > baseline;
+  // The newest runs must still sit at the new level (or above it, for a rise that may go on), or the shift is over.
+  const away = Math.log(newest / current);
+  if ((rising ? -away : Math.abs(away)) > Math.abs(Math.log(current / baseline)) / 2) return undefined;
+  if (drifts(before) || (rising ? drift(after) < 0.8 : drifts(after))) return undefined;
   return { index: best, baseline, current, robustZ: (current - baseline) / robustSigma(before, baseline) };
 }
 
 /** A segment drifts when its last quarter's median differs from its first quarter's by over 25 %. */
 function drifts(segment: readonly number[]): boolean {
-  if (segment.length < 8) return false;
-  const q = Math.floor(segment.length / 4);
-  const ratio = median(segment.slice(segment.length - q)) / median(segment.slice(0, q));
+  const ratio = drift(segment);
   return ratio > 1.25 || ratio < 0.8;
+}
+
+/** Its last quarter's median over its first quarter's (1 for a segment too short to tell). */
+function drift(segment: readonly number[]): number {
+  if (segment.length < 8) return 1;
+  const q = Math.floor(segment.length / 4);
+  return median(segment.slice(segment.length - q)) / median(segment.slice(0, q));
 }

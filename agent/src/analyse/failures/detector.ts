@@ -1,5 +1,6 @@
 import type { Category, FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
+import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
@@ -62,7 +63,13 @@ export function* failureProblems(history: WorkflowHistory, ctx: AnalysisContext)
 
 /** Every workflow's problems as findings: problems with the same cause active at the same time become one. */
 export function failureCandidates(problems: Problem[], ctx: AnalysisContext): FindingCandidate[] {
-  return clusterByCause(problems).map((cluster) => candidateOf(cluster, ctx));
+  const clusters = clusterByCause(
+    problems,
+    (p) => p.cause,
+    (p) => p.failures.length,
+    (p) => ({ fromMs: p.group.onsetMs, toMs: p.group.lastMs }),
+  );
+  return clusters.map((cluster) => candidateOf(cluster, ctx));
 }
 
 function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore: Problem['baselineBefore'], ctx: AnalysisContext): Problem {
@@ -126,31 +133,6 @@ function dedupeByItem(list: Explanation[]): Explanation[] {
     else seen.changedAtOnset ||= e.changedAtOnset;
   }
   return [...byItem.values()];
-}
-
-/** Groups problems with the same cause whose active periods overlap; each cluster becomes one finding. */
-function clusterByCause(problems: Problem[]): Problem[][] {
-  const clusters: Problem[][] = [];
-  const byCause = new Map<string, Problem[]>();
-  for (const p of problems) {
-    let list = byCause.get(p.cause);
-    if (!list) byCause.set(p.cause, (list = []));
-    list.push(p);
-  }
-  for (const list of byCause.values()) {
-    const remaining = [...list].sort((a, b) => b.failures.length - a.failures.length);
-    while (remaining.length > 0) {
-      const lead = remaining.shift()!;
-      const cluster = [lead];
-      for (let i = remaining.length - 1; i >= 0; i--) {
-        const p = remaining[i]!;
-        const overlaps = p.group.onsetMs <= lead.group.lastMs && lead.group.onsetMs <= p.group.lastMs;
-        if (overlaps && p.workflow !== lead.workflow) cluster.push(...remaining.splice(i, 1));
-      }
-      clusters.push(cluster);
-    }
-  }
-  return clusters;
 }
 
 function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate {
