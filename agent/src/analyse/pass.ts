@@ -6,7 +6,8 @@ import { thresholdsOf, type AnalysisConfig } from './config.js';
 import { historyOf, settledRuns, type AnalysisContext, type Detector, type FailureTemplates } from './context.js';
 import { failureCandidates, failureProblems, type Problem } from './failures/detector.js';
 import { flakyCandidates } from './flaky/detector.js';
-import { isWaiting, queueCandidates, queueShift, type QueueShift } from './queue/detector.js';
+import { PoolDemand } from './queue/demand.js';
+import { queueCandidates, queueShift, type QueueShift } from './queue/detector.js';
 import { healthBasis, healthOf, type HealthBasis, type HealthReport } from './health.js';
 import { ruleDetector } from './rules/detector.js';
 import { sloCandidate } from './slo/detector.js';
@@ -50,6 +51,7 @@ export class AnalysisPass {
   private readonly ctx: AnalysisContext;
   private readonly problems: Problem[] = [];
   private readonly queues: QueueShift[] = [];
+  private readonly demand = new PoolDemand();
   private readonly found: FindingCandidate[] = [];
   /** By the index of the SLO in the config; an SLO whose workflow has no runs is evaluated at the end. */
   private readonly slos: (SloReport | undefined)[];
@@ -85,12 +87,12 @@ export class AnalysisPass {
       if (problem.explanations.length > 0 || !flaky.has(`${problem.group.step}\n${problem.group.templateId}`)) this.problems.push(problem);
       yield;
     }
-    // A rise in waiting for workers is its own finding: a step "slower" only by its wait is not reported as well.
     const waiting = queueShift(history, ctx);
     if (waiting) this.queues.push(waiting);
+    this.demand.add(workflow, history.runs);
     yield;
     for (const detector of detectors) {
-      for (const candidate of detector.perWorkflow(history, ctx)) if (!waiting || !isWaiting(candidate, waiting)) this.found.push(candidate);
+      this.found.push(...detector.perWorkflow(history, ctx));
       yield;
     }
     (ctx.config.slos ?? []).forEach((slo, i) => {
@@ -110,7 +112,7 @@ export class AnalysisPass {
   /** The pass's output once every workflow has been given. */
   finish(): AnalysisOutput {
     const { nowMs, config } = this.ctx;
-    const candidates = [...failureCandidates(this.problems, this.ctx), ...queueCandidates(this.queues), ...this.found].sort(
+    const candidates = [...failureCandidates(this.problems, this.ctx), ...queueCandidates(this.queues, this.demand), ...this.found].sort(
       (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
     );
     const slos = this.slos.map((report, i) => report ?? evaluateSlo(config.slos![i]!, [], nowMs).report);

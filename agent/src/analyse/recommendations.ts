@@ -15,6 +15,8 @@ export interface RecommendationInput {
   changedAtOnset?: { key: string; value: string };
   /** Where the work waits for a worker (a pool, a task queue, runner labels). */
   queue?: { key: string; value: string };
+  /** Workflows that began to fill that pool when the wait rose. */
+  fillers?: string[];
   insights?: TraceInsights;
 }
 
@@ -65,7 +67,9 @@ const knowledge: Entry[] = [
         title: `Give ${where} the workers it needs, or find what took them`,
         steps: [
           `The work waits longer to start, not longer to run: check that the workers serving ${where} are up and taking work (a worker that died, lost its connection or polls another queue leaves work waiting).`,
-          `Compare the demand on it since the onset with before${several ? ': several workflows wait on it at once' : ''}: a backfill, a new schedule or a burst of triggers can take every slot.`,
+          c.fillers?.length
+            ? `${c.fillers.map(code).join(', ')} began to fill it when the wait rose: give ${c.fillers.length > 1 ? 'them a pool' : 'it a pool'} of ${c.fillers.length > 1 ? 'their' : 'its'} own, a lower priority, a concurrency cap or an off-peak schedule, if ${c.fillers.length > 1 ? 'they are' : 'it is'} not urgent.`
+            : `Compare the demand on it since the onset with before${several ? ': several workflows wait on it at once' : ''}: a backfill, a new schedule or a burst of triggers can take every slot.`,
           `Raise its capacity (more workers or runners, more pool slots, higher concurrency limits: Airflow pool slots and \`parallelism\`, Temporal worker count and \`maxConcurrentActivityTaskExecutionSize\`, a runner scale set's maximum), or spread the schedules that collide.`,
           `Alert on the wait itself (\`flowlens_step_queue_seconds\`) so the next shortage is seen before runs are late.`,
         ],

@@ -86,9 +86,15 @@ function runsToTell(top: FindingCandidate | undefined): number {
   return share > 0 && share < 1 ? Math.max(5, Math.ceil(Math.log(0.05) / Math.log(1 - share))) : 5;
 }
 
-/** Halfway (geometrically) between the wait before the onset and since: below it, the wait is back to its old level. */
-function halfwayWait(c: FindingCandidate): number {
-  return Math.round(Math.sqrt(Number(c.evidence.baseline['waitP50Ms']) * Number(c.evidence.current['waitP50Ms'])));
+/**
+ * Halfway (geometrically) between the workflow's wait before the onset and since: below it, the wait is back to its
+ * old level. A finding shared by workflows waiting on one pool gives each workflow's levels.
+ */
+function halfwayWait(c: FindingCandidate, workflow: string): number {
+  const own = (c.evidence.details?.['perWorkflow'] as { workflow: string; baselineMs: number; currentMs: number }[] | undefined)?.find((w) => w.workflow === workflow);
+  const [from, to] = own ? [own.baselineMs, own.currentMs] : [Number(c.evidence.baseline['waitP50Ms']), Number(c.evidence.current['waitP50Ms'])];
+  // A wait of 0 before would leave no room: a second's wait is as good as none.
+  return Math.round(Math.sqrt(Math.max(from, 1000) * to));
 }
 
 function templateIdOf(c: FindingCandidate): string | undefined {
@@ -156,7 +162,7 @@ export function createSession(input: SessionInput): Session {
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
     absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
     ...(top?.kind === 'flaky' && top.rootCause.step !== undefined && { retriedStep: top.rootCause.step }),
-    ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top) }),
+    ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top, workflow) }),
   };
   const phases: SessionPhase[] = [
     {
@@ -239,7 +245,8 @@ export function verifySession(session: Session, runsSince: readonly RunRecord[],
     const wait = waits.length ? median(waits) : undefined;
     checks.push({
       name: 'wait',
-      passed: wait !== undefined && wait <= maxWaitMs,
+      // Unknown until enough runs arrived; past that, runs that report no wait cannot show the fix.
+      passed: wait === undefined ? runs.length < session.criteria.minRuns : wait <= maxWaitMs,
       detail: wait === undefined ? 'no run since reported a wait for workers' : `runs waited ${formatDuration(wait)} for workers (median; at most ${formatDuration(maxWaitMs)})`,
     });
   }

@@ -96,8 +96,8 @@ function stepSpanPlans(run: RunRecord, step: StepRecord): SpanPlan[] {
     case 'airflow':
       return [{ name: `task_run.${step.name}`, kind: KIND.INTERNAL, attributes: {
         'airflow.task_id': step.name, 'airflow.dag_id': run.workflow, 'airflow.dag_run.run_id': run.runId, 'airflow.task_instance.state': word, 'airflow.task_instance.try_number': step.attempt ?? 1,
-        // As Airflow writes it: '2024-11-30 14:01:22.216965+00:00'.
-        ...(step.queueMs !== undefined && { 'airflow.task.queued_dttm': new Date(step.startMs - step.queueMs).toISOString().replace('T', ' ').replace('Z', '+00:00') }),
+        // As Airflow writes them ('2024-11-30 14:01:22.216965+00:00'); its task span starts when the task is queued.
+        ...(step.queueMs !== undefined && { 'airflow.task.queued_dttm': airflowTime(step.startMs), 'airflow.task.start_date': airflowTime(step.startMs + step.queueMs) }),
       } }];
     case 'n8n':
       return [{ name: 'node.execute', kind: KIND.INTERNAL, attributes: { 'n8n.node.name': step.name, 'n8n.node.type': 'n8n-nodes-base.code' } }];
@@ -111,6 +111,10 @@ function stepSpanPlans(run: RunRecord, step: StepRecord): SpanPlan[] {
     case 'generic':
       return [{ name: step.name, kind: KIND.INTERNAL, attributes: {} }];
   }
+}
+
+function airflowTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '+00:00');
 }
 
 function argoSuffix(runId: string): string {
@@ -179,9 +183,11 @@ export function spansOfRun(run: RunRecord): JsonSpan[] {
     });
     for (const [i, d] of step.downstream.entries()) {
       const attributes: Attributes = d.kind === 'db' ? { 'db.system': d.name } : { 'server.address': d.name, 'http.request.method': 'POST', 'url.full': `https://${d.name}/api` };
+      // Calls begin once a worker took the step.
+      const workStartMs = step.startMs + (step.queueWithin ? step.queueMs ?? 0 : 0);
       for (let call = 0; call < d.calls; call++) {
         const callMs = d.durationMs / Math.max(1, d.calls);
-        const start = step.startMs + call * callMs;
+        const start = workStartMs + call * callMs;
         spans.push(span(traceId, `call:${run.id}:${step.id}:${i}:${call}`, parent, { name: d.kind === 'db' ? 'query' : 'POST', kind: KIND.CLIENT, attributes }, start, start + callMs, {},
           call < d.errors ? { status: { code: ERROR, message: step.errorMessage ?? `${d.name} did not answer in time` } } : {}));
       }

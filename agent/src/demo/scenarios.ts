@@ -3,7 +3,7 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 import { seededRandom, type Random } from '../analyse/prng.js';
 
 /**
- * A seeded generator of realistic runner telemetry, already modelled as runs and steps: fifteen workflows with
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: sixteen workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
  * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
@@ -61,6 +61,11 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
   hung_run: ['nightly-report'],
   flaky_step: ['search-reindex'],
   worker_shortage: ['partner-feeds', 'geo-enrich'],
+};
+
+/** Workflows a fault runs in without breaking them: the backfill that fills the pool the others wait on. */
+export const faultCauses: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
+  worker_shortage: ['orders-backfill'],
 };
 
 export const healthyWorkflows: readonly string[] = ['lint', 'docs-build'];
@@ -158,6 +163,11 @@ const workflows: WorkflowSpec[] = [
   {
     name: 'geo-enrich', runner: 'airflow', service: 'geo', intervalMs: 30 * MIN, scheduled: true, pool: 'etl',
     steps: [{ name: 'extract', p50Ms: 10_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'enrich', p50Ms: 40_000 }],
+  },
+  // Another team's backfill in the same pool, triggered in bulk: with the worker shortage, it starts at the onset.
+  {
+    name: 'orders-backfill', runner: 'airflow', service: 'orders-archive', intervalMs: 4 * MIN, scheduled: false, pool: 'etl',
+    steps: [{ name: 'copy-partition', p50Ms: 90_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'verify', p50Ms: 10_000 }],
   },
 ];
 
@@ -260,7 +270,7 @@ const faults: Record<FaultKind, Fault> = {
     tries: (c, s) => (s.name === 'build-index' && c.rand() < 0.18 ? 2 : 1),
   },
   // Another team's backfill took most of the shared pool's slots: tasks wait minutes for a slot, not seconds.
-  worker_shortage: { waits: (c) => (c.afterOnset ? 100 : 1) },
+  worker_shortage: { waits: (c) => (c.afterOnset ? 100 : 1), runs: (c) => c.spec.name !== 'orders-backfill' || c.afterOnset },
 };
 
 const revisions: Record<string, string> = {
@@ -287,7 +297,7 @@ export function generateScenario(options: ScenarioOptions): RunRecord[] {
   const rand = seededRandom(seed);
   const runs: RunRecord[] = [];
   for (const spec of workflows) {
-    const applied = active.filter((f) => faultWorkflows[f].includes(spec.name)).map((f) => faults[f]);
+    const applied = active.filter((f) => faultWorkflows[f].includes(spec.name) || faultCauses[f]?.includes(spec.name)).map((f) => faults[f]);
     const interval = spec.intervalMs / scale;
     let n = 0;
     for (let t = startMs + rand() * interval; t < endMs; t += spec.scheduled ? interval : -Math.log(1 - rand()) * interval) {
@@ -330,9 +340,9 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): 
   let runError: StepError | undefined;
   for (const [i, s] of spec.steps.entries()) {
     const factor = applied.reduce((f, fault) => f * (fault.slow?.(ctx, s) ?? 1), 1);
-    // Tasks of a pooled DAG wait for a slot first: a second or two, unless the pool is short.
+    // Tasks of a pooled DAG wait for a slot first: a second or two, unless the pool is short. As Airflow traces them,
+    // a task's time runs from when it was queued, its wait included.
     const waitMs = spec.pool === undefined ? undefined : 2000 * applied.reduce((f, fault) => f * (fault.waits?.(ctx) ?? 1), 1) * Math.exp(0.5 * gaussian(rand));
-    if (waitMs !== undefined) cursor += waitMs;
     let durationMs = s.p50Ms * factor * Math.exp(0.12 * gaussian(rand));
     let error = applied.map((f) => f.fail?.(ctx, s)).find((e) => e !== undefined);
     if (!error && i === noisyStep) {
@@ -351,17 +361,17 @@ function buildRun(ctx: RunContext, applied: Fault[], n: number, noise: number): 
       name: s.name,
       status: error ? error.status : 'success',
       startMs: cursor,
-      endMs: cursor + durationMs,
-      durationMs,
+      endMs: cursor + (waitMs ?? 0) + durationMs,
+      durationMs: (waitMs ?? 0) + durationMs,
       attempt,
-      ...(waitMs !== undefined && { queueMs: waitMs }),
+      ...(waitMs !== undefined && { queueMs: waitMs, queueWithin: true }),
       errorType: error?.type,
       errorMessage: error?.message,
       attributes: spec.pool === undefined ? {} : { 'airflow.task.pool': spec.pool },
       downstream,
       spanIds: [],
     });
-    cursor += durationMs;
+    cursor += (waitMs ?? 0) + durationMs;
     if (error) {
       runError = error;
       break;

@@ -30,16 +30,42 @@ export function passedOnRetry(step: Pick<Outcome, 'status' | 'attempt'>, run: Pi
   return step.status === 'success' && extraTries(step, run) > 0;
 }
 
+/** How long a step worked: its time, without its wait for a worker when the wait is part of it. */
+export function workMs(step: Pick<StepRecord, 'durationMs' | 'queueMs' | 'queueWithin'>): number {
+  return step.queueWithin && step.queueMs !== undefined ? Math.max(0, step.durationMs - step.queueMs) : step.durationMs;
+}
+
 /**
- * How long a run waited for workers: its own wait to start plus each step's, the time between work being ready and
- * a worker taking it as runners report it (Airflow's `queued_dttm` to `start_date`, Temporal's schedule to start,
- * GitHub Actions' job created to started, a CI/CD queue span). Undefined when its runner reports no wait. Steps that
- * wait side by side each count.
+ * How long a run waited for workers, as a clock on the wall would: its own wait to start plus the time in which at
+ * least one of its steps waited (steps waiting side by side count once). A wait is the time between work being
+ * ready and a worker taking it, as runners report it (Airflow's `queued_dttm` to `start_date`, Temporal's schedule
+ * to start, GitHub Actions' job created to started, a CI/CD queue span). Undefined when its runner reports none.
  */
 export function waitedMs(run: Pick<RunRecord, 'queueMs' | 'steps'>): number | undefined {
-  let total = run.queueMs;
-  for (const step of run.steps) if (step.queueMs !== undefined) total = (total ?? 0) + step.queueMs;
-  return total;
+  const steps = stepsWaitedMs(run.steps);
+  return steps === undefined ? run.queueMs : (run.queueMs ?? 0) + steps;
+}
+
+/** The time in which at least one of `steps` waited for a worker, or undefined when none reports a wait. */
+export function stepsWaitedMs(steps: readonly StepRecord[]): number | undefined {
+  const waits: [number, number][] = [];
+  for (const step of steps) {
+    if (step.queueMs === undefined) continue;
+    const startedMs = step.queueWithin ? step.startMs + step.queueMs : step.startMs;
+    waits.push([startedMs - step.queueMs, startedMs]);
+  }
+  if (waits.length === 0) return undefined;
+  waits.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = waits[0]!;
+  for (const [start, end] of waits) {
+    if (start > to) {
+      total += to - from;
+      from = start;
+    }
+    to = Math.max(to, end);
+  }
+  return total + (to - from);
 }
 
 /** Runs that ended in success or failure; cancelled, skipped, running and unknown runs say nothing about health. */
@@ -70,6 +96,8 @@ export interface Outcome {
 }
 
 export interface StepRecord extends Outcome {
+  /** Its time (startMs to endMs) includes its wait for a worker: it began when its work was queued (Temporal's activities, Airflow's tasks). */
+  queueWithin?: true;
   /** Stable within its run: the span id of the span that stands for the step. */
   id: string;
   name: string;

@@ -51,10 +51,16 @@ export function msBetween(span: OtlpSpan, fromKey: string, toKey: string): numbe
   return from !== undefined && to !== undefined && to >= from ? to - from : undefined;
 }
 
-/** Milliseconds from the time in `fromKey` to the span's start, when that time is given and not after it. */
-export function msBefore(span: OtlpSpan, fromKey: string): number | undefined {
-  const from = dateMs(text(span, fromKey));
-  return from !== undefined && span.startMs >= from ? span.startMs - from : undefined;
+/**
+ * A wait for a worker from the time in `queuedKey` to the time in `startedKey`, and whether the span is part of it:
+ * it began nearer the queued time than the start (Airflow's tracer starts a task's span when the task is queued).
+ * Empty when either time is missing.
+ */
+export function waitBetween(span: OtlpSpan, queuedKey: string, startedKey: string): { queueMs?: number; queueWithin?: boolean } {
+  const queued = dateMs(text(span, queuedKey));
+  const started = dateMs(text(span, startedKey));
+  if (queued === undefined || started === undefined || started < queued) return {};
+  return { queueMs: started - queued, queueWithin: Math.abs(span.startMs - queued) < Math.abs(span.startMs - started) };
 }
 
 function dateMs(value: string | undefined): number | undefined {

@@ -21,6 +21,8 @@ export interface StepInfo {
   status: RunStatus;
   attempt?: number;
   queueMs?: number;
+  /** The step's span began when its work was queued, so its time includes the wait. */
+  queueWithin?: boolean;
 }
 
 /**

@@ -15,6 +15,8 @@ abstract class RecordBuilder {
   /** Made for the first failing span only: most steps never fail, and a Map per step was a share of the model's time. */
   protected origins: Map<string, Origin> | undefined;
   queueMs: number | undefined;
+  /** A queue span lies inside the record's own span: its time includes the wait. */
+  protected queueSpanWithin = false;
 
   constructor(readonly detector: RunnerDetector) {}
 
@@ -55,6 +57,11 @@ export class StepBuilder extends RecordBuilder {
     super(detector);
     this.spanIds = [span.spanId];
     this.info = detector.stepOf(span);
+  }
+
+  override addQueue(span: OtlpSpan): void {
+    super.addQueue(span);
+    this.queueSpanWithin = span.startMs >= this.span.startMs;
   }
 
   addAttempt(span: OtlpSpan): void {
@@ -104,6 +111,8 @@ export class StepBuilder extends RecordBuilder {
     for (const attempt of this.attempts) endMs = Math.max(endMs, attempt.endMs);
     const attempt = this.info.attempt ?? (this.attempts.length > 0 ? this.attempts.length : undefined);
     const queueMs = this.queueMs ?? this.info.queueMs ?? this.waitForFirstAttempt();
+    // Attempts start inside the step's span, as queue spans nested in it do.
+    const queueWithin = this.queueMs !== undefined ? this.queueSpanWithin : this.info.queueMs !== undefined ? this.info.queueWithin : this.attempts.length > 0;
     const record: StepRecord = {
       id: span.spanId,
       name: this.name,
@@ -117,6 +126,7 @@ export class StepBuilder extends RecordBuilder {
     };
     if (this.parent !== undefined) record.parentId = this.parent.span.spanId;
     if (queueMs !== undefined) record.queueMs = queueMs;
+    if (queueMs !== undefined && queueWithin) record.queueWithin = true;
     if (attempt !== undefined) record.attempt = attempt;
     if (isFailing(status)) setError(record, this.origin());
     return record;

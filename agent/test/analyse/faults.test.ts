@@ -150,6 +150,12 @@ describe('analysis of a scenario with every fault injected', () => {
     for (const s of steps) expect(s.currentMs / s.baselineMs).toBeGreaterThan(40);
     expect(c.fingerprint).not.toMatch(/geo-enrich|partner-feeds/);
     expect(c.recommendations[0]!.title).toBe('Give airflow.task.pool `etl` the workers it needs, or find what took them');
+    // The backfill that began at the onset took the slots: it is named, with how many tasks it starts.
+    const demand = c.evidence.details!['demand'] as { workflow: string; beforePerHour: number; sincePerHour: number }[];
+    expect(demand).toEqual([{ workflow: 'orders-backfill', beforePerHour: 0, sincePerHour: expect.any(Number) }]);
+    expect(demand[0]!.sincePerHour).toBeGreaterThan(20);
+    expect(c.rootCause.description).toMatch(/More work arrives than before: `orders-backfill` began to fill it\.$/);
+    expect(recommendationText(c)).toMatch(/`orders-backfill` began to fill it when the wait rose: give it a pool of its own/);
     // The runs are slower only by their wait: no step of theirs is reported slower, nor anything else.
     for (const w of ['geo-enrich', 'partner-feeds']) expect(about(w).filter((x) => x !== c && atLeastMedium(x))).toEqual([]);
   });

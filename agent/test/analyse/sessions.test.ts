@@ -103,6 +103,14 @@ describe('troubleshooting sessions', () => {
     const still = verifySession(waiting, since, templateOf);
     expect(still.status).toBe('failed');
     expect(still.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['wait']);
+    // Before any run arrived, the fix is pending, not failed.
+    expect(verifySession(waiting, [], templateOf).status).toBe('pending');
+    // The other workflow waiting on the pool is held to its own old wait, not the lead's.
+    const finding = analysedCandidates.find((c) => c.kind === 'queue')!;
+    const own = (finding.evidence.details!['perWorkflow'] as { workflow: string; baselineMs: number; currentMs: number }[]).find((w) => w.workflow === 'geo-enrich')!;
+    const other = createSession({ workflow: 'geo-enrich', nowMs: END_MS, runs: runs.filter((r) => r.workflow === 'geo-enrich'), candidates: analysedCandidates, templateOf });
+    expect(other.criteria.maxWaitMs).toBe(Math.round(Math.sqrt(Math.max(own.baselineMs, 1000) * own.currentMs)));
+    expect(other.criteria.maxWaitMs).not.toBe(waiting.criteria.maxWaitMs);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workMs } from '../../src/model/workflow.js';
 import { modelTrace } from '../../src/normalise/index.js';
 import { describeRuns, exception, span } from './helpers.js';
 
@@ -59,6 +60,19 @@ describe('Airflow', () => {
         '  step "load" skipped 0ms queue=0ms attempt=1',
       ].join('\n'),
     );
+  });
+
+  it("2.x: a task's time runs from when it was queued, so its work is its time without the wait", () => {
+    const [run] = modelTrace(airflow2);
+    const extract = run!.steps.find((s) => s.name === 'extract')!;
+    expect(extract).toMatchObject({ durationMs: 7000, queueMs: 1000, queueWithin: true });
+    expect(workMs(extract)).toBe(6000);
+    // A task span that starts when the task starts (some exporters) keeps its time as its work.
+    const started = modelTrace([airflow2[0]!, task2('1', 'extract', 'success', 1, '14:01:03', '14:01:04', '14:01:10')].map((s) => (s.spanId === '1'.padStart(16, '0') ? { ...s, startMs: at('14:01:04') } : s)));
+    const late = started[0]!.steps[0]!;
+    expect(late).toMatchObject({ durationMs: 6000, queueMs: 1000 });
+    expect(late.queueWithin).toBeUndefined();
+    expect(workMs(late)).toBe(6000);
   });
 
   it('3: the run is running, inferred from its tasks, until the DAG-run span arrives; its id does not change', () => {

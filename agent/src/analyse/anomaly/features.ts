@@ -1,4 +1,4 @@
-import { isFailed, type RunRecord } from '../../model/workflow.js';
+import { isFailed, workMs, type RunRecord } from '../../model/workflow.js';
 
 /** The step names a workflow's feature vectors carry: the most frequent ones, capped so vectors stay small. */
 export function commonStepNames(runs: readonly RunRecord[], max = 12): string[] {
@@ -9,13 +9,13 @@ export function commonStepNames(runs: readonly RunRecord[], max = 12): string[] 
 
 /**
  * One run as numbers: log durations (a 6× slowdown and a 6× speed-up weigh alike), queue time, failure,
- * retries, and each common step's duration (0 when the step did not run, itself a signal).
+ * retries, and each common step's work (0 when the step did not run, itself a signal).
  */
 export function featureVector(run: RunRecord, stepNames: readonly string[]): number[] {
   const perStep = new Map<string, number>();
   let retries = 0;
   for (const step of run.steps) {
-    perStep.set(step.name, (perStep.get(step.name) ?? 0) + step.durationMs);
+    perStep.set(step.name, (perStep.get(step.name) ?? 0) + workMs(step));
     retries += Math.max(0, (step.attempt ?? 1) - 1);
   }
   return [
@@ -27,13 +27,16 @@ export function featureVector(run: RunRecord, stepNames: readonly string[]): num
   ];
 }
 
-/** Total duration of the steps called `name` in a run, or undefined when it did not run or did not succeed. */
+/**
+ * Total work of the steps called `name` in a run, or undefined when it did not run or did not succeed: a step that
+ * waits longer for a worker is not slower (the queue detector's business).
+ */
 export function stepDuration(run: RunRecord, name: string): number | undefined {
   let total: number | undefined;
   for (const step of run.steps) {
     if (step.name !== name) continue;
     if (step.status !== 'success') return undefined;
-    total = (total ?? 0) + step.durationMs;
+    total = (total ?? 0) + workMs(step);
   }
   return total;
 }

@@ -10,6 +10,7 @@ import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
 import { median } from '../stats.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
+import type { PoolDemand } from './demand.js';
 import { queuesOf, waitsByStep } from './waits.js';
 
 /**
@@ -64,39 +65,51 @@ export function queueShift(history: WorkflowHistory, ctx: AnalysisContext): Queu
   const points: { run: RunRecord; ms: number }[] = [];
   for (const run of history.runs) {
     const ms = waitedMs(run);
-    if (ms !== undefined) points.push({ run, ms: Math.max(ms, FLOOR_MS) });
+    if (ms !== undefined) points.push({ run, ms });
   }
-  const shift = findLevelShift(points.map((p) => p.ms), Math.max(t.minAffectedRuns, 5), { mayKeepRising: true });
+  const floored = points.map((p) => Math.max(p.ms, FLOOR_MS));
+  const shift = findLevelShift(floored, Math.max(t.minAffectedRuns, 5), { mayKeepRising: true });
   if (!shift || shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) return undefined;
-  const onsetMs = points[shift.index]!.run.startMs;
-  const runBaselineMs = median(history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status)).map((r) => r.durationMs));
-  const extra = shift.current - shift.baseline;
+  const before = points.slice(0, shift.index);
+  const since = points.slice(shift.index);
+  // The floor only keeps near-zero waits from ruling the fit on a log scale: the figures given are the waits.
+  const baselineMs = median(before.map((p) => p.ms));
+  const currentMs = median(since.map((p) => p.ms));
+  const onsetMs = since[0]!.run.startMs;
+  const runBaselineMs = typicalDuration(before.map((p) => p.run));
+  const extra = currentMs - baselineMs;
   if (extra < MIN_EXTRA_MS || extra < MIN_EXTRA_SHARE * runBaselineMs) return undefined;
   const cut = Math.sqrt(shift.baseline * shift.current);
-  const since = points.slice(shift.index);
-  const waitingRuns = since.filter((p) => p.ms > cut).map((p) => p.run);
+  const waitingRuns = since.filter((_, i) => floored[shift.index + i]! > cut).map((p) => p.run);
   if (waitingRuns.length < t.minAffectedRuns) return undefined;
   const waitingSet = new Set(waitingRuns);
   const explanations = leadingExplanations(
     explain(history.runs, (r) => waitingSet.has(r), { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs }),
   );
+  const steps = risenWaits(before.map((p) => p.run), waitingRuns, extra);
   return {
     workflow: history.workflow,
-    queue: sharedQueue(waitingRuns),
-    baselineMs: shift.baseline,
-    currentMs: shift.current,
+    queue: sharedQueue(waitingRuns, new Set(steps.map((s) => s.step ?? ''))),
+    baselineMs,
+    currentMs,
     robustZ: shift.robustZ,
     onsetMs,
     lastMs: waitingRuns[waitingRuns.length - 1]!.endMs,
     runBaselineMs,
-    runCurrentMs: median(since.filter((p) => !isFailed(p.run.status)).map((p) => p.run.durationMs)),
-    steps: risenWaits(points.slice(0, shift.index).map((p) => p.run), waitingRuns, extra),
+    runCurrentMs: typicalDuration(since.map((p) => p.run)),
+    steps,
     waiting: waitingRuns.map(({ id, startMs }) => ({ id, startMs })),
     sinceOnset: since.length,
     explanations,
     changes: changesBefore(history.runs, waitingRuns[0]!),
     insights: traceInsights(history),
   };
+}
+
+/** The median duration of the successful runs, or of all when none succeeded (a shortage can make every run time out). */
+function typicalDuration(runs: readonly RunRecord[]): number {
+  const passed = runs.filter((r) => !isFailed(r.status));
+  return median((passed.length > 0 ? passed : runs).map((r) => r.durationMs));
 }
 
 /** The steps (and the run's own start) whose median wait rose by at least a tenth of the whole rise, at most five. */
@@ -122,28 +135,18 @@ function risenWaits(before: readonly RunRecord[], after: readonly RunRecord[], e
   return out.sort((a, b) => b.currentMs - b.baselineMs - (a.currentMs - a.baselineMs)).slice(0, 5);
 }
 
-/** The pool, queue or labels at least 80 % of the waiting runs name; the most common when several do. */
-function sharedQueue(runs: readonly RunRecord[]): QueueShift['queue'] {
+/**
+ * The pool, queue or labels at least 80 % of the waiting runs name where their wait rose (`risen`: the step names,
+ * '' for the run's own wait to start); the most common when several do.
+ */
+function sharedQueue(runs: readonly RunRecord[], risen: ReadonlySet<string>): QueueShift['queue'] {
   const counts = new Map<string, number>();
-  for (const run of runs) for (const item of queuesOf(run)) counts.set(item, (counts.get(item) ?? 0) + 1);
+  for (const run of runs) for (const item of queuesOf(run, risen)) counts.set(item, (counts.get(item) ?? 0) + 1);
   let best: [string, number] | undefined;
   for (const entry of counts) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
   if (!best || best[1] < 0.8 * runs.length) return undefined;
   const at = best[0].indexOf('=');
   return { key: best[0].slice(0, at), value: best[0].slice(at + 1) };
-}
-
-/**
- * Whether another finding of the workflow is this rise in waiting seen from elsewhere: a step "slower" by no more
- * than its added wait (a Temporal activity's time includes its wait for a worker), or runs the isolation forest
- * isolates, whose features include the wait.
- */
-export function isWaiting(candidate: FindingCandidate, shift: QueueShift): boolean {
-  if (candidate.kind !== 'anomaly' || candidate.workflow !== shift.workflow) return false;
-  if (candidate.fingerprint.endsWith('|outliers')) return true;
-  const wait = shift.steps.find((s) => s.step !== undefined && s.step === candidate.rootCause.step);
-  const slower = Number(candidate.evidence.current['stepP50Ms']) - Number(candidate.evidence.baseline['stepP50Ms']);
-  return wait !== undefined && slower <= 1.25 * (wait.currentMs - wait.baselineMs);
 }
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
@@ -156,18 +159,21 @@ function severityOf(s: QueueShift): Severity {
   return 'low';
 }
 
-/** The pass's rises in waiting as findings: one per pool and overlapping period, else one per workflow. */
-export function queueCandidates(shifts: readonly QueueShift[]): FindingCandidate[] {
+/**
+ * The pass's rises in waiting as findings: one per pool and overlapping period, else one per workflow; `demand` says
+ * which workflows began to fill the pool.
+ */
+export function queueCandidates(shifts: readonly QueueShift[], demand: PoolDemand): FindingCandidate[] {
   const clusters = clusterByCause(
     shifts,
     (s) => (s.queue ? `${s.queue.key}=${s.queue.value}` : undefined),
     (s) => s.waiting.length,
     (s) => ({ fromMs: s.onsetMs, toMs: s.lastMs }),
   );
-  return clusters.map(candidateOf);
+  return clusters.map((cluster) => candidateOf(cluster, demand));
 }
 
-function candidateOf(cluster: QueueShift[]): FindingCandidate {
+function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidate {
   const lead = cluster[0]!;
   const workflows = cluster.map((s) => s.workflow).sort();
   const shared = workflows.length > 1;
@@ -185,6 +191,11 @@ function candidateOf(cluster: QueueShift[]): FindingCandidate {
     ...Object.fromEntries(lead.explanations.map((e) => [e.key, e.value])),
   };
   const topStep = lead.steps.find((s) => s.step !== undefined)?.step;
+  const risers = lead.queue ? demand.risers(`${lead.queue.key}=${lead.queue.value}`, onsetMs, lastMs) : [];
+  const perHour = (n: number) => (n >= 10 ? String(Math.round(n)) : n.toFixed(1));
+  const demandText = risers
+    .map((r) => `\`${r.workflow}\` starts ${perHour(r.sincePerHour)} tasks an hour in it (${r.beforePerHour > 0 ? `${perHour(r.beforePerHour)} the day before` : 'none the day before'})`)
+    .join('; ');
   const stepsText = lead.steps.map((s) => `${s.step ? `step \`${s.step}\`` : 'the run itself, to start'} ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)}`).join(', ');
   const extraShare = (lead.currentMs - lead.baselineMs) / Math.max(lead.runCurrentMs, 1);
   const summary =
@@ -192,12 +203,14 @@ function candidateOf(cluster: QueueShift[]): FindingCandidate {
     `in ${lead.waiting.length} of ${lead.sinceOnset} runs; runs take ${formatDuration(lead.runCurrentMs)} instead of ${formatDuration(lead.runBaselineMs)}, ` +
     `${percent(Math.min(1, Math.max(0, extraShare)))} of it the added wait.` +
     (stepsText ? ` Waiting longer: ${stepsText}.` : '') +
+    (demandText ? ` Since the onset ${demandText}.` : '') +
     (explained ? ` The waiting runs concentrate ${describeExplanation(explained)}.` : '') +
     (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}.` : '') +
     (shared ? ` ${cluster.length - 1} other workflow${cluster.length > 2 ? 's' : ''} waiting${where} at the same time: ${cluster.slice(1).map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)}`).join(', ')}.` : '');
   const cause = lead.queue ? `queue:${lead.queue.key}=${lead.queue.value}` : 'wait';
   return {
-    fingerprint: fingerprint('queue', shared ? ['*'] : workflows, cause),
+    // Keyed by its pool, a finding keeps its identity as workflows join or leave the wait.
+    fingerprint: fingerprint('queue', lead.queue ? ['*'] : workflows, cause),
     kind: 'queue',
     workflow: lead.workflow,
     ...(shared ? { workflows } : {}),
@@ -211,7 +224,8 @@ function candidateOf(cluster: QueueShift[]): FindingCandidate {
       attributes,
       description:
         `Work waits longer for a free worker, runner or slot${where}: the wait rose from ${formatDuration(lead.baselineMs)} to ${formatDuration(lead.currentMs)} at ${formatTime(onsetMs)}` +
-        `${shared ? `, in ${workflows.length} workflows at once` : ''}. Too few workers take work from it, or more work arrives than before.`,
+        `${shared ? `, in ${workflows.length} workflows at once` : ''}. ` +
+        (risers.length ? `More work arrives than before: ${risers.map((r) => `\`${r.workflow}\``).join(', ')} began to fill it.` : 'Too few workers take work from it, or more work arrives than before.'),
     },
     evidence: {
       baseline: { waitP50Ms: round(lead.baselineMs, 0), runP50Ms: round(lead.runBaselineMs, 0) },
@@ -227,6 +241,7 @@ function candidateOf(cluster: QueueShift[]): FindingCandidate {
         robustZ: round(lead.robustZ),
         steps: lead.steps.map((s) => ({ ...(s.step !== undefined && { step: s.step }), baselineMs: round(s.baselineMs, 0), currentMs: round(s.currentMs, 0) })),
         ...(lead.queue && { queue: lead.queue }),
+        ...(risers.length ? { demand: risers.map((r) => ({ workflow: r.workflow, beforePerHour: round(r.beforePerHour, 1), sincePerHour: round(r.sincePerHour, 1) })) } : {}),
         ...(lead.explanations.length ? { explanations: lead.explanations } : {}),
         ...(shared ? { perWorkflow: cluster.map((s) => ({ workflow: s.workflow, baselineMs: round(s.baselineMs, 0), currentMs: round(s.currentMs, 0), runs: s.waiting.length })) } : {}),
       },
@@ -240,6 +255,7 @@ function candidateOf(cluster: QueueShift[]): FindingCandidate {
       attributes,
       changedAtOnset: change ? { key: change.key, value: change.value } : undefined,
       queue: lead.queue,
+      ...(risers.length && { fillers: risers.map((r) => r.workflow) }),
       insights: lead.insights,
     }),
     firstSeenMs: onsetMs,

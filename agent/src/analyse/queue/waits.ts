@@ -1,31 +1,44 @@
-import type { AttrValue } from '../../model/otlp.js';
-import type { RunRecord } from '../../model/workflow.js';
+import type { Attributes } from '../../model/otlp.js';
+import { stepsWaitedMs, type RunRecord, type StepRecord } from '../../model/workflow.js';
 
 /** Where and how long a run's steps waited for workers (the run's whole wait is `waitedMs`, in the model). */
 
 /**
  * Keys that name where work waits for a worker: an Airflow pool or queue, a Temporal task queue, a CI runner's
- * labels or group.
+ * labels or group (the CI/CD conventions' `cicd.pipeline.worker.*`, otel-cicd-action's `github.job.labels`).
  */
-export const QUEUE_KEY = /(^|[._])(pool|queue|task_?queue|taskQueue|worker\.labels|worker\.group\.name|runner[._](labels?|group|group_name))$/i;
+export const QUEUE_KEY = /(^|[._])(pool|queue|task_?queue|taskQueue|(worker|job)\.labels|worker\.group\.name|runner[._](labels?|group|group_name))$/i;
 
-/** Each step name's wait in a run (summed when a name runs more than once); the run's own under ''. */
+/** Each step name's wait in a run (the steps of one name side by side count once); the run's own under ''. */
 export function waitsByStep(run: RunRecord): Map<string, number> {
+  const byName = new Map<string, StepRecord[]>();
+  for (const step of run.steps) {
+    if (step.queueMs === undefined) continue;
+    let list = byName.get(step.name);
+    if (!list) byName.set(step.name, (list = []));
+    list.push(step);
+  }
   const out = new Map<string, number>();
   if (run.queueMs !== undefined) out.set('', run.queueMs);
-  for (const step of run.steps) if (step.queueMs !== undefined) out.set(step.name, (out.get(step.name) ?? 0) + step.queueMs);
+  for (const [name, steps] of byName) out.set(name, stepsWaitedMs(steps)!);
   return out;
 }
 
-/** `key=value` of the pools, queues and runner labels a run and its waiting steps name (arrays joined by commas). */
-export function queuesOf(run: RunRecord): Set<string> {
-  const out = new Set<string>();
-  const add = (key: string, value: AttrValue) => {
-    if (!QUEUE_KEY.test(key)) return;
+/** `key=value` of the pools, queues and runner labels among `attributes` (arrays joined by commas). */
+export function poolsIn(attributes: Attributes): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!QUEUE_KEY.test(key)) continue;
     const text = Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' && value !== null ? undefined : String(value);
-    if (text) out.add(`${key}=${text}`);
-  };
-  if (run.queueMs !== undefined) for (const [key, value] of Object.entries(run.attributes)) add(key, value);
-  for (const step of run.steps) if (step.queueMs !== undefined) for (const [key, value] of Object.entries(step.attributes)) add(key, value);
+    if (text) out.push(`${key}=${text}`);
+  }
+  return out;
+}
+
+/** The pools, queues and runner labels a run names where it waited: the steps `names` names ('' for the run itself). */
+export function queuesOf(run: RunRecord, names: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (run.queueMs !== undefined && names.has('')) for (const item of poolsIn(run.attributes)) out.add(item);
+  for (const step of run.steps) if (step.queueMs !== undefined && names.has(step.name)) for (const item of poolsIn(step.attributes)) out.add(item);
   return out;
 }

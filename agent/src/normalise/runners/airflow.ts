@@ -1,5 +1,5 @@
 import type { OtlpSpan } from '../../model/otlp.js';
-import { attemptOf, firstText, msBefore, msBetween, text } from '../attributes.js';
+import { attemptOf, firstText, msBetween, text, waitBetween } from '../attributes.js';
 import type { RunIdentity, RunnerDetector } from '../detector.js';
 import { statusFromSpan, statusFromWord } from '../status.js';
 
@@ -46,8 +46,7 @@ export const airflow: RunnerDetector = {
       statusFromWord('airflow', firstText(span, ['airflow.task_instance.state', 'airflow.task.state'])) ??
       statusFromSpan(span),
     attempt: attemptOf(span, 'airflow.task_instance.try_number') ?? attemptOf(span, 'airflow.task.try_number'),
-    // The task span begins when the task starts, so its start stands in for a missing start_date.
-    queueMs: msBetween(span, 'airflow.task.queued_dttm', 'airflow.task.start_date') ?? msBefore(span, 'airflow.task.queued_dttm'),
+    ...waitBetween(span, 'airflow.task.queued_dttm', 'airflow.task.start_date'),
   }),
 };
 

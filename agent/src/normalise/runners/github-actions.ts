@@ -1,5 +1,5 @@
 import type { OtlpSpan } from '../../model/otlp.js';
-import { attemptOf, msBetween, text } from '../attributes.js';
+import { attemptOf, text, waitBetween } from '../attributes.js';
 import type { RunnerDetector } from '../detector.js';
 import type { ErrorInfo } from '../errors.js';
 import { isPipelineRun, pipelineRole, pipelineRun, taskStatus } from './cicd-shape.js';
@@ -20,7 +20,7 @@ export const githubActions: RunnerDetector = {
   stepOf: (span) => ({
     status: taskStatus('github-actions', span),
     attempt: attemptOf(span, 'github.job.run_attempt'),
-    queueMs: msBetween(span, 'github.job.created_at', 'github.job.started_at'),
+    ...waitBetween(span, 'github.job.created_at', 'github.job.started_at'),
   }),
   errorOf: annotation,
 };

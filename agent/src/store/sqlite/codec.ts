@@ -76,6 +76,8 @@ type StoredStep = [
   attributes: Attributes,
   downstream: Downstream[],
   spanIds: string[],
+  /** Absent from rows written before it was kept. */
+  queueWithin?: 1 | null,
 ];
 
 function stepsToText(steps: readonly StepRecord[]): string {
@@ -84,7 +86,7 @@ function stepsToText(steps: readonly StepRecord[]): string {
     const s = steps[i]!;
     stored[i] = [
       s.id, s.name, s.parentId ?? null, s.status, s.startMs, s.endMs, s.durationMs, s.queueMs ?? null, s.attempt ?? null,
-      s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds,
+      s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds, s.queueWithin ? 1 : null,
     ];
   }
   return JSON.stringify(stored);
@@ -92,10 +94,11 @@ function stepsToText(steps: readonly StepRecord[]): string {
 
 function stepsFromText(text: string): StepRecord[] {
   return (JSON.parse(text) as StoredStep[]).map(
-    ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds]) => {
+    ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds, queueWithin]) => {
       const step: StepRecord = { id, name, status, startMs, endMs, durationMs, attributes, downstream, spanIds };
       if (parentId !== null) step.parentId = parentId;
       if (queueMs !== null) step.queueMs = queueMs;
+      if (queueWithin === 1) step.queueWithin = true;
       if (attempt !== null) step.attempt = attempt;
       if (errorType !== null) step.errorType = errorType;
       if (errorMessage !== null) step.errorMessage = errorMessage;
