@@ -5,7 +5,7 @@ import React, { useState } from 'react';
 import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
 import type { Finding } from '../api/types.js';
 import { findingRange } from '../domain/findingRange.js';
-import { formatPercent, formatTime, humanize } from '../domain/format.js';
+import { formatMeasure, formatPercent, formatTime, humanize } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
 import { workflowUrl } from '../constants.js';
@@ -224,9 +224,9 @@ function EvidenceTable({ baseline, current }: Pick<Finding['evidence'], 'baselin
       <tbody>
         {keys.map((k) => (
           <tr key={k}>
-            <td>{humanize(k)}</td>
-            <td>{String(baseline[k] ?? '–')}</td>
-            <td>{String(current[k] ?? '–')}</td>
+            <td>{formatMeasure(k, undefined).label}</td>
+            <td>{formatMeasure(k, baseline[k]).text}</td>
+            <td>{formatMeasure(k, current[k]).text}</td>
           </tr>
         ))}
       </tbody>

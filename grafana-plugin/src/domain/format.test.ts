@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
+import { describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -106,6 +106,18 @@ describe('view formatting', () => {
       { text: 'run `r-1`: 2 change(s)', children: ['`version`: 1 → 2', 'step `push` did not run'] },
       { text: 'reported x = 1', children: [] },
     ]);
+  });
+});
+
+describe("a finding's measures", () => {
+  it('reads the unit from the key: durations in ms or seconds, shares as percentages, the rest as given', () => {
+    expect(formatMeasure('stepP50Ms', 59_000)).toEqual({ label: 'step p50', text: '59 s' });
+    expect(formatMeasure('waitP50Ms', 656_150)).toEqual({ label: 'wait p50', text: '10m 56s' });
+    expect(formatMeasure('p95DurationSeconds', 3605)).toEqual({ label: 'p95 duration', text: '1h 00m' });
+    expect(formatMeasure('failureShare', 0.375)).toEqual({ label: 'failure share', text: '37.5%' });
+    expect(formatMeasure('failures', 9)).toEqual({ label: 'failures', text: '9' });
+    expect(formatMeasure('stepP50Ms', undefined).text).toBe('–');
+    expect(formatMeasure('resolution', 'five runs passed').text).toBe('five runs passed');
   });
 });
 

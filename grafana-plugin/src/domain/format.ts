@@ -221,6 +221,25 @@ export function humanize(value: string): string {
   return value.replace(/_/g, ' ');
 }
 
+/**
+ * A measure of a finding's evidence as a person reads it: `stepP50Ms` 59000 is "step p50" 59 s, `failureShare` 0.38
+ * is "failure share" 38.0%. The agent names its units in its keys (`…Ms`, `…Seconds`, `…Share`, `…Rate`, `…Ratio`).
+ */
+export function formatMeasure(key: string, value: unknown): { label: string; text: string } {
+  const unit = /(Ms|Seconds|Share|Rate|Ratio)$/.exec(key)?.[1];
+  const words = (unit === 'Ms' || unit === 'Seconds' ? key.slice(0, -unit.length) : key)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  const label = humanize(words);
+  if (typeof value !== 'number') {
+    return { label, text: value === undefined || value === null ? '–' : String(value) };
+  }
+  if (unit === 'Ms' || unit === 'Seconds') {
+    return { label, text: formatDuration(unit === 'Ms' ? value / 1000 : value) };
+  }
+  return { label, text: unit ? formatPercent(value) : String(value) };
+}
+
 export interface NestedItem {
   text: string;
   children: string[];

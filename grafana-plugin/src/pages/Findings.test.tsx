@@ -84,7 +84,7 @@ describe('Findings page', () => {
       `${AT_FINDING}&attribute=server.address%3Dwarehouse.example.com`
     );
     expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
-    expect(within(detail).getByRole('row', { name: /failureRate 0.01 0.375/ })).toBeInTheDocument();
+    expect(within(detail).getByRole('row', { name: 'failure rate 1.0% 37.5%' })).toBeInTheDocument();
     expect(within(detail).getByRole('link', { name: 'r-etl-24' })).toHaveAttribute(
       'href',
       `${AT_FINDING}&run=r-etl-24`
