@@ -48,13 +48,14 @@ export function waitedMs(run: Pick<RunRecord, 'queueMs' | 'steps'>): number | un
 
 /** The time in which at least one of `steps` waited for a worker, or undefined when none reports a wait. */
 export function stepsWaitedMs(steps: readonly StepRecord[]): number | undefined {
-  const waits: [number, number][] = [];
+  // Made on the first step that waited: most runners report no waits, and every finished run is measured.
+  let waits: [number, number][] | undefined;
   for (const step of steps) {
     if (step.queueMs === undefined) continue;
     const startedMs = step.queueWithin ? step.startMs + step.queueMs : step.startMs;
-    waits.push([startedMs - step.queueMs, startedMs]);
+    (waits ??= []).push([startedMs - step.queueMs, startedMs]);
   }
-  if (waits.length === 0) return undefined;
+  if (waits === undefined) return undefined;
   waits.sort((a, b) => a[0] - b[0]);
   let total = 0;
   let [from, to] = waits[0]!;

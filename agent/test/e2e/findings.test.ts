@@ -146,6 +146,8 @@ describe('findings from simulated runners with injected faults', () => {
     expect(queue.map((f) => f.workflows)).toEqual([[other, pooled].sort()]);
     expect(queue[0]!.rootCause.attributes).toEqual({ 'airflow.task.pool': 'etl' });
     expect(queue[0]!.severity).toBe('high');
+    // Through the store, a task still knows its time holds its wait: no task of theirs is called slower.
+    expect(findings.filter((f) => f.kind === 'anomaly' && [pooled, other].some((w) => f.workflow === w))).toEqual([]);
     // The workflow page gives each task's wait; the receiver took it from `airflow.task.queued_dttm`.
     const waits = (r: RunRecord) => r.steps.map((s) => s.queueMs!);
     const sentWaits = sent.filter((r) => r.workflow === pooled).flatMap(waits);

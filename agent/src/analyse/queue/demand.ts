@@ -13,8 +13,8 @@ export interface DemandChange {
 }
 
 /**
- * The demand on each pool, kept through an analysis pass: the tasks (steps, or runs, naming the pool) each workflow
- * started in it per hour of event time. A pool short of workers is often one that another workflow began to fill: a
+ * The demand on each pool, kept through an analysis pass: the tasks (steps, or runs, that waited in the pool) each
+ * workflow started in it per hour of event time. A pool short of workers is often one that another workflow began to fill: a
  * backfill, a new schedule, a burst of triggers. Counts, not busy time: a task's time includes its wait on some
  * runners, which would make the workflows that wait look like the ones that take.
  */
@@ -22,10 +22,11 @@ export class PoolDemand {
   /** Pool → workflow → hour → tasks started. */
   private readonly byPool = new Map<string, Map<string, Map<number, number>>>();
 
+  /** Counts the runs and steps of `runs` that waited for a worker: those that name the pool they waited in. */
   add(workflow: string, runs: readonly RunRecord[]): void {
     for (const run of runs) {
-      for (const item of poolsIn(run.attributes)) this.count(item, workflow, run.startMs);
-      for (const step of run.steps) for (const item of poolsIn(step.attributes)) this.count(item, workflow, step.startMs);
+      if (run.queueMs !== undefined) for (const item of poolsIn(run.attributes)) this.count(item, workflow, run.startMs);
+      for (const step of run.steps) if (step.queueMs !== undefined) for (const item of poolsIn(step.attributes)) this.count(item, workflow, step.startMs);
     }
   }
 

@@ -24,11 +24,25 @@ export function waitsByStep(run: RunRecord): Map<string, number> {
   return out;
 }
 
+/** QUEUE_KEY's answer per key: a pass asks it for every key of every waiting step, and keys repeat. */
+const poolKeys = new Map<string, boolean>();
+const MAX_POOL_KEYS = 10_000;
+
+function isPoolKey(key: string): boolean {
+  let answer = poolKeys.get(key);
+  if (answer === undefined) {
+    if (poolKeys.size >= MAX_POOL_KEYS) poolKeys.clear();
+    poolKeys.set(key, (answer = QUEUE_KEY.test(key)));
+  }
+  return answer;
+}
+
 /** `key=value` of the pools, queues and runner labels among `attributes` (arrays joined by commas). */
 export function poolsIn(attributes: Attributes): string[] {
   const out: string[] = [];
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!QUEUE_KEY.test(key)) continue;
+  for (const key in attributes) {
+    if (!isPoolKey(key)) continue;
+    const value = attributes[key]!;
     const text = Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' && value !== null ? undefined : String(value);
     if (text) out.push(`${key}=${text}`);
   }

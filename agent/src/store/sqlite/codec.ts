@@ -76,18 +76,21 @@ type StoredStep = [
   attributes: Attributes,
   downstream: Downstream[],
   spanIds: string[],
-  /** Absent from rows written before it was kept. */
-  queueWithin?: 1 | null,
+  /** Present only when set. */
+  queueWithin?: 1,
 ];
 
 function stepsToText(steps: readonly StepRecord[]): string {
   const stored = new Array<StoredStep>(steps.length);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    stored[i] = [
+    const step: StoredStep = [
       s.id, s.name, s.parentId ?? null, s.status, s.startMs, s.endMs, s.durationMs, s.queueMs ?? null, s.attempt ?? null,
-      s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds, s.queueWithin ? 1 : null,
+      s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds,
     ];
+    // Only on the steps that have it: a null on every step would lengthen every run row.
+    if (s.queueWithin) step.push(1);
+    stored[i] = step;
   }
   return JSON.stringify(stored);
 }
