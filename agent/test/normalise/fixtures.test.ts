@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestJson } from '../../src/decode/trace/json.js';
+import { queuesOf } from '../../src/analyse/queue/waits.js';
+import { workMs } from '../../src/model/workflow.js';
 import { modelTrace } from '../../src/normalise/index.js';
 import { spansFromConsoleDump } from './console-spans.js';
 import { describeRuns, hasFixture, readFixture } from './helpers.js';
@@ -34,6 +36,8 @@ describe('fixture replay', () => {
     });
     // The queue span is plumbing: its id is folded into the job, not a step of its own.
     expect(runs[0]!.steps[0]!.spanIds).toContain('d328504edfc4f5dc');
+    // Where the job waited: its runner labels, which name the pool a shortage of runners shows in.
+    expect([...queuesOf(runs[0]!, new Set(['test (1.23)']))]).toContain('cicd.pipeline.worker.labels=ubuntu-latest');
   });
 
   it.skipIf(!hasFixture(ACTION))('otel-cicd-action failed run: the failing job and step, and why it failed', () => {
@@ -54,5 +58,10 @@ describe('fixture replay', () => {
     const [run] = runs;
     expect(run!.errorMessage).toMatch(/^No release type found in pull request title/);
     expect(run!.steps[0]!.errorMessage).toBe(run!.errorMessage);
+    // The job waited a second for a runner with its labels; its span starts when it started, so its time is its work.
+    const job = run!.steps[0]!;
+    expect([...queuesOf(run!, new Set([job.name]))]).toContain('github.job.labels=depot-ubuntu-24.04-arm-small');
+    expect(job.queueWithin).toBeUndefined();
+    expect(workMs(job)).toBe(job.durationMs);
   });
 });
