@@ -89,7 +89,7 @@ export class AnalysisPass {
     }
     const waiting = queueShift(history, ctx);
     if (waiting) this.queues.push(waiting);
-    this.demand.add(workflow, history.runs);
+    this.demand.add(workflow, history.runs, settled.length >= ctx.thresholds.maxRunsPerWorkflow);
     yield;
     for (const detector of detectors) {
       this.found.push(...detector.perWorkflow(history, ctx));

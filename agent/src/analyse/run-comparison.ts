@@ -2,7 +2,7 @@ import { isIncidentalKey } from '../model/attribute-keys.js';
 import { sameValue } from '../model/attribute-values.js';
 import type { RunChanges } from '../model/finding.js';
 import type { Attributes, AttrValue } from '../model/otlp.js';
-import { isFailed, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
+import { isFailed, workMs, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
 import { formatDuration, round } from './format.js';
 
 /**
@@ -11,10 +11,10 @@ import { formatDuration, round } from './format.js';
  * with the n-th (a loop of activities), so a step renamed reads as one missing and one added.
  */
 
-export type StepChangeKind = 'failed' | 'slower' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
+export type StepChangeKind = 'failed' | 'slower' | 'waited' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
 
 /** Most telling first: what failed, then where the time went, then what ran differently. */
-const KIND_ORDER: readonly StepChangeKind[] = ['failed', 'slower', 'added', 'missing', 'status', 'recovered', 'faster', 'changed'];
+const KIND_ORDER: readonly StepChangeKind[] = ['failed', 'slower', 'waited', 'added', 'missing', 'status', 'recovered', 'faster', 'changed'];
 
 /** A duration change counts when it is at least this many milliseconds and this factor either way. */
 const MIN_DELTA_MS = 1_000;
@@ -110,10 +110,17 @@ function changeKind(old: StepRecord, step: StepRecord): StepChangeKind | undefin
   if (failed && !wasFailed) return 'failed';
   if (wasFailed && !failed) return 'recovered';
   if (old.status !== step.status) return 'status';
-  const delta = step.durationMs - old.durationMs;
-  if (delta >= MIN_DELTA_MS && step.durationMs >= old.durationMs * MIN_FACTOR) return 'slower';
-  if (-delta >= MIN_DELTA_MS && old.durationMs >= step.durationMs * MIN_FACTOR) return 'faster';
+  // Its work, not its wait for a worker: a step that only waited longer is not slower, it waited.
+  const [was, is] = [workMs(old), workMs(step)];
+  if (grew(was, is)) return 'slower';
+  if (grew(old.queueMs ?? 0, step.queueMs ?? 0)) return 'waited';
+  if (grew(is, was)) return 'faster';
   return undefined;
+}
+
+/** Past both MIN_DELTA_MS and MIN_FACTOR. */
+function grew(fromMs: number, toMs: number): boolean {
+  return toMs - fromMs >= MIN_DELTA_MS && toMs >= fromMs * MIN_FACTOR;
 }
 
 /**
@@ -273,7 +280,9 @@ function describeStep({ kind, name, path, step, baseline, attributes, downstream
       return `${label} no longer fails`;
     case 'slower':
     case 'faster':
-      return `${label}: ${formatDuration(baseline!.durationMs)} → ${formatDuration(step!.durationMs)}${baseline!.durationMs > 0 ? ` (${round(step!.durationMs / baseline!.durationMs, 1)}×)` : ''}`;
+      return `${label}: ${change(workMs(baseline!), workMs(step!))}`;
+    case 'waited':
+      return `${label} waited ${change(baseline!.queueMs ?? 0, step!.queueMs ?? 0)} for a worker`;
     case 'added':
       return `${label} ran, and did not before`;
     case 'missing':
@@ -289,6 +298,8 @@ function describeStep({ kind, name, path, step, baseline, attributes, downstream
       ].join('; ')}`;
   }
 }
+
+const change = (fromMs: number, toMs: number) => `${formatDuration(fromMs)} → ${formatDuration(toMs)}${fromMs > 0 ? ` (${round(toMs / fromMs, 1)}×)` : ''}`;
 
 const shown = (value: AttrValue) => (value === null ? '(absent)' : typeof value === 'string' ? value : JSON.stringify(value));
 

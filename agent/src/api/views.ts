@@ -61,6 +61,11 @@ function durationChange(fromMs: number, toMs: number) {
   return { fromSeconds: secs(fromMs), toSeconds: secs(toMs), deltaSeconds: secs(toMs - fromMs), ratio: fromMs > 0 ? round(toMs / fromMs) : null };
 }
 
+/** A side of a step's change: its status and time, and its wait for a worker when its runner says. */
+function outcomeView(step: StepRecord) {
+  return { status: step.status, durationSeconds: secs(step.durationMs), ...(step.queueMs !== undefined && { waitSeconds: secs(step.queueMs) }) };
+}
+
 function stepChangeView({ kind, name, path, step, baseline, attributes, downstream }: StepChange) {
   const error = step && errorText(step);
   const duration = step && baseline && durationChange(baseline.durationMs, step.durationMs);
@@ -69,8 +74,8 @@ function stepChangeView({ kind, name, path, step, baseline, attributes, downstre
     path,
     change: kind,
     ...(step && { stepId: step.id }),
-    ...(baseline && { baselineStepId: baseline.id, from: { status: baseline.status, durationSeconds: secs(baseline.durationMs) } }),
-    ...(step && { to: { status: step.status, durationSeconds: secs(step.durationMs) } }),
+    ...(baseline && { baselineStepId: baseline.id, from: outcomeView(baseline) }),
+    ...(step && { to: outcomeView(step) }),
     ...(duration && { deltaSeconds: duration.deltaSeconds, ratio: duration.ratio }),
     ...(error && { errorMessage: error }),
     attributes,

@@ -297,6 +297,8 @@ export function generateScenario(options: ScenarioOptions): RunRecord[] {
   const rand = seededRandom(seed);
   const runs: RunRecord[] = [];
   for (const spec of workflows) {
+    // A workflow that only makes a fault (the backfill) runs only with it.
+    if (allFaults.some((f) => faultCauses[f]?.includes(spec.name) && !active.includes(f))) continue;
     const applied = active.filter((f) => faultWorkflows[f].includes(spec.name) || faultCauses[f]?.includes(spec.name)).map((f) => faults[f]);
     const interval = spec.intervalMs / scale;
     let n = 0;

@@ -64,7 +64,7 @@ export class FlowLensMetrics {
       stepRetries: new KeyedCounter('flowlens_step_retries', 'Tries beyond the first of steps that passed (a step that passed on its third try counts 2)'),
       runDuration: new KeyedHistogram('flowlens_workflow_run_duration_seconds', 'Duration of finished workflow runs', DURATION_BUCKETS),
       stepDuration: new KeyedHistogram('flowlens_step_duration_seconds', 'Duration of finished steps', DURATION_BUCKETS),
-      runWait: new KeyedHistogram('flowlens_workflow_run_wait_seconds', 'Time finished runs waited for workers, their own wait to start and their steps\' summed', WAIT_BUCKETS),
+      runWait: new KeyedHistogram('flowlens_workflow_run_wait_seconds', 'Time finished runs waited for workers: the time in which the run or any of its steps waited', WAIT_BUCKETS),
       stepWait: new KeyedHistogram('flowlens_step_queue_seconds', 'Time finished steps waited for a worker before they ran', WAIT_BUCKETS),
     };
     this.exporter = new PrometheusExporter({

@@ -36,26 +36,41 @@ export function workMs(step: Pick<StepRecord, 'durationMs' | 'queueMs' | 'queueW
 }
 
 /**
- * How long a run waited for workers, as a clock on the wall would: its own wait to start plus the time in which at
- * least one of its steps waited (steps waiting side by side count once). A wait is the time between work being
- * ready and a worker taking it, as runners report it (Airflow's `queued_dttm` to `start_date`, Temporal's schedule
- * to start, GitHub Actions' job created to started, a CI/CD queue span). Undefined when its runner reports none.
+ * How long a run waited for workers, as a clock on the wall would: the time in which the run itself or at least one
+ * of its steps waited (waits side by side count once). A wait is the time between work being ready and a worker
+ * taking it, as runners report it (Airflow's `queued_dttm` to `start_date`, Temporal's schedule to start, GitHub
+ * Actions' job created to started, a CI/CD queue span). Undefined when its runner reports none.
  */
-export function waitedMs(run: Pick<RunRecord, 'queueMs' | 'steps'>): number | undefined {
-  const steps = stepsWaitedMs(run.steps);
-  return steps === undefined ? run.queueMs : (run.queueMs ?? 0) + steps;
+export function waitedMs(run: Pick<RunRecord, 'runner' | 'startMs' | 'queueMs' | 'steps'>): number | undefined {
+  let waits = stepWaits(run.steps);
+  if (run.queueMs !== undefined) {
+    // Temporal's RunWorkflow span begins when a worker took the workflow; other runners' run spans when it was queued.
+    const fromMs = run.runner === 'temporal' ? run.startMs - run.queueMs : run.startMs;
+    (waits ??= []).push([fromMs, fromMs + run.queueMs]);
+  }
+  return waits && unionMs(waits);
 }
 
 /** The time in which at least one of `steps` waited for a worker, or undefined when none reports a wait. */
 export function stepsWaitedMs(steps: readonly StepRecord[]): number | undefined {
-  // Made on the first step that waited: most runners report no waits, and every finished run is measured.
+  const waits = stepWaits(steps);
+  return waits && unionMs(waits);
+}
+
+/** When each step that reports a wait waited; undefined when none does (most runners: no array made). */
+function stepWaits(steps: readonly StepRecord[]): [number, number][] | undefined {
   let waits: [number, number][] | undefined;
   for (const step of steps) {
     if (step.queueMs === undefined) continue;
-    const startedMs = step.queueWithin ? step.startMs + step.queueMs : step.startMs;
-    (waits ??= []).push([startedMs - step.queueMs, startedMs]);
+    // A wait said to lie within the step cannot outlast it (clocks of different machines disagree).
+    const queueMs = step.queueWithin ? Math.min(step.queueMs, step.durationMs) : step.queueMs;
+    const startedMs = step.queueWithin ? step.startMs + queueMs : step.startMs;
+    (waits ??= []).push([startedMs - queueMs, startedMs]);
   }
-  if (waits === undefined) return undefined;
+  return waits;
+}
+
+function unionMs(waits: [number, number][]): number {
   waits.sort((a, b) => a[0] - b[0]);
   let total = 0;
   let [from, to] = waits[0]!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
 import { seededRandom } from '../../src/analyse/prng.js';
 import type { FindingCandidate } from '../../src/model/finding.js';
-import { waitedMs, type RunRecord, type StepRecord } from '../../src/model/workflow.js';
+import { waitedMs, type RunRecord, type RunnerKind, type StepRecord } from '../../src/model/workflow.js';
 import { minerTemplateOf, newestEnd } from './scenario.js';
 
 const MIN = 60_000;
@@ -127,6 +127,18 @@ describe('runs that wait longer for workers', () => {
     expect(c.recommendations[0]!.steps[1]).toMatch(/^`recharge` began to fill it when the wait rose/);
   });
 
+  it('does not blame a busy workflow whose older runs the pass did not read', () => {
+    const ledger = (i: number) => shifted(temporalRuns('ledger', 1, { waitMs: () => 300, workMs: () => 4000, queue: 'billing' }, 7 + i)[0]!, Date.UTC(2026, 10, 20) + i * MIN);
+    const runs = [
+      ...temporalRuns('payments', 200, { waitMs: after(150, 300, 90_000), workMs: () => 6000, queue: 'billing' }, 1),
+      // Once a minute, steadily, for the whole 33 hours; the pass reads only its newest 1,000 runs (the last 17 hours).
+      ...Array.from({ length: 2000 }, (_, i) => ({ ...ledger(i), id: `temporal:ledger:${i}` })),
+    ];
+    const c = analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config: { thresholds: { maxRunsPerWorkflow: 1000 } } }).candidates.find((x) => x.kind === 'queue')!;
+    expect(c.workflow).toBe('payments');
+    expect(c.evidence.details!['demand']).toBeUndefined();
+  });
+
   it('still calls a step slower when its work grew beside the wait, or another step slowed down', () => {
     // `charge` waits 300× as long and works 4× as long; `notify` does not wait but works 4× as long.
     const both = findings(temporalRuns('payments', 200, { waitMs: after(150, 300, 90_000), workMs: after(150, 6000, 25_000), queue: 'billing' }));
@@ -167,11 +179,16 @@ describe('runs that wait longer for workers', () => {
     const step = (id: string, startMs: number, queueMs: number): StepRecord => ({
       id, name: 'shard', status: 'success', startMs, endMs: startMs + queueMs + 60_000, durationMs: queueMs + 60_000, queueMs, queueWithin: true, attributes: {}, downstream: [], spanIds: [id],
     });
-    const run = (steps: StepRecord[], queueMs?: number) => ({ queueMs, steps });
+    const run = (steps: StepRecord[], queueMs?: number, runner: RunnerKind = 'github-actions') => ({ runner, startMs: 0, queueMs, steps });
     // Twenty shards queued at once, each waiting 2 s: the run waited 2 s, not 40.
     expect(waitedMs(run(Array.from({ length: 20 }, (_, i) => step(`s${i}`, 0, 2000))))).toBe(2000);
-    // One after another, the waits add up; overlapping ones count their union; the run's own wait comes on top.
-    expect(waitedMs(run([step('a', 0, 2000), step('b', 70_000, 3000)], 500))).toBe(5500);
+    // One after another, the waits add up; overlapping ones count their union.
+    expect(waitedMs(run([step('a', 0, 2000), step('b', 70_000, 3000)]))).toBe(5000);
+    // A GitHub run's wait to start is its first job's wait: counted once. Temporal's comes before its run span.
+    expect(waitedMs(run([step('a', 0, 2000), step('b', 70_000, 3000)], 2000))).toBe(5000);
+    expect(waitedMs(run([step('a', 0, 2000), step('b', 70_000, 3000)], 2000, 'temporal'))).toBe(7000);
+    // A wait said to lie within a step cannot outlast it.
+    expect(waitedMs(run([{ ...step('c', 0, 0), durationMs: 1000, endMs: 1000, queueMs: 5000 }]))).toBe(1000);
     expect(waitedMs(run([step('a', 0, 2000), step('b', 1000, 3000)]))).toBe(4000);
     expect(waitedMs(run([]))).toBeUndefined();
     // A DAG mapping 5 and then 40 shards that each wait 2 s raises nothing.

@@ -100,6 +100,21 @@ describe('compareRuns', () => {
     expect(kinds(before, slower)).toEqual([['slower', 'long'], ['slower', 'quick'], ['slower', 'tiny']]);
   });
 
+  it('tells a step that waited longer for a worker from one that worked longer', () => {
+    // Temporal activities: their time holds their wait for a worker.
+    const activity = (name: string, waitS: number, workS: number) => step(name, waitS + workS, { queueMs: waitS * 1000, queueWithin: true });
+    const before = run([activity('charge', 0.3, 6), activity('notify', 0, 2)]);
+    const after = run([activity('charge', 90, 6), activity('notify', 0, 8)]);
+    const comparison = compareRuns(after, before);
+    expect(kinds(before, after)).toEqual([
+      ['slower', 'notify'],
+      ['waited', 'charge'],
+    ]);
+    expect(describeComparison(comparison)).toEqual(['step `notify`: 2.0 s → 8.0 s (4×)', 'step `charge` waited 300 ms → 90 s (300×) for a worker']);
+    // Worked longer and waited longer: slower, by its work.
+    expect(describeComparison(compareRuns(run([activity('charge', 90, 25)]), run([activity('charge', 0.3, 6)])))).toEqual(['step `charge`: 6.0 s → 25 s (4.2×)']);
+  });
+
   it("names attribute and downstream changes, leaving out ids, times, URLs and the outcome's own fields", () => {
     const call = (name: string, errors = 0) => ({ name, kind: 'http' as const, calls: 1, errors, durationMs: 100 });
     const before = run([step('pay', 3, { attributes: { region: 'eu-west-1', 'job.id': '17', 'url.full': 'https://a/1' }, downstream: [call('bank'), call('ledger')] })], {

@@ -182,7 +182,14 @@ export interface AttributeChange {
   varies?: true;
 }
 
-export type StepChangeKind = 'failed' | 'slower' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
+/** A side of a step's change; `waitSeconds`: its wait for a worker, when its runner says (absent from older agents). */
+export interface StepOutcome {
+  status: string;
+  durationSeconds: number;
+  waitSeconds?: number;
+}
+
+export type StepChangeKind = 'failed' | 'slower' | 'waited' | 'added' | 'missing' | 'status' | 'recovered' | 'faster' | 'changed';
 
 export interface StepChange {
   name: string;
@@ -193,8 +200,8 @@ export interface StepChange {
   stepId?: string;
   /** The step in the baseline; absent when added. */
   baselineStepId?: string;
-  from?: { status: string; durationSeconds: number };
-  to?: { status: string; durationSeconds: number };
+  from?: StepOutcome;
+  to?: StepOutcome;
   /** to − from, when both are present. */
   deltaSeconds?: number;
   /** to / from duration; null when from is 0. */

@@ -4,7 +4,7 @@ import React, { useState } from 'react';
 
 import { isNotFound } from '../api/FlowLensError.js';
 import { getRunComparison } from '../api/resources.js';
-import type { RunComparison as Comparison, Run, StepChange, StepChangeKind } from '../api/types.js';
+import type { RunComparison as Comparison, Run, StepChange, StepChangeKind, StepOutcome } from '../api/types.js';
 import { formatDuration, formatDurationChange, formatTime, statusTone } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -19,6 +19,7 @@ import { Absent, Value } from './Value.js';
 const CHANGES: Record<StepChangeKind, { text: string; color: BadgeColor }> = {
   failed: { text: 'failed', color: 'red' },
   slower: { text: 'slower', color: 'orange' },
+  waited: { text: 'waited longer', color: 'orange' },
   recovered: { text: 'recovered', color: 'green' },
   faster: { text: 'faster', color: 'green' },
   added: { text: 'added', color: 'darkgrey' },
@@ -187,10 +188,11 @@ function StepRow({ change: s }: { change: StepChange }) {
   );
 }
 
-function Outcome({ side }: { side?: { status: string; durationSeconds: number } }) {
+function Outcome({ side }: { side?: StepOutcome }) {
   return side ? (
     <>
       <StateBadge value={side.status} /> {formatDuration(side.durationSeconds)}
+      {side.waitSeconds !== undefined && side.waitSeconds >= 1 && ` (waited ${formatDuration(side.waitSeconds)})`}
     </>
   ) : (
     <Absent />

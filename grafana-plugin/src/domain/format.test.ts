@@ -109,6 +109,15 @@ describe('view formatting', () => {
   });
 });
 
+describe('durations', () => {
+  it('rounds before it splits minutes from seconds, and keeps the sign', () => {
+    expect(formatDuration(3599.6)).toBe('1h 00m');
+    expect(formatDuration(59.7)).toBe('1m 00s');
+    expect(formatDuration(9.96)).toBe('10 s');
+    expect(formatDuration(-5)).toBe('-5.0 s');
+  });
+});
+
 describe("a finding's measures", () => {
   it('reads the unit from the key: durations in ms or seconds, shares as percentages, the rest as given', () => {
     expect(formatMeasure('stepP50Ms', 59_000)).toEqual({ label: 'step p50', text: '59 s' });
@@ -118,6 +127,14 @@ describe("a finding's measures", () => {
     expect(formatMeasure('failures', 9)).toEqual({ label: 'failures', text: '9' });
     expect(formatMeasure('stepP50Ms', undefined).text).toBe('–');
     expect(formatMeasure('resolution', 'five runs passed').text).toBe('five runs passed');
+    expect(formatMeasure('slopeMsPerDay', 35_000)).toEqual({ label: 'slope per day', text: '35 s/day' });
+    expect(formatMeasure('secondsSinceLastRun', 7200)).toEqual({ label: 'since last run', text: '2h 00m' });
+    expect(formatMeasure('errorBudgetRemaining', -2.1).text).toBe('-210.0%');
+    // A custom rule's figures, named by its metric.
+    expect(formatMeasure('failure_rate', 0.25)).toEqual({ label: 'failure rate', text: '25.0%' });
+    expect(formatMeasure('p95_duration', 912.5)).toEqual({ label: 'p95 duration', text: '15m 13s' });
+    expect(formatMeasure('queue_p95', 420)).toEqual({ label: 'queue p95', text: '7m 00s' });
+    expect(formatMeasure('runs', 12).text).toBe('12');
   });
 });
 

@@ -21,15 +21,20 @@ export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) {
     return '–';
   }
+  if (seconds < 0) {
+    return `-${formatDuration(-seconds)}`;
+  }
   if (seconds < 1) {
     return `${Math.round(seconds * 1000)} ms`;
   }
-  if (seconds < 60) {
-    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 59.5) {
+    return `${seconds.toFixed(seconds < 9.95 ? 1 : 0)} s`;
   }
-  const m = Math.floor(seconds / 60);
+  // Rounded first: 3,599.6 s is 1h 00m, not 59m 60s.
+  const whole = Math.round(seconds);
+  const m = Math.floor(whole / 60);
   if (m < 60) {
-    return `${m}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+    return `${m}m ${String(whole % 60).padStart(2, '0')}s`;
   }
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
@@ -223,21 +228,27 @@ export function humanize(value: string): string {
 
 /**
  * A measure of a finding's evidence as a person reads it: `stepP50Ms` 59000 is "step p50" 59 s, `failureShare` 0.38
- * is "failure share" 38.0%. The agent names its units in its keys (`…Ms`, `…Seconds`, `…Share`, `…Rate`, `…Ratio`).
+ * is "failure share" 38.0%. The agent names units in its keys (`…Ms`, `…Seconds`, `seconds…`, `…MsPerDay`, `…Share`,
+ * `…Rate`, `…Ratio`, `…Remaining`), and a custom rule's figures by their metric (`failure_rate`, `p95_duration`,
+ * `queue_p95`, in seconds).
  */
 export function formatMeasure(key: string, value: unknown): { label: string; text: string } {
-  const unit = /(Ms|Seconds|Share|Rate|Ratio)$/.exec(key)?.[1];
-  const words = (unit === 'Ms' || unit === 'Seconds' ? key.slice(0, -unit.length) : key)
+  const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  const label = humanize(words);
+    .replace(/_/g, ' ')
+    .toLowerCase()
+    .split(' ');
+  const perDay = /MsPerDay$/.test(key);
+  const unit = perDay || words.at(-1) === 'ms' ? 'ms' : words.includes('seconds') || words.includes('duration') || (words.includes('queue') && words.includes('p95')) ? 'seconds' : /^(share|rate|ratio|remaining)$/.test(words.at(-1)!) ? 'share' : undefined;
+  const label = words.filter((w) => w !== 'ms' && w !== 'seconds').join(' ');
   if (typeof value !== 'number') {
     return { label, text: value === undefined || value === null ? '–' : String(value) };
   }
-  if (unit === 'Ms' || unit === 'Seconds') {
-    return { label, text: formatDuration(unit === 'Ms' ? value / 1000 : value) };
+  if (unit === 'ms' || unit === 'seconds') {
+    const text = formatDuration(unit === 'ms' ? value / 1000 : value);
+    return { label, text: perDay ? `${text}/day` : text };
   }
-  return { label, text: unit ? formatPercent(value) : String(value) };
+  return { label, text: unit === 'share' ? formatPercent(value) : String(value) };
 }
 
 export interface NestedItem {

@@ -327,6 +327,19 @@ const failedComparison = comparisonOf(failedRun, lastSuccess, {
       downstream: { added: ['s3.eu-west-1'], removed: ['warehouse-replica'], failing: [] },
     },
     {
+      name: 'extract',
+      path: [],
+      change: 'waited',
+      stepId: 's6',
+      baselineStepId: 'b6',
+      from: { status: 'success', durationSeconds: 302, waitSeconds: 2 },
+      to: { status: 'success', durationSeconds: 390, waitSeconds: 90 },
+      deltaSeconds: 88,
+      ratio: 1.29,
+      attributes: [],
+      downstream: noDownstreamChange,
+    },
+    {
       name: 'notify',
       path: [],
       change: 'missing',
@@ -381,6 +394,8 @@ describe('Run comparison', () => {
     expect(rows.map((r) => cells(r).slice(0, 5))).toEqual([
       ['load_warehouse', 'failed', 'success 25m 00s', 'failure 52m 50s', '+27m 50s, 2.1×'],
       ['load_warehouse › upload_batch', 'slower', 'success 0 ms', 'success 52m 48s', '+52m 48s'],
+      // Its work took as long; it waited longer for a worker (a wait under a second is not worth a word).
+      ['extract', 'waited longer', 'success 5m 02s (waited 2.0 s)', 'success 6m 30s (waited 1m 30s)', '+1m 28s, 1.3×'],
       ['notify', 'missing', 'success 2.0 s', '—', '—'],
       ['vacuum', 'status changed', 'success 40 s', 'skipped 0 ms', '-40 s, 0.0×'],
     ]);

@@ -1,9 +1,10 @@
 import type { RunRecord } from '../../model/workflow.js';
 import { poolsIn } from './waits.js';
 
+const MINUTE = 60_000;
 const HOUR = 3600_000;
-/** Demand before an onset is measured over the day before it. */
-const BEFORE_HOURS = 24;
+/** Demand before an onset is measured over the day before it, or as much of it as is known. */
+const BEFORE_MS = 24 * HOUR;
 
 /** How many tasks a workflow started in a pool per hour, before an onset and since. */
 export interface DemandChange {
@@ -14,16 +15,26 @@ export interface DemandChange {
 
 /**
  * The demand on each pool, kept through an analysis pass: the tasks (steps, or runs, that waited in the pool) each
- * workflow started in it per hour of event time. A pool short of workers is often one that another workflow began to fill: a
- * backfill, a new schedule, a burst of triggers. Counts, not busy time: a task's time includes its wait on some
- * runners, which would make the workflows that wait look like the ones that take.
+ * workflow started in it per minute of event time. A pool short of workers is often one that another workflow began
+ * to fill: a backfill, a new schedule, a burst of triggers. Counts, not busy time: a task's time includes its wait on
+ * some runners, which would make the workflows that wait look like the ones that take.
  */
 export class PoolDemand {
-  /** Pool → workflow → hour → tasks started. */
+  /** Pool → workflow → minute → tasks started. */
   private readonly byPool = new Map<string, Map<string, Map<number, number>>>();
+  /** Per workflow whose history the pass capped: its oldest run given, before which its demand is unknown. */
+  private readonly knownFrom = new Map<string, number>();
+  /** The oldest run of any workflow: before it, nothing is known. */
+  private windowFromMs = Infinity;
 
-  /** Counts the runs and steps of `runs` that waited for a worker: those that name the pool they waited in. */
-  add(workflow: string, runs: readonly RunRecord[]): void {
+  /**
+   * Counts the runs and steps of `runs` (oldest first) that waited for a worker: those that name the pool they waited
+   * in. `capped`: the pass kept only the newest of the workflow's runs.
+   */
+  add(workflow: string, runs: readonly RunRecord[], capped: boolean): void {
+    if (runs.length === 0) return;
+    this.windowFromMs = Math.min(this.windowFromMs, runs[0]!.startMs);
+    if (capped) this.knownFrom.set(workflow, runs[0]!.startMs);
     for (const run of runs) {
       if (run.queueMs !== undefined) for (const item of poolsIn(run.attributes)) this.count(item, workflow, run.startMs);
       for (const step of run.steps) if (step.queueMs !== undefined) for (const item of poolsIn(step.attributes)) this.count(item, workflow, step.startMs);
@@ -31,24 +42,27 @@ export class PoolDemand {
   }
 
   /**
-   * The workflows whose tasks in `pool` rose most at `onsetMs`: the day before against [onsetMs, untilMs], by at least
-   * one task an hour, a fifth of the pool's demand before, and half again their own; at most three, the largest rise first.
+   * The workflows whose tasks in `pool` rose most at `onsetMs`: the day before (or as much of it as is known, at least
+   * an hour) against [onsetMs, untilMs], by at least one task an hour, a fifth of the pool's demand before, and half
+   * again their own; at most three, the largest rise first.
    */
   risers(pool: string, onsetMs: number, untilMs: number): DemandChange[] {
     const byWorkflow = this.byPool.get(pool);
     if (!byWorkflow) return [];
-    // Whole hours: the day before the onset's hour, and the hours after it (the onset's own hour holds both).
-    const onsetHour = Math.floor(onsetMs / HOUR);
-    const lastHour = Math.max(onsetHour + 1, Math.floor(untilMs / HOUR));
+    // A period shorter than an hour is taken as an hour: a burst of minutes is no rate.
+    const sinceHours = Math.max(untilMs - onsetMs, HOUR) / HOUR;
     const changes: DemandChange[] = [];
-    for (const [workflow, hours] of byWorkflow) {
+    for (const [workflow, minutes] of byWorkflow) {
+      const fromMs = Math.max(onsetMs - BEFORE_MS, this.windowFromMs, this.knownFrom.get(workflow) ?? -Infinity);
+      if (onsetMs - fromMs < HOUR) continue;
       let before = 0;
       let since = 0;
-      for (const [hour, tasks] of hours) {
-        if (hour >= onsetHour - BEFORE_HOURS && hour < onsetHour) before += tasks;
-        else if (hour > onsetHour && hour <= lastHour) since += tasks;
+      for (const [minute, tasks] of minutes) {
+        const atMs = minute * MINUTE;
+        if (atMs >= fromMs && atMs < onsetMs) before += tasks;
+        else if (atMs >= onsetMs && atMs <= untilMs) since += tasks;
       }
-      changes.push({ workflow, beforePerHour: before / BEFORE_HOURS, sincePerHour: since / (lastHour - onsetHour) });
+      changes.push({ workflow, beforePerHour: before / ((onsetMs - fromMs) / HOUR), sincePerHour: since / sinceHours });
     }
     const poolBefore = changes.reduce((n, c) => n + c.beforePerHour, 0);
     return changes
@@ -60,9 +74,10 @@ export class PoolDemand {
   private count(pool: string, workflow: string, ms: number): void {
     let byWorkflow = this.byPool.get(pool);
     if (!byWorkflow) this.byPool.set(pool, (byWorkflow = new Map()));
-    let hours = byWorkflow.get(workflow);
-    if (!hours) byWorkflow.set(workflow, (hours = new Map()));
-    const hour = Math.floor(ms / HOUR);
-    hours.set(hour, (hours.get(hour) ?? 0) + 1);
+    let minutes = byWorkflow.get(workflow);
+    if (!minutes) byWorkflow.set(workflow, (minutes = new Map()));
+    // To the minute: a rate over hours needs no finer time, and a pass keeps these for every pool.
+    const minute = Math.floor(ms / MINUTE);
+    minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
   }
 }

@@ -160,15 +160,17 @@ function severityOf(s: QueueShift): Severity {
 }
 
 /**
- * The pass's rises in waiting as findings: one per pool and overlapping period, else one per workflow; `demand` says
- * which workflows began to fill the pool.
+ * The pass's rises in waiting as findings: one per pool, else one per workflow; `demand` says which workflows began
+ * to fill the pool.
  */
 export function queueCandidates(shifts: readonly QueueShift[], demand: PoolDemand): FindingCandidate[] {
   const clusters = clusterByCause(
     shifts,
     (s) => (s.queue ? `${s.queue.key}=${s.queue.value}` : undefined),
     (s) => s.waiting.length,
-    (s) => ({ fromMs: s.onsetMs, toMs: s.lastMs }),
+    // One finding per pool, whatever the periods: its fingerprint is the pool's, and every shift of a pass holds to
+    // its workflow's newest runs anyway.
+    () => ({ fromMs: -Infinity, toMs: Infinity }),
   );
   return clusters.map((cluster) => candidateOf(cluster, demand));
 }

@@ -76,8 +76,8 @@ type StoredStep = [
   attributes: Attributes,
   downstream: Downstream[],
   spanIds: string[],
-  /** Present only when set. */
-  queueWithin?: 1,
+  /** Present only on steps that waited (`queueMs`), and in rows written since it was kept. */
+  queueWithin?: 1 | 0,
 ];
 
 function stepsToText(steps: readonly StepRecord[]): string {
@@ -88,20 +88,26 @@ function stepsToText(steps: readonly StepRecord[]): string {
       s.id, s.name, s.parentId ?? null, s.status, s.startMs, s.endMs, s.durationMs, s.queueMs ?? null, s.attempt ?? null,
       s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds,
     ];
-    // Only on the steps that have it: a null on every step would lengthen every run row.
-    if (s.queueWithin) step.push(1);
+    // Only on the steps that waited: a null on every step would lengthen every run row.
+    if (s.queueMs !== undefined) step.push(s.queueWithin ? 1 : 0);
     stored[i] = step;
   }
   return JSON.stringify(stored);
 }
 
-function stepsFromText(text: string): StepRecord[] {
+/**
+ * Rows written before a step said whether its time holds its wait: Temporal's activities and Airflow's tasks (whose
+ * spans start when they are queued) do, and their stored steps say so again.
+ */
+const WAIT_WITHIN_BEFORE_KEPT: ReadonlySet<RunnerKind> = new Set(['temporal', 'airflow']);
+
+function stepsFromText(text: string, runner: RunnerKind): StepRecord[] {
   return (JSON.parse(text) as StoredStep[]).map(
     ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds, queueWithin]) => {
       const step: StepRecord = { id, name, status, startMs, endMs, durationMs, attributes, downstream, spanIds };
       if (parentId !== null) step.parentId = parentId;
       if (queueMs !== null) step.queueMs = queueMs;
-      if (queueWithin === 1) step.queueWithin = true;
+      if (queueWithin === 1 || (queueWithin === undefined && queueMs !== null && WAIT_WITHIN_BEFORE_KEPT.has(runner))) step.queueWithin = true;
       if (attempt !== null) step.attempt = attempt;
       if (errorType !== null) step.errorType = errorType;
       if (errorMessage !== null) step.errorMessage = errorMessage;
@@ -134,7 +140,7 @@ export function runFromRow(row: RunRow, resourceOf: (id: number) => Attributes):
     endMs,
     durationMs,
     attributes: resourceId === null ? own : mergeAttributes(resourceOf(resourceId), own),
-    steps: stepsFromText(steps),
+    steps: stepsFromText(steps, runner as RunnerKind),
   };
   if (queueMs !== null) run.queueMs = queueMs;
   if (attempt !== null) run.attempt = attempt;
