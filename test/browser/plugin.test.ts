@@ -150,6 +150,15 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await comparison.scrollIntoViewIfNeeded();
     await shot('run-comparison');
 
+    // A pool short of workers: each step of a DAG on it says how long it waited, and the finding names the pool.
+    await page.goto(`${host.url}${APP}/workflow/partner-feeds?theme=${theme}`);
+    await page.waitForFunction(() => document.body.dataset.hostReady || document.body.dataset.hostError);
+    const steps = page.getByTestId(testIds.workflow.steps);
+    await steps.getByRole('columnheader', { name: 'Waited for a worker p50 / p95' }).waitFor();
+    expect(await steps.locator('tbody tr').first().locator('td').nth(6).innerText()).toMatch(/\d/);
+    await page.getByText(/^2 workflows \(`?geo-enrich`?, `?partner-feeds`?\) wait .* for workers since .* in airflow\.task\.pool `?etl`?/).first().waitFor();
+    await shot('workflow-waiting');
+
     // Recommendations, grouped by workflow.
     await nav('Recommendations');
     await page.locator('[data-testid^="flowlens-recommendations-"]').first().waitFor();

@@ -136,7 +136,8 @@ const knowledge: Entry[] = [
     }),
   },
   {
-    applies: (c) => c.category === 'resource',
+    // A pool short of workers is a resource too, but memory is not what it lacks.
+    applies: (c) => c.category === 'resource' && c.kind !== 'queue',
     build: (c) => {
       const host = hostOf(c);
       return {

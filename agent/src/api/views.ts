@@ -1,5 +1,5 @@
 import type { SenderClock } from '../ingest/sender-clocks.js';
-import type { RunRecord, StepRecord } from '../model/workflow.js';
+import { waitedMs, type RunRecord, type StepRecord } from '../model/workflow.js';
 import { errorText, type RunComparison, type StepChange } from '../analyse/index.js';
 import { round } from '../analyse/format.js';
 import type { AttributeTransition } from '../query/attribute-transitions.js';
@@ -29,7 +29,8 @@ export function senderView(sender: SenderClock) {
 }
 
 export function runView(run: RunRecord) {
-  return { id: run.id, workflow: run.workflow, runId: run.runId, runner: run.runner, traceId: run.traceId, ...outcome(run) };
+  const waited = waitedMs(run);
+  return { id: run.id, workflow: run.workflow, runId: run.runId, runner: run.runner, traceId: run.traceId, ...outcome(run), ...(waited !== undefined && { waitSeconds: secs(waited) }) };
 }
 
 export function stepView(step: StepRecord) {

@@ -153,6 +153,10 @@ describe('findings from simulated runners with injected faults', () => {
     const sentWaits = sent.filter((r) => r.workflow === pooled).flatMap(waits);
     const page = (await agent.get(`/api/v1/workflows/${pooled}?from=${END - 5 * 86_400_000}&to=${END}`)).body;
     const fetch95 = page.steps.find((s: { name: string }) => s.name === 'fetch').p95WaitSeconds;
+    // Each run says how long it waited in all: its tasks waited one after another, so their waits add up.
+    const [newest] = (await agent.get(`/api/v1/workflows/${pooled}/runs?from=${END - 86_400_000}&to=${END}&limit=1`)).body.items;
+    const sentRun = sent.find((r) => r.workflow === pooled && r.runId === newest.runId)!;
+    expect(newest.waitSeconds).toBeCloseTo(waits(sentRun).reduce((a, b) => a + b, 0) / 1000, 0);
     expect(fetch95).toBeGreaterThan(60);
     expect(page.steps.find((s: { name: string }) => s.name === 'fetch').p50WaitSeconds).toBeLessThan(fetch95);
     // Prometheus has each step's waits and each run's, as histograms.

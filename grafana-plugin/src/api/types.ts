@@ -137,6 +137,8 @@ export interface Run {
   endTime: string;
   durationSeconds: number;
   queueSeconds?: number;
+  /** How long the run waited for workers in all, its own wait and its steps'; absent from older agents. */
+  waitSeconds?: number;
   errorType?: string;
   errorMessage?: string;
 }

@@ -45,7 +45,7 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
             </Stack>
             <p className={styles.muted}>
               {formatTime(run.startTime)} · {formatDuration(run.durationSeconds)}
-              {run.queueSeconds !== undefined && ` · queued ${formatDuration(run.queueSeconds)}`} · {run.runner}
+              {(run.waitSeconds ?? run.queueSeconds) !== undefined && ` · waited ${formatDuration(run.waitSeconds ?? run.queueSeconds)} for workers`} · {run.runner}
             </p>
             {run.errorMessage && (
               <pre className={styles.mono}>{errorText(run)}</pre>

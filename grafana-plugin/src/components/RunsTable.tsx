@@ -19,7 +19,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
   const styles = useStyles2(getPageStyles);
   return (
     <table className={styles.table} data-testid={testIds.workflow.runs}>
-      <TableHead columns={['Run', 'Status', 'Started', 'Duration', 'Queued', 'Error']} />
+      <TableHead columns={['Run', 'Status', 'Started', 'Duration', 'Waited for workers', 'Error']} />
       <tbody>
         {runs.map((run) => (
           <tr key={run.id} data-testid={testIds.workflow.run(run.id)} className={cx(run.id === selectedId && styles.selectedRow)}>
@@ -33,7 +33,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
             </td>
             <td>{formatTime(run.startTime)}</td>
             <td>{formatDuration(run.durationSeconds)}</td>
-            <td>{formatDuration(run.queueSeconds)}</td>
+            <td>{formatDuration(run.waitSeconds ?? run.queueSeconds)}</td>
             <td className={styles.mono}>{errorText(run)}</td>
           </tr>
         ))}

@@ -62,6 +62,10 @@ describe('Workflow page', () => {
     // How long a step waited for a worker, where its runner says: Airflow did for extract, not for load_warehouse.
     expect(within(screen.getByTestId(testIds.workflow.steps)).getByRole('columnheader', { name: 'Waited for a worker p50 / p95' })).toBeInTheDocument();
     expect(cells(stepRows[1]!)[6]).toBe('1.2 s / 4.8 s');
+    // A run's wait for workers in all: its own 12 s to start and its tasks' waits for pool slots.
+    const runs = within(await screen.findByTestId(testIds.workflow.runs));
+    expect(runs.getByRole('columnheader', { name: 'Waited for workers' })).toBeInTheDocument();
+    expect(cells((await runs.findAllByRole('row'))[1]!)[4]).toBe('20m 50s');
     expect(within(stepRows[0]!).getAllByRole('cell')[6]).toHaveAccessibleName('absent');
 
     const slo = screen.getByTestId(testIds.workflow.slo);
