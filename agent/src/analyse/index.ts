@@ -16,7 +16,7 @@ export { workflowFigures, type WorkflowFigures } from './rules/figures.js';
 export { recommend, type RecommendationInput } from './recommendations.js';
 export { createSession, verifySession } from './sessions.js';
 export { runItems } from './correlation/attributes.js';
-export { compareRuns, describeComparison, EARLIER_SUCCESSES, errorText, successesBefore, type AttributeChange, type RunComparison, type StepChange } from './run-comparison.js';
+export { compareRuns, describeComparison, EARLIER_SUCCESSES, errorText, measuredMs, successesBefore, type AttributeChange, type RunComparison, type StepChange } from './run-comparison.js';
 export type { Hypothesis, Session, SessionInput, SessionPhase, Verification, VerificationCriteria } from './sessions.js';
 
 export interface AnalysisInput {

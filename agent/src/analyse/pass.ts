@@ -89,7 +89,8 @@ export class AnalysisPass {
     }
     const waiting = queueShift(history, ctx);
     if (waiting) this.queues.push(waiting);
-    this.demand.add(workflow, history.runs, settled.length >= ctx.thresholds.maxRunsPerWorkflow);
+    // Capped when the runs read were: running ones among them count, though the history leaves them out.
+    this.demand.add(workflow, history.runs, runs.length >= ctx.thresholds.maxRunsPerWorkflow || settled.length >= ctx.thresholds.maxRunsPerWorkflow);
     yield;
     for (const detector of detectors) {
       this.found.push(...detector.perWorkflow(history, ctx));

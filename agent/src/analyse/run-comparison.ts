@@ -184,7 +184,12 @@ function bySignificance(a: StepChange, b: StepChange): number {
   return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Math.abs(deltaOf(b)) - Math.abs(deltaOf(a)) || startOf(a) - startOf(b);
 }
 
-const deltaOf = (c: StepChange) => (c.step && c.baseline ? c.step.durationMs - c.baseline.durationMs : (c.step ?? c.baseline)!.durationMs);
+const deltaOf = (c: StepChange) => (c.step && c.baseline ? measuredMs(c.kind, c.step) - measuredMs(c.kind, c.baseline) : (c.step ?? c.baseline)!.durationMs);
+
+/** What a step's change is measured by: its work when it got slower or faster, its wait when it waited, else its time. */
+export function measuredMs(kind: StepChangeKind, step: StepRecord): number {
+  return kind === 'slower' || kind === 'faster' ? workMs(step) : kind === 'waited' ? (step.queueMs ?? 0) : step.durationMs;
+}
 const startOf = (c: StepChange) => (c.step ?? c.baseline)!.startMs;
 
 /** Keys whose value differs, appeared or went; ids, times, URLs and outcome fields left out. */
@@ -280,9 +285,9 @@ function describeStep({ kind, name, path, step, baseline, attributes, downstream
       return `${label} no longer fails`;
     case 'slower':
     case 'faster':
-      return `${label}: ${change(workMs(baseline!), workMs(step!))}`;
+      return `${label}: ${change(measuredMs(kind, baseline!), measuredMs(kind, step!))}`;
     case 'waited':
-      return `${label} waited ${change(baseline!.queueMs ?? 0, step!.queueMs ?? 0)} for a worker`;
+      return `${label} waited ${change(measuredMs(kind, baseline!), measuredMs(kind, step!))} for a worker`;
     case 'added':
       return `${label} ran, and did not before`;
     case 'missing':

@@ -1,6 +1,6 @@
 import type { SenderClock } from '../ingest/sender-clocks.js';
 import { waitedMs, type RunRecord, type StepRecord } from '../model/workflow.js';
-import { errorText, type RunComparison, type StepChange } from '../analyse/index.js';
+import { errorText, measuredMs, type RunComparison, type StepChange } from '../analyse/index.js';
 import { round } from '../analyse/format.js';
 import type { AttributeTransition } from '../query/attribute-transitions.js';
 import type { StoredLog } from '../store/store.js';
@@ -69,7 +69,7 @@ function outcomeView(step: StepRecord) {
 
 function stepChangeView({ kind, name, path, step, baseline, attributes, downstream }: StepChange) {
   const error = step && errorText(step);
-  const duration = step && baseline && durationChange(baseline.durationMs, step.durationMs);
+  const duration = step && baseline && durationChange(measuredMs(kind, baseline), measuredMs(kind, step));
   return {
     name,
     path,

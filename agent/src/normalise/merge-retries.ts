@@ -1,7 +1,7 @@
 import type { Downstream, StepRecord } from '../model/workflow.js';
 import { mergeDownstream, sortDownstream } from './downstream.js';
 
-/** Tries of one task (same parent, same name) become one step: the latest try, with every try's spans and waits. */
+/** Tries of one task (same parent, same name) become one step: the latest try, with every try's spans and the first try's wait. */
 export function mergeRetries(steps: StepRecord[]): StepRecord[] {
   const groups = new Map<string, StepRecord[]>();
   for (const step of steps) {
@@ -27,13 +27,14 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     const downstream: Downstream[] = [];
     for (const t of tries) for (const d of t.downstream) mergeDownstream(downstream, d);
     for (const t of tries) if (t !== latest) replaced.set(t.id, latest.id);
-    // Each try waited for a worker again: the step's wait is all of them, placed as its first try's was.
-    const waits = tries.filter((t) => t.queueMs !== undefined);
-    const { queueWithin: _latestWithin, ...rest } = latest;
+    // The step waited when its first try did, before it began: later tries' waits fall within its time, as the
+    // retries' delays do, where one number cannot say when they were.
+    const first = tries.reduce((a, b) => (b.startMs < a.startMs ? b : a));
+    const { queueMs: _latestWait, queueWithin: _latestWithin, ...rest } = latest;
     merged.push({
       ...rest,
-      ...(waits.length > 0 && { queueMs: waits.reduce((n, t) => n + t.queueMs!, 0) }),
-      ...(waits[0]?.queueWithin && { queueWithin: true }),
+      ...(first.queueMs !== undefined && { queueMs: first.queueMs }),
+      ...(first.queueWithin && { queueWithin: true }),
       startMs,
       endMs,
       durationMs: endMs - startMs,

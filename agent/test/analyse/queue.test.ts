@@ -111,7 +111,7 @@ describe('runs that wait longer for workers', () => {
     // Neither took more of the queue than before: no one is named as filling it.
     expect(billing.evidence.details!['demand']).toBeUndefined();
     expect(billing.title).toMatch(/^2 workflows \(`payments`, `refunds`\) wait /);
-    expect(billing.summary).toMatch(/1 other workflow waiting in temporal\.task_queue `billing` at the same time: `refunds` (59|60|61) s vs 3\d\d ms\./);
+    expect(billing.summary).toMatch(/ Also waiting in temporal\.task_queue `billing`: `refunds` (59|60|61) s vs 3\d\d ms since 2026-11-21 01:20\./);
   });
 
   it('names the workflow that began to fill the queue when the wait rose, and not those that kept to their share', () => {

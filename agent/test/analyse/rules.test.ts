@@ -20,6 +20,8 @@ describe('custom rules', () => {
     expect(slow.severity).toBe('medium');
     expect(slow.category).toBe('performance');
     expect(Number(slow.evidence.current['p95_duration'])).toBeGreaterThan(120);
+    // The threshold is given under the metric's name, beside the figure it was compared with.
+    expect(slow.evidence.baseline).toEqual({ p95_duration: 120 });
     expect(ruleFindings.some((c) => c.workflow === 'lint')).toBe(false);
   });
 

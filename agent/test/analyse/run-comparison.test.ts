@@ -113,6 +113,9 @@ describe('compareRuns', () => {
     expect(describeComparison(comparison)).toEqual(['step `notify`: 2.0 s → 8.0 s (4×)', 'step `charge` waited 300 ms → 90 s (300×) for a worker']);
     // Worked longer and waited longer: slower, by its work.
     expect(describeComparison(compareRuns(run([activity('charge', 90, 25)]), run([activity('charge', 0.3, 6)])))).toEqual(['step `charge`: 6.0 s → 25 s (4.2×)']);
+    // Ranked by what changed: 30 s more work comes before 3 s more work, whatever the waits around them.
+    const ranked = compareRuns(run([activity('charge', 0, 5), activity('big', 0, 40)]), run([activity('charge', 60, 2), activity('big', 0, 10)]));
+    expect(describeComparison(ranked)).toEqual(['step `big`: 10 s → 40 s (4×)', 'step `charge`: 2.0 s → 5.0 s (2.5×)']);
   });
 
   it("names attribute and downstream changes, leaving out ids, times, URLs and the outcome's own fields", () => {

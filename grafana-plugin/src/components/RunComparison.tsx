@@ -148,7 +148,8 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
 
 function StepRow({ change: s }: { change: StepChange }) {
   const styles = useStyles2(getPageStyles);
-  const { text, color } = CHANGES[s.change];
+  // A kind a newer agent knows and this app does not is shown by its name.
+  const { text, color } = CHANGES[s.change] ?? { text: s.change, color: 'darkgrey' };
   return (
     <tr>
       <td>{[...s.path, s.name].join(' › ')}</td>

@@ -17,7 +17,7 @@ import { queuesOf, waitsByStep } from './waits.js';
  * Runs that wait longer for workers: the time between work being ready and a worker taking it rose to a new level
  * and stays there (or keeps rising, as a backlog does). The work itself may be as fast as ever, so this is not a
  * slowdown of a step but a shortage of workers, runners or slots: the finding names where the work waits (a pool,
- * a task queue, runner labels) and which steps wait. Workflows that wait on the same pool at the same time share
+ * a task queue, runner labels) and which steps wait. Workflows that wait on the same pool share
  * one finding, as a shortage of that pool's workers slows every workflow using it.
  */
 
@@ -208,7 +208,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
     (demandText ? ` Since the onset ${demandText}.` : '') +
     (explained ? ` The waiting runs concentrate ${describeExplanation(explained)}.` : '') +
     (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}.` : '') +
-    (shared ? ` ${cluster.length - 1} other workflow${cluster.length > 2 ? 's' : ''} waiting${where} at the same time: ${cluster.slice(1).map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)}`).join(', ')}.` : '');
+    (shared ? ` Also waiting${where}: ${cluster.slice(1).map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)} since ${formatTime(s.onsetMs)}`).join(', ')}.` : '');
   const cause = lead.queue ? `queue:${lead.queue.key}=${lead.queue.value}` : 'wait';
   return {
     // Keyed by its pool, a finding keeps its identity as workflows join or leave the wait.
@@ -226,7 +226,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
       attributes,
       description:
         `Work waits longer for a free worker, runner or slot${where}: the wait rose from ${formatDuration(lead.baselineMs)} to ${formatDuration(lead.currentMs)} at ${formatTime(onsetMs)}` +
-        `${shared ? `, in ${workflows.length} workflows at once` : ''}. ` +
+        `${shared ? `, in ${workflows.length} workflows` : ''}. ` +
         (risers.length ? `More work arrives than before: ${risers.map((r) => `\`${r.workflow}\``).join(', ')} began to fill it.` : 'Too few workers take work from it, or more work arrives than before.'),
     },
     evidence: {
@@ -245,7 +245,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
         ...(lead.queue && { queue: lead.queue }),
         ...(risers.length ? { demand: risers.map((r) => ({ workflow: r.workflow, beforePerHour: round(r.beforePerHour, 1), sincePerHour: round(r.sincePerHour, 1) })) } : {}),
         ...(lead.explanations.length ? { explanations: lead.explanations } : {}),
-        ...(shared ? { perWorkflow: cluster.map((s) => ({ workflow: s.workflow, baselineMs: round(s.baselineMs, 0), currentMs: round(s.currentMs, 0), runs: s.waiting.length })) } : {}),
+        ...(shared ? { perWorkflow: cluster.map((s) => ({ workflow: s.workflow, onset: isoTime(s.onsetMs), baselineMs: round(s.baselineMs, 0), currentMs: round(s.currentMs, 0), runs: s.waiting.length })) } : {}),
       },
     },
     recommendations: recommend({

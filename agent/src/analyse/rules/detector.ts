@@ -67,7 +67,8 @@ function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisConte
       summary: `Over the last ${rule.window ?? '1d'}, ${rule.metric} of \`${history.workflow}\` is ${shown} (${rule.condition} ${rule.threshold}) across ${figures.runs} runs.`,
       rootCause: { attributes: {}, description: `The configured rule "${name}" holds.` },
       evidence: {
-        baseline: { threshold: rule.threshold },
+        // Under the metric's own name, so the threshold reads in the metric's unit beside the figure.
+        baseline: { [rule.metric]: rule.threshold },
         current: Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 3)])),
         affectedRuns: /duration|queue/.test(rule.metric) ? runs.length : failed.length,
         totalRuns: runs.length,
