@@ -73,20 +73,21 @@ export class AnalysisPass {
     const settled = settledRuns(runs, ctx.thresholds.maxRunsPerWorkflow);
     if (settled.length === 0) return;
     const history = historyOf(workflow, settled, this.templates);
-    // A flaky step's failures are its finding's: the error pattern it fails with is not reported again, unless an
-    // attribute explains it. Another pattern of the same step (a new error, every run) still is.
-    const flaky = new Set<string>();
+    // A flaky step's failures are its finding's: the error pattern it fails with is not reported again. Unless an
+    // attribute explains that pattern since it began (a tenant, a release): then it is a correlation, and the step
+    // no flakier than its input. Another pattern of the same step (a new error, every run) is reported either way.
+    const flaky = new Map<string, FindingCandidate>();
     for (const candidate of flakyCandidates(history, ctx)) {
-      if (candidate) {
-        this.found.push(candidate);
-        flaky.add(`${candidate.rootCause.step}\n${candidate.evidence.details?.['templateId']}`);
-      }
+      if (candidate) flaky.set(`${candidate.rootCause.step}\n${candidate.evidence.details?.['templateId']}`, candidate);
       yield;
     }
     for (const problem of failureProblems(history, ctx)) {
-      if (problem.explanations.length > 0 || !flaky.has(`${problem.group.step}\n${problem.group.templateId}`)) this.problems.push(problem);
+      const key = `${problem.group.step}\n${problem.group.templateId}`;
+      if (problem.explanations.length > 0) flaky.delete(key);
+      if (problem.explanations.length > 0 || !flaky.has(key)) this.problems.push(problem);
       yield;
     }
+    this.found.push(...flaky.values());
     const waiting = queueShift(history, ctx);
     if (waiting) this.queues.push(waiting);
     // Capped when the runs read were: running ones among them count, though the history leaves them out.

@@ -137,6 +137,17 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(about('search-reindex').filter((x) => x !== c && x.rootCause.step === 'build-index')).toEqual([]);
   });
 
+  it('does not call a step flaky whose failures an attribute explains since they began, a day into the fault', () => {
+    // A day after the onset, the tenant's validation errors and a few old transient ones share the step: the
+    // failures since the tenant's began concentrate on it, so this is a correlation, not a flaky step.
+    const dayIn = generateScenario({ seed: 7, startMs: START_MS, days: 4, faults: allFaults });
+    const cutMs = START_MS + 3 * 86_400_000;
+    const early = dayIn.filter((r) => r.endMs <= cutMs);
+    const found = analyse({ nowMs: cutMs, runs: early, templateOf: minerTemplateOf(), config: {} }).candidates.filter((c) => touches(c, 'tenant-import'));
+    expect(found.filter((c) => c.kind === 'flaky').map((c) => c.title)).toEqual([]);
+    expect(found.find((c) => c.kind === 'correlation')?.rootCause.attributes).toMatchObject({ tenant: 'globex' });
+  });
+
   it('names the pool two workflows wait on for workers since the shortage began, in one finding, and calls no step slower', () => {
     const shared = out.candidates.filter((c) => c.kind === 'queue');
     expect(shared.map((c) => c.title)).toHaveLength(1);

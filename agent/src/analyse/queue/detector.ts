@@ -17,8 +17,8 @@ import { queuesOf, waitsByStep } from './waits.js';
  * Runs that wait longer for workers: the time between work being ready and a worker taking it rose to a new level
  * and stays there (or keeps rising, as a backlog does). The work itself may be as fast as ever, so this is not a
  * slowdown of a step but a shortage of workers, runners or slots: the finding names where the work waits (a pool,
- * a task queue, runner labels) and which steps wait. Workflows that wait on the same pool share
- * one finding, as a shortage of that pool's workers slows every workflow using it.
+ * a task queue, runner labels), which steps wait and which workflows began to fill the pool. Workflows that wait
+ * on the same pool share one finding, as a shortage of that pool's workers slows every workflow using it.
  */
 
 /** A wait shorter than this is no wait to a person: it keeps log-scale noise of near-zero waits out. */
@@ -41,13 +41,13 @@ export interface QueueShift {
   workflow: string;
   /** The pool, queue or runner labels that nearly every waiting run names. */
   queue?: { key: string; value: string };
-  /** Median wait of a run (its own and its steps'), before and since the onset. */
+  /** Median wait of a run (`waitedMs`), before and since the onset. */
   baselineMs: number;
   currentMs: number;
   robustZ: number;
   onsetMs: number;
   lastMs: number;
-  /** Median duration of successful runs before and since the onset. */
+  /** Median duration of the successful runs (of all, when none succeeded) before and since the onset. */
   runBaselineMs: number;
   runCurrentMs: number;
   /** The steps whose waits rose, the longest added wait first. */
@@ -196,7 +196,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
   const risers = lead.queue ? demand.risers(`${lead.queue.key}=${lead.queue.value}`, onsetMs, lastMs) : [];
   const perHour = (n: number) => (n >= 10 ? String(Math.round(n)) : n.toFixed(1));
   const demandText = risers
-    .map((r) => `\`${r.workflow}\` starts ${perHour(r.sincePerHour)} tasks an hour in it (${r.beforePerHour > 0 ? `${perHour(r.beforePerHour)} the day before` : 'none the day before'})`)
+    .map((r) => `\`${r.workflow}\` starts ${perHour(r.sincePerHour)} tasks an hour in it (${r.beforePerHour >= 0.05 ? `${perHour(r.beforePerHour)} the day before` : r.beforePerHour > 0 ? 'almost none the day before' : 'none the day before'})`)
     .join('; ');
   const stepsText = lead.steps.map((s) => `${s.step ? `step \`${s.step}\`` : 'the run itself, to start'} ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)}`).join(', ');
   const extraShare = (lead.currentMs - lead.baselineMs) / Math.max(lead.runCurrentMs, 1);
