@@ -64,7 +64,7 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
 };
 
 /** Workflows a fault runs in without breaking them: the backfill that fills the pool the others wait on. */
-export const faultCauses: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
+const faultCauses: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
   worker_shortage: ['orders-backfill'],
 };
 

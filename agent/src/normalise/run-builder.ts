@@ -15,8 +15,6 @@ abstract class RecordBuilder {
   /** Made for the first failing span only: most steps never fail, and a Map per step was a share of the model's time. */
   protected origins: Map<string, Origin> | undefined;
   queueMs: number | undefined;
-  /** A queue span lies inside the record's own span: its time includes the wait. */
-  protected queueSpanWithin = false;
 
   constructor(readonly detector: RunnerDetector) {}
 
@@ -45,6 +43,8 @@ export class StepBuilder extends RecordBuilder {
   readonly attempts: OtlpSpan[] = [];
   readonly downstream: Downstream[] = [];
   readonly info: StepInfo;
+  /** A queue span lies inside the step's own span: its time includes the wait. */
+  private queueSpanWithin = false;
 
   constructor(
     detector: RunnerDetector,

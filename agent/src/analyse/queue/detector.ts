@@ -164,13 +164,12 @@ function severityOf(s: QueueShift): Severity {
  * to fill the pool.
  */
 export function queueCandidates(shifts: readonly QueueShift[], demand: PoolDemand): FindingCandidate[] {
+  // One finding per pool, whatever the periods (no `periodOf`): its fingerprint is the pool's, and every shift of a
+  // pass holds to its workflow's newest runs anyway.
   const clusters = clusterByCause(
     shifts,
     (s) => (s.queue ? `${s.queue.key}=${s.queue.value}` : undefined),
     (s) => s.waiting.length,
-    // One finding per pool, whatever the periods: its fingerprint is the pool's, and every shift of a pass holds to
-    // its workflow's newest runs anyway.
-    () => ({ fromMs: -Infinity, toMs: Infinity }),
   );
   return clusters.map((cluster) => candidateOf(cluster, demand));
 }

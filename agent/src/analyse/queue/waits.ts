@@ -1,13 +1,15 @@
 import type { Attributes } from '../../model/otlp.js';
 import { stepsWaitedMs, type RunRecord, type StepRecord } from '../../model/workflow.js';
 
-/** Where and how long a run's steps waited for workers (the run's whole wait is `waitedMs`, in the model). */
+/*
+ * Where and how long a run's steps waited for workers (the run's whole wait is `waitedMs`, in the model).
+ */
 
 /**
  * Keys that name where work waits for a worker: an Airflow pool or queue, a Temporal task queue, a CI runner's
  * labels or group (the CI/CD conventions' `cicd.pipeline.worker.*`, otel-cicd-action's `github.job.labels`).
  */
-export const QUEUE_KEY = /(^|[._])(pool|queue|task_?queue|taskQueue|(worker|job)\.labels|worker\.group\.name|runner[._](labels?|group|group_name))$/i;
+const QUEUE_KEY = /(^|[._])(pool|queue|task_?queue|taskQueue|(worker|job)\.labels|worker\.group\.name|runner[._](labels?|group|group_name))$/i;
 
 /** Each step name's wait in a run (the steps of one name side by side count once); the run's own under ''. */
 export function waitsByStep(run: RunRecord): Map<string, number> {
