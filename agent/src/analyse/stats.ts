@@ -106,3 +106,12 @@ export function stepFitsBetter(xs: readonly number[], ys: readonly number[]): bo
   for (let k = 2; k <= n - 2; k++) stepSse = Math.min(stepSse, sse(0, k) + sse(k, n));
   return stepSse < lineSse;
 }
+
+/** The value met most often (the first met, on a tie), ignoring undefined. */
+export function mostCommon(values: (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
+}

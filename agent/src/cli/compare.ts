@@ -25,9 +25,7 @@ interface Comparison {
   run: RunHead;
   baseline: RunHead | null;
   note?: string;
-  duration?: { fromSeconds: number; toSeconds: number; ratio: number | null };
   summary?: string[];
-  stepsChanged?: number;
 }
 
 /** `flowlens compare`: 0 when compared (or nothing to compare with), 1 when the agent cannot answer, 2 on bad usage. */

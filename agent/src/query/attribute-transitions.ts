@@ -48,25 +48,27 @@ export function attributeTransitions(runs: readonly RunRecord[]): AttributeTrans
   const found: AttributeTransition[] = [];
   const allowed = Math.max(MIN_TRANSITIONS, Math.floor(MAX_CHANGE_SHARE * ordered.length));
   for (const series of [...runSeries(ordered), ...stepSeries(ordered)]) {
-    // Indexes of the runs that carry the series (a step that did not run says nothing), and where its value changed.
+    // Indexes of the runs that carry the series (a step that did not run says nothing), their values (read once:
+    // a step's is looked up through its run), and where the value changed.
     const present: number[] = [];
+    const values: AttrValue[] = [];
     const at: number[] = [];
     for (let i = 0; i < ordered.length && at.length <= allowed; i++) {
       const value = series.valueOf(ordered[i]!);
       if (value === undefined) continue;
-      const previous = present.at(-1);
-      if (previous !== undefined && !sameValue(series.valueOf(ordered[previous]!)!, value)) at.push(present.length);
+      if (values.length > 0 && !sameValue(values.at(-1)!, value)) at.push(present.length);
       present.push(i);
+      values.push(value);
     }
-    if (at.length > allowed || (at.length >= 2 && at.length === present.length - 1 && distinctValues(ordered, present, series) === present.length)) continue;
+    if (at.length > allowed || (at.length >= 2 && at.length === present.length - 1 && distinctValues(values) === present.length)) continue;
     at.forEach((p, n) => {
       const i = present[p]!;
       const until = n + 1 < at.length ? present[at[n + 1]!]! : ordered.length;
       found.push({
         key: series.key,
         ...(series.step !== undefined && { steps: [series.step] }),
-        from: series.valueOf(ordered[present[p - 1]!]!)!,
-        to: series.valueOf(ordered[i]!)!,
+        from: values[p - 1]!,
+        to: values[p]!,
         run: ordered[i]!,
         before: failures(ordered.slice(Math.max(0, i - WINDOW), i)),
         after: failures(ordered.slice(i, Math.min(until, i + WINDOW))),
@@ -142,8 +144,8 @@ function mergeSteps(found: AttributeTransition[]): AttributeTransition[] {
 }
 
 /** A value per run (a pod, a container): too few runs to tell by how often it changed, but it never repeats. */
-function distinctValues(ordered: readonly RunRecord[], present: readonly number[], series: Series): number {
-  return new Set(present.map((i) => JSON.stringify(series.valueOf(ordered[i]!)))).size;
+function distinctValues(values: readonly AttrValue[]): number {
+  return new Set(values.map((value) => JSON.stringify(value))).size;
 }
 
 /** Among the runs that ended in success or failure, as the success rate counts them. */

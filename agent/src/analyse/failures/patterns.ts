@@ -1,5 +1,6 @@
 import type { Category, Severity } from '../../model/finding.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
+import { mostCommon } from '../stats.js';
 import { categorise } from './categorise.js';
 
 /** The failures of one workflow that share an error template. */
@@ -74,12 +75,4 @@ function severityOf(history: WorkflowHistory, failures: Failure[], recentCount: 
   if (share >= 0.5) return 'critical';
   if (share >= 0.2) return 'high';
   return 'medium';
-}
-
-function mostCommon(values: (string | undefined)[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | undefined;
-  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
-  return best;
 }

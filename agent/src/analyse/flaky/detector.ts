@@ -7,6 +7,7 @@ import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
+import { mostCommon } from '../stats.js';
 import { FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
 
 /**
@@ -147,18 +148,15 @@ function passingReruns(runs: readonly RunRecord[], outcomes: readonly number[]):
 }
 
 /** The error template most of the step's failures share, where the runs failed in it. */
+/** The template the step's failures (those originating in it) have most often. */
 function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): { templateId: string; template: string } | undefined {
-  const counts = new Map<string, { templateId: string; template: string; count: number }>();
-  runs.forEach((run, i) => {
+  const failures = runs.flatMap((run, i) => {
     const failure = outcomes[i] === FAILED ? history.failures.get(run) : undefined;
-    if (failure?.step?.name !== step) return;
-    const seen = counts.get(failure.templateId);
-    if (seen) seen.count++;
-    else counts.set(failure.templateId, { templateId: failure.templateId, template: failure.template, count: 1 });
+    return failure?.step?.name === step ? [failure] : [];
   });
-  let best: { templateId: string; template: string; count: number } | undefined;
-  for (const entry of counts.values()) if (best === undefined || entry.count > best.count) best = entry;
-  return best && { templateId: best.templateId, template: best.template };
+  const templateId = mostCommon(failures.map((f) => f.templateId));
+  const failure = failures.find((f) => f.templateId === templateId);
+  return failure && { templateId: failure.templateId, template: failure.template };
 }
 
 function capitalise(text: string): string {
