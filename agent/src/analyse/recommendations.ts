@@ -17,6 +17,8 @@ export interface RecommendationInput {
   queue?: { key: string; value: string };
   /** Workflows that began to fill that pool when the wait rose. */
   fillers?: string[];
+  /** The finding is about retries that pass (the runs do not fail). */
+  retries?: boolean;
   insights?: TraceInsights;
 }
 
@@ -43,6 +45,24 @@ const knowledge: Entry[] = [
           `The problem began when ${key} ${code(value)} first appeared; redeploy the previous ${key} (or pin it) to confirm.`,
           `Diff ${code(value)} against the previous release around ${stepText(c)}${c.pattern ? ` and the code raising "${c.pattern}"` : ''}.`,
           `Add a test reproducing the failure before releasing the fix.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.retries === true,
+    build: (c) => {
+      const host = hostOf(c);
+      const [key, value] = Object.entries(c.attributes)[0] ?? [];
+      const where = host ? `on ${code(host)}` : key ? `with ${key} ${code(value!)}` : '';
+      return {
+        title: host ? `Take ${code(host)} out of rotation and find why ${stepText(c)} needs retries there` : `Find why ${stepText(c)} needs retries ${where}`,
+        steps: [
+          `Compare a run in which ${stepText(c)} passed only on a retry ${where} with one in which it passed at the first try without it (\`GET /api/v1/runs/{id}/compare?with=<run>\`): the first try's error and timing say what differs.`,
+          host
+            ? `Check ${code(host)}'s disk, memory, network and clock, and what else runs there; drain it, or take it out of the pool of runners or workers, while it stays the common factor.`
+            : `Check what ${where} changes for the step: its input, the endpoint it calls, the release it runs.`,
+          `The retries hide the fault until it fails runs: follow \`flowlens_step_retries_total\` of ${stepText(c)}, and alert when it rises.`,
         ],
       };
     },
@@ -136,8 +156,8 @@ const knowledge: Entry[] = [
     }),
   },
   {
-    // A pool short of workers is a resource too, but memory is not what it lacks.
-    applies: (c) => c.category === 'resource' && c.kind !== 'queue',
+    // A pool short of workers is a resource too, but memory is not what it lacks; nor what a retry gets past.
+    applies: (c) => c.category === 'resource' && c.kind !== 'queue' && !c.retries,
     build: (c) => {
       const host = hostOf(c);
       return {

@@ -150,6 +150,57 @@ describe('flaky steps', () => {
     expect(c.rootCause.attributes['host.name']).toBe('ci-bad');
   });
 
+  it('names the host a step needs retries on, though every run passes', () => {
+    const onHost = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const runs = ciRuns(300, (i, rand) => (i % 3 === 0 && rand() < 0.5 ? 'retried' : 'pass'), onHost);
+    const out = run(runs);
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+    const found = out.candidates.filter((c) => c.kind === 'correlation');
+    expect(found).toHaveLength(1);
+    const c = found[0]!;
+    const retried = runs.filter((r) => r.steps[2]!.attempt === 2);
+    const since = runs.filter((r) => r.startMs >= retried[0]!.startMs);
+    expect(c.rootCause).toMatchObject({ step: 'test', attributes: { 'host.name': 'ci-bad' } });
+    expect(c.title).toBe(
+      `Step \`test\` of \`ci\` needs retries on host \`ci-bad\`: it passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(retried[0]!.startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
+    expect(c.evidence).toMatchObject({ affectedRuns: retried.length, totalRuns: since.length, current: { failed: 0, passedOnRetry: retried.length } });
+    expect(c.severity).toBe('medium');
+    expect(c.category).toBe('resource');
+    expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `test` needs retries there');
+    // Nothing was killed for memory: the advice for out-of-memory failures on a host does not apply.
+    expect(c.recommendations.map((r) => r.title).join(' ')).not.toMatch(/memory/);
+  });
+
+  it('dates retries on a host that went bad from its first retry there, not from an older one elsewhere', () => {
+    const wentBad = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i >= 200 && i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const runs = ciRuns(300, (i, rand) => (i === 20 || (i >= 200 && i % 3 === 0 && rand() < 0.6) ? 'retried' : 'pass'), wentBad);
+    const c = run(runs).candidates.find((x) => x.kind === 'correlation')!;
+    const onBad = runs.filter((r) => r.attributes['host.name'] === 'ci-bad' && r.steps[2]!.attempt === 2);
+    expect(c.rootCause.attributes['host.name']).toBe('ci-bad');
+    expect(c.evidence.onset).toBe(new Date(onBad[0]!.startMs).toISOString());
+    expect(c.evidence.current).toMatchObject({ passedOnRetry: onBad.length });
+  });
+
+  it('gives one finding when a host makes a step fail and need retries, counting both', () => {
+    const onHost = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const runs = ciRuns(300, (i, rand) => { if (i % 3 !== 0) return 'pass'; const r = rand(); return r < 0.2 ? 'fail' : r < 0.6 ? 'retried' : 'pass'; }, onHost);
+    const found = run(runs).candidates.filter((c) => c.kind === 'correlation' || c.kind === 'flaky' || c.kind === 'error_pattern');
+    expect(found).toHaveLength(1);
+    const failed = runs.filter((r) => r.status === 'failure').length;
+    expect(found[0]!.rootCause).toMatchObject({ step: 'test', attributes: { 'host.name': 'ci-bad' } });
+    expect(found[0]!.title).toMatch(new RegExp(`needs retries on host \`ci-bad\`: it passed only on a retry in \\d+ and failed in ${failed} of`));
+  });
+
+  it('leaves failures and retries that one host explains to the failures\' correlation when that host explains the failures alone', () => {
+    const onHost = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const runs = ciRuns(300, (i, rand) => { if (i % 3 !== 0) return 'pass'; const r = rand(); return r < 0.6 ? 'fail' : r < 0.85 ? 'retried' : 'pass'; }, onHost);
+    const found = run(runs).candidates.filter((c) => c.kind === 'correlation' || c.kind === 'flaky' || c.kind === 'error_pattern');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.rootCause).toMatchObject({ step: 'test', attributes: { 'host.name': 'ci-bad' } });
+    expect(found[0]!.title).toMatch(/^`ci` fails in step `test` on host `ci-bad`/);
+  });
+
   it('does not call a step flaky when every failure was followed by other code', () => {
     // Each failure is fixed by the next release: a string of bugs, not a flaky step.
     let release = 0;

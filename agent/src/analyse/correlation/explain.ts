@@ -1,3 +1,4 @@
+import type { Category } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { evenSample } from '../stats.js';
 import { itemKey, itemValue, runItems } from './attributes.js';
@@ -98,6 +99,28 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
   return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));
 }
 
+/**
+ * What explains the bad runs of a problem that began at `options.onsetMs`: within its period an attribute that
+ * splits bad from good shows (a tenant, a host); over the whole window a value that only exists since the onset
+ * shows (a release). The leading explanations of both, one per attribute value.
+ */
+export function explainSinceOnset(sinceOnset: readonly RunRecord[], all: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
+  const ranked = [...explain(sinceOnset, isBad, options), ...explain(all, isBad, options)].sort((a, b) => b.jaccard - a.jaccard);
+  return leadingExplanations(dedupeByItem(ranked));
+}
+
+/** One explanation per attribute value; it began with the problem if either population says so. */
+function dedupeByItem(list: Explanation[]): Explanation[] {
+  const byItem = new Map<string, Explanation>();
+  for (const e of list) {
+    const item = `${e.key}=${e.value}`;
+    const seen = byItem.get(item);
+    if (!seen) byItem.set(item, { ...e });
+    else seen.changedAtOnset ||= e.changedAtOnset;
+  }
+  return [...byItem.values()];
+}
+
 /** The best explanation and those nearly as good (several keys often carry the same fact, e.g. host and node). */
 export function leadingExplanations(ranked: readonly Explanation[]): Explanation[] {
   const top = ranked[0];
@@ -120,4 +143,16 @@ const phrases: [RegExp, (v: string) => string][] = [
 export function describeExplanation(e: Pick<Explanation, 'key' | 'value'>): string {
   const phrase = phrases.find(([re]) => re.test(e.key));
   return phrase ? phrase[1](e.value) : `when ${e.key}=${e.value}`;
+}
+
+/** What an attribute implies when the error text itself names no category. */
+const categoryByKey: [RegExp, Category][] = [
+  [/^downstream/, 'external_service'],
+  [/host|node/, 'resource'],
+  [/version|revision|image/, 'logic'],
+  [/tenant|customer|account/, 'data'],
+];
+
+export function categoryOfKey(key: string): Category | undefined {
+  return categoryByKey.find(([re]) => re.test(key))?.[1];
 }

@@ -1,8 +1,8 @@
-import type { Category, FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
+import type { FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
+import { categoryOfKey, describeExplanation, explainSinceOnset, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
@@ -42,13 +42,6 @@ export interface Problem {
 }
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
-/** What an attribute implies when the error text itself names no category. */
-const categoryByKey: [RegExp, Category][] = [
-  [/^downstream/, 'external_service'],
-  [/host|node/, 'resource'],
-  [/version|revision|image/, 'logic'],
-  [/tenant|customer|account/, 'data'],
-];
 
 /**
  * The workflow's error patterns and what explains each, one at a time: each compares its first failure with the last
@@ -79,11 +72,7 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
   const isBad = (r: RunRecord) => bad.has(r);
   const sinceOnset = history.runs.filter((r) => r.startMs >= group.onsetMs);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: group.onsetMs };
-  // Within the problem's period an attribute that splits bad from good shows (a tenant, a host); over the whole
-  // window a value that only exists since the onset shows (a release).
-  const ranked = [...explain(sinceOnset, isBad, options), ...explain(history.runs, isBad, options)]
-    .sort((a, b) => b.jaccard - a.jaccard);
-  const explanations = leadingExplanations(dedupeByItem(ranked));
+  const explanations = explainSinceOnset(sinceOnset, history.runs, isBad, options);
   const top = explanations[0];
   const firstFailure = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a));
   return {
@@ -123,18 +112,6 @@ function baselinesOf(history: WorkflowHistory): Problem['baselineBefore'] {
   };
 }
 
-/** One explanation per attribute value; it began with the problem if either population says so. */
-function dedupeByItem(list: Explanation[]): Explanation[] {
-  const byItem = new Map<string, Explanation>();
-  for (const e of list) {
-    const item = `${e.key}=${e.value}`;
-    const seen = byItem.get(item);
-    if (!seen) byItem.set(item, { ...e });
-    else seen.changedAtOnset ||= e.changedAtOnset;
-  }
-  return [...byItem.values()];
-}
-
 function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate {
   const lead = cluster[0]!;
   const g = lead.group;
@@ -144,7 +121,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
   const kind = explained ? 'correlation' : 'error_pattern';
   const attributes = Object.fromEntries(lead.explanations.map((e) => [e.key, e.value]));
   const change = lead.explanations.find((e) => e.changedAtOnset);
-  const category = g.category ?? categoryByKey.find(([re]) => lead.explanations[0] && re.test(lead.explanations[0].key))?.[1] ?? 'logic';
+  const category = g.category ?? (lead.explanations[0] && categoryOfKey(lead.explanations[0].key)) ?? 'logic';
   const severity = cluster.map((p) => p.group.severity).sort((a, b) => severityRank[b] - severityRank[a])[0]!;
   const failures = cluster.flatMap((p) => p.failures);
   const affected = failures.length;

@@ -2,7 +2,8 @@ import type { FindingCandidate, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { explain } from '../correlation/explain.js';
+import { explainSinceOnset } from '../correlation/explain.js';
+import { explainedRetries } from './explained-retries.js';
 import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
@@ -60,16 +61,24 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
     }
   }
   const events = failed + retried;
-  if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
-  if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
+  const minRuns = Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns);
+  if (events < minRuns || events / n < t.minPatternShare) return undefined;
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
-  if (!(z >= CLUSTERED_Z)) return undefined;
+  const flakyShape = failed / n <= MAX_FAILURE_SHARE && retried + recovered >= MIN_PASSES_AGAIN && z >= CLUSTERED_Z;
+  // Retries an attribute explains are a finding whether or not they come in a block (a host that went bad).
+  const retryShape = retried >= minRuns && retried / n >= t.minPatternShare;
+  if (!flakyShape && !retryShape) return undefined;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
   const bad = new Set(hit);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
-  // Within the flaky period a host or tenant would show; over the whole window, a release that began it.
-  if (explain(runs, (r) => bad.has(r), options).length > 0 || explain(history.runs, (r) => bad.has(r), options).length > 0) return undefined;
+  const explanations = explainSinceOnset(runs, history.runs, (r) => bad.has(r), options);
+  if (explanations.length > 0) {
+    if (!retryShape) return undefined;
+    const template = commonTemplate(history, runs, outcomes, all.step);
+    return explainedRetries({ history, step: all.step, runs, outcomes, messages: all.messages.slice(first), explanations, template }, ctx);
+  }
+  if (!flakyShape) return undefined;
 
   const step = all.step;
   const workflow = history.workflow;
@@ -147,7 +156,6 @@ function passingReruns(runs: readonly RunRecord[], outcomes: readonly number[]):
   return found;
 }
 
-/** The error template most of the step's failures share, where the runs failed in it. */
 /** The template the step's failures (those originating in it) have most often. */
 function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): { templateId: string; template: string } | undefined {
   const failures = runs.flatMap((run, i) => {
