@@ -115,3 +115,34 @@ export function mostCommon(values: (string | undefined)[]): string | undefined {
   for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
   return best;
 }
+
+/**
+ * Where a sequence of yes/no outcomes began to say yes more often: the index that splits it into two segments of
+ * constant rate with the greatest likelihood, the later one's rate the higher. Undefined when the split is not worth
+ * its extra rate (a log-likelihood gain under max(5, ln n), as the best of n splits of one steady rate often gains a
+ * few).
+ */
+export function rateRise(flags: readonly boolean[]): number | undefined {
+  const n = flags.length;
+  let total = 0;
+  for (const flag of flags) if (flag) total++;
+  const steady = bernoulliFit(total, n);
+  let best: number | undefined;
+  let bestFit = steady + Math.max(5, Math.log(n));
+  let before = 0;
+  for (let i = 1; i < n; i++) {
+    if (flags[i - 1]) before++;
+    if ((total - before) / (n - i) <= before / i) continue;
+    const fit = bernoulliFit(before, i) + bernoulliFit(total - before, n - i);
+    if (fit > bestFit) {
+      bestFit = fit;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** The log-likelihood of `k` yes in `m` outcomes at their own rate. */
+function bernoulliFit(k: number, m: number): number {
+  return k === 0 || k === m ? 0 : k * Math.log(k / m) + (m - k) * Math.log(1 - k / m);
+}

@@ -3,7 +3,7 @@ import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '.
 import { seededRandom, type Random } from '../analyse/prng.js';
 
 /**
- * A seeded generator of realistic runner telemetry, already modelled as runs and steps: sixteen workflows with
+ * A seeded generator of realistic runner telemetry, already modelled as runs and steps: seventeen workflows with
  * jittered step durations, resource attributes (service.version, host.name, tenant, region) and downstream calls,
  * plus transient failures with varied messages everywhere (1 % by default). Each fault kind injects one known problem in the
  * last days, so tests, benchmarks and the demo share one ground truth.
@@ -20,7 +20,8 @@ export type FaultKind =
   | 'stalled_schedule'
   | 'hung_run'
   | 'flaky_step'
-  | 'worker_shortage';
+  | 'worker_shortage'
+  | 'retrying_worker';
 
 export const allFaults: readonly FaultKind[] = [
   'slow_step',
@@ -34,6 +35,7 @@ export const allFaults: readonly FaultKind[] = [
   'hung_run',
   'flaky_step',
   'worker_shortage',
+  'retrying_worker',
 ];
 
 export interface ScenarioOptions {
@@ -61,6 +63,7 @@ export const faultWorkflows: Readonly<Record<FaultKind, readonly string[]>> = {
   hung_run: ['nightly-report'],
   flaky_step: ['search-reindex'],
   worker_shortage: ['partner-feeds', 'geo-enrich'],
+  retrying_worker: ['shipment-tracking'],
 };
 
 /** Workflows a fault runs in without breaking them: the backfill that fills the pool the others wait on. */
@@ -169,6 +172,10 @@ const workflows: WorkflowSpec[] = [
     name: 'orders-backfill', runner: 'airflow', service: 'orders-archive', intervalMs: 4 * MIN, scheduled: false, pool: 'etl',
     steps: [{ name: 'copy-partition', p50Ms: 90_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'verify', p50Ms: 10_000 }],
   },
+  {
+    name: 'shipment-tracking', runner: 'temporal', service: 'logistics-worker', intervalMs: 15 * MIN, scheduled: true,
+    steps: [{ name: 'poll-carrier', p50Ms: 3000, downstream: { name: 'api.carrier.example.com', kind: 'http' } }, { name: 'update-eta', p50Ms: 1500, downstream: { name: 'postgres', kind: 'db' } }, { name: 'notify', p50Ms: 800, downstream: { name: 'kafka', kind: 'messaging' } }],
+  },
 ];
 
 /** Transient failures a healthy workflow shows now and then: varied messages, no common cause. */
@@ -271,6 +278,8 @@ const faults: Record<FaultKind, Fault> = {
   },
   // Another team's backfill took most of the shared pool's slots: tasks wait minutes for a slot, not seconds.
   worker_shortage: { waits: (c) => (c.afterOnset ? 100 : 1), runs: (c) => c.spec.name !== 'orders-backfill' || c.afterOnset },
+  // One worker's database connections went stale: the activity's first try there often fails, and its retry passes.
+  retrying_worker: { tries: (c, s) => (c.afterOnset && c.host === 'worker-2' && s.name === 'update-eta' && c.rand() < 0.7 ? 2 : 1) },
 };
 
 const revisions: Record<string, string> = {

@@ -137,6 +137,16 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(about('search-reindex').filter((x) => x !== c && x.rootCause.step === 'build-index')).toEqual([]);
   });
 
+  it('names the worker an activity needs retries on, though every run passes', () => {
+    const c = onlyOne('shipment-tracking', atLeastMedium);
+    expect(c).toMatchObject({ kind: 'correlation', category: 'resource', rootCause: { step: 'update-eta', attributes: { 'host.name': 'worker-2' } } });
+    expect(c.title).toMatch(/^Step `update-eta` of `shipment-tracking` needs retries on host `worker-2`: it passed only on a retry in \d+ of \d+ runs since 2026-11-13 \d\d:\d\d UTC$/);
+    expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
+    expect(c.evidence.current['failed']).toBe(0);
+    expect(c.recommendations[0]!.title).toBe('Take `worker-2` out of rotation and find why step `update-eta` needs retries there');
+    expect(runs.filter((r) => r.workflow === 'shipment-tracking' && r.startMs >= END_MS - faultLeadMs).every((r) => r.status === 'success' || r.steps.every((s) => s.name !== 'update-eta' || s.status === 'success'))).toBe(true);
+  });
+
   it('does not call a step flaky whose failures an attribute explains since they began, a day into the fault', () => {
     // A day after the onset, the tenant's validation errors and a few old transient ones share the step: the
     // failures since the tenant's began concentrate on it, so this is a correlation, not a flaky step.

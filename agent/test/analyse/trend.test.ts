@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
 import { pValue } from '../../src/analyse/format.js';
-import { mannKendall, stepFitsBetter, theilSenSlope } from '../../src/analyse/stats.js';
+import { mannKendall, rateRise, stepFitsBetter, theilSenSlope } from '../../src/analyse/stats.js';
 import { seededRandom } from '../../src/analyse/prng.js';
 import type { RunRecord } from '../../src/model/workflow.js';
 import { run } from './runs.js';
@@ -70,5 +70,17 @@ describe('failure-rate trend', () => {
     const jumped = Array.from({ length: 336 }, (_, i) => run('etl', i, i * HOUR, 60_000, i > 290 && rand() < 0.4 ? 'failure' : 'success'));
     const after = analyse({ nowMs: 336 * HOUR, runs: jumped, templateOf, config: {} });
     expect(after.candidates.filter((c) => c.kind === 'trend')).toEqual([]);
+  });
+});
+
+describe('rateRise', () => {
+  it('finds where outcomes began to say yes more often, and nothing in a steady rate', () => {
+    const rand = seededRandom(3);
+    const rising = Array.from({ length: 300 }, (_, i) => rand() < (i >= 200 ? 0.6 : 0.02));
+    const at = rateRise(rising)!;
+    expect(Math.abs(at - 200)).toBeLessThan(5);
+    expect(rateRise(Array.from({ length: 300 }, () => rand() < 0.3))).toBeUndefined();
+    // A rate that fell is not a rise.
+    expect(rateRise(Array.from({ length: 300 }, (_, i) => rand() < (i >= 200 ? 0.02 : 0.6)))).toBeUndefined();
   });
 });

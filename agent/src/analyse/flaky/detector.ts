@@ -8,8 +8,7 @@ import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
-import { mostCommon } from '../stats.js';
-import { FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
 
 /**
  * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run, in
@@ -37,6 +36,9 @@ export function* flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext)
 }
 
 function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
+  // Retries something sets apart are not flaky, and take the step's turn.
+  const retries = explainedRetries(history, all, ctx);
+  if (retries) return retries;
   const t = ctx.thresholds;
   const first = all.outcomes.findIndex((o) => o !== PASSED);
   if (first < 0) return undefined;
@@ -61,24 +63,15 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
     }
   }
   const events = failed + retried;
-  const minRuns = Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns);
-  if (events < minRuns || events / n < t.minPatternShare) return undefined;
+  if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
+  if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
-  const flakyShape = failed / n <= MAX_FAILURE_SHARE && retried + recovered >= MIN_PASSES_AGAIN && z >= CLUSTERED_Z;
-  // Retries an attribute explains are a finding whether or not they come in a block (a host that went bad).
-  const retryShape = retried >= minRuns && retried / n >= t.minPatternShare;
-  if (!flakyShape && !retryShape) return undefined;
+  if (!(z >= CLUSTERED_Z)) return undefined;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
   const bad = new Set(hit);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
-  const explanations = explainSinceOnset(runs, history.runs, (r) => bad.has(r), options);
-  if (explanations.length > 0) {
-    if (!retryShape) return undefined;
-    const template = commonTemplate(history, runs, outcomes, all.step);
-    return explainedRetries({ history, step: all.step, runs, outcomes, messages: all.messages.slice(first), explanations, template }, ctx);
-  }
-  if (!flakyShape) return undefined;
+  if (explainSinceOnset(runs, history.runs, (r) => bad.has(r), options).length > 0) return undefined;
 
   const step = all.step;
   const workflow = history.workflow;
@@ -156,16 +149,6 @@ function passingReruns(runs: readonly RunRecord[], outcomes: readonly number[]):
   return found;
 }
 
-/** The template the step's failures (those originating in it) have most often. */
-function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): { templateId: string; template: string } | undefined {
-  const failures = runs.flatMap((run, i) => {
-    const failure = outcomes[i] === FAILED ? history.failures.get(run) : undefined;
-    return failure?.step?.name === step ? [failure] : [];
-  });
-  const templateId = mostCommon(failures.map((f) => f.templateId));
-  const failure = failures.find((f) => f.templateId === templateId);
-  return failure && { templateId: failure.templateId, template: failure.template };
-}
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

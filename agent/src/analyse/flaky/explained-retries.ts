@@ -3,59 +3,74 @@ import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
-import { categoryOfKey, describeExplanation, type Explanation } from '../correlation/explain.js';
+import { categoryOfKey, describeExplanation, explainSinceOnset } from '../correlation/explain.js';
 import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
-import { FAILED, PASSED, RETRIED, type StepOutcome } from './outcomes.js';
+import { rateRise } from '../stats.js';
+import { commonTemplate, FAILED, PASSED, RETRIED, type StepOutcomes } from './outcomes.js';
 
-/** A step that failed its first try, or altogether, in runs an attribute sets apart. */
-export interface ExplainedRetries {
-  history: WorkflowHistory;
-  step: string;
-  /** The step's runs since its first failure or retry, oldest first, with its outcome and error in each. */
-  runs: readonly RunRecord[];
-  outcomes: readonly StepOutcome[];
-  messages: readonly (string | undefined)[];
-  explanations: Explanation[];
-  /** The error template its failures have most often. */
-  template: { templateId: string; template: string } | undefined;
-}
+/** Fewer runs than this needing a retry in the recent window, and retries are the ordinary kind. */
+const MIN_RETRIED_RUNS = 5;
+/** The recent window holds at least this many of the step's runs. */
+const MIN_WINDOW_RUNS = 100;
 
 /**
  * Retries that concentrate on one host, tenant, release or downstream service: the runs pass, so no failure
  * pattern speaks, and the step is not flaky, since something sets those runs apart. Each retry costs time and
- * hides a fault that grows into failures (a disk filling on one runner, a worker with a stale connection), so it
- * is a correlation of its own. The error pattern's correlation is the finding instead when the step's failures
- * have one (the pass keeps one of the two).
+ * hides a fault that grows into failures (a disk filling on one runner, a worker with stale connections), so it is
+ * a correlation of its own. Judged on the recent window (or the latest 100 runs), where a host gone bad shows however long the step has
+ * needed an occasional retry anywhere; dated from the change in that value's retry rate. The error pattern's
+ * correlation is the finding instead when the step's failures have one (the pass keeps one of the two).
  */
-export function explainedRetries(e: ExplainedRetries, ctx: AnalysisContext): FindingCandidate {
-  const { history, step, explanations } = e;
+export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
+  const t = ctx.thresholds;
+  const recentFrom = ctx.nowMs - t.recentMs;
+  let from = all.runs.length;
+  while (from > 0 && all.runs[from - 1]!.startMs >= recentFrom) from--;
+  // A workflow that runs a few times a day: its latest runs instead, enough to tell a host from chance.
+  from = Math.max(0, Math.min(from, all.runs.length - MIN_WINDOW_RUNS));
+  const recent = all.outcomes.slice(from);
+  const recentRetried = recent.filter((o) => o === RETRIED).length;
+  if (recentRetried < Math.max(MIN_RETRIED_RUNS, t.minAffectedRuns) || recentRetried / recent.length < t.minPatternShare) return undefined;
+  const hitRuns = new Set(all.runs.filter((_, i) => all.outcomes[i] !== PASSED));
+  const isBad = (run: RunRecord) => hitRuns.has(run);
+  const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns };
+  const found = explainSinceOnset(all.runs.slice(from), history.runs, isBad, { ...options, onsetMs: recentFrom });
+  if (found.length === 0) return undefined;
+  // Since that value's runs began to need retries: an older retry of the step elsewhere, or an occasional one
+  // there before it went bad, is no onset.
+  const item = `${found[0]!.key}=${found[0]!.value}`;
+  const carrying = all.runs.flatMap((run, i) => (runItems(run).includes(item) ? [i] : []));
+  const rise = rateRise(carrying.map((i) => all.outcomes[i] !== PASSED)) ?? 0;
+  const first = carrying.slice(rise).find((i) => all.outcomes[i] !== PASSED) ?? from;
+  const onsetMs = all.runs[first]!.startMs;
+  const runs = all.runs.slice(first);
+  const outcomes = all.outcomes.slice(first);
+  // Over the episode, with its onset: a release first seen then is named as its start.
+  const explanations = explainSinceOnset(runs, history.runs, isBad, { ...options, onsetMs });
+  if (explanations.length === 0) return undefined;
+  const step = all.step;
   const workflow = history.workflow;
   const top = explanations[0]!;
-  const item = `${top.key}=${top.value}`;
-  // Since the first run that needed a retry with the value: an older transient failure of the step is no onset.
-  const first = e.runs.findIndex((run, i) => e.outcomes[i] !== PASSED && runItems(run).includes(item));
-  const from = Math.max(0, first);
-  const runs = e.runs.slice(from);
-  const outcomes = e.outcomes.slice(from);
+  const cause = `${top.key}=${top.value}`;
   const n = runs.length;
   const failed = outcomes.filter((o) => o === FAILED).length;
   const retried = outcomes.filter((o) => o === RETRIED).length;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
-  const onsetMs = runs[0]!.startMs;
-  const recent = hit.filter((r) => r.startMs >= ctx.nowMs - ctx.thresholds.recentMs).length;
-  const messages = e.messages.slice(from).filter((m, i): m is string => outcomes[i] === FAILED && m !== undefined).reverse();
-  const pattern = e.template?.template;
+  const recentHits = hit.filter((r) => r.startMs >= recentFrom).length;
+  const messages = all.messages.slice(first).filter((m, i): m is string => outcomes[i] === FAILED && m !== undefined).reverse();
+  const template = commonTemplate(history, runs, outcomes, step);
+  const pattern = template?.template;
   const category = categorise(pattern, messages[0]) ?? categoryOfKey(top.key) ?? 'logic';
-  const severity: Severity = recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : 'medium';
+  const severity: Severity = recentHits === 0 ? 'low' : failed / n >= 0.2 ? 'high' : 'medium';
   const attributes = Object.fromEntries(explanations.map((x) => [x.key, x.value]));
   const attrText = explanations.map((x) => `${x.key}=${x.value}`).join(', ');
-  const change = explanations.find((x) => x.changedAtOnset);
+  const changed = explanations.find((x) => x.changedAtOnset);
   const where = describeExplanation(top);
   const what = `passed only on a retry in ${retried}${failed > 0 ? ` and failed in ${failed}` : ''} of ${n} runs since ${formatTime(onsetMs)} UTC`;
   return {
-    fingerprint: fingerprint('correlation', [workflow], `${item}|retries:${step}`),
+    fingerprint: fingerprint('correlation', [workflow], `${cause}|retries:${step}`),
     kind: 'correlation',
     workflow,
     severity,
@@ -66,7 +81,7 @@ export function explainedRetries(e: ExplainedRetries, ctx: AnalysisContext): Fin
       `Step \`${step}\` of \`${workflow}\` ${what} (${percent(hit.length / n)} of them). ` +
       `The retries concentrate on ${attrText}: ${percent(top.support)} of the runs that needed one carry it, and ` +
       `${percent(top.confidence)} of the runs with it needed one.` +
-      (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}, just before the retries began.` : '') +
+      (changed ? ` ${changed.key} ${changed.value} first appeared at ${formatTime(changed.firstSeenMs)}, just before the retries began.` : '') +
       ` The runs pass, but each retry costs time and hides a fault that can grow into failures.`,
     rootCause: {
       step,
@@ -76,15 +91,15 @@ export function explainedRetries(e: ExplainedRetries, ctx: AnalysisContext): Fin
     },
     evidence: {
       baseline: { runs: n, passedFirstTry: n - hit.length },
-      current: { failed, passedOnRetry: retried, retryShare: round(retried / n, 3), failureShare: round(failed / n, 3), recentRetriedRuns: recent },
+      current: { failed, passedOnRetry: retried, retryShare: round(retried / n, 3), failureShare: round(failed / n, 3), recentRetriedRuns: recentRetried },
       affectedRuns: hit.length,
       totalRuns: n,
       onset: isoTime(onsetMs),
-      exampleRunIds: exampleRunIds(hit.filter((r) => runItems(r).includes(item))),
+      exampleRunIds: exampleRunIds(hit.filter((r) => runItems(r).includes(cause))),
       errorLines: distinctLines(messages),
       details: {
         explanations: explanations.map((x) => ({ ...x, support: round(x.support), confidence: round(x.confidence), jaccard: round(x.jaccard), difference: round(x.difference) })),
-        ...(e.template && { templateId: e.template.templateId }),
+        ...(template && { templateId: template.templateId }),
       },
     },
     recommendations: recommend({
@@ -95,7 +110,7 @@ export function explainedRetries(e: ExplainedRetries, ctx: AnalysisContext): Fin
       attributes,
       pattern,
       retries: true,
-      ...(change && { changedAtOnset: { key: change.key, value: change.value } }),
+      ...(changed && { changedAtOnset: { key: changed.key, value: changed.value } }),
     }),
     firstSeenMs: onsetMs,
     lastSeenMs: hit.reduce((last, r) => Math.max(last, r.endMs), 0),

@@ -1,6 +1,8 @@
 import { sameValue } from '../../model/attribute-values.js';
 import { isDecided, isFailed, passedOnRetry, type RunRecord } from '../../model/workflow.js';
+import type { WorkflowHistory } from '../context.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
+import { mostCommon } from '../stats.js';
 
 /** How a step ended in one run: at the first try, after failed tries, or failed. */
 export const PASSED = 0;
@@ -78,4 +80,15 @@ export function runsTestZ(values: readonly boolean[]): number {
   const expected = (2 * ones * zeros) / n + 1;
   const variance = ((expected - 1) * (expected - 2)) / (n - 1);
   return variance > 0 ? (runs - expected) / Math.sqrt(variance) : 0;
+}
+
+/** The template the step's failures (those originating in it) have most often. */
+export function commonTemplate(history: WorkflowHistory, runs: readonly RunRecord[], outcomes: readonly number[], step: string): { templateId: string; template: string } | undefined {
+  const failures = runs.flatMap((run, i) => {
+    const failure = outcomes[i] === FAILED ? history.failures.get(run) : undefined;
+    return failure?.step?.name === step ? [failure] : [];
+  });
+  const templateId = mostCommon(failures.map((f) => f.templateId));
+  const failure = failures.find((f) => f.templateId === templateId);
+  return failure && { templateId: failure.templateId, template: failure.template };
 }
