@@ -63,4 +63,24 @@ describe('hung runs: still running long after the workflow usually ends', () => 
     const without = analyse({ nowMs: 27 * HOUR, runs: settled, templateOf, config: {} });
     expect(stalledOf(without.candidates, 'backup').map((c) => c.fingerprint)).toEqual(['stalled|backup|cadence']);
   });
+
+  it('takes the usual duration from runs that did their work: after an outage of fast failures a normal run is not hung', () => {
+    // Runs every 3 h: 60 take 2 h, then 50 fail after 10 s, then run 110 starts and takes its usual time.
+    const settled = Array.from({ length: 110 }, (_, i) => (i < 60 ? run('etl', i, i * 3 * HOUR, 2 * HOUR) : run('etl', i, i * 3 * HOUR, 10_000, 'failure')));
+    const running: RunRecord = { ...run('etl', 110, 330 * HOUR, MIN), status: 'running', spanId: '' };
+    const at = (elapsedMs: number) => stalledOf(analyse({ nowMs: 330 * HOUR + elapsedMs, runs: [...settled, running], templateOf, config: {} }).candidates, 'etl');
+    expect(at(40 * MIN)).toEqual([]);
+    expect(at(5 * HOUR)).toEqual([]);
+    const [hung, ...rest] = at(6.5 * HOUR);
+    expect(rest).toEqual([]);
+    expect(hung!.title).toBe('Run etl-110 of `etl` has been running for 6.5 h (usually done within 2.0 h)');
+  });
+
+  it('takes it from every settled run when too few succeeded', () => {
+    const settled = hourly('always-red', 24, (i, r) => run('always-red', i, r.startMs, MIN, 'failure'));
+    const running: RunRecord = { ...run('always-red', 24, 24 * HOUR, MIN), status: 'running', spanId: '' };
+    const out = analyse({ nowMs: 24 * HOUR + 70 * MIN, runs: [...settled, running], templateOf, config: {} });
+    const [hung] = stalledOf(out.candidates, 'always-red');
+    expect(hung!.title).toBe('Run always-red-24 of `always-red` has been running for 70.0 min (usually done within 60 s)');
+  });
 });

@@ -4,11 +4,13 @@ import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { fingerprint, formatDuration, formatTime, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
+import { missedRuns } from './missed-runs.js';
 import { usualDurationMs } from './usual-duration.js';
 
 /**
- * A scheduled workflow (one with a learnt cadence, `intervalMs`) that has not started for `stalledIntervals`
- * expected intervals as of `nowMs`. A run seen running counts as started (a hung one is `hungCandidates`' case).
+ * A scheduled workflow (one with a learnt cadence, `intervalMs`) that has missed `stalledIntervals` runs as of
+ * `nowMs`, counting only runs its schedule makes at that time of the week (`missedRuns`). A run seen running
+ * counts as started (a hung one is `hungCandidates`' case).
  */
 export function stalledCandidates(
   history: WorkflowHistory,
@@ -22,9 +24,10 @@ export function stalledCandidates(
   // Most runs are seen only once they end (the run span comes last), so a run in progress is not a missed one:
   // allow a typical run's duration.
   const runningMs = usualDurationMs(history, 0.9);
-  const missed = Math.floor((silentMs - runningMs) / intervalMs);
+  const starts = [...history.runs, ...running].map((run) => run.startMs).sort((a, b) => a - b);
+  const { count: missed, dueMs: expectedMs, period } = missedRuns(starts, last.startMs, intervalMs, ctx.nowMs - runningMs);
   if (missed < ctx.thresholds.stalledIntervals) return [];
-  const expectedMs = last.startMs + intervalMs;
+  const asBefore = period ? `, going by its runs the ${period} before` : '';
   return [
     {
       fingerprint: fingerprint('stalled', [history.workflow], 'cadence'),
@@ -34,7 +37,7 @@ export function stalledCandidates(
       category: 'configuration',
       confidence: round(Math.min(1, 0.6 + missed / 20)),
       title: `\`${history.workflow}\` has not run for ${formatDuration(silentMs)} (expected every ${formatDuration(intervalMs)}, ${missed} runs missed)`,
-      summary: `\`${history.workflow}\` runs every ${formatDuration(intervalMs)} but last started at ${formatTime(last.startMs)} UTC; the next run was due at ${formatTime(expectedMs)} UTC.`,
+      summary: `\`${history.workflow}\` runs every ${formatDuration(intervalMs)} but last started at ${formatTime(last.startMs)} UTC; the next run was due at ${formatTime(expectedMs)} UTC${asBefore}.`,
       rootCause: { attributes: {}, description: `No run has started since ${formatTime(last.startMs)} UTC although the workflow runs on a regular schedule.` },
       evidence: {
         baseline: { expectedIntervalSeconds: round(intervalMs / 1000, 0) },

@@ -15,7 +15,8 @@ const MIN_OVERRUN_MS = 15 * 60_000;
  * Runs of a workflow still running long after its runs usually end: a runner that died without ending its run
  * (the run span never comes), or a run waiting on something that will not come (an approval, a lock, a queue).
  * A run counts as hung once it has run `hungDurationFactor` times the p95 duration of the workflow's last 50
- * settled runs, and at least 15 minutes more than that p95. Event time: `nowMs` is the newest event stored.
+ * successful runs (`usualDurationMs`), and at least 15 minutes more than that p95. Event time: `nowMs` is the
+ * newest event stored.
  */
 export function hungCandidates(history: WorkflowHistory, running: readonly RunRecord[], ctx: AnalysisContext): FindingCandidate[] {
   if (running.length === 0 || history.runs.length < ctx.thresholds.minRuns) return [];

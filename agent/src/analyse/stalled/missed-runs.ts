@@ -1,0 +1,41 @@
+const DAY_MS = 86_400_000;
+/** Schedules rest at weekends and at night: a week tells both, a day the nights only. */
+const PERIODS = [
+  { period: 'week', periodMs: 7 * DAY_MS },
+  { period: 'day', periodMs: DAY_MS },
+] as const;
+/** A period of fewer intervals than this tells no more than the cadence does. */
+const MIN_INTERVALS_PER_PERIOD = 4;
+
+export interface MissedRuns {
+  /** Runs the schedule would have started after the last start and by `untilMs`. */
+  count: number;
+  /** When the first of them was due. */
+  dueMs: number;
+  /** The period the schedule was taken to repeat; none when only the cadence was known. */
+  period?: (typeof PERIODS)[number]['period'];
+}
+
+/**
+ * The runs a scheduled workflow has missed since its last start `lastMs`, up to `untilMs`: the starts it would
+ * have made had it repeated the period (a week, else a day) that ended with its last start, so a schedule that
+ * rests at night or at weekends is not due then. Only a period the history holds in full is used; without one, a
+ * start every `intervalMs`. `starts`: every start known (settled and running runs), oldest first.
+ */
+export function missedRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number): MissedRuns {
+  // Half an interval absorbs start jitter, at the period's edge and between a run and a retry of it.
+  const slackMs = intervalMs / 2;
+  for (const { period, periodMs } of PERIODS) {
+    // The start a period before the last one is the last one's own slot, not another.
+    const fromMs = lastMs - periodMs + slackMs;
+    if (periodMs < MIN_INTERVALS_PER_PERIOD * intervalMs || starts[0]! > fromMs) continue;
+    const slots: number[] = [];
+    for (const start of starts) {
+      if (start > fromMs && start <= lastMs && (slots.length === 0 || start - slots[slots.length - 1]! >= slackMs)) slots.push(start);
+    }
+    let count = 0;
+    for (const slot of slots) count += Math.max(0, Math.floor((untilMs - slot) / periodMs));
+    return { count, dueMs: slots[0]! + periodMs, period };
+  }
+  return { count: Math.max(0, Math.floor((untilMs - lastMs) / intervalMs)), dueMs: lastMs + intervalMs };
+}
