@@ -11,7 +11,8 @@ import { queueCandidates, queueShift, type QueueShift } from './queue/detector.j
 import { healthBasis, healthOf, type HealthBasis, type HealthReport } from './health.js';
 import { ruleDetector } from './rules/detector.js';
 import { sloCandidate } from './slo/detector.js';
-import { evaluateSlo, type SloReport } from './slo/report.js';
+import { outcomesOf, type CountOutcomes } from './slo/outcomes.js';
+import { evaluateSlo, sloNames, type SloReport } from './slo/report.js';
 import { learnCadence } from './stalled/cadence.js';
 import { stalledCandidates } from './stalled/detector.js';
 import { hungCandidates } from './stalled/hung.js';
@@ -53,18 +54,28 @@ export class AnalysisPass {
   private readonly queues: QueueShift[] = [];
   private readonly demand = new PoolDemand();
   private readonly found: FindingCandidate[] = [];
-  /** By the index of the SLO in the config; an SLO whose workflow has no runs is evaluated at the end. */
+  /**
+   * By the index of the SLO in the config; an SLO whose workflow has no runs in the pass is evaluated at the end,
+   * without a finding (the pass holds none of its runs to show).
+   */
   private readonly slos: (SloReport | undefined)[];
+  private readonly sloNames: string[];
   private readonly workflows = new Map<string, WorkflowDigest>();
 
-  /** `templates`: the template of every failure message of the pass (`failureTemplates`). */
+  /**
+   * `templates`: the template of every failure message of the pass (`failureTemplates`). `countOutcomes`: the
+   * store's counts of a workflow's runs, which SLOs are judged on over their whole windows; without it, SLOs count
+   * the runs given to `workflow`.
+   */
   constructor(
     nowMs: number,
     config: AnalysisConfig,
     private readonly templates: FailureTemplates,
+    private readonly countOutcomes?: CountOutcomes,
   ) {
     this.ctx = { nowMs, config, thresholds: thresholdsOf(config) };
     this.slos = (config.slos ?? []).map(() => undefined);
+    this.sloNames = sloNames(config.slos ?? []);
   }
 
   /** Analyses one workflow's runs (any order, each workflow once), yielding between steps. */
@@ -99,7 +110,7 @@ export class AnalysisPass {
     }
     (ctx.config.slos ?? []).forEach((slo, i) => {
       if (slo.workflow !== workflow) return;
-      const evaluation = evaluateSlo(slo, history.runs, ctx.nowMs);
+      const evaluation = evaluateSlo(slo, this.sloNames[i]!, this.countOutcomes ?? ((query) => outcomesOf(runs, query)), ctx.nowMs);
       this.slos[i] = evaluation.report;
       const candidate = sloCandidate(evaluation, history);
       if (candidate) this.found.push(candidate);
@@ -117,7 +128,8 @@ export class AnalysisPass {
     const candidates = [...failureCandidates(this.problems, this.ctx), ...queueCandidates(this.queues, this.demand), ...this.found].sort(
       (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
     );
-    const slos = this.slos.map((report, i) => report ?? evaluateSlo(config.slos![i]!, [], nowMs).report);
+    const count = this.countOutcomes ?? ((query) => outcomesOf([], query));
+    const slos = this.slos.map((report, i) => report ?? evaluateSlo(config.slos![i]!, this.sloNames[i]!, count, nowMs).report);
     const anomalyScores = new Map<string, number>();
     const cadences = new Map<string, number>();
     const health = new Map<string, HealthReport>();

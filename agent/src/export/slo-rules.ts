@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { parseDurationMs } from '../config/units.js';
+import { sloNames } from '../analyse/slo/report.js';
 
 /**
  * Prometheus recording and alerting rules for the configured SLOs, computed by Prometheus itself from the raw
@@ -56,20 +57,15 @@ const DURATION = 'flowlens_workflow_run_duration_seconds';
 const FAILED_STATUSES = 'failure|error|timeout';
 const UNJUDGED_STATUSES = 'cancelled|skipped';
 
-/** The `slo` label value of an SLO: its name, else the name the agent's SLO report gives it. */
-export function sloLabel(slo: Pick<SloRuleInput, 'workflow' | 'name' | 'objective' | 'maxDuration'>): string {
-  if (slo.name) return slo.name;
-  const max = slo.maxDuration === undefined ? '' : `-${toMs(slo.maxDuration, 'maxDuration') / 1000}s`;
-  return `${slo.workflow}-${slo.objective}${max}`;
-}
-
 /** Rules for every SLO, one group each, as a Prometheus rule file (YAML). */
 export function generateSloRules(slos: readonly SloRuleInput[], opts: SloRuleOptions = {}): string {
   const buckets = opts.durationBuckets ?? DEFAULT_DURATION_BUCKETS;
   const grafanaUrl = (opts.grafanaUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const seen = new Set<string>();
-  const groups = slos.map((slo) => {
-    const label = sloLabel(slo);
+  // The `slo` label of each SLO is the name the agent's own report gives it.
+  const labels = sloNames(slos);
+  const groups = slos.map((slo, i) => {
+    const label = labels[i]!;
     const key = JSON.stringify([slo.workflow, label]);
     if (seen.has(key)) throw new SloRulesError(`two SLOs of workflow "${slo.workflow}" are both named "${label}"; give one a name`);
     seen.add(key);

@@ -105,7 +105,8 @@ export class AnalysisService {
       failed.push(...failureNotes(this.store.runs({ fromMs, toMs: Math.min(fromMs + HOUR_MS, range.toMs), statuses: FAILED_STATUSES })));
       await pause();
     }
-    const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf));
+    // SLOs count their runs in the store over their own windows: a 30-day SLO is not cut to the pass's window or cap.
+    const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query));
     const workflows = this.store.workflowsWithRuns(range).sort();
     const ends = new Map<string, number[]>();
     let runs = 0;
@@ -120,7 +121,11 @@ export class AnalysisService {
     const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {
       const lastSeenMs = Date.parse(finding.lastSeen);
       const needed = finding.kind === 'stalled' ? 1 : CLEAR_AFTER_RUNS;
-      return (finding.workflows ?? [finding.workflow]).every((workflow) => (ends.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed);
+      // A stalled schedule whose runs have all left the window retired: no run will come to clear it.
+      const retired = (workflow: string) => finding.kind === 'stalled' && finding.category === 'configuration' && !ends.has(workflow);
+      return (finding.workflows ?? [finding.workflow]).every(
+        (workflow) => retired(workflow) || (ends.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed,
+      );
     });
     this.latest = output;
     const durationMs = performance.now() - started;

@@ -1,5 +1,6 @@
 import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.js';
 import type { Finding, FindingCandidate, FindingStatus } from '../model/finding.js';
+import type { RunOutcomeQuery, RunOutcomes } from '../model/run-outcomes.js';
 import type { RunRecord, RunStatus } from '../model/workflow.js';
 
 /**
@@ -160,6 +161,8 @@ export interface Store {
   workflowsWithRuns(query: { fromMs: number; toMs: number }): string[];
   /** Per workflow that ran in the range (by start time), in one pass over its runs, in no particular order. */
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[];
+  /** What an SLO counts, in the store per window, in the order of `windowsMs`, however many runs they are. */
+  runOutcomes(query: RunOutcomeQuery): RunOutcomes[];
   run(id: string): RunRecord | undefined;
   /** Spans of the trace refused past `otlp.maxSpansPerTrace` (each time one was sent): its runs lack their steps. */
   spansRefused(traceId: string): number;

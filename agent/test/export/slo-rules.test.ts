@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { generateSloRules, sloLabel, SloRulesError, type SloRuleInput } from '../../src/export/slo-rules.js';
+import { generateSloRules, SloRulesError, type SloRuleInput } from '../../src/export/slo-rules.js';
+import { sloNames } from '../../src/analyse/slo/report.js';
 import { findBinary, runTool, skipNote } from './support/tools.js';
 
 const promtool = findBinary('promtool');
@@ -75,16 +76,24 @@ describe('generateSloRules', () => {
     expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: '7d', maxDuration: '250s' }], { durationBuckets: [250] })).not.toThrow();
   });
 
-  it('refuses two SLOs with the same label on one workflow, and nonsense objectives and windows', () => {
-    expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: '7d' }, { workflow: 'w', objective: 99, window: '30d' }])).toThrow(SloRulesError);
+  it('refuses two SLOs named alike on one workflow, and nonsense objectives and windows', () => {
+    expect(() => generateSloRules([{ workflow: 'w', name: 'on-time', objective: 99, window: '7d' }, { workflow: 'w', name: 'on-time', objective: 95, window: '30d' }])).toThrow(SloRulesError);
     expect(() => generateSloRules([{ workflow: 'w', objective: 100, window: '7d' }])).toThrow(/objective/);
     expect(() => generateSloRules([{ workflow: 'w', objective: 99, window: 'soon' }])).toThrow(/window: not a duration/);
   });
 
-  it('labels unnamed SLOs as the agent names them', () => {
-    expect(sloLabel({ workflow: 'etl', objective: 99.5 })).toBe('etl-99.5');
-    expect(sloLabel({ workflow: 'etl', objective: 95, maxDuration: 1_800_000 })).toBe('etl-95-1800s');
-    expect(sloLabel({ workflow: 'etl', objective: 95, name: 'deploys', maxDuration: '300s' })).toBe('deploys');
+  it('labels unnamed SLOs as the agent names them, with the window when two would be named alike', () => {
+    const slos: SloRuleInput[] = [
+      { workflow: 'etl', objective: 99.5, window: '30d' },
+      { workflow: 'etl', objective: 95, maxDuration: 1_800_000, window: '30d' },
+      { workflow: 'etl', objective: 95, name: 'deploys', maxDuration: '300s', window: '30d' },
+      { workflow: 'load', objective: 99, window: 7 * 86_400_000 },
+      { workflow: 'load', objective: 99, window: '1d' },
+    ];
+    expect(sloNames(slos)).toEqual(['etl-99.5', 'etl-95-1800s', 'deploys', 'load-99-7d', 'load-99-1d']);
+    const rules = generateSloRules(slos.slice(3));
+    expect(rules).toContain('slo="load-99-7d"');
+    expect(rules).toContain('slo="load-99-1d"');
   });
 
   describe.skipIf(!promtool)(`with promtool${skipNote({ promtool })}`, () => {

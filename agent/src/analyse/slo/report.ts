@@ -1,5 +1,6 @@
-import { isDecided, type RunRecord } from '../../model/workflow.js';
 import { formatDurationSpec, parseDuration, type SloConfig } from '../config.js';
+import type { RunOutcomes } from '../../model/run-outcomes.js';
+import type { CountOutcomes } from './outcomes.js';
 
 export const burnWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 export type BurnWindow = (typeof burnWindows)[number];
@@ -17,6 +18,7 @@ export type SloReport = {
   sli: number;
   /** 1 − (error ratio ÷ allowed error ratio): 1 untouched, 0 spent, negative overspent. */
   errorBudgetRemaining: number;
+  /** Error ratio ÷ allowed error ratio in each window; 0 in a window without runs. */
   burnRates: Record<BurnWindow, number>;
   state: SloState;
   /** Which multiwindow rule fired, e.g. '1h+5m > 3.36'. */
@@ -25,10 +27,20 @@ export type SloReport = {
   totalRuns: number;
 };
 
-/** A report plus the bad runs behind it (oldest first), for the detector's evidence. */
+/** A report plus, unless it is ok, the burn that makes it alert. */
 export interface SloEvaluation {
   report: SloReport;
-  badRuns: RunRecord[];
+  burn?: SloBurn;
+}
+
+/** The runs behind an alert: those of the window it is judged over. */
+export interface SloBurn {
+  /** E.g. '1h', '7d'. */
+  window: string;
+  outcomes: RunOutcomes;
+  /** End of the window's first bad run: when the burn began. */
+  sinceMs: number;
+  lastBadMs: number;
 }
 
 /**
@@ -46,58 +58,94 @@ const rules: { long: BurnWindow; short: BurnWindow; factor30d: number; state: Sl
 
 const THIRTY_DAYS = 30 * 86_400_000;
 
-export function isGoodRun(run: RunRecord, maxDurationMs: number | undefined): boolean {
-  return run.status === 'success' && (maxDurationMs === undefined || run.durationMs <= maxDurationMs);
+const periodOf = (slo: SloConfig) => parseDuration(slo.window ?? '30d');
+
+/** What names an SLO: as configured, or as the config loader yields it (durations in milliseconds). */
+export interface SloNaming {
+  workflow: string;
+  name?: string;
+  objective: number;
+  window?: number | string;
+  maxDuration?: number | string;
 }
 
-/** The report of one SLO over its workflow's runs, on event time ending at `nowMs` (runs count when they end). */
-export function evaluateSlo(slo: SloConfig, allRuns: readonly RunRecord[], nowMs: number): SloEvaluation {
-  const periodMs = parseDuration(slo.window ?? '30d');
+const msOf = (duration: number | string) => (typeof duration === 'number' ? duration : parseDuration(duration));
+
+/**
+ * Each SLO's name: its own, else `workflow-objective[-maxDuration]`, followed by `-window` when another SLO of the
+ * workflow would bear the same name, so each keeps its own finding, metric labels and Prometheus rules; a name that
+ * clashes with none stays as it always was.
+ */
+export function sloNames(slos: readonly SloNaming[]): string[] {
+  const names = slos.map((slo) => slo.name ?? `${slo.workflow}-${slo.objective}${slo.maxDuration !== undefined ? `-${msOf(slo.maxDuration) / 1000}s` : ''}`);
+  const key = (i: number) => `${slos[i]!.workflow}\n${names[i]}`;
+  const uses = new Map<string, number>();
+  names.forEach((_, i) => uses.set(key(i), (uses.get(key(i)) ?? 0) + 1));
+  return names.map((name, i) => (slos[i]!.name === undefined && uses.get(key(i))! > 1 ? `${name}-${formatDurationSpec(msOf(slos[i]!.window ?? '30d'))}` : name));
+}
+
+/**
+ * The report of one SLO, named `name`, on event time ending at `nowMs`, from the counts of its workflow's runs over
+ * its period and the burn windows (runs count when they end). A window with no run has no error ratio: its burn
+ * rate is 0.
+ */
+export function evaluateSlo(slo: SloConfig, name: string, count: CountOutcomes, nowMs: number): SloEvaluation {
+  const periodMs = periodOf(slo);
   const window = formatDurationSpec(periodMs);
   const maxMs = slo.maxDuration === undefined ? undefined : parseDuration(slo.maxDuration);
   const allowed = Math.max(1 - slo.objective / 100, 1e-9);
-  const decided = allRuns.filter((r) => isDecided(r.status) && r.endMs <= nowMs).sort((a, b) => a.endMs - b.endMs);
-  const inWindow = (ms: number) => decided.filter((r) => r.endMs > nowMs - ms);
-  const errorRatio = (runs: readonly RunRecord[]) => (runs.length ? runs.filter((r) => !isGoodRun(r, maxMs)).length / runs.length : 0);
-
-  const periodRuns = inWindow(periodMs);
-  const badRuns = periodRuns.filter((r) => !isGoodRun(r, maxMs));
+  const windowsMs = [...burnWindows.map(parseDuration), periodMs];
+  const counts = count({ workflow: slo.workflow, toMs: nowMs, windowsMs, ...(maxMs !== undefined ? { maxDurationMs: maxMs } : {}) });
+  const outcomesOver = (ms: number) => counts[windowsMs.indexOf(ms)]!;
+  const period = outcomesOver(periodMs);
+  const errorRatio = (o: RunOutcomes) => (o.runs ? (o.runs - o.goodRuns) / o.runs : 0);
   const burnRates = {} as Record<BurnWindow, number>;
-  for (const w of burnWindows) {
-    let runs = inWindow(parseDuration(w));
-    // Workflows run every few minutes at best: a short window holding no run borrows the newest run, so the
-    // short-window check still tells whether the problem is going on.
-    if (runs.length === 0 && decided.length > 0) runs = decided.slice(-1);
-    burnRates[w] = errorRatio(runs) / allowed;
-  }
+  for (const w of burnWindows) burnRates[w] = errorRatio(outcomesOver(parseDuration(w))) / allowed;
+
+  // A short window tells whether the burn is still going on. A workflow running every 15 minutes leaves the 5m
+  // window empty most of the time, so an empty short window is judged by the newest run instead, but only while
+  // that run lies within the rule's long window and the period: a run the rule or the SLO no longer counts
+  // cannot keep it alerting.
+  const shortBurn = (rule: (typeof rules)[number]) => {
+    if (outcomesOver(parseDuration(rule.short)).runs > 0) return burnRates[rule.short];
+    const recent = outcomesOver(Math.min(parseDuration(rule.long), periodMs));
+    return recent.lastMs !== undefined && recent.lastBadMs === recent.lastMs ? 1 / allowed : 0;
+  };
   let state: SloState = 'ok';
   let firing: string | undefined;
+  // The window the alert is judged over: the firing rule's long window, or the period once the budget is spent.
+  let judged: { window: string; ms: number } | undefined;
   for (const rule of rules) {
     const factor = (rule.factor30d * periodMs) / THIRTY_DAYS;
-    if (burnRates[rule.long] > factor && burnRates[rule.short] > factor && (state === 'ok' || rule.state === 'critical')) {
+    if (burnRates[rule.long] > factor && shortBurn(rule) > factor && (state === 'ok' || rule.state === 'critical')) {
       state = rule.state;
       firing = `${rule.long}+${rule.short} > ${factor.toFixed(2)}`;
+      judged = { window: rule.long, ms: parseDuration(rule.long) };
       if (state === 'critical') break;
     }
   }
-  const errorBudgetRemaining = 1 - errorRatio(periodRuns) / allowed;
-  if (state === 'ok' && periodRuns.length > 0 && errorBudgetRemaining <= 0) {
+  const errorBudgetRemaining = 1 - errorRatio(period) / allowed;
+  if (state === 'ok' && period.runs > 0 && errorBudgetRemaining <= 0) {
     state = 'warning';
     firing = 'error budget spent';
+    judged = { window, ms: periodMs };
   }
   const report: SloReport = {
     workflow: slo.workflow,
-    name: slo.name ?? `${slo.workflow}-${slo.objective}${maxMs !== undefined ? `-${maxMs / 1000}s` : ''}`,
+    name,
     objective: slo.objective,
     window,
     ...(maxMs !== undefined ? { maxDurationSeconds: maxMs / 1000 } : {}),
-    sli: periodRuns.length ? 1 - errorRatio(periodRuns) : 1,
+    sli: period.runs ? 1 - errorRatio(period) : 1,
     errorBudgetRemaining,
     burnRates,
     state,
     ...(firing ? { firing } : {}),
-    goodRuns: periodRuns.length - badRuns.length,
-    totalRuns: periodRuns.length,
+    goodRuns: period.goodRuns,
+    totalRuns: period.runs,
   };
-  return { report, badRuns };
+  if (judged === undefined) return { report };
+  // A rule fires, or the budget is spent, only with a bad run in its window.
+  const outcomes = outcomesOver(judged.ms);
+  return { report, burn: { window: judged.window, outcomes, sinceMs: outcomes.firstBadMs!, lastBadMs: outcomes.lastBadMs! } };
 }

@@ -1,6 +1,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import type { RunOutcomeQuery, RunOutcomes } from '../../model/run-outcomes.js';
+import { FAILED_STATUSES, type RunRecord } from '../../model/workflow.js';
 import type {
   FindingQuery,
   PatternQuery,
@@ -294,6 +295,52 @@ export class SqliteStore implements Store {
 
   workflowAggregates(query: { fromMs: number; toMs: number; workflow?: string; slices?: number }): WorkflowAggregate[] {
     return this.aggregator.aggregate(query);
+  }
+
+  runOutcomes(query: RunOutcomeQuery): RunOutcomes[] {
+    // The windows nest (all end at toMs): each run is counted once, in the narrowest window holding it, and each
+    // wider window adds the narrower ones' counts.
+    const widths = [...new Set(query.windowsMs)].sort((a, b) => a - b);
+    const widestMs = widths[widths.length - 1]!;
+    // A run counts where it ends but is indexed where it starts: runs that started up to one widest window before
+    // it opened are read too, so only a run lasting longer than that is missed.
+    const range = runsInRange({ workflow: query.workflow, fromMs: query.toMs - 2 * widestMs, toMs: query.toMs });
+    const decided = ['success', ...FAILED_STATUSES];
+    const rows = this.db
+      .prepare<unknown[], (number | null)[]>(
+        `SELECT CASE ${widths.map((_, i) => `WHEN end_ms > @from${i} THEN ${i}`).join(' ')} END AS narrowest, count(*),
+          count(CASE WHEN good THEN 1 END), count(CASE WHEN status != 'success' THEN 1 END),
+          min(CASE WHEN NOT good THEN end_ms END), max(CASE WHEN NOT good THEN end_ms END), max(end_ms)
+        FROM (
+          SELECT end_ms, status, status = 'success' AND (@max IS NULL OR duration_ms <= @max) AS good
+          FROM ${range.from}
+          WHERE ${range.where} AND end_ms <= @to AND end_ms > @from AND status IN (${decided.map(() => '?').join(', ')})
+        )
+        GROUP BY narrowest`,
+      )
+      .raw()
+      .all(...range.params, ...decided, {
+        ...Object.fromEntries(widths.map((ms, i) => [`from${i}`, query.toMs - ms])),
+        from: query.toMs - widestMs,
+        to: query.toMs,
+        max: query.maxDurationMs ?? null,
+      });
+    const byWidth = new Map<number, RunOutcomes>();
+    let counted: RunOutcomes = { runs: 0, goodRuns: 0, failedRuns: 0 };
+    widths.forEach((width, i) => {
+      const [, runs = 0, goodRuns = 0, failedRuns = 0, firstBadMs, lastBadMs, lastMs] = rows.find((row) => row[0] === i) ?? [];
+      // The narrower windows hold the newer runs.
+      counted = {
+        runs: counted.runs + runs!,
+        goodRuns: counted.goodRuns + goodRuns!,
+        failedRuns: counted.failedRuns + failedRuns!,
+        firstBadMs: firstBadMs ?? counted.firstBadMs,
+        lastBadMs: counted.lastBadMs ?? lastBadMs ?? undefined,
+        lastMs: counted.lastMs ?? lastMs ?? undefined,
+      };
+      byWidth.set(width, counted);
+    });
+    return query.windowsMs.map((width) => byWidth.get(width)!);
   }
 
   private selectRuns(query: RunQuery): RunRow[] {
