@@ -2,7 +2,7 @@
  * One codec per OTLP/HTTP content type, chosen by the receiver from the request's Content-Type; both yield
  * the same model types (the shape of the Collector's receiver/otlpreceiver/encoder.go).
  */
-import type { LogBatch, TraceBatch } from '../model/otlp.js';
+import type { LogBatch } from '../model/otlp.js';
 import { decodeLogsRequestJson } from './logs/json.js';
 import { decodeLogsRequestProto } from './logs/protobuf.js';
 import {
@@ -14,12 +14,13 @@ import {
   type RpcStatus,
   type Signal,
 } from './responses.js';
+import type { DecodedTraceBatch } from './trace/batch.js';
 import { decodeTraceRequestJson } from './trace/json.js';
 import { decodeTraceRequestProto } from './trace/protobuf.js';
 
 export interface OtlpCodec {
   readonly contentType: string;
-  decodeTraces(body: Buffer): TraceBatch;
+  decodeTraces(body: Buffer): DecodedTraceBatch;
   decodeLogs(body: Buffer): LogBatch;
   exportResponse(signal: Signal, summary: ExportSummary): Buffer;
   status(status: RpcStatus): Buffer;

@@ -4,5 +4,7 @@ export { OtlpDecodeError } from './common/decode-error.js';
 export { decodeLogsRequestJson } from './logs/json.js';
 export { decodeLogsRequestProto } from './logs/protobuf.js';
 export { exportResponseJson, exportResponseProto, statusJson, statusProto, type ExportSummary, type RpcStatus, type Signal } from './responses.js';
+export type { DecodedTraceBatch } from './trace/batch.js';
 export { decodeTraceRequestJson } from './trace/json.js';
 export { decodeTraceRequestProto } from './trace/protobuf.js';
+export { endWasMadeUp } from './trace/span-times.js';

@@ -1,3 +1,4 @@
+import { endWasMadeUp } from '../decode/index.js';
 import type { Attributes, ResourceSpans } from '../model/otlp.js';
 import { asText } from '../normalise/attributes.js';
 
@@ -59,11 +60,16 @@ interface Sender {
 export class SenderClocks {
   private readonly senders = new Map<string, Sender>();
 
-  /** An export's spans, as they arrived at `arrivalMs`. */
+  /** An export's spans, as they arrived at `arrivalMs`; spans whose end time the decoder made up do not count. */
   observe(groups: readonly ResourceSpans[], arrivalMs: number): void {
     for (const group of groups) {
       let newestEndMs = -Infinity;
-      for (const scope of group.scopes) for (const span of scope.spans) if (span.endMs > newestEndMs) newestEndMs = span.endMs;
+      for (const scope of group.scopes) {
+        for (const span of scope.spans) {
+          // A made-up end equals the start: only such spans pay for the look-up.
+          if (span.endMs > newestEndMs && !(span.endMs === span.startMs && endWasMadeUp(span))) newestEndMs = span.endMs;
+        }
+      }
       if (newestEndMs === -Infinity) continue;
       this.note(group.resource, arrivalMs - newestEndMs, arrivalMs);
     }

@@ -7,5 +7,17 @@ import type { Attributes } from './otlp.js';
  * attributes once each, so this is on the ingest and read paths.
  */
 export function mergeAttributes(first: Attributes, second?: Attributes): Attributes {
-  return Object.assign({}, first, second);
+  const merged = Object.assign({}, first, second);
+  if (Object.hasOwn(first, '__proto__') || (second !== undefined && Object.hasOwn(second, '__proto__'))) keepProtoKey(merged, first, second);
+  return merged;
+}
+
+/**
+ * `Object.assign` sets a `__proto__` key through its setter: the attribute is lost, or with an object value it
+ * replaces the merged object's prototype. The decoders keep it as an own key, and so does the merge.
+ */
+function keepProtoKey(merged: Attributes, first: Attributes, second: Attributes | undefined): void {
+  Object.setPrototypeOf(merged, Object.prototype);
+  const from = second !== undefined && Object.hasOwn(second, '__proto__') ? second : first;
+  Object.defineProperty(merged, '__proto__', { value: from['__proto__'], enumerable: true, writable: true, configurable: true });
 }

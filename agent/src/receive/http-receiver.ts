@@ -16,13 +16,13 @@ import type { FailureReason } from './observer.js';
 
 const PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 
-/** A reply that ends a request early, before or instead of decoding. */
 /** Requests read and processed at once; 64 × the 16 MiB body limit bounds what bodies can hold in memory. */
 const MAX_IN_FLIGHT = 64;
 /** How long a shutdown waits for requests in flight. */
 const DRAIN_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** A reply that ends a request early, before or instead of decoding. */
 class HttpReply {
   constructor(
     readonly status: number,
@@ -100,8 +100,9 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (inFlight >= MAX_IN_FLIGHT) {
       // Bodies are read into memory: past this many at once, refuse before reading rather than grow without bound.
-      const body = jsonCodec.status({ code: GrpcCode.UNAVAILABLE, message: `too many requests in flight (${MAX_IN_FLIGHT}); retry later`, retryDelaySeconds: 1 });
-      send(res, 503, jsonCodec.contentType, body, { 'Retry-After': '1', Connection: 'close' });
+      const codec = codecFor(req.headers['content-type']) ?? jsonCodec;
+      const body = codec.status({ code: GrpcCode.UNAVAILABLE, message: `too many requests in flight (${MAX_IN_FLIGHT}); retry later`, retryDelaySeconds: 1 });
+      send(res, 503, codec.contentType, body, { 'Retry-After': '1', Connection: 'close' });
       observer?.requestDone({ transport: 'http', signal: PATHS[pathOf(req.url)], status: 503, items: 0, rejected: 0, reason: 'backpressure', durationMs: 0 });
       return;
     }

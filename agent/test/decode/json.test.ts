@@ -17,6 +17,8 @@ import { emitManySpans, emitSampleLogs, emitSampleSpans, sdkLogRecords, sdkSpans
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
+/** A span must say when it started (and ended). */
+const TIMES = { startTimeUnixNano: '1767225600000000000', endTimeUnixNano: '1767225601000000000' };
 
 function oneSpan(span: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }], ...extra }] };
@@ -65,7 +67,7 @@ describe('OTLP/JSON trace decoding', () => {
   });
 
   it('drops a wrongly shaped span with its path and keeps the rest', () => {
-    const good = { traceId: TRACE, spanId: SPAN, name: 'ok' };
+    const good = { traceId: TRACE, spanId: SPAN, name: 'ok', ...TIMES };
     const batch = decodeTraceRequestJson(json({
       resourceSpans: [
         { scopeSpans: [{ spans: [good] }] },
@@ -106,7 +108,8 @@ describe('OTLP/JSON trace decoding', () => {
       expect(() => decodeTraceRequestJson(Buffer.from(body)), body).toThrow(OtlpDecodeError);
     }
     expect(() => decodeTraceRequestJson(Buffer.from('1234'))).toThrow('invalid OTLP/JSON: expected an object at the top level');
-    expect(decodeTraceRequestJson(Buffer.from('{}'))).toEqual({ resourceSpans: [], spanCount: 0, rejected: { count: 0, reasons: [] } });
+    const none = { count: 0, reasons: [] };
+    expect(decodeTraceRequestJson(Buffer.from('{}'))).toEqual({ resourceSpans: [], spanCount: 0, rejected: none, adjusted: none });
     expect(decodeTraceRequestJson(Buffer.alloc(0)).spanCount).toBe(0);
   });
 

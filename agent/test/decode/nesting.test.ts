@@ -49,6 +49,25 @@ function logs(deepBody: object): Uint8Array {
   return type.encode(type.fromObject(request)).finish();
 }
 
+/** Two spans of a resource nested `levels` deep, its resource after its spans on the wire, then a plain group. */
+function resourceAfterSpans(levels: number): Uint8Array {
+  const v1 = (oracle as any).opentelemetry.proto.trace.v1;
+  const span = (n: number) => ({ traceId: id(1, 16), spanId: id(n, 8), name: `span ${n}`, startTimeUnixNano: '1700000000000000000' });
+  const scopeSpans = v1.ResourceSpans.encode({ scopeSpans: [{ spans: [span(1), span(2)] }] }).finish();
+  const resource = v1.ResourceSpans.encode({ resource: { attributes: [{ key: 'deep', value: nested(levels) }] } }).finish();
+  const plain = v1.ResourceSpans.encode({ scopeSpans: [{ spans: [span(3)] }] }).finish();
+  // Fields of a message may come in any order: ResourceSpans' scope_spans (2) here precede its resource (1).
+  const group = (bytes: Uint8Array) => Buffer.concat([Buffer.from([0x0a]), varint(bytes.length), bytes]);
+  return Buffer.concat([group(Buffer.concat([scopeSpans, resource])), group(plain)]);
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
 describe('AnyValue nesting in protobuf', () => {
   it('keeps a span whose attribute is nested to the limit', () => {
     const batch = decodeTraceRequestProto(traces(nested(32)));
@@ -62,6 +81,15 @@ describe('AnyValue nesting in protobuf', () => {
     expect(spans.map((span) => span.name)).toEqual(['span 1', 'span 3']);
     expect(batch.spanCount).toBe(2);
     expect(batch.rejected).toEqual({ count: 1, reasons: [expect.stringMatching(/^AnyValue nested deeper than 32 levels at offset \d+$/)] });
+  });
+
+  it("drops a resource's spans when the resource is nested past the limit, also those before it on the wire", () => {
+    const batch = decodeTraceRequestProto(resourceAfterSpans(33));
+    const spans = batch.resourceSpans.flatMap((group) => group.scopes.flatMap((scope) => scope.spans));
+    expect(spans.map((span) => span.name)).toEqual(['span 3']);
+    expect(batch.spanCount).toBe(1);
+    expect(batch.rejected).toEqual({ count: 2, reasons: [expect.stringMatching(/^resource: AnyValue nested deeper than 32 levels at offset \d+$/)] });
+    expect(decodeTraceRequestProto(resourceAfterSpans(32)).spanCount).toBe(3);
   });
 
   it('drops only the log record whose body is nested past the limit', () => {

@@ -35,6 +35,13 @@ describe('ProtoReader', () => {
     expect(values.map(() => r.int64())).toEqual(values);
   });
 
+  it('reads int64 varints past 2^53 as their exact decimal text, -2^53 still as a number', () => {
+    const values = [2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 53n), -(2n ** 53n) - 1n, -(2n ** 63n)];
+    const r = new ProtoReader(bytes((w) => values.forEach((v) => w.int64(v.toString()))));
+    expect(values.map(() => r.int64())).toEqual(['9007199254740992', '9007199254740993', '9223372036854775807', -(2 ** 53), '-9007199254740993', '-9223372036854775808']);
+    expect(r.pos).toBe(r.len);
+  });
+
   it('converts fixed64 nanoseconds past 2^53 to milliseconds without float summing errors', () => {
     const nanos = [0n, 999_999n, 1_000_000n, 2n ** 32n, 2n ** 53n + 1n, 1_767_225_600_123_456_789n, 18_446_744_073_709_551_615n];
     const buf = Buffer.alloc(nanos.length * 8);

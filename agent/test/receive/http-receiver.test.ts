@@ -21,6 +21,8 @@ const spans = await sdkSpans(emitSampleSpans);
 const TRACES_PB = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
 const TRACES_JSON = Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
 const collector = (oracle as any).opentelemetry.proto.collector;
+/** A span must say when it started (and ended). */
+const TIMES = { startTimeUnixNano: '1767225600000000000', endTimeUnixNano: '1767225601000000000' };
 
 let running: Receiver[] = [];
 afterEach(async () => {
@@ -189,7 +191,7 @@ describe('OTLP/HTTP receiver', () => {
     const consumer = new RecordingConsumer({ rejected: 1, message: '1 span duplicated' });
     const observed: RequestInfo[] = [];
     const { port } = await start(consumer, undefined, observed);
-    const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok' };
+    const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok', ...TIMES };
     const request = collector.trace.v1.ExportTraceServiceRequest.encode({
       resourceSpans: [{ scopeSpans: [{ spans: [good, { ...good, spanId: Buffer.alloc(4, 1) }, { ...good, traceId: Buffer.alloc(16) }] }] }],
     }).finish();
@@ -210,7 +212,7 @@ describe('OTLP/HTTP receiver', () => {
     const observed: RequestInfo[] = [];
     const { port } = await start(new RecordingConsumer({ rejected: 2, message: '2 spans refused', reason: 'trace_limit' }), undefined, observed);
     expect((await send(port, '/v1/traces', TRACES_PB, PROTOBUF)).status).toBe(200);
-    const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok' };
+    const good = { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok', ...TIMES };
     const mixed = collector.trace.v1.ExportTraceServiceRequest.encode({
       resourceSpans: [{ scopeSpans: [{ spans: [good, good, { ...good, traceId: Buffer.alloc(16) }] }] }],
     }).finish();

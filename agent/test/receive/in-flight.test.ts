@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpReceiver } from '../../src/receive/http-receiver.js';
 import type { Receiver } from '../../src/receive/config.js';
+import { decodeStatus } from './rpc-status.js';
 import { RecordingConsumer } from './sinks.js';
 
 describe('requests in flight are bounded', () => {
@@ -19,7 +20,7 @@ describe('requests in flight are bounded', () => {
     await receiver.stop();
   });
 
-  it('answers 503 with Retry-After once 64 uploads are being read, and serves again when they end', async () => {
+  it("answers 503 with Retry-After, in the request's encoding, once 64 uploads are being read, and serves again when they end", async () => {
     // 64 uploads that announce a body and never finish it hold every slot.
     for (let i = 0; i < 64; i++) {
       const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
@@ -35,7 +36,11 @@ describe('requests in flight are bounded', () => {
     }
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('content-type')).toBe('application/json');
     expect((await refused.json()).message).toMatch(/too many requests in flight/);
+    const protobuf = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array() });
+    expect([protobuf.status, protobuf.headers.get('content-type')]).toEqual([503, 'application/x-protobuf']);
+    expect(decodeStatus(new Uint8Array(await protobuf.arrayBuffer()))).toEqual({ code: 14, message: 'too many requests in flight (64); retry later', retryDelaySeconds: 1 });
 
     for (const req of stalled.splice(0)) req.destroy();
     let served = await post();

@@ -19,4 +19,6 @@ export interface DecodedRequest<T> {
   groups: ResourceGroup<T>[];
   count: number;
   rejected: Rejected;
+  /** Items kept with a value made sane (a span's impossible end time): reported as a warning, not a rejection. */
+  adjusted: Rejected;
 }

@@ -11,8 +11,11 @@ export interface JsonLevelNames {
   items: readonly [string, string];
 }
 
-/** Decodes one item; throws a JsonShapeError (path relative to the item) to drop it into `rejected`. */
-export type JsonItemDecoder<T> = (item: JsonObject, resource: Attributes, scopeName: string) => T;
+/**
+ * Decodes one item; throws a JsonShapeError (path relative to the item) to drop it into `rejected`, and notes in
+ * `adjusted` an item it kept with a value made sane.
+ */
+export type JsonItemDecoder<T> = (item: JsonObject, resource: Attributes, scopeName: string, adjusted: Rejected) => T;
 
 /**
  * An OTLP/JSON Export…ServiceRequest: `{ resourceSpans|resourceLogs: [{ resource: { attributes },
@@ -20,7 +23,7 @@ export type JsonItemDecoder<T> = (item: JsonObject, resource: Attributes, scopeN
  * not usable fails the request; a wrongly shaped group or item is dropped into `rejected` with its path.
  */
 export function decodeJsonExportRequest<T>(body: Buffer, names: JsonLevelNames, decodeItem: JsonItemDecoder<T>): DecodedRequest<T> {
-  const request: DecodedRequest<T> = { groups: [], count: 0, rejected: noneRejected() };
+  const request: DecodedRequest<T> = { groups: [], count: 0, rejected: noneRejected(), adjusted: noneRejected() };
   if (body.length === 0) return request;
   let root: unknown;
   try {
@@ -58,7 +61,7 @@ function decodeGroup<T>(
   const decoded: ResourceGroup<T> = { resource: attributes, scopes: [] };
   for (let s = 0; s < scopes.length; s++) {
     try {
-      const scope = decodeScope(scopes[s], attributes, names, decodeItem, request.rejected, groupPath, s);
+      const scope = decodeScope(scopes[s], attributes, names, decodeItem, request, groupPath, s);
       request.count += scope.items.length;
       if (scope.items.length > 0) decoded.scopes.push(scope);
     } catch (error) {
@@ -75,7 +78,7 @@ function decodeScope<T>(
   resource: Attributes,
   names: JsonLevelNames,
   decodeItem: JsonItemDecoder<T>,
-  rejected: Rejected,
+  { rejected, adjusted }: DecodedRequest<T>,
   groupPath: string,
   s: number,
 ): ScopeGroup<T> {
@@ -91,7 +94,7 @@ function decodeScope<T>(
     try {
       const item = items[i];
       if (!isObject(item)) throw new JsonShapeError('', 'expected an object');
-      decoded.items.push(decodeItem(item, resource, decoded.scopeName));
+      decoded.items.push(decodeItem(item, resource, decoded.scopeName, adjusted));
     } catch (error) {
       const shaped = within(`${groupPath}.${names.scopes[0]}[${s}].${names.items[0]}[${i}]`, error);
       if (!(shaped instanceof JsonShapeError)) throw shaped;

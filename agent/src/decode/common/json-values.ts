@@ -3,10 +3,11 @@
  * integer enums). Errors are OtlpDecodeErrors whose message starts with the path below the item being read;
  * callers prefix their own path segment when rethrowing, so paths are only built when something is wrong.
  */
-import { capValue } from './limits.js';
 import type { Attributes, AttrValue } from '../../model/otlp.js';
+import { setAttribute } from '../../model/set-attribute.js';
 import { OtlpDecodeError } from './decode-error.js';
 import { idFromHex } from './ids.js';
+import { capValue } from './limits.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -62,12 +63,26 @@ export function stringAt(value: unknown, path: string): string {
 const INTEGER = /^-?\d+$/;
 const UNSIGNED = /^\d+$/;
 
-/** int64/uint64 as a decimal string or a number. */
-export function integerAt(value: unknown, path: string): number {
+const TWO_POW_53 = 2 ** 53;
+
+/**
+ * int64 as a decimal string or a number: a number from -2^53 to 2^53 - 1, as the protobuf reader gives, else the
+ * exact decimal text, since a double no longer holds every integer there.
+ */
+export function integerAt(value: unknown, path: string): number | string {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && INTEGER.test(value)) return Number(value);
-  return fail(path, 'expected an integer (number or decimal string)');
+  if (typeof value !== 'string' || !INTEGER.test(value)) return fail(path, 'expected an integer (number or decimal string)');
+  // A double holds every integer below 2^53 in size, and rounding never brings a larger one below it.
+  const rounded = Number(value);
+  return rounded > -TWO_POW_53 && rounded < TWO_POW_53 ? rounded : exactInt64(value, path);
+}
+
+function exactInt64(text: string, path: string): number | string {
+  const exact = BigInt(text);
+  if (exact < -(2n ** 63n) || exact >= 2n ** 63n) return fail(path, 'outside the int64 range');
+  // -2^53 itself is still exact as a number, and the protobuf reader gives it so.
+  return exact === -(2n ** 53n) ? -TWO_POW_53 : exact.toString();
 }
 
 /** A *_unix_nano field as float ms; decimal strings are split at the millisecond so no precision is lost. */
@@ -100,9 +115,26 @@ export function idAt(value: unknown, size: number, path: string): string {
   return id ?? fail(path, `expected ${size * 2} hex characters`);
 }
 
-const DOUBLE_NAMES: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const DOUBLE_NAMES: ReadonlyMap<string, number> = new Map([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+]);
+/** A number in JSON's syntax (exponent included), which the proto3 JSON mapping lets a double come as, in a string. */
+const DOUBLE_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-/** AnyValue (oneof; an object with none of the fields is null). Bytes stay base64 text. */
+/** double as a number, or a string holding one or naming NaN or ±Infinity (proto3 JSON mapping). */
+function doubleAt(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const named = DOUBLE_NAMES.get(value);
+    if (named !== undefined) return named;
+    if (DOUBLE_TEXT.test(value)) return Number(value);
+  }
+  return fail('doubleValue', 'expected a number (or a string holding one)');
+}
+
+/** AnyValue (oneof; an object with none of the fields is null). Bytes stay base64 text, capped as strings are. */
 export function anyValueAt(value: unknown, depth: number): AttrValue {
   if (!isObject(value)) return fail('', 'expected an AnyValue object');
   let v = field(value, 'stringValue', 'string_value');
@@ -112,17 +144,13 @@ export function anyValueAt(value: unknown, depth: number): AttrValue {
   v = field(value, 'intValue', 'int_value');
   if (v !== undefined) return integerAt(v, 'intValue');
   v = field(value, 'doubleValue', 'double_value');
-  if (v !== undefined) {
-    if (typeof v === 'number') return v;
-    if (typeof v === 'string' && v in DOUBLE_NAMES) return DOUBLE_NAMES[v]!;
-    return fail('doubleValue', 'expected a number');
-  }
+  if (v !== undefined) return doubleAt(v);
   v = field(value, 'arrayValue', 'array_value');
   if (v !== undefined) return arrayValueAt(v, depth + 1);
   v = field(value, 'kvlistValue', 'kvlist_value');
   if (v !== undefined) return kvlistValueAt(v, depth + 1);
   v = field(value, 'bytesValue', 'bytes_value');
-  if (v !== undefined) return stringAt(v, 'bytesValue');
+  if (v !== undefined) return capValue(stringAt(v, 'bytesValue'));
   return null;
 }
 
@@ -166,7 +194,7 @@ export function attributesAt(value: unknown, depth = 0): Attributes {
     const kv = value[i];
     try {
       if (!isObject(kv)) fail('', 'expected a {key, value} object');
-      attributes[stringAt(kv.key, 'key')] = kv.value === undefined || kv.value === null ? null : valueAt(kv.value, depth);
+      setAttribute(attributes, stringAt(kv.key, 'key'), kv.value === undefined || kv.value === null ? null : valueAt(kv.value, depth));
     } catch (error) {
       throw within(`[${i}]`, error);
     }

@@ -1,6 +1,7 @@
-import { capValue } from './limits.js';
-import { OtlpDecodeError } from './decode-error.js';
 import type { Attributes, AttrValue } from '../../model/otlp.js';
+import { setAttribute } from '../../model/set-attribute.js';
+import { OtlpDecodeError } from './decode-error.js';
+import { capValue } from './limits.js';
 import { I64, LEN, VARINT, type ProtoReader } from './proto-reader.js';
 
 /** AnyValue nesting deeper than this is refused (protobufjs' recursion limit is the same idea). */
@@ -28,7 +29,7 @@ function decodeKeyValueInto(r: ProtoReader, end: number, target: Attributes, dep
     }
   }
   r.assertEnd(end, 'KeyValue');
-  target[key] = value;
+  setAttribute(target, key, value);
 }
 
 /** Reads one length-delimited KeyValue (a repeated `attributes` field) into `target`. */
@@ -40,11 +41,11 @@ export function readAttribute(r: ProtoReader, target: Attributes): void {
  * opentelemetry.proto.common.v1.AnyValue (oneof; an empty AnyValue is null):
  *   1 string_value string        LEN
  *   2 bool_value   bool          VARINT
- *   3 int_value    int64         VARINT  → number
+ *   3 int_value    int64         VARINT  → number, or decimal text past 2^53
  *   4 double_value double        I64
  *   5 array_value  ArrayValue    LEN
  *   6 kvlist_value KeyValueList  LEN
- *   7 bytes_value  bytes         LEN     → base64 text, as in OTLP/JSON
+ *   7 bytes_value  bytes         LEN     → base64 text, as in OTLP/JSON (capped as strings are)
  */
 export function decodeAnyValue(r: ProtoReader, end: number, depth: number): AttrValue {
   let value: AttrValue = null;
@@ -71,7 +72,7 @@ export function decodeAnyValue(r: ProtoReader, end: number, depth: number): Attr
         break;
       case (7 << 3) | LEN: {
         const bytesEnd = r.lengthEnd();
-        value = r.buf.base64Slice(r.pos, bytesEnd);
+        value = capValue(r.buf.base64Slice(r.pos, bytesEnd));
         r.pos = bytesEnd;
         break;
       }
@@ -85,7 +86,8 @@ export function decodeAnyValue(r: ProtoReader, end: number, depth: number): Attr
 
 /**
  * The structure around a too-deep value is intact (every length is known), so the decoder drops only the span or
- * log record holding it, as the JSON decoder does, instead of the whole request.
+ * log record holding it (or, in a resource, that resource's items), as the JSON decoder does, instead of the whole
+ * request.
  */
 export class NestingTooDeepError extends OtlpDecodeError {}
 

@@ -4,13 +4,17 @@ import { decodeResourceInto, decodeScope, NestingTooDeepError } from './proto-co
 import { LEN, ProtoReader } from './proto-reader.js';
 import { noneRejected, reject } from './rejected.js';
 
-/** Decodes one item (Span, LogRecord); returns undefined when it was dropped into `rejected`. */
+/**
+ * Decodes one item (Span, LogRecord); returns undefined when it was dropped into `rejected`, and notes in
+ * `adjusted` an item it kept with a value made sane.
+ */
 export type ItemDecoder<T> = (
   r: ProtoReader,
   end: number,
   resource: Attributes,
   scopeName: string,
   rejected: Rejected,
+  adjusted: Rejected,
 ) => T | undefined;
 
 /**
@@ -21,7 +25,7 @@ export type ItemDecoder<T> = (
  */
 export function decodeExportRequest<T extends { scopeName: string }>(bytes: Uint8Array, decodeItem: ItemDecoder<T>): DecodedRequest<T> {
   const r = new ProtoReader(bytes);
-  const request: DecodedRequest<T> = { groups: [], count: 0, rejected: noneRejected() };
+  const request: DecodedRequest<T> = { groups: [], count: 0, rejected: noneRejected(), adjusted: noneRejected() };
   while (r.pos < r.len) {
     const tag = r.tag();
     if (tag === ((1 << 3) | LEN)) {
@@ -37,6 +41,8 @@ export function decodeExportRequest<T extends { scopeName: string }>(bytes: Uint
  *   1 resource            Resource                    LEN
  *   2 scope_{spans,logs}  repeated Scope{Spans,Logs}  LEN
  *   3 schema_url          string                      LEN (skipped)
+ * A resource nested too deeply drops the group's items into `rejected`, as the JSON decoder does, and the
+ * rest of the request is kept.
  */
 function decodeResourceGroup<T extends { scopeName: string }>(
   r: ProtoReader,
@@ -45,12 +51,21 @@ function decodeResourceGroup<T extends { scopeName: string }>(
   request: DecodedRequest<T>,
 ): ResourceGroup<T> {
   const group: ResourceGroup<T> = { resource: {}, scopes: [] };
+  let tooDeep: NestingTooDeepError | undefined;
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | LEN:
-        decodeResourceInto(r, r.lengthEnd(), group.resource);
+      case (1 << 3) | LEN: {
+        const resourceEnd = r.lengthEnd();
+        try {
+          decodeResourceInto(r, resourceEnd, group.resource);
+        } catch (error) {
+          if (!(error instanceof NestingTooDeepError)) throw error;
+          tooDeep = error;
+          r.pos = resourceEnd;
+        }
         break;
+      }
       case (2 << 3) | LEN: {
         const scope = decodeScopeGroup(r, r.lengthEnd(), group.resource, decodeItem, request);
         if (scope.items.length > 0) group.scopes.push(scope);
@@ -61,6 +76,13 @@ function decodeResourceGroup<T extends { scopeName: string }>(
     }
   }
   r.assertEnd(end, 'Resource group');
+  if (tooDeep) {
+    // Items may come before their resource on the wire, so they are dropped once the whole group is read.
+    const items = group.scopes.reduce((n, scope) => n + scope.items.length, 0);
+    group.scopes = [];
+    request.count -= items;
+    if (items > 0) reject(request.rejected, `resource: ${tooDeep.message}`, items);
+  }
   return group;
 }
 
@@ -93,7 +115,7 @@ function decodeScopeGroup<T extends { scopeName: string }>(
         const itemEnd = r.lengthEnd();
         let item: T | undefined;
         try {
-          item = decodeItem(r, itemEnd, resource, scope.scopeName, request.rejected);
+          item = decodeItem(r, itemEnd, resource, scope.scopeName, request.rejected, request.adjusted);
         } catch (error) {
           if (!(error instanceof NestingTooDeepError)) throw error;
           reject(request.rejected, error.message);

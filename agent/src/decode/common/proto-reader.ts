@@ -7,6 +7,8 @@ export const LEN = 2;
 export const I32 = 5;
 
 const TWO_POW_32 = 4294967296;
+/** The high word of 2^53, from where on a double no longer holds every integer. */
+const HI_OF_2_POW_53 = 0x200000;
 
 /** A direct-mapped cache of short ASCII strings, shared by all readers (see `utf8`). */
 const MAX_CACHED = 32;
@@ -97,8 +99,11 @@ export class ProtoReader {
     return this.uint32() !== 0;
   }
 
-  /** An int64 varint as a number (exact up to 2^53; OTLP attribute ints rarely go further). */
-  int64(): number {
+  /**
+   * An int64 varint: a number from -2^53 to 2^53 - 1 (the high word alone tells, so the common case stays one
+   * comparison), else its exact decimal text, since a double no longer holds every integer there.
+   */
+  int64(): number | string {
     const start = this.pos;
     let lo = 0;
     let hi = 0;
@@ -110,7 +115,10 @@ export class ProtoReader {
         lo |= (b & 0x0f) << 28;
         hi = (b & 0x7f) >> 4;
       } else hi |= (b & 0x7f) << (7 * i - 32);
-      if (b < 0x80) return hi < 0 ? -((~hi >>> 0) * TWO_POW_32 + (~lo >>> 0) + 1) : hi * TWO_POW_32 + (lo >>> 0);
+      if (b < 0x80) {
+        if (hi >= -HI_OF_2_POW_53 && hi < HI_OF_2_POW_53) return hi < 0 ? -((~hi >>> 0) * TWO_POW_32 + (~lo >>> 0) + 1) : hi * TWO_POW_32 + (lo >>> 0);
+        return ((BigInt(hi) << 32n) + BigInt(lo >>> 0)).toString();
+      }
     }
     return this.fail('varint longer than 10 bytes', start);
   }

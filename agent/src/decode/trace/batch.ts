@@ -1,8 +1,13 @@
-import type { OtlpSpan, TraceBatch } from '../../model/otlp.js';
+import type { OtlpSpan, Rejected, TraceBatch } from '../../model/otlp.js';
 import type { DecodedRequest } from '../common/groups.js';
 
+/** A decoded request's spans, and those kept with an impossible time made sane, for the reply's warning. */
+export interface DecodedTraceBatch extends TraceBatch {
+  adjusted: Rejected;
+}
+
 /** Names the generic groups as the trace model does (no copies of the spans). */
-export function toTraceBatch({ groups, count, rejected }: DecodedRequest<OtlpSpan>): TraceBatch {
+export function toTraceBatch({ groups, count, rejected, adjusted }: DecodedRequest<OtlpSpan>): DecodedTraceBatch {
   return {
     resourceSpans: groups.map(({ resource, scopes }) => ({
       resource,
@@ -10,5 +15,6 @@ export function toTraceBatch({ groups, count, rejected }: DecodedRequest<OtlpSpa
     })),
     spanCount: count,
     rejected,
+    adjusted,
   };
 }

@@ -1,4 +1,4 @@
-import type { Attributes, OtlpSpan, SpanEvent, TraceBatch } from '../../model/otlp.js';
+import type { Attributes, OtlpSpan, Rejected, SpanEvent } from '../../model/otlp.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../common/enums.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from '../common/ids.js';
 import { decodeJsonExportRequest, type JsonLevelNames } from '../common/json-groups.js';
@@ -15,7 +15,9 @@ import {
   within,
   type JsonObject,
 } from '../common/json-values.js';
-import { toTraceBatch } from './batch.js';
+import { capValue } from '../common/limits.js';
+import { toTraceBatch, type DecodedTraceBatch } from './batch.js';
+import { settleTimes } from './span-times.js';
 
 const NAMES: JsonLevelNames = {
   groups: ['resourceSpans', 'resource_spans'],
@@ -24,22 +26,25 @@ const NAMES: JsonLevelNames = {
 };
 
 /** An OTLP/JSON ExportTraceServiceRequest. */
-export function decodeTraceRequestJson(body: Buffer): TraceBatch {
+export function decodeTraceRequestJson(body: Buffer): DecodedTraceBatch {
   return toTraceBatch(decodeJsonExportRequest(body, NAMES, decodeSpan));
 }
 
-/** A Span; invalid ids or wrongly shaped fields throw (the span is dropped with the path as the reason). */
-function decodeSpan(s: JsonObject, resource: Attributes, scopeName: string): OtlpSpan {
+/**
+ * A Span; invalid ids, wrongly shaped fields or no start time throw (the span is dropped with the path as the
+ * reason).
+ */
+function decodeSpan(s: JsonObject, resource: Attributes, scopeName: string, adjusted: Rejected): OtlpSpan {
   const traceId = idAt(field(s, 'traceId', 'trace_id'), TRACE_ID_BYTES, 'traceId');
   if (!traceId) fail('traceId', 'missing or all zero');
   const spanId = idAt(field(s, 'spanId', 'span_id'), SPAN_ID_BYTES, 'spanId');
   if (!spanId) fail('spanId', 'missing or all zero');
   const status = objectAt(s.status, 'status');
-  return {
+  const span: OtlpSpan = {
     traceId,
     spanId,
     parentSpanId: idAt(field(s, 'parentSpanId', 'parent_span_id'), SPAN_ID_BYTES, 'parentSpanId'),
-    name: stringAt(s.name, 'name'),
+    name: capValue(stringAt(s.name, 'name')),
     kind: enumAt(s.kind, SPAN_KIND_NAMES, 'kind'),
     startMs: nanosToMsAt(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
     endMs: nanosToMsAt(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
@@ -50,6 +55,8 @@ function decodeSpan(s: JsonObject, resource: Attributes, scopeName: string): Otl
     resource,
     scopeName,
   };
+  const problem = settleTimes(span, adjusted);
+  return problem === undefined ? span : fail('startTimeUnixNano', problem);
 }
 
 function eventsIn(value: unknown): SpanEvent[] {

@@ -1,19 +1,22 @@
-import type { Attributes, OtlpSpan, Rejected, SpanEvent, TraceBatch } from '../../model/otlp.js';
+import type { Attributes, OtlpSpan, Rejected, SpanEvent } from '../../model/otlp.js';
 import { RepeatedId, SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
+import { capValue } from '../common/limits.js';
 import { readAttribute } from '../common/proto-common.js';
 import { decodeExportRequest } from '../common/proto-groups.js';
 import { I64, LEN, VARINT, type ProtoReader } from '../common/proto-reader.js';
 import { reject } from '../common/rejected.js';
-import { toTraceBatch } from './batch.js';
+import { toTraceBatch, type DecodedTraceBatch } from './batch.js';
+import { settleTimes } from './span-times.js';
 
 const traceIds = new RepeatedId(TRACE_ID_BYTES);
 
-export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
+export function decodeTraceRequestProto(bytes: Uint8Array): DecodedTraceBatch {
   return toTraceBatch(decodeExportRequest(bytes, decodeSpan));
 }
 
 /**
- * opentelemetry.proto.trace.v1.Span (a span with an invalid trace or span id is dropped into `rejected`):
+ * opentelemetry.proto.trace.v1.Span (a span with an invalid trace or span id, or without a start time, is dropped
+ * into `rejected`; an impossible end time is made sane and noted in `adjusted`):
  *   1  trace_id                 bytes            LEN
  *   2  span_id                  bytes            LEN
  *   3  trace_state              string           LEN (skipped)
@@ -33,6 +36,7 @@ function decodeSpan(
   resource: Attributes,
   scopeName: string,
   rejected: Rejected,
+  adjusted: Rejected,
 ): OtlpSpan | undefined {
   const start = r.pos;
   const span: OtlpSpan = {
@@ -71,7 +75,7 @@ function decodeSpan(
         r.pos = parentEnd;
         break;
       case (5 << 3) | LEN:
-        span.name = r.string();
+        span.name = capValue(r.string());
         break;
       case (6 << 3) | VARINT:
         span.kind = r.int32();
@@ -103,6 +107,8 @@ function decodeSpan(
   if (!traceId) return void reject(rejected, traceId === null ? idLengthReason('trace_id', TRACE_ID_BYTES, false) : 'trace_id is missing or all zero');
   if (!spanId) return void reject(rejected, spanId === null ? idLengthReason('span_id', SPAN_ID_BYTES, false) : 'span_id is missing or all zero');
   if (parentSpanId === null) return void reject(rejected, idLengthReason('parent_span_id', SPAN_ID_BYTES, false));
+  const problem = settleTimes(span, adjusted);
+  if (problem !== undefined) return void reject(rejected, `start_time_unix_nano ${problem}`);
   span.traceId = traceId;
   span.spanId = spanId;
   span.parentSpanId = parentSpanId;

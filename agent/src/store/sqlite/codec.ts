@@ -1,5 +1,6 @@
 import type { Attributes } from '../../model/otlp.js';
 import { mergeAttributes } from '../../model/merge-attributes.js';
+import { setAttribute } from '../../model/set-attribute.js';
 import type { Downstream, RunRecord, RunStatus, RunnerKind, StepRecord } from '../../model/workflow.js';
 
 /** Row shapes of the tables and their conversion to and from the model: the only place that knows both. */
@@ -120,7 +121,7 @@ function stepsFromText(text: string, runner: RunnerKind): StepRecord[] {
 function ownAttributes(attributes: Attributes, resource: Attributes): Attributes | undefined {
   for (const key in resource) if (attributes[key] !== resource[key]) return undefined;
   const own: Attributes = {};
-  for (const key in attributes) if (!(key in resource)) own[key] = attributes[key]!;
+  for (const key in attributes) if (!Object.hasOwn(resource, key)) setAttribute(own, key, attributes[key]!);
   return own;
 }
 

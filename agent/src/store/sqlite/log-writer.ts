@@ -11,7 +11,12 @@ export interface LogWriteResult {
   traces: Set<string>;
 }
 
-/** Stores log records with their template; a re-sent record (same time, ids and body) is ignored. */
+/**
+ * Stores log records with their template; a re-sent record is ignored. A re-send says all the same things: the
+ * unique key is time, trace and span id, and `body_hash`, which (despite its name, kept from the first schema)
+ * hashes all the rest a record says: body, severity, attributes, resource, scope and observed time. Two pods
+ * logging the same line in the same millisecond are two records.
+ */
 export class LogWriter {
   private readonly insert: Statement<unknown[]>;
 
@@ -30,6 +35,8 @@ export class LogWriter {
     const result: LogWriteResult = { accepted: 0, duplicates: 0, inserted: [], traces: new Set() };
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
+      const attributes = JSON.stringify(record.attributes);
+      const resourceId = this.resources.idOf(record.resource);
       const changes = this.insert.run(
         record.traceId,
         record.spanId,
@@ -37,9 +44,9 @@ export class LogWriter {
         record.severityNumber,
         record.severityText,
         record.body,
-        hashText(record.body),
-        JSON.stringify(record.attributes),
-        this.resources.idOf(record.resource),
+        hashText(`${record.severityNumber}\u0000${record.severityText}\u0000${record.observedTimeMs}\u0000${resourceId}\u0000${record.scopeName}\u0000${attributes}\u0000${record.body}`),
+        attributes,
+        resourceId,
         templateIds[i] ?? null,
       ).changes;
       if (changes === 0) {
