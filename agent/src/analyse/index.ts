@@ -11,7 +11,7 @@ export { AnalysisPass, type AnalysisOutput } from './pass.js';
 export type { HealthFactor, HealthReport, HealthStatus } from './health.js';
 export type { BurnWindow, SloReport, SloState } from './slo/report.js';
 export { burnWindows } from './slo/report.js';
-export { isCoolingDown, ruleName } from './rules/detector.js';
+export { ruleName } from './rules/detector.js';
 export { workflowFigures, type WorkflowFigures } from './rules/figures.js';
 export { recommend, type RecommendationInput } from './recommendations.js';
 export { createSession, verifySession } from './sessions.js';

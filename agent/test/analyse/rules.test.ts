@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, isCoolingDown } from '../../src/analyse/index.js';
+import { analyse, type RuleConfig } from '../../src/analyse/index.js';
 import { allFaults } from '../../src/demo/scenarios.js';
+import { hourly, run } from './runs.js';
 import { analyseScenario } from './scenario.js';
+
+const HOUR = 3_600_000;
 
 describe('custom rules', () => {
   const { runs, out } = analyseScenario(7, allFaults, {
@@ -30,9 +33,6 @@ describe('custom rules', () => {
     expect(crm.fingerprint).toBe('rule|crm-sync|rule:failing a lot');
     expect(crm.evidence.details?.['cooldownMs']).toBe(3600_000);
     expect(crm.evidence.details?.['value']).toBeGreaterThan(0.95);
-    expect(isCoolingDown(undefined, 10_000_000, 3600_000)).toBe(false);
-    expect(isCoolingDown(10_000_000 - 600_000, 10_000_000, 3600_000)).toBe(true);
-    expect(isCoolingDown(10_000_000 - 4_000_000, 10_000_000, 3600_000)).toBe(false);
   });
 
   it('counts consecutive failures back from the newest run', () => {
@@ -46,5 +46,52 @@ describe('custom rules', () => {
     });
     const c = result.candidates.find((x) => x.kind === 'rule')!;
     expect(Number(c.evidence.current['consecutive_failures'])).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('custom rules on a quiet window', () => {
+  // A healthy workflow that runs every two hours, 70 minutes after its last run started: no run in the last hour.
+  const runs = Array.from({ length: 48 }, (_, i) => run('report', i, i * 2 * HOUR, 60_000));
+  const nowMs = runs[47]!.startMs + 70 * 60_000;
+  const rulesOn = (rules: RuleConfig[]) =>
+    analyse({ nowMs, runs, templateOf: (m) => ({ templateId: m, template: m }), config: { rules } }).candidates.filter((c) => c.kind === 'rule');
+
+  it('does not match a rate or a duration of no runs', () => {
+    const found = rulesOn([
+      { workflow: '*', metric: 'success_rate', condition: '<', threshold: 0.9, severity: 'high', window: '1h' },
+      { workflow: '*', metric: 'p50_duration', condition: '<', threshold: 60, severity: 'medium', window: '1h' },
+      { workflow: '*', metric: 'queue_p95', condition: '<=', threshold: 10, severity: 'medium', window: '1h' },
+    ]);
+    expect(found.map((c) => c.title)).toEqual([]);
+  });
+
+  it('still counts the runs: no run in the window is a figure of its own', () => {
+    const [quiet, ...rest] = rulesOn([{ workflow: 'report', metric: 'runs', condition: '<', threshold: 1, severity: 'low', window: '1h' }]);
+    expect(rest).toEqual([]);
+    expect(quiet!.title).toBe('Rule "runs < 1" matched `report`: runs is 0');
+  });
+});
+
+describe('rule names', () => {
+  const runs = hourly('etl', 48, (i, r) => (i >= 40 ? run('etl', i, r.startMs, 60_000, 'failure') : r));
+  const nowMs = runs[47]!.endMs;
+  const rulesOn = (rules: RuleConfig[]) =>
+    analyse({ nowMs, runs, templateOf: (m) => ({ templateId: m, template: m }), config: { rules } }).candidates.filter((c) => c.kind === 'rule');
+  const failing = (window: string): RuleConfig => ({ workflow: 'etl', metric: 'failure_rate', condition: '>', threshold: 0.5, severity: 'high', window });
+
+  it('tell apart two unnamed rules that differ only in their window, each with a finding of its own', () => {
+    const found = rulesOn([failing('1h'), failing('6h')]);
+    expect(found.map((c) => c.fingerprint).sort()).toEqual(['rule|etl|rule:failure_rate > 0.5 over 1h', 'rule|etl|rule:failure_rate > 0.5 over 6h']);
+    expect(found.map((c) => c.title).sort()).toEqual([
+      'Rule "failure_rate > 0.5 over 1h" matched `etl`: failure_rate is 100 %',
+      'Rule "failure_rate > 0.5 over 6h" matched `etl`: failure_rate is 100 %',
+    ]);
+  });
+
+  it('stay metric, condition and threshold when no other rule shares them', () => {
+    expect(rulesOn([failing('6h'), { ...failing('1h'), threshold: 0.9 }]).map((c) => c.fingerprint).sort()).toEqual([
+      'rule|etl|rule:failure_rate > 0.5',
+      'rule|etl|rule:failure_rate > 0.9',
+    ]);
   });
 });

@@ -3,6 +3,11 @@ import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { mostCommon } from '../stats.js';
 import { categorise } from './categorise.js';
 
+/** Runs without a pattern before its finding resolves itself (the analysis service's rule). */
+const CLEAR_AFTER_RUNS = 5;
+/** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
+const MISS_CHANCE = 0.001;
+
 /** The failures of one workflow that share an error template. */
 export interface PatternGroup {
   templateId: string;
@@ -32,6 +37,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   }
   const recentFrom = ctx.nowMs - ctx.thresholds.recentMs;
   const recentRuns = history.runs.filter((r) => r.startMs >= recentFrom).length;
+  const indexOf = new Map(history.runs.map((r, i) => [r, i]));
   const groups: PatternGroup[] = [];
   for (const [templateId, failures] of byTemplate) {
     if (failures.length < ctx.thresholds.minAffectedRuns) continue;
@@ -39,7 +45,9 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     const recentCount = failures.filter((f) => f.run.startMs >= recentFrom).length;
     const share = failures.length / history.runs.length;
     const recentShare = recentRuns > 0 ? recentCount / recentRuns : 0;
-    // A rare pattern that stopped occurring is history, not a problem; its finding resolves itself.
+    // A pattern that stopped, however large it was, and a rare one not seen in the recent window are history, not
+    // problems: their findings resolve themselves.
+    if (hasStopped(indexOf.get(failures[0]!.run)!, indexOf.get(last.run)!, failures.length, history.runs.length)) continue;
     if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
     groups.push({
       templateId,
@@ -57,6 +65,18 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     });
   }
   return groups;
+}
+
+/**
+ * Whether a pattern has stopped: missing from the workflow's latest runs for five runs, and for longer than it would
+ * go missing by chance at the rate it failed between its first and last failure — a pattern failing one run in five
+ * must miss 31.
+ */
+function hasStopped(firstIndex: number, lastIndex: number, failures: number, runs: number): boolean {
+  const rate = failures / (lastIndex - firstIndex + 1);
+  // A pattern that failed every run gives log(0) = −∞ here: five runs.
+  const needed = Math.max(CLEAR_AFTER_RUNS, Math.ceil(Math.log(MISS_CHANCE) / Math.log(1 - rate)));
+  return runs - 1 - lastIndex >= needed;
 }
 
 /**

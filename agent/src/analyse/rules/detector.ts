@@ -1,6 +1,6 @@
 import type { Category, FindingCandidate } from '../../model/finding.js';
 import { isFailed } from '../../model/workflow.js';
-import { parseDuration, type RuleCondition, type RuleConfig } from '../config.js';
+import { formatDurationSpec, parseDuration, type RuleCondition, type RuleConfig } from '../config.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, round } from '../format.js';
@@ -18,16 +18,20 @@ const compare: Record<RuleCondition, (a: number, b: number) => boolean> = {
   '!=': (a, b) => a !== b,
 };
 
-export function ruleName(rule: RuleConfig): string {
-  return rule.name ?? `${rule.metric} ${rule.condition} ${rule.threshold}`;
+/**
+ * A rule's own name, or its metric, condition and threshold, which name its finding's fingerprint: another unnamed
+ * rule that differs only in its window adds the window, so the two keep findings of their own.
+ */
+export function ruleName(rule: RuleConfig, rules: readonly RuleConfig[] = []): string {
+  if (rule.name) return rule.name;
+  const name = `${rule.metric} ${rule.condition} ${rule.threshold}`;
+  const windowMs = windowOf(rule);
+  const clash = rules.some((o) => !o.name && o.metric === rule.metric && o.condition === rule.condition && o.threshold === rule.threshold && windowOf(o) !== windowMs);
+  return clash ? `${name} over ${formatDurationSpec(windowMs)}` : name;
 }
 
-/**
- * The finding store keeps rule state: a rule finding that resolved may reopen only once its cooldown has passed
- * since it was last opened. The cooldown travels in `evidence.details.cooldownMs`.
- */
-export function isCoolingDown(lastOpenedMs: number | undefined, nowMs: number, cooldownMs: number): boolean {
-  return lastOpenedMs !== undefined && nowMs - lastOpenedMs < cooldownMs;
+function windowOf(rule: RuleConfig): number {
+  return parseDuration(rule.window ?? '1d');
 }
 
 /** User rules over per-workflow figures ('*' matches every workflow). */
@@ -45,16 +49,17 @@ function categoryOf(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisCon
 }
 
 function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisContext): FindingCandidate[] {
-  const windowMs = parseDuration(rule.window ?? '1d');
+  const windowMs = windowOf(rule);
   const figures = workflowFigures(history, ctx.nowMs, windowMs);
   const value = figures[rule.metric];
-  if (!compare[rule.condition](value, rule.threshold)) return [];
-  const name = ruleName(rule);
+  if (value === undefined || !compare[rule.condition](value, rule.threshold)) return [];
+  const name = ruleName(rule, ctx.config.rules);
   const runs = history.runs.filter((r) => r.startMs > ctx.nowMs - windowMs);
   const failed = runs.filter((r) => isFailed(r.status));
   const category = categoryOf(rule, history, ctx);
   const shown = /duration|queue/.test(rule.metric) ? formatDuration(value * 1000) : /rate/.test(rule.metric) ? `${round(value * 100, 1)} %` : String(value);
   const firstMs = runs[0]?.startMs ?? ctx.nowMs;
+  const seenMs = runs[runs.length - 1]?.endMs ?? ctx.nowMs;
   return [
     {
       fingerprint: fingerprint('rule', [history.workflow], `rule:${name}`),
@@ -78,8 +83,9 @@ function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisConte
         details: { rule: name, metric: rule.metric, value, cooldownMs: rule.cooldown ? parseDuration(rule.cooldown) : 0 },
       },
       recommendations: recommend({ kind: 'rule', category, workflow: history.workflow, attributes: {}, insights: traceInsights(history) }),
-      firstSeenMs: firstMs,
-      lastSeenMs: runs[runs.length - 1]?.endMs ?? ctx.nowMs,
+      // Seen when it holds: the finding's first sighting is when it opened, which its cooldown counts from.
+      firstSeenMs: seenMs,
+      lastSeenMs: seenMs,
     },
   ];
 }

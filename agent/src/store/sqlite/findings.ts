@@ -17,6 +17,9 @@ interface FindingRow {
 /** Everything about a finding except what the columns hold. */
 type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'>;
 
+/** `resolvedBy` of a finding that resolved itself; anyone else resolved it by hand. */
+const RESOLVED_BY_ANALYSIS = 'flowlens';
+
 /**
  * The finding lifecycle: candidates from each analysis pass are merged by fingerprint into lasting findings —
  * opened, kept up to date, resolved once their condition has cleared, reopened if it returns.
@@ -62,6 +65,7 @@ export class FindingTable {
         }
         const previous = JSON.parse(row.body) as FindingBody;
         const reopened = row.status === 'resolved';
+        if (reopened && !mayReopen(row, previous, candidate)) continue;
         // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution.
         const body: FindingBody = reopened
           ? { ...rest }
@@ -86,7 +90,7 @@ export class FindingTable {
           continue;
         }
         const body = JSON.parse(row.body) as FindingBody;
-        body.resolvedBy = 'flowlens';
+        body.resolvedBy = RESOLVED_BY_ANALYSIS;
         body.resolvedAt = isoTime(nowMs);
         body.evidence = {
           ...body.evidence,
@@ -146,6 +150,18 @@ export class FindingTable {
     );
     return this.get(id);
   }
+}
+
+/**
+ * Whether a resolved finding opens again for a candidate. Not a rule's within its cooldown (`evidence.details.
+ * cooldownMs`) since it last opened (its first sighting then, in event time). Not one resolved by hand unless the problem was seen after what the person had seen: in a
+ * later run, or, for a stalled workflow (seen at every pass while it lasts), as a stall that began later.
+ */
+function mayReopen(row: FindingRow, body: FindingBody, candidate: FindingCandidate): boolean {
+  const cooldownMs = Number(candidate.evidence.details?.['cooldownMs'] ?? 0);
+  if (candidate.kind === 'rule' && candidate.lastSeenMs - row.first_seen_ms < cooldownMs) return false;
+  if (body.resolvedBy === RESOLVED_BY_ANALYSIS) return true;
+  return (candidate.kind === 'stalled' ? candidate.firstSeenMs : candidate.lastSeenMs) > row.last_seen_ms;
 }
 
 /** Short, stable, URL-safe: the same problem keeps its id (and its links in alerts) across passes and restarts. */

@@ -1,0 +1,53 @@
+/**
+ * A finding's lifecycle through the analysis service and a real store: an error pattern's finding resolves itself
+ * once five runs of its workflow have passed without it, and reopens when the error returns.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { AnalysisService } from '../../src/service/analysis-service.js';
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import { span } from '../normalise/helpers.js';
+import { tempStores, templateOf, writeSpans } from '../helpers/store.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 1);
+const stores = tempStores('lifecycle');
+afterEach(() => stores.closeAll());
+
+/** Hourly run `i` of `etl`, a minute long, failing with the same error when asked. */
+const job = (i: number, failed: boolean) =>
+  span({
+    id: `r${i}`,
+    trace: (i + 1).toString(16).padStart(32, '0'),
+    name: 'run etl',
+    start: T0 + i * HOUR,
+    end: T0 + i * HOUR + 60_000,
+    attributes: { 'cicd.pipeline.name': 'etl', 'cicd.pipeline.run.id': String(i) },
+    ...(failed && { status: 2, message: 'connection refused: warehouse-db:5432' }),
+  });
+
+async function errorFinding(store: SqliteStore, service: AnalysisService) {
+  await service.run();
+  const found = store.findings({ limit: 100 }).filter((f) => f.kind === 'error_pattern' || f.kind === 'correlation');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('an error pattern finding', () => {
+  it('resolves five runs after the error stopped, and reopens when it returns', async () => {
+    const { store } = stores.open();
+    const service = new AnalysisService(store, resolveConfig({ analysis: { enabled: false } }), templateOf, [], createLogger('error'));
+    // Two weeks of hourly runs; runs 300–319 fail the same way, then the runs pass.
+    writeSpans(store, Array.from({ length: 320 }, (_, i) => job(i, i >= 300)));
+    expect(await errorFinding(store, service)).toMatchObject({ status: 'open', severity: 'critical' });
+    writeSpans(store, [320, 321, 322, 323].map((i) => job(i, false)));
+    expect((await errorFinding(store, service)).status).toBe('open');
+    writeSpans(store, [job(324, false)]);
+    const resolved = await errorFinding(store, service);
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'flowlens' });
+    expect(resolved.evidence.resolution).toMatch(/^Condition cleared: no longer seen in the runs after 2026-11-14T07:01:00/);
+    writeSpans(store, [job(325, true), job(326, true), job(327, true)]);
+    expect((await errorFinding(store, service)).status).toBe('open');
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * When a resolved finding opens again: a rule's not within its cooldown, one a person resolved only on new evidence.
+ * Candidates come from the analysis over hand-built runs, and are applied to a real store as the analysis service
+ * applies them: a finding not seen any more resolves once five runs ended after its last sighting (one if stalled).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyse, type AnalysisConfig } from '../../src/analyse/index.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import { run } from '../analyse/runs.js';
+import { tempStores } from '../helpers/store.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const stores = tempStores('findings');
+afterEach(() => stores.closeAll());
+
+/** One analysis pass over the runs so far, on event time, its candidates applied to the store. */
+function pass(store: SqliteStore, runs: RunRecord[], config: AnalysisConfig = {}) {
+  const nowMs = Math.max(...runs.map((r) => r.endMs));
+  const out = analyse({ nowMs, runs, templateOf: (m) => ({ templateId: m, template: m }), config });
+  return store.applyFindings(out.candidates, Date.now(), (finding) => {
+    const ended = runs.filter((r) => r.endMs > Date.parse(finding.lastSeen)).length;
+    return ended >= (finding.kind === 'stalled' ? 1 : 5);
+  });
+}
+
+const only = (store: SqliteStore, kind: Finding['kind']): Finding => {
+  const found = store.findings({ kind, limit: 10 });
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('a rule finding', () => {
+  const rules: AnalysisConfig = {
+    rules: [{ workflow: 'deploy', metric: 'consecutive_failures', condition: '>=', threshold: 2, severity: 'high', cooldown: '6h', window: '1h' }],
+  };
+
+  it('does not open again within its cooldown after it opened, and opens once the cooldown is over if the rule still holds', () => {
+    const { store } = stores.open();
+    // A run every half hour: runs 20 and 21 fail, the next five pass, and from run 27 on every run fails.
+    const runs = Array.from({ length: 40 }, (_, i) => run('deploy', i, i * 30 * MIN, MIN, i === 20 || i === 21 || i >= 27 ? 'failure' : 'success'));
+    const statusAfter: string[] = [];
+    for (let n = 18; n <= runs.length; n++) {
+      pass(store, runs.slice(0, n), rules);
+      statusAfter[n - 1] = store.findings({ kind: 'rule', limit: 10 })[0]?.status ?? 'none';
+    }
+    expect(statusAfter[21]).toBe('open');
+    expect(statusAfter[26]).toBe('resolved');
+    // The rule holds again from run 28, 3.5 h after the finding opened, until run 33 ends six hours after that.
+    const reopenedAt = runs.findIndex((r) => r.endMs - runs[21]!.endMs >= 6 * HOUR);
+    expect(reopenedAt).toBe(33);
+    expect(statusAfter.slice(28, 33)).toEqual(Array(5).fill('resolved'));
+    expect(statusAfter[33]).toBe('open');
+    expect(Date.parse(only(store, 'rule').firstSeen)).toBe(runs[33]!.endMs);
+  });
+});
+
+describe('a finding resolved by hand', () => {
+  // An hourly job that stops after run 99; another job runs every 10 minutes, so event time goes on.
+  const nightly = Array.from({ length: 100 }, (_, i) => run('nightly', i, i * HOUR, MIN));
+  const busy = (untilMs: number) => Array.from({ length: Math.floor(untilMs / (10 * MIN)) }, (_, i) => run('busy', i, i * 10 * MIN, MIN));
+
+  it('stays resolved while nothing new happens, and opens again when the workflow stalls anew', () => {
+    const { store } = stores.open();
+    pass(store, [...nightly, ...busy(105 * HOUR)]);
+    const stalled = only(store, 'stalled');
+    expect(stalled.status).toBe('open');
+    store.setFindingStatus(stalled.id, 'resolved', 'alice', Date.now(), 'workflow retired');
+    for (const hours of [106, 110, 130]) {
+      expect(pass(store, [...nightly, ...busy(hours * HOUR)]).reopened).toBe(0);
+      expect(only(store, 'stalled')).toMatchObject({ status: 'resolved', resolvedBy: 'alice' });
+    }
+    // It runs again every hour from hour 131 to 160, then stops again.
+    const resumed = [...nightly, ...Array.from({ length: 30 }, (_, i) => run('nightly', 131 + i, (131 + i) * HOUR, MIN))];
+    pass(store, [...resumed, ...busy(161 * HOUR)]);
+    expect(pass(store, [...resumed, ...busy(166 * HOUR)]).reopened).toBe(1);
+    expect(only(store, 'stalled').status).toBe('open');
+  });
+
+  it('opens again when the error returns after the resolution, not for the failures the person had seen', () => {
+    const { store } = stores.open();
+    const failing = (i: number) => i >= 90 && i < 95;
+    const jobs = (count: number, back = false) =>
+      Array.from({ length: count }, (_, i) => run('nightly', i, i * HOUR, MIN, failing(i) || (back && i >= 110) ? 'failure' : 'success'));
+    pass(store, jobs(97));
+    const pattern = only(store, 'error_pattern');
+    expect(pattern.status).toBe('open');
+    store.setFindingStatus(pattern.id, 'resolved', 'alice', Date.now(), 'fixed the credentials');
+    expect(pass(store, jobs(98)).reopened).toBe(0);
+    expect(only(store, 'error_pattern').status).toBe('resolved');
+    expect(pass(store, jobs(112, true)).reopened).toBe(1);
+    expect(only(store, 'error_pattern').status).toBe('open');
+  });
+
+  it('keeps reopening by itself after it resolved itself', () => {
+    const { store } = stores.open();
+    const jobs = (count: number) => Array.from({ length: count }, (_, i) => run('nightly', i, i * HOUR, MIN, (i >= 90 && i < 95) || i >= 110 ? 'failure' : 'success'));
+    pass(store, jobs(97));
+    pass(store, jobs(100));
+    expect(only(store, 'error_pattern')).toMatchObject({ status: 'resolved', resolvedBy: 'flowlens' });
+    expect(pass(store, jobs(112)).reopened).toBe(1);
+  });
+});
