@@ -14,6 +14,11 @@ export interface RunIdentity {
 export interface RunSpanInfo extends RunIdentity {
   status: RunStatus;
   queueMs?: number;
+  /**
+   * The span ended but its run goes on (a Temporal workflow evicted from a worker's cache, replayed on another):
+   * it places the run, but neither ends it nor gives its status.
+   */
+  interim?: true;
 }
 
 /** What a step span says about its step. */
@@ -27,15 +32,17 @@ export interface StepInfo {
 
 /**
  * The part a span plays inside a run:
- * - step: a step a user would name (nested steps keep their parent);
- * - attempt: one more try of the enclosing step (Temporal's RunActivity under StartActivity);
+ * - step: a step a user would name (nested steps keep their parent); `awaitsRun` when it starts a run of its own
+ *   (Temporal's StartChildWorkflow) and ends with it: that run's outcome and end are the step's;
+ * - attempt: one more try of the enclosing step (Temporal's RunActivity under StartActivity); `of` names that
+ *   step when its span has not arrived yet (it ends with its last attempt), so the attempts gather in its place;
  * - wrapper: plumbing around steps (Jenkins' `Phase: Run`), transparent;
  * - queue: waiting time of the enclosing step or run (GitHub's `queue-*`, Jenkins' agent allocation), transparent;
  * - auto: folded into the enclosing step, as a downstream call when it looks like one.
  */
 export type SpanRole =
-  | { kind: 'step'; name: string }
-  | { kind: 'attempt' }
+  | { kind: 'step'; name: string; awaitsRun?: true }
+  | { kind: 'attempt'; of?: string }
   | { kind: 'wrapper' }
   | { kind: 'queue' }
   | { kind: 'auto' };
@@ -50,8 +57,13 @@ export interface RoleContext {
 /** Recognises one runner's span shapes. Detectors are tried in a fixed order; the generic one comes last. */
 export interface RunnerDetector {
   readonly runner: RunnerKind;
-  /** The run a span stands for, when it is one of this runner's run spans. */
-  runOf(span: OtlpSpan, parent: OtlpSpan | undefined): RunSpanInfo | undefined;
+  /** The run a span stands for, when it is one of this runner's run spans (`children`: the span's, as arrived). */
+  runOf(span: OtlpSpan, parent: OtlpSpan | undefined, children: readonly SpanNode[]): RunSpanInfo | undefined;
+  /**
+   * Where this runner's run ids are unique, when not everywhere (Jenkins numbers builds per controller): two runs
+   * of one workflow and id from different places are two runs.
+   */
+  placeOf?(span: OtlpSpan): string | undefined;
   /**
    * The run an orphan span (`node`, with its children) belongs to, for runners whose steps name their run
    * (Airflow, CI/CD conventions with the pipeline on the resource, Temporal with the client's span among the

@@ -1,7 +1,11 @@
 import type { Downstream, StepRecord } from '../model/workflow.js';
 import { mergeDownstream, sortDownstream } from './downstream.js';
 
-/** Tries of one task (same parent, same name) become one step: the latest try, with every try's spans and the first try's wait. */
+/**
+ * Tries of one task (same parent, same name) become one step: the latest try, with every try's spans and the first
+ * try's wait. Steps with the same try number are not tries of one task but instances of it (a mapped task whose map
+ * index its spans do not say): they stay apart.
+ */
 export function mergeRetries(steps: StepRecord[]): StepRecord[] {
   const groups = new Map<string, StepRecord[]>();
   for (const step of steps) {
@@ -11,11 +15,13 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     else group.push(step);
   }
   if (groups.size === steps.length) return steps;
+  const apart = new Set<StepRecord[]>();
+  for (const group of groups.values()) if (group.length > 1 && repeatsTry(group)) apart.add(group);
   const replaced = new Map<string, string>();
   const merged: StepRecord[] = [];
   for (const step of steps) {
     const group = groups.get(`${step.parentId ?? ''}\n${step.name}`)!;
-    if (group.length === 1) {
+    if (group.length === 1 || apart.has(group)) {
       merged.push(step);
       continue;
     }
@@ -48,4 +54,14 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     if (parent !== undefined) step.parentId = parent;
   }
   return merged;
+}
+
+function repeatsTry(group: readonly StepRecord[]): boolean {
+  const tries = new Set<number>();
+  for (const step of group) {
+    if (step.attempt === undefined) continue;
+    if (tries.has(step.attempt)) return true;
+    tries.add(step.attempt);
+  }
+  return false;
 }

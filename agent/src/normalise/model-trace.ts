@@ -4,6 +4,7 @@ import type { RunRecord } from '../model/workflow.js';
 import type { RunIdentity, RunnerDetector, RunSpanInfo } from './detector.js';
 import { isDownstream } from './downstream.js';
 import { RunBuilder, StepBuilder } from './run-builder.js';
+import { runKey } from './run-key.js';
 import { DETECTORS, generic } from './runners/index.js';
 import type { SpanNode } from './span-tree.js';
 import { buildSpanTree } from './span-tree.js';
@@ -27,7 +28,7 @@ export function modelTrace(spans: readonly OtlpSpan[]): RunRecord[] {
   if (walker.runs.size === 0 && !claimed(tree.byId.values())) {
     // No runner recognises the trace: fall back to its root spans as runs.
     for (const root of tree.roots) {
-      const info = generic.runOf(root.span, undefined);
+      const info = generic.runOf(root.span, undefined, root.children);
       if (info !== undefined) detected.set(root, { detector: generic, info });
     }
     for (const root of tree.roots) walker.walk(root, 0, undefined, undefined, '', false);
@@ -43,7 +44,7 @@ function detectRuns(nodes: Iterable<SpanNode>): Map<SpanNode, DetectedRun> {
   for (const node of nodes) {
     const parent = node.parent?.span;
     for (const detector of DETECTORS) {
-      const info = detector.runOf(node.span, parent);
+      const info = detector.runOf(node.span, parent, node.children);
       if (info !== undefined) {
         found.set(node, { detector, info });
         break;
@@ -79,9 +80,12 @@ class Walker {
     const span = node.span;
     const detected = this.detected.get(node);
     if (detected !== undefined) {
-      const key = RunBuilder.keyOf(detected.detector.runner, detected.info, span);
+      const key = runKey(detected.detector, detected.info, span);
       if (run === undefined || run.key !== key) {
+        // Only a run first met here is the enclosing step's: no run waits for itself through its own steps.
+        const awaited = step?.awaitsRun === true && !this.runs.has(key);
         const started = this.runFor(key, detected.detector, detected.info, span);
+        if (awaited) step!.started(started);
         started.addRunSpan(span, detected.info);
         if (isFailing(detected.info.status) || span.statusCode === StatusCode.ERROR) started.offer(span, depth, '');
         for (const child of node.children) this.walk(child, depth + 1, started, undefined, '', false);
@@ -101,17 +105,20 @@ class Walker {
     let childInCall = inCall;
     switch (role.kind) {
       case 'step': {
-        childStep = run.addStep(span, role.name, step, attempt);
+        childStep = run.addStep(span, role.name, step, attempt, role.awaitsRun);
         childAttempt = '';
         childInCall = false;
         if (isFailing(childStep.info.status) || span.statusCode === StatusCode.ERROR) childStep.offer(span, depth, '');
         break;
       }
-      case 'attempt':
+      case 'attempt': {
+        const of = step ?? (role.of !== undefined ? run.standInStep(span, role.of) : undefined);
+        childStep = of;
         childAttempt = span.spanId;
-        step?.addAttempt(span);
-        if (span.statusCode === StatusCode.ERROR) step?.offer(span, depth, childAttempt);
+        of?.addAttempt(span);
+        if (span.statusCode === StatusCode.ERROR) of?.offer(span, depth, childAttempt);
         break;
+      }
       case 'wrapper':
         step?.spanIds.push(span.spanId);
         break;
@@ -146,7 +153,7 @@ class Walker {
   private inferredRun(node: SpanNode): RunBuilder | undefined {
     for (const detector of DETECTORS) {
       const identity = detector.inferRunOf?.(node, this.roots);
-      if (identity !== undefined) return this.runFor(RunBuilder.keyOf(detector.runner, identity, node.span), detector, identity, node.span);
+      if (identity !== undefined) return this.runFor(runKey(detector, identity, node.span), detector, identity, node.span);
     }
     return undefined;
   }

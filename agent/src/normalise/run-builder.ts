@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Attributes, OtlpSpan } from '../model/otlp.js';
+import { StatusCode } from '../model/otlp.js';
 import { mergeAttributes } from '../model/merge-attributes.js';
-import type { Downstream, RunnerKind, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
+import type { Downstream, RunRecord, RunStatus, StepRecord } from '../model/workflow.js';
 import { num } from './attributes.js';
 import type { RunIdentity, RunnerDetector, RunSpanInfo, StepInfo } from './detector.js';
 import { addDownstream, sortDownstream } from './downstream.js';
@@ -45,6 +46,8 @@ export class StepBuilder extends RecordBuilder {
   readonly info: StepInfo;
   /** A queue span lies inside the step's own span: its time includes the wait. */
   private queueSpanWithin = false;
+  /** The run this step started and waits for (Temporal's child workflow), once its run span was met. */
+  private childRun: RunBuilder | undefined;
 
   constructor(
     detector: RunnerDetector,
@@ -53,10 +56,19 @@ export class StepBuilder extends RecordBuilder {
     readonly parent: StepBuilder | undefined,
     /** The parent's attempt this step ran in ('' when none). */
     readonly inAttempt: string,
+    /** The step starts a run of its own and ends with it. */
+    readonly awaitsRun = false,
+    /** `span` only stands in for the step's span, which has not arrived: it says nothing of the step's wait. */
+    private readonly standIn = false,
   ) {
     super(detector);
     this.spanIds = [span.spanId];
     this.info = detector.stepOf(span);
+  }
+
+  /** The run this step started, met inside it. */
+  started(run: RunBuilder): void {
+    this.childRun ??= run;
   }
 
   override addQueue(span: OtlpSpan): void {
@@ -73,20 +85,28 @@ export class StepBuilder extends RecordBuilder {
     addDownstream(this.downstream, span);
   }
 
-  /** The latest attempt decides, unless the step span itself already failed. */
+  /** The run it started decides once that run ended, else the latest attempt, unless the step span itself already failed. */
   status(): RunStatus {
     const own = this.info.status;
+    if (isFailing(own)) return own;
+    const child = this.endedChild();
+    if (child !== undefined) return child.status;
     const latest = this.latestAttempt();
-    return latest === undefined || isFailing(own) ? own : this.detector.stepOf(latest).status;
+    return latest === undefined ? own : this.detector.stepOf(latest).status;
   }
 
-  /** Where the failure started: outside any attempt, or in the latest attempt. */
+  /** Where the failure started: outside any attempt, in the latest attempt, or in the run it started. */
   origin(): Origin | undefined {
-    const outside = this.origins?.get('');
     const latest = this.latestAttempt();
-    const last = latest !== undefined ? this.origins?.get(latest.spanId) : undefined;
-    if (outside === undefined || last === undefined) return outside ?? last;
-    return deeper(last, outside) ? last : outside;
+    const inLatest = latest !== undefined ? this.origins?.get(latest.spanId) : undefined;
+    const inChild = this.endedChild() !== undefined ? this.childRun!.origin() : undefined;
+    return deepest(deepest(this.origins?.get(''), inLatest), inChild);
+  }
+
+  /** The started run's record once its run span arrived (until then the step is what its own spans say). */
+  private endedChild(): RunRecord | undefined {
+    const child = this.childRun?.finish();
+    return child !== undefined && child.spanId !== '' ? child : undefined;
   }
 
   private latestAttempt(): OtlpSpan | undefined {
@@ -99,7 +119,7 @@ export class StepBuilder extends RecordBuilder {
 
   /** Scheduled to first picked up (Temporal's schedule-to-start), when the step has attempt spans. */
   private waitForFirstAttempt(): number | undefined {
-    if (this.attempts.length === 0) return undefined;
+    if (this.attempts.length === 0 || this.standIn) return undefined;
     let first = Infinity;
     for (const attempt of this.attempts) first = Math.min(first, attempt.startMs);
     return Math.max(0, first - this.span.startMs);
@@ -107,7 +127,7 @@ export class StepBuilder extends RecordBuilder {
 
   toRecord(status: RunStatus, runResource: Attributes): StepRecord {
     const span = this.span;
-    let endMs = span.endMs;
+    let endMs = Math.max(span.endMs, this.endedChild()?.endMs ?? -Infinity);
     for (const attempt of this.attempts) endMs = Math.max(endMs, attempt.endMs);
     const attempt = this.info.attempt ?? (this.attempts.length > 0 ? this.attempts.length : undefined);
     const queueMs = this.queueMs ?? this.info.queueMs ?? this.waitForFirstAttempt();
@@ -135,10 +155,15 @@ export class StepBuilder extends RecordBuilder {
 
 export class RunBuilder extends RecordBuilder {
   readonly steps: StepBuilder[] = [];
-  /** The run span; undefined while the run is only inferred from its steps. */
+  /** The run span; undefined until the run ended (inferred from its steps, or placed by interim run spans). */
   span: OtlpSpan | undefined;
   private info: RunSpanInfo | undefined;
   private earliestStartMs = Infinity;
+  /** The latest end of interim run spans: a running run has lasted at least that long. */
+  private interimEndMs = -Infinity;
+  /** Steps standing in for step spans not arrived yet, by those spans' ids. */
+  private standIns: Map<string, StepBuilder> | undefined;
+  private record: RunRecord | undefined;
 
   constructor(
     readonly key: string,
@@ -149,16 +174,16 @@ export class RunBuilder extends RecordBuilder {
     super(detector);
   }
 
-  /** Key of a run: runner, workflow, run id and attempt when the runner gives an id, else the run span itself. */
-  static keyOf(runner: RunnerKind, identity: RunIdentity, span: OtlpSpan): string {
-    return identity.runId !== ''
-      ? `${runner}\n${identity.workflow}\n${identity.runId}\n${identity.attempt ?? ''}`
-      : `${runner}\n${span.traceId}\n${span.spanId}`;
-  }
-
-  /** Several spans may stand for one run (a workflow replayed on another worker): the latest-ending one speaks. */
+  /**
+   * Several spans may stand for one run (a workflow replayed on another worker): the latest-ending one speaks,
+   * and an interim one only when none other came.
+   */
   addRunSpan(span: OtlpSpan, info: RunSpanInfo): void {
     this.earliestStartMs = Math.min(this.earliestStartMs, span.startMs);
+    if (info.interim) {
+      this.interimEndMs = Math.max(this.interimEndMs, span.endMs);
+      return;
+    }
     const current = this.span;
     if (current === undefined || span.endMs > current.endMs || (span.endMs === current.endMs && span.spanId > current.spanId)) {
       this.span = span;
@@ -166,13 +191,39 @@ export class RunBuilder extends RecordBuilder {
     }
   }
 
-  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined, inAttempt: string): StepBuilder {
-    const step = new StepBuilder(this.detector, span, name, parent, inAttempt);
+  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined, inAttempt: string, awaitsRun = false): StepBuilder {
+    const step = new StepBuilder(this.detector, span, name, parent, inAttempt, awaitsRun);
     this.steps.push(step);
     return step;
   }
 
+  /**
+   * The step `attempt` is a try of, when that step's span has not arrived (a running Temporal activity's
+   * StartActivity): one stand-in per missing span, with its id, so the tries gather as they will under it.
+   */
+  standInStep(attempt: OtlpSpan, name: string): StepBuilder {
+    this.standIns ??= new Map();
+    let step = this.standIns.get(attempt.parentSpanId);
+    if (step === undefined) {
+      const span = { ...attempt, spanId: attempt.parentSpanId, parentSpanId: '', attributes: {}, statusCode: StatusCode.UNSET, statusMessage: '', events: [] };
+      step = new StepBuilder(this.detector, span, name, undefined, '', false, true);
+      this.steps.push(step);
+      this.standIns.set(attempt.parentSpanId, step);
+    }
+    return step;
+  }
+
+  /** The deepest failing span of the run, once finished. */
+  origin(): Origin | undefined {
+    return this.origins?.get('');
+  }
+
+  /** The run's record, made once: a step that started this run reads it. */
   finish(): RunRecord {
+    return (this.record ??= this.build());
+  }
+
+  private build(): RunRecord {
     const span = this.span;
     const resource = (span ?? this.firstSpan).resource;
     const statuses = new Array<RunStatus>(this.steps.length);
@@ -194,8 +245,8 @@ export class RunBuilder extends RecordBuilder {
       startMs = this.earliestStartMs;
       endMs = span.endMs;
     } else {
-      startMs = Infinity;
-      endMs = -Infinity;
+      startMs = this.earliestStartMs;
+      endMs = this.interimEndMs;
       for (const step of steps) {
         startMs = Math.min(startMs, step.startMs);
         endMs = Math.max(endMs, step.endMs);
@@ -224,6 +275,11 @@ export class RunBuilder extends RecordBuilder {
     if (isFailing(status)) setError(record, this.origins?.get(''));
     return record;
   }
+}
+
+function deepest(a: Origin | undefined, b: Origin | undefined): Origin | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return deeper(b, a) ? b : a;
 }
 
 /** Stable, opaque run id: 32 hex characters of SHA-256 over the run key (one-shot `hash`: no Hash object per run). */

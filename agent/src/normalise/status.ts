@@ -39,7 +39,7 @@ const COMMON: Record<string, RunStatus> = {
 };
 
 const BY_RUNNER: Partial<Record<RunnerKind, Record<string, RunStatus>>> = {
-  jenkins: { unstable: 'failure', not_built: 'skipped' },
+  jenkins: { unstable: 'failure', not_built: 'skipped', not_executed: 'skipped' },
   'github-actions': {
     neutral: 'success',
     action_required: 'failure',
@@ -56,7 +56,7 @@ const BY_RUNNER: Partial<Record<RunnerKind, Record<string, RunStatus>>> = {
     deferred: 'running',
     none: 'running',
   },
-  n8n: { error: 'failure', crashed: 'error', new: 'running', unknown: 'error' },
+  n8n: { error: 'failure', crashed: 'error', new: 'running', unknown: 'error', workflow_cancelled: 'cancelled' },
   argo: { omitted: 'skipped', unexpected_phase: 'skipped' },
 };
 

@@ -380,3 +380,43 @@ describe('a long pipeline exported as it goes (more spans than a trace is re-der
     await sdk.shutdown();
   }, 90_000);
 });
+
+describe('one workflow and run id from two deployments or controllers', () => {
+  let agent: TestAgent;
+  afterAll(() => agent.close());
+
+  it('lists two runs, each with its own outcome, and counts the failed one', async () => {
+    agent = await startTestAgent();
+    // Airflow's run id is the logical date, the same in every deployment; Jenkins numbers builds per controller.
+    const airflowRun = (fail: boolean): SpanSpec => ({
+      name: 'dag_run.reports',
+      startMs: T0,
+      endMs: T0 + 10 * MIN,
+      attributes: { 'airflow.dag_id': 'reports', 'airflow.dag_run.run_id': 'scheduled__2026-11-19T00:00:00+00:00', 'airflow.dag_run.state': fail ? 'failed' : 'success' },
+      ...(fail && { error: ERR }),
+    });
+    const build = (fail: boolean): SpanSpec => ({
+      name: 'BUILD deploy',
+      kind: SpanKind.SERVER,
+      startMs: T0,
+      endMs: T0 + 10 * MIN,
+      attributes: { 'ci.pipeline.id': 'deploy', 'ci.pipeline.run.number': 12, 'ci.pipeline.run.result': fail ? 'FAILURE' : 'SUCCESS' },
+    });
+    const sends: [Record<string, string>, SpanSpec][] = [
+      [{ 'service.name': 'airflow', 'deployment.environment': 'prod' }, airflowRun(true)],
+      [{ 'service.name': 'airflow', 'deployment.environment': 'staging' }, airflowRun(false)],
+      [{ 'service.name': 'jenkins', 'service.instance.id': 'c0ffee01' }, build(true)],
+      [{ 'service.name': 'jenkins', 'service.instance.id': 'c0ffee02' }, build(false)],
+    ];
+    for (const [resource, run] of sends) {
+      const sdk = createSdk('http/protobuf', agent, resource);
+      await sdk.emit(run);
+      await sdk.shutdown();
+    }
+    for (const workflow of ['reports', 'deploy']) {
+      const runs = (await agent.get(`/api/v1/workflows/${workflow}/runs?${range}`)).body.items as { status: string }[];
+      expect(runs.map((r) => r.status).sort(), workflow).toEqual(['failure', 'success']);
+      expect(await failuresCounted(agent, workflow), workflow).toBe(1);
+    }
+  }, 60_000);
+});

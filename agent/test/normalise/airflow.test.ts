@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { workMs } from '../../src/model/workflow.js';
 import { modelTrace } from '../../src/normalise/index.js';
@@ -105,5 +106,61 @@ describe('Airflow', () => {
     const before = modelTrace(airflow2.slice(1));
     expect(before.map((r) => [r.workflow, r.runId, r.status])).toEqual([['etl_daily', RUN_ID, 'running']]);
     expect(before[0]!.id).toBe(modelTrace(airflow2)[0]!.id);
+  });
+});
+
+describe('Airflow runs and tasks apart', () => {
+  const dagRun = (trace: string, state: string, resourceExtra: Record<string, string>) =>
+    span({
+      id: 'd', trace, name: 'dag_run.reports', start: 0, end: 100, resource: { ...resource, ...resourceExtra }, status: state === 'success' ? 1 : 2,
+      attributes: { 'airflow.dag_id': 'reports', 'airflow.dag_run.run_id': 'scheduled__2025-01-01T00:00:00+00:00', 'airflow.dag_run.state': state },
+    });
+  const idOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
+  it('keeps the runs of one DAG and run id in two deployments apart; a run no deployment names keeps its id', () => {
+    const prod = modelTrace([dagRun('a'.repeat(32), 'failed', { 'deployment.environment': 'prod' })]);
+    const staging = modelTrace([dagRun('b'.repeat(32), 'success', { 'deployment.environment.name': 'staging' })]);
+    expect([...prod, ...staging].map((r) => [r.runId, r.status])).toEqual([
+      ['scheduled__2025-01-01T00:00:00+00:00', 'failure'],
+      ['scheduled__2025-01-01T00:00:00+00:00', 'success'],
+    ]);
+    expect(prod[0]!.id).not.toBe(staging[0]!.id);
+    // The key stored runs were made with: runner, workflow, run id, attempt.
+    const plain = modelTrace([dagRun('c'.repeat(32), 'success', {})]);
+    expect(plain[0]!.id).toBe(idOf('airflow\nreports\nscheduled__2025-01-01T00:00:00+00:00\n'));
+  });
+
+  /** Airflow 2.x: a mapped task's instances, all first tries, under one DAG run. */
+  const mapped = (index: number, state: string, where: 'attribute' | 'log url' | 'nowhere') =>
+    span({
+      id: String(index + 1), parent: 'd', name: 'process', start: at(`14:02:0${index}`), end: at(`14:02:1${index}`), resource,
+      attributes: {
+        'airflow.category': 'scheduler', 'airflow.task.task_id': 'process', 'airflow.task.dag_id': 'etl_daily', 'airflow.task.state': state,
+        'airflow.task.try_number': 1,
+        ...(where === 'attribute' && { 'airflow.task_instance.map_index': index }),
+        'airflow.task.log_url': `http://localhost:8080/dags/etl_daily/grid?dag_run_id=${encodeURIComponent(RUN_ID)}&task_id=process${where === 'log url' ? `&map_index=${index}` : ''}&tab=logs`,
+      },
+    });
+  const stepsOf = (where: 'attribute' | 'log url' | 'nowhere') =>
+    modelTrace([airflow2[0]!, mapped(0, 'failed', where), mapped(1, 'success', where), mapped(2, 'success', where)])[0]!.steps.map((s) => `${s.name} ${s.status} ${s.attempt}`);
+
+  it('2.x: makes each instance of a mapped task a step of its own, named by its map index, not retries of one', () => {
+    const named = ['process[0] failure 1', 'process[1] success 1', 'process[2] success 1'];
+    expect([stepsOf('attribute'), stepsOf('log url')]).toEqual([named, named]);
+    // Spans that do not say the map index: tries with the same number are instances, never retries.
+    expect(stepsOf('nowhere')).toEqual(['process failure 1', 'process success 1', 'process success 1']);
+  });
+
+  it('2.x: takes a task killed outside Airflow (span ended while the task instance reads running) for failed', () => {
+    const killed = span({
+      id: '1', parent: 'd', name: 'load', start: at('14:01:03'), end: at('14:01:10'), resource,
+      attributes: {
+        'airflow.category': 'scheduler', 'airflow.task.task_id': 'load', 'airflow.task.dag_id': 'etl_daily', 'airflow.task.state': 'running',
+        'airflow.task.executor_state': 'failed', 'airflow.task.error': true, 'airflow.task.try_number': 1,
+      },
+    });
+    expect(describeRuns(modelTrace([airflow2[0]!, killed]))).toBe(
+      [`run airflow "etl_daily" #${RUN_ID} failure 120000ms queue=2500ms`, '  step "load" failure 7000ms attempt=1'].join('\n'),
+    );
   });
 });

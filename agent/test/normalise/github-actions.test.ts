@@ -61,3 +61,22 @@ describe('GitHub Actions (githubreceiver)', () => {
     expect(first.id).not.toBe(second.id);
   });
 });
+
+describe('GitHub Actions (githubreceiver) job conclusions it does not map', () => {
+  it('takes a timed-out job for a timeout and one awaiting approval for a failure', () => {
+    // The receiver writes these under the run's key on the job's resource, and leaves the span status unset.
+    const job = (id: string, name: string, conclusion: string) =>
+      span({
+        id, parent: '1', name, start: 1_000, end: 2_000, message: conclusion,
+        resource: { 'service.name': 'otel-collector', 'cicd.pipeline.name': name, 'cicd.pipeline.task.run.id': Number(id), 'cicd.pipeline.run.status': conclusion },
+      });
+    const trace = [receiverTrace[0]!, job('2', 'e2e', 'timed_out'), job('3', 'deploy', 'action_required')];
+    expect(describeRuns(modelTrace(trace))).toBe(
+      [
+        'run github-actions "build-and-test" #1446 timeout 600000ms error=: timed_out',
+        '  step "e2e" timeout 1000ms error=: timed_out',
+        '  step "deploy" failure 1000ms error=: action_required',
+      ].join('\n'),
+    );
+  });
+});

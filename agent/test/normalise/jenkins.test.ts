@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { modelTrace } from '../../src/normalise/index.js';
 import { describeRuns, exception, span } from './helpers.js';
@@ -50,5 +51,32 @@ describe('Jenkins', () => {
   it('folds pipeline steps into their stage', () => {
     const checkout = modelTrace(jenkinsTrace)[0]!.steps[0]!;
     expect(checkout.spanIds).toEqual(['0000000000000006', '0000000000000007']);
+  });
+});
+
+describe('Jenkins results and controllers', () => {
+  it('maps stage results: UNSTABLE is a failure, ABORTED cancelled, NOT_EXECUTED skipped, whatever the span status', () => {
+    const stage = (id: string, name: string, result: string, status: number) =>
+      span({ id, parent: '1', name: `Stage: ${name}`, start: 0, end: 1_000, status, attributes: { ...step('stage'), 'jenkins.pipeline.step.result': result } });
+    const trace = [build('ABORTED'), stage('2', 'Build', 'SUCCESS', 1), stage('3', 'Test', 'UNSTABLE', 1), stage('4', 'Deploy', 'ABORTED', 0), stage('5', 'Notify', 'NOT_EXECUTED', 0)];
+    expect(modelTrace(trace)[0]!.steps.map((s) => [s.name, s.status])).toEqual([
+      ['Build', 'success'],
+      ['Test', 'failure'],
+      ['Deploy', 'cancelled'],
+      ['Notify', 'skipped'],
+    ]);
+  });
+
+  it('keeps build #12 of one job on two controllers apart; a build no controller names keeps its id', () => {
+    const buildOn = (trace: string, result: string, resource: Record<string, string>) =>
+      modelTrace([{ ...build(result), traceId: trace.repeat(32), resource: { 'service.name': 'jenkins', ...resource } }])[0]!;
+    const a = buildOn('a', 'FAILURE', { 'service.instance.id': '5d41402abc4b2a76b9719d911017c592' });
+    const b = buildOn('b', 'SUCCESS', { 'service.instance.id': '7d793037a0760186574b0282f2f435e7' });
+    // Older plugin versions name the controller by its URL only.
+    const old = buildOn('c', 'SUCCESS', { 'jenkins.url': 'https://ci-eu.example.com/' });
+    expect([a, b, old].map((r) => [r.runId, r.status])).toEqual([['42', 'failure'], ['42', 'success'], ['42', 'success']]);
+    expect(new Set([a.id, b.id, old.id]).size).toBe(3);
+    const plain = buildOn('d', 'SUCCESS', {});
+    expect(plain.id).toBe(createHash('sha256').update('jenkins\nmy-org/app\n42\n').digest('hex').slice(0, 32));
   });
 });

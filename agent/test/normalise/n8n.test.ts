@@ -49,3 +49,19 @@ describe('n8n', () => {
     expect(modelTrace([caller, execution('success', 1), ...nodes.slice(0, 1)]).map((r) => r.workflow)).toEqual(['Nightly Sync']);
   });
 });
+
+describe('n8n cancelled executions', () => {
+  it('takes the node that was running when its execution was cancelled for cancelled, not failed', () => {
+    const running = span({
+      id: '3', parent: '1', name: 'node.execute', start: 100, end: 800, resource, status: 2, message: 'The execution was cancelled',
+      attributes: { 'n8n.node.name': 'HTTP Request', 'n8n.node.type': 'n8n-nodes-base.httpRequest', 'n8n.node.termination_reason': 'workflow_cancelled' },
+    });
+    expect(describeRuns(modelTrace([execution('canceled', 0), nodes[0]!, running]))).toBe(
+      [
+        'run n8n "Nightly Sync" #5555 cancelled 900ms error=: The execution was cancelled',
+        '  step "Schedule" success 90ms',
+        '  step "HTTP Request" cancelled 700ms error=: The execution was cancelled',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OtlpSpan, SpanEvent } from '../../src/model/otlp.js';
 import { modelTrace } from '../../src/normalise/index.js';
 import { describeRuns, exception, span } from './helpers.js';
 
@@ -152,5 +153,108 @@ describe('Temporal', () => {
       expect(modelTrace([started('order-43'), ...sent])).toEqual([]);
       expect(modelTrace(sent)).toEqual([]);
     });
+  });
+});
+
+describe('Temporal run outcomes', () => {
+  const goRun = (runId: string, error: SpanEvent, children: OtlpSpan[] = []) => [
+    span({
+      id: '1', name: 'RunWorkflow:Poller', kind: SERVER, start: 0, end: 100, resource: worker, attributes: ids('poller', runId),
+      status: 2, message: error.attributes['exception.message'] as string, events: [error],
+    }),
+    ...children,
+  ];
+
+  it('takes a Go run that continued as new for a success, and a cancelled run or activity for cancelled', () => {
+    const continued = goRun('r1', exception('*internal.ContinueAsNewError', 'continue as new'));
+    const cancelled = goRun('r2', exception('*temporal.CanceledError', 'canceled'), [
+      span({ id: '2', parent: '1', name: 'StartActivity:Fetch', kind: CLIENT, start: 10, end: 11, resource: worker }),
+      span({ id: '3', parent: '2', name: 'RunActivity:Fetch', kind: SERVER, start: 12, end: 90, resource: worker, status: 2, message: 'canceled', events: [exception('*temporal.CanceledError', 'canceled')] }),
+    ]);
+    expect(describeRuns([...modelTrace(continued), ...modelTrace(cancelled)])).toBe(
+      [
+        'run temporal "Poller" #r1 success 100ms',
+        'run temporal "Poller" #r2 cancelled 100ms error=*temporal.CanceledError: canceled',
+        '  step "Fetch" cancelled 80ms queue=2ms attempt=1 error=*temporal.CanceledError: canceled',
+      ].join('\n'),
+    );
+  });
+
+  describe('a Java workflow evicted from a worker cache (its run span ends, tagged `evicted`)', () => {
+    const javaIds = { workflowId: 'bill-7', runId: 'run-7' };
+    const started = span({ id: '1', name: 'StartWorkflow:Billing', kind: CLIENT, start: 0, end: 5, attributes: { workflowId: 'bill-7' } });
+    const evicted = span({ id: '2', parent: '1', name: 'RunWorkflow:Billing', kind: SERVER, start: 10, end: 50, resource: worker, attributes: { ...javaIds, evicted: true } });
+    const charge = [
+      span({ id: '3', parent: '2', name: 'StartActivity:Charge', kind: CLIENT, start: 12, end: 13, resource: worker, attributes: javaIds }),
+      span({ id: '4', parent: '3', name: 'RunActivity:Charge', kind: SERVER, start: 14, end: 40, resource: worker, attributes: javaIds }),
+    ];
+
+    it('is still running, and ends when the worker that replays it ends its run', () => {
+      const running = modelTrace([started, evicted, ...charge]);
+      expect(describeRuns(running)).toBe(
+        ['run temporal "Billing" #run-7 running 40ms (inferred)', '  step "Charge" success 28ms queue=2ms attempt=1'].join('\n'),
+      );
+      const replayed = span({ id: '5', parent: '1', name: 'RunWorkflow:Billing', kind: SERVER, start: 10, end: 400, resource: worker, attributes: javaIds });
+      const ended = modelTrace([started, evicted, ...charge, replayed]);
+      expect(ended.map((r) => [r.id, r.status, r.durationMs])).toEqual([[running[0]!.id, 'success', 390]]);
+    });
+
+    it('has ended when it continued as new (Java ends that run span the same way)', () => {
+      const continued = span({ id: '6', parent: '2', name: 'StartContinueAsNewWorkflow:Billing', kind: CLIENT, start: 45, end: 46, resource: worker, attributes: javaIds });
+      expect(modelTrace([started, evicted, ...charge, continued]).map((r) => [r.status, r.durationMs])).toEqual([['success', 40]]);
+    });
+  });
+
+  it("gives a child-workflow step its child run's outcome and time once that run span arrived", () => {
+    const trace = [
+      span({ id: '1', name: 'RunWorkflow:Order', kind: SERVER, start: 0, end: 400, resource: worker, attributes: ids('o', 'run-1'), status: 2, events: [exception('*temporal.ChildWorkflowExecutionError', 'child workflow execution error')] }),
+      span({ id: '2', parent: '1', name: 'StartChildWorkflow:Ship', kind: CLIENT, start: 10, end: 11, resource: worker, attributes: ids('o', 'run-1') }),
+      span({ id: '3', parent: '2', name: 'RunWorkflow:Ship', kind: SERVER, start: 20, end: 300, resource: worker, attributes: ids('ship', 'run-2'), status: 2, events: [exception('*temporal.ActivityError', 'activity error')] }),
+      span({ id: '4', parent: '3', name: 'StartActivity:Book', kind: CLIENT, start: 30, end: 31, resource: worker }),
+      span({ id: '5', parent: '4', name: 'RunActivity:Book', kind: SERVER, start: 40, end: 290, resource: worker, status: 2, events: [exception('CourierDown', 'no courier available')] }),
+    ];
+    expect(describeRuns(modelTrace(trace))).toBe(
+      [
+        'run temporal "Order" #run-1 failure 400ms error=CourierDown: no courier available',
+        '  step "Ship" failure 290ms error=CourierDown: no courier available',
+        'run temporal "Ship" #run-2 failure 280ms queue=10ms error=CourierDown: no courier available',
+        '  step "Book" failure 260ms queue=10ms attempt=1 error=CourierDown: no courier available',
+      ].join('\n'),
+    );
+  });
+
+  describe('a TypeScript workflow (only the client span and the activity attempts carry the ids)', () => {
+    const tsIds = { temporalWorkflowId: 'checkout-9', run_id: 'run-A' };
+    const client = span({ id: '1', name: 'StartWorkflow:Checkout', kind: CLIENT, start: 0, end: 5, attributes: tsIds });
+    const attempt = (id: string, start: number, end: number, failed: boolean) =>
+      span({
+        id, parent: '3', name: 'RunActivity:Charge', kind: SERVER, start, end, resource: worker, attributes: { ...tsIds, temporalActivityId: '1' },
+        ...(failed && { status: 2, events: [exception('ApplicationFailure', 'card declined')] }),
+      });
+    const failedTwice = [attempt('4', 20, 30, true), attempt('5', 40, 50, true)];
+    const rest = [
+      span({ id: '2', parent: '1', name: 'RunWorkflow:Checkout', kind: SERVER, start: 10, end: 100, resource: worker }),
+      span({ id: '3', parent: '2', name: 'StartActivity:Charge', kind: CLIENT, start: 15, end: 80, resource: worker }),
+      attempt('6', 60, 75, false),
+    ];
+
+    it('gathers the attempts sent so far in one step, and keeps its run id and step once the run ends', () => {
+      const running = modelTrace([client, ...failedTwice]);
+      expect(describeRuns(running)).toBe(
+        ['run temporal "Checkout" #run-A running 30ms (inferred)', '  step "Charge" failure 30ms attempt=2 error=ApplicationFailure: card declined'].join('\n'),
+      );
+      const ended = modelTrace([client, ...failedTwice, ...rest]);
+      expect(describeRuns(ended)).toBe(
+        ['run temporal "Checkout" #run-A success 90ms queue=10ms', '  step "Charge" success 65ms queue=5ms attempt=3'].join('\n'),
+      );
+      expect([ended[0]!.id, ended[0]!.steps[0]!.id]).toEqual([running[0]!.id, running[0]!.steps[0]!.id]);
+    });
+  });
+
+  it("does not take the TypeScript client's calls on a workflow for workflows", () => {
+    const calls = ['DescribeWorkflow', 'TerminateWorkflow', 'CancelWorkflow', 'StartWorkflowUpdate:approve'].map((name) =>
+      span({ id: '1', name, kind: CLIENT, start: 0, end: 5, resource: { 'service.name': 'shop-api' }, attributes: { temporalWorkflowId: 'checkout-9' } }),
+    );
+    expect(calls.flatMap((call) => modelTrace([call]))).toEqual([]);
   });
 });

@@ -80,6 +80,8 @@ export function taskStatus(runner: RunnerKind, span: OtlpSpan): RunStatus {
     return receiverStatus === 'failure' && span.statusCode !== StatusCode.ERROR ? 'skipped' : receiverStatus;
   }
   return (
+    // githubreceiver writes the job conclusions it does not map (`timed_out`, `action_required`…) under the run's key.
+    statusFromWord(runner, text(span, 'cicd.pipeline.run.status')) ??
     statusFromWord(runner, text(span, 'github.job.step.conclusion')) ??
     statusFromWord(runner, text(span, 'github.job.conclusion')) ??
     statusFromSpan(span)

@@ -1,4 +1,4 @@
-import { text } from '../attributes.js';
+import { asText, text } from '../attributes.js';
 import type { RunnerDetector } from '../detector.js';
 import { isDownstream } from '../downstream.js';
 import { statusFromSpan, statusFromWord } from '../status.js';
@@ -29,7 +29,10 @@ export const jenkins: RunnerDetector = {
     if (context.atRunLevel && !isDownstream(span)) return { kind: 'step', name };
     return { kind: 'auto' };
   },
-  stepOf: (span) => ({ status: statusFromSpan(span) }),
+  // The plugin numbers builds per controller and names the controller by its instance id (older versions: its URL).
+  placeOf: (span) => asText(span.resource['service.instance.id']) ?? asText(span.resource['jenkins.url']),
+  // A stage's result: an UNSTABLE stage (failing tests) or an ABORTED one ends its span without an error.
+  stepOf: (span) => ({ status: statusFromWord('jenkins', text(span, 'jenkins.pipeline.step.result')) ?? statusFromSpan(span) }),
   // The plugin also traces Jenkins' own HTTP requests and jobs' SCM polling under its service name.
   claims: (span) => span.resource['service.name'] === 'jenkins',
 };

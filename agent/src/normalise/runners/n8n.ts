@@ -1,3 +1,4 @@
+import { StatusCode } from '../../model/otlp.js';
 import { text } from '../attributes.js';
 import type { RunnerDetector } from '../detector.js';
 import { statusFromSpan, statusFromWord } from '../status.js';
@@ -25,7 +26,10 @@ export const n8n: RunnerDetector = {
     }
     return { kind: 'auto' };
   },
-  stepOf: (span) => ({ status: statusFromSpan(span) }),
+  // The node running when its execution was cancelled ends in error, saying why.
+  stepOf: (span) => ({
+    status: span.statusCode === StatusCode.ERROR ? (statusFromWord('n8n', text(span, 'n8n.node.termination_reason')) ?? 'failure') : 'success',
+  }),
   claims: (span) => span.name === 'node.execute' || span.resource['service.name'] === 'n8n',
   errorOf(span) {
     const type = text(span, 'n8n.execution.error_type');

@@ -1,0 +1,25 @@
+import type { OtlpSpan } from '../../model/otlp.js';
+import { StatusCode } from '../../model/otlp.js';
+import type { RunStatus } from '../../model/workflow.js';
+
+/**
+ * A workflow or activity span's outcome. The Go interceptor ends a span with any error the code returned, and
+ * two of them are no failure: continuing as new (`*internal.ContinueAsNewError`, "continue as new") ends a run
+ * that went well, and cancellation (`*temporal.CanceledError`, TypeScript's `CancelledFailure`, Java's
+ * `CanceledFailure`) is a cancelled run or activity.
+ */
+export function temporalStatus(span: OtlpSpan): RunStatus {
+  if (span.statusCode !== StatusCode.ERROR) return 'success';
+  const reason = `${errorType(span)} ${span.statusMessage}`;
+  if (reason.includes('ContinueAsNew') || reason.includes('continue as new')) return 'success';
+  if (reason.includes('CanceledError') || reason.includes('CancelledFailure') || reason.includes('CanceledFailure')) return 'cancelled';
+  return 'failure';
+}
+
+function errorType(span: OtlpSpan): string {
+  for (let i = span.events.length - 1; i >= 0; i--) {
+    const type = span.events[i]!.attributes['exception.type'];
+    if (typeof type === 'string') return type;
+  }
+  return '';
+}
