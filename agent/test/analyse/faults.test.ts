@@ -107,6 +107,8 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(c.evidence.baseline['expectedIntervalSeconds']).toBeCloseTo(3600, -2);
     const last = runs.filter((r) => r.workflow === 'backup-hourly').reduce((a, b) => (a.startMs > b.startMs ? a : b));
     expect(c.evidence.current['lastRun']).toBe(new Date(last.startMs).toISOString());
+    // The agent's id of that run, which the API, the app and `flowlens compare` take.
+    expect(c.evidence.exampleRunIds).toEqual([last.id]);
     expect(recommendationText(c)).toMatch(/schedule/);
   });
 

@@ -45,7 +45,7 @@ export function stalledCandidates(
         affectedRuns: missed,
         totalRuns: history.runs.length,
         onset: isoTime(expectedMs),
-        exampleRunIds: [last.runId],
+        exampleRunIds: [last.id],
         errorLines: [],
         details: { lastRunStatus: last.status, lastRunId: last.runId },
       },
