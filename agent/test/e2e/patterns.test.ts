@@ -41,6 +41,16 @@ describe('log and error patterns through the agent', () => {
       });
     }
     await sdk.shutdown();
+    // A service's own logs, in no trace: their templates are patterns too.
+    const logRecords = [0, 1, 2].map((i) => ({
+      timeUnixNano: `${BigInt(T0 + i * 60_000) * 1_000_000n}`,
+      severityNumber: 13,
+      severityText: 'WARN',
+      body: { stringValue: `disk usage at ${91 + i}% on /var/lib/data` },
+    }));
+    const request = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'scheduler' } }] }, scopeLogs: [{ logRecords }] }] };
+    const response = await fetch(`${agent.otlpHttpUrl}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    expect(response.status).toBe(200);
   });
   afterAll(() => agent.close());
 
@@ -52,6 +62,15 @@ describe('log and error patterns through the agent', () => {
     expect(timeout.template).toContain('<*>');
     const fetched = body.items.find((p: { template: string }) => p.template.startsWith('fetched'));
     expect(fetched).toMatchObject({ count: 12, steps: ['extract'] });
+  });
+
+  it('lists the templates of logs that belong to no run, with their newest line, unless a workflow or step is asked for', async () => {
+    const { body } = await agent.get(`/api/v1/patterns?${range}`);
+    const disk = body.items.find((p: { template: string }) => p.template.startsWith('disk usage at'));
+    expect(disk).toMatchObject({ count: 3, workflows: [], steps: [], severity: 'WARN', examples: ['disk usage at 93% on /var/lib/data'] });
+    expect(disk.firstSeen).toBe(new Date(T0).toISOString());
+    expect((await agent.get(`/api/v1/patterns?${range}&workflow=nightly_etl`)).body.items.some((p: { template: string }) => p.template.startsWith('disk'))).toBe(false);
+    expect((await agent.get(`/api/v1/patterns?${range}&severity=error`)).body.items.some((p: { template: string }) => p.template.startsWith('disk'))).toBe(false);
   });
 
   it('filters by workflow, step and severity, and lists the runs of a pattern', async () => {

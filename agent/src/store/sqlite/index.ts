@@ -410,6 +410,21 @@ export class SqliteStore implements Store {
       where.push('r.max_severity >= ?');
       params.push(query.minSeverity);
     }
+    // Templates of log records attached to no run (no trace, or a trace that is no run's) have no rows of runs: they
+    // come from the templates themselves when nothing asks for a workflow or step, with their newest line as example
+    // (found through the time index: it was logged at the template's last time).
+    const unattached =
+      query.workflow || query.step
+        ? ''
+        : `UNION ALL
+           SELECT t.id, t.template, t.count, t.first_ms, t.last_ms, t.max_severity, '[]', '[]',
+             json_array((SELECT l.body FROM logs l WHERE l.time_ms = t.last_ms AND l.template_id = t.id LIMIT 1))
+           FROM templates t
+           WHERE t.last_ms >= ? AND t.first_ms <= ?${query.minSeverity ? ' AND t.max_severity >= ?' : ''}
+             AND NOT EXISTS (SELECT 1 FROM template_runs r WHERE r.template_id = t.id AND r.last_ms >= ? AND r.first_ms <= ?)`;
+    const unattachedParams = unattached
+      ? [query.fromMs, query.toMs, ...(query.minSeverity ? [query.minSeverity] : []), query.fromMs, query.toMs]
+      : [];
     const rows = this.db
       .prepare(
         `SELECT r.template_id AS id, t.template AS template, sum(r.count) AS count, min(r.first_ms) AS first_ms,
@@ -417,9 +432,11 @@ export class SqliteStore implements Store {
            json_group_array(DISTINCT r.workflow) AS workflows, json_group_array(DISTINCT r.step) AS steps,
            json_group_array(DISTINCT r.example) AS examples
          FROM template_runs r JOIN templates t ON t.id = r.template_id
-         WHERE ${where.join(' AND ')} GROUP BY r.template_id ORDER BY count DESC LIMIT ?`,
+         WHERE ${where.join(' AND ')} GROUP BY r.template_id
+         ${unattached}
+         ORDER BY count DESC LIMIT ?`,
       )
-      .all(...params, query.limit) as { id: string; template: string; count: number; first_ms: number; last_ms: number; max_severity: number; workflows: string; steps: string; examples: string }[];
+      .all(...params, ...unattachedParams, query.limit) as { id: string; template: string; count: number; first_ms: number; last_ms: number; max_severity: number; workflows: string; steps: string; examples: string }[];
     return rows.map((row) => ({
       id: row.id,
       template: row.template,
@@ -429,7 +446,7 @@ export class SqliteStore implements Store {
       maxSeverity: row.max_severity,
       workflows: JSON.parse(row.workflows) as string[],
       steps: (JSON.parse(row.steps) as string[]).filter(Boolean),
-      examples: (JSON.parse(row.examples) as string[]).slice(0, 3),
+      examples: (JSON.parse(row.examples) as (string | null)[]).filter((e): e is string => e !== null).slice(0, 3),
     }));
   }
 
