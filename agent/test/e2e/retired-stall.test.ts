@@ -30,7 +30,7 @@ describe('a retired schedule', () => {
   };
 
   beforeAll(async () => {
-    agent = await startTestAgent({ storage: { retention: '60d' } });
+    agent = await startTestAgent();
     sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner' }, { batch: true });
   }, 60_000);
   afterAll(async () => {
