@@ -18,6 +18,19 @@ export const category = z.enum([
 export const findingKind = z.enum(['anomaly', 'error_pattern', 'correlation', 'flaky', 'queue', 'trend', 'sla', 'stalled', 'rule']);
 export const findingStatus = z.enum(['open', 'acknowledged', 'resolved']);
 
+/** One or more of an enum's values, comma-separated (`failure,error,timeout`): a set, each value checked. */
+export const someOf = <E extends z.ZodEnum>(values: E) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const items = [...new Set(text.split(',').map((item) => item.trim()))];
+      const unknown = items.filter((item) => !(values.options as readonly string[]).includes(item));
+      if (unknown.length === 0) return items as z.output<E>[];
+      ctx.addIssue({ code: 'custom', message: `expected ${values.options.join(', ')} or several of them comma-separated, not ${unknown.map((item) => JSON.stringify(item)).join(', ')}` });
+      return z.NEVER;
+    })
+    .openapi({ description: `${values.options.join(', ')}; several comma-separated`, example: values.options.slice(0, 2).join(',') });
+
 export const errorBody = z.object({ error: z.object({ message: z.string() }) }).openapi('Error');
 
 /** Responses are documented by name; their fields are described in the README's API section. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDuration, formatTime } from '../analyse/format.js';
+import { displayWidth, escapeControls, fitCell } from './cells.js';
 import type { CliIo } from './main.js';
 
 /**
@@ -16,8 +17,20 @@ export interface ClientOptions {
   json: boolean;
 }
 
-/** The API answered with an error, or could not be reached: said on stderr, exit code 1. */
-class ApiCallError extends Error {}
+/** The API answered with an error (its status), or could not be reached: said on stderr, exit code 1. */
+class ApiCallError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Said after an error of these statuses, whatever the command. */
+const HINTS: Record<number, string> = { 401: '--token', 403: '--token' };
+/** Longest reason quoted from an answer that is not the agent's own error (a proxy's page). */
+const MAX_REASON = 120;
 
 export const CLIENT_OPTIONS_HELP = `  --url URL      the agent's API (default $FLOWLENS_URL or ${DEFAULT_URL})
   --token TOKEN  an API token, when the agent asks for one (default $FLOWLENS_API_TOKEN)
@@ -57,8 +70,9 @@ export function parseClientArgs<E extends Extra>(
     return 0;
   }
   const url = (values['url'] as string | undefined) ?? env['FLOWLENS_URL'] ?? DEFAULT_URL;
-  if (!URL.canParse(url)) {
-    io.stderr.write(`flowlens ${command}: --url: cannot read ${JSON.stringify(url)} as a URL\n`);
+  // `localhost:9470` parses as a URL of scheme `localhost:`: only http and https reach an agent.
+  if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) {
+    io.stderr.write(`flowlens ${command}: --url: ${JSON.stringify(url)} is not an http:// or https:// URL (such as ${DEFAULT_URL})\n`);
     return 2;
   }
   const token = (values['token'] as string | undefined) ?? env['FLOWLENS_API_TOKEN'];
@@ -83,16 +97,7 @@ async function getJson<T>(options: ClientOptions, path: string): Promise<T> {
   } catch (error) {
     throw new ApiCallError(`the agent at ${options.url} stopped answering (${(error as Error).message})`);
   }
-  if (!response.ok) {
-    let message = text.slice(0, 300);
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      // Not the agent's JSON error: keep the text as it came.
-    }
-    const hint = response.status === 401 || response.status === 403 ? ' (--token)' : '';
-    throw new ApiCallError(`the agent answered ${response.status}: ${message}${hint}`);
-  }
+  if (!response.ok) throw new ApiCallError(`the agent answered ${response.status}: ${reasonOf(response, text)}`, response.status);
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -101,25 +106,57 @@ async function getJson<T>(options: ClientOptions, path: string): Promise<T> {
 }
 
 /**
- * Asks the API and prints its answer, as JSON with `--json`, else as `render` puts it: exit code 0, or 1 with the
- * reason in a line on stderr when the agent cannot answer.
+ * Why the API refused, in one line: the agent's own error message, else (a proxy's page, say) its title or first
+ * words, else the status text.
  */
-export async function ask<T>(command: string, io: CliIo, options: ClientOptions, path: string, render: (answer: T) => string): Promise<number> {
+function reasonOf(response: Response, text: string): string {
+  let reason: string | undefined;
+  try {
+    reason = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message as string | undefined;
+  } catch {
+    // Not the agent's JSON error.
+  }
+  if (typeof reason !== 'string') {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+    reason = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().replace(new RegExp(`^${response.status}\\b\\W*`), '');
+    if (reason.length > MAX_REASON) reason = `${reason.slice(0, MAX_REASON - 1)}…`;
+  }
+  return escapeControls(reason) || response.statusText || 'no reason given';
+}
+
+/**
+ * Asks the API and prints its answer, as JSON with `--json`, else as `render` puts it: exit code 0, or 1 with the
+ * reason in a line on stderr when the agent cannot answer. `hints`: what to say after an error of a status.
+ */
+export async function ask<T>(
+  command: string,
+  io: CliIo,
+  options: ClientOptions,
+  path: string,
+  render: (answer: T) => string,
+  hints: Record<number, string> = {},
+): Promise<number> {
   try {
     const answer = await getJson<T>(options, path);
     io.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : render(answer));
     return 0;
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error;
-    io.stderr.write(`flowlens ${command}: ${error.message}\n`);
+    const hint = error.status === undefined ? undefined : (hints[error.status] ?? HINTS[error.status]);
+    io.stderr.write(`flowlens ${command}: ${error.message}${hint ? ` (${hint})` : ''}\n`);
     return 1;
   }
 }
 
-/** Fixed-width columns, the last left ragged: a table for a terminal. */
+/** The widest a cell may be: a longer name is cut with an ellipsis rather than pad every row. */
+const MAX_CELL = 48;
+
+/** Fixed-width columns, the last left ragged: a table for a terminal, whatever the cells hold. */
 export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  const cells = rows.map((row) => row.map((cell) => fitCell(cell, MAX_CELL)));
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => displayWidth(row[i]!))));
+  const pad = (cell: string, width: number) => cell + ' '.repeat(width - displayWidth(cell));
+  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** A duration in seconds as titles put it (`formatDuration`), or – when unknown. */

@@ -1,14 +1,16 @@
 import { ask, CLIENT_OPTIONS_HELP, parseClientArgs, seconds, when } from './api-client.js';
 import type { CliIo } from './main.js';
 
-const HELP = `Usage: flowlens compare RUN [--with RUN] [options]
+const HELP = `Usage: flowlens compare RUN [--with RUN] [--workflow NAME] [options]
 
 What changed from the last successful run of the workflow before RUN (or from the run --with names): status,
 duration, attributes, and the steps that failed, slowed, sped up, ran or no longer ran. RUN is a run's id as the
-API, the Grafana app and \`flowlens findings\` give it.
+API and \`flowlens findings\` give it or, with --workflow, the runner's own run id (a GitHub run id, an Airflow
+run id) as the Grafana app shows it; --with takes either.
 
 Options:
-  --with RUN     the run to compare with
+  --with RUN       the run to compare with
+  --workflow NAME  RUN's workflow, to name RUN by its runner's run id
 ${CLIENT_OPTIONS_HELP}
 `;
 
@@ -30,7 +32,7 @@ interface Comparison {
 
 /** `flowlens compare`: 0 when compared (or nothing to compare with), 1 when the agent cannot answer, 2 on bad usage. */
 export async function runCompare(args: string[], io: CliIo, env?: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = parseClientArgs('compare', HELP, args, io, { with: { type: 'string' } }, env);
+  const parsed = parseClientArgs('compare', HELP, args, io, { with: { type: 'string' }, workflow: { type: 'string' } }, env);
   if (typeof parsed === 'number') return parsed;
   const { options, values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -38,8 +40,12 @@ export async function runCompare(args: string[], io: CliIo, env?: NodeJS.Process
     return 2;
   }
   const other = values['with'] as string | undefined;
-  const path = `/api/v1/runs/${encodeURIComponent(positionals[0]!)}/compare${other ? `?${new URLSearchParams({ with: other })}` : ''}`;
-  return ask<Comparison>('compare', io, options, path, (answer) => {
+  const workflow = values['workflow'] as string | undefined;
+  const query = new URLSearchParams({ ...(other && { with: other }), ...(workflow && { workflow }) });
+  const path = `/api/v1/runs/${encodeURIComponent(positionals[0]!)}/compare${query.size > 0 ? `?${query}` : ''}`;
+  // Without its workflow the agent knows a run only by its own id, while the app shows the runner's.
+  const hints: Record<number, string> = workflow ? {} : { 404: "a runner's run id, as the Grafana app shows it, needs --workflow NAME" };
+  const render = (answer: Comparison) => {
     const head = (r: RunHead) => `run ${r.runId} of ${r.workflow} (${r.status}, started ${when(r.startTime)}, ${seconds(r.durationSeconds)})`;
     if (!answer.baseline) return `${head(answer.run)}\n${answer.note ?? 'Nothing to compare it with.'}\n`;
     const lines = answer.summary ?? [];
@@ -48,5 +54,6 @@ export async function runCompare(args: string[], io: CliIo, env?: NodeJS.Process
       (lines.length > 0 ? lines.map((line) => `  - ${line.replaceAll('`', '')}`).join('\n') : '  no difference in steps or attributes') +
       '\n'
     );
-  });
+  };
+  return ask<Comparison>('compare', io, options, path, render, hints);
 }

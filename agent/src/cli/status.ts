@@ -1,13 +1,14 @@
+import { parseTime } from '../query/time-range.js';
 import { ask, CLIENT_OPTIONS_HELP, parseClientArgs, seconds, table, when } from './api-client.js';
 import type { CliIo } from './main.js';
 
 const HELP = `Usage: flowlens status [--from now-24h] [--to now] [options]
 
-Every workflow the agent saw in the range, worst first: its health, runs, failures, p95 duration, open findings
-by severity and its newest run.
+Every workflow that ran in the range or has a live finding (a stalled one has no runs), worst first: its health,
+runs, failures, p95 duration, open findings (acknowledged ones included: still live) by severity and its newest run.
 
 Options:
-  --from TIME    start of the range: ISO, epoch ms or now-7d (default now-24h)
+  --from TIME    start of the range: ISO (UTC unless it says otherwise), epoch ms or now-7d (default now-24h)
   --to TIME      end of the range (default now)
 ${CLIENT_OPTIONS_HELP}
 `;
@@ -28,11 +29,17 @@ export async function runStatus(args: string[], io: CliIo, env?: NodeJS.ProcessE
   const parsed = parseClientArgs('status', HELP, args, io, { from: { type: 'string' }, to: { type: 'string' } }, env);
   if (typeof parsed === 'number') return parsed;
   const { options, values, positionals } = parsed;
-  if (positionals.length > 0) {
-    io.stderr.write(`flowlens status: unexpected argument ${JSON.stringify(positionals[0])}\n\n${HELP}`);
+  const query = new URLSearchParams({ from: (values['from'] as string | undefined) ?? 'now-24h', to: (values['to'] as string | undefined) ?? 'now' });
+  // Read here as the agent reads them, so that a typo is bad usage (2), not the agent refusing (1).
+  const unreadable = ['from', 'to'].find((key) => parseTime(query.get(key)!, Date.now()) === undefined);
+  const problem =
+    positionals.length > 0
+      ? `unexpected argument ${JSON.stringify(positionals[0])}`
+      : unreadable && `--${unreadable}: cannot read ${JSON.stringify(query.get(unreadable))} as a time (ISO, epoch ms or now-7d)`;
+  if (problem) {
+    io.stderr.write(`flowlens status: ${problem}\n\n${HELP}`);
     return 2;
   }
-  const query = new URLSearchParams({ from: (values['from'] as string | undefined) ?? 'now-24h', to: (values['to'] as string | undefined) ?? 'now' });
   return ask<{ items: WorkflowItem[] }>('status', io, options, `/api/v1/workflows?${query}`, (answer) => {
     if (answer.items.length === 0) return `No workflow ran between ${query.get('from')} and ${query.get('to')}.\n`;
     const rows = [['WORKFLOW', 'RUNNER', 'HEALTH', 'RUNS', 'FAILED', 'P95', 'OPEN FINDINGS', 'LAST RUN']];
@@ -41,7 +48,8 @@ export async function runStatus(args: string[], io: CliIo, env?: NodeJS.ProcessE
       rows.push([
         w.name,
         w.runner,
-        w.health.score === null ? w.health.status : `${w.health.status} ${Math.round(w.health.score)}`,
+        // Unknown health (too few runs) has no score: not a 0.
+        `${w.health.status} ${w.health.score === null ? '–' : Math.round(w.health.score)}`,
         String(w.runs),
         String(w.failedRuns),
         seconds(w.p95DurationSeconds),

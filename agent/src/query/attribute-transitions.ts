@@ -35,7 +35,7 @@ const MAX_TRANSITIONS = 20;
 /** Steps whose attributes are followed: the most common names, in at least half of the runs (a workflow's shape). */
 const MAX_STEP_NAMES = 30;
 
-/** Where a key's value is read: the run's attributes, or those of the first step of a name (undefined: no such step). */
+/** Where a key's value is read: the run's attributes, or those of the first step of a name (undefined: unknown, or no such step). */
 interface Series {
   key: string;
   step?: string;
@@ -83,7 +83,7 @@ export function attributeTransitions(runs: readonly RunRecord[]): AttributeTrans
 function runSeries(ordered: readonly RunRecord[]): Series[] {
   const keys = new Set<string>();
   for (const run of ordered) for (const key in run.attributes) if (!isIncidentalKey(key)) keys.add(key);
-  return [...keys].map((key) => ({ key, valueOf: (run) => (Object.hasOwn(run.attributes, key) ? run.attributes[key]! : null) }));
+  return [...keys].map((key) => ({ key, valueOf: (run) => (Object.hasOwn(run.attributes, key) ? run.attributes[key]! : absent(run)) }));
 }
 
 /** A step's attributes where they are its own: the run's, merged into each step, are followed at the run. */
@@ -115,12 +115,20 @@ function stepSeries(ordered: readonly RunRecord[]): Series[] {
         step: name,
         valueOf: (run) => {
           const step = firstOf.get(run)!.get(name);
-          return step === undefined ? undefined : Object.hasOwn(step.attributes, key) ? step.attributes[key]! : null;
+          return step === undefined ? undefined : Object.hasOwn(step.attributes, key) ? step.attributes[key]! : absent(run);
         },
       });
     }
   }
   return series;
+}
+
+/**
+ * What a run's missing attribute says: absent (null) once the run has ended; unknown (undefined) while it runs, as
+ * its run span, which carries most of them, arrives only when it ends.
+ */
+function absent(run: RunRecord): null | undefined {
+  return run.status === 'running' ? undefined : null;
 }
 
 /** One change seen in several steps (one worker release, every activity it runs) is one transition naming them. */

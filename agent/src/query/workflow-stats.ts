@@ -47,27 +47,60 @@ export interface StepStats {
   p50DurationSeconds: number | null;
   p95DurationSeconds: number | null;
   totalDurationSeconds: number;
+  /**
+   * Its share (0–1) of the time of the runs' top-level steps, from its own top-level runs; null for a step that ran
+   * only under another step, whose time is already that step's. The shares add up to 1.
+   */
+  timeShare: number | null;
+  /** Its share (0–1) of the failures, each counted once, at the step it began in (a failed step none of whose child steps failed). */
+  failureShare: number;
   /** How long it waited for a worker before it ran, when its runner reports that. */
   p50WaitSeconds?: number | null;
   p95WaitSeconds?: number | null;
   downstream: Downstream[];
 }
 
+interface StepEntry {
+  durations: number[];
+  waits: number[];
+  failures: number;
+  passedOnRetry: number;
+  firstStart: number[];
+  downstream: Map<string, Downstream>;
+  /** Time in its top-level runs; undefined while it has run only under another step. */
+  topLevelMs: number | undefined;
+  originFailures: number;
+}
+
 /** Where the time and the failures go, step by step, in the order steps usually run. */
 export function stepStats(runs: readonly RunRecord[]): StepStats[] {
-  const byName = new Map<string, { durations: number[]; waits: number[]; failures: number; passedOnRetry: number; firstStart: number[]; downstream: Map<string, Downstream> }>();
+  const byName = new Map<string, StepEntry>();
+  let topLevelMs = 0;
+  let originFailures = 0;
   for (const run of runs) {
+    // A step failed because of one of its own only if a step under it failed too: the failure began lower down.
+    const failedParents = new Set<string>();
+    for (const step of run.steps) if (step.parentId !== undefined && isFailed(step.status)) failedParents.add(step.parentId);
     for (const step of run.steps) {
       let entry = byName.get(step.name);
       if (!entry) {
-        entry = { durations: [], waits: [], failures: 0, passedOnRetry: 0, firstStart: [], downstream: new Map() };
+        entry = { durations: [], waits: [], failures: 0, passedOnRetry: 0, firstStart: [], downstream: new Map(), topLevelMs: undefined, originFailures: 0 };
         byName.set(step.name, entry);
       }
       entry.durations.push(step.durationMs);
       if (step.queueMs !== undefined) entry.waits.push(step.queueMs);
       entry.firstStart.push(step.startMs - run.startMs);
-      if (isFailed(step.status)) entry.failures++;
-      else if (passedOnRetry(step, run)) entry.passedOnRetry++;
+      if (step.parentId === undefined) {
+        entry.topLevelMs = (entry.topLevelMs ?? 0) + step.durationMs;
+        topLevelMs += step.durationMs;
+      }
+      if (isFailed(step.status)) {
+        entry.failures++;
+        if (!failedParents.has(step.id)) {
+          entry.originFailures++;
+          originFailures++;
+        }
+      } else if (passedOnRetry(step, run)) entry.passedOnRetry++;
       for (const d of step.downstream) {
         const known = entry.downstream.get(d.name);
         if (known) {
@@ -78,6 +111,7 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
       }
     }
   }
+  const share = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : 0);
   return [...byName.entries()]
     .map(([name, entry]) => {
       const sorted = entry.durations.sort((a, b) => a - b);
@@ -93,6 +127,8 @@ export function stepStats(runs: readonly RunRecord[]): StepStats[] {
           p50DurationSeconds: seconds(percentile(sorted, 50)),
           p95DurationSeconds: seconds(percentile(sorted, 95)),
           totalDurationSeconds: Math.round(sorted.reduce((a, b) => a + b, 0)) / 1000,
+          timeShare: entry.topLevelMs === undefined ? null : share(entry.topLevelMs, topLevelMs),
+          failureShare: share(entry.originFailures, originFailures),
           ...(waits.length > 0 && { p50WaitSeconds: seconds(percentile(waits, 50)), p95WaitSeconds: seconds(percentile(waits, 95)) }),
           downstream: [...entry.downstream.values()].sort((a, b) => b.calls - a.calls),
         },

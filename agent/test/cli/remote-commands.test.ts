@@ -61,7 +61,7 @@ describe('flowlens status, findings and compare', () => {
     const flaky = await flowlens(['findings', '--kind', 'flaky', '--workflow', 'search-reindex']);
     expect(flaky.stdout).toMatch(/^\[medium\] Step `build-index` of `search-reindex` is flaky/);
     expect(flaky.stdout).toContain('do:  Quarantine and fix flaky step `build-index`');
-    expect((await flowlens(['findings', '--kind', 'flaky', '--workflow', 'lint'])).stdout).toBe('No open finding matches these filters.\n');
+    expect((await flowlens(['findings', '--kind', 'flaky', '--workflow', 'lint'])).stdout).toBe('No open or acknowledged finding matches these filters.\n');
   });
 
   it("compares a flaky step's failing run with the passing run of the same code, and a run with the last success", async () => {
@@ -79,7 +79,7 @@ describe('flowlens status, findings and compare', () => {
   it('says what went wrong, in a line, with exit code 1 when the agent cannot answer and 2 on bad usage', async () => {
     const missing = await flowlens(['compare', 'nope']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('flowlens compare: the agent answered 404: run "nope" not found\n');
+    expect(missing.stderr).toBe(`flowlens compare: the agent answered 404: run "nope" not found (a runner's run id, as the Grafana app shows it, needs --workflow NAME)\n`);
     const port = await closedPort();
     const down = await flowlens(['status', '--url', `http://127.0.0.1:${port}`]);
     expect(down.code).toBe(1);

@@ -58,6 +58,19 @@ describe('attributeTransitions', () => {
     expect(attributeTransitions(flapping).map((t) => t.key)).toEqual(['feature.flag']);
   });
 
+  it("takes a running run's missing attributes for not yet arrived, and an ended run's for gone", () => {
+    const hung = run(60, 'running', { 'host.name': 'worker-1' });
+    expect(attributeTransitions([...history(), hung]).map((t) => [t.key, t.to])).toEqual([
+      ['feature.flag', 'on'],
+      ['service.version', '1.5'],
+    ]);
+    const ended = { ...hung, status: 'failure' as const };
+    expect(attributeTransitions([...history(), ended]).filter((t) => t.run === ended).map((t) => [t.key, t.to])).toEqual([
+      ['feature.flag', null],
+      ['service.version', null],
+    ]);
+  });
+
   it('says nothing for a single run or none', () => {
     expect(attributeTransitions([])).toEqual([]);
     expect(attributeTransitions(history().slice(0, 1))).toEqual([]);

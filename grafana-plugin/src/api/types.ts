@@ -26,7 +26,8 @@ export interface Items<T> {
 }
 
 export interface Health {
-  score: number;
+  /** 0–100; null while unknown (too few runs to judge). */
+  score: number | null;
   status: HealthStatus;
 }
 
@@ -66,6 +67,10 @@ export interface StepSummary {
   p50DurationSeconds: number;
   p95DurationSeconds: number;
   totalDurationSeconds: number;
+  /** Share (0–1) of the time of the runs' top-level steps; null for a step that ran only under another, whose time is that step's. */
+  timeShare: number | null;
+  /** Share (0–1) of the failures, each counted once at the step it began in. */
+  failureShare: number;
   /** How long it waited for a worker before it ran; absent when its runner does not say (or an older agent). */
   p50WaitSeconds?: number | null;
   p95WaitSeconds?: number | null;
@@ -76,8 +81,9 @@ export interface TimelinePoint {
   t: string;
   runs: number;
   failures: number;
-  p50DurationSeconds: number;
-  p95DurationSeconds: number;
+  /** null in an interval without a finished run. */
+  p50DurationSeconds: number | null;
+  p95DurationSeconds: number | null;
 }
 
 /** null: the attribute is absent. */

@@ -78,43 +78,47 @@ function RunSteps({ run, onListAll }: { run: Run; onListAll: () => void }) {
   return (
     <>
       <h4>Steps</h4>
-      <table className={styles.table}>
-        <TableHead columns={['Step', 'Status', 'Duration', 'Timeline', 'Calls', 'Error']} />
-        <tbody>
-          {rows.map(({ step, depth }) => {
-            const bar = timelineBar(span, step);
-            const label = `${step.name}: starts at ${formatDuration(bar.offsetSeconds)}, runs ${formatDuration(step.durationSeconds)}`;
-            return (
-              <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
-                <td style={{ paddingLeft: 8 + depth * 16 }}>
-                  <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
-                    {step.name}
-                  </button>
-                </td>
-                <td>
-                  <StateBadge value={step.status} />
-                </td>
-                <td>{formatDuration(step.durationSeconds)}</td>
-                <td>
-                  <div className={timeline.track}>
-                    <div
-                      role="img"
-                      aria-label={label}
-                      title={label}
-                      className={cx(timeline.bar, timeline[statusTone(step.status) ?? 'succeeded'])}
-                      style={{ left: `${bar.left.toFixed(2)}%`, width: `${bar.width.toFixed(2)}%` }}
-                    />
-                  </div>
-                </td>
-                <td>
-                  {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
-                </td>
-                <td className={styles.mono}>{errorText(step)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {rows.length === 0 ? (
+        <p className={styles.muted}>This run has no steps: its runner reported none{run.status === 'running' ? ' yet' : ''}.</p>
+      ) : (
+        <table className={styles.table}>
+          <TableHead columns={['Step', 'Status', 'Duration', 'Timeline', 'Calls', 'Error']} />
+          <tbody>
+            {rows.map(({ step, depth }) => {
+              const bar = timelineBar(span, step);
+              const label = `${step.name}: starts at ${formatDuration(bar.offsetSeconds)}, runs ${formatDuration(step.durationSeconds)}`;
+              return (
+                <tr key={step.id} className={cx(step.id === stepId && styles.selectedRow)}>
+                  <td style={{ paddingLeft: 8 + depth * 16 }}>
+                    <button type="button" className={styles.linkButton} onClick={() => setStepId(step.id === stepId ? undefined : step.id)}>
+                      {step.name}
+                    </button>
+                  </td>
+                  <td>
+                    <StateBadge value={step.status} />
+                  </td>
+                  <td>{formatDuration(step.durationSeconds)}</td>
+                  <td>
+                    <div className={timeline.track}>
+                      <div
+                        role="img"
+                        aria-label={label}
+                        title={label}
+                        className={cx(timeline.bar, timeline[statusTone(step.status) ?? 'succeeded'])}
+                        style={{ left: `${bar.left.toFixed(2)}%`, width: `${bar.width.toFixed(2)}%` }}
+                      />
+                    </div>
+                  </td>
+                  <td>
+                    {step.downstream.map((d) => `${d.name} (${d.calls} calls${d.errors ? `, ${d.errors} failed` : ''})`).join('; ')}
+                  </td>
+                  <td className={styles.mono}>{errorText(step)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
       {rows.length < run.stepCount && (
         <p className={styles.muted}>
           {run.stepCount - rows.length} of {run.stepCount} steps not listed (the first and last {STEP_ROWS / 2} and

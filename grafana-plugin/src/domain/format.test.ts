@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepShares, toStepTree } from './format.js';
+import { byShare, describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -75,16 +75,15 @@ describe('view formatting', () => {
     );
   });
 
-  it('gives each step its share of time and failures, and survives a workflow without any', () => {
-    const base = { runs: 1, p50DurationSeconds: 0, p95DurationSeconds: 0, downstream: [] };
-    const shares = toStepShares([
-      { ...base, name: 'a', failures: 0, totalDurationSeconds: 0 },
-      { ...base, name: 'b', failures: 0, totalDurationSeconds: 0 },
+  it('puts the steps with the most failures first, then the most time, a step nested in another (no time share) after', () => {
+    const base = { runs: 1, failures: 0, p50DurationSeconds: 0, p95DurationSeconds: 0, totalDurationSeconds: 0, downstream: [] };
+    const steps = byShare([
+      { ...base, name: 'nested', timeShare: null, failureShare: 0 },
+      { ...base, name: 'slow', timeShare: 0.7, failureShare: 0 },
+      { ...base, name: 'failing', timeShare: 0.1, failureShare: 1 },
+      { ...base, name: 'quick', timeShare: 0.2, failureShare: 0 },
     ]);
-    expect(shares.map((s) => [s.timeShare, s.failureShare])).toEqual([
-      [0, 0],
-      [0, 0],
-    ]);
+    expect(steps.map((s) => s.name)).toEqual(['failing', 'slow', 'quick', 'nested']);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type {
   AttributeTransition,
   AttributeValue,
+  Health,
   HealthStatus,
   Impact,
   RecommendationItem,
@@ -90,6 +91,11 @@ export function formatTime(iso: string | undefined): string {
 
 const STATUS_RANK: Record<HealthStatus, number> = { unhealthy: 0, degraded: 1, healthy: 2, unknown: 3 };
 
+/** `unhealthy 38`; unknown health has no score at all (too few runs), not a 0: `unknown –`. */
+export function formatHealth({ status, score }: Health): string {
+  return `${status} ${score === null ? '–' : Math.round(score)}`;
+}
+
 export interface OverviewRow extends WorkflowSummary {
   totalOpenFindings: number;
   /** The sparkline's bars: each slice's start with its counts. */
@@ -107,7 +113,7 @@ export function toOverviewRows({ items, sparklineStarts }: WorkflowList): Overvi
     .sort(
       (a, b) =>
         STATUS_RANK[a.health.status] - STATUS_RANK[b.health.status] ||
-        a.health.score - b.health.score ||
+        (a.health.score ?? 101) - (b.health.score ?? 101) ||
         a.name.localeCompare(b.name)
     );
 }
@@ -126,24 +132,12 @@ export function allHealthy(rows: OverviewRow[]): boolean {
   return rows.length > 0 && rows.every((r) => r.health.status === 'healthy' && r.totalOpenFindings === 0);
 }
 
-export interface StepShare extends StepSummary {
-  /** Share of the workflow's step time spent in this step (0–1). */
-  timeShare: number;
-  /** Share of all step failures that happened in this step (0–1). */
-  failureShare: number;
-}
-
-/** Where the time and the failures go: steps with their shares, the most expensive first. */
-export function toStepShares(steps: StepSummary[]): StepShare[] {
-  const totalTime = steps.reduce((sum, s) => sum + s.totalDurationSeconds, 0);
-  const totalFailures = steps.reduce((sum, s) => sum + s.failures, 0);
-  return steps
-    .map((s) => ({
-      ...s,
-      timeShare: totalTime > 0 ? s.totalDurationSeconds / totalTime : 0,
-      failureShare: totalFailures > 0 ? s.failures / totalFailures : 0,
-    }))
-    .sort((a, b) => b.failureShare - a.failureShare || b.timeShare - a.timeShare);
+/**
+ * Where the time and the failures go: the steps with the largest share of failures first, then of time. The agent
+ * gives the shares: time among top-level steps, each failure once at the step it began in, so each adds up to 100%.
+ */
+export function byShare(steps: StepSummary[]): StepSummary[] {
+  return [...steps].sort((a, b) => b.failureShare - a.failureShare || (b.timeShare ?? 0) - (a.timeShare ?? 0));
 }
 
 export interface StepNode {
@@ -226,6 +220,8 @@ export function humanize(value: string): string {
   return value.replace(/_/g, ' ');
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /**
  * A measure of a finding's evidence as a person reads it: `stepP50Ms` 59000 is "step p50" 59 s, `failureShare` 0.38
  * is "failure share" 38.0%. The agent names units in its keys (`…Ms`, `…Seconds`, `seconds…`, `…MsPerDay`, `…Share`,
@@ -241,6 +237,10 @@ export function formatMeasure(key: string, value: unknown): { label: string; tex
   const perDay = /MsPerDay$/.test(key);
   const unit = perDay || words.at(-1) === 'ms' ? 'ms' : words.includes('seconds') || words.includes('duration') || (words.includes('queue') && words.includes('p95')) ? 'seconds' : /^(share|rate|ratio|remaining)$/.test(words.at(-1)!) ? 'share' : undefined;
   const label = words.filter((w) => w !== 'ms' && w !== 'seconds').join(' ');
+  // A time (a stalled workflow's `lastRun`, a hung run's `oldestStart`) as every other time on the page.
+  if (typeof value === 'string' && ISO_TIME.test(value)) {
+    return { label, text: formatTime(value) };
+  }
   if (typeof value !== 'number') {
     return { label, text: value === undefined || value === null ? '–' : String(value) };
   }

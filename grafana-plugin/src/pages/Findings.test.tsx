@@ -117,6 +117,20 @@ describe('Findings page', () => {
     expect(detail).toHaveTextContent('flaky · external service');
   });
 
+  it.each([
+    ['a stalled workflow', { secondsSinceLastRun: 111600, missedRuns: 24, lastRun: '2026-11-20T11:00:00.000Z' }, ['last run', '2026-11-20 11:00:00Z']],
+    ['a hung run', { runningSeconds: 7200, hungRuns: 1, oldestStart: '2026-11-21T21:58:00.000Z' }, ['oldest start', '2026-11-21 21:58:00Z']],
+  ])('shows the times in the evidence of %s as every other time', async (_, current, [label, time]) => {
+    const state = structuredClone(findings.items);
+    Object.assign(state[0]!, { kind: 'stalled' });
+    state[0]!.evidence = { ...state[0]!.evidence, baseline: {}, current } as unknown as Finding['evidence'];
+    useRecordedBackend(agentWith(state));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    const row = (await within(detail).findByRole('cell', { name: label! })).closest('tr')!;
+    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual([label, '–', time]);
+  });
+
   it('acknowledges a finding as the signed-in user and shows the new status in the detail and the list', async () => {
     config.bootData.user.login = 'oncall-bob';
     const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));

@@ -80,6 +80,32 @@ describe('Overview page', () => {
     expect(await screen.findByTestId(testIds.state.allHealthy)).toHaveTextContent('All 1 workflows are healthy');
   });
 
+  it('lists a workflow that did not run in the range (a stalled one) with its findings, and unknown health as no score', async () => {
+    const stalled = {
+      ...workflows.items[0]!,
+      name: 'backup-hourly',
+      runner: 'cicd',
+      runs: 0,
+      failedRuns: 0,
+      successRate: null,
+      p50DurationSeconds: null,
+      p95DurationSeconds: null,
+      health: { score: null, status: 'unknown' },
+      openFindings: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+      slo: null,
+      sparkline: { runs: workflows.sparklineStarts.map(() => 0), failures: workflows.sparklineStarts.map(() => 0) },
+    };
+    useRecordedBackend({ 'GET /api/v1/workflows': { ...workflows, items: [...workflows.items, stalled] } });
+    renderApp('/a/flowlens-workflows-app/overview');
+
+    const row = within(await screen.findByTestId(testIds.overview.row('backup-hourly')));
+    expect(rowNames()).toEqual(['nightly-etl', 'order-saga', 'deploy-api', 'backup-hourly']);
+    expect(row.getByText('unknown –')).toBeInTheDocument();
+    expect(row.getByText('0/0 failed')).toBeInTheDocument();
+    expect(row.getByText('1 high')).toBeInTheDocument();
+    expect(row.getByRole('img', { name: 'Runs of backup-hourly: 0 runs, 0 failed' })).toBeInTheDocument();
+  });
+
   it('explains how to send telemetry when the agent has no runs yet', async () => {
     useRecordedBackend({ 'GET /api/v1/workflows': { sparklineStarts: [], items: [] } });
     renderApp('/a/flowlens-workflows-app/overview');

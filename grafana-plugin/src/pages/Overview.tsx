@@ -11,7 +11,7 @@ import { SenderClocks } from '../components/SenderClocks.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { workflowUrl } from '../constants.js';
-import { allHealthy, filterOverviewRows, formatDuration, formatPercent, SEVERITIES, toOverviewRows } from '../domain/format.js';
+import { allHealthy, filterOverviewRows, formatDuration, formatHealth, formatPercent, SEVERITIES, toOverviewRows } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
@@ -62,7 +62,7 @@ export function Overview() {
                           <div className={styles.muted}>{w.runner}</div>
                         </td>
                         <td>
-                          <StateBadge value={w.health.status} text={`${w.health.status} ${Math.round(w.health.score)}`} />
+                          <StateBadge value={w.health.status} text={formatHealth(w.health)} />
                         </td>
                         <td>
                           {formatPercent(w.successRate)}

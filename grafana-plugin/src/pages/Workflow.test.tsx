@@ -188,14 +188,26 @@ describe('Workflow page', () => {
     expect(seen.filter((r) => r.path === '/api/v1/runs/r-long').map((r) => r.params)).toEqual([{ steps: 200 }, {}]);
   });
 
-  it('filters recent runs by status', async () => {
-    const seen = useRecordedBackend(agent);
+  it('filters recent runs by status, failed being every way a run fails: failure, error and timeout', async () => {
+    const timedOut = { ...runs.items[1]!, id: 'r-etl-22', runId: 'scheduled__2026-11-21T21:00', status: 'timeout' };
+    const all = [...runs.items, timedOut];
+    const seen = useRecordedBackend({
+      ...agent,
+      // As the agent answers `status=a,b`: runs of any of them.
+      'GET /api/v1/workflows/nightly-etl/runs': (req: SeenRequest) => ({
+        status: 200,
+        data: { items: req.params.status ? all.filter((r) => String(req.params.status).split(',').includes(r.status)) : all },
+      }),
+    });
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
     await screen.findByTestId(testIds.workflow.run('r-etl-23'));
-    await userEvent.click(screen.getByLabelText('failure'));
-    await screen.findByTestId(testIds.workflow.run('r-etl-24'));
-    expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument();
-    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure', limit: 25 });
+    expect(screen.queryByLabelText('failure')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('failed'));
+    await waitFor(() => expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument());
+    expect(screen.getByTestId(testIds.workflow.run('r-etl-24'))).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.workflow.run('r-etl-22'))).toBeInTheDocument();
+    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure,error,timeout', limit: 25 });
+    expect(currentUrl.value).toContain('runStatus=failed');
   });
 
   it("lists only the runs with the attribute a finding's root cause links to, and all runs again on request", async () => {
@@ -813,5 +825,90 @@ describe('Troubleshooting session', () => {
     expect(screen.queryByTestId(testIds.session.panel)).not.toBeInTheDocument();
     expect(currentUrl.value).toBe('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d');
     expect(screen.getByRole('button', { name: 'Troubleshoot' })).toBeEnabled();
+  });
+});
+
+describe('A workflow with little to show', () => {
+  it('gives unknown health no score, and says why there are no factors', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl': { ...workflow, health: { score: null, status: 'unknown' } },
+      'GET /api/v1/workflows/nightly-etl/health': { score: null, status: 'unknown', factors: [] },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const factors = await screen.findByTestId(testIds.workflow.factors);
+    expect(await within(factors).findByText('No health score yet: too few finished runs for the agent to judge this workflow.')).toBeInTheDocument();
+    expect(within(factors).queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.getByText('unknown –')).toBeInTheDocument();
+    expect(screen.queryByText('unknown 0')).not.toBeInTheDocument();
+  });
+
+  it('says so when no run is in the time range, and when a run has no steps', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl': { ...workflow, runs: 0, failedRuns: 0, steps: [], changes: [] },
+      'GET /api/v1/runs/r-etl-24': { ...run, stepCount: 0, steps: [], logs: [] },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+
+    const steps = await screen.findByTestId(testIds.workflow.steps);
+    expect(within(steps).getByText('No step ran in this time range.')).toBeInTheDocument();
+    expect(within(steps).queryByRole('table')).not.toBeInTheDocument();
+    const detail = await screen.findByTestId(testIds.run.detail);
+    expect(await within(detail).findByText('This run has no steps: its runner reported none.')).toBeInTheDocument();
+    expect(within(detail).queryByRole('columnheader', { name: 'Timeline' })).not.toBeInTheDocument();
+  });
+
+  it("counts a step's time once, in the step it ran under, and a failure once, at the step it began in", async () => {
+    const base = { runs: 24, passedOnRetry: 0, p50DurationSeconds: 60, p95DurationSeconds: 90, downstream: [] };
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl': {
+        ...workflow,
+        steps: [
+          { ...base, name: 'build', failures: 9, totalDurationSeconds: 2400, timeShare: 0.8, failureShare: 0 },
+          { ...base, name: 'npm test', failures: 9, totalDurationSeconds: 1200, timeShare: null, failureShare: 1 },
+          { ...base, name: 'publish', failures: 0, totalDurationSeconds: 600, timeShare: 0.2, failureShare: 0 },
+        ],
+      },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const steps = await screen.findByTestId(testIds.workflow.steps);
+    const shares = within(steps)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell').slice(0, 4).map((c) => c.textContent));
+    expect(shares).toEqual([
+      ['npm test', '—', '100%', '9/24'],
+      ['build', '80%', '0%', '9/24'],
+      ['publish', '20%', '0%', '0/24'],
+    ]);
+    expect(within(within(steps).getAllByRole('row')[1]!).getAllByRole('cell')[1]).toHaveAccessibleName('absent');
+  });
+
+  it('breaks the duration lines over intervals without a finished run, rather than drop them to zero', async () => {
+    const point = (t: string, runs: number, p50: number | null, p95: number | null) => ({ t, runs, failures: 0, p50DurationSeconds: p50, p95DurationSeconds: p95 });
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl': {
+        ...workflow,
+        changes: [],
+        timeline: [
+          point('2026-11-21T00:00:00.000Z', 6, 1700, 1800),
+          point('2026-11-21T06:00:00.000Z', 0, null, null),
+          point('2026-11-21T12:00:00.000Z', 6, 1900, 3600),
+          point('2026-11-21T18:00:00.000Z', 6, 2000, 3000),
+        ],
+      },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const chart = await within(await screen.findByTestId(testIds.workflow.timeline)).findByRole('img', { name: DURATION_CHART });
+    const [p95, p50] = [...chart.querySelectorAll('path')].map((line) => line.getAttribute('d'));
+    // Slots 200 wide, 80 high, up to 1h 00m: nothing drawn at 06:00, the first point a dot of its own.
+    expect(p95).toBe('M100.0,40.0h0M500.0,0.0h0L700.0,13.3');
+    expect(p50).toBe('M100.0,42.2h0M500.0,37.8h0L700.0,35.6');
   });
 });

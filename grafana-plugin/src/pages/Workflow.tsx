@@ -12,7 +12,7 @@ import {
   listRuns,
   listSlos,
 } from '../api/resources.js';
-import type { AttributeTransition, TransitionSide, WorkflowDetail } from '../api/types.js';
+import type { AttributeTransition, StepSummary, TransitionSide, WorkflowDetail } from '../api/types.js';
 import { StateBadge } from '../components/Badges.js';
 import { ChangeMarkers } from '../components/ChangeMarkers.js';
 import { AllHealthy } from '../components/EmptyStates.js';
@@ -29,14 +29,16 @@ import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { Absent, Value } from '../components/Value.js';
 import { workflowUrl } from '../constants.js';
-import { failedMoreAfter, formatDuration, formatPercent, formatTime, toStepShares } from '../domain/format.js';
+import { byShare, failedMoreAfter, formatDuration, formatHealth, formatPercent, formatTime } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
 import { TableHead } from '../components/TableHead.js';
 import { StepList } from '../components/StepList.js';
 
-const RUN_STATUS_OPTIONS = ['all', 'failure', 'success'].map((value) => ({ label: value, value }));
+/** A run failed when it ended in failure, error or timeout: `failed` asks for all three. */
+const RUN_STATUSES: Record<string, string | undefined> = { all: undefined, failed: 'failure,error,timeout', success: 'success' };
+const RUN_STATUS_OPTIONS = Object.keys(RUN_STATUSES).map((value) => ({ label: value, value }));
 
 /** One workflow: is it healthy, where do time and failures go, what is wrong and what to do. Alerts link here. */
 export function Workflow() {
@@ -113,7 +115,7 @@ function Summary({ workflow: w }: { workflow: WorkflowDetail }) {
   return (
     <section className={styles.section}>
       <Stack gap={2} alignItems="center" wrap="wrap">
-        <StateBadge value={w.health.status} text={`${w.health.status} ${Math.round(w.health.score)}`} />
+        <StateBadge value={w.health.status} text={formatHealth(w.health)} />
         <span>{w.runner}</span>
         <span>
           {w.runs} runs, {w.failedRuns} failed ({formatPercent(w.successRate)} success)
@@ -133,7 +135,11 @@ function HealthFactors({ name }: { name: string }) {
   return (
     <section className={styles.section} data-testid={testIds.workflow.factors}>
       <h3>Health factors</h3>
-      <QueryView query={query}>
+      <QueryView
+        query={query}
+        isEmpty={(health) => health.factors.length === 0}
+        empty={<p className={styles.muted}>No health score yet: too few finished runs for the agent to judge this workflow.</p>}
+      >
         {(health) => (
           <table className={styles.table}>
             <TableHead columns={['Factor', 'Score', 'Weight', 'Detail']} />
@@ -221,43 +227,57 @@ function Failures({ side }: { side: TransitionSide }) {
 
 function Steps({ workflow }: { workflow: WorkflowDetail }) {
   const styles = useStyles2(getPageStyles);
-  // Only some runners say how long a step waited for a worker: the column is shown when one did.
-  const waits = workflow.steps.some((s) => s.p50WaitSeconds != null);
   return (
     <section className={styles.section} data-testid={testIds.workflow.steps}>
       <h3>Where the time and the failures go</h3>
-      <table className={styles.table}>
-        <TableHead
-          columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'Passed on retry', 'p50 / p95', ...(waits ? ['Waited for a worker p50 / p95'] : []), 'Calls out']}
-        />
-        <tbody>
-          {toStepShares(workflow.steps).map((s) => (
-            <tr key={s.name}>
-              <td>{s.name}</td>
-              <td>
-                {formatPercent(s.timeShare, 0)}
-                <div className={styles.shareBar} style={{ width: `${s.timeShare * 100}%` }} />
-              </td>
-              <td>
-                {formatPercent(s.failureShare, 0)}
-                <div className={styles.failBar} style={{ width: `${s.failureShare * 100}%` }} />
-              </td>
-              <td>
-                {s.failures}/{s.runs}
-              </td>
-              <td>{s.passedOnRetry === undefined ? <Absent /> : `${s.passedOnRetry}/${s.runs}`}</td>
-              <td>
-                {formatDuration(s.p50DurationSeconds)} / {formatDuration(s.p95DurationSeconds)}
-              </td>
-              {waits && (
-                <td>{s.p50WaitSeconds == null ? <Absent /> : `${formatDuration(s.p50WaitSeconds)} / ${formatDuration(s.p95WaitSeconds ?? s.p50WaitSeconds)}`}</td>
-              )}
-              <td>{s.downstream.map((d) => `${d.name} (${d.errors}/${d.calls} failed)`).join('; ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {workflow.steps.length === 0 ? <p className={styles.muted}>No step ran in this time range.</p> : <StepShares steps={workflow.steps} />}
     </section>
+  );
+}
+
+function StepShares({ steps }: { steps: StepSummary[] }) {
+  const styles = useStyles2(getPageStyles);
+  // Only some runners say how long a step waited for a worker: the column is shown when one did.
+  const waits = steps.some((s) => s.p50WaitSeconds != null);
+  return (
+    <table className={styles.table}>
+      <TableHead
+        columns={['Step', 'Share of time', 'Share of failures', 'Failures', 'Passed on retry', 'p50 / p95', ...(waits ? ['Waited for a worker p50 / p95'] : []), 'Calls out']}
+      />
+      <tbody>
+        {byShare(steps).map((s) => (
+          <tr key={s.name}>
+            <td>{s.name}</td>
+            <td>
+              {s.timeShare === null ? (
+                // Its time is part of the step it ran under, counted there.
+                <Absent />
+              ) : (
+                <>
+                  {formatPercent(s.timeShare, 0)}
+                  <div className={styles.shareBar} style={{ width: `${s.timeShare * 100}%` }} />
+                </>
+              )}
+            </td>
+            <td>
+              {formatPercent(s.failureShare, 0)}
+              <div className={styles.failBar} style={{ width: `${s.failureShare * 100}%` }} />
+            </td>
+            <td>
+              {s.failures}/{s.runs}
+            </td>
+            <td>{s.passedOnRetry === undefined ? <Absent /> : `${s.passedOnRetry}/${s.runs}`}</td>
+            <td>
+              {formatDuration(s.p50DurationSeconds)} / {formatDuration(s.p95DurationSeconds)}
+            </td>
+            {waits && (
+              <td>{s.p50WaitSeconds == null ? <Absent /> : `${formatDuration(s.p50WaitSeconds)} / ${formatDuration(s.p95WaitSeconds ?? s.p50WaitSeconds)}`}</td>
+            )}
+            <td>{s.downstream.map((d) => `${d.name} (${d.errors}/${d.calls} failed)`).join('; ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -378,7 +398,8 @@ function Runs({ name }: { name: string }) {
   const [range] = useTimeRange();
   // `attribute`: one `key=value` filter, as findings link to the runs their root cause names.
   const [state, setState] = useUrlState({ run: '', runStatus: 'all', attribute: '' });
-  const status = state.runStatus === 'all' ? undefined : state.runStatus;
+  // A status of a link from before `failed` (`failure`) is asked for as it is.
+  const status = state.runStatus in RUN_STATUSES ? RUN_STATUSES[state.runStatus] : state.runStatus;
   const attributes = state.attribute ? [state.attribute] : undefined;
   // The first `=` only, where the agent splits: values may hold `=` too.
   const attributeText = state.attribute.replace('=', ' = ');

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Finding } from '../../model/finding.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { category, errors, findingKind, findingStatus, itemsOf, json, jsonObject, limitQuery, severity } from '../schemas.js';
+import { category, errors, findingKind, findingStatus, itemsOf, json, jsonObject, limitQuery, severity, someOf } from '../schemas.js';
 
 const idParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 const actionBody = z
@@ -40,15 +40,21 @@ export function findingRoutes(deps: ApiDeps) {
             severity: severity.optional(),
             category: category.optional(),
             kind: findingKind.optional(),
-            status: findingStatus.optional(),
+            status: someOf(findingStatus).optional(),
             limit: limitQuery(1000, 200),
           }),
         },
         responses: { 200: json(itemsOf('FindingList'), 'findings'), 400: errors[400] },
       }),
       (c) => {
-        const query = c.req.valid('query');
-        return c.json({ items: deps.store.findings(query) }, 200);
+        const { status, ...query } = c.req.valid('query');
+        if (!status) return c.json({ items: deps.store.findings(query) }, 200);
+        // A status at a time, in the order the store lists them (open first): `open,acknowledged` are the live problems.
+        const items = findingStatus.options
+          .filter((s) => status.includes(s))
+          .flatMap((s) => deps.store.findings({ ...query, status: s }))
+          .slice(0, query.limit);
+        return c.json({ items }, 200);
       },
     )
     .openapi(

@@ -1,19 +1,19 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { runItems } from '../../analyse/index.js';
 import type { Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
-import type { RunQuery } from '../../store/store.js';
+import type { WorkflowAggregate } from '../../store/store.js';
 import { attributeTransitions } from '../../query/attribute-transitions.js';
 import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, timeRangeQuery, workflowList } from '../schemas.js';
+import { runsMatching } from '../run-pages.js';
+import { errors, itemsOf, json, jsonObject, limitQuery, runStatus, someOf, timeRangeQuery, workflowList } from '../schemas.js';
 import { resolveRange } from '../time.js';
 import { runView, transitionView } from '../views.js';
 
 const SPARKLINE_BUCKETS = 24;
-/** Runs read at a time when the runs list filters by attribute. */
-const FILTER_PAGE = 500;
+/** How far back before a range's end a workflow without runs in it has its newest run looked for. */
+const NEWEST_RUN_LOOKBACK_MS = 30 * 86_400_000;
 const TIMELINE_BUCKETS = 48;
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const HEALTH_ORDER = { unhealthy: 0, degraded: 1, unknown: 2, healthy: 3 } as const;
@@ -33,28 +33,10 @@ const nameParam = z.object({ name: z.string().min(1).openapi({ param: { name: 'n
 
 export function workflowRoutes(deps: ApiDeps) {
   /**
-   * Attributes live in the runs' text, so runs are read newest first a page at a time and filtered here, until
-   * `limit` match: the whole range is read only when fewer do.
+   * Open and acknowledged findings by severity, for one workflow or (one query) every workflow: an acknowledged
+   * finding is still a live problem, only one someone is on.
    */
-  const runsCarrying = (query: RunQuery, items: string[], limit: number): RunRecord[] => {
-    const found: RunRecord[] = [];
-    const seen = new Set<string>();
-    for (let toMs = query.toMs; ; ) {
-      const page = deps.store.runs({ ...query, toMs, limit: FILTER_PAGE });
-      for (const run of page) {
-        if (seen.has(run.id)) continue;
-        seen.add(run.id);
-        if (items.every((item) => runItems(run).includes(item)) && found.push(run) === limit) return found;
-      }
-      if (page.length < FILTER_PAGE) return found;
-      // The next page starts at the oldest start read, whose other runs it may hold; past it if the page was all one.
-      const oldest = page[page.length - 1]!.startMs;
-      toMs = oldest < toMs ? oldest : toMs - 1;
-    }
-  };
-
-  /** Open and acknowledged findings by severity, for one workflow or (one query) every workflow. */
-  const openFindings = (workflow?: string) => {
+  const liveFindings = (workflow?: string) => {
     const counts = new Map<string, Record<Severity, number>>();
     for (const status of ['open', 'acknowledged'] as const) {
       for (const finding of deps.store.findings({ status, limit: 10_000, ...(workflow && { workflow }) })) {
@@ -66,9 +48,31 @@ export function workflowRoutes(deps: ApiDeps) {
       }
     }
     const none = Object.freeze(Object.fromEntries(SEVERITIES.map((s) => [s, 0]))) as Record<Severity, number>;
-    return (name: string) => counts.get(name) ?? none;
+    return { of: (name: string) => counts.get(name) ?? none, workflows: counts.keys() };
   };
-  const healthOf = (name: string) => deps.analysis.health(name) ?? { score: null, status: 'unknown' as const, factors: [] };
+  /** Unknown health (too few runs, or not analysed yet) is no score at all, not a score of 0. */
+  const healthOf = (name: string) => {
+    const report = deps.analysis.health(name);
+    return report && report.status !== 'unknown' ? report : { score: null, status: 'unknown' as const, factors: [] };
+  };
+  /**
+   * The figures of a workflow with no run started in the range (a stalled one has none): no runs, and the runner and
+   * last run of its newest run before the range's end.
+   */
+  const quietAggregate = (name: string, toMs: number, slices = 0): WorkflowAggregate => {
+    const [newest] = deps.store.runs({ workflow: name, fromMs: toMs - NEWEST_RUN_LOOKBACK_MS, toMs, limit: 1 });
+    return {
+      workflow: name,
+      runner: newest?.runner ?? 'generic',
+      runs: 0,
+      failedRuns: 0,
+      ratedRuns: 0,
+      p50DurationMs: null,
+      p95DurationMs: null,
+      lastEndMs: newest?.endMs ?? null,
+      activity: { runs: Array<number>(slices).fill(0), failures: Array<number>(slices).fill(0) },
+    };
+  };
   const sloOf = (name: string) => {
     const slo = deps.analysis.slos().find((s) => s.workflow === name);
     return slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null;
@@ -84,26 +88,29 @@ export function workflowRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/api/v1/workflows',
-        summary: 'Every workflow seen in the range with its figures, health, SLO and open findings, worst first',
+        summary: 'Every workflow that ran in the range or has an open or acknowledged finding, with its figures for the range, health, SLO and those findings, worst first',
         request: { query: z.object({ ...timeRangeQuery, q: z.string().optional().openapi({ description: 'substring of the name' }) }) },
         responses: { 200: json(workflowList, 'workflows'), 400: errors[400] },
       }),
       (c) => {
         const { from, to, q } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
-        const needle = q?.toLowerCase();
-        const findingsOf = openFindings();
+        const matches = (name: string) => !q || name.toLowerCase().includes(q.toLowerCase());
+        const findings = liveFindings();
         const slos = new Map(deps.analysis.slos().map((slo) => [slo.workflow, slo]));
         const starts = sliceStarts(fromMs, toMs, SPARKLINE_BUCKETS);
-        const items = deps.store
-          .workflowAggregates({ fromMs, toMs, slices: SPARKLINE_BUCKETS })
-          .filter((aggregate) => !needle || aggregate.workflow.toLowerCase().includes(needle))
+        const aggregates = deps.store.workflowAggregates({ fromMs, toMs, slices: SPARKLINE_BUCKETS });
+        const ran = new Set(aggregates.map((aggregate) => aggregate.workflow));
+        // A workflow with a live finding is listed whether it ran in the range or not: a stalled one has not.
+        for (const name of findings.workflows) if (!ran.has(name)) aggregates.push(quietAggregate(name, toMs, SPARKLINE_BUCKETS));
+        const items = aggregates
+          .filter((aggregate) => matches(aggregate.workflow))
           .map((aggregate) => {
             const health = healthOf(aggregate.workflow);
             const slo = slos.get(aggregate.workflow);
             return Object.assign(toSummary(aggregate), {
               health: { score: health.score, status: health.status },
-              openFindings: findingsOf(aggregate.workflow),
+              openFindings: findings.of(aggregate.workflow),
               slo: slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null,
               sparkline: aggregate.activity ?? { runs: [], failures: [] },
             });
@@ -137,9 +144,9 @@ export function workflowRoutes(deps: ApiDeps) {
         const aggregate = deps.store.workflowAggregates({ fromMs, toMs, workflow: name })[0];
         return c.json(
           {
-            ...(aggregate ? toSummary(aggregate) : { name, runner: runs[0]?.runner ?? 'generic', runs: 0, failedRuns: 0, successRate: null, p50DurationSeconds: null, p95DurationSeconds: null, lastRunAt: null }),
+            ...toSummary(aggregate ?? quietAggregate(name, toMs)),
             health: { score: health.score, status: health.status },
-            openFindings: openFindings(name)(name),
+            openFindings: liveFindings(name).of(name),
             slo: sloOf(name),
             steps: stepStats(runs),
             timeline: timeline(runs, fromMs, toMs, TIMELINE_BUCKETS),
@@ -170,7 +177,7 @@ export function workflowRoutes(deps: ApiDeps) {
         summary: 'Runs of a workflow, newest first',
         request: {
           params: nameParam,
-          query: z.object({ ...timeRangeQuery, status: runStatus.optional(), limit: limitQuery(1000, 100), attribute: attributeFilter }),
+          query: z.object({ ...timeRangeQuery, status: someOf(runStatus).optional(), limit: limitQuery(1000, 100), attribute: attributeFilter }),
         },
         responses: { 200: json(itemsOf('RunList'), 'runs'), 400: errors[400], 404: errors[404] },
       }),
@@ -179,8 +186,10 @@ export function workflowRoutes(deps: ApiDeps) {
         const { from, to, status, limit, attribute } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
         if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
-        const query = { workflow: name, fromMs, toMs, ...(status && { statuses: [status] }) };
-        const runs = attribute ? runsCarrying(query, attribute, limit) : deps.store.runs({ ...query, limit });
+        const query = { workflow: name, fromMs, toMs, ...(status && { statuses: status }) };
+        const runs = attribute
+          ? runsMatching(deps.store, query, (run) => attribute.every((item) => runItems(run).includes(item)), limit)
+          : deps.store.runs({ ...query, limit });
         return c.json({ items: runs.map(runView) }, 200);
       },
     );
