@@ -108,13 +108,16 @@ export class AnalysisPass {
       this.found.push(...detector.perWorkflow(history, ctx));
       yield;
     }
-    (ctx.config.slos ?? []).forEach((slo, i) => {
-      if (slo.workflow !== workflow) return;
-      const evaluation = evaluateSlo(slo, this.sloNames[i]!, this.countOutcomes ?? ((query) => outcomesOf(runs, query)), ctx.nowMs);
+    const slos = ctx.config.slos ?? [];
+    for (let i = 0; i < slos.length; i++) {
+      if (slos[i]!.workflow !== workflow) continue;
+      const evaluation = evaluateSlo(slos[i]!, this.sloNames[i]!, this.countOutcomes ?? ((query) => outcomesOf(runs, query)), ctx.nowMs);
       this.slos[i] = evaluation.report;
       const candidate = sloCandidate(evaluation, history);
       if (candidate) this.found.push(candidate);
-    });
+      // Counting a 30-day window of a busy workflow in the store takes tens of milliseconds: one SLO at a time.
+      yield;
+    }
     const running = runs.filter((run) => run.status === 'running');
     const cadenceMs = learnCadence(history.runs);
     if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, running, cadenceMs, ctx));

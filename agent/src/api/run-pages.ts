@@ -1,7 +1,7 @@
 import type { RunRecord } from '../model/workflow.js';
 import type { RunQuery, Store } from '../store/store.js';
 
-/** Runs read at a time when runs are filtered by what only their text holds (attributes, the runner's run id). */
+/** Runs read at a time when runs are filtered by what only their text holds (their attributes). */
 const PAGE = 500;
 
 /**

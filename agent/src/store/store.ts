@@ -63,6 +63,8 @@ export interface RunQuery {
   toMs: number;
   /** Only runs with one of these statuses (`FAILED_STATUSES` for the failed ones). */
   statuses?: readonly RunStatus[];
+  /** Only runs with this runner's run id (the id the runner shows; a re-run's attempts share it). */
+  runId?: string;
   limit?: number;
 }
 

@@ -93,5 +93,7 @@ describe('rule names', () => {
       'rule|etl|rule:failure_rate > 0.5',
       'rule|etl|rule:failure_rate > 0.9',
     ]);
+    // A rule alike on another workflow speaks of other findings: no clash.
+    expect(rulesOn([failing('6h'), { ...failing('1h'), workflow: 'deploy' }]).map((c) => c.fingerprint)).toEqual(['rule|etl|rule:failure_rate > 0.5']);
   });
 });

@@ -112,3 +112,18 @@ describe('stalled workflows: one that stopped for good', () => {
     }
   });
 });
+
+describe('stalled workflows: an outage the week before', () => {
+  it('does not teach that the hours it left empty are idle, when the history holds the week before that', () => {
+    // Hourly around the clock from the Sunday before a Monday; down from the second Monday 00:00 to Wednesday
+    // 00:00 (found then); down again from the second Sunday 23:00.
+    const down = (startMs: number) => (startMs >= MONDAY + 7 * DAY && startMs < MONDAY + 9 * DAY) || startMs >= MONDAY + 13 * DAY + 23 * HOUR;
+    const runs = hourly('clock', 17 * 24)
+      .map((r) => ({ ...r, startMs: MONDAY - DAY + r.startMs, endMs: MONDAY - DAY + r.endMs }))
+      .filter((r) => !down(r.startMs));
+    expect(stalledAt(MONDAY + 8 * DAY, runs).stalled).toHaveLength(1);
+    // Tuesday 00:00: a day without a run, the hours the first outage left empty the week before.
+    const { stalled } = stalledAt(MONDAY + 15 * DAY, runs);
+    expect(stalled.map((c) => c.title)).toEqual([expect.stringMatching(/^`clock` has not run for 2\d\.0 h \(expected every 60\.0 min, 2\d runs missed\)$/)]);
+  });
+});

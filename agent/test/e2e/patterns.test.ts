@@ -73,6 +73,12 @@ describe('log and error patterns through the agent', () => {
     expect((await agent.get(`/api/v1/patterns?${range}&severity=error`)).body.items.some((p: { template: string }) => p.template.startsWith('disk'))).toBe(false);
   });
 
+  it('lists nothing for a range in which no pattern occurred, though the runs\' patterns occurred before and after it', async () => {
+    // Between the first run (08:00 to 08:05) and the second (from 08:10), after the disk warnings (08:00 to 08:02).
+    const between = `from=${new Date(T0 + 6 * 60_000).toISOString()}&to=${new Date(T0 + 9 * 60_000).toISOString()}`;
+    expect((await agent.get(`/api/v1/patterns?${between}`)).body.items).toEqual([]);
+  });
+
   it('filters by workflow, step and severity, and lists the runs of a pattern', async () => {
     const errors = (await agent.get(`/api/v1/patterns?${range}&workflow=nightly_etl&severity=error`)).body.items;
     expect(errors.map((p: { template: string }) => p.template)).toEqual([expect.stringMatching(/^Connection timeout to/)]);

@@ -26,7 +26,9 @@ export function ruleName(rule: RuleConfig, rules: readonly RuleConfig[] = []): s
   if (rule.name) return rule.name;
   const name = `${rule.metric} ${rule.condition} ${rule.threshold}`;
   const windowMs = windowOf(rule);
-  const clash = rules.some((o) => !o.name && o.metric === rule.metric && o.condition === rule.condition && o.threshold === rule.threshold && windowOf(o) !== windowMs);
+  // Only rules that can both speak of one workflow can clash.
+  const overlap = (o: RuleConfig) => o.workflow === rule.workflow || o.workflow === '*' || rule.workflow === '*';
+  const clash = rules.some((o) => !o.name && overlap(o) && o.metric === rule.metric && o.condition === rule.condition && o.threshold === rule.threshold && windowOf(o) !== windowMs);
   return clash ? `${name} over ${formatDurationSpec(windowMs)}` : name;
 }
 

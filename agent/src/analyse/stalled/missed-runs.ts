@@ -18,8 +18,8 @@ export interface MissedRuns {
 
 /**
  * The runs a scheduled workflow has missed since its last start `lastMs`, up to `untilMs`: the starts it would
- * have made had it repeated the period (a week, else a day) that ended with its last start, so a schedule that
- * rests at night or at weekends is not due then. Only a period the history holds in full is used; without one, a
+ * have made had it repeated the period (a week, else a day) that ended with its last start, or the one before that,
+ * so a schedule that rests at night or at weekends is not due then, while hours an earlier outage left empty are. Only a period the history holds in full is used; without one, a
  * start every `intervalMs`. `starts`: every start known (settled and running runs), oldest first.
  */
 export function missedRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number): MissedRuns {
@@ -29,10 +29,16 @@ export function missedRuns(starts: readonly number[], lastMs: number, intervalMs
     // The start a period before the last one is the last one's own slot, not another.
     const fromMs = lastMs - periodMs + slackMs;
     if (periodMs < MIN_INTERVALS_PER_PERIOD * intervalMs || starts[0]! > fromMs) continue;
-    const slots: number[] = [];
+    // The period before that too, when the history holds it: a slot is due if the workflow ran then in either, so
+    // an outage last week does not teach that its hours are idle.
+    const times: number[] = [];
     for (const start of starts) {
-      if (start > fromMs && start <= lastMs && (slots.length === 0 || start - slots[slots.length - 1]! >= slackMs)) slots.push(start);
+      if (start > fromMs && start <= lastMs) times.push(start);
+      else if (starts[0]! <= fromMs - periodMs && start > fromMs - periodMs && start <= lastMs - periodMs) times.push(start + periodMs);
     }
+    times.sort((a, b) => a - b);
+    const slots: number[] = [];
+    for (const time of times) if (slots.length === 0 || time - slots[slots.length - 1]! >= slackMs) slots.push(time);
     let count = 0;
     for (const slot of slots) count += Math.max(0, Math.floor((untilMs - slot) / periodMs));
     return { count, dueMs: slots[0]! + periodMs, period };

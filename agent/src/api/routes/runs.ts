@@ -8,7 +8,6 @@ import { errorOrigins } from '../../query/error-origins.js';
 import { compareRuns, describeComparison, EARLIER_SUCCESSES, successesBefore, type RunComparison } from '../../analyse/index.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
-import { runsMatching } from '../run-pages.js';
 
 const MAX_LOGS = 2_000;
 /** How far back the last successful run is looked for. */
@@ -62,13 +61,12 @@ export function runRoutes(deps: ApiDeps) {
         // A trace can hold several runs (child workflows): keep the logs of this run's spans.
         .filter((log) => !log.spanId || runSpans.has(log.spanId) || run.steps.length === 0);
       // Each error once, at the step it began in: not again at every enclosing step that failed because of it.
-      const errorsOf = errorOrigins(run).map(({ step, message }): RunError => ({
+      const errorsOf = errorOrigins(run, true).map(({ step, message }): RunError => ({
         step: step?.name ?? '',
         stepId: step?.id ?? '',
         type: (step ?? run).errorType ?? null,
-        message,
+        message: message ?? null,
       }));
-      if (errorsOf.length === 0 && run.errorType) errorsOf.push({ step: '', stepId: '', type: run.errorType, message: null });
       const spansRefused = deps.store.spansRefused(run.traceId);
       return c.json(
         {
@@ -137,10 +135,13 @@ export function runRoutes(deps: ApiDeps) {
     throw new ApiError(400, `${param}: ${JSON.stringify(key)} is the run id of several runs of ${JSON.stringify(workflow)}: ${listed.join(', ')}; name one by its id`);
   }
 
-  /** Runs of the workflow started in the lookback that carry the runner's run id: more than one for a re-run's attempts. */
+  /**
+   * Runs of the workflow started in the lookback that carry the runner's run id: more than one for a re-run's
+   * attempts. The store filters by the id's column, so no run's steps are read but theirs.
+   */
   function runsByRunnerId(workflow: string, runId: string): RunRecord[] {
     const toMs = deps.now();
-    return runsMatching(deps.store, { workflow, fromMs: toMs - RUNNER_ID_LOOKBACK_MS, toMs }, (run) => run.runId === runId, LISTED_NAMESAKES);
+    return deps.store.runs({ workflow, fromMs: toMs - RUNNER_ID_LOOKBACK_MS, toMs, runId, limit: LISTED_NAMESAKES });
   }
 
   /** A running run's attributes that have not arrived yet are unknown, not gone: no change to report. */

@@ -77,9 +77,14 @@ export function workflowRoutes(deps: ApiDeps) {
     const slo = deps.analysis.slos().find((s) => s.workflow === name);
     return slo ? { name: slo.name, objective: slo.objective, errorBudgetRemaining: slo.errorBudgetRemaining, state: slo.state } : null;
   };
+  /** A workflow is known by its runs, or by a live finding, which keeps it listed after its runs are gone. */
+  const requireKnown = (name: string) => {
+    const live = () => (['open', 'acknowledged'] as const).some((status) => deps.store.findings({ status, workflow: name, limit: 1 }).length > 0);
+    if (!deps.store.hasWorkflow(name) && !live()) throw notFound(`workflow ${JSON.stringify(name)}`);
+  };
   const requireRuns = (name: string, fromMs: number, toMs: number) => {
     const runs = deps.store.runs({ workflow: name, fromMs, toMs });
-    if (runs.length === 0 && !deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+    if (runs.length === 0) requireKnown(name);
     return runs;
   };
 
@@ -166,7 +171,7 @@ export function workflowRoutes(deps: ApiDeps) {
       }),
       (c) => {
         const { name } = c.req.valid('param');
-        if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+        requireKnown(name);
         return c.json(healthOf(name), 200);
       },
     )
@@ -185,7 +190,7 @@ export function workflowRoutes(deps: ApiDeps) {
         const { name } = c.req.valid('param');
         const { from, to, status, limit, attribute } = c.req.valid('query');
         const { fromMs, toMs } = resolveRange(from, to, deps.now());
-        if (!deps.store.hasWorkflow(name)) throw notFound(`workflow ${JSON.stringify(name)}`);
+        requireKnown(name);
         const query = { workflow: name, fromMs, toMs, ...(status && { statuses: status }) };
         const runs = attribute
           ? runsMatching(deps.store, query, (run) => attribute.every((item) => runItems(run).includes(item)), limit)

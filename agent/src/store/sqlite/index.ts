@@ -351,6 +351,10 @@ export class SqliteStore implements Store {
       where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
       params.push(...query.statuses);
     }
+    if (query.runId !== undefined) {
+      where.push('run_id = ?');
+      params.push(query.runId);
+    }
     const limit = query.limit ? `LIMIT ${Math.floor(query.limit)}` : '';
     return this.db
       .prepare<unknown[], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${range.from} WHERE ${where.join(' AND ')} ORDER BY start_ms DESC ${limit}`)
@@ -410,9 +414,11 @@ export class SqliteStore implements Store {
       where.push('r.max_severity >= ?');
       params.push(query.minSeverity);
     }
-    // Templates of log records attached to no run (no trace, or a trace that is no run's) have no rows of runs: they
-    // come from the templates themselves when nothing asks for a workflow or step, with their newest line as example
-    // (found through the time index: it was logged at the template's last time).
+    // Templates of log records attached to no run (no trace, or a trace that is no run's) have no rows of runs at
+    // all: they come from the templates themselves when nothing asks for a workflow or step, with their count over
+    // all time (the logs hold no count per range without reading them) and their newest line as example (found
+    // through the time index: it was logged at the template's last time). A template of runs is never one of them,
+    // even in a range where it did not occur.
     const unattached =
       query.workflow || query.step
         ? ''
@@ -421,10 +427,8 @@ export class SqliteStore implements Store {
              json_array((SELECT l.body FROM logs l WHERE l.time_ms = t.last_ms AND l.template_id = t.id LIMIT 1))
            FROM templates t
            WHERE t.last_ms >= ? AND t.first_ms <= ?${query.minSeverity ? ' AND t.max_severity >= ?' : ''}
-             AND NOT EXISTS (SELECT 1 FROM template_runs r WHERE r.template_id = t.id AND r.last_ms >= ? AND r.first_ms <= ?)`;
-    const unattachedParams = unattached
-      ? [query.fromMs, query.toMs, ...(query.minSeverity ? [query.minSeverity] : []), query.fromMs, query.toMs]
-      : [];
+             AND NOT EXISTS (SELECT 1 FROM template_runs r WHERE r.template_id = t.id)`;
+    const unattachedParams = unattached ? [query.fromMs, query.toMs, ...(query.minSeverity ? [query.minSeverity] : [])] : [];
     const rows = this.db
       .prepare(
         `SELECT r.template_id AS id, t.template AS template, sum(r.count) AS count, min(r.first_ms) AS first_ms,
