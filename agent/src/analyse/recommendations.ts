@@ -11,6 +11,10 @@ export interface RecommendationInput {
   /** The root cause's attributes (host.name, service.version, tenant, downstream…). */
   attributes: Record<string, string>;
   pattern?: string;
+  /** The newest error messages as they were: a pattern masks the numbers ("exit code 137" of an OOM kill). */
+  errorLines?: readonly string[];
+  /** The step `workflow` itself fails in (`step` is unset when the finding's workflows fail in different steps). */
+  workflowStep?: string;
   /** An attribute value first seen when the problem began (a release, a revision). */
   changedAtOnset?: { key: string; value: string };
   /** Where the work waits for a worker (a pool, a task queue, runner labels). */
@@ -32,6 +36,11 @@ const stepText = (c: RecommendationInput) => (c.step ? `step ${code(c.step)}` : 
 const hostOf = (c: RecommendationInput) => c.attributes['host.name'] ?? c.attributes['k8s.node.name'];
 const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream.failing'] ?? c.attributes['downstream'];
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
+/** Errors that say memory ran out; a host or a resource category alone does not. */
+const MEMORY = /\boom(killed)?\b|out ?of ?memory|memory limit|heap space|cannot allocate memory|bad_alloc|memoryerror|exit(ed with)? code 137\b/i;
+const saysMemory = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => text !== undefined && MEMORY.test(text));
+// A pool short of workers is a resource too, but not what these advise on; nor what a retry gets past.
+const failsForResource = (c: RecommendationInput) => c.category === 'resource' && c.kind !== 'queue' && !c.retries;
 
 /** The knowledge base, most specific first. Every entry names what the finding names. */
 const knowledge: Entry[] = [
@@ -156,8 +165,7 @@ const knowledge: Entry[] = [
     }),
   },
   {
-    // A pool short of workers is a resource too, but memory is not what it lacks; nor what a retry gets past.
-    applies: (c) => c.category === 'resource' && c.kind !== 'queue' && !c.retries,
+    applies: (c) => failsForResource(c) && saysMemory(c),
     build: (c) => {
       const host = hostOf(c);
       return {
@@ -169,6 +177,28 @@ const knowledge: Entry[] = [
         ],
       };
     },
+  },
+  {
+    applies: (c) => failsForResource(c) && !saysMemory(c) && hostOf(c) !== undefined,
+    build: (c) => {
+      const host = code(hostOf(c)!);
+      return {
+        title: `Find what sets ${host} apart from the other hosts, and drain it meanwhile`,
+        steps: [
+          `The failures of ${stepText(c)} concentrate on ${host}: compare it with the hosts where the step passes (disk space, network, clock, installed tools and images, what else runs there).`,
+          `Drain ${host}, or take it out of the pool of runners or workers, while you investigate; re-run a failed run elsewhere to confirm it passes there.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => failsForResource(c) && !saysMemory(c) && hostOf(c) === undefined,
+    build: (c) => ({
+      title: `Find which resource ${stepText(c)} runs out of`,
+      steps: [
+        `The error${c.pattern ? ` "${c.pattern}"` : ''} names what ran out (disk space, file handles, a quota): check its use in the failing runs, then free it or raise the limit.`,
+      ],
+    }),
   },
   {
     applies: (c) => c.category === 'data',
@@ -246,7 +276,8 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
   const i = c.insights;
   if (!i) return [];
   const out: Recommendation[] = [];
-  const futile = i.futileRetries.find((r) => r.step === c.step) ?? (c.kind === 'error_pattern' || c.kind === 'correlation' ? i.futileRetries[0] : undefined);
+  // Only the retries of the step the finding is about: another step's say nothing of this problem.
+  const futile = i.futileRetries.find((r) => r.step === (c.step ?? c.workflowStep));
   if (futile) {
     out.push({
       title: `Retries of ${code(futile.step)} almost never succeed`,

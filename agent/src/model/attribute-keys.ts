@@ -6,9 +6,11 @@
 // Per-run identifiers, times and URLs (`url.full` and the like too: the conventions' URL keys end in their part):
 // they differ between any two runs. Other ids (tenant.id, customer.id) are kept.
 const PER_RUN_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$|(^|[._])url[._](full|original|query|path)$/i;
-// The outcome itself (runner status words, error fields, how many tries it took): what is being explained, never an
-// explanation. `http.*` status codes are calls' outcomes, which can explain a run's.
-const OUTCOME_KEY = /(^|[._])(status|state|result|conclusion|outcome|status_code|try_number|attempt|run_attempt|retry_count)$|^(error|exception|otel\.status)[._]/i;
+// The outcome itself (runner status words, error fields and flags such as OpenTracing's `error=true`, exit codes, how
+// many tries it took): what is being explained, never an explanation. `http.*` status codes are calls' outcomes,
+// which can explain a run's.
+const OUTCOME_KEY =
+  /(^|[._])(status|state|result|conclusion|outcome|status_code|try_number|attempt|run_attempt|retry_count|error|exit[._]?code)$|^(error|exception|otel\.status)[._]/i;
 
 /** Whether the key is a run's own id, time or URL, or states its outcome. */
 export function isIncidentalKey(key: string): boolean {

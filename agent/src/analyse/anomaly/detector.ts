@@ -8,14 +8,15 @@ import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
 import { median, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
-import { stepDuration } from './features.js';
+import { busiestStepNames, stepDuration, stepSeries } from './features.js';
 import { findLevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
 
 /**
- * Anomalies of one workflow against its own history. A step whose duration shifted to a new level (and stays
- * there) is named with its baseline, current level and onset; otherwise, when several recent successful runs
- * score as anomalous in the isolation forest, the step that deviates most from its robust baseline is named.
+ * Anomalies of one workflow against its own history. Each step whose duration shifted to a new level (and stays
+ * there) is named with its baseline, current level and onset, as soon as the workflow has enough runs for a level
+ * on either side; otherwise, when several recent successful runs score as anomalous in the isolation forest, the
+ * step that deviates most from its robust baseline is named.
  */
 
 interface StepShift {
@@ -37,23 +38,20 @@ export const anomalyDetector: Detector = {
   name: 'anomaly',
   perWorkflow(history, ctx) {
     const scores = workflowScores(history, ctx);
-    if (!scores) return [];
-    const shift = strongestShift(history, scores, ctx);
-    const candidate = shift ? shiftCandidate(history, shift, scores, ctx) : outlierCandidate(history, scores, ctx);
-    return candidate ? [candidate] : [];
+    const shifts = stepShifts(history, ctx);
+    if (shifts.length > 0) return shifts.map((shift) => shiftCandidate(history, shift, scores, ctx));
+    const outliers = scores && outlierCandidate(history, scores, ctx);
+    return outliers ? [outliers] : [];
   },
 };
 
-function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: AnalysisContext): StepShift | undefined {
+/** Every step that shifted to a slower level, each its own finding; a parent step only when its children do not carry it. */
+function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[] {
   const t = ctx.thresholds;
-  const shifts: { shift: StepShift; rank: number }[] = [];
-  for (const step of scores.stepNames) {
-    const points: { run: RunRecord; ms: number }[] = [];
-    for (const run of history.runs) {
-      const ms = stepDuration(run, step);
-      if (ms !== undefined) points.push({ run, ms });
-    }
-    const shift = findLevelShift(points.map((p) => p.ms), Math.max(t.minAffectedRuns, 5));
+  const minSegment = Math.max(t.minAffectedRuns, 5);
+  const shifts: StepShift[] = [];
+  for (const [step, points] of stepSeries(history.runs, busiestStepNames(history.runs, 2 * minSegment))) {
+    const shift = findLevelShift(points.map((p) => p.ms), minSegment);
     if (!shift || shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
     const onsetMs = points[shift.index]!.run.startMs;
     const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status)).map((r) => r.durationMs);
@@ -64,25 +62,22 @@ function strongestShift(history: WorkflowHistory, scores: WorkflowScores, ctx: A
     const extraShare = extra > 0 ? Math.min(1, (shift.current - shift.baseline) / extra) : 0;
     const cut = Math.sqrt(shift.baseline * shift.current);
     const slow = points.slice(shift.index).filter((p) => p.ms > cut).map((p) => p.run);
-    // Rank by how far the step moved and how much of the run's slowdown it explains.
-    const rank = Math.min(shift.robustZ, 50) * Math.max(extraShare, 0.05);
     if (slow.length >= t.minAffectedRuns) {
-      shifts.push({ rank, shift: { step, baselineMs: shift.baseline, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs } });
+      shifts.push({ step, baselineMs: shift.baseline, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
     }
   }
-  shifts.sort((a, b) => b.rank - a.rank);
-  let best = shifts[0]?.shift;
-  // A parent step slows down with its child: name the deepest step that carries (nearly) all of the slowdown.
-  for (let moved = true, depth = 0; best && moved && depth < 8; depth++) {
-    moved = false;
-    const outer = best;
-    const inner = shifts.find(({ shift }) => shift.step !== outer.step && shift.extraShare >= 0.8 * outer.extraShare && isNestedIn(history, shift.step, outer.step));
-    if (inner) {
-      best = inner.shift;
-      moved = true;
-    }
-  }
-  return best;
+  return shifts.filter((outer) => !carriedInside(history, outer, shifts));
+}
+
+/**
+ * A parent step slows down with its children: when the slower steps nested in it carry (nearly) all of its
+ * slowdown, they are named instead of it.
+ */
+function carriedInside(history: WorkflowHistory, outer: StepShift, shifts: readonly StepShift[]): boolean {
+  const inside = shifts.filter((s) => s !== outer && isNestedIn(history, s.step, outer.step));
+  if (inside.length === 0) return false;
+  const outermost = inside.filter((s) => !inside.some((o) => o !== s && isNestedIn(history, s.step, o.step)));
+  return outermost.reduce((sum, s) => sum + s.extraShare, 0) >= 0.8 * outer.extraShare;
 }
 
 /** Whether step `inner` runs inside step `outer`, judged from the newest run that has both. */
@@ -100,7 +95,7 @@ function isNestedIn(history: WorkflowHistory, inner: string, outer: string): boo
   return false;
 }
 
-function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: WorkflowScores, ctx: AnalysisContext): FindingCandidate {
+function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: WorkflowScores | undefined, ctx: AnalysisContext): FindingCandidate {
   const t = ctx.thresholds;
   const ratio = s.currentMs / s.baselineMs;
   const runGrowth = s.runCurrentMs / s.runBaselineMs;
@@ -112,7 +107,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   );
   const attributes = Object.fromEntries(explanations.map((e) => [e.key, e.value]));
   const change = explanations.find((e) => e.changedAtOnset);
-  const recentScores = s.slow.map((r) => scores.byRun.get(r)).filter((v): v is number => v !== undefined);
+  const recentScores = s.slow.map((r) => scores?.byRun.get(r)).filter((v): v is number => v !== undefined);
   const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
   const changes = changesBefore(history.runs, s.slow[0]!);
   return {

@@ -27,6 +27,51 @@ export function featureVector(run: RunRecord, stepNames: readonly string[]): num
   ];
 }
 
+/** Slowdowns (level shifts, creeps) are looked for in this many step names at most, bounding their cost. */
+const MAX_SLOWDOWN_STEPS = 64;
+
+/**
+ * The step names to look for slowdowns in: those in at least `minRuns` runs, the ones that take the most time first
+ * (a slower step matters by the time it adds, not by how often it runs or its name). One pass over the steps: the
+ * cost grows with the runs, not with the names.
+ */
+export function busiestStepNames(runs: readonly RunRecord[], minRuns: number, max = MAX_SLOWDOWN_STEPS): string[] {
+  const totals = new Map<string, { ms: number; runs: number; lastRun: RunRecord | undefined }>();
+  for (const run of runs) {
+    for (const step of run.steps) {
+      let t = totals.get(step.name);
+      if (!t) totals.set(step.name, (t = { ms: 0, runs: 0, lastRun: undefined }));
+      t.ms += workMs(step);
+      if (t.lastRun !== run) {
+        t.lastRun = run;
+        t.runs++;
+      }
+    }
+  }
+  return [...totals]
+    .filter(([, t]) => t.runs >= minRuns)
+    .sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([name]) => name);
+}
+
+/** Each named step's work in the runs it ran and succeeded in (as `stepDuration`), in run order, in one pass. */
+export function stepSeries(runs: readonly RunRecord[], names: readonly string[]): Map<string, { run: RunRecord; ms: number }[]> {
+  const series = new Map(names.map((name) => [name, [] as { run: RunRecord; ms: number }[]]));
+  const perRun = new Map<string, number | undefined>();
+  for (const run of runs) {
+    perRun.clear();
+    for (const step of run.steps) {
+      if (!series.has(step.name)) continue;
+      const sofar = perRun.get(step.name);
+      const failed = perRun.has(step.name) && sofar === undefined;
+      perRun.set(step.name, failed || step.status !== 'success' ? undefined : (sofar ?? 0) + workMs(step));
+    }
+    for (const [name, ms] of perRun) if (ms !== undefined) series.get(name)!.push({ run, ms });
+  }
+  return series;
+}
+
 /**
  * Total work of the steps called `name` in a run, or undefined when it did not run or did not succeed: a step that
  * waits longer for a worker is not slower (the queue detector's business).

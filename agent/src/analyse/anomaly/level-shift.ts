@@ -1,4 +1,4 @@
-import { median, robustSigma } from '../stats.js';
+import { median, quantileSorted, robustSigma, sorted } from '../stats.js';
 
 /** A sustained change in level of a series taken in time order. */
 export interface LevelShift {
@@ -20,8 +20,9 @@ export interface LevelShiftOptions {
 
 /**
  * Binary segmentation for one change in mean of log values (the CUSUM statistic |μR − μL|·√(nL·nR/n), O(n) with
- * prefix sums), then checked robustly with medians. Returns nothing when the new level does not hold up to the
- * newest points, or when either side drifts (a gradual creep is the trend detector's business).
+ * prefix sums), then checked robustly with medians and quartiles. Returns nothing when the levels overlap, when the
+ * new level does not hold up to the newest points, or when either side drifts (a gradual creep is the trend
+ * detector's business).
  */
 export function findLevelShift(values: readonly number[], minSegment: number, options: LevelShiftOptions = {}): LevelShift | undefined {
   const n = values.length;
@@ -43,8 +44,14 @@ export function findLevelShift(values: readonly number[], minSegment: number, op
   if (best < 0) return undefined;
   const before = values.slice(0, best);
   const after = values.slice(best);
-  const baseline = median(before);
-  const current = median(after);
+  const [beforeSorted, afterSorted] = [sorted(before), sorted(after)];
+  const baseline = quantileSorted(beforeSorted, 0.5);
+  const current = quantileSorted(afterSorted, 0.5);
+  // The new level must lie clear of the old one (its middle half beyond the old middle half): a series that
+  // alternates between two steady levels (cache hits and misses, cold starts) flips its median as their mix
+  // wavers, without shifting.
+  const clear = current > baseline ? quantileSorted(afterSorted, 0.25) > quantileSorted(beforeSorted, 0.75) : quantileSorted(afterSorted, 0.75) < quantileSorted(beforeSorted, 0.25);
+  if (!clear) return undefined;
   const newest = median(values.slice(Math.max(best, n - 10)));
   const rising = options.mayKeepRising === true && current > baseline;
   // The newest runs must still sit at the new level (or above it, for a rise that may go on), or the shift is over.

@@ -65,6 +65,7 @@ export function runItems(run: RunRecord): Item[] {
       }
     }
     // What the failing step called, errors recorded or not: some runners mark only the step, not the client span.
+    // Only failed runs carry it, so correlation takes it as a cause only with more evidence (see `explain`).
     if (isFailed(run.status)) for (const d of originStep(run)?.downstream ?? []) set.add(`downstream.failing=${d.name}`);
     items = [...set];
     cache.set(run, items);

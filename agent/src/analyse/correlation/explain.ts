@@ -1,5 +1,6 @@
 import type { Category } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
+import { failureOf } from '../context.js';
 import { evenSample } from '../stats.js';
 import { itemKey, itemValue, runItems } from './attributes.js';
 
@@ -34,7 +35,14 @@ export interface ExplainOptions {
 export const CHANGE_KEY = /version|revision|image|commit|release/i;
 /** Tie-break order when several keys explain equally well: the most actionable first. */
 const KEY_PRIORITY = ['downstream.error', 'downstream.failing', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
-const MAX_DISTINCT = 50;
+/**
+ * A key is an id in disguise when its values barely repeat: more of them than half the runs carrying it. Up to this
+ * many values it is kept whatever the runs (a value must fail several runs to explain anything), so a handful of
+ * runs with a few tenants is not mistaken for ids; a fleet of hundreds of hosts or tenants is kept when they repeat.
+ */
+const MIN_ID_VALUES = 50;
+/** What the failing step called: only failed runs carry it, so by itself it would always look like the cause. */
+const FAILING_CALL = 'downstream.failing';
 /** A new value may run this many times (or a quarter of its runs) before the problem and still count as its start. */
 const MAX_RUNS_BEFORE_ONSET = 5;
 const MAX_GOOD_SAMPLE = 1500;
@@ -44,14 +52,32 @@ function priority(key: string): number {
   return i < 0 ? KEY_PRIORITY.length : i;
 }
 
+interface KeyTally {
+  values: number;
+  runs: number;
+  lastRun: RunRecord | undefined;
+}
+
+interface ItemTally {
+  key: KeyTally;
+  name: string;
+  bad: number;
+  /** Bad runs whose error names the value (counted for what the failing step called). */
+  named: number;
+  total: number;
+  beforeOnset: number;
+  firstSeenMs: number;
+}
+
 /**
- * Ranks attribute values by how well they explain the bad runs among `runs` (oldest first). Keys with more than
- * 50 distinct values are ids in disguise and are skipped. Returns the explanations that pass the thresholds,
- * best first.
+ * Ranks attribute values by how well they explain the bad runs among `runs` (oldest first). Keys whose values
+ * barely repeat are ids and are skipped. What the failing step called explains only when it confirms a call that
+ * explains by itself (`downstream`, `downstream.error`, carried by good runs too), or for the failures whose error
+ * names the service. Returns the explanations that pass the thresholds, best first.
  */
 export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
-  const counts = new Map<string, { bad: number; total: number; beforeOnset: number; firstSeenMs: number }>();
-  const distinct = new Map<string, number>();
+  const counts = new Map<string, ItemTally>();
+  const keys = new Map<string, KeyTally>();
   const bad = runs.filter(isBad);
   const good = runs.filter((r) => !isBad(r));
   const badTotal = bad.length;
@@ -60,17 +86,27 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
   const sample = evenSample(good, MAX_GOOD_SAMPLE);
   const weight = sample.length ? good.length / sample.length : 1;
   const tally = (run: RunRecord, isBadRun: boolean) => {
+    let error: string | undefined;
     for (const item of runItems(run)) {
       let c = counts.get(item);
       if (!c) {
-        counts.set(item, (c = { bad: 0, total: 0, beforeOnset: 0, firstSeenMs: run.startMs }));
-        const key = itemKey(item);
-        distinct.set(key, (distinct.get(key) ?? 0) + 1);
+        const name = itemKey(item);
+        let key = keys.get(name);
+        if (!key) keys.set(name, (key = { values: 0, runs: 0, lastRun: undefined }));
+        key.values++;
+        counts.set(item, (c = { key, name, bad: 0, named: 0, total: 0, beforeOnset: 0, firstSeenMs: run.startMs }));
       } else if (run.startMs < c.firstSeenMs) {
         c.firstSeenMs = run.startMs;
       }
+      if (c.key.lastRun !== run) {
+        c.key.lastRun = run;
+        c.key.runs++;
+      }
       c.total += isBadRun ? 1 : weight;
-      if (isBadRun) c.bad++;
+      if (isBadRun) {
+        c.bad++;
+        if (c.name === FAILING_CALL && (error ??= failureOf(run).message.toLowerCase()).includes(itemValue(item).toLowerCase())) c.named++;
+      }
       if (options.onsetMs !== undefined && run.startMs < options.onsetMs) c.beforeOnset += isBadRun ? 1 : weight;
     }
   };
@@ -79,22 +115,31 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
   const goodTotal = runs.length - badTotal;
   // Without good runs to contrast with, every attribute of the bad runs would look like a cause.
   if (badTotal === 0 || goodTotal < options.minAffected) return [];
-  const out: Explanation[] = [];
-  for (const [item, c] of counts) {
-    const key = itemKey(item);
-    if (c.bad < options.minAffected || (distinct.get(key) ?? 0) > MAX_DISTINCT) continue;
-    const support = c.bad / badTotal;
-    const confidence = c.bad / c.total;
+  const score = (item: string, c: ItemTally, badWith: number): Explanation | undefined => {
+    if (badWith < options.minAffected || c.key.values > Math.max(MIN_ID_VALUES, c.key.runs / 2)) return undefined;
+    const support = badWith / badTotal;
+    const confidence = badWith / c.total;
     const jaccard = 1 / (1 / support + 1 / confidence - 1);
     const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
-    if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) continue;
+    if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) return undefined;
     // "Began with" this value: it is new in the window, and few runs carried it before the problem started.
     const changedAtOnset =
       options.onsetMs !== undefined &&
-      CHANGE_KEY.test(key) &&
+      CHANGE_KEY.test(c.name) &&
       c.firstSeenMs > runs[0]!.startMs &&
       c.beforeOnset <= Math.max(MAX_RUNS_BEFORE_ONSET, 0.25 * c.total);
-    out.push({ key, value: itemValue(item), support, confidence, jaccard, difference, badWith: c.bad, firstSeenMs: c.firstSeenMs, changedAtOnset });
+    return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
+  };
+  const out: Explanation[] = [];
+  for (const [item, c] of counts) {
+    const e = c.name === FAILING_CALL ? undefined : score(item, c, c.bad);
+    if (e) out.push(e);
+  }
+  const calls = new Set(out.filter((e) => e.key.startsWith('downstream')).map((e) => e.value));
+  for (const [item, c] of counts) {
+    if (c.name !== FAILING_CALL) continue;
+    const e = score(item, c, calls.has(itemValue(item)) ? c.bad : c.named);
+    if (e) out.push(e);
   }
   return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));
 }

@@ -14,8 +14,8 @@ import { patternGroups, type PatternGroup } from './patterns.js';
  * Error patterns and their correlations in one detector, so one problem gives one finding: each template's
  * failures are compared with the other runs across every attribute; when an attribute value explains them the
  * finding is a `correlation` carrying both the pattern and the attribute, otherwise an `error_pattern`. Problems
- * of several workflows with the same cause (the same attribute value, or the same template when no attribute
- * explains them) that are active at the same time become one finding naming all the workflows.
+ * of several workflows with the same cause (the same attribute value, or the same template in a step of the same
+ * name when no attribute explains them) that are active at the same time become one finding naming all the workflows.
  */
 
 /** A failure as its finding shows it: the run itself is not kept past its workflow's turn in the pass. */
@@ -81,7 +81,9 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     failures: failures.map((f) => ({ id: f.run.id, startMs: f.run.startMs, message: f.message })),
     sinceOnset: sinceOnset.length,
     explanations,
-    cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}`,
+    // Without an attribute, the same message is one cause only in steps of the same name: a runner's generic
+    // message ("Process completed with exit code 1.") says nothing of why two workflows fail.
+    cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}${group.step === undefined ? '' : `|step:${group.step}`}`,
     insights: traceInsights(history),
     changes: changesBefore(history.runs, firstFailure.run),
     baselineBefore,
@@ -131,6 +133,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
   const step = cluster.every((p) => p.group.step === g.step) ? g.step : undefined;
   const where = step ? ` in step \`${step}\`` : '';
   const attrText = lead.explanations.map((e) => `${e.key}=${e.value}`).join(', ');
+  const errorLines = distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message));
   const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${lead.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
   const title = explained
@@ -170,7 +173,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       onset: isoTime(onsetMs),
       exampleRunIds: exampleRunIds(failures),
       ...(lead.changes && { changes: lead.changes }),
-      errorLines: distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message)),
+      errorLines,
       details: {
         templateId: g.templateId,
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
@@ -183,8 +186,10 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       workflow: lead.workflow,
       workflows: shared ? workflows : undefined,
       step,
+      workflowStep: g.step,
       attributes,
       pattern: g.template,
+      errorLines,
       changedAtOnset: change ? { key: change.key, value: change.value } : undefined,
       insights: lead.insights,
     }),

@@ -1,6 +1,7 @@
 import type { Category, Severity } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
-import { mostCommon } from '../stats.js';
+import { mostCommon, rateRise } from '../stats.js';
 import { categorise } from './categorise.js';
 
 /** Runs without a pattern before its finding resolves itself (the analysis service's rule). */
@@ -19,7 +20,7 @@ export interface PatternGroup {
   category?: Category;
   onsetMs: number;
   lastMs: number;
-  /** Share of all runs in the window, and of the runs in the recent window. */
+  /** Share of the runs since its onset, and of the runs that ended in the recent window. */
   share: number;
   recentCount: number;
   recentRuns: number;
@@ -35,36 +36,54 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     if (!list) byTemplate.set(f.templateId, (list = []));
     list.push(f);
   }
+  const runs = history.runs;
+  // Recent by when a run ended: a run longer than the window began before it, however recently it settled.
   const recentFrom = ctx.nowMs - ctx.thresholds.recentMs;
-  const recentRuns = history.runs.filter((r) => r.startMs >= recentFrom).length;
-  const indexOf = new Map(history.runs.map((r, i) => [r, i]));
+  const recentRuns = runs.filter((r) => r.endMs >= recentFrom).length;
+  const indexOf = new Map(runs.map((r, i) => [r, i]));
   const groups: PatternGroup[] = [];
-  for (const [templateId, failures] of byTemplate) {
-    if (failures.length < ctx.thresholds.minAffectedRuns) continue;
+  for (const [templateId, all] of byTemplate) {
+    if (all.length < ctx.thresholds.minAffectedRuns) continue;
+    const failures = sinceRise(all, runs, indexOf, ctx.thresholds.minAffectedRuns);
+    const first = indexOf.get(failures[0]!.run)!;
     const last = failures[failures.length - 1]!;
-    const recentCount = failures.filter((f) => f.run.startMs >= recentFrom).length;
-    const share = failures.length / history.runs.length;
+    const recentCount = failures.filter((f) => f.run.endMs >= recentFrom).length;
+    const share = failures.length / (runs.length - first);
     const recentShare = recentRuns > 0 ? recentCount / recentRuns : 0;
     // A pattern that stopped, however large it was, and a rare one not seen in the recent window are history, not
     // problems: their findings resolve themselves.
-    if (hasStopped(indexOf.get(failures[0]!.run)!, indexOf.get(last.run)!, failures.length, history.runs.length)) continue;
+    if (hasStopped(first, indexOf.get(last.run)!, failures.length, runs.length)) continue;
     if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
     groups.push({
       templateId,
       template: last.template,
       failures,
       step: mostCommon(failures.map((f) => f.step?.name)),
-      category: categorise(last.template, last.step?.errorType ?? last.run.errorType, last.message),
+      // From the template and the error type: numbers in a message ("row 403") say nothing of its kind.
+      category: categorise(last.template, last.step?.errorType ?? last.run.errorType),
       onsetMs: failures[0]!.run.startMs,
       lastMs: last.run.endMs,
       share,
       recentCount,
       recentRuns,
       recentShare,
-      severity: severityOf(history, failures, recentCount, ctx),
+      severity: severityOf(runs.slice(first), failures, recentCount, ctx),
     });
   }
   return groups;
+}
+
+/**
+ * The failures since the pattern's rate rose, when it did and enough of them followed (a rare error that became an
+ * outage begins with the outage, not with its first occurrence weeks before); all of them otherwise.
+ */
+function sinceRise(failures: Failure[], runs: readonly RunRecord[], indexOf: Map<RunRecord, number>, minAffected: number): Failure[] {
+  const flags = new Array<boolean>(runs.length).fill(false);
+  for (const f of failures) flags[indexOf.get(f.run)!] = true;
+  const rise = rateRise(flags);
+  if (rise === undefined) return failures;
+  const from = failures.findIndex((f) => indexOf.get(f.run)! >= rise);
+  return from > 0 && failures.length - from >= minAffected ? failures.slice(from) : failures;
 }
 
 /**
@@ -80,17 +99,16 @@ function hasStopped(firstIndex: number, lastIndex: number, failures: number, run
 }
 
 /**
- * Severity from how much of the current traffic fails this way: the runs since the pattern began, or of the
- * last three recent windows for an old pattern. It must still occur in the recent window, and reach
- * `minAffectedRuns` failures and `minPatternShare` of runs before it is medium, so scattered transient failures
- * stay low.
+ * Severity from how much of the current traffic fails this way: of the runs since the pattern began (`since`), those
+ * that ended in the last three recent windows. It must still occur in the recent window, and reach `minAffectedRuns`
+ * failures and `minPatternShare` of runs before it is medium, so scattered transient failures stay low.
  */
-function severityOf(history: WorkflowHistory, failures: Failure[], recentCount: number, ctx: AnalysisContext): Severity {
+function severityOf(since: readonly RunRecord[], failures: Failure[], recentCount: number, ctx: AnalysisContext): Severity {
   const t = ctx.thresholds;
   if (recentCount === 0) return 'low';
-  const from = Math.max(failures[0]!.run.startMs, ctx.nowMs - 3 * t.recentMs);
-  const count = failures.filter((f) => f.run.startMs >= from).length;
-  const share = count / Math.max(1, history.runs.filter((r) => r.startMs >= from).length);
+  const from = ctx.nowMs - 3 * t.recentMs;
+  const count = failures.filter((f) => f.run.endMs >= from).length;
+  const share = count / Math.max(1, since.filter((r) => r.endMs >= from).length);
   if (count < t.minAffectedRuns || share < t.minPatternShare) return 'low';
   if (share >= 0.5) return 'critical';
   if (share >= 0.2) return 'high';

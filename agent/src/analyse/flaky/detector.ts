@@ -81,7 +81,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const messages = outcomes.flatMap((o, i) => (o === FAILED ? [all.messages[first + i]!] : [])).reverse();
   const common = commonTemplate(history, runs, outcomes, step);
   const pattern = common?.template;
-  const category = categorise(pattern, messages[0]) ?? 'logic';
+  // From the pattern, whose numbers are masked: a row or port number in one message must not decide it.
+  const category = categorise(pattern ?? messages[0]) ?? 'logic';
   const severity: Severity =
     recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';
   const what = [failed > 0 ? `failed in ${failed}` : '', retried > 0 ? `passed only on a retry in ${retried}` : ''].filter(Boolean).join(' and ');

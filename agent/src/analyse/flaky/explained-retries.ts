@@ -62,7 +62,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, ct
   const messages = all.messages.slice(first).filter((m, i): m is string => outcomes[i] === FAILED && m !== undefined).reverse();
   const template = commonTemplate(history, runs, outcomes, step);
   const pattern = template?.template;
-  const category = categorise(pattern, messages[0]) ?? categoryOfKey(top.key) ?? 'logic';
+  const category = categorise(pattern ?? messages[0]) ?? categoryOfKey(top.key) ?? 'logic';
   const severity: Severity = recentHits === 0 ? 'low' : failed / n >= 0.2 ? 'high' : 'medium';
   const attributes = Object.fromEntries(explanations.map((x) => [x.key, x.value]));
   const attrText = explanations.map((x) => `${x.key}=${x.value}`).join(', ');

@@ -1,7 +1,7 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
 import { isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
-import { commonStepNames, stepDuration } from '../anomaly/features.js';
+import { busiestStepNames, stepSeries } from '../anomaly/features.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
@@ -73,11 +73,10 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
 /** The step whose own Theil–Sen slope accounts for most of the run's growth, if one does. */
 function creepingStep(runs: readonly RunRecord[], runGrowth: number): string | undefined {
   let best: { step: string; growth: number } | undefined;
-  for (const step of commonStepNames(runs)) {
-    const points = runs.map((r) => ({ x: r.startMs, y: stepDuration(r, step) })).filter((p): p is { x: number; y: number } => p.y !== undefined);
-    if (points.length < MIN_POINTS) continue;
-    const sample = evenSample(points, 120);
-    const growth = theilSenSlope(sample.map((p) => p.x), sample.map((p) => p.y)) * (points[points.length - 1]!.x - points[0]!.x);
+  for (const [step, series] of stepSeries(runs, busiestStepNames(runs, MIN_POINTS))) {
+    if (series.length < MIN_POINTS) continue;
+    const sample = evenSample(series, 120);
+    const growth = theilSenSlope(sample.map((p) => p.run.startMs), sample.map((p) => p.ms)) * (series[series.length - 1]!.run.startMs - series[0]!.run.startMs);
     if (!best || growth > best.growth) best = { step, growth };
   }
   return best && best.growth >= runGrowth / 2 ? best.step : undefined;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { pipelineRun } from './pipelines.js';
+import { minerTemplateOf, newestEnd } from './scenario.js';
+
+const HOUR = 3600_000;
+const advice = (c: FindingCandidate) => c.recommendations.map((r) => [r.title, ...r.steps].join(' ')).join('\n');
+const findingOf = (runs: RunRecord[], step: string) =>
+  analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config: {} }).candidates.find((c) => c.rootCause.step === step)!;
+
+describe('advice that fits the finding', () => {
+  it("does not advise on another step's retries", () => {
+    // `notify` is retried in vain now and then; from run 190 `migrate` fails on a missing setting.
+    const runs = Array.from({ length: 200 }, (_, i) => {
+      const migrateFails = i >= 190;
+      const notifyFails = !migrateFails && i % 10 === 3;
+      return pipelineRun('db-deploy', i, i * HOUR, [
+        { name: 'migrate', ms: 20_000, ...(migrateFails ? { error: 'missing configuration value DATABASE_URL', status: 'failure' as const } : {}) },
+        ...(migrateFails ? [] : [{ name: 'notify', ms: 2000, ...(notifyFails ? { error: 'webhook answered 500', attempt: 3 } : {}) }]),
+      ]);
+    });
+    const c = findingOf(runs, 'migrate');
+    expect(c.category).toBe('configuration');
+    expect(c.recommendations.map((r) => r.title)).toEqual(['Restore the missing configuration of step `migrate`']);
+  });
+
+  it.each([
+    ['Process completed with exit code 1.', false],
+    ['Process completed with exit code 137.', true],
+  ])('speaks of memory for a failure confined to one host only when the error does ("%s")', (error, memory) => {
+    // Eight CI hosts in turn; from run 150 every run on ci-7 fails in `build`.
+    const runs = Array.from({ length: 300 }, (_, i) => {
+      const host = `ci-${i % 8}`;
+      const fails = host === 'ci-7' && i >= 150;
+      return pipelineRun('api-ci', i, i * HOUR, [{ name: 'checkout', ms: 3000 }, { name: 'build', ms: 60_000, ...(fails ? { error } : {}) }], { 'host.name': host });
+    });
+    const c = findingOf(runs, 'build');
+    expect(c).toMatchObject({ kind: 'correlation', category: 'resource', rootCause: { attributes: { 'host.name': 'ci-7' } } });
+    expect(c.recommendations[0]!.title).toMatch(/`ci-7`/);
+    expect(/memory/i.test(advice(c))).toBe(memory);
+  });
+});

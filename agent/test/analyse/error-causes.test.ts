@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import { seededRandom } from '../../src/analyse/prng.js';
+import type { Attributes } from '../../src/model/otlp.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { pipelineRun } from './pipelines.js';
+import { minerTemplateOf } from './scenario.js';
+
+const HOUR = 3600_000;
+const templateOf = (m: string) => ({ templateId: m, template: m });
+const failures = (out: ReturnType<typeof analyse>) => out.candidates.filter((c) => c.kind === 'error_pattern' || c.kind === 'correlation');
+
+/**
+ * 300 hourly runs of extract → load → publish; `load` calls postgres.internal in every run, and from run 280 it
+ * fails with `error`, the failing step carrying `failingAttributes`.
+ */
+function etl(workflow: string, error: string, failingAttributes: Attributes = {}): RunRecord[] {
+  return Array.from({ length: 300 }, (_, i) => {
+    const fails = i >= 280;
+    return pipelineRun(workflow, i, i * HOUR, [
+      { name: 'extract', ms: 5000 },
+      { name: 'load', ms: 9000, calls: ['postgres.internal'], ...(fails ? { error, attributes: failingAttributes } : {}) },
+      ...(fails ? [] : [{ name: 'publish', ms: 2000 }]),
+    ]);
+  });
+}
+
+describe('the outcome is never the cause', () => {
+  it.each<[string, Attributes]>([
+    ['what the failing step called', {}],
+    ['the OpenTracing error tag', { error: true }],
+    ['an exit code', { 'process.exit.code': 1 }],
+    ['an exit code (snake case)', { exit_code: 1 }],
+  ])('keeps two workflows apart that share only %s', (_, failingAttributes) => {
+    const runs = [
+      ...etl('orders-etl', "ValidationError: column 'total' must not be null", failingAttributes),
+      ...etl('customers-etl', "TypeError: Cannot read properties of undefined (reading 'id')", failingAttributes),
+    ];
+    const found = failures(analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} }));
+    expect(found.map((c) => [c.workflow, c.workflows, c.kind, c.rootCause.attributes])).toEqual([
+      ['customers-etl', undefined, 'error_pattern', {}],
+      ['orders-etl', undefined, 'error_pattern', {}],
+    ]);
+    for (const c of found) expect(c.title).not.toMatch(/postgres|error=|exit/);
+  });
+
+  it('does not blame a call every run makes for a step timing out on its own deadline', () => {
+    const rand = seededRandom(3);
+    const runs = Array.from({ length: 300 }, (_, i) =>
+      pipelineRun('release', i, i * HOUR, [
+        { name: 'build', ms: 60_000 },
+        i >= 250 && rand() < 0.5
+          ? { name: 'deploy', ms: 1800_000, calls: ['metrics-collector'], status: 'timeout' as const, error: 'step deploy exceeded its deadline of 30m' }
+          : { name: 'deploy', ms: 300_000, calls: ['metrics-collector'] },
+      ]),
+    );
+    const [c, ...rest] = failures(analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} }));
+    expect(rest).toEqual([]);
+    expect(c!.title).toBe('`release` fails in step `deploy`: step deploy exceeded its deadline of 30m');
+    expect(c!.rootCause.attributes).toEqual({});
+  });
+});
+
+describe('attributes with many values', () => {
+  it.each([
+    ['tenant', 60, 'globex', 'for tenant `globex`'],
+    ['tenant', 200, 'globex', 'for tenant `globex`'],
+    ['host.name', 80, 'ci-7', 'on host `ci-7`'],
+  ])('names the one %s of %i that fails every run since it began', (key, values, culprit, where) => {
+    // Every tenth run is the culprit's, the others spread over the rest; from run 1700 each of its runs fails.
+    const rand = seededRandom(values);
+    const runs = Array.from({ length: 2000 }, (_, i) => {
+      const value = i % 10 === 0 ? culprit : `other-${Math.floor(rand() * (values - 1))}`;
+      const fails = value === culprit && i >= 1700;
+      return pipelineRun('tenant-import', i, i * 600_000, [
+        { name: 'download', ms: 4000 },
+        { name: 'validate', ms: 2000, ...(fails ? { error: "ValidationError: field 'email' does not match schema" } : {}) },
+        ...(fails ? [] : [{ name: 'load', ms: 9000 }]),
+      ], { [key]: value });
+    });
+    const out = analyse({ nowMs: 2000 * 600_000, runs, templateOf, config: {} });
+    expect(out.candidates.filter((c) => c.severity !== 'low').map((c) => c.title)).toEqual([
+      `\`tenant-import\` fails in step \`validate\` ${where}: ValidationError: field 'email' does not match schema`,
+    ]);
+  });
+});
+
+describe('workflows failing with the same message', () => {
+  it('share a finding only when they fail in a step of the same name', () => {
+    const ci = (workflow: string, failing: string) =>
+      Array.from({ length: 200 }, (_, i) =>
+        pipelineRun(workflow, i, i * HOUR, [
+          { name: 'checkout', ms: 3000 },
+          { name: failing, ms: 60_000, ...(i >= 190 ? { error: 'Process completed with exit code 1.' } : {}) },
+        ]),
+      );
+    const runs = [...ci('web-frontend-ci', 'lint'), ...ci('web-admin-ci', 'lint'), ...ci('billing-service-ci', 'integration-tests')];
+    const found = failures(analyse({ nowMs: 200 * HOUR, runs, templateOf: minerTemplateOf(), config: {} }));
+    expect(found.map((c) => c.title).sort()).toEqual([
+      '2 workflows (`web-admin-ci`, `web-frontend-ci`) fail in step `lint`: Process completed with exit code <*>.',
+      '`billing-service-ci` fails in step `integration-tests`: Process completed with exit code <*>.',
+    ]);
+  });
+});

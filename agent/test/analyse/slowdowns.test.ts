@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/analyse/index.js';
+import { seededRandom } from '../../src/analyse/prng.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
+import type { RunRecord } from '../../src/model/workflow.js';
+import { pipelineRun, type StepSpec } from './pipelines.js';
+import { atLeastMedium, newestEnd } from './scenario.js';
+
+const HOUR = 3600_000;
+const templateOf = (m: string) => ({ templateId: m, template: m });
+const anomalies = (runs: RunRecord[]): FindingCandidate[] =>
+  analyse({ nowMs: newestEnd(runs), runs, templateOf, config: {} }).candidates.filter((c) => c.kind === 'anomaly');
+
+/** `count` runs `everyMs` apart whose steps each take `ms(step, i)` with 10 % jitter. */
+function runsOf(workflow: string, count: number, everyMs: number, steps: string[], ms: (step: string, i: number) => number, seed = 1): RunRecord[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: count }, (_, i) =>
+    pipelineRun(workflow, i, i * everyMs, steps.map((name): StepSpec => ({ name, ms: Math.round(ms(name, i) * (0.95 + 0.1 * rand())) }))),
+  );
+}
+
+describe('step slowdowns', () => {
+  it('are found in a workflow with too few runs for the isolation forest', () => {
+    // A daily job with 25 runs: `export` is 5× slower in its last 8.
+    const runs = runsOf('nightly-export', 25, 24 * HOUR, ['query', 'export'], (step, i) => (step === 'query' ? 60_000 : i >= 17 ? 600_000 : 120_000));
+    const [c, ...rest] = anomalies(runs);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ severity: 'high', rootCause: { step: 'export' }, evidence: { onset: new Date(17 * 24 * HOUR).toISOString(), affectedRuns: 8 } });
+    expect(c!.title).toMatch(/^Step `export` of `nightly-export` is 5\.\d× slower since/);
+  });
+
+  it('are found in any step of a long pipeline, not only in the twelve most common names', () => {
+    // 15 steps in every run; `upload-artifacts`, last in the alphabet, goes from 30 s to 300 s.
+    const steps = ['checkout', 'setup-node', 'restore-cache', 'install', 'lint', 'typecheck', 'unit-tests', 'build', 'integration-tests', 'e2e-tests', 'package', 'sign', 'publish-docs', 'save-cache', 'upload-artifacts'];
+    const runs = runsOf('release-pipeline', 300, HOUR, steps, (step, i) => (step === 'upload-artifacts' && i >= 250 ? 300_000 : 30_000));
+    const [c, ...rest] = anomalies(runs);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ severity: 'high', rootCause: { step: 'upload-artifacts' } });
+    expect(c!.title).toMatch(/^Step `upload-artifacts` of `release-pipeline` is (9\.\d|10\.\d)× slower since/);
+  });
+
+  it('are each reported, when two steps of one workflow became slower at different times', () => {
+    const runs = runsOf('build-and-test', 300, HOUR, ['checkout', 'build', 'test'], (step, i) =>
+      step === 'build' ? (i >= 150 ? 90_000 : 30_000) : step === 'test' ? (i >= 250 ? 160_000 : 40_000) : 5000,
+    );
+    const found = anomalies(runs).filter(atLeastMedium).map((c) => [c.fingerprint, c.rootCause.step, c.evidence.onset]);
+    expect(found.sort()).toEqual([
+      ['anomaly|build-and-test|step:build', 'build', new Date(150 * HOUR).toISOString()],
+      ['anomaly|build-and-test|step:test', 'test', new Date(250 * HOUR).toISOString()],
+    ]);
+  });
+
+  it.each(Array.from({ length: 20 }, (_, seed) => seed + 1))('are not found in a step with a steady cache hit rate (seed %i)', (seed) => {
+    // 20 s on a cache hit, 240 s on a miss, misses at a fixed rate between 35 and 55 %.
+    const rand = seededRandom(1000 + seed);
+    const missRate = 0.35 + 0.2 * rand();
+    const runs = runsOf('web-ci', 300, HOUR, ['checkout', 'build', 'test'], (step) => (step === 'build' ? (rand() < missRate ? 240_000 : 20_000) : step === 'test' ? 60_000 : 5000), seed);
+    expect(anomalies(runs).filter(atLeastMedium).map((c) => c.title)).toEqual([]);
+  });
+});
