@@ -10,6 +10,8 @@ import type { OtlpConsumer } from './receive/consumer.js';
 import { createGrpcReceiver } from './receive/grpc-receiver.js';
 import { createHttpReceiver } from './receive/http-receiver.js';
 import { createLogger, type Logger } from './runtime/logger.js';
+import { shutdownSteps } from './runtime/shutdown.js';
+import { browserGuard } from './security/browser-guard.js';
 import { TokenSet } from './security/tokens.js';
 import type { AnalysisService } from './service/analysis-service.js';
 import { createTenantRuntime, type TenantRuntime } from './service/tenant-runtime.js';
@@ -32,7 +34,7 @@ export interface RunningAgent {
  * Starts the whole agent: stores, receivers, write queues, analysis, API. `input` is validated like a
  * configuration file (ports may be 0 for ephemeral ones).
  */
-export function startAgent(input: ConfigInput = {}, options: { logger?: Logger } = {}): Promise<RunningAgent> {
+export async function startAgent(input: ConfigInput = {}, options: { logger?: Logger } = {}): Promise<RunningAgent> {
   return startConfiguredAgent(resolveConfig(input), options.logger);
 }
 
@@ -74,7 +76,7 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   } catch (error) {
     // A store that cannot open (read-only, full disk): leave nothing listening behind the error.
     await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
     throw error;
   }
   const operator = runtimes.get(DEFAULT_TENANT)!;
@@ -126,21 +128,24 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
-        // Stop accepting, let in-flight requests finish, write what was acknowledged, then close.
-        await Promise.all(receivers.map(({ receiver }) => receiver.stop()));
-        await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // Stop accepting, let in-flight requests finish, write what was acknowledged, then close: every step runs
+        // even when one before it failed, so nothing is left open (a tenant logs its own failed steps).
+        const step = shutdownSteps(logger);
+        const clean = [
+          ...(await Promise.all(receivers.map(({ kind, receiver }) => step(`stopping the OTLP/${kind} receiver`, () => receiver.stop())))),
+          ...(await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()))),
+          await step('closing the API server', () => closeServer(server)),
+        ].every(Boolean);
+        if (!clean) throw new Error('the agent stopped, but not cleanly (see the errors logged)');
         logger.info('flowlens agent stopped');
       })()),
   };
 }
 
 /**
- * The API server: bearer-token check (if API tokens are configured), then the token's tenant's API or metrics.
- * Whether `/metrics` and the health probes need a token is configurable.
+ * The API server: requests web pages must not make refused (`browser-guard.ts`), then the bearer-token check (if
+ * API tokens are configured), then the token's tenant's API or metrics. Whether `/metrics` and the health probes
+ * need a token is configurable.
  */
 function listenApi(
   config: FlowLensConfig,
@@ -148,13 +153,18 @@ function listenApi(
   tokens: TokenSet,
   runtimeOf: (tenant: string) => TenantRuntime | undefined,
 ): Server {
+  const guard = browserGuard(config.api.listen.host, config.api.externalUrl);
   const handler = (request: IncomingMessage, response: ServerResponse) => {
+    const refused = guard(request.method ?? 'GET', request.headers);
+    if (refused) return sendJson(response, 403, { error: { message: refused } });
     const path = (request.url ?? '/').split('?')[0]!;
     const isMetrics = path === '/metrics';
     const isProbe = path === '/healthz' || path === '/readyz';
     const open = !tokens.enabled || (isMetrics && !config.auth.metricsRequireToken) || (isProbe && !config.auth.healthRequireToken);
     let tenant = DEFAULT_TENANT;
-    if (!open) {
+    // A token presented where none is required still picks its tenant: a tenant's scraper must never get the
+    // default tenant's metrics, and a wrong token is refused rather than silently read as no token.
+    if (!open || request.headers.authorization !== undefined) {
       const result = tokens.check(request.headers.authorization);
       if (!result.ok) return sendJson(response, 401, { error: { message: result.reason } }, { 'WWW-Authenticate': 'Bearer' });
       tenant = result.tenant ?? DEFAULT_TENANT;
@@ -183,6 +193,14 @@ function readTls(config: FlowLensConfig): { cert: Buffer; key: Buffer } | undefi
   } catch (error) {
     throw new ConfigError(`tls: cannot read the certificate or key: ${(error as Error).message}`);
   }
+}
+
+/** Closes the server, ending idle keep-alive connections instead of waiting for their clients to. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -14,7 +14,7 @@ import { readRuleFile } from './rules-model.js';
 
 /**
  * The whole alerting path on real binaries: runners' spans (real OTel SDK) → agent → Prometheus scraping it and
- * evaluating the project's rules (plus rules generated from the agent's SLOs) → Alertmanager with the project's
+ * evaluating the project's rules (plus rules generated from one of the agent's SLOs) → Alertmanager with the project's
  * routing tree and inhibitions → a webhook receiver here. Findings the agent pushes to Alertmanager itself take
  * the same route. Only timings are shortened: scrape and evaluation every second, `for:` 0s, group waits 1s.
  */
@@ -22,6 +22,8 @@ import { readRuleFile } from './rules-model.js';
 const prometheusBinary = findBinary('prometheus');
 const SLO = { workflow: 'deploy', objective: 95, window: '1d' };
 const SLO_LABEL = 'deploy-95';
+/** An SLO without generated rules: the static alerts over the agent's burn rates page for it. */
+const STATIC_SLO = { workflow: 'release', objective: 95, window: '1d' };
 
 interface WebhookAlert {
   status: 'firing' | 'resolved';
@@ -168,7 +170,7 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
       api: { listen: '127.0.0.1:0' },
       analysis: { enabled: false },
       alertmanager: { url: am.url, resendInterval: '1s' },
-      slos: [SLO],
+      slos: [SLO, STATIC_SLO],
     });
     sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci' });
 
@@ -233,10 +235,10 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
     expect(steady.map((a) => a.labels.alertname), 'a workflow that only succeeds alerts nothing').toEqual([]);
   });
 
-  it('pages the SLO fast burn from the agent burn rates and from the generated rules, and inhibits the slow burn', async () => {
+  it('pages each SLO once: by its generated rules, else by the agent burn rates, and inhibits the slow burn', async () => {
     const [fast, alert] = await notified('FlowLensSLOFastBurn', (_, a) => a.labels.alertname === 'FlowLensSLOFastBurn');
     expect(fast.receiver).toBe('oncall-slack');
-    expect(alert.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL, severity: 'critical', category: 'slo' });
+    expect(alert.labels).toMatchObject({ workflow: 'release', slo: 'release-95', severity: 'critical', category: 'slo' });
     expect(alert.annotations.runbook_url).toMatch(/RUNBOOK\.md#flowlensslofastburn$/);
 
     const [generated, burn] = await notified('FlowLensSLOErrorBudgetBurn', (_, a) =>
@@ -245,16 +247,20 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
     expect(burn.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL, category: 'slo' });
 
     const slow = await waitFor('FlowLensSLOSlowBurn in Alertmanager', async () => (await amAlerts('FlowLensSLOSlowBurn'))[0]);
-    expect(slow.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL });
+    expect(slow.labels).toMatchObject({ workflow: 'release', slo: 'release-95' });
     expect(slow.status.state).toBe('suppressed');
     expect(slow.status.inhibitedBy.length).toBeGreaterThan(0);
     expect(webhook.notifications.some((n) => n.alerts.some((a) => a.labels.alertname === 'FlowLensSLOSlowBurn'))).toBe(false);
+    // deploy has generated rules: the static alerts leave it to them.
+    const staticAlerts = [...(await amAlerts('FlowLensSLOFastBurn')), ...(await amAlerts('FlowLensSLOSlowBurn'))];
+    expect(staticAlerts.map((a) => a.labels.workflow)).not.toContain('deploy');
   });
 
   it('delivers the finding the agent pushes, which silences the rule counting it', async () => {
     const [notification, alert] = await notified('a pushed FlowLensFinding', (_, a) =>
-      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.status === 'firing');
-    expect(alert.labels).toMatchObject({ workflow: 'deploy', severity: 'critical', finding_severity: 'critical' });
+      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.labels.workflow === 'deploy' && a.status === 'firing');
+    expect(alert.labels).toMatchObject({ workflow: 'deploy', severity: 'critical' });
+    expect(alert.annotations).toMatchObject({ finding_severity: 'critical', dashboard: 'http://localhost:3000/a/flowlens-workflows-app/workflow/deploy' });
     expect(['oncall-slack', 'platform-oncall-slack']).toContain(notification.receiver);
     expect(alert.annotations.summary).toContain(SLO_LABEL);
     expect(alert.generatorURL).toMatch(new RegExp(`^${agent.apiUrl}/api/v1/findings/`));
@@ -262,7 +268,7 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
     expect(finding.status).toBe(200);
 
     const counted = await waitFor('FlowLensCriticalFindingOpen for the SLO finding', async () =>
-      (await amAlerts('FlowLensCriticalFindingOpen')).find((a) => a.labels.kind === 'sla'));
+      (await amAlerts('FlowLensCriticalFindingOpen')).find((a) => a.labels.kind === 'sla' && a.labels.workflow === 'deploy'));
     expect(counted.labels.workflow).toBe('deploy');
     expect(counted.status.state).toBe('suppressed');
   });
@@ -271,7 +277,7 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
     // Two days later (event time) deploy succeeds again: the 1-day SLO is back within budget.
     await emitRuns('deploy', Array(6).fill(true), Date.now() + 2 * 86_400_000);
     const [notification, alert] = await notified('the SLO finding resolved', (n, a) =>
-      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.status === 'resolved' && n.status === 'resolved');
+      a.labels.alertname === 'FlowLensFinding' && a.labels.kind === 'sla' && a.labels.workflow === 'deploy' && a.status === 'resolved' && n.status === 'resolved');
     expect(alert.labels.workflow).toBe('deploy');
     expect(notification.alerts.every((a) => a.status === 'resolved')).toBe(true);
   });

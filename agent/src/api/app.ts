@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
@@ -11,6 +12,12 @@ import { senderRoutes } from './routes/senders.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 const VERSION = '0.1.0';
+
+/**
+ * Largest request body: the API takes small JSON documents (a session's pasted error logs are the largest), and a
+ * body is read whole before it is validated, so a huge one would cost its size in memory before being refused.
+ */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The REST API: routes as data (validation and the OpenAPI document from one definition), one error shape. */
 export function createApi(deps: ApiDeps): OpenAPIHono {
@@ -29,6 +36,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     return c.json({ error: { message: `internal error: ${error.message}` } }, 500);
   });
   app.notFound((c) => c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      // The rest of the body is not read: the connection cannot carry another request.
+      onError: (c) => c.json({ error: { message: 'request body over 1 MiB' } }, 413, { Connection: 'close' }),
+    }),
+  );
 
   app.route('/', healthRoutes(deps));
   app.route('/', workflowRoutes(deps));

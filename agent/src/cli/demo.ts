@@ -39,8 +39,7 @@ export async function runDemo(configPath: string | undefined, io: CliIo): Promis
     },
   });
   io.stdout.write(`\nExplore: ${agent.apiUrl}/api/v1/findings, ${agent.apiUrl}/api/v1/workflows?from=now-7d, ${agent.apiUrl}/metrics\nPress Ctrl-C to stop.\n`);
-  await untilSignalled(agent);
-  return 0;
+  return (await untilSignalled(agent)) ? 0 : 1;
 }
 
 function describe(finding: Finding): string {

@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../store/store.js';
 import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
@@ -38,13 +39,30 @@ const listen = z.string().transform((value, ctx) => {
 /** A receiver address, or `false` (also the string "false") to turn the receiver off. */
 const listenOrOff = z.union([z.literal(false), z.literal('false').transform(() => false as const), listen]);
 
+/** Checked here so a bad schedule is a configuration error naming its key, not a crash once the agent runs. */
+const cron = z.string().superRefine((value, ctx) => {
+  const { valid, error } = validateCronExpression(value);
+  if (valid) return;
+  const why = error?.message ?? 'invalid';
+  ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "*/5 * * * *", got ${JSON.stringify(value)}: ${why}` });
+});
+
 const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/**
+ * A tenant's name becomes part of its store's file name (`flowlens.<tenant>.db`): a lower-case slug, so it can
+ * neither leave the data folder nor name the same file as another tenant on a case-insensitive filesystem.
+ */
+const tenantName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'a tenant is named by 1 to 63 lower-case letters, digits, "-" and "_", starting with a letter or digit' });
 
 /** A bearer token, optionally bound to a tenant: `"s3cret"` or `{ token: "s3cret", tenant: "team-a" }`. */
 const tokenEntry = z
-  .union([z.string(), z.object({ token: z.string(), tenant: z.string().min(1).optional() }).strict()])
+  .union([z.string(), z.object({ token: z.string(), tenant: tenantName.optional() }).strict()])
   .transform((entry) => (typeof entry === 'string' ? { token: entry } : entry))
   .refine((entry) => entry.token.length >= 16, { message: 'tokens must be at least 16 characters' });
+type TokenEntry = z.output<typeof tokenEntry>;
 
 const sloSchema = z.object({
   workflow: z.string().min(1),
@@ -64,6 +82,30 @@ const ruleSchema = z.object({
   cooldown: duration('1h').prefault('1h'),
   window: duration('1h').prefault('1h'),
 });
+
+/**
+ * A token belongs to one tenant (or to none) across both lists: a token bound twice would be taken for whichever
+ * entry comes first, and a token that writes one tenant's data and reads another's is a mistake. The error names
+ * the entries, never the token.
+ */
+function oneTenantPerToken(auth: { ingestTokens: TokenEntry[]; apiTokens: TokenEntry[] }, ctx: z.RefinementCtx): void {
+  const first = new Map<string, { tenant: string | undefined; key: string }>();
+  for (const list of ['ingestTokens', 'apiTokens'] as const) {
+    auth[list].forEach(({ token, tenant }, index) => {
+      const key = `auth.${list}.${index}`;
+      const seen = first.get(token);
+      if (!seen) first.set(token, { tenant, key });
+      else if (seen.tenant !== tenant) {
+        const whose = (name: string | undefined) => (name === undefined ? 'no tenant' : `tenant "${name}"`);
+        ctx.addIssue({
+          code: 'custom',
+          path: [list, index],
+          message: `this token is given to ${whose(tenant)} here and to ${whose(seen.tenant)} at ${seen.key}: a token belongs to one tenant`,
+        });
+      }
+    });
+  }
+}
 
 export const configSchema = z
   .object({
@@ -96,7 +138,7 @@ export const configSchema = z
       .prefault({}),
     analysis: z
       .object({
-        schedule: z.string().min(1).default('* * * * *'),
+        schedule: cron.default('* * * * *'),
         window: duration('14d').prefault('14d'),
         enabled: boolish.prefault(true),
       })
@@ -113,6 +155,8 @@ export const configSchema = z
       .object({
         url: z.string().url().optional(),
         resendInterval: duration('1m').prefault('1m'),
+        /** Grafana as users reach it: pushed findings link to the workflow's page in the FlowLens app there. */
+        grafanaUrl: z.string().url().default('http://localhost:3000'),
       })
       .strict()
       .prefault({}),
@@ -128,7 +172,8 @@ export const configSchema = z
         healthRequireToken: boolish.default(false),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .superRefine(oneTenantPerToken),
     tls: z
       .object({
         /** PEM certificate and key files: when both are set, OTLP/HTTP, OTLP/gRPC and the API serve TLS. */

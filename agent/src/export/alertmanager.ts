@@ -5,9 +5,8 @@ import type { Logger } from '../runtime/logger.js';
  * Pushes findings to Alertmanager (`POST /api/v2/alerts`) as alerts named `FlowLensFinding`, the way Prometheus
  * does: open and acknowledged findings are re-sent every `resendInterval` with `endsAt` four intervals ahead
  * (four analysis passes, when passes come less often), so Alertmanager resolves them by itself if the agent goes
- * away; a finding that resolved — or is no
- * longer in the list — is sent once more with `endsAt` = now. A failed push is logged and retried next cycle;
- * `notify` never throws, so analysis never stops because Alertmanager is down.
+ * away; a finding that resolved — or is no longer in the list — is sent once more with `endsAt` = now. A failed
+ * push is logged and retried next cycle; `notify` never throws, so analysis never stops because Alertmanager is down.
  */
 
 export interface AlertmanagerNotifierConfig {
@@ -17,6 +16,15 @@ export interface AlertmanagerNotifierConfig {
   resendInterval: number;
   /** Base URL of the agent's API as users reach it; alerts link to `{externalUrl}/api/v1/findings/{id}`. */
   externalUrl: string;
+  /** Base URL of Grafana; the `dashboard` annotation links to the workflow's page in the FlowLens app there. */
+  grafanaUrl: string;
+  /** The tenant whose findings these are ('' or absent: the default tenant, whose alerts carry no `tenant` label). */
+  tenant?: string;
+  /**
+   * Milliseconds between analysis passes by their schedule, if they come on one: the first cycle has no gap since
+   * a previous one to go by, and an alert must outlast the wait for the pass that re-sends it.
+   */
+  passIntervalMs?: number;
 }
 
 export interface AlertmanagerNotifierDeps {
@@ -74,12 +82,12 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
 
   async function cycle(findings: readonly Finding[]): Promise<void> {
     const nowMs = now();
-    const cycleGapMs = previousCycleMs === undefined ? 0 : nowMs - previousCycleMs;
+    const cycleGapMs = previousCycleMs === undefined ? (config.passIntervalMs ?? 0) : nowMs - previousCycleMs;
     previousCycleMs = nowMs;
     const firingNow = new Map<string, { alert: PostableAlert; content: string }>();
     const resolving = new Map<string, PostableAlert>();
     for (const finding of findings) {
-      const alert = findingAlert(finding, config.externalUrl, nowMs);
+      const alert = findingAlert(finding, config, nowMs);
       const key = identity(alert);
       if (finding.status === 'resolved') {
         if (firing.has(key)) resolving.set(key, alert);
@@ -138,16 +146,25 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
   };
 }
 
-/** The alert for one finding (endsAt is set when sending). */
-export function findingAlert(finding: Finding, externalUrl: string, nowMs: number): PostableAlert {
+/**
+ * The alert for one finding (endsAt is set when sending). Its labels are its identity in Alertmanager: what may
+ * change while the finding stays open (its own severity, within the same alert severity) is an annotation, so the
+ * alert is not resolved and opened anew. The tenant is a label: two tenants' findings of the same workflow and
+ * cause are two alerts.
+ */
+export function findingAlert(
+  finding: Finding,
+  { externalUrl, grafanaUrl, tenant = '' }: Pick<AlertmanagerNotifierConfig, 'externalUrl' | 'grafanaUrl' | 'tenant'>,
+  nowMs: number,
+): PostableAlert {
   const labels = dropEmpty({
     alertname: FINDING_ALERT_NAME,
     workflow: finding.workflow,
     kind: finding.kind,
     severity: ALERT_SEVERITY[finding.severity],
-    finding_severity: finding.severity,
     category: finding.category,
     fingerprint: finding.fingerprint,
+    tenant,
   });
   const cause = finding.rootCause;
   const top = finding.recommendations[0];
@@ -157,7 +174,10 @@ export function findingAlert(finding: Finding, externalUrl: string, nowMs: numbe
     root_cause: cause.step ? `${cause.description} (step ${cause.step})` : cause.description,
     recommendation: top ? [top.title, ...top.steps].join('\n') : '',
     changes: finding.evidence.changes?.lines.join('\n') ?? '',
+    finding_severity: finding.severity,
     runbook_url: RUNBOOK_URL,
+    // The workflow's page in the FlowLens app, as the static alerts link it.
+    dashboard: `${grafanaUrl.replace(/\/+$/, '')}/a/flowlens-workflows-app/workflow/${encodeURIComponent(finding.workflow)}`,
   });
   // Alertmanager refuses alerts that end before they start; findings carry event time, which may run ahead.
   const startsMs = Math.min(Date.parse(finding.firstSeen) || nowMs, nowMs);

@@ -3,11 +3,13 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
+import type { SloReport } from '../analyse/slo/report.js';
 import type { Finding } from '../model/finding.js';
-import { extraTries, passedOnRetry, waitedMs, type RunRecord, type RunStatus } from '../model/workflow.js';
+import { extraTries, passedOnRetry, waitedMs, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
 import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
+import { countedAs, CountedRuns, type CountedRun } from './counted-runs.js';
 import { KeyedCounter, KeyedHistogram, KeyedProducer, type CounterSeries, type HistogramSeries } from './keyed-metrics.js';
 import { LabelCap } from './label-cap.js';
 
@@ -22,16 +24,23 @@ export interface AnalysisGauges {
   health: Map<string, number>;
   anomaly: Map<string, number>;
   cadence: Map<string, number>;
-  slos: { workflow: string; name: string; objective: number; errorBudgetRemaining: number; burnRates: Record<string, number> }[];
+  slos: Pick<SloReport, 'workflow' | 'name' | 'objective' | 'errorBudgetRemaining' | 'burnRates' | 'judgedBurnRates'>[];
   findings: Finding[];
 }
 
+/** What a receiver answers a request it took: HTTP 200 (possibly a partial success), gRPC OK. */
+const OK_STATUS = { http: 200, grpc: 0 } as const;
 const terminal = (status: RunStatus | undefined) => status !== undefined && status !== 'running';
+/** Every final status of a run: each workflow's run counters start at 0 for all of them. */
+const FINAL_STATUSES: readonly RunStatus[] = ['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped', 'unknown'];
+/** Finished top-level steps: nested ones are part of theirs. */
+const countable = (step: StepRecord) => terminal(step.status) && step.parentId === undefined;
 
 /**
  * The Prometheus metrics of the contract in the README, through the OpenTelemetry SDK and its Prometheus
- * exporter. Run counters move only when a run first reaches a final state, so re-sent or re-modelled traces
- * never count twice.
+ * exporter. A run is counted when it first reaches a final state, and a step when it is first seen final in a
+ * finished run (steps whose spans come after the run's count then), so re-sent or re-modelled traces never count
+ * twice.
  */
 export class FlowLensMetrics {
   private readonly exporter: PrometheusExporter;
@@ -39,6 +48,7 @@ export class FlowLensMetrics {
   private readonly workflows: LabelCap;
   private readonly series = new Map<string, WorkflowSeries>();
   private readonly lastRun = new Map<string, number>();
+  private readonly counted = new CountedRuns();
   private gauges: AnalysisGauges = { health: new Map(), anomaly: new Map(), cadence: new Map(), slos: [], findings: [] };
   private readonly instruments;
   /** Recorded per run and step: keyed, so no label set is hashed per value (keyed-metrics.ts). */
@@ -90,6 +100,7 @@ export class FlowLensMetrics {
       rejectedSpans: meter.createCounter('flowlens_rejected_spans', { description: 'Spans refused, by reason' }),
       logs: meter.createCounter('flowlens_received_log_records', { description: 'Log records accepted by the receivers' }),
       rejectedLogs: meter.createCounter('flowlens_rejected_log_records', { description: 'Log records refused, by reason' }),
+      rejectedRequests: meter.createCounter('flowlens_rejected_requests', { description: 'OTLP requests refused whole (none of their items stored), by reason' }),
       requestDuration: histogram('flowlens_request_duration_seconds', 'OTLP export request duration', REQUEST_BUCKETS),
       analysisDuration: histogram('flowlens_analysis_duration_seconds', 'Duration of an analysis pass', ANALYSIS_BUCKETS),
       duplicates: meter.createCounter('flowlens_duplicate_items', { description: 'Spans and log records dropped as already stored (re-sent)' }),
@@ -126,9 +137,13 @@ export class FlowLensMetrics {
     observe('flowlens_slo_error_budget_remaining_ratio', 'Share of the error budget left in the SLO window', (r) => {
       for (const s of this.gauges.slos) r.observe(s.errorBudgetRemaining, { workflow: s.workflow, slo: s.name });
     });
-    observe('flowlens_slo_burn_rate', 'Error-budget burn rate per window', (r) => {
-      for (const s of this.gauges.slos) for (const [window, rate] of Object.entries(s.burnRates)) r.observe(rate, { workflow: s.workflow, slo: s.name, window });
-    });
+    observe(
+      'flowlens_slo_burn_rate',
+      "Error-budget burn rate per window, as the agent's alert rules judge it (a short window without runs: the newest run's, while within its rule's long window)",
+      (r) => {
+        for (const s of this.gauges.slos) for (const [window, rate] of Object.entries(s.judgedBurnRates)) r.observe(rate, { workflow: s.workflow, slo: s.name, window });
+      },
+    );
     observe('flowlens_slo_sli_ratio', 'Share of good runs per window', (r) => {
       // burn rate = error ratio ÷ (1 − objective), so the window's SLI follows from it.
       for (const s of this.gauges.slos) {
@@ -170,8 +185,8 @@ export class FlowLensMetrics {
     for (const { run, previousStatus } of transitions) {
       if (!terminal(run.status)) continue;
       this.noteLastRun(run.workflow, run.endMs);
-      if (terminal(previousStatus)) continue;
-      this.countRun(run);
+      if (!terminal(previousStatus)) this.countRun(run);
+      else this.countLate(run);
     }
   }
 
@@ -183,6 +198,10 @@ export class FlowLensMetrics {
       info.signal === 'traces' ? [this.instruments.spans, this.instruments.rejectedSpans] : [this.instruments.logs, this.instruments.rejectedLogs];
     if (info.items > 0) received.add(info.items, labels);
     if (info.rejected > 0) rejected.add(info.rejected, { ...labels, reason: info.reason ?? 'partial' });
+    // A request refused whole often has no items to count (unreadable, too large, of another type): it counts itself.
+    if (info.status !== OK_STATUS[info.transport]) {
+      this.instruments.rejectedRequests.add(1, { ...labels, signal: info.signal, reason: info.reason ?? 'consumer_error' });
+    }
   }
 
   analysisDone(durationMs: number, gauges: AnalysisGauges): void {
@@ -199,26 +218,55 @@ export class FlowLensMetrics {
     await this.provider.shutdown();
   }
 
+  /** At most the agent's clock: a sender whose clock runs ahead must not put a workflow's last run in the future. */
   private noteLastRun(workflow: string, endMs: number): void {
     const label = this.workflows.value(workflow);
-    if ((this.lastRun.get(label) ?? 0) < endMs) this.lastRun.set(label, endMs);
+    const atMs = Math.min(endMs, Date.now());
+    if ((this.lastRun.get(label) ?? 0) < atMs) this.lastRun.set(label, atMs);
   }
 
   private countRun(run: RunRecord): void {
     const series = this.seriesOf(run.workflow);
     series.runs(run.runner, run.status).value++;
     series.duration.record(run.durationMs / 1000);
-    const waited = waitedMs(run);
-    if (waited !== undefined) series.wait().record(waited / 1000);
+    const counted: CountedRun = { waited: false };
+    this.countWait(run, series, counted);
+    for (const step of run.steps) if (countable(step)) this.countStep(step, run, series, counted);
+    this.counted.add(run.id, counted);
+  }
+
+  /** A finished run re-derived: the steps it gained, and the waits first known now. */
+  private countLate(run: RunRecord): void {
+    const counted = this.counted.take(run.id);
+    if (counted === undefined) return;
+    const series = this.seriesOf(run.workflow);
+    if (!counted.waited) this.countWait(run, series, counted);
     for (const step of run.steps) {
-      if (!terminal(step.status) || step.parentId !== undefined) continue;
-      const stepSeries = series.step(step.name);
-      stepSeries.runs(step.status).value++;
-      stepSeries.duration.record(step.durationMs / 1000);
-      // Retries that succeeded, which hide failures; a failed step's tries are in its failure.
-      if (passedOnRetry(step, run)) stepSeries.retries().value += extraTries(step, run);
-      if (step.queueMs !== undefined) stepSeries.wait().record(step.queueMs / 1000);
+      if (!countable(step)) continue;
+      const id = countedAs(counted, step);
+      if (id === undefined) this.countStep(step, run, series, counted);
+      else if (step.queueMs !== undefined && counted.steps?.get(id) === false) {
+        series.step(step.name).wait().record(step.queueMs / 1000);
+        counted.steps.set(id, true);
+      }
     }
+  }
+
+  private countWait(run: RunRecord, series: WorkflowSeries, counted: CountedRun): void {
+    const waited = waitedMs(run);
+    if (waited === undefined) return;
+    series.wait().record(waited / 1000);
+    counted.waited = true;
+  }
+
+  private countStep(step: StepRecord, run: RunRecord, series: WorkflowSeries, counted: CountedRun): void {
+    const stepSeries = series.step(step.name);
+    stepSeries.runs(step.status).value++;
+    stepSeries.duration.record(step.durationMs / 1000);
+    // Retries that succeeded, which hide failures; a failed step's tries are in its failure.
+    if (passedOnRetry(step, run)) stepSeries.retries().value += extraTries(step, run);
+    if (step.queueMs !== undefined) stepSeries.wait().record(step.queueMs / 1000);
+    (counted.steps ??= new Map()).set(step.id, step.queueMs !== undefined);
   }
 
   /**
@@ -258,8 +306,10 @@ export class FlowLensMetrics {
         const byStatus = getOrMake(byRunner, runner, () => new Map<string, CounterSeries>());
         const counter = (s: string) =>
           getOrMake(byStatus, s, () => runs.seriesOf(`${workflow}\u0000${runner}\u0000${s}`, () => ({ workflow, runner, status: s })));
-        // Start the success and failure series at 0, so Prometheus' increase() sees a workflow's first failures.
-        if (byStatus.size === 0) for (const start of ['success', 'failure']) counter(start);
+        // Every status starts at 0, so Prometheus' increase() sees a workflow's first timeout or cancellation: a
+        // series whose first sample is already 1 loses that event. Steps' series are made on first use instead:
+        // seven series per step would multiply the cardinality for little.
+        if (byStatus.size === 0) for (const start of FINAL_STATUSES) counter(start);
         return counter(status);
       },
       step(name) {

@@ -10,7 +10,9 @@ const EVERY_MS = 10 * 60_000;
  */
 export class RetentionJob {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  /** The pass under way, if any. */
+  private running: Promise<number> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -24,13 +26,20 @@ export class RetentionJob {
     void this.runOnce();
   }
 
-  stop(): void {
+  /** Stops the schedule; a pass under way ends at its next chunk. Resolves once none runs, so the store may close. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopped = true;
+    await this.running;
   }
 
-  async runOnce(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
+  runOnce(): Promise<number> {
+    if (this.running || this.stopped) return Promise.resolve(0);
+    this.running = this.prune().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async prune(): Promise<number> {
     try {
       const newest = Math.min(Date.now(), this.store.latestEventMs() ?? Date.now());
       const cutoff = newest - this.retentionMs;
@@ -38,7 +47,7 @@ export class RetentionJob {
       for (;;) {
         const deleted = this.store.pruneChunk(cutoff);
         total += deleted;
-        if (deleted === 0) break;
+        if (deleted === 0 || this.stopped) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (total > 0) this.logger.info('retention: deleted old data', { rows: total, before: new Date(cutoff).toISOString() });
@@ -46,8 +55,6 @@ export class RetentionJob {
     } catch (error) {
       this.logger.error('retention failed', { error: (error as Error).message });
       return 0;
-    } finally {
-      this.running = false;
     }
   }
 }

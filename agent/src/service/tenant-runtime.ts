@@ -5,6 +5,7 @@ import { TemplateMiner, type TemplateState } from '../analyse/templates/index.js
 import type { FlowLensConfig } from '../config/schema.js';
 import { createAlertmanagerNotifier } from '../export/alertmanager.js';
 import { FlowLensMetrics } from '../export/metrics.js';
+import { scheduleIntervalMs } from '../export/schedule-interval.js';
 import { SenderClocks } from '../ingest/sender-clocks.js';
 import { TemplateTracker } from '../ingest/template-tracker.js';
 import { WriteQueue } from '../ingest/write-queue.js';
@@ -12,6 +13,7 @@ import type { OtlpSpan } from '../model/otlp.js';
 import { modelTrace } from '../normalise/index.js';
 import { BackpressureError } from '../receive/consumer.js';
 import type { Logger } from '../runtime/logger.js';
+import { shutdownSteps } from '../runtime/shutdown.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { AnalysisService, type AnalysisListener } from './analysis-service.js';
 import { createAnalysisView } from './analysis-view.js';
@@ -33,7 +35,8 @@ export interface TenantRuntime {
   /** Serves this tenant's REST API. */
   api: (request: IncomingMessage, response: ServerResponse) => void;
   start(): void;
-  stop(): Promise<void>;
+  /** Stops and closes everything, each step even when one before it failed; resolves to whether all succeeded. */
+  stop(): Promise<boolean>;
 }
 
 export interface RuntimeOptions {
@@ -92,7 +95,14 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
   ];
   if (config.alertmanager.url) {
     const notifier = createAlertmanagerNotifier(
-      { url: config.alertmanager.url, resendInterval: config.alertmanager.resendInterval, externalUrl },
+      {
+        url: config.alertmanager.url,
+        resendInterval: config.alertmanager.resendInterval,
+        externalUrl,
+        grafanaUrl: config.alertmanager.grafanaUrl,
+        tenant,
+        ...(config.analysis.enabled && { passIntervalMs: scheduleIntervalMs(config.analysis.schedule) }),
+      },
       { logger },
     );
     listeners.push({ analysed: (_output, active, resolved) => void notifier.notify([...active, ...resolved]) });
@@ -116,12 +126,16 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
       analysis.start();
     },
     async stop() {
-      await analysis.stop();
-      retention.stop();
-      await queue.close();
-      store.saveMinerState(templates.snapshot());
-      await metrics.shutdown();
-      await store.close();
+      const step = shutdownSteps(logger, { tenant });
+      const results = [
+        await step('stopping the analysis', () => analysis.stop()),
+        await step('stopping retention', () => retention.stop()),
+        await step('writing the queued batches', () => queue.close()),
+        await step('saving the log templates', () => store.saveMinerState(templates.snapshot())),
+        await step('flushing the metrics', () => metrics.shutdown()),
+        await step('closing the store', () => store.close()),
+      ];
+      return results.every(Boolean);
     },
   };
 }

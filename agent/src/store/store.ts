@@ -21,7 +21,10 @@ export interface TemplateMerge {
   to: string;
 }
 
-/** A run whose status changed (or that appeared) in a write: what metrics and pattern counts feed on. */
+/**
+ * A run that appeared or changed status in a write, or a finished run re-derived (it may have gained steps): what
+ * metrics and pattern counts feed on.
+ */
 export interface RunTransition {
   run: RunRecord;
   previousStatus: RunStatus | undefined;

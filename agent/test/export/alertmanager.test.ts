@@ -6,6 +6,8 @@ import { alertmanagerBinary, freePort, skipNote, startAlertmanager, type Running
 
 const AM_CONFIG = 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n';
 const MINUTE = 60_000;
+const GRAFANA = 'http://localhost:3000';
+const LINKS = { externalUrl: 'http://127.0.0.1:9470', grafanaUrl: GRAFANA };
 
 function finding(overrides: Partial<Finding> = {}): Finding {
   return {
@@ -42,6 +44,8 @@ interface GettableAlert {
   startsAt: string;
   endsAt: string;
   generatorURL: string;
+  /** Alertmanager's identity of the alert, from its labels. */
+  fingerprint: string;
   status: { state: string };
 }
 
@@ -67,7 +71,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
 
   it('sends open and acknowledged findings with labels, annotations and a link to the finding', async () => {
     const { logger } = recordingLogger();
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'https://flowlens.example.com/' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'https://flowlens.example.com/', grafanaUrl: 'https://grafana.example.com/' }, { logger, now: clock });
     await notifier.notify([
       finding(),
       finding({
@@ -88,7 +92,6 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
       workflow: 'deploy',
       kind: 'error_pattern',
       severity: 'critical',
-      finding_severity: 'critical',
       category: 'permissions',
       fingerprint: 'error_pattern:deploy:permission-denied',
     });
@@ -98,12 +101,15 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
       root_cause: 'The registry token of runner ci-7 expired (step push)',
       recommendation: 'Renew the registry token\nCreate a new token\nUpdate the CI secret REGISTRY_TOKEN',
       changes: '`runner.name`: ci-3 → ci-7\nstep `push` failed: denied: requested access to the resource is denied',
+      finding_severity: 'critical',
       runbook_url: 'https://github.com/flowlens/flowlens/blob/main/alert-rules/RUNBOOK.md#flowlensfinding',
+      dashboard: 'https://grafana.example.com/a/flowlens-workflows-app/workflow/deploy',
     });
     expect(deploy!.generatorURL).toBe('https://flowlens.example.com/api/v1/findings/f-1');
     expect(deploy!.startsAt).toBe('2026-11-21T10:00:00.000Z');
     expect(deploy!.status.state).toBe('active');
-    expect(nightly!.labels).toMatchObject({ workflow: 'nightly', severity: 'warning', finding_severity: 'medium', kind: 'anomaly' });
+    expect(nightly!.labels).toMatchObject({ workflow: 'nightly', severity: 'warning', kind: 'anomaly' });
+    expect(nightly!.annotations.finding_severity).toBe('medium');
     expect(nightly!.annotations.recommendation).toBeUndefined();
     expect(nightly!.annotations.changes).toBeUndefined();
   });
@@ -111,7 +117,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
   it('re-sends an open finding once per resend interval, keeping it alive in Alertmanager', async () => {
     const { logger } = recordingLogger();
     const f = finding({ id: 'f-3', fingerprint: 'stalled:hourly', kind: 'stalled', workflow: 'hourly' });
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
     const endsAt = async () => (await alerts(am)).find((a) => a.labels.workflow === 'hourly')!.endsAt;
 
     fixedNow = Date.now();
@@ -135,10 +141,52 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(Date.parse(changed.endsAt)).toBe(fixedNow + 4 * MINUTE);
   });
 
+  it('keeps a finding alive until the scheduled pass after next from its first cycle on, when passes come less often than the resend interval', async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-9', fingerprint: 'trend:quarterly', kind: 'trend', workflow: 'quarterly' });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, passIntervalMs: 10 * MINUTE, ...LINKS }, { logger, now: clock });
+    fixedNow = Date.now();
+    await notifier.notify([f]);
+    const alert = (await alerts(am)).find((a) => a.labels.workflow === 'quarterly')!;
+    // Not 4 minutes: the next pass, which re-sends it, comes only in 10.
+    expect(Date.parse(alert.endsAt)).toBe(fixedNow + 4 * 10 * MINUTE);
+  });
+
+  it('keeps one alert, the same in Alertmanager, when a finding changes its own severity within the alert severity', async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-10', fingerprint: 'anomaly:ledger:duration', kind: 'anomaly', workflow: 'ledger', severity: 'medium' });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
+    const ledger = async () => (await alerts(am)).filter((a) => a.labels.workflow === 'ledger');
+    fixedNow = Date.now();
+    await notifier.notify([f]);
+    const [before] = await ledger();
+    fixedNow += 1_000;
+    await notifier.notify([{ ...f, severity: 'high' }]);
+    const after = await ledger();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.fingerprint).toBe(before!.fingerprint);
+    expect(after[0]!.labels.severity).toBe('warning');
+    expect(after[0]!.annotations.finding_severity).toBe('high');
+  });
+
+  it("tells tenants' identical findings apart by a tenant label, and adds none without tenants", async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-11', fingerprint: 'error_pattern:CI / deploy:denied', workflow: 'CI / deploy' });
+    fixedNow = Date.now();
+    for (const tenant of ['acme', 'globex', '']) {
+      await createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS, tenant }, { logger, now: clock }).notify([f]);
+    }
+    const sent = (await alerts(am)).filter((a) => a.labels.workflow === 'CI / deploy');
+    expect(sent.map((a) => a.labels.tenant).sort()).toEqual(['acme', 'globex', undefined]);
+    expect(new Set(sent.map((a) => a.fingerprint)).size).toBe(3);
+    // The workflow's page, its name a path segment as the static alerts link it.
+    for (const a of sent) expect(a.annotations.dashboard).toBe('http://localhost:3000/a/flowlens-workflows-app/workflow/CI%20%2F%20deploy');
+  });
+
   it('keeps a finding alive for four cycles when cycles come less often than the resend interval', async () => {
     const { logger } = recordingLogger();
     const f = finding({ id: 'f-8', fingerprint: 'trend:weekly', kind: 'trend', workflow: 'weekly' });
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
     fixedNow = Date.now();
     await notifier.notify([f]);
     fixedNow += 5 * MINUTE;
@@ -152,7 +200,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     fixedNow = Date.now();
     const a = finding({ id: 'f-4', fingerprint: 'sla:etl', kind: 'sla', workflow: 'etl' });
     const b = finding({ id: 'f-5', fingerprint: 'trend:report', kind: 'trend', workflow: 'report', severity: 'low' });
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
     await notifier.notify([a, b]);
     const active = (await alerts(am)).map((x) => x.labels.workflow);
     expect(active).toContain('etl');
@@ -168,7 +216,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     const port = await freePort();
     const { lines, logger } = recordingLogger();
     fixedNow = Date.now();
-    const notifier = createAlertmanagerNotifier({ url: `http://127.0.0.1:${port}`, resendInterval: 10 * MINUTE, externalUrl: 'http://127.0.0.1:9470' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: `http://127.0.0.1:${port}`, resendInterval: 10 * MINUTE, ...LINKS }, { logger, now: clock });
     const f = finding({ id: 'f-6', fingerprint: 'correlation:billing', kind: 'correlation', workflow: 'billing' });
     await expect(notifier.notify([f])).resolves.toBeUndefined();
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(['cannot reach alertmanager; retrying next cycle']);
@@ -186,7 +234,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
 
   it('logs what Alertmanager answers when it refuses the alerts', async () => {
     const { lines, logger } = recordingLogger();
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'not a url' }, { logger, now: clock });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, externalUrl: 'not a url', grafanaUrl: GRAFANA }, { logger, now: clock });
     await notifier.notify([finding({ id: 'f-7', fingerprint: 'x' })]);
     const warn = lines.find((l) => l.level === 'warn') as { message: string; status?: number; body?: string } | undefined;
     expect(warn?.message).toBe('alertmanager refused findings; retrying next cycle');

@@ -20,6 +20,12 @@ export type SloReport = {
   errorBudgetRemaining: number;
   /** Error ratio ÷ allowed error ratio in each window; 0 in a window without runs. */
   burnRates: Record<BurnWindow, number>;
+  /**
+   * The burn rates the alert rules are judged by, which flowlens_slo_burn_rate exports so Prometheus' static rules
+   * agree with the agent: `burnRates`, except that the short window of a rule, when it has no runs, takes the burn
+   * of the newest run if that lies within the rule's long window (else 0).
+   */
+  judgedBurnRates: Record<BurnWindow, number>;
   state: SloState;
   /** Which multiwindow rule fired, e.g. '1h+5m > 3.36'. */
   firing?: string;
@@ -111,13 +117,16 @@ export function evaluateSlo(slo: SloConfig, name: string, count: CountOutcomes, 
     const recent = outcomesOver(Math.min(parseDuration(rule.long), periodMs));
     return recent.lastMs !== undefined && recent.lastBadMs === recent.lastMs ? 1 / allowed : 0;
   };
+  // Each short window is that of one rule only, so one figure per window serves every rule.
+  const judgedBurnRates = { ...burnRates };
+  for (const rule of rules) judgedBurnRates[rule.short] = shortBurn(rule);
   let state: SloState = 'ok';
   let firing: string | undefined;
   // The window the alert is judged over: the firing rule's long window, or the period once the budget is spent.
   let judged: { window: string; ms: number } | undefined;
   for (const rule of rules) {
     const factor = (rule.factor30d * periodMs) / THIRTY_DAYS;
-    if (burnRates[rule.long] > factor && shortBurn(rule) > factor && (state === 'ok' || rule.state === 'critical')) {
+    if (burnRates[rule.long] > factor && judgedBurnRates[rule.short] > factor && (state === 'ok' || rule.state === 'critical')) {
       state = rule.state;
       firing = `${rule.long}+${rule.short} > ${factor.toFixed(2)}`;
       judged = { window: rule.long, ms: parseDuration(rule.long) };
@@ -139,6 +148,7 @@ export function evaluateSlo(slo: SloConfig, name: string, count: CountOutcomes, 
     sli: period.runs ? 1 - errorRatio(period) : 1,
     errorBudgetRemaining,
     burnRates,
+    judgedBurnRates,
     state,
     ...(firing ? { firing } : {}),
     goodRuns: period.goodRuns,

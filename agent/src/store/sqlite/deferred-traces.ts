@@ -165,6 +165,18 @@ export class DeferredTraces {
     this.unmarkStale.run(traceId);
   }
 
+  /**
+   * Retention deleted some of the trace's spans, its oldest, not all: the kept ids, which name them, go (the trace
+   * is read back when continued), but a trace that is due stays due, so the run its newest spans finish appears.
+   */
+  partlyPruned(traceId: string): void {
+    const trace = this.traces.get(traceId);
+    if (!trace?.ids) return;
+    this.ids -= trace.ids.entries;
+    trace.ids = undefined;
+    if (trace.dueMs === undefined) this.traces.delete(traceId);
+  }
+
   committed(): void {
     this.touched = new Map();
   }

@@ -14,11 +14,20 @@ interface FindingRow {
   body: string;
 }
 
+/** What someone wrote when acknowledging or resolving a finding. */
+interface FindingNote {
+  by: string;
+  at: string;
+  status: string;
+  note: string;
+}
+
 /** Everything about a finding except what the columns hold. */
-type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'>;
+type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'> & { notes?: FindingNote[] };
 
 /** `resolvedBy` of a finding that resolved itself; anyone else resolved it by hand. */
 const RESOLVED_BY_ANALYSIS = 'flowlens';
+const EXPIRED_RESOLUTION = 'Not seen in the runs kept (storage.retention): the runs that showed it were deleted; resolved automatically.';
 
 /**
  * The finding lifecycle: candidates from each analysis pass are merged by fingerprint into lasting findings —
@@ -30,6 +39,8 @@ export class FindingTable {
   private readonly insert: Statement<unknown[]>;
   private readonly update: Statement<unknown[]>;
   private readonly active: Statement<[], FindingRow>;
+  private readonly resolveExpired: Statement<{ cutoff: number; now: number; by: string; at: string; why: string; limit: number }>;
+  private readonly deleteExpired: Statement<[number, number, number]>;
 
   constructor(private readonly db: Database) {
     this.byFingerprint = db.prepare('SELECT * FROM findings WHERE fingerprint = ?');
@@ -43,6 +54,15 @@ export class FindingTable {
          updated_ms = ?, clear_passes = ?, body = ? WHERE id = ?`,
     );
     this.active = db.prepare("SELECT * FROM findings WHERE status != 'resolved'");
+    this.resolveExpired = db.prepare(
+      `UPDATE findings SET status = 'resolved', updated_ms = @now,
+         body = json_set(body, '$.resolvedBy', @by, '$.resolvedAt', @at, '$.evidence.resolution', @why)
+       WHERE id IN (SELECT id FROM findings WHERE status IN ('open', 'acknowledged') AND last_seen_ms < @cutoff LIMIT @limit)`,
+    );
+    this.deleteExpired = db.prepare(
+      `DELETE FROM findings WHERE id IN
+         (SELECT id FROM findings WHERE status = 'resolved' AND last_seen_ms < ? AND updated_ms < ? LIMIT ?)`,
+    );
   }
 
   apply(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean): FindingUpdate {
@@ -66,10 +86,11 @@ export class FindingTable {
         const previous = JSON.parse(row.body) as FindingBody;
         const reopened = row.status === 'resolved';
         if (reopened && !mayReopen(row, previous, candidate)) continue;
-        // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution.
+        // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution. Notes
+        // stay either way: what people found and tried is still true of the problem when it returns.
         const body: FindingBody = reopened
-          ? { ...rest }
-          : { ...rest, acknowledgedBy: previous.acknowledgedBy, acknowledgedAt: previous.acknowledgedAt };
+          ? { ...rest, notes: previous.notes }
+          : { ...rest, acknowledgedBy: previous.acknowledgedBy, acknowledgedAt: previous.acknowledgedAt, notes: previous.notes };
         const status = reopened ? 'open' : row.status;
         this.update.run(
           JSON.stringify(candidate.workflows ?? [candidate.workflow]), candidate.severity, candidate.category, status,
@@ -106,6 +127,24 @@ export class FindingTable {
     return result;
   }
 
+  /**
+   * Retention, at `cutoffMs` (event time): a finding last seen before it has lost the runs that showed it, and no
+   * pass can clear it any more (that takes runs without it), so it is resolved now. A resolved finding goes once
+   * both its last sighting and its resolution are older than the cut-off, so a resolution stays listed for as long
+   * as data is kept. Returns the rows changed, at most `limit` of each kind.
+   */
+  expire(cutoffMs: number, nowMs: number, limit: number): number {
+    const resolved = this.resolveExpired.run({
+      cutoff: cutoffMs,
+      now: nowMs,
+      by: RESOLVED_BY_ANALYSIS,
+      at: isoTime(nowMs),
+      why: EXPIRED_RESOLUTION,
+      limit,
+    }).changes;
+    return resolved + this.deleteExpired.run(cutoffMs, cutoffMs, limit).changes;
+  }
+
   list(query: FindingQuery): Finding[] {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -135,7 +174,7 @@ export class FindingTable {
   setStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string): Finding | undefined {
     const row = this.byId.get(id);
     if (!row) return undefined;
-    const body = JSON.parse(row.body) as FindingBody & { notes?: { by: string; at: string; status: string; note: string }[] };
+    const body = JSON.parse(row.body) as FindingBody;
     if (status === 'acknowledged') {
       body.acknowledgedBy = by;
       body.acknowledgedAt = isoTime(atMs);

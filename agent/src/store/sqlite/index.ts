@@ -89,6 +89,7 @@ export class SqliteStore implements Store {
     session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
     pruneRuns: Statement<[number, number, number], { seq: number; id: string; trace_id: string; start_ms: number }>;
     pruneChunks: Statement<[number, number], { id: number; trace_id: string }>;
+    chunkTrace: Statement<[number], { trace_id: string }>;
     deleteRun: Statement<[number]>;
     deleteChunk: Statement<[number]>;
     prune: Statement<[number, number]>[];
@@ -152,12 +153,15 @@ export class SqliteStore implements Store {
       // A run that ended before the cut-off started before it: the index's hours up to it, not the whole table.
       pruneRuns: this.db.prepare(`SELECT seq, id, trace_id, start_ms FROM runs WHERE ${HOUR_OF_START} <= ? AND end_ms < ? LIMIT ?`),
       pruneChunks: this.db.prepare('SELECT id, trace_id FROM span_chunks WHERE end_ms < ? LIMIT ?'),
+      chunkTrace: this.db.prepare('SELECT trace_id FROM span_chunks WHERE id = ?'),
       deleteRun: this.db.prepare('DELETE FROM runs WHERE seq = ?'),
       deleteChunk: this.db.prepare('DELETE FROM span_chunks WHERE id = ?'),
       prune: [
         'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time_ms < ? LIMIT ?)',
         `DELETE FROM template_runs WHERE (template_id, run_id, step) IN
            (SELECT template_id, run_id, step FROM template_runs WHERE last_ms < ? LIMIT ?)`,
+        // Started at an event time (the newest run's end), like everything else retention compares.
+        'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE created_ms < ? LIMIT ?)',
       ].map((sql) => this.db.prepare<[number, number]>(sql)),
     };
   }
@@ -499,15 +503,26 @@ export class SqliteStore implements Store {
         this.idIndex.remove(IdKind.run, row.id, row.seq);
       }
       const chunks = pruneChunks.all(cutoffMs, PRUNE_CHUNK);
+      const traces = new Set<string>();
       for (const row of chunks) {
         deleteChunk.run(row.id);
         this.idIndex.remove(IdKind.traceChunk, row.trace_id, row.id);
-        this.traceWriter.pruned(row.trace_id);
+        traces.add(row.trace_id);
       }
-      let deleted = runs.length + chunks.length;
+      // A long workflow's oldest spans may go while it runs on: its runs are still re-derived from the rest.
+      for (const traceId of traces) {
+        if (this.hasSpans(traceId)) this.traceWriter.partlyPruned(traceId);
+        else this.traceWriter.pruned(traceId);
+      }
+      let deleted = runs.length + chunks.length + this.findingTable.expire(cutoffMs, Date.now(), PRUNE_CHUNK);
       for (const statement of prune) deleted += statement.run(cutoffMs, PRUNE_CHUNK).changes;
       return deleted;
     })();
+  }
+
+  /** Whether a span chunk of the trace is stored (the id index may still name deleted ones). */
+  private hasSpans(traceId: string): boolean {
+    return this.idIndex.seqs(IdKind.traceChunk, traceId).some((seq) => this.statements.chunkTrace.get(seq)?.trace_id === traceId);
   }
 
   sizeBytes(): number {

@@ -26,7 +26,13 @@ export function openDatabase(path: string): Database.Database {
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -16000');
   db.pragma('temp_store = MEMORY');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (error) {
+    // A store from a newer FlowLens, or one that cannot be brought up to date (locked, full, read-only).
+    db.close();
+    throw new StoreOpenError(`cannot open the store at ${path}: ${(error as Error).message}`);
+  }
   return db;
 }
 

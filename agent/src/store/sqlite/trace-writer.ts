@@ -169,6 +169,12 @@ export class TraceWriter {
     this.deferred.forgetIds();
   }
 
+  /** Retention deleted some of the trace's spans, not all: the spans kept in memory name them; its schedule stays. */
+  partlyPruned(traceId: string): void {
+    this.openTraces.forget(traceId);
+    this.deferred.partlyPruned(traceId);
+  }
+
   /** Spans of the trace were deleted (retention). */
   pruned(traceId: string): void {
     this.openTraces.forget(traceId);
@@ -256,7 +262,10 @@ export class TraceWriter {
         this.index.add(IdKind.traceRun, traceId, seq);
         this.index.add(IdKind.run, run.id, seq);
       }
-      if (before?.status !== run.status) result.transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
+      // A finished run re-derived keeps its status but may have gained steps, which the metrics count then.
+      if (before?.status !== run.status || run.status !== 'running') {
+        result.transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
+      }
     }
     if (previous === undefined) return hadRuns;
     for (const [id, { seq, startMs }] of previous) {

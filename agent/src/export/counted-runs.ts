@@ -1,0 +1,44 @@
+import type { StepRecord } from '../model/workflow.js';
+
+/**
+ * Runs counted lately: enough to count what a finished run gains when its trace is re-derived (a step whose spans
+ * came after the run's), and nothing twice. Steps are known by their span id, and a step whose spans include a
+ * counted one (a retry merged with the try counted before it) is the same step. Bounded: the oldest are forgotten,
+ * so a run re-derived after `max` newer ones gains nothing in the metrics (nor does one counted before a restart).
+ */
+export class CountedRuns {
+  private readonly runs = new Map<string, CountedRun>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** Remembers a run just counted. */
+  add(runId: string, run: CountedRun): void {
+    this.runs.set(runId, run);
+    if (this.runs.size > this.max) this.runs.delete(this.runs.keys().next().value!);
+  }
+
+  /** A run counted before, made the newest (a run still gaining steps stays remembered); undefined when unknown. */
+  take(runId: string): CountedRun | undefined {
+    const run = this.runs.get(runId);
+    if (run === undefined) return undefined;
+    this.runs.delete(runId);
+    this.runs.set(runId, run);
+    return run;
+  }
+}
+
+export interface CountedRun {
+  /** The steps counted, by span id: whether the step's wait was recorded (a wait may come in a later span). */
+  steps?: Map<string, boolean>;
+  /** Whether the run's wait was recorded (runners report the waits of steps, which may come late). */
+  waited: boolean;
+}
+
+/** The id under which `step` was counted in `run`, or undefined when it was not. */
+export function countedAs(run: CountedRun, step: Pick<StepRecord, 'id' | 'spanIds'>): string | undefined {
+  const steps = run.steps;
+  if (steps === undefined) return undefined;
+  if (steps.has(step.id)) return step.id;
+  for (const id of step.spanIds) if (steps.has(id)) return id;
+  return undefined;
+}
