@@ -94,6 +94,22 @@ describe('a finding resolved by hand', () => {
     expect(only(store, 'error_pattern').status).toBe('open');
   });
 
+  it('opens again when another run hangs, not while the run the person had seen still hangs', () => {
+    const { store } = stores.open();
+    // Hourly runs of a minute; run 24's runner died after its first minute, so it reads running for ever.
+    const hung = (i: number) => ({ ...run('release', i, i * HOUR, MIN), status: 'running' as const });
+    const base = [...Array.from({ length: 24 }, (_, i) => run('release', i, i * HOUR, MIN)), hung(24)];
+    const later = (count: number) => Array.from({ length: count }, (_, i) => run('release', 25 + i, (25 + i) * HOUR, MIN));
+    pass(store, [...base, ...later(2)]);
+    const finding = only(store, 'stalled');
+    expect(finding).toMatchObject({ status: 'open', category: 'timeout' });
+    store.setFindingStatus(finding.id, 'resolved', 'alice', Date.now(), 'killed the run by hand');
+    expect(pass(store, [...base, ...later(5)]).reopened).toBe(0);
+    // Run 30 hangs too, an hour and a half before event time.
+    expect(pass(store, [...base, ...later(5), hung(30), run('release', 31, 31 * HOUR + 30 * MIN, MIN)]).reopened).toBe(1);
+    expect(only(store, 'stalled').status).toBe('open');
+  });
+
   it('keeps reopening by itself after it resolved itself', () => {
     const { store } = stores.open();
     const jobs = (count: number) => Array.from({ length: count }, (_, i) => run('nightly', i, i * HOUR, MIN, (i >= 90 && i < 95) || i >= 110 ? 'failure' : 'success'));

@@ -193,14 +193,18 @@ export class FindingTable {
 
 /**
  * Whether a resolved finding opens again for a candidate. Not a rule's within its cooldown (`evidence.details.
- * cooldownMs`) since it last opened (its first sighting then, in event time). Not one resolved by hand unless the problem was seen after what the person had seen: in a
- * later run, or, for a stalled workflow (seen at every pass while it lasts), as a stall that began later.
+ * cooldownMs`) since it last opened (its first sighting then, in event time). Not one resolved by hand unless the
+ * problem was seen after what the person had seen: in a later run; for a stalled workflow (seen at every pass while
+ * it lasts), as a stall that began later; for hung runs (likewise), as a run that hung besides those they had seen.
  */
 function mayReopen(row: FindingRow, body: FindingBody, candidate: FindingCandidate): boolean {
   const cooldownMs = Number(candidate.evidence.details?.['cooldownMs'] ?? 0);
   if (candidate.kind === 'rule' && candidate.lastSeenMs - row.first_seen_ms < cooldownMs) return false;
   if (body.resolvedBy === RESOLVED_BY_ANALYSIS) return true;
-  return (candidate.kind === 'stalled' ? candidate.firstSeenMs : candidate.lastSeenMs) > row.last_seen_ms;
+  if (candidate.kind !== 'stalled') return candidate.lastSeenMs > row.last_seen_ms;
+  if (candidate.category !== 'timeout') return candidate.firstSeenMs > row.last_seen_ms;
+  const seen = new Set(body.evidence.exampleRunIds);
+  return candidate.evidence.exampleRunIds.some((id) => !seen.has(id));
 }
 
 /** Short, stable, URL-safe: the same problem keeps its id (and its links in alerts) across passes and restarts. */
