@@ -1,4 +1,4 @@
-import { validateCronExpression } from 'cron';
+import { CronTime, validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../store/store.js';
 import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
@@ -42,20 +42,32 @@ const listenOrOff = z.union([z.literal(false), z.literal('false').transform(() =
 /** Checked here so a bad schedule is a configuration error naming its key, not a crash once the agent runs. */
 const cron = z.string().superRefine((value, ctx) => {
   const { valid, error } = validateCronExpression(value);
-  if (valid) return;
-  const why = error?.message ?? 'invalid';
-  ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "*/5 * * * *", got ${JSON.stringify(value)}: ${why}` });
+  if (!valid) {
+    const why = error?.message ?? 'invalid';
+    ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "*/5 * * * *", got ${JSON.stringify(value)}: ${why}` });
+  } else if (!firesAtAll(value)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} never fires (no such date in the next 8 years)` });
 });
+
+/** A valid expression may name no date at all (30 February): the cron package finds that only when asked for one. */
+function firesAtAll(expression: string): boolean {
+  try {
+    new CronTime(expression).sendAt();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /**
- * A tenant's name becomes part of its store's file name (`flowlens.<tenant>.db`): a lower-case slug, so it can
- * neither leave the data folder nor name the same file as another tenant on a case-insensitive filesystem.
+ * A tenant's name becomes part of its store's file name (`flowlens.<tenant>.db`): letters, digits, ".", "-" and
+ * "_", starting with a letter or digit, so it cannot leave the data folder (names that were valid before keep
+ * their files, unless they held a path).
  */
 const tenantName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'a tenant is named by 1 to 63 lower-case letters, digits, "-" and "_", starting with a letter or digit' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'a tenant is named by 1 to 63 letters, digits, ".", "-" and "_", starting with a letter or digit' });
 
 /** A bearer token, optionally bound to a tenant: `"s3cret"` or `{ token: "s3cret", tenant: "team-a" }`. */
 const tokenEntry = z

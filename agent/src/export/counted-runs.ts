@@ -3,18 +3,34 @@ import type { StepRecord } from '../model/workflow.js';
 /**
  * Runs counted lately: enough to count what a finished run gains when its trace is re-derived (a step whose spans
  * came after the run's), and nothing twice. Steps are known by their span id, and a step whose spans include a
- * counted one (a retry merged with the try counted before it) is the same step. Bounded: the oldest are forgotten,
- * so a run re-derived after `max` newer ones gains nothing in the metrics (nor does one counted before a restart).
+ * counted one (a retry merged with the try counted before it) is the same step. Bounded by runs and by steps: the oldest
+ * are forgotten, so a run re-derived after many newer ones gains nothing in the metrics (nor does one counted before
+ * a restart).
  */
 export class CountedRuns {
   private readonly runs = new Map<string, CountedRun>();
+  /** Steps remembered across the runs: runs of thousands of steps would otherwise hold hundreds of megabytes. */
+  private steps = 0;
 
-  constructor(private readonly max = 10_000) {}
+  constructor(
+    private readonly max = 10_000,
+    private readonly maxSteps = 200_000,
+  ) {}
 
-  /** Remembers a run just counted. */
+  /** Remembers a run just counted (for the first time). */
   add(runId: string, run: CountedRun): void {
     this.runs.set(runId, run);
-    if (this.runs.size > this.max) this.runs.delete(this.runs.keys().next().value!);
+    this.grew(run.steps?.size ?? 0);
+  }
+
+  /** Steps counted since in a remembered run (`take`n before, so the newest): they count towards the bound. */
+  grew(steps: number): void {
+    this.steps += steps;
+    while (this.runs.size > this.max || (this.steps > this.maxSteps && this.runs.size > 1)) {
+      const [oldest, forgotten] = this.runs.entries().next().value!;
+      this.runs.delete(oldest);
+      this.steps -= forgotten.steps?.size ?? 0;
+    }
   }
 
   /** A run counted before, made the newest (a run still gaining steps stays remembered); undefined when unknown. */

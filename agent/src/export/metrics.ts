@@ -241,6 +241,7 @@ export class FlowLensMetrics {
     if (counted === undefined) return;
     const series = this.seriesOf(run.workflow);
     if (!counted.waited) this.countWait(run, series, counted);
+    const had = counted.steps?.size ?? 0;
     for (const step of run.steps) {
       if (!countable(step)) continue;
       const id = countedAs(counted, step);
@@ -250,6 +251,7 @@ export class FlowLensMetrics {
         counted.steps.set(id, true);
       }
     }
+    this.counted.grew((counted.steps?.size ?? 0) - had);
   }
 
   private countWait(run: RunRecord, series: WorkflowSeries, counted: CountedRun): void {

@@ -32,10 +32,27 @@ describe('configuration checked at start', () => {
     expect(error.message).toMatch(/analysis\.schedule: expected a cron expression .*"61 \* \* \* \*".*out of range/);
   });
 
+  it('names analysis.schedule when it never fires', async () => {
+    const error = await startFailure({ analysis: { enabled: true, schedule: '0 0 30 2 *' } });
+    expect(error.message).toMatch(/analysis\.schedule: "0 0 30 2 \*" never fires/);
+  });
+
+  it('keeps tenant names that were valid before, capitals included', async () => {
+    const agent = await startAgent({
+      storage: { path: join(dir, 'tenants', 'flowlens.db') },
+      otlp: { http: '127.0.0.1:0', grpc: false },
+      api: { listen: '127.0.0.1:0' },
+      auth: { ingestTokens: [{ token: token('t'), tenant: 'TeamA.eu' }] },
+    });
+    expect([...agent.tenants.keys()]).toContain('TeamA.eu');
+    expect(existsSync(join(dir, 'tenants', 'flowlens.TeamA.eu.db'))).toBe(true);
+    await agent.stop();
+  });
+
   it('refuses a tenant name that would put its store outside the data folder', async () => {
     const error = await startFailure({ auth: { ingestTokens: [{ token: token('a'), tenant: 'x/../../escaped' }] } });
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/auth\.ingestTokens\.0\.tenant: a tenant is named by 1 to 63 lower-case letters/);
+    expect(error.message).toMatch(/auth\.ingestTokens\.0\.tenant: a tenant is named by 1 to 63 letters/);
     expect(existsSync(join(dir, 'escaped.db'))).toBe(false);
   });
 

@@ -85,6 +85,20 @@ describe('Steps that arrive after their run ended are counted in the metrics', (
       expect(sampleValue(text, 'flowlens_step_runs_total', 'workflow="release"', `step="${name}"`, 'status="success"'), name).toBe(1);
     }
     expect(sampleValue(text, 'flowlens_workflow_runs_total', 'workflow="release"', 'status="success"')).toBe(1);
+
+    // The same run replayed in a new trace, with new span ids: the run it was, counted already.
+    const replayed = traceIdOf(8);
+    const again = (span: { spanId: string; parentSpanId?: string }, n: number) => ({
+      ...span,
+      traceId: replayed,
+      spanId: spanIdOf(100 + n),
+      ...(span.parentSpanId && { parentSpanId: spanIdOf(101) }),
+    });
+    await post(agent, JSON.stringify(requestOf({ resource, spans: [again(root, 1), again(step(2, 'build'), 2), again(step(3, 'test'), 3)] })));
+    const after = await metricsOf(agent);
+    for (const name of ['build', 'test']) {
+      expect(sampleValue(after, 'flowlens_step_runs_total', 'workflow="release"', `step="${name}"`, 'status="success"'), `${name}, replayed`).toBe(1);
+    }
   });
 });
 

@@ -251,7 +251,8 @@ export class TraceWriter {
     const previous = known ? this.runHeadsOf(traceId) : undefined;
     const hadRuns = previous !== undefined && previous.size > 0;
     for (const run of runs) {
-      const before = previous?.get(run.id) ?? this.moveFromOtherTrace(run.id, traceId, result.leftTraces);
+      const stayed = previous?.get(run.id);
+      const before = stayed ?? this.moveFromOtherTrace(run.id, traceId, result.leftTraces);
       previous?.delete(run.id);
       const seq = before?.seq ?? this.index.nextSeq(IdKind.run);
       if (before) this.updateRun.run(runToValues(run, base), seq);
@@ -262,8 +263,9 @@ export class TraceWriter {
         this.index.add(IdKind.traceRun, traceId, seq);
         this.index.add(IdKind.run, run.id, seq);
       }
-      // A finished run re-derived keeps its status but may have gained steps, which the metrics count then.
-      if (before?.status !== run.status || run.status !== 'running') {
+      // A finished run re-derived in its trace keeps its status but may have gained steps, which the metrics count
+      // then; one replayed in a new trace (new span ids) is the same run, counted already.
+      if (before?.status !== run.status || (stayed !== undefined && run.status !== 'running')) {
         result.transitions.push({ run, previousStatus: before?.status as RunRecord['status'] | undefined });
       }
     }
