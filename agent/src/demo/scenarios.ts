@@ -173,7 +173,7 @@ const workflows: WorkflowSpec[] = [
     steps: [{ name: 'copy-partition', p50Ms: 90_000, downstream: { name: 'postgres', kind: 'db' } }, { name: 'verify', p50Ms: 10_000 }],
   },
   {
-    name: 'shipment-tracking', runner: 'temporal', service: 'logistics-worker', intervalMs: 15 * MIN, scheduled: true,
+    name: 'shipment-tracking', runner: 'airflow', service: 'logistics-worker', intervalMs: 15 * MIN, scheduled: true,
     steps: [{ name: 'poll-carrier', p50Ms: 3000, downstream: { name: 'api.carrier.example.com', kind: 'http' } }, { name: 'update-eta', p50Ms: 1500, downstream: { name: 'postgres', kind: 'db' } }, { name: 'notify', p50Ms: 800, downstream: { name: 'kafka', kind: 'messaging' } }],
   },
 ];

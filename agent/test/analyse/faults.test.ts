@@ -139,7 +139,7 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(about('search-reindex').filter((x) => x !== c && x.rootCause.step === 'build-index')).toEqual([]);
   });
 
-  it('names the worker an activity needs retries on, though every run passes', () => {
+  it('names the worker a task needs retries on, though every run passes', () => {
     const c = onlyOne('shipment-tracking', atLeastMedium);
     expect(c).toMatchObject({ kind: 'correlation', category: 'resource', rootCause: { step: 'update-eta', attributes: { 'host.name': 'worker-2' } } });
     expect(c.title).toMatch(/^Step `update-eta` of `shipment-tracking` needs retries on host `worker-2`: it passed only on a retry in \d+ of \d+ runs since 2026-11-13 \d\d:\d\d UTC$/);

@@ -26,6 +26,12 @@ describe('findings from simulated runners with injected faults', () => {
   }, 240_000);
   afterAll(() => agent.close());
 
+  it('names the worker a task needs retries on, from the try numbers the runner sends', () => {
+    const retries = about('shipment-tracking').filter((f) => SEVERE.has(f.severity));
+    expect(retries.map((f) => f.title)).toEqual([expect.stringMatching(/^Step `update-eta` of `shipment-tracking` needs retries on host `worker-2`: it passed only on a retry in \d+ of \d+ runs since /)]);
+    expect(retries[0]!.kind).toBe('correlation');
+  });
+
   it('names the step that became slower', async () => {
     const slow = about(faultWorkflows.slow_step[0]!).find((f) => f.category === 'performance');
     expect(slow, JSON.stringify(about(faultWorkflows.slow_step[0]!).map((f) => f.title))).toBeDefined();
