@@ -84,7 +84,9 @@ describe.skipIf(!amtool)(`Alertmanager configuration under amtool${skipNote({ am
       route: { group_by: string[] };
       inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal?: string[] }[];
     };
-    expect(config.route.group_by).toEqual(['alertname', 'workflow']);
+    // A tenant's alerts group and inhibit only with its own (the label is absent without tenants, which Alertmanager takes as equal).
+    expect(config.route.group_by).toEqual(['alertname', 'workflow', 'tenant']);
+    for (const rule of config.inhibit_rules) if (rule.equal?.includes('workflow')) expect(rule.equal).toContain('tenant');
     const names = new Set([...alertsOf(await readRuleFile(RULES_FILE)).map((a) => a.alert!), 'FlowLensFinding', 'FlowLensSLOErrorBudgetBurn']);
     for (const rule of config.inhibit_rules) {
       for (const matcher of [...rule.source_matchers, ...rule.target_matchers]) {

@@ -21,10 +21,11 @@ export interface AlertmanagerNotifierConfig {
   /** The tenant whose findings these are ('' or absent: the default tenant, whose alerts carry no `tenant` label). */
   tenant?: string;
   /**
-   * Milliseconds between analysis passes by their schedule, if they come on one: the first cycle has no gap since
-   * a previous one to go by, and an alert must outlast the wait for the pass that re-sends it.
+   * How long from a time until the next analysis pass, if passes come on a schedule: an alert must outlast the wait
+   * for the pass that re-sends it, on the first cycle (no gap since a previous one to go by) as across a schedule's
+   * quiet hours (passes on working days only).
    */
-  passIntervalMs?: number;
+  untilNextPassMs?: (nowMs: number) => number;
 }
 
 export interface AlertmanagerNotifierDeps {
@@ -82,7 +83,7 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
 
   async function cycle(findings: readonly Finding[]): Promise<void> {
     const nowMs = now();
-    const cycleGapMs = previousCycleMs === undefined ? (config.passIntervalMs ?? 0) : nowMs - previousCycleMs;
+    const cycleGapMs = Math.max(previousCycleMs === undefined ? 0 : nowMs - previousCycleMs, config.untilNextPassMs?.(nowMs) ?? 0);
     previousCycleMs = nowMs;
     const firingNow = new Map<string, { alert: PostableAlert; content: string }>();
     const resolving = new Map<string, PostableAlert>();

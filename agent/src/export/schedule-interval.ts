@@ -1,11 +1,10 @@
 import { CronTime } from 'cron';
 
 /**
- * How long the analysis schedule (a cron expression) leaves between its next two passes after `nowMs`: how often
- * findings are re-sent to Alertmanager, when that is less often than the resend interval.
+ * How long from `nowMs` until the analysis schedule (a cron expression) next passes: how long findings sent now
+ * must stay valid in Alertmanager, when that is longer than the resend interval (a pass every 10 minutes, or none
+ * overnight).
  */
-export function scheduleIntervalMs(schedule: string, nowMs = Date.now()): number {
-  const time = new CronTime(schedule);
-  const next = time.getNextDateFrom(new Date(nowMs));
-  return time.getNextDateFrom(next.toJSDate()).toMillis() - next.toMillis();
+export function untilNextPassMs(schedule: string, nowMs: number): number {
+  return new CronTime(schedule).getNextDateFrom(new Date(nowMs)).toMillis() - nowMs;
 }

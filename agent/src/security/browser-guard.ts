@@ -9,11 +9,13 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export function browserGuard(listenHost: string, externalUrl?: string): (method: string, headers: IncomingHttpHeaders) => string | undefined {
   const loopback = isLoopback(listenHost);
-  // The name a reverse proxy in front of a loopback API passes on.
-  const external = externalUrl && new URL(externalUrl).host;
+  // The name a reverse proxy in front of a loopback API passes on, with or without its scheme's default port.
+  const external = externalUrl ? new URL(externalUrl) : undefined;
+  const isExternal = (host: string) =>
+    external !== undefined && (host.toLowerCase() === external.host || host.toLowerCase() === `${external.hostname}:${defaultPort(external.protocol)}`);
   return (method, { host, origin }) => {
     // On loopback only a local name is right: any other was resolved to this machine by someone else's DNS.
-    if (loopback && host !== undefined && !isLoopback(hostname(host)) && host.toLowerCase() !== external) {
+    if (loopback && host !== undefined && !isLoopback(hostname(host)) && !isExternal(host)) {
       return `refused: Host ${JSON.stringify(host)} is neither a loopback name (localhost, 127.0.0.1, [::1]) nor api.externalUrl's`;
     }
     if (origin !== undefined && !SAFE_METHODS.has(method) && !sameHost(origin, host)) {
@@ -26,9 +28,14 @@ export function browserGuard(listenHost: string, externalUrl?: string): (method:
 /** Methods that change nothing, which browsers let any page send anyway. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Loopback names, as a client may write them (`localhost.`, fully qualified, too). */
 function isLoopback(name: string): boolean {
-  const lower = name.toLowerCase();
+  const lower = name.toLowerCase().replace(/\.$/, '');
   return lower === 'localhost' || lower === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
+}
+
+function defaultPort(protocol: string): string {
+  return protocol === 'https:' ? '443' : '80';
 }
 
 /** `localhost:9470` → `localhost`, `[::1]:9470` → `::1`. */

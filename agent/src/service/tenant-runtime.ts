@@ -5,7 +5,7 @@ import { TemplateMiner, type TemplateState } from '../analyse/templates/index.js
 import type { FlowLensConfig } from '../config/schema.js';
 import { createAlertmanagerNotifier } from '../export/alertmanager.js';
 import { FlowLensMetrics } from '../export/metrics.js';
-import { scheduleIntervalMs } from '../export/schedule-interval.js';
+import { untilNextPassMs } from '../export/schedule-interval.js';
 import { SenderClocks } from '../ingest/sender-clocks.js';
 import { TemplateTracker } from '../ingest/template-tracker.js';
 import { WriteQueue } from '../ingest/write-queue.js';
@@ -101,7 +101,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
         externalUrl,
         grafanaUrl: config.alertmanager.grafanaUrl,
         tenant,
-        ...(config.analysis.enabled && { passIntervalMs: scheduleIntervalMs(config.analysis.schedule) }),
+        ...(config.analysis.enabled && { untilNextPassMs: (nowMs: number) => untilNextPassMs(config.analysis.schedule, nowMs) }),
       },
       { logger },
     );

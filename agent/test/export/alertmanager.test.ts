@@ -141,15 +141,22 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(Date.parse(changed.endsAt)).toBe(fixedNow + 4 * MINUTE);
   });
 
-  it('keeps a finding alive until the scheduled pass after next from its first cycle on, when passes come less often than the resend interval', async () => {
+  it('keeps a finding alive until the next scheduled pass re-sends it, from its first cycle on and across quiet hours', async () => {
     const { logger } = recordingLogger();
     const f = finding({ id: 'f-9', fingerprint: 'trend:quarterly', kind: 'trend', workflow: 'quarterly' });
-    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, passIntervalMs: 10 * MINUTE, ...LINKS }, { logger, now: clock });
+    // Passes every 10 minutes, the next one 10 minutes away; later, at the end of the day, the next is 16 hours away.
+    let untilNext = 10 * MINUTE;
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, untilNextPassMs: () => untilNext, ...LINKS }, { logger, now: clock });
     fixedNow = Date.now();
     await notifier.notify([f]);
-    const alert = (await alerts(am)).find((a) => a.labels.workflow === 'quarterly')!;
+    const alert = async () => (await alerts(am)).find((a) => a.labels.workflow === 'quarterly')!;
     // Not 4 minutes: the next pass, which re-sends it, comes only in 10.
-    expect(Date.parse(alert.endsAt)).toBe(fixedNow + 4 * 10 * MINUTE);
+    expect(Date.parse((await alert()).endsAt)).toBe(fixedNow + 4 * 10 * MINUTE);
+    fixedNow += 10 * MINUTE;
+    untilNext = 16 * 60 * MINUTE;
+    await notifier.notify([f]);
+    // Over the night without passes, it stays firing until the morning's pass re-sends it.
+    expect(Date.parse((await alert()).endsAt)).toBe(fixedNow + 4 * 16 * 60 * MINUTE);
   });
 
   it('keeps one alert, the same in Alertmanager, when a finding changes its own severity within the alert severity', async () => {

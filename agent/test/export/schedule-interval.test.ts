@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleIntervalMs } from '../../src/export/schedule-interval.js';
+import { untilNextPassMs } from '../../src/export/schedule-interval.js';
 
 const MINUTE = 60_000;
 
-describe('the time between analysis passes, by their schedule', () => {
-  it('is the gap between its next two passes', () => {
+describe('the time until the next analysis pass, by its schedule', () => {
+  it('is the wait for the next pass, quiet hours included', () => {
+    // A Friday, 17:33:20 UTC.
     const now = Date.parse('2026-11-20T17:33:20Z');
-    expect(scheduleIntervalMs('* * * * *', now)).toBe(MINUTE);
-    expect(scheduleIntervalMs('*/10 * * * *', now)).toBe(10 * MINUTE);
-    expect(scheduleIntervalMs('*/30 * * * * *', now)).toBe(30_000);
+    expect(untilNextPassMs('* * * * *', now)).toBe(40_000);
+    expect(untilNextPassMs('*/10 * * * *', now)).toBe(6 * MINUTE + 40_000);
+    // Every 5 minutes from 09:00 to 17:55 on working days: the next pass is on Monday at 09:00.
+    expect(untilNextPassMs('*/5 9-17 * * 1-5', Date.parse('2026-11-20T17:55:00Z'))).toBe(Date.parse('2026-11-23T09:00:00Z') - Date.parse('2026-11-20T17:55:00Z'));
   });
 });

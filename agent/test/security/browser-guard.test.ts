@@ -50,7 +50,7 @@ describe('an API on loopback, open', () => {
       expect(rebound.status).toBe(403);
       expect(JSON.parse(rebound.body).error.message).toMatch(/neither a loopback name/);
     }
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost']) {
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', `localhost.:${port}`]) {
       expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host })).status).toBe(200);
     }
   });
@@ -63,6 +63,8 @@ describe('an API on loopback behind a reverse proxy', () => {
 
   it('answers to the name of api.externalUrl too', async () => {
     expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host: 'flowlens.example.com' })).status).toBe(200);
+    // The same name with its scheme's default port written out, as some proxies pass it on.
+    expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host: 'flowlens.example.com:443' })).status).toBe(200);
     expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host: 'evil.example' })).status).toBe(403);
   });
 });

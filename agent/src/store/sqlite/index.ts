@@ -96,6 +96,7 @@ export class SqliteStore implements Store {
   };
 
   private readonly worker: StoreWorker | undefined;
+  private readonly preparedByText = new Map<string, Statement>();
 
   private readonly walRestartFrames: number;
 
@@ -310,18 +311,17 @@ export class SqliteStore implements Store {
     // it opened are read too, so only a run lasting longer than that is missed.
     const range = runsInRange({ workflow: query.workflow, fromMs: query.toMs - 2 * widestMs, toMs: query.toMs });
     const decided = ['success', ...FAILED_STATUSES];
-    const rows = this.db
-      .prepare<unknown[], (number | null)[]>(
-        `SELECT CASE ${widths.map((_, i) => `WHEN end_ms > @from${i} THEN ${i}`).join(' ')} END AS narrowest, count(*),
-          count(CASE WHEN good THEN 1 END), count(CASE WHEN status != 'success' THEN 1 END),
-          min(CASE WHEN NOT good THEN end_ms END), max(CASE WHEN NOT good THEN end_ms END), max(end_ms)
-        FROM (
-          SELECT end_ms, status, status = 'success' AND (@max IS NULL OR duration_ms <= @max) AS good
-          FROM ${range.from}
-          WHERE ${range.where} AND end_ms <= @to AND end_ms > @from AND status IN (${decided.map(() => '?').join(', ')})
-        )
-        GROUP BY narrowest`,
+    const rows = this.prepared<unknown[], (number | null)[]>(
+      `SELECT CASE ${widths.map((_, i) => `WHEN end_ms > @from${i} THEN ${i}`).join(' ')} END AS narrowest, count(*),
+        count(CASE WHEN good THEN 1 END), count(CASE WHEN status != 'success' THEN 1 END),
+        min(CASE WHEN NOT good THEN end_ms END), max(CASE WHEN NOT good THEN end_ms END), max(end_ms)
+      FROM (
+        SELECT end_ms, status, status = 'success' AND (@max IS NULL OR duration_ms <= @max) AS good
+        FROM ${range.from}
+        WHERE ${range.where} AND end_ms <= @to AND end_ms > @from AND status IN (${decided.map(() => '?').join(', ')})
       )
+      GROUP BY narrowest`,
+    )
       .raw()
       .all(...range.params, ...decided, {
         ...Object.fromEntries(widths.map((ms, i) => [`from${i}`, query.toMs - ms])),
@@ -345,6 +345,17 @@ export class SqliteStore implements Store {
       byWidth.set(width, counted);
     });
     return query.windowsMs.map((width) => byWidth.get(width)!);
+  }
+
+  /**
+   * A statement prepared once per text: queries whose text varies with their parameters (the number of SLO windows,
+   * a workflow's hours sought or scanned) take a few forms, each prepared the first time (tens of microseconds each
+   * pass otherwise).
+   */
+  private prepared<P extends unknown[], R>(sql: string): Statement<P, R> {
+    let statement = this.preparedByText.get(sql);
+    if (!statement) this.preparedByText.set(sql, (statement = this.db.prepare(sql)));
+    return statement as Statement<P, R>;
   }
 
   private selectRuns(query: RunQuery): RunRow[] {
