@@ -75,6 +75,9 @@ export interface AnalysisConfig {
   seed?: number;
 }
 
+/** Runs of a workflow after a finding was last seen without it, before the finding resolves itself. */
+export const CLEAR_AFTER_RUNS = 5;
+
 export const defaultThresholds: Thresholds = {
   minRuns: 10,
   minAffectedRuns: 3,

@@ -4,14 +4,13 @@ import { failureNotes, failureTemplates, type TemplateOf } from './context.js';
 import { AnalysisPass, type AnalysisOutput } from './pass.js';
 
 export type { AnalysisConfig, RuleConfig, RuleMetric, RuleCondition, SloConfig, Thresholds } from './config.js';
-export { defaultThresholds, parseDuration, thresholdsOf } from './config.js';
+export { CLEAR_AFTER_RUNS, defaultThresholds, parseDuration, thresholdsOf } from './config.js';
 export type { Detector, TemplateOf } from './context.js';
 export { failureNotes, failureTemplates, type FailureNote } from './context.js';
 export { AnalysisPass, type AnalysisOutput } from './pass.js';
 export type { HealthFactor, HealthReport, HealthStatus } from './health.js';
 export type { BurnWindow, SloReport, SloState } from './slo/report.js';
 export { burnWindows } from './slo/report.js';
-export { ruleName } from './rules/detector.js';
 export { workflowFigures, type WorkflowFigures } from './rules/figures.js';
 export { recommend, type RecommendationInput } from './recommendations.js';
 export { createSession, verifySession } from './sessions.js';

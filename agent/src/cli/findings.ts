@@ -1,9 +1,11 @@
 import { ask, CLIENT_OPTIONS_HELP, parseClientArgs, when } from './api-client.js';
 import type { CliIo } from './main.js';
+import { findingKind, findingStatus, severity } from '../api/schemas.js';
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
-const KINDS = ['anomaly', 'error_pattern', 'correlation', 'flaky', 'queue', 'trend', 'sla', 'stalled', 'rule'];
-const STATUSES = ['open', 'acknowledged', 'resolved'];
+// The API's own lists: a value it would refuse is bad usage here, said before asking it.
+const SEVERITIES: string[] = [...severity.options];
+const KINDS: string[] = [...findingKind.options];
+const STATUSES: string[] = [...findingStatus.options];
 /** What is still a problem: someone being on it (acknowledged) does not make it go away. */
 const LIVE = 'open,acknowledged';
 const MAX_LIMIT = 1000;

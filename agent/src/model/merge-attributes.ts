@@ -1,4 +1,5 @@
 import type { Attributes } from './otlp.js';
+import { setAttribute } from './set-attribute.js';
 
 /**
  * A new object with the attributes of both, the second's winning: what `{ ...first, ...second }` gives, without
@@ -19,5 +20,5 @@ export function mergeAttributes(first: Attributes, second?: Attributes): Attribu
 function keepProtoKey(merged: Attributes, first: Attributes, second: Attributes | undefined): void {
   Object.setPrototypeOf(merged, Object.prototype);
   const from = second !== undefined && Object.hasOwn(second, '__proto__') ? second : first;
-  Object.defineProperty(merged, '__proto__', { value: from['__proto__'], enumerable: true, writable: true, configurable: true });
+  setAttribute(merged, '__proto__', from['__proto__']!);
 }

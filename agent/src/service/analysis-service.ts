@@ -1,5 +1,5 @@
 import { CronJob } from 'cron';
-import { AnalysisPass, failureNotes, failureTemplates, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
+import { AnalysisPass, CLEAR_AFTER_RUNS, failureNotes, failureTemplates, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
@@ -9,8 +9,6 @@ import { Cancelled, timeSlices } from '../runtime/time-slices.js';
 import type { Store, TemplateOf } from '../store/store.js';
 import { toAnalysisConfig } from './analysis-config.js';
 
-/** Runs of a workflow after a finding was last seen without it, before the finding resolves itself. */
-const CLEAR_AFTER_RUNS = 5;
 /**
  * Work a pass does before it lets senders' requests in. A pass over 100k runs took 7.7 s, 5 of them reading the
  * runs, and held the event loop for all of it: every export waited that long, every minute.

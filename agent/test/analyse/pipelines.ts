@@ -1,5 +1,6 @@
 import type { Attributes } from '../../src/model/otlp.js';
 import type { RunRecord, RunStatus, StepRecord } from '../../src/model/workflow.js';
+import { run } from './runs.js';
 
 /** One step of a hand-built run: it takes `ms`, fails when it has an `error`, calls `calls` (erring on `failing`). */
 export interface StepSpec {
@@ -35,18 +36,5 @@ export function pipelineRun(workflow: string, n: number, startMs: number, specs:
     return step;
   });
   const failed = steps.find((s) => s.status !== 'success');
-  return {
-    id: `${workflow}:${n}`,
-    workflow,
-    runner: 'generic',
-    runId: `${workflow}-${n}`,
-    traceId: n.toString(16).padStart(32, '0'),
-    spanId: n.toString(16).padStart(16, '0'),
-    status: failed?.status ?? 'success',
-    startMs,
-    endMs: at,
-    durationMs: at - startMs,
-    attributes,
-    steps,
-  };
+  return run(workflow, n, startMs, at - startMs, failed?.status ?? 'success', { attributes, steps });
 }

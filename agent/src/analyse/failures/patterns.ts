@@ -2,10 +2,9 @@ import type { Category, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { mostCommon, rateRise } from '../stats.js';
+import { CLEAR_AFTER_RUNS } from '../config.js';
 import { categorise } from './categorise.js';
 
-/** Runs without a pattern before its finding resolves itself (the analysis service's rule). */
-const CLEAR_AFTER_RUNS = 5;
 /** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
 const MISS_CHANCE = 0.001;
 

@@ -22,7 +22,7 @@ const compare: Record<RuleCondition, (a: number, b: number) => boolean> = {
  * A rule's own name, or its metric, condition and threshold, which name its finding's fingerprint: another unnamed
  * rule that differs only in its window adds the window, so the two keep findings of their own.
  */
-export function ruleName(rule: RuleConfig, rules: readonly RuleConfig[] = []): string {
+function ruleName(rule: RuleConfig, rules: readonly RuleConfig[]): string {
   if (rule.name) return rule.name;
   const name = `${rule.metric} ${rule.condition} ${rule.threshold}`;
   const windowMs = windowOf(rule);
@@ -55,7 +55,7 @@ function evaluate(rule: RuleConfig, history: WorkflowHistory, ctx: AnalysisConte
   const figures = workflowFigures(history, ctx.nowMs, windowMs);
   const value = figures[rule.metric];
   if (value === undefined || !compare[rule.condition](value, rule.threshold)) return [];
-  const name = ruleName(rule, ctx.config.rules);
+  const name = ruleName(rule, ctx.config.rules ?? []);
   const runs = history.runs.filter((r) => r.startMs > ctx.nowMs - windowMs);
   const failed = runs.filter((r) => isFailed(r.status));
   const category = categoryOf(rule, history, ctx);

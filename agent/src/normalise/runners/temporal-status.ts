@@ -1,6 +1,7 @@
 import type { OtlpSpan } from '../../model/otlp.js';
 import { StatusCode } from '../../model/otlp.js';
 import type { RunStatus } from '../../model/workflow.js';
+import { spanError } from '../errors.js';
 
 /**
  * A workflow or activity span's outcome. The Go interceptor ends a span with any error the code returned, and
@@ -10,16 +11,8 @@ import type { RunStatus } from '../../model/workflow.js';
  */
 export function temporalStatus(span: OtlpSpan): RunStatus {
   if (span.statusCode !== StatusCode.ERROR) return 'success';
-  const reason = `${errorType(span)} ${span.statusMessage}`;
+  const reason = `${spanError(span)?.type ?? ''} ${span.statusMessage}`;
   if (reason.includes('ContinueAsNew') || reason.includes('continue as new')) return 'success';
   if (reason.includes('CanceledError') || reason.includes('CancelledFailure') || reason.includes('CanceledFailure')) return 'cancelled';
   return 'failure';
-}
-
-function errorType(span: OtlpSpan): string {
-  for (let i = span.events.length - 1; i >= 0; i--) {
-    const type = span.events[i]!.attributes['exception.type'];
-    if (typeof type === 'string') return type;
-  }
-  return '';
 }
