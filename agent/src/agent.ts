@@ -157,6 +157,9 @@ function listenApi(
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     const refused = guard(request.method ?? 'GET', request.headers);
     if (refused) return sendJson(response, 403, { error: { message: refused } });
+    // @hono/node-server answers 400 to a Host its URL parser would write otherwise, as it does any IPv6 literal
+    // but the shortest (`[::ffff:127.0.0.1]` is `[::ffff:7f00:1]`): hand it the parser's spelling.
+    if (request.headers.host?.startsWith('[')) request.headers.host = urlHost(request.headers.host);
     const path = (request.url ?? '/').split('?')[0]!;
     const isMetrics = path === '/metrics';
     const isProbe = path === '/healthz' || path === '/readyz';
@@ -178,6 +181,14 @@ function listenApi(
     else runtime.api(request, response);
   };
   return tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
+}
+
+function urlHost(host: string): string {
+  try {
+    return new URL(`http://${host}`).host;
+  } catch {
+    return host;
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

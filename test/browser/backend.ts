@@ -11,6 +11,8 @@ export interface Backend {
   finding(id: string): Promise<Record<string, unknown>>;
   /** A workflow as the agent's list gives it (default range). */
   listedWorkflow(name: string): Promise<{ runs: number; failedRuns: number; sparkline: { runs: number[]; failures: number[] } }>;
+  /** An open finding of several workflows, and one of its example runs that belongs to another than the finding's own. */
+  exampleRunOfAnotherWorkflow(): Promise<{ findingId: string; id: string; runId: string; workflow: string }>;
   /** The agent's comparison of a run with its default baseline. */
   comparison(runId: string): Promise<{ baseline: { runId: string } | null; note?: string; stepsChanged?: number }>;
   stop(): Promise<void>;
@@ -62,6 +64,19 @@ export async function startBackend(dbPath: string): Promise<Backend> {
       const item = items.find((w) => w.name === name);
       if (!item) throw new Error(`the agent does not list ${name}`);
       return item;
+    },
+    async exampleRunOfAnotherWorkflow() {
+      const { items } = await call<{ items: Array<{ id: string; workflow: string; workflows?: string[]; evidence: { exampleRunIds: string[] } }> }>(
+        'GET',
+        '/api/v1/findings?status=open'
+      );
+      for (const finding of items.filter((f) => (f.workflows?.length ?? 0) > 1)) {
+        for (const id of finding.evidence.exampleRunIds) {
+          const run = await call<{ workflow: string; runId: string }>('GET', `/api/v1/runs/${encodeURIComponent(id)}?steps=1`);
+          if (run.workflow !== finding.workflow) return { findingId: finding.id, id, runId: run.runId, workflow: run.workflow };
+        }
+      }
+      throw new Error('no open finding of several workflows has an example run of another than its own');
     },
     comparison: (runId) => call('GET', `/api/v1/runs/${encodeURIComponent(runId)}/compare`),
     stop: () => agent.stop(),

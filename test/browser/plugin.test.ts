@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { testIds } from '../../grafana-plugin/src/testIds.js';
@@ -67,6 +67,13 @@ async function openTab(theme: 'light' | 'dark') {
 
 const rowsOf = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr');
 
+/** Whether an element's top shows in the window, to the pixel (scrolled to, it may sit a fraction of one above). */
+const inView = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const { top } = el.getBoundingClientRect();
+    return Math.round(top) >= 0 && top < window.innerHeight;
+  });
+
 describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (%s theme)', (theme) => {
   it('walks overview → workflow → run → findings → acknowledge → recommendations → configuration', async (ctx) => {
     if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
@@ -125,6 +132,8 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await page.getByTestId(testIds.findings.row(open)).getByRole('button').click();
     const detail = page.getByTestId(testIds.findings.detail);
     await detail.getByRole('heading', { name: 'Root cause' }).waitFor();
+    // Opened below the list of findings, the finding comes into view.
+    expect(await inView(detail)).toBe(true);
     await shot('finding');
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
     await detail.getByText(/Acknowledged by oncall-host/).waitFor();
@@ -170,6 +179,21 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => page.getByTestId(testIds.config.testResult).innerText()).toContain('Connected');
     await shot('configuration');
 
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens the example run of a finding of several workflows on the run's own workflow's page, in view", async (ctx) => {
+    if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
+    const { page, errors } = await openTab(theme);
+    const example = await backend.exampleRunOfAnotherWorkflow();
+    await page.goto(`${host.url}${APP}/findings?finding=${example.findingId}&theme=${theme}`);
+    const detail = page.getByTestId(testIds.findings.detail);
+    await detail.getByRole('link', { name: example.id, exact: true }).click();
+    await page.waitForURL(new RegExp(`${APP}/workflow/${example.workflow}\\?.*run=${example.id}`));
+    const run = page.getByTestId(testIds.run.detail);
+    await run.getByRole('heading', { name: `Run ${example.runId}` }).waitFor();
+    expect(await inView(run)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,6 +6,7 @@ import { thresholdsOf, type AnalysisConfig } from './config.js';
 import { historyOf, settledRuns, type AnalysisContext, type Detector, type FailureTemplates } from './context.js';
 import { failureCandidates, failureProblems, type Problem } from './failures/detector.js';
 import { flakyCandidates } from './flaky/detector.js';
+import { foldRetryCosts } from './flaky/retry-cost.js';
 import { PoolDemand } from './queue/demand.js';
 import { queueCandidates, queueShift, type QueueShift } from './queue/detector.js';
 import { healthBasis, healthOf, type HealthBasis, type HealthReport } from './health.js';
@@ -98,16 +99,18 @@ export class AnalysisPass {
       if (problem.explanations.length > 0 || !flaky.has(key)) this.problems.push(problem);
       yield;
     }
-    this.found.push(...flaky.values());
     const waiting = queueShift(history, ctx);
     if (waiting) this.queues.push(waiting);
     // Capped when the runs read were: running ones among them count, though the history leaves them out.
     this.demand.add(workflow, history.runs, runs.length >= ctx.thresholds.maxRunsPerWorkflow || settled.length >= ctx.thresholds.maxRunsPerWorkflow);
     yield;
+    const detected: FindingCandidate[] = [];
     for (const detector of detectors) {
-      this.found.push(...detector.perWorkflow(history, ctx));
+      detected.push(...detector.perWorkflow(history, ctx));
       yield;
     }
+    // A slowdown of a step in the runs that retried it is those retries' cost: one finding, the retries'.
+    this.found.push(...foldRetryCosts([...flaky.values()], detected, history.runs, ctx.thresholds.minAffectedRuns));
     const slos = ctx.config.slos ?? [];
     for (let i = 0; i < slos.length; i++) {
       if (slos[i]!.workflow !== workflow) continue;

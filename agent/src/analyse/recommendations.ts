@@ -285,7 +285,9 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
     });
   }
   if (c.category === 'performance' || c.category === 'timeout') {
-    const dominant = i.dominantSteps[0];
+    // The finding's own step when it is on the critical path: another step's share says nothing of this problem.
+    const step = c.step ?? c.workflowStep;
+    const dominant = step === undefined ? i.dominantSteps[0] : i.dominantSteps.find((d) => d.step === step);
     if (dominant) {
       out.push({
         title: `Shorten the critical path: ${code(dominant.step)} takes ${Math.round(dominant.share * 100)} % of a run`,

@@ -97,9 +97,12 @@ function halfwayWait(c: FindingCandidate, workflow: string): number {
   return Math.round(Math.sqrt(Math.max(from, 1000) * to));
 }
 
-function templateIdOf(c: FindingCandidate): string | undefined {
-  const id = c.evidence.details?.['templateId'];
-  return typeof id === 'string' ? id : undefined;
+/** The templates of a finding's failure messages: its own, and every message of an outage seen through several. */
+function templateIdsOf(c: FindingCandidate | undefined): string[] {
+  const details = c?.evidence.details;
+  const messages = details?.['messages'];
+  const ids = [details?.['templateId'], ...(Array.isArray(messages) ? messages.map((m: { templateId?: unknown }) => m.templateId) : [])];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
 function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): Session['logPatterns'] {
@@ -140,7 +143,7 @@ export function createSession(input: SessionInput): Session {
       title: c.title,
       confidence: c.confidence,
       description: c.rootCause.description,
-      matchesLogs: (templateIdOf(c) !== undefined && pastedIds.has(templateIdOf(c)!)) || (c.rootCause.pattern !== undefined && pastedTemplates.has(c.rootCause.pattern)),
+      matchesLogs: templateIdsOf(c).some((id) => pastedIds.has(id)) || (c.rootCause.pattern !== undefined && pastedTemplates.has(c.rootCause.pattern)),
     }))
     // What the user pasted is the strongest hint of which problem they are chasing.
     .sort((a, b) => Number(b.matchesLogs) - Number(a.matchesLogs));
@@ -160,7 +163,7 @@ export function createSession(input: SessionInput): Session {
   const criteria: VerificationCriteria = {
     minRuns: input.criteria?.minRuns ?? runsToTell(top),
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
-    absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...(top && templateIdOf(top) ? [templateIdOf(top)!] : []), ...pastedIds])],
+    absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...templateIdsOf(top), ...pastedIds])],
     ...(top?.kind === 'flaky' && top.rootCause.step !== undefined && { retriedStep: top.rootCause.step }),
     ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top, workflow) }),
   };

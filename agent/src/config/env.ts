@@ -24,6 +24,7 @@ export const ENV_KEYS: readonly string[] = [
   'alertmanager.url',
   'alertmanager.resendInterval',
   'alertmanager.grafanaUrl',
+  'alertmanager.grafanaOrgs',
   'auth.ingestTokens',
   'auth.apiTokens',
   'auth.metricsRequireToken',
@@ -39,7 +40,7 @@ export function envName(key: string): string {
   return `FLOWLENS_${key.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
-const JSON_KEYS = new Set(['slos', 'rules']);
+const JSON_KEYS = new Set(['alertmanager.grafanaOrgs', 'slos', 'rules']);
 /** Secrets: their values are never echoed in an error, which ends up in logs. */
 const TOKEN_KEYS = new Set(['auth.ingestTokens', 'auth.apiTokens']);
 
@@ -60,7 +61,7 @@ export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): 
       try {
         parsed = JSON.parse(value);
       } catch {
-        throw new ConfigError(`${name} must be JSON (a list), got ${JSON.stringify(value)}`);
+        throw new ConfigError(`${name} must be JSON, got ${JSON.stringify(value)}`);
       }
     }
     setPath(out, key.split('.'), parsed);

@@ -169,6 +169,11 @@ export const configSchema = z
         resendInterval: duration('1m').prefault('1m'),
         /** Grafana as users reach it: pushed findings link to the workflow's page in the FlowLens app there. */
         grafanaUrl: z.string().url().default('http://localhost:3000'),
+        /**
+         * The Grafana organisation of each named tenant (whose app holds that tenant's API token): its pushed
+         * findings link there. The default tenant's links open in the user's current organisation.
+         */
+        grafanaOrgs: z.record(tenantName, z.coerce.number().int().positive()).default({}),
       })
       .strict()
       .prefault({}),

@@ -21,6 +21,12 @@ export interface AlertmanagerNotifierConfig {
   /** The tenant whose findings these are ('' or absent: the default tenant, whose alerts carry no `tenant` label). */
   tenant?: string;
   /**
+   * The Grafana organisation whose FlowLens app shows this tenant: the app shows the tenant of the API token in its
+   * settings, which Grafana keeps per organisation, so the `dashboard` link selects the organisation (`?orgId=`).
+   * Absent: the link opens in whatever organisation the user is in.
+   */
+  grafanaOrgId?: number;
+  /**
    * How long from a time until the next analysis pass, if passes come on a schedule: an alert must outlast the wait
    * for the pass that re-sends it, on the first cycle (no gap since a previous one to go by) as across a schedule's
    * quiet hours (passes on working days only).
@@ -155,7 +161,7 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
  */
 export function findingAlert(
   finding: Finding,
-  { externalUrl, grafanaUrl, tenant = '' }: Pick<AlertmanagerNotifierConfig, 'externalUrl' | 'grafanaUrl' | 'tenant'>,
+  { externalUrl, grafanaUrl, tenant = '', grafanaOrgId }: Pick<AlertmanagerNotifierConfig, 'externalUrl' | 'grafanaUrl' | 'tenant' | 'grafanaOrgId'>,
   nowMs: number,
 ): PostableAlert {
   const labels = dropEmpty({
@@ -177,8 +183,10 @@ export function findingAlert(
     changes: finding.evidence.changes?.lines.join('\n') ?? '',
     finding_severity: finding.severity,
     runbook_url: RUNBOOK_URL,
-    // The workflow's page in the FlowLens app, as the static alerts link it.
-    dashboard: `${grafanaUrl.replace(/\/+$/, '')}/a/flowlens-workflows-app/workflow/${encodeURIComponent(finding.workflow)}`,
+    // The workflow's page in the FlowLens app, as the static alerts link it, in the tenant's organisation.
+    dashboard: `${grafanaUrl.replace(/\/+$/, '')}/a/flowlens-workflows-app/workflow/${encodeURIComponent(finding.workflow)}${
+      grafanaOrgId === undefined ? '' : `?orgId=${grafanaOrgId}`
+    }`,
   });
   // Alertmanager refuses alerts that end before they start; findings carry event time, which may run ahead.
   const startsMs = Math.min(Date.parse(finding.firstSeen) || nowMs, nowMs);

@@ -1,7 +1,7 @@
 /**
  * What an SLO counts of one workflow: its decided runs (succeeded or failed; cancelled, skipped and running ones
- * say nothing) that ended in each window (toMs − w, toMs]. A run is good when it succeeded, within
- * `maxDurationMs` if given.
+ * say nothing) that ended in each window (toMs − w, toMs], however long before it they started: a run is an event
+ * at its end, as SLO tools count events. A run is good when it succeeded, within `maxDurationMs` if given.
  */
 export interface RunOutcomeQuery {
   workflow: string;

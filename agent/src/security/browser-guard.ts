@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIPv6 } from 'node:net';
 
 /**
  * Keeps web pages from using an API they can reach (one on the same machine, open or not): a page on another
@@ -28,10 +29,15 @@ export function browserGuard(listenHost: string, externalUrl?: string): (method:
 /** Methods that change nothing, which browsers let any page send anyway. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Loopback names, as a client may write them (`localhost.`, fully qualified, too). */
+/**
+ * Loopback names, as a client may write them (`localhost.`, fully qualified, too), and loopback addresses in any
+ * spelling: `[0:0:0:0:0:0:0:1]`, and `[::ffff:127.0.0.1]` (an IPv4 loopback address mapped to IPv6, which the WHATWG
+ * URL parser, like browsers, writes `[::ffff:7f00:1]`).
+ */
 function isLoopback(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.$/, '');
-  return lower === 'localhost' || lower === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
+  if (isIPv6(lower)) return /^\[(::1|::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4})\]$/.test(new URL(`http://[${lower}]`).hostname);
+  return lower === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
 }
 
 function defaultPort(protocol: string): string {

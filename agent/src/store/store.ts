@@ -120,12 +120,16 @@ export interface StoredLog {
   templateId: string | null;
 }
 
+/** The statuses of the live problems: an acknowledged finding is one someone is on. */
+export const LIVE_FINDINGS: readonly FindingStatus[] = ['open', 'acknowledged'];
+
 export interface FindingQuery {
   workflow?: string;
   severity?: string;
   category?: string;
   kind?: string;
-  status?: FindingStatus;
+  /** One status or several; findings are listed open first, then acknowledged, then resolved. */
+  status?: FindingStatus | readonly FindingStatus[];
   limit: number;
 }
 

@@ -42,3 +42,30 @@ describe('advice that fits the finding', () => {
     expect(/memory/i.test(advice(c))).toBe(memory);
   });
 });
+
+describe('critical-path advice', () => {
+  // `build` takes most of every run; from run 250 the short `lint` (or `build` itself) takes three times as long.
+  const slowed = (step: string) =>
+    Array.from({ length: 300 }, (_, i) => {
+      const factor = (name: string) => (i >= 250 && name === step ? 3 : 1) * (0.95 + 0.1 * ((i * 7919) % 101) / 100);
+      return pipelineRun('api-ci', i, i * HOUR, [
+        { name: 'checkout', ms: 3000 * factor('checkout') },
+        { name: 'build', ms: 60_000 * factor('build') },
+        { name: 'lint', ms: 5000 * factor('lint') },
+      ]);
+    });
+  const titles = (c: FindingCandidate) => c.recommendations.map((r) => r.title);
+
+  it('is not given for a step off the critical path', () => {
+    const c = findingOf(slowed('lint'), 'lint');
+    expect(c).toMatchObject({ kind: 'anomaly', category: 'performance' });
+    expect(titles(c)).not.toContainEqual(expect.stringMatching(/critical path/));
+    expect(advice(c)).not.toMatch(/Work on `build` first/);
+  });
+
+  it("names the finding's step when it is the critical path", () => {
+    const c = findingOf(slowed('build'), 'build');
+    expect(c).toMatchObject({ kind: 'anomaly', category: 'performance' });
+    expect(titles(c)).toContainEqual(expect.stringMatching(/^Shorten the critical path: `build` takes \d+ % of a run$/));
+  });
+});

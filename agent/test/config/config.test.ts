@@ -61,6 +61,14 @@ describe('configuration', () => {
     await expect(loadConfig(file(text), {})).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it("maps tenants to their Grafana organisations, from the file or a JSON variable, and names a bad tenant key", async () => {
+    expect((await loadConfig(file('alertmanager:\n  grafanaOrgs:\n    team-a: 2\n'), {})).alertmanager.grafanaOrgs).toEqual({ 'team-a': 2 });
+    const fromEnv = await loadConfig(undefined, { FLOWLENS_ALERTMANAGER_GRAFANA_ORGS: '{"team-a":2,"team-b":"3"}' });
+    expect(fromEnv.alertmanager.grafanaOrgs).toEqual({ 'team-a': 2, 'team-b': 3 });
+    await expect(loadConfig(file('alertmanager:\n  grafanaOrgs:\n    ../x: 2\n'), {})).rejects.toThrow(/alertmanager\.grafanaOrgs/);
+    await expect(loadConfig(undefined, { FLOWLENS_ALERTMANAGER_GRAFANA_ORGS: 'team-a=2' })).rejects.toThrow(/FLOWLENS_ALERTMANAGER_GRAFANA_ORGS must be JSON/);
+  });
+
   it('rejects an unknown FLOWLENS_ variable instead of ignoring a typo', async () => {
     await expect(loadConfig(undefined, { FLOWLENS_STORAGE_PAHT: 'x' })).rejects.toThrow(/FLOWLENS_STORAGE_PAHT/);
   });

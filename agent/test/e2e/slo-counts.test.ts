@@ -59,6 +59,23 @@ describe('SLO figures from the store', () => {
     expect(slo).toMatchObject({ totalRuns: 360, goodRuns: 351 });
   });
 
+  it('count a run in the window its end falls in, however long before the window it started', async () => {
+    const { store } = stores.open();
+    // A daily run for 7 days, and a long-running workflow run (a Temporal one running for weeks) started 40 days
+    // before the last daily run, failing on day 5: it ended in the 7-day window, so it counts there.
+    const daily = Array.from({ length: 7 }, (_, i) => runSpan('reconcile', i, T0 + i * DAY, HOUR));
+    const long = runSpan('reconcile', 99, T0 + 6 * DAY - 40 * DAY, 40 * DAY - 2 * DAY + 5 * HOUR, 'failure');
+    // And one started the very moment the window opens (7 days before the newest run's end), counted once.
+    const onTheEdge = runSpan('reconcile', 50, T0 + 6 * DAY + HOUR - 7 * DAY, 2 * HOUR);
+    writeSpans(store, [...daily, long, onTheEdge]);
+    const [slo] = (await analysed(store, [{ workflow: 'reconcile', objective: 99, window: '7d' }])).slos;
+    expect(slo).toMatchObject({ totalRuns: 9, goodRuns: 8 });
+    const query = { workflow: 'reconcile', toMs: T0 + 6 * DAY + HOUR, windowsMs: [7 * DAY, DAY, 3 * DAY] };
+    const runs = store.runs({ workflow: 'reconcile', fromMs: T0 - 60 * DAY, toMs: query.toMs });
+    expect(store.runOutcomes(query)).toEqual(outcomesOf(runs, query));
+    expect(store.runOutcomes(query).map((counts) => counts.runs)).toEqual([9, 1, 4]);
+  });
+
   it('count as the SLO counts the runs themselves: by end, decided runs only, slow runs bad', () => {
     const { store } = stores.open();
     const results = ['success', 'failure', 'success', 'cancellation', 'timeout', 'success', 'in_progress', 'error'];

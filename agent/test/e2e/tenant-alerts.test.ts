@@ -25,6 +25,7 @@ const pipeline = (runId: string, startMs: number): SpanSpec => ({
 
 interface AmAlert {
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   fingerprint: string;
 }
 
@@ -36,7 +37,8 @@ describe.skipIf(!alertmanagerBinary())(`tenants' findings in Alertmanager${skipN
   beforeAll(async () => {
     am = await startAlertmanager('route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
     agent = await startTestAgent({
-      alertmanager: { url: am.url, resendInterval: '1s' },
+      // Only alpha's organisation is set: beta's links open in whatever organisation the user is in.
+      alertmanager: { url: am.url, resendInterval: '1s', grafanaUrl: 'https://grafana.example.com/', grafanaOrgs: { alpha: 7 } },
       auth: {
         ingestTokens: [{ token: token('alpha-ingest'), tenant: 'alpha' }, { token: token('beta-ingest'), tenant: 'beta' }],
         apiTokens: [{ token: token('alpha-api'), tenant: 'alpha' }, { token: token('beta-api'), tenant: 'beta' }],
@@ -65,5 +67,8 @@ describe.skipIf(!alertmanagerBinary())(`tenants' findings in Alertmanager${skipN
     expect(fingerprints(byTenant.alpha)).toEqual(fingerprints(byTenant.beta));
     const identities = new Set([...byTenant.alpha, ...byTenant.beta].map((a) => a.fingerprint));
     expect(identities.size).toBe(byTenant.alpha.length + byTenant.beta.length);
+    // Each tenant's on-call engineer lands on the app in the organisation that holds the tenant's token.
+    for (const alert of byTenant.alpha) expect(alert.annotations.dashboard).toBe('https://grafana.example.com/a/flowlens-workflows-app/workflow/deploy?orgId=7');
+    for (const alert of byTenant.beta) expect(alert.annotations.dashboard).toBe('https://grafana.example.com/a/flowlens-workflows-app/workflow/deploy');
   });
 });

@@ -190,6 +190,22 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     for (const a of sent) expect(a.annotations.dashboard).toBe('http://localhost:3000/a/flowlens-workflows-app/workflow/CI%20%2F%20deploy');
   });
 
+  it("links each tenant's findings to the workflow's page in the Grafana organisation whose FlowLens app shows that tenant", async () => {
+    const { logger } = recordingLogger();
+    const f = finding({ id: 'f-12', fingerprint: 'error_pattern:billing:denied', workflow: 'billing' });
+    fixedNow = Date.now();
+    for (const [tenant, grafanaOrgId] of [['acme', 2], ['globex', 3], ['', 1]] as const) {
+      await createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS, tenant, grafanaOrgId }, { logger, now: clock }).notify([f]);
+    }
+    const sent = (await alerts(am)).filter((a) => a.labels.workflow === 'billing');
+    const dashboards = Object.fromEntries(sent.map((a) => [a.labels.tenant ?? '', a.annotations.dashboard]));
+    expect(dashboards).toEqual({
+      acme: 'http://localhost:3000/a/flowlens-workflows-app/workflow/billing?orgId=2',
+      globex: 'http://localhost:3000/a/flowlens-workflows-app/workflow/billing?orgId=3',
+      '': 'http://localhost:3000/a/flowlens-workflows-app/workflow/billing?orgId=1',
+    });
+  });
+
   it('keeps a finding alive for four cycles when cycles come less often than the resend interval', async () => {
     const { logger } = recordingLogger();
     const f = finding({ id: 'f-8', fingerprint: 'trend:weekly', kind: 'trend', workflow: 'weekly' });

@@ -5,6 +5,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserGuard } from '../../src/security/browser-guard.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 
 /** A request with the exact Host and Origin a browser would send (fetch sets Host itself). */
@@ -53,6 +54,23 @@ describe('an API on loopback, open', () => {
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', `localhost.:${port}`]) {
       expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host })).status).toBe(200);
     }
+  });
+
+  it('takes IPv4 loopback mapped to IPv6 as a loopback name, and no other mapped address', async () => {
+    // As a browser writes http://[::ffff:127.0.0.1]:port/ in Host (the WHATWG URL parser's spelling).
+    for (const host of [`[::ffff:7f00:1]:${port}`, '[::ffff:7f00:1]', `[::ffff:7f01:203]:${port}`]) {
+      expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host })).status, host).toBe(200);
+    }
+    for (const host of [`[::ffff:a00:1]:${port}`, `[::ffff:10.0.0.1]:${port}`, `[::2]:${port}`, `[::ffff:7f00:1:2]:${port}`]) {
+      expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host })).status, host).toBe(403);
+    }
+  });
+
+  it('answers every spelling of a loopback address, those the URL parser rewrites included', async () => {
+    for (const host of ['[::ffff:127.0.0.1]', `[::ffff:127.0.0.1]:${port}`, `[::FFFF:7F00:1]:${port}`, `[0:0:0:0:0:0:0:1]:${port}`, '[::1]']) {
+      expect((await call(agent.apiUrl, 'GET', '/api/v1/workflows', { host })).status, host).toBe(200);
+    }
+    expect(browserGuard('127.0.0.1')('GET', { host: '[::ffff:192.168.0.1]:9470' })).toMatch(/neither a loopback name/);
   });
 });
 

@@ -295,9 +295,19 @@ export interface Slo {
   maxDurationSeconds?: number;
   sli: number;
   errorBudgetRemaining: number;
-  burnRates: Record<'5m' | '30m' | '1h' | '2h' | '6h' | '1d' | '3d', number>;
+  burnRates: Record<BurnWindow, number>;
+  /**
+   * What the alert rules judge: `burnRates`, except that a rule's short window without runs takes the newest run's
+   * burn. Absent from older agents.
+   */
+  judgedBurnRates?: Record<BurnWindow, number>;
   state: SloState;
+  /** The multiwindow rule that fired, e.g. `1h+5m > 3.36`; absent while the SLO is ok. */
+  firing?: string;
 }
+
+export const BURN_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+export type BurnWindow = (typeof BURN_WINDOWS)[number];
 
 export interface LogPattern {
   id: string;

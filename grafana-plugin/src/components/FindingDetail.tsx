@@ -4,13 +4,14 @@ import React, { useState } from 'react';
 
 import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
 import type { Finding } from '../api/types.js';
-import { findingRange } from '../domain/findingRange.js';
+import { findingWorkflowUrl } from '../domain/findingRange.js';
 import { formatMeasure, formatPercent, formatTime, humanize } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
+import { useScrollIntoView } from '../domain/useScrollIntoView.js';
 import { testIds } from '../testIds.js';
-import { workflowUrl } from '../constants.js';
 import { StateBadge } from './Badges.js';
 import { ErrorView } from './ErrorView.js';
+import { FindingWorkflows } from './FindingWorkflows.js';
 import { InlineCode } from './InlineCode.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
@@ -32,6 +33,7 @@ export function FindingDetail({ id, onChanged }: Props) {
   );
   const [actionError, setActionError] = useState<Error>();
   const [busy, setBusy] = useState<FindingAction>();
+  const ref = useScrollIntoView<HTMLElement>(query.data !== undefined);
 
   const act = async (action: FindingAction) => {
     setBusy(action);
@@ -48,7 +50,7 @@ export function FindingDetail({ id, onChanged }: Props) {
   };
 
   return (
-    <section data-testid={testIds.findings.detail} className={styles.panel}>
+    <section ref={ref} data-testid={testIds.findings.detail} className={styles.panel}>
       <QueryView query={query}>
         {([finding, similar]) => (
           <>
@@ -65,11 +67,7 @@ export function FindingDetail({ id, onChanged }: Props) {
             <p className={styles.muted}>
               {humanize(finding.kind)} · {humanize(finding.category)} · confidence {formatPercent(finding.confidence, 0)} ·
               first seen {formatTime(finding.firstSeen)} · last seen {formatTime(finding.lastSeen)} ·{' '}
-              {(finding.workflows ?? [finding.workflow]).map((w) => (
-                <TextLink key={w} href={linkTo(finding, w)} inline>
-                  {w}
-                </TextLink>
-              ))}
+              <FindingWorkflows finding={finding} />
             </p>
             {finding.status !== 'open' && (
               <p className={styles.muted}>
@@ -101,7 +99,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
                 <Term key={k} label={k}>
                   <code>{v}</code>{' '}
-                  <TextLink href={linkTo(finding, finding.workflow, { attribute: `${k}=${v}` })} inline>
+                  <TextLink href={findingWorkflowUrl(finding, finding.workflow, { attribute: `${k}=${v}` })} inline>
                     runs with it
                   </TextLink>
                 </Term>
@@ -127,7 +125,7 @@ export function FindingDetail({ id, onChanged }: Props) {
                 Example runs:{' '}
                 {finding.evidence.exampleRunIds.map((runId) => (
                   <React.Fragment key={runId}>
-                    <TextLink href={linkTo(finding, finding.workflow, { run: runId })} inline>
+                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: runId })} inline>
                       {runId}
                     </TextLink>{' '}
                   </React.Fragment>
@@ -140,11 +138,11 @@ export function FindingDetail({ id, onChanged }: Props) {
                 {finding.kind === 'flaky' ? (
                   <p>
                     How a{' '}
-                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
+                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       failing run
                     </TextLink>{' '}
                     differs from the{' '}
-                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.baselineRunId })} inline>
+                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.baselineRunId })} inline>
                       passing run of the same code
                     </TextLink>{' '}
                     right after it:
@@ -152,7 +150,7 @@ export function FindingDetail({ id, onChanged }: Props) {
                 ) : (
                   <p>
                     What changed from the last successful run to the{' '}
-                    <TextLink href={linkTo(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
+                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       first affected run
                     </TextLink>
                     :
@@ -232,9 +230,4 @@ function EvidenceTable({ baseline, current }: Pick<Finding['evidence'], 'baselin
       </tbody>
     </table>
   );
-}
-
-/** A link to a workflow's page at the finding's time (`findingRange`), so its runs and charts show the problem. */
-function linkTo(finding: Finding, workflow: string, params: Record<string, string> = {}): string {
-  return workflowUrl(workflow, `?${new URLSearchParams({ ...findingRange(finding), ...params })}`);
 }

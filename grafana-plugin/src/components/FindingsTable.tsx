@@ -6,6 +6,7 @@ import type { Finding } from '../api/types.js';
 import { formatPercent, formatTime, humanize } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
+import { FindingWorkflows } from './FindingWorkflows.js';
 import { InlineCode } from './InlineCode.js';
 import { getPageStyles } from './styles.js';
 
@@ -47,7 +48,11 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
                 <InlineCode text={f.title} />
               </button>
             </td>
-            {showWorkflow && <td>{(f.workflows ?? [f.workflow]).join(', ')}</td>}
+            {showWorkflow && (
+              <td>
+                <FindingWorkflows finding={f} />
+              </td>
+            )}
             <td>{humanize(f.kind)}</td>
             <td>{humanize(f.category)}</td>
             <td>

@@ -3,6 +3,8 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
+import { formatTime } from '../domain/format.js';
+
 export interface RunBucket {
   t: string;
   runs: number;
@@ -35,6 +37,8 @@ export function RunBars({ points, width, height, label }: Props) {
         const failed = scale(p.failures);
         return (
           <g key={p.t}>
+            {/* When each bar's runs started, on hover. */}
+            <title>{`${formatTime(p.t)}: ${p.runs} runs, ${p.failures} failed`}</title>
             <rect className={styles.success} x={i * slot} y={height - total + failed} width={barWidth} height={total - failed} />
             <rect className={styles.failure} x={i * slot} y={height - total} width={barWidth} height={failed} />
           </g>

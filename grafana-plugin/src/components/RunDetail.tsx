@@ -2,12 +2,15 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
+import { Navigate, useLocation } from 'react-router-dom';
 
 import type { RunDetail as Run } from '../api/types.js';
+import { workflowUrl } from '../constants.js';
 import { findRun } from '../domain/findRun.js';
-import { errorText, formatDuration, formatTime, statusTone, toStepTree } from '../domain/format.js';
+import { errorText, formatDuration, formatRunDuration, formatTime, statusTone, toStepTree } from '../domain/format.js';
 import { runSpan, timelineBar } from '../domain/timeline.js';
 import { useQuery } from '../domain/useQuery.js';
+import { useScrollIntoView } from '../domain/useScrollIntoView.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { QueryView } from './QueryView.js';
@@ -25,45 +28,59 @@ const STEP_ROWS = 200;
 /** One run's steps as a tree with their errors and calls, and its logs (all, or one step's). */
 export function RunDetail({ workflow, id, onClose }: { workflow: string; id: string; onClose: () => void }) {
   const styles = useStyles2(getPageStyles);
+  const { search } = useLocation();
   const [allSteps, setAllSteps] = useState(false);
   const query = useQuery(
     (signal) => findRun(workflow, id, allSteps ? {} : { steps: STEP_ROWS }, signal),
     [workflow, id, allSteps]
   );
+  const ref = useScrollIntoView<HTMLElement>(query.data?.workflow === workflow);
   return (
-    <section data-testid={testIds.run.detail} className={styles.panel}>
+    <section ref={ref} data-testid={testIds.run.detail} className={styles.panel}>
       <QueryView query={query}>
-        {(run) => (
-          <>
-            <Stack justifyContent="space-between" alignItems="center">
-              <h3 style={{ margin: 0 }}>
-                Run {run.runId} <StateBadge value={run.status} />
-              </h3>
-              <Button variant="secondary" size="sm" icon="times" onClick={onClose}>
-                Close run
-              </Button>
-            </Stack>
-            <p className={styles.muted}>
-              {formatTime(run.startTime)} · {formatDuration(run.durationSeconds)}
-              {(run.waitSeconds ?? run.queueSeconds) !== undefined && ` · waited ${formatDuration(run.waitSeconds ?? run.queueSeconds)} for workers`} · {run.runner}
-            </p>
-            {run.errorMessage && (
-              <pre className={styles.mono}>{errorText(run)}</pre>
-            )}
-            {run.spansRefused !== undefined && (
-              <Alert severity="warning" title="Steps missing: the trace reached the agent’s span limit">
-                {run.spansRefused.toLocaleString('en')}{' '}
-                {run.spansRefused === 1 ? 'span of this run’s trace was' : 'spans of this run’s trace were'} refused past{' '}
-                <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
-              </Alert>
-            )}
-            {/* Keyed by run: another run opened in its place starts unasked again. */}
-            <RunComparison key={run.id} run={run} />
-            <RunSteps run={run} onListAll={() => setAllSteps(true)} />
-          </>
-        )}
+        {(run) =>
+          // A finding of several workflows links all its runs under one of them: a run opens on its own workflow's page.
+          run.workflow !== workflow ? (
+            <Navigate replace to={workflowUrl(run.workflow, search)} />
+          ) : (
+            <RunView run={run} onClose={onClose} onListAll={() => setAllSteps(true)} />
+          )
+        }
       </QueryView>
     </section>
+  );
+}
+
+function RunView({ run, onClose, onListAll }: { run: Run; onClose: () => void; onListAll: () => void }) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <>
+      <Stack justifyContent="space-between" alignItems="center">
+        <h3 style={{ margin: 0 }}>
+          Run {run.runId} <StateBadge value={run.status} />
+        </h3>
+        <Button variant="secondary" size="sm" icon="times" onClick={onClose}>
+          Close run
+        </Button>
+      </Stack>
+      <p className={styles.muted}>
+        {formatTime(run.startTime)} · {formatRunDuration(run)}
+        {(run.waitSeconds ?? run.queueSeconds) !== undefined && ` · waited ${formatDuration(run.waitSeconds ?? run.queueSeconds)} for workers`} · {run.runner}
+      </p>
+      {run.errorMessage && (
+        <pre className={styles.mono}>{errorText(run)}</pre>
+      )}
+      {run.spansRefused !== undefined && (
+        <Alert severity="warning" title="Steps missing: the trace reached the agent’s span limit">
+          {run.spansRefused.toLocaleString('en')}{' '}
+          {run.spansRefused === 1 ? 'span of this run’s trace was' : 'spans of this run’s trace were'} refused past{' '}
+          <code>otlp.maxSpansPerTrace</code>: the run lacks the steps they held.
+        </Alert>
+      )}
+      {/* Keyed by run: another run opened in its place starts unasked again. */}
+      <RunComparison key={run.id} run={run} />
+      <RunSteps run={run} onListAll={onListAll} />
+    </>
   );
 }
 

@@ -3,7 +3,7 @@ import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import type { Run } from '../api/types.js';
-import { errorText, formatDuration, formatTime } from '../domain/format.js';
+import { errorText, formatDuration, formatRunDuration, formatTime } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { getPageStyles } from './styles.js';
@@ -32,7 +32,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
               <StateBadge value={run.status} />
             </td>
             <td>{formatTime(run.startTime)}</td>
-            <td>{formatDuration(run.durationSeconds)}</td>
+            <td>{formatRunDuration(run)}</td>
             <td>{formatDuration(run.waitSeconds ?? run.queueSeconds)}</td>
             <td className={styles.mono}>{errorText(run)}</td>
           </tr>

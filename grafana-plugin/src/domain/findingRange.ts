@@ -1,4 +1,5 @@
 import type { Finding, TimeRange } from '../api/types.js';
+import { workflowUrl } from '../constants.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -17,4 +18,13 @@ export function findingRange(finding: Pick<Finding, 'firstSeen' | 'lastSeen' | '
     from: new Date(first - margin).toISOString(),
     to: ongoing ? 'now' : new Date(last + margin).toISOString(),
   };
+}
+
+/** A link to a workflow's page at the finding's time (`findingRange`), so its runs and charts show the problem. */
+export function findingWorkflowUrl(
+  finding: Pick<Finding, 'firstSeen' | 'lastSeen' | 'status'>,
+  workflow: string,
+  params: Record<string, string> = {}
+): string {
+  return workflowUrl(workflow, `?${new URLSearchParams({ ...findingRange(finding), ...params })}`);
 }

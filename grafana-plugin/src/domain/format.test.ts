@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { byShare, describeChange, errorText, failedMoreAfter, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepTree } from './format.js';
+import { byShare, describeChange, errorText, failedMoreAfter, formatBudget, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -40,6 +40,15 @@ describe('view formatting', () => {
   it('formats ratios as percentages, negative budgets included', () => {
     expect(formatPercent(0.979)).toBe('97.9%');
     expect(formatPercent(-2.1, 0)).toBe('-210%');
+  });
+
+  it.each([
+    [0.62, '62%'],
+    [0, '0%'],
+    [-2.1, 'exhausted (3.1× spent)'],
+    [-39.625, 'exhausted (40.6× spent)'],
+  ])('gives an error budget of %s left as %s', (remaining, text) => {
+    expect(formatBudget(remaining)).toBe(text);
   });
 
   it.each([

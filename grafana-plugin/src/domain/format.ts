@@ -40,6 +40,14 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/**
+ * How long a run took; a running run's time is that of its latest span so far, which says nothing of how long it has
+ * been running (a hung run's is minutes old): it says when the run was last heard from instead.
+ */
+export function formatRunDuration(run: { status: string; endTime: string; durationSeconds: number }): string {
+  return run.status === 'running' ? `running, last heard from ${formatTime(run.endTime)}` : formatDuration(run.durationSeconds);
+}
+
 /** "+33m 07s, 3.7×": a duration's change, signed, with the new duration's ratio to the old when there is one. */
 export function formatDurationChange(deltaSeconds: number, ratio?: number | null): string {
   const sign = deltaSeconds > 0 ? '+' : deltaSeconds < 0 ? '-' : '';
@@ -87,6 +95,17 @@ export function formatTime(iso: string | undefined): string {
   }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+}
+
+/** An SLO's error budget left, `62%`; once overspent, how many budgets were spent rather than a negative share. */
+export function formatBudget(remaining: number): string {
+  return remaining >= 0 ? formatPercent(remaining, 0) : `exhausted (${(1 - remaining).toFixed(1)}× spent)`;
+}
+
+/** The multiwindow rule that fired, `1h+5m > 3.36`, in words: `burn over 3.36× in both 1h and 5m`. */
+export function describeFiring(rule: string): string {
+  const match = /^(\w+)\+(\w+) > ([\d.]+)$/.exec(rule);
+  return match ? `burn over ${match[3]}× in both ${match[1]} and ${match[2]}` : rule;
 }
 
 const STATUS_RANK: Record<HealthStatus, number> = { unhealthy: 0, degraded: 1, healthy: 2, unknown: 3 };
@@ -171,18 +190,42 @@ export function toStepTree(steps: RunStep[]): StepNode[] {
   return out;
 }
 
-export interface RecommendationGroup {
+export interface MergedRecommendation extends RecommendationItem {
+  /** Every finding that gives this advice, the one of highest impact and severity first (`findingId`). */
+  findingIds: string[];
+}
+
+/**
+ * One entry per distinct piece of advice for a workflow, at its highest impact and severity: findings of one cause
+ * (a slowdown and the SLO it burns) each give the same advice, which would read twice.
+ */
+export function mergeRepeats(items: RecommendationItem[]): MergedRecommendation[] {
+  const rank = (r: RecommendationItem) => IMPACTS.indexOf(r.impact) * SEVERITIES.length + SEVERITIES.indexOf(r.severity);
+  const byAdvice = new Map<string, MergedRecommendation>();
+  for (const item of [...items].sort((a, b) => rank(a) - rank(b))) {
+    const key = JSON.stringify([item.workflow, item.title, item.steps]);
+    const merged = byAdvice.get(key);
+    if (merged) {
+      merged.findingIds.push(item.findingId);
+    } else {
+      byAdvice.set(key, { ...item, findingIds: [item.findingId] });
+    }
+  }
+  return [...byAdvice.values()];
+}
+
+export interface RecommendationGroup<T extends RecommendationItem = RecommendationItem> {
   workflow: string;
-  byImpact: Array<{ impact: Impact; items: RecommendationItem[] }>;
+  byImpact: Array<{ impact: Impact; items: T[] }>;
 }
 
 /** Grouped by workflow, then impact; workflows with the most high-impact work first. */
-export function groupRecommendations(items: RecommendationItem[]): RecommendationGroup[] {
-  const byWorkflow = new Map<string, RecommendationItem[]>();
+export function groupRecommendations<T extends RecommendationItem>(items: T[]): Array<RecommendationGroup<T>> {
+  const byWorkflow = new Map<string, T[]>();
   for (const item of items) {
     byWorkflow.set(item.workflow, [...(byWorkflow.get(item.workflow) ?? []), item]);
   }
-  const weight = (list: RecommendationItem[]) =>
+  const weight = (list: T[]) =>
     list.reduce((sum, r) => sum + 10 ** (IMPACTS.length - IMPACTS.indexOf(r.impact)), 0);
   return [...byWorkflow.entries()]
     .sort(([a, x], [b, y]) => weight(y) - weight(x) || a.localeCompare(b))

@@ -1,6 +1,6 @@
 import type { RunStep, TimelinePoint } from '../api/types.js';
 
-/** A run's span in epoch milliseconds, parsed once for all of its steps. */
+/** A span of time in epoch milliseconds: a run's, parsed once for all of its steps, or a timeline's. */
 export interface RunSpan {
   startMs: number;
   endMs: number;
@@ -40,11 +40,19 @@ export function timelineBar({ startMs, endMs }: RunSpan, step: Pick<RunStep, 'st
  * slices, and with fewer than two points, which leave the slices' length unknown.
  */
 export function timelinePosition(points: ReadonlyArray<Pick<TimelinePoint, 't'>>, at: string): number | undefined {
+  const span = timelineSpan(points);
+  if (!span) {
+    return undefined;
+  }
+  const offset = Date.parse(at) - span.startMs;
+  return offset >= 0 && offset < span.endMs - span.startMs ? (offset / (span.endMs - span.startMs)) * 100 : undefined;
+}
+
+/** The time a workflow's timeline covers: from its first slice's start to its last slice's end; undefined as above. */
+export function timelineSpan(points: ReadonlyArray<Pick<TimelinePoint, 't'>>): RunSpan | undefined {
   if (points.length < 2) {
     return undefined;
   }
-  const start = Date.parse(points[0]!.t);
-  const span = (Date.parse(points[1]!.t) - start) * points.length;
-  const offset = Date.parse(at) - start;
-  return offset >= 0 && offset < span ? (offset / span) * 100 : undefined;
+  const startMs = Date.parse(points[0]!.t);
+  return { startMs, endMs: startMs + (Date.parse(points[1]!.t) - startMs) * points.length };
 }

@@ -1,7 +1,7 @@
 import { config } from '@grafana/runtime';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import findings from '../test/responses/findings.json';
 import similar from '../test/responses/similar-f-1.json';
@@ -99,6 +99,38 @@ describe('Findings page', () => {
     expect(detail).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
     expect(detail).toHaveTextContent('no failure in 24 runs after 2026-10-03T06:00Z');
     expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();
+  });
+
+  it('brings the finding opened below the list into view, and keeps it there when it is acknowledged', async () => {
+    useRecordedBackend(agentWith(structuredClone(findings.items)));
+    const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView');
+    try {
+      renderApp('/a/flowlens-workflows-app/findings');
+      await userEvent.click(within(await screen.findByTestId(testIds.findings.row('f-1'))).getByRole('button'));
+      const detail = screen.getByTestId(testIds.findings.detail);
+      await within(detail).findByRole('heading', { name: 'Root cause' });
+      expect(scrolled.mock.contexts).toEqual([detail]);
+
+      await userEvent.click(within(detail).getByRole('button', { name: 'Acknowledge' }));
+      await within(detail).findByText(/Acknowledged by/);
+      expect(scrolled).toHaveBeenCalledTimes(1);
+    } finally {
+      scrolled.mockRestore();
+    }
+  });
+
+  it("names and links each workflow of a finding that spans several, apart, in the list and the finding's detail", async () => {
+    const shared = { ...structuredClone(findings.items[0]!), workflows: ['invoice-export', 'nightly-etl'] };
+    useRecordedBackend(agentWith([shared]));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    const invoices = await within(detail).findByRole('link', { name: 'invoice-export' });
+    expect(invoices.parentElement).toHaveTextContent(/· invoice-export, nightly-etl$/);
+    expect(within(detail).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
+
+    const workflowCell = within(screen.getByTestId(testIds.findings.row('f-1'))).getAllByRole('cell')[2]!;
+    expect(workflowCell).toHaveTextContent(/^invoice-export, nightly-etl$/);
+    expect(within(workflowCell).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
   });
 
   it("links a flaky step's failing run and the passing run of the same code after it", async () => {

@@ -35,7 +35,8 @@ describe('Overview page', () => {
     expect(etl.getByText('unhealthy 38')).toBeInTheDocument();
     expect(etl.getByText('62.5%')).toBeInTheDocument();
     expect(etl.getByText('1h 00m')).toBeInTheDocument();
-    expect(etl.getByText('critical · budget -210%')).toBeInTheDocument();
+    // Overspent: 3.1 budgets spent, not a negative share left.
+    expect(etl.getByText('critical · budget exhausted (3.1× spent)')).toBeInTheDocument();
     expect(etl.getByText('1 critical')).toBeInTheDocument();
     expect(etl.getByText('1 high')).toBeInTheDocument();
     expect(etl.getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' })).toBeInTheDocument();

@@ -11,7 +11,16 @@ import { SenderClocks } from '../components/SenderClocks.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { workflowUrl } from '../constants.js';
-import { allHealthy, filterOverviewRows, formatDuration, formatHealth, formatPercent, SEVERITIES, toOverviewRows } from '../domain/format.js';
+import {
+  allHealthy,
+  filterOverviewRows,
+  formatBudget,
+  formatDuration,
+  formatHealth,
+  formatPercent,
+  SEVERITIES,
+  toOverviewRows,
+} from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
@@ -73,7 +82,7 @@ export function Overview() {
                         <td>{formatDuration(w.p95DurationSeconds)}</td>
                         <td>
                           {w.slo ? (
-                            <StateBadge value={w.slo.state} text={`${w.slo.state} · budget ${formatPercent(w.slo.errorBudgetRemaining, 0)}`} />
+                            <StateBadge value={w.slo.state} text={`${w.slo.state} · budget ${formatBudget(w.slo.errorBudgetRemaining)}`} />
                           ) : (
                             <span className={styles.muted}>none</span>
                           )}

@@ -26,6 +26,22 @@ describe('Recommendations page', () => {
     );
   });
 
+  it('gives advice that several findings repeat once, at its highest impact, linking each finding', async () => {
+    const [, advice] = recommendations.items;
+    useRecordedBackend({
+      'GET /api/v1/recommendations': { items: [{ ...advice!, findingId: 'f-4', severity: 'high', impact: 'medium' }, ...recommendations.items] },
+    });
+    renderApp('/a/flowlens-workflows-app/recommendations');
+    const etl = await screen.findByTestId(testIds.recommendations.group('nightly-etl'));
+    expect(within(etl).getAllByText("Check the warehouse API's status")).toHaveLength(1);
+    expect(within(etl).getAllByRole('heading', { level: 5 }).map((h) => h.textContent)).toEqual(['high impact', 'low impact']);
+    expect(within(etl).getAllByRole('link', { name: 'finding' }).map((a) => a.getAttribute('href'))).toEqual([
+      '/a/flowlens-workflows-app/findings?finding=f-1',
+      '/a/flowlens-workflows-app/findings?finding=f-4',
+      '/a/flowlens-workflows-app/findings?finding=f-2',
+    ]);
+  });
+
   it('says there is nothing to do when there are no recommendations', async () => {
     useRecordedBackend({ 'GET /api/v1/recommendations': { items: [] } });
     renderApp('/a/flowlens-workflows-app/recommendations');

@@ -9,7 +9,7 @@ import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
 import { getPageStyles } from '../components/styles.js';
 import { prefixRoute, ROUTES, workflowUrl } from '../constants.js';
-import { groupRecommendations, humanize } from '../domain/format.js';
+import { groupRecommendations, humanize, mergeRepeats } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
 import { StepList } from '../components/StepList.js';
@@ -27,7 +27,7 @@ export function Recommendations() {
           empty={<AllHealthy what="No open finding needs action, so there is nothing to recommend." />}
         >
           {(data) =>
-            groupRecommendations(data.items).map((group) => (
+            groupRecommendations(mergeRepeats(data.items)).map((group) => (
               <section key={group.workflow} className={styles.section} data-testid={testIds.recommendations.group(group.workflow)}>
                 <h3>
                   <TextLink href={workflowUrl(group.workflow)} inline={false} variant="h3">
@@ -43,9 +43,13 @@ export function Recommendations() {
                         <strong>
                           <InlineCode text={r.title} />
                         </strong>{' '}
-                        <TextLink href={`${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(r.findingId)}`} inline>
-                          finding
-                        </TextLink>
+                        {r.findingIds.map((id) => (
+                          <React.Fragment key={id}>
+                            <TextLink href={`${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(id)}`} inline>
+                              finding
+                            </TextLink>{' '}
+                          </React.Fragment>
+                        ))}
                         <StepList steps={r.steps} />
                       </div>
                     ))}

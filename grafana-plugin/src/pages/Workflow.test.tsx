@@ -1,7 +1,7 @@
 import { createTheme } from '@grafana/data';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Run, RunComparison } from '../api/types.js';
 import findings from '../test/responses/findings.json';
@@ -69,8 +69,8 @@ describe('Workflow page', () => {
     expect(within(stepRows[0]!).getAllByRole('cell')[6]).toHaveAccessibleName('absent');
 
     const slo = screen.getByTestId(testIds.workflow.slo);
-    expect(await within(slo).findByText('-210%')).toBeInTheDocument();
-    expect(slo).toHaveTextContent('40.0 · 37.5 · 22.0 · 12.0 · 4.0');
+    expect(await within(slo).findByText('exhausted (3.1× spent)')).toBeInTheDocument();
+    expect(slo).toHaveTextContent('40.0 · 38.0 · 37.5 · 30.0 · 22.0 · 12.0 · 4.0');
 
     expect(await screen.findByText('load_warehouse fails with 503 from warehouse.example.com')).toBeInTheDocument();
     expect(await screen.findByText('giving up after <*> attempts: 503 Service Unavailable')).toBeInTheDocument();
@@ -247,6 +247,32 @@ describe('Workflow page', () => {
     useRecordedBackend(agent);
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
     expect(await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch')).toBeInTheDocument();
+  });
+
+  it('brings a run opened from a link or the list into view, once its steps are there', async () => {
+    useRecordedBackend(agent);
+    const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView');
+    try {
+      renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+      const detail = await screen.findByTestId(testIds.run.detail);
+      await within(detail).findByText('upload_batch');
+      expect(scrolled.mock.contexts).toEqual([detail]);
+    } finally {
+      scrolled.mockRestore();
+    }
+  });
+
+  it("opens a run of another workflow, as a finding of several workflows links its runs, on that workflow's page", async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-sales-3': { ...run, id: 'r-sales-3', workflow: 'sales-etl', runId: 'sales-etl-3' },
+      'GET /api/v1/workflows/sales-etl': { ...workflow, name: 'sales-etl' },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=2026-11-21T00%3A00%3A00.000Z&to=now&run=r-sales-3');
+    await waitFor(() =>
+      expect(currentUrl.value).toBe('/a/flowlens-workflows-app/workflow/sales-etl?from=2026-11-21T00%3A00%3A00.000Z&to=now&run=r-sales-3')
+    );
+    expect(await within(await screen.findByTestId(testIds.run.detail)).findByRole('heading', { name: /Run sales-etl-3/ })).toBeInTheDocument();
   });
 
   it("opens a run by the runner's own run id, as findings' example runs and alert labels give it", async () => {
@@ -886,6 +912,66 @@ describe('A workflow with little to show', () => {
       ['publish', '20%', '0%', '0/24'],
     ]);
     expect(within(within(steps).getAllByRole('row')[1]!).getAllByRole('cell')[1]).toHaveAccessibleName('absent');
+  });
+
+  it('shows the SLO rule that fired, with the burn rates the alerts judge, when a short window had no run', async () => {
+    const rates = { '5m': 0, '30m': 100, '1h': 100, '2h': 75, '6h': 91.7, '1d': 93.7, '3d': 53.5 };
+    const [etl] = slos.items;
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/slos': { items: [{ ...etl, burnRates: rates, judgedBurnRates: { ...rates, '5m': 100 }, firing: '1h+5m > 3.36' }] },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    const slo = await screen.findByTestId(testIds.workflow.slo);
+    expect(await within(slo).findByText('burn over 3.36× in both 1h and 5m')).toBeInTheDocument();
+    expect(slo).toHaveTextContent('Burn rate 5m · 30m · 1h · 2h · 6h · 1d · 3d');
+    expect(slo).toHaveTextContent('100.0 · 100.0 · 100.0 · 75.0 · 91.7 · 93.7 · 53.5');
+  });
+
+  it('lists advice that two findings give once', async () => {
+    const { items } = etlOnly(recommendations);
+    useRecordedBackend({ ...agent, 'GET /api/v1/recommendations': { items: [...items, { ...items[0]!, findingId: 'f-2', severity: 'high' }] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    expect(await screen.findAllByText("Check the warehouse API's status")).toHaveLength(1);
+    expect(screen.getByText('Shorten retries')).toBeInTheDocument();
+  });
+
+  it('says when a running run was last heard from, rather than its latest span\'s time as its duration', async () => {
+    const hung = { ...run, status: 'running', endTime: '2026-11-21T23:01:32.000Z', durationSeconds: 92, errorType: undefined, errorMessage: undefined };
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl/runs': { items: [hung] }, 'GET /api/v1/runs/r-etl-24': hung });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
+    const row = await screen.findByTestId(testIds.workflow.run('r-etl-24'));
+    expect(within(row).getAllByRole('cell')[3]).toHaveTextContent(/^running, last heard from 2026-11-21 23:01:32Z$/);
+    const detail = await screen.findByTestId(testIds.run.detail);
+    expect(await within(detail).findByText(/2026-11-21 23:00:00Z · running, last heard from 2026-11-21 23:01:32Z/)).toBeInTheDocument();
+    expect(detail).not.toHaveTextContent('1m 32s');
+  });
+
+  it('labels the runs over time with the time they cover, and each interval with its start and counts', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    const timeline = await screen.findByTestId(testIds.workflow.timeline);
+    // Four 6-hour intervals from midnight.
+    expect(within(timeline).getByText('2026-11-21 00:00:00Z')).toBeInTheDocument();
+    expect(within(timeline).getByText('2026-11-22 00:00:00Z')).toBeInTheDocument();
+    const bars = within(timeline).getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' });
+    expect([...bars.querySelectorAll('g > title')].map((t) => t.textContent)[1]).toBe('2026-11-21 06:00:00Z: 6 runs, 1 failed');
+  });
+
+  it('says when no run finished in the time range and when the last one did, instead of blank charts', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl': {
+        ...workflow,
+        runs: 0,
+        failedRuns: 0,
+        timeline: workflow.timeline.map((p) => ({ ...p, runs: 0, failures: 0, p50DurationSeconds: null, p95DurationSeconds: null })),
+      },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-1h');
+    const timeline = await screen.findByTestId(testIds.workflow.timeline);
+    expect(timeline).toHaveTextContent('No run finished in this time range; the last one ended 2026-11-21 23:00:00Z.');
+    expect(within(timeline).queryByRole('img')).not.toBeInTheDocument();
   });
 
   it('breaks the duration lines over intervals without a finished run, rather than drop them to zero', async () => {

@@ -12,24 +12,32 @@ import {
   listRuns,
   listSlos,
 } from '../api/resources.js';
-import type { AttributeTransition, StepSummary, TransitionSide, WorkflowDetail } from '../api/types.js';
+import { BURN_WINDOWS, type AttributeTransition, type StepSummary, type TransitionSide, type WorkflowDetail } from '../api/types.js';
 import { StateBadge } from '../components/Badges.js';
-import { ChangeMarkers } from '../components/ChangeMarkers.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
 import { FindingsTable } from '../components/FindingsTable.js';
 import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
-import { DurationLines } from '../components/DurationLines.js';
-import { RunBars } from '../components/RunBars.js';
 import { RunDetail } from '../components/RunDetail.js';
+import { RunsOverTime } from '../components/RunsOverTime.js';
 import { RunsTable } from '../components/RunsTable.js';
 import { SessionView } from '../components/SessionView.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { Absent, Value } from '../components/Value.js';
 import { workflowUrl } from '../constants.js';
-import { byShare, failedMoreAfter, formatDuration, formatHealth, formatPercent, formatTime } from '../domain/format.js';
+import {
+  byShare,
+  describeFiring,
+  failedMoreAfter,
+  formatBudget,
+  formatDuration,
+  formatHealth,
+  formatPercent,
+  formatTime,
+  mergeRepeats,
+} from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { useTimeRange, useUrlState } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
@@ -81,20 +89,7 @@ export function Workflow() {
             <>
               <Summary workflow={workflow} />
               <HealthFactors name={name} />
-              <section className={styles.section} data-testid={testIds.workflow.timeline}>
-                <h3>Runs over time</h3>
-                <p className={styles.muted}>
-                  Successful runs (green) and failed runs (red) per interval
-                  {workflow.changes?.length ? '; a line marks each change listed below, red when more runs failed after it' : ''}.
-                </p>
-                <ChangeMarkers changes={workflow.changes} points={workflow.timeline}>
-                  <RunBars points={workflow.timeline} width={800} height={100} label={`Runs of ${name}`} />
-                </ChangeMarkers>
-                <p className={styles.muted}>Run duration per interval: p50 (blue) and p95 (orange).</p>
-                <ChangeMarkers changes={workflow.changes} points={workflow.timeline} repeated>
-                  <DurationLines points={workflow.timeline} width={800} height={80} />
-                </ChangeMarkers>
-              </section>
+              <RunsOverTime workflow={workflow} />
               <Changes name={name} changes={workflow.changes} />
               <Steps workflow={workflow} />
               <SloSection name={name} />
@@ -291,7 +286,7 @@ function SloSection({ name }: { name: string }) {
       <QueryView query={query} isEmpty={() => slos?.length === 0} empty={<p className={styles.muted}>No SLO defined for this workflow.</p>}>
         {() => (
           <table className={styles.table}>
-            <TableHead columns={['SLO', 'State', 'Objective', 'SLI', 'Budget left', 'Burn rate 5m · 1h · 6h · 1d · 3d']} />
+            <TableHead columns={['SLO', 'State', 'Objective', 'SLI', 'Budget left', `Burn rate ${BURN_WINDOWS.join(' · ')}`]} />
             <tbody>
               {slos?.map((s) => (
                 <tr key={s.name}>
@@ -304,11 +299,13 @@ function SloSection({ name }: { name: string }) {
                   </td>
                   <td>
                     <StateBadge value={s.state} />
+                    {s.firing && <div className={styles.muted}>{describeFiring(s.firing)}</div>}
                   </td>
                   <td>{s.objective}%</td>
                   <td>{formatPercent(s.sli, 2)}</td>
-                  <td>{formatPercent(s.errorBudgetRemaining, 0)}</td>
-                  <td>{(['5m', '1h', '6h', '1d', '3d'] as const).map((w) => s.burnRates[w].toFixed(1)).join(' · ')}</td>
+                  <td>{formatBudget(s.errorBudgetRemaining)}</td>
+                  {/* As the alert rules judge them, so that the rule that fired shows in the figures it fired on. */}
+                  <td>{BURN_WINDOWS.map((w) => (s.judgedBurnRates ?? s.burnRates)[w].toFixed(1)).join(' · ')}</td>
                 </tr>
               ))}
             </tbody>
@@ -377,7 +374,7 @@ function Recommendations({ name }: { name: string }) {
       <QueryView query={query} isEmpty={(d) => d.items.length === 0} empty={<p className={styles.muted}>Nothing to do.</p>}>
         {(data) => (
           <ul className={styles.list}>
-            {data.items.map((r) => (
+            {mergeRepeats(data.items).map((r) => (
               <li key={`${r.findingId}-${r.title}`}>
                 <StateBadge value={r.impact} text={`${r.impact} impact`} />{' '}
                 <strong>

@@ -36,4 +36,7 @@ if (typeof window !== 'undefined') {
     disconnect() {}
   }
   globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
+
+  // jsdom lays nothing out, so has nothing to scroll; tests spy on the call.
+  Element.prototype.scrollIntoView ??= () => {};
 }

@@ -65,92 +65,134 @@ interface ItemTally {
   /** Bad runs whose error names the value (counted for what the failing step called). */
   named: number;
   total: number;
-  beforeOnset: number;
   firstSeenMs: number;
+  /** For a key whose new value can be a change: the start of each run carrying it, the bad ones first. */
+  starts: number[] | undefined;
+}
+
+interface Counts {
+  items: Map<string, ItemTally>;
+  runs: number;
+  badTotal: number;
+  firstStartMs: number;
+  /** What a good run of the sample stands for. */
+  weight: number;
 }
 
 /**
- * Ranks attribute values by how well they explain the bad runs among `runs` (oldest first). Keys whose values
- * barely repeat are ids and are skipped. What the failing step called explains only when it confirms a call that
- * explains by itself (`downstream`, `downstream.error`, carried by good runs too), or for the failures whose error
- * names the service. Returns the explanations that pass the thresholds, best first.
+ * The bad runs among `runs` (oldest first) and the attribute values they and the good ones carry, counted at the
+ * first `explain` and kept: a problem dated from several onsets over the same runs is counted once. Keys whose
+ * values barely repeat are ids and are skipped. What the failing step called explains only when it confirms a call
+ * that explains by itself (`downstream`, `downstream.error`, carried by good runs too), or for the failures whose
+ * error names the service.
  */
-export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
-  const counts = new Map<string, ItemTally>();
-  const keys = new Map<string, KeyTally>();
-  const bad = runs.filter(isBad);
-  const good = runs.filter((r) => !isBad(r));
-  const badTotal = bad.length;
-  // Good runs are subsampled evenly (keeping time order) and weighted back up: the cost stays bounded
-  // however long the history, and confidence keeps its meaning.
-  const sample = evenSample(good, MAX_GOOD_SAMPLE);
-  const weight = sample.length ? good.length / sample.length : 1;
-  const tally = (run: RunRecord, isBadRun: boolean) => {
-    let error: string | undefined;
-    for (const item of runItems(run)) {
-      let c = counts.get(item);
-      if (!c) {
-        const name = itemKey(item);
-        let key = keys.get(name);
-        if (!key) keys.set(name, (key = { values: 0, runs: 0, lastRun: undefined }));
-        key.values++;
-        counts.set(item, (c = { key, name, bad: 0, named: 0, total: 0, beforeOnset: 0, firstSeenMs: run.startMs }));
-      } else if (run.startMs < c.firstSeenMs) {
-        c.firstSeenMs = run.startMs;
-      }
-      if (c.key.lastRun !== run) {
-        c.key.lastRun = run;
-        c.key.runs++;
-      }
-      c.total += isBadRun ? 1 : weight;
-      if (isBadRun) {
-        c.bad++;
-        if (c.name === FAILING_CALL && (error ??= failureOf(run).message.toLowerCase()).includes(itemValue(item).toLowerCase())) c.named++;
-      }
-      if (options.onsetMs !== undefined && run.startMs < options.onsetMs) c.beforeOnset += isBadRun ? 1 : weight;
+export class Tally {
+  private counts: Counts | undefined;
+
+  constructor(
+    private readonly runs: readonly RunRecord[],
+    readonly isBad: (run: RunRecord) => boolean,
+  ) {}
+
+  /** The explanations that pass the thresholds, best first. */
+  explain(options: ExplainOptions): Explanation[] {
+    const { items, runs, badTotal, firstStartMs, weight } = (this.counts ??= this.count());
+    const goodTotal = runs - badTotal;
+    // Without good runs to contrast with, every attribute of the bad runs would look like a cause.
+    if (badTotal === 0 || goodTotal < options.minAffected) return [];
+    const score = (item: string, c: ItemTally, badWith: number): Explanation | undefined => {
+      if (badWith < options.minAffected || c.key.values > Math.max(MIN_ID_VALUES, c.key.runs / 2)) return undefined;
+      const support = badWith / badTotal;
+      const confidence = badWith / c.total;
+      const jaccard = 1 / (1 / support + 1 / confidence - 1);
+      const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
+      if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) return undefined;
+      // "Began with" this value: it is new in the window, and few runs carried it before the problem started.
+      const changedAtOnset =
+        options.onsetMs !== undefined &&
+        c.starts !== undefined &&
+        c.firstSeenMs > firstStartMs &&
+        runsBefore(c.starts, c.bad, options.onsetMs, weight) <= Math.max(MAX_RUNS_BEFORE_ONSET, 0.25 * c.total);
+      return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
+    };
+    const out: Explanation[] = [];
+    for (const [item, c] of items) {
+      const e = c.name === FAILING_CALL ? undefined : score(item, c, c.bad);
+      if (e) out.push(e);
     }
-  };
-  for (const run of bad) tally(run, true);
-  for (const run of sample) tally(run, false);
-  const goodTotal = runs.length - badTotal;
-  // Without good runs to contrast with, every attribute of the bad runs would look like a cause.
-  if (badTotal === 0 || goodTotal < options.minAffected) return [];
-  const score = (item: string, c: ItemTally, badWith: number): Explanation | undefined => {
-    if (badWith < options.minAffected || c.key.values > Math.max(MIN_ID_VALUES, c.key.runs / 2)) return undefined;
-    const support = badWith / badTotal;
-    const confidence = badWith / c.total;
-    const jaccard = 1 / (1 / support + 1 / confidence - 1);
-    const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
-    if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) return undefined;
-    // "Began with" this value: it is new in the window, and few runs carried it before the problem started.
-    const changedAtOnset =
-      options.onsetMs !== undefined &&
-      CHANGE_KEY.test(c.name) &&
-      c.firstSeenMs > runs[0]!.startMs &&
-      c.beforeOnset <= Math.max(MAX_RUNS_BEFORE_ONSET, 0.25 * c.total);
-    return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
-  };
-  const out: Explanation[] = [];
-  for (const [item, c] of counts) {
-    const e = c.name === FAILING_CALL ? undefined : score(item, c, c.bad);
-    if (e) out.push(e);
+    const calls = new Set(out.filter((e) => e.key.startsWith('downstream')).map((e) => e.value));
+    for (const [item, c] of items) {
+      if (c.name !== FAILING_CALL) continue;
+      const e = score(item, c, calls.has(itemValue(item)) ? c.bad : c.named);
+      if (e) out.push(e);
+    }
+    return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));
   }
-  const calls = new Set(out.filter((e) => e.key.startsWith('downstream')).map((e) => e.value));
-  for (const [item, c] of counts) {
-    if (c.name !== FAILING_CALL) continue;
-    const e = score(item, c, calls.has(itemValue(item)) ? c.bad : c.named);
-    if (e) out.push(e);
+
+  private count(): Counts {
+    const items = new Map<string, ItemTally>();
+    const keys = new Map<string, KeyTally>();
+    const bad = this.runs.filter(this.isBad);
+    const good = this.runs.filter((r) => !this.isBad(r));
+    // Good runs are subsampled evenly (keeping time order) and weighted back up: the cost stays bounded
+    // however long the history, and confidence keeps its meaning.
+    const sample = evenSample(good, MAX_GOOD_SAMPLE);
+    const weight = sample.length ? good.length / sample.length : 1;
+    const tally = (run: RunRecord, isBadRun: boolean) => {
+      let error: string | undefined;
+      for (const item of runItems(run)) {
+        let c = items.get(item);
+        if (!c) {
+          const name = itemKey(item);
+          let key = keys.get(name);
+          if (!key) keys.set(name, (key = { values: 0, runs: 0, lastRun: undefined }));
+          key.values++;
+          items.set(item, (c = { key, name, bad: 0, named: 0, total: 0, firstSeenMs: run.startMs, starts: CHANGE_KEY.test(name) ? [] : undefined }));
+        } else if (run.startMs < c.firstSeenMs) {
+          c.firstSeenMs = run.startMs;
+        }
+        if (c.key.lastRun !== run) {
+          c.key.lastRun = run;
+          c.key.runs++;
+        }
+        c.total += isBadRun ? 1 : weight;
+        if (isBadRun) {
+          c.bad++;
+          if (c.name === FAILING_CALL && (error ??= failureOf(run).message.toLowerCase()).includes(itemValue(item).toLowerCase())) c.named++;
+        }
+        c.starts?.push(run.startMs);
+      }
+    };
+    for (const run of bad) tally(run, true);
+    for (const run of sample) tally(run, false);
+    return { items, runs: this.runs.length, badTotal: bad.length, firstStartMs: this.runs[0]?.startMs ?? 0, weight };
   }
-  return out.sort((a, b) => b.jaccard - a.jaccard || b.difference - a.difference || priority(a.key) - priority(b.key) || (a.key < b.key ? -1 : 1));
+}
+
+/**
+ * How many runs carrying a value started before `onsetMs`, given their `starts` (the first `bad` of them bad runs),
+ * each good run of the sample standing for `weight`.
+ */
+function runsBefore(starts: readonly number[], bad: number, onsetMs: number, weight: number): number {
+  let before = 0;
+  for (let i = 0; i < starts.length; i++) if (starts[i]! < onsetMs) before += i < bad ? 1 : weight;
+  return before;
+}
+
+/** Ranks attribute values by how well they explain the bad runs among `runs` (oldest first), as a `Tally` does. */
+export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
+  return new Tally(runs, isBad).explain(options);
 }
 
 /**
  * What explains the bad runs of a problem that began at `options.onsetMs`: within its period an attribute that
  * splits bad from good shows (a tenant, a host); over the whole window a value that only exists since the onset
- * shows (a release). The leading explanations of both, one per attribute value.
+ * shows (a release). The leading explanations of both, one per attribute value. `all`: the whole window's runs, or
+ * their `Tally` (by the same `isBad`) when several onsets of one problem are explained.
  */
-export function explainSinceOnset(sinceOnset: readonly RunRecord[], all: readonly RunRecord[], isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
-  const ranked = [...explain(sinceOnset, isBad, options), ...explain(all, isBad, options)].sort((a, b) => b.jaccard - a.jaccard);
+export function explainSinceOnset(sinceOnset: readonly RunRecord[], all: readonly RunRecord[] | Tally, isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
+  const whole = all instanceof Tally ? all : new Tally(all, isBad);
+  const ranked = [...explain(sinceOnset, isBad, options), ...whole.explain(options)].sort((a, b) => b.jaccard - a.jaccard);
   return leadingExplanations(dedupeByItem(ranked));
 }
 

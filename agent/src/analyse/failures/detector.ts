@@ -2,13 +2,14 @@ import type { FindingCandidate, RunChanges, Severity } from '../../model/finding
 import type { RunRecord } from '../../model/workflow.js';
 import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { categoryOfKey, describeExplanation, explainSinceOnset, type Explanation } from '../correlation/explain.js';
+import { categoryOfKey, describeExplanation, type Explanation } from '../correlation/explain.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
-import { patternGroups, type PatternGroup } from './patterns.js';
+import { explainFailures } from './explain-failures.js';
+import { patternGroups, type PatternGroup, type PatternMessage } from './patterns.js';
 
 /**
  * Error patterns and their correlations in one detector, so one problem gives one finding: each template's
@@ -62,17 +63,22 @@ export function failureCandidates(problems: Problem[], ctx: AnalysisContext): Fi
     (p) => p.failures.length,
     (p) => ({ fromMs: p.group.onsetMs, toMs: p.group.lastMs }),
   );
-  return clusters.map((cluster) => candidateOf(cluster, ctx));
+  // The first finding of a cause, around its largest problem, is keyed on the cause alone: it stays the same finding
+  // as workflows join or leave it, down to one. Others with that cause (another step of a workflow, a period apart)
+  // keep their workflows' keys.
+  const keyed = new Set<string>();
+  return clusters.map((cluster) => {
+    const lead = cluster[0]!;
+    const byCause = (cluster.length > 1 || lead.explanations.length > 0) && !keyed.has(lead.cause);
+    if (byCause) keyed.add(lead.cause);
+    return candidateOf(cluster, byCause, ctx);
+  });
 }
 
 function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore: Problem['baselineBefore'], ctx: AnalysisContext): Problem {
-  const t = ctx.thresholds;
   const { failures, ...pattern } = group;
-  const bad = new Set(failures.map((f) => f.run));
-  const isBad = (r: RunRecord) => bad.has(r);
   const sinceOnset = history.runs.filter((r) => r.startMs >= group.onsetMs);
-  const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: group.onsetMs };
-  const explanations = explainSinceOnset(sinceOnset, history.runs, isBad, options);
+  const explanations = explainFailures(history, failures, ctx);
   const top = explanations[0];
   const firstFailure = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a));
   return {
@@ -83,7 +89,7 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     explanations,
     // Without an attribute, the same message is one cause only in steps of the same name: a runner's generic
     // message ("Process completed with exit code 1.") says nothing of why two workflows fail.
-    cause: top ? `${top.key}=${top.value}` : `template:${group.templateId}${group.step === undefined ? '' : `|step:${group.step}`}`,
+    cause: top ? `${top.key}=${top.value}` : `template:${group.identity}${group.step === undefined ? '' : `|step:${group.step}`}`,
     insights: traceInsights(history),
     changes: changesBefore(history.runs, firstFailure.run),
     baselineBefore,
@@ -114,7 +120,7 @@ function baselinesOf(history: WorkflowHistory): Problem['baselineBefore'] {
   };
 }
 
-function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate {
+function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext): FindingCandidate {
   const lead = cluster[0]!;
   const g = lead.group;
   const workflows = [...new Set(cluster.map((p) => p.workflow))].sort();
@@ -133,6 +139,8 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
   const step = cluster.every((p) => p.group.step === g.step) ? g.step : undefined;
   const where = step ? ` in step \`${step}\`` : '';
   const attrText = lead.explanations.map((e) => `${e.key}=${e.value}`).join(', ');
+  const messages = messagesOf(cluster);
+  const said = messagesText(messages);
   const errorLines = distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message));
   const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${lead.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
@@ -144,11 +152,11 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}, just before the failures began.` : '')
     : '';
   const summary =
-    `${subject} ${shared ? 'have' : 'has'} failed ${affected} times${where} with "${g.template}" since ${formatTime(onsetMs)} UTC ` +
+    `${subject} ${shared ? 'have' : 'has'} failed ${affected} times${where} with ${said} since ${formatTime(onsetMs)} UTC ` +
     `(${percent(affected / Math.max(total, 1))} of runs since then; ${recentText} for \`${lead.workflow}\`).${why}`;
-  const cause = shared ? lead.cause : explained ? `${lead.cause}|${g.templateId}` : g.templateId;
+  const cause = byCause || shared ? lead.cause : explained ? `${lead.cause}|${g.identity}` : g.identity;
   return {
-    fingerprint: fingerprint(kind, shared ? ['*'] : workflows, cause),
+    fingerprint: fingerprint(kind, byCause ? ['*'] : workflows, cause),
     kind,
     workflow: lead.workflow,
     ...(shared ? { workflows } : {}),
@@ -162,8 +170,8 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       attributes,
       pattern: g.template,
       description: explained
-        ? `Runs fail with "${g.template}"${where} when ${attrText}${change ? `, a ${change.key} first seen at the onset` : ''}.`
-        : `Runs fail with "${g.template}"${where}; no attribute sets the failing runs apart.`,
+        ? `Runs fail with ${said}${where} when ${attrText}${change ? `, a ${change.key} first seen at the onset` : ''}.`
+        : `Runs fail with ${said}${where}; no attribute sets the failing runs apart.`,
     },
     evidence: {
       baseline: lead.baselineBefore(onsetMs),
@@ -176,6 +184,7 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
       errorLines,
       details: {
         templateId: g.templateId,
+        ...(messages.length > 1 ? { messages: messages.map((m) => ({ templateId: m.templateId, pattern: m.template, failures: m.failures })) } : {}),
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
         ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.workflow, step: p.group.step, pattern: p.group.template, failures: p.failures.length, runs: p.sinceOnset })) } : {}),
       },
@@ -196,4 +205,22 @@ function candidateOf(cluster: Problem[], ctx: AnalysisContext): FindingCandidate
     firstSeenMs: onsetMs,
     lastSeenMs: lastMs,
   };
+}
+
+/** The messages of the cluster's problems, the most common first. */
+function messagesOf(cluster: Problem[]): PatternMessage[] {
+  const byId = new Map<string, PatternMessage>();
+  for (const m of cluster.flatMap((p) => p.group.messages)) {
+    const seen = byId.get(m.templateId);
+    if (seen) seen.failures += m.failures;
+    else byId.set(m.templateId, { ...m });
+  }
+  return [...byId.values()].sort((a, b) => b.failures - a.failures);
+}
+
+/** '"a"', or with several messages '"a" (12), "b" (6) and "c" (2)': one outage seen through all its messages. */
+function messagesText(messages: PatternMessage[]): string {
+  if (messages.length === 1) return `"${messages[0]!.template}"`;
+  const each = messages.map((m) => `"${m.template}" (${m.failures})`);
+  return `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
 }

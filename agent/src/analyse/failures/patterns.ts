@@ -4,14 +4,30 @@ import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { mostCommon, rateRise } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import { categorise } from './categorise.js';
+import { outagesOf } from './outages.js';
 
 /** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
 const MISS_CHANCE = 0.001;
 
-/** The failures of one workflow that share an error template. */
-export interface PatternGroup {
+/** One error message of a pattern: its template and how many of the pattern's failures show it. */
+export interface PatternMessage {
   templateId: string;
   template: string;
+  failures: number;
+}
+
+/** The failures of one workflow that share an error template, or the messages of one outage. */
+export interface PatternGroup {
+  /** The message most of the failures show. */
+  templateId: string;
+  template: string;
+  /**
+   * The template of the message the pattern began with: what its identity comes from, so that messages joining
+   * or leaving an outage, or the most common of them changing, leave it the same finding.
+   */
+  identity: string;
+  /** Every message, the most common first. */
+  messages: PatternMessage[];
   failures: Failure[];
   /** The origin step most of these failures came from. */
   step?: string;
@@ -27,7 +43,7 @@ export interface PatternGroup {
   severity: Severity;
 }
 
-/** The workflow's failures grouped by template; the groups big enough to matter. */
+/** The workflow's failures grouped by template, messages of one outage together; the groups big enough to matter. */
 export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): PatternGroup[] {
   const byTemplate = new Map<string, Failure[]>();
   for (const f of history.failures.values()) {
@@ -40,10 +56,13 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   const recentFrom = ctx.nowMs - ctx.thresholds.recentMs;
   const recentRuns = runs.filter((r) => r.endMs >= recentFrom).length;
   const indexOf = new Map(runs.map((r, i) => [r, i]));
+  const minAffected = ctx.thresholds.minAffectedRuns;
+  // A message too rare to be a pattern by itself may still be one of an outage's.
+  const messages = [...byTemplate.values()].map((all) => (all.length < minAffected ? all : sinceRise(all, runs, indexOf, minAffected)));
   const groups: PatternGroup[] = [];
-  for (const [templateId, all] of byTemplate) {
-    if (all.length < ctx.thresholds.minAffectedRuns) continue;
-    const failures = sinceRise(all, runs, indexOf, ctx.thresholds.minAffectedRuns);
+  for (const outage of outagesOf(messages, history, ctx)) {
+    const failures = outage.flat().sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
+    if (failures.length < minAffected) continue;
     const first = indexOf.get(failures[0]!.run)!;
     const last = failures[failures.length - 1]!;
     const recentCount = failures.filter((f) => f.run.endMs >= recentFrom).length;
@@ -53,13 +72,16 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     // problems: their findings resolve themselves.
     if (hasStopped(first, indexOf.get(last.run)!, failures.length, runs.length)) continue;
     if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
+    const dominant = outage[0]!.at(-1)!;
     groups.push({
-      templateId,
-      template: last.template,
+      templateId: dominant.templateId,
+      template: dominant.template,
+      identity: failures[0]!.templateId,
+      messages: outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length })),
       failures,
       step: mostCommon(failures.map((f) => f.step?.name)),
       // From the template and the error type: numbers in a message ("row 403") say nothing of its kind.
-      category: categorise(last.template, last.step?.errorType ?? last.run.errorType),
+      category: categorise(dominant.template, dominant.step?.errorType ?? dominant.run.errorType),
       onsetMs: failures[0]!.run.startMs,
       lastMs: last.run.endMs,
       share,

@@ -2,13 +2,13 @@ import type { FindingCandidate, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { explainSinceOnset } from '../correlation/explain.js';
+import { explainSinceOnset, Tally } from '../correlation/explain.js';
 import { explainedRetries } from './explained-retries.js';
 import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
-import { commonTemplate, FAILED, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
 
 /**
  * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run, in
@@ -36,8 +36,11 @@ export function* flakyCandidates(history: WorkflowHistory, ctx: AnalysisContext)
 }
 
 function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
+  // The workflow's runs against those the step did not pass at the first try in: what explains them over the whole
+  // window is asked for each onset below, and counted once.
+  const hits = new Tally(history.runs, hitBy(all));
   // Retries something sets apart are not flaky, and take the step's turn.
-  const retries = explainedRetries(history, all, ctx);
+  const retries = explainedRetries(history, all, hits, ctx);
   if (retries) return retries;
   const t = ctx.thresholds;
   const first = all.outcomes.findIndex((o) => o !== PASSED);
@@ -69,9 +72,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
   if (!(z >= CLUSTERED_Z)) return undefined;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
-  const bad = new Set(hit);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
-  if (explainSinceOnset(runs, history.runs, (r) => bad.has(r), options).length > 0) return undefined;
+  if (explainSinceOnset(runs, hits, hits.isBad, options).length > 0) return undefined;
 
   const step = all.step;
   const workflow = history.workflow;

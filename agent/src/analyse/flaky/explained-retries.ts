@@ -1,9 +1,8 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
-import { categoryOfKey, describeExplanation, explainSinceOnset } from '../correlation/explain.js';
+import { categoryOfKey, describeExplanation, explainSinceOnset, type Tally } from '../correlation/explain.js';
 import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
 import { recommend } from '../recommendations.js';
@@ -23,7 +22,7 @@ const MIN_WINDOW_RUNS = 100;
  * needed an occasional retry anywhere; dated from the change in that value's retry rate. The error pattern's
  * correlation is the finding instead when the step's failures have one (the pass keeps one of the two).
  */
-export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, ctx: AnalysisContext): FindingCandidate | undefined {
+export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hits: Tally, ctx: AnalysisContext): FindingCandidate | undefined {
   const t = ctx.thresholds;
   const recentFrom = ctx.nowMs - t.recentMs;
   let from = all.runs.length;
@@ -33,10 +32,8 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, ct
   const recent = all.outcomes.slice(from);
   const recentRetried = recent.filter((o) => o === RETRIED).length;
   if (recentRetried < Math.max(MIN_RETRIED_RUNS, t.minAffectedRuns) || recentRetried / recent.length < t.minPatternShare) return undefined;
-  const hitRuns = new Set(all.runs.filter((_, i) => all.outcomes[i] !== PASSED));
-  const isBad = (run: RunRecord) => hitRuns.has(run);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns };
-  const found = explainSinceOnset(all.runs.slice(from), history.runs, isBad, { ...options, onsetMs: recentFrom });
+  const found = explainSinceOnset(all.runs.slice(from), hits, hits.isBad, { ...options, onsetMs: recentFrom });
   if (found.length === 0) return undefined;
   // Since that value's runs began to need retries: an older retry of the step elsewhere, or an occasional one
   // there before it went bad, is no onset.
@@ -48,7 +45,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, ct
   const runs = all.runs.slice(first);
   const outcomes = all.outcomes.slice(first);
   // Over the episode, with its onset: a release first seen then is named as its start.
-  const explanations = explainSinceOnset(runs, history.runs, isBad, { ...options, onsetMs });
+  const explanations = explainSinceOnset(runs, hits, hits.isBad, { ...options, onsetMs });
   if (explanations.length === 0) return undefined;
   const step = all.step;
   const workflow = history.workflow;

@@ -51,6 +51,12 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
   return [...byStep.values()];
 }
 
+/** Whether the step did not pass at the first try in a run: it failed there, or needed a retry. */
+export function hitBy(all: StepOutcomes): (run: RunRecord) => boolean {
+  let hit: Set<RunRecord> | undefined;
+  return (run) => (hit ??= new Set(all.runs.filter((_, i) => all.outcomes[i] !== PASSED))).has(run);
+}
+
 /** Whether two runs ran the same code: every version, revision, image, commit or release attribute is equal. */
 export function sameCode(a: RunRecord, b: RunRecord): boolean {
   for (const key in a.attributes) {

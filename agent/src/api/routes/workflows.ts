@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { runItems } from '../../analyse/index.js';
 import type { Severity } from '../../model/finding.js';
-import type { WorkflowAggregate } from '../../store/store.js';
+import { LIVE_FINDINGS, type WorkflowAggregate } from '../../store/store.js';
 import { attributeTransitions } from '../../query/attribute-transitions.js';
 import { sliceStarts, stepStats, timeline, toSummary } from '../../query/workflow-stats.js';
 import type { ApiDeps } from '../deps.js';
@@ -38,13 +38,11 @@ export function workflowRoutes(deps: ApiDeps) {
    */
   const liveFindings = (workflow?: string) => {
     const counts = new Map<string, Record<Severity, number>>();
-    for (const status of ['open', 'acknowledged'] as const) {
-      for (const finding of deps.store.findings({ status, limit: 10_000, ...(workflow && { workflow }) })) {
-        for (const name of finding.workflows ?? [finding.workflow]) {
-          let entry = counts.get(name);
-          if (!entry) counts.set(name, (entry = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>));
-          entry[finding.severity]++;
-        }
+    for (const finding of deps.store.findings({ status: LIVE_FINDINGS, limit: 10_000, ...(workflow && { workflow }) })) {
+      for (const name of finding.workflows ?? [finding.workflow]) {
+        let entry = counts.get(name);
+        if (!entry) counts.set(name, (entry = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>));
+        entry[finding.severity]++;
       }
     }
     const none = Object.freeze(Object.fromEntries(SEVERITIES.map((s) => [s, 0]))) as Record<Severity, number>;
@@ -79,7 +77,7 @@ export function workflowRoutes(deps: ApiDeps) {
   };
   /** A workflow is known by its runs, or by a live finding, which keeps it listed after its runs are gone. */
   const requireKnown = (name: string) => {
-    const live = () => (['open', 'acknowledged'] as const).some((status) => deps.store.findings({ status, workflow: name, limit: 1 }).length > 0);
+    const live = () => deps.store.findings({ status: LIVE_FINDINGS, workflow: name, limit: 1 }).length > 0;
     if (!deps.store.hasWorkflow(name) && !live()) throw notFound(`workflow ${JSON.stringify(name)}`);
   };
   const requireRuns = (name: string, fromMs: number, toMs: number) => {

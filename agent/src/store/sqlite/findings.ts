@@ -10,6 +10,8 @@ interface FindingRow {
   status: string;
   first_seen_ms: number;
   last_seen_ms: number;
+  /** When the finding last changed (seen by a pass, acknowledged, resolved), on the clock of `apply` and `setStatus`. */
+  updated_ms: number;
   clear_passes: number;
   body: string;
 }
@@ -27,6 +29,11 @@ type FindingBody = Omit<Finding, 'id' | 'status' | 'firstSeen' | 'lastSeen'> & {
 
 /** `resolvedBy` of a finding that resolved itself; anyone else resolved it by hand. */
 const RESOLVED_BY_ANALYSIS = 'flowlens';
+/**
+ * When a finding was last seen, as retention judges it: never later than the pass that saw it. A sender's clock
+ * ahead of the agent's puts its runs, and so the finding's lastSeen, in the future, where no cut-off would reach it.
+ */
+const LAST_SIGHTING = 'min(last_seen_ms, updated_ms)';
 const EXPIRED_RESOLUTION = 'Not seen in the runs kept (storage.retention): the runs that showed it were deleted; resolved automatically.';
 
 /**
@@ -41,6 +48,7 @@ export class FindingTable {
   private readonly active: Statement<[], FindingRow>;
   private readonly resolveExpired: Statement<{ cutoff: number; now: number; by: string; at: string; why: string; limit: number }>;
   private readonly deleteExpired: Statement<[number, number, number]>;
+  private readonly listByConditions = new Map<string, Statement<unknown[], FindingRow>>();
 
   constructor(private readonly db: Database) {
     this.byFingerprint = db.prepare('SELECT * FROM findings WHERE fingerprint = ?');
@@ -57,11 +65,11 @@ export class FindingTable {
     this.resolveExpired = db.prepare(
       `UPDATE findings SET status = 'resolved', updated_ms = @now,
          body = json_set(body, '$.resolvedBy', @by, '$.resolvedAt', @at, '$.evidence.resolution', @why)
-       WHERE id IN (SELECT id FROM findings WHERE status IN ('open', 'acknowledged') AND last_seen_ms < @cutoff LIMIT @limit)`,
+       WHERE id IN (SELECT id FROM findings WHERE status IN ('open', 'acknowledged') AND ${LAST_SIGHTING} < @cutoff LIMIT @limit)`,
     );
     this.deleteExpired = db.prepare(
       `DELETE FROM findings WHERE id IN
-         (SELECT id FROM findings WHERE status = 'resolved' AND last_seen_ms < ? AND updated_ms < ? LIMIT ?)`,
+         (SELECT id FROM findings WHERE status = 'resolved' AND ${LAST_SIGHTING} < ? AND updated_ms < ? LIMIT ?)`,
     );
   }
 
@@ -104,9 +112,10 @@ export class FindingTable {
         if (seen.has(row.fingerprint)) continue;
         const finding = toFinding(row);
         if (!cleared(finding)) {
+          // Not seen, so not changed: retention goes by when it was last seen (LAST_SIGHTING).
           this.update.run(
             JSON.stringify(finding.workflows ?? [finding.workflow]), finding.severity, finding.category, row.status,
-            row.first_seen_ms, row.last_seen_ms, nowMs, row.clear_passes + 1, row.body, row.id,
+            row.first_seen_ms, row.last_seen_ms, row.updated_ms, row.clear_passes + 1, row.body, row.id,
           );
           continue;
         }
@@ -152,18 +161,37 @@ export class FindingTable {
       where.push('EXISTS (SELECT 1 FROM json_each(findings.workflows) WHERE value = ?)');
       params.push(query.workflow);
     }
-    for (const key of ['severity', 'category', 'kind', 'status'] as const) {
+    for (const key of ['severity', 'category', 'kind'] as const) {
       const value = query[key];
       if (value) {
         where.push(`${key} = ?`);
         params.push(value);
       }
     }
-    const sql = `SELECT * FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
-        CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-        last_seen_ms DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, query.limit) as FindingRow[]).map(toFinding);
+    if (query.status !== undefined) {
+      const statuses = typeof query.status === 'string' ? [query.status] : [...new Set(query.status)];
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    return this.listStatement(where.join(' AND ')).all(...params, query.limit).map(toFinding);
+  }
+
+  /**
+   * The statement for a set of conditions, prepared the first time: the API and every analysis pass list findings,
+   * and the sets are few (each filter set or not, and one to three distinct statuses).
+   */
+  private listStatement(where: string): Statement<unknown[], FindingRow> {
+    let statement = this.listByConditions.get(where);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT * FROM findings ${where ? `WHERE ${where}` : ''}
+        ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
+          CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+          last_seen_ms DESC LIMIT ?`,
+      );
+      this.listByConditions.set(where, statement);
+    }
+    return statement;
   }
 
   get(id: string): Finding | undefined {

@@ -77,6 +77,7 @@ export class SqliteStore implements Store {
   private readonly statements: {
     logsOfTrace: Statement<[string, number], { time_ms: number; severity_number: number; severity_text: string; body: string; span_id: string; template_id: string | null }>;
     hourBefore: Statement<[number], number>;
+    oldestStart: Statement<[], number | null>;
     workflowInHour: Statement<[number, string], unknown>;
     lastRuns: Statement<[number], { workflow: string; end: number }>;
     latestEnd: Statement<[number], { end: number | null }>;
@@ -130,6 +131,13 @@ export class SqliteStore implements Store {
       ),
       hourBefore: this.db
         .prepare<[number], number>(`SELECT ${HOUR_OF_START} FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} < ? ORDER BY ${HOUR_OF_START} DESC LIMIT 1`)
+        .pluck(),
+      // The oldest run's start: the first hour of the index, then the runs of that hour only.
+      oldestStart: this.db
+        .prepare<[], number | null>(
+          `SELECT min(start_ms) FROM runs INDEXED BY runs_by_hour_workflow
+           WHERE ${HOUR_OF_START} = (SELECT ${HOUR_OF_START} FROM runs INDEXED BY runs_by_hour_workflow ORDER BY ${HOUR_OF_START} LIMIT 1)`,
+        )
         .pluck(),
       workflowInHour: this.db.prepare(`SELECT 1 FROM runs INDEXED BY runs_by_hour_workflow WHERE ${HOUR_OF_START} = ? AND workflow = ? LIMIT 1`),
       lastRuns: this.db.prepare(
@@ -307,25 +315,34 @@ export class SqliteStore implements Store {
     // wider window adds the narrower ones' counts.
     const widths = [...new Set(query.windowsMs)].sort((a, b) => a - b);
     const widestMs = widths[widths.length - 1]!;
-    // A run counts where it ends but is indexed where it starts: runs that started up to one widest window before
-    // it opened are read too, so only a run lasting longer than that is missed.
-    const range = runsInRange({ workflow: query.workflow, fromMs: query.toMs - 2 * widestMs, toMs: query.toMs });
+    // A run counts where it ends but is indexed where it starts: the runs read start as early as any stored run, so
+    // one that began long before the window (a Temporal workflow running for weeks) counts when it ends in it. Those
+    // that started in the window and those before are two ranges, each read with a seek per hour while it can be.
+    const fromMs = query.toMs - widestMs;
+    const oldestMs = this.statements.oldestStart.get() ?? fromMs;
+    const ranges = [runsInRange({ workflow: query.workflow, fromMs, toMs: query.toMs })];
+    if (oldestMs < fromMs) {
+      const before = runsInRange({ workflow: query.workflow, fromMs: oldestMs, toMs: fromMs });
+      ranges.push({ ...before, where: `${before.where} AND start_ms < @from` });
+    }
     const decided = ['success', ...FAILED_STATUSES];
     const rows = this.prepared<unknown[], (number | null)[]>(
       `SELECT CASE ${widths.map((_, i) => `WHEN end_ms > @from${i} THEN ${i}`).join(' ')} END AS narrowest, count(*),
         count(CASE WHEN good THEN 1 END), count(CASE WHEN status != 'success' THEN 1 END),
         min(CASE WHEN NOT good THEN end_ms END), max(CASE WHEN NOT good THEN end_ms END), max(end_ms)
-      FROM (
-        SELECT end_ms, status, status = 'success' AND (@max IS NULL OR duration_ms <= @max) AS good
-        FROM ${range.from}
-        WHERE ${range.where} AND end_ms <= @to AND end_ms > @from AND status IN (${decided.map(() => '?').join(', ')})
-      )
+      FROM (${ranges
+        .map(
+          (range) => `SELECT end_ms, status, status = 'success' AND (@max IS NULL OR duration_ms <= @max) AS good
+            FROM ${range.from}
+            WHERE ${range.where} AND end_ms <= @to AND end_ms > @from AND status IN (${decided.map(() => '?').join(', ')})`,
+        )
+        .join(' UNION ALL ')})
       GROUP BY narrowest`,
     )
       .raw()
-      .all(...range.params, ...decided, {
+      .all(...ranges.flatMap((range) => [...range.params, ...decided]), {
         ...Object.fromEntries(widths.map((ms, i) => [`from${i}`, query.toMs - ms])),
-        from: query.toMs - widestMs,
+        from: fromMs,
         to: query.toMs,
         max: query.maxDurationMs ?? null,
       });

@@ -1,0 +1,106 @@
+import type { RunRecord } from '../../model/workflow.js';
+import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
+import { runItems } from '../correlation/attributes.js';
+import type { Explanation } from '../correlation/explain.js';
+import { mostCommon, rateRise } from '../stats.js';
+import { explainFailures } from './explain-failures.js';
+
+/**
+ * A later message of the same outage would be missing from this many of its failures in a row, before its first,
+ * at most this often: a message that began later than that began with something else.
+ */
+const LATE_CHANCE = 0.001;
+/** The fewest failures after a later message's first that its share is measured on. */
+const SHARE_WINDOW = 10;
+
+/** One message's failures (oldest first) and the step most of them came from. */
+interface Message {
+  failures: Failure[];
+  step: string | undefined;
+}
+
+/**
+ * The workflow's messages (each one template's failures, oldest first) as outages: one outage often shows several
+ * messages ("connection refused" in some runs, "context deadline exceeded" in others), and is one problem. Messages
+ * join the largest when they come from the same step, began with it (together they rose then), and share what sets
+ * its runs apart (the same downstream, host…; or, when nothing does, nothing either). Each outage lists its
+ * messages, the largest first.
+ */
+export function outagesOf(messages: readonly Failure[][], history: WorkflowHistory, ctx: AnalysisContext): Failure[][][] {
+  const indexOf = new Map(history.runs.map((r, i) => [r, i]));
+  const remaining: Message[] = messages
+    .map((failures) => ({ failures, step: mostCommon(failures.map((f) => f.step?.name)) }))
+    .sort((a, b) => b.failures.length - a.failures.length || indexOf.get(a.failures[0]!.run)! - indexOf.get(b.failures[0]!.run)!);
+  const outages: Failure[][][] = [];
+  while (remaining.length > 0) {
+    const lead = remaining.shift()!;
+    const outage = [lead.failures];
+    let failures = lead.failures;
+    // What explains the outage so far, worked out only when a message may join it.
+    let explanations: Explanation[] | undefined;
+    for (let i = 0; i < remaining.length; i++) {
+      const other = remaining[i]!;
+      if (other.step !== lead.step || !beganTogether(failures, other.failures, indexOf)) continue;
+      const joined = [...failures, ...other.failures].sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
+      if (!rose(joined, indexOf, history.runs.length)) continue;
+      explanations ??= explainFailures(history, failures, ctx);
+      if (!sameCause(failures, explanations, other.failures, joined, history, ctx)) continue;
+      outage.push(other.failures);
+      failures = joined;
+      explanations = undefined;
+      remaining.splice(i--, 1);
+    }
+    outages.push(outage);
+  }
+  return outages;
+}
+
+/**
+ * Whether two messages began together: the one that began later would rarely have missed, at its share of the
+ * failures right after its first, all the failures of the earlier one before its first. A rare error seen weeks
+ * before an outage, or an outage's second message appearing only hours into it, began apart.
+ */
+function beganTogether(a: readonly Failure[], b: readonly Failure[], indexOf: ReadonlyMap<RunRecord, number>): boolean {
+  const at = (f: Failure) => indexOf.get(f.run)!;
+  const [early, late] = at(a[0]!) <= at(b[0]!) ? [a, b] : [b, a];
+  const lateFrom = at(late[0]!);
+  const before = early.filter((f) => at(f) < lateFrom).length;
+  // Right after: later in an outage one message may take over from the others.
+  const next = [...early.slice(before).map((f) => ({ late: false, i: at(f) })), ...late.map((f) => ({ late: true, i: at(f) }))]
+    .sort((x, y) => x.i - y.i)
+    .slice(0, Math.max(before, SHARE_WINDOW));
+  const lateShare = next.filter((x) => x.late).length / next.length;
+  return (1 - lateShare) ** before >= LATE_CHANCE;
+}
+
+/**
+ * Whether the failures became more frequent at some point: an outage begins. Errors mixed at a steady rate over the
+ * whole history (a bad builder failing one run in four, each time differently) have no onset to share.
+ */
+function rose(failures: readonly Failure[], indexOf: ReadonlyMap<RunRecord, number>, runs: number): boolean {
+  const flags = new Array<boolean>(runs).fill(false);
+  for (const f of failures) flags[indexOf.get(f.run)!] = true;
+  return rateRise(flags) !== undefined;
+}
+
+/**
+ * Whether a message shares the outage's cause: most of its failures carry what explains the outage, or, when nothing
+ * explains the outage by itself (its messages may split it too finely), what explains them together. When nothing
+ * explains either, the message must not be explained by itself either.
+ */
+function sameCause(
+  outage: readonly Failure[],
+  explanations: readonly Explanation[],
+  message: readonly Failure[],
+  joined: readonly Failure[],
+  history: WorkflowHistory,
+  ctx: AnalysisContext,
+): boolean {
+  const t = ctx.thresholds;
+  const together = explanations.length > 0 ? undefined : explainFailures(history, joined, ctx)[0];
+  const cause = explanations[0] ?? together;
+  if (!cause) return message.length < t.minAffectedRuns || explainFailures(history, message, ctx).length === 0;
+  const item = `${cause.key}=${cause.value}`;
+  const carry = (failures: readonly Failure[]) => failures.filter((f) => runItems(f.run).includes(item)).length >= t.minSupport * failures.length;
+  return carry(message) && (!together || carry(outage));
+}
