@@ -107,6 +107,51 @@ export function stepFitsBetter(xs: readonly number[], ys: readonly number[]): bo
   return stepSse < lineSse;
 }
 
+/**
+ * Where a growing series began to grow: the breakpoint of the best continuous "level, then straight line" fit
+ * (least squares, breakpoints from the `minSegment`th point to the `minSegment`th last), when it fits better than one
+ * straight line by more than its extra parameter is worth (a Gaussian log-likelihood gain over max(5, ln n), as
+ * `rateRise` asks). Undefined for a series that grew throughout. O(n²): give it a sample.
+ */
+export function growthStart(xs: readonly number[], ys: readonly number[], minSegment: number): number | undefined {
+  const n = ys.length;
+  if (n < 2 * minSegment || n < 3) return undefined;
+  // On a 0–1 time scale and about the mean, so the sums of squares keep their precision.
+  const x0 = xs[0]!;
+  const scale = xs[n - 1]! - x0 || 1;
+  const yMean = mean(ys);
+  const us = xs.map((x) => (x - x0) / scale);
+  const vs = ys.map((y) => y - yMean);
+  let vv = 0;
+  for (const v of vs) vv += v * v;
+  /** The residual sum of squares of the fit bending at point k (k = 0: one straight line), Infinity unless rising. */
+  const sse = (k: number): number => {
+    let sh = 0;
+    let shh = 0;
+    let shv = 0;
+    for (let i = k + 1; i < n; i++) {
+      const h = us[i]! - us[k]!;
+      sh += h;
+      shh += h * h;
+      shv += h * vs[i]!;
+    }
+    const varH = shh - (sh * sh) / n;
+    return varH > 0 && shv > 0 ? vv - (shv * shv) / varH : Infinity;
+  };
+  const line = sse(0);
+  if (!Number.isFinite(line)) return undefined;
+  let best: number | undefined;
+  let bestSse = line * Math.exp(-2 * Math.max(5, Math.log(n)) / n);
+  for (let k = minSegment; k <= n - minSegment; k++) {
+    const fit = sse(k);
+    if (fit < bestSse) {
+      bestSse = fit;
+      best = k;
+    }
+  }
+  return best;
+}
+
 /** The value met most often (the first met, on a tie), ignoring undefined. */
 export function mostCommon(values: (string | undefined)[]): string | undefined {
   const counts = new Map<string, number>();

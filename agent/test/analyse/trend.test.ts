@@ -52,6 +52,23 @@ describe('trend detector', () => {
   });
 });
 
+describe('trend onset', () => {
+  it.each([1, 2, 3])('dates a creep from where it began, mid-window or at its start (seed %i)', (seed) => {
+    // Steady at 100 s for 100 hourly runs, then 1 s slower each run: the creep began at run 100.
+    const midway = analyse({ nowMs: 300 * HOUR, runs: durations((i) => 100_000 + Math.max(0, i - 100) * 1000, seed), templateOf, config: {} });
+    const late = midway.candidates.find((c) => c.kind === 'trend')!;
+    expect(Math.abs(Date.parse(late.evidence.onset) - 100 * HOUR)).toBeLessThanOrEqual(3 * HOUR);
+    expect(late.firstSeenMs).toBe(Date.parse(late.evidence.onset));
+    expect(late.summary).toContain(`since ${late.evidence.onset.slice(0, 16).replace('T', ' ')} UTC`);
+    // 24 s a day since it began, not the window's average.
+    expect(Number(late.evidence.current['slopeMsPerDay'])).toBeGreaterThan(21_000);
+    expect(Number(late.evidence.current['slopeMsPerDay'])).toBeLessThan(27_000);
+
+    const throughout = analyse({ nowMs: 300 * HOUR, runs: durations((i) => 100_000 + i * 500, seed), templateOf, config: {} });
+    expect(throughout.candidates.find((c) => c.kind === 'trend')!.evidence.onset).toBe(new Date(0).toISOString());
+  });
+});
+
 describe('p-values in summaries', () => {
   it('says p < 0.001 for anything smaller, and gives two figures otherwise', () => {
     expect([0, 1e-12, 0.00099, 0.001, 0.01234, 0.5].map(pValue)).toEqual(['p < 0.001', 'p < 0.001', 'p < 0.001', 'p = 0.001', 'p = 0.012', 'p = 0.5']);

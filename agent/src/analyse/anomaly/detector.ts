@@ -11,6 +11,7 @@ import { traceInsights } from '../trace-insights.js';
 import { busiestStepNames, stepDuration, stepSeries } from './features.js';
 import { findLevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
+import { seasonalChange, type TimedValue } from './seasons.js';
 
 /**
  * Anomalies of one workflow against its own history. Each step whose duration shifted to a new level (and stays
@@ -21,7 +22,9 @@ import { workflowScores, type WorkflowScores } from './scores.js';
 
 interface StepShift {
   step: string;
+  /** What the step took before, or what it usually takes in the `season` of the slow runs when that differs. */
   baselineMs: number;
+  season?: string;
   currentMs: number;
   robustZ: number;
   onsetMs: number;
@@ -54,6 +57,11 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const shift = findLevelShift(points.map((p) => p.ms), minSegment);
     if (!shift || shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
     const onsetMs = points[shift.index]!.run.startMs;
+    // A step as slow as it is every night or every weekend shows its usual pattern, not news; one slower still is
+    // judged against its season.
+    const seasonal = seasonalChange(points.slice(0, shift.index), points.slice(shift.index), onsetMs, shift.baseline);
+    if (seasonal.ratio < t.minSlowdownRatio) continue;
+    const season = shift.current / shift.baseline / seasonal.ratio >= t.minSlowdownRatio ? seasonal.season : undefined;
     const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status)).map((r) => r.durationMs);
     const since = history.runs.filter((r) => r.startMs >= onsetMs);
     const runBaselineMs = median(before);
@@ -63,7 +71,8 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const cut = Math.sqrt(shift.baseline * shift.current);
     const slow = points.slice(shift.index).filter((p) => p.ms > cut).map((p) => p.run);
     if (slow.length >= t.minAffectedRuns) {
-      shifts.push({ step, baselineMs: shift.baseline, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
+      const baselineMs = season ? shift.current / seasonal.ratio : shift.baseline;
+      shifts.push({ step, baselineMs, season, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
     }
   }
   return shifts.filter((outer) => !carriedInside(history, outer, shifts));
@@ -120,6 +129,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
     title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${formatTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
     summary:
       `Since ${formatTime(s.onsetMs)} UTC step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
+      (s.season ? `, the usual for the same ${s.season},` : '') +
       ` in ${s.slow.length} of ${s.since.length} runs${where}; runs take ${formatDuration(s.runCurrentMs)} instead of ${formatDuration(s.runBaselineMs)}` +
       ` and the step accounts for ${Math.round(s.extraShare * 100)} % of the extra time.` +
       (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}.` : ''),
@@ -159,6 +169,16 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   };
 }
 
+/** The runs among `runs` in which `step` ran and succeeded, with its work. */
+function timedSteps(runs: readonly RunRecord[], step: string): TimedValue[] {
+  const out: TimedValue[] = [];
+  for (const run of runs) {
+    const ms = stepDuration(run, step);
+    if (ms !== undefined) out.push({ run, ms });
+  }
+  return out;
+}
+
 /** Recent successful runs the forest isolates easily, explained by the step furthest from its robust baseline. */
 function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx: AnalysisContext): FindingCandidate | undefined {
   const t = ctx.thresholds;
@@ -166,19 +186,28 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
   const anomalous = recent.filter((r) => (scores.byRun.get(r) ?? 0) >= t.anomalyScore);
   if (anomalous.length < t.minAffectedRuns) return undefined;
   const normal = history.runs.filter((r) => !isFailed(r.status) && (scores.byRun.get(r) ?? 0) < t.anomalyScore).slice(-1000);
+  const firstMs = anomalous[0]!.startMs;
   let best: { step: string; z: number; baseline: number; current: number } | undefined;
   for (const step of scores.stepNames) {
-    const base = normal.map((r) => stepDuration(r, step)).filter((v): v is number => v !== undefined);
-    const cur = anomalous.map((r) => stepDuration(r, step)).filter((v): v is number => v !== undefined);
+    const base = timedSteps(normal, step);
+    const cur = timedSteps(anomalous, step);
     if (base.length < 10 || cur.length === 0) continue;
-    const baseline = median(base);
-    const current = median(cur);
-    const z = Math.abs(current - baseline) / robustSigma(base, baseline);
-    if (!best || z > best.z) best = { step, z, baseline, current };
+    const baseValues = base.map((p) => p.ms);
+    const baseline = median(baseValues);
+    const current = median(cur.map((p) => p.ms));
+    const z = Math.abs(current - baseline) / robustSigma(baseValues, baseline);
+    // A step that deviates as it does every night or every weekend explains nothing new.
+    const usual = () => Math.abs(Math.log(seasonalChange(base, cur, firstMs, baseline).ratio)) < Math.log(t.minSlowdownRatio);
+    if ((!best || z > best.z) && !usual()) best = { step, z, baseline, current };
   }
   if (!best || best.z < t.minRobustZ) return undefined;
   const severity: Severity = anomalous.length >= 10 ? 'medium' : 'low';
-  const onsetMs = anomalous[0]!.startMs;
+  // The forest also isolates the odd run at the edge of normal: the problem began with the first run whose step lies
+  // past halfway (geometrically) from its baseline to its current level.
+  const { step, baseline, current } = best;
+  const cut = Math.sqrt(baseline * current);
+  const past = (ms: number | undefined) => ms !== undefined && (current > baseline ? ms > cut : ms < cut);
+  const onsetMs = (anomalous.find((r) => past(stepDuration(r, step))) ?? anomalous[0]!).startMs;
   const flagged = new Set(anomalous);
   const explanations = leadingExplanations(
     explain(history.runs.slice(-1000), (r) => flagged.has(r), { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs }),

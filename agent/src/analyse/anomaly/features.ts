@@ -60,14 +60,7 @@ export function stepSeries(runs: readonly RunRecord[], names: readonly string[])
   const series = new Map(names.map((name) => [name, [] as { run: RunRecord; ms: number }[]]));
   const perRun = new Map<string, number | undefined>();
   for (const run of runs) {
-    perRun.clear();
-    for (const step of run.steps) {
-      if (!series.has(step.name)) continue;
-      const sofar = perRun.get(step.name);
-      const failed = perRun.has(step.name) && sofar === undefined;
-      perRun.set(step.name, failed || step.status !== 'success' ? undefined : (sofar ?? 0) + workMs(step));
-    }
-    for (const [name, ms] of perRun) if (ms !== undefined) series.get(name)!.push({ run, ms });
+    for (const [name, ms] of workOf(run, series, perRun)) if (ms !== undefined) series.get(name)!.push({ run, ms });
   }
   return series;
 }
@@ -77,11 +70,20 @@ export function stepSeries(runs: readonly RunRecord[], names: readonly string[])
  * waits longer for a worker is not slower (the queue detector's business).
  */
 export function stepDuration(run: RunRecord, name: string): number | undefined {
-  let total: number | undefined;
+  return workOf(run, { has: (n) => n === name }).get(name);
+}
+
+/**
+ * The total work of each step of `run` whose name is in `names`, undefined for one that did not succeed every time
+ * it ran, into `into` (cleared first, so one map serves a pass over many runs).
+ */
+function workOf(run: RunRecord, names: { has(name: string): boolean }, into = new Map<string, number | undefined>()): Map<string, number | undefined> {
+  into.clear();
   for (const step of run.steps) {
-    if (step.name !== name) continue;
-    if (step.status !== 'success') return undefined;
-    total = (total ?? 0) + workMs(step);
+    if (!names.has(step.name)) continue;
+    const sofar = into.get(step.name);
+    const failed = into.has(step.name) && sofar === undefined;
+    into.set(step.name, failed || step.status !== 'success' ? undefined : (sofar ?? 0) + workMs(step));
   }
-  return total;
+  return into;
 }

@@ -58,7 +58,19 @@ export function findLevelShift(values: readonly number[], minSegment: number, op
   const away = Math.log(newest / current);
   if ((rising ? -away : Math.abs(away)) > Math.abs(Math.log(current / baseline)) / 2) return undefined;
   if (drifts(before) || (rising ? drift(after) < 0.8 : drifts(after))) return undefined;
-  return { index: best, baseline, current, robustZ: (current - baseline) / robustSigma(before, baseline) };
+  return { index: firstOfLevel(values, best, baseline, current), baseline, current, robustZ: (current - baseline) / robustSigma(before, baseline) };
+}
+
+/**
+ * The first point of the new level at or after the split: the split leaves `minSegment` points on either side, so a
+ * shift fewer points old than that is split early, before points still at the old level. The new level begins at
+ * the first point past halfway (geometrically) between the levels.
+ */
+function firstOfLevel(values: readonly number[], split: number, baseline: number, current: number): number {
+  const cut = Math.sqrt(baseline * current);
+  let index = split;
+  while (index < values.length - 1 && (current > baseline ? values[index]! <= cut : values[index]! >= cut)) index++;
+  return index;
 }
 
 /** A segment drifts when its last quarter's median differs from its first quarter's by over 25 %. */

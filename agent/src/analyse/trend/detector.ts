@@ -6,7 +6,7 @@ import { dominantFailureCategory } from '../failures/dominant.js';
 import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
-import { evenSample, mannKendall, median, stepFitsBetter, theilSenSlope } from '../stats.js';
+import { evenSample, growthStart, mannKendall, median, stepFitsBetter, theilSenSlope } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
 
 /**
@@ -33,14 +33,17 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
   if (mk.p >= ctx.thresholds.trendPValue || mk.s <= 0) return undefined;
   const xs = runs.map((r) => r.startMs);
   if (stepFitsBetter(xs, ys)) return undefined;
-  const span = xs[xs.length - 1]! - xs[0]!;
-  const slope = theilSenSlope(evenSample(xs, 120), evenSample(ys, 120));
+  // Growth that began mid-window is dated, measured and explained from where it began.
+  const from = growthStart(xs, ys, Math.max(5, Math.floor(runs.length / 10))) ?? 0;
+  const onsetMs = xs[from]!;
+  const span = xs[xs.length - 1]! - onsetMs;
+  const slope = theilSenSlope(evenSample(xs.slice(from), 120), evenSample(ys.slice(from), 120));
   const fifth = Math.max(5, Math.floor(runs.length / 5));
-  const start = median(ys.slice(0, fifth));
+  const start = median(ys.slice(Math.max(0, from - fifth), Math.max(from, fifth)));
   const end = median(ys.slice(-fifth));
   const change = (slope * span) / start;
   if (change < ctx.thresholds.minTrendChange || end / start < 1 + ctx.thresholds.minTrendChange / 2) return undefined;
-  const step = creepingStep(runs, slope * span);
+  const step = creepingStep(runs.slice(from), slope * span);
   const severity: Severity = change >= 1 ? 'high' : change >= 0.5 ? 'medium' : 'low';
   const perDay = slope * 86_400_000;
   const subject = step ? `step \`${step}\` of \`${history.workflow}\`` : `\`${history.workflow}\``;
@@ -52,20 +55,20 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
     category: 'performance',
     confidence: round(Math.min(1, 0.5 + Math.abs(mk.z) / 20)),
     title: `\`${history.workflow}\` is getting slower: +${formatDuration(perDay)} a day (p50 ${formatDuration(end)} vs ${formatDuration(start)})`,
-    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${formatTime(xs[0]!)} UTC, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall ${pValue(mk.p)}.`,
+    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${formatTime(onsetMs)} UTC, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall ${pValue(mk.p)}.`,
     rootCause: { step, attributes: {}, description: `A gradual, monotonic increase of ${formatDuration(perDay)} a day${step ? `, driven by step \`${step}\`` : ''}.` },
     evidence: {
       baseline: { runP50Ms: round(start, 0) },
       current: { runP50Ms: round(end, 0), slopeMsPerDay: round(perDay, 0) },
       affectedRuns: fifth,
       totalRuns: runs.length,
-      onset: isoTime(xs[0]!),
+      onset: isoTime(onsetMs),
       exampleRunIds: exampleRunIds(runs.slice(-fifth)),
       errorLines: [],
       details: { mannKendallZ: round(mk.z), pValue: mk.p, relativeChange: round(change) },
     },
     recommendations: recommend({ kind: 'trend', category: 'performance', workflow: history.workflow, step, attributes: {}, insights: traceInsights(history) }),
-    firstSeenMs: xs[0]!,
+    firstSeenMs: onsetMs,
     lastSeenMs: runs[runs.length - 1]!.endMs,
   };
 }
