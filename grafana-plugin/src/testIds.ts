@@ -32,6 +32,7 @@ export const testIds = {
     list: 'flowlens-findings-list',
     row: (id: string) => `flowlens-finding-row-${id}`,
     detail: 'flowlens-finding-detail',
+    exampleRuns: 'flowlens-finding-example-runs',
   },
   recommendations: {
     page: 'flowlens-recommendations',

@@ -66,15 +66,14 @@ export async function startBackend(dbPath: string): Promise<Backend> {
       return item;
     },
     async exampleRunOfAnotherWorkflow() {
-      const { items } = await call<{ items: Array<{ id: string; workflow: string; workflows?: string[]; evidence: { exampleRunIds: string[] } }> }>(
+      type ExampleRun = { id: string; runId: string; workflow: string };
+      const { items } = await call<{ items: Array<{ id: string; workflow: string; workflows?: string[]; exampleRuns: ExampleRun[] }> }>(
         'GET',
         '/api/v1/findings?status=open'
       );
       for (const finding of items.filter((f) => (f.workflows?.length ?? 0) > 1)) {
-        for (const id of finding.evidence.exampleRunIds) {
-          const run = await call<{ workflow: string; runId: string }>('GET', `/api/v1/runs/${encodeURIComponent(id)}?steps=1`);
-          if (run.workflow !== finding.workflow) return { findingId: finding.id, id, runId: run.runId, workflow: run.workflow };
-        }
+        const run = finding.exampleRuns.find((r) => r.workflow !== finding.workflow);
+        if (run) return { findingId: finding.id, id: run.id, runId: run.runId, workflow: run.workflow };
       }
       throw new Error('no open finding of several workflows has an example run of another than its own');
     },

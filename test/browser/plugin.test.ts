@@ -189,7 +189,8 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     const example = await backend.exampleRunOfAnotherWorkflow();
     await page.goto(`${host.url}${APP}/findings?finding=${example.findingId}&theme=${theme}`);
     const detail = page.getByTestId(testIds.findings.detail);
-    await detail.getByRole('link', { name: example.id, exact: true }).click();
+    // Named by the runner's run id, as the runner's own UI names it.
+    await detail.getByRole('link', { name: example.runId, exact: true }).click();
     await page.waitForURL(new RegExp(`${APP}/workflow/${example.workflow}\\?.*run=${example.id}`));
     const run = page.getByTestId(testIds.run.detail);
     await run.getByRole('heading', { name: `Run ${example.runId}` }).waitFor();

@@ -11,9 +11,9 @@ export function formatDuration(ms: number): string {
   return `${(s / 86_400).toFixed(1)} d`;
 }
 
-/** '2026-11-20 14:05' (UTC), the form titles use. */
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+/** '2026-11-20 14:05 UTC': every time a title, summary or session states carries its zone, said the same way. */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export function percent(fraction: number): string {
@@ -49,3 +49,27 @@ export function distinctLines(lines: Iterable<string>): string[] {
   }
   return [...out];
 }
+
+/**
+ * One of a finding's evidence figures as a reader says it, named by its key: `waitP50Ms` 4000 → 'wait p50' '4.0 s',
+ * `failureShare` 0.25 → '25 %', an ISO time in its zone. The keys' unit suffixes are what the figures mean.
+ */
+export function describeFigure(key: string, value: number | string): { label: string; value: string } {
+  const label = key
+    .replace(/^seconds|Seconds$|Ms$|MsPer[A-Z][a-z]+$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .trim();
+  return { label, value: typeof value === 'string' ? stringFigure(value) : numberFigure(key, value) };
+}
+
+function numberFigure(key: string, value: number): string {
+  if (/^seconds|Seconds$/.test(key)) return formatDuration(value * 1000);
+  if (/Ms$/.test(key)) return formatDuration(value);
+  const per = /MsPer([A-Z][a-z]+)$/.exec(key);
+  if (per) return `${formatDuration(value)} per ${per[1]!.toLowerCase()}`;
+  if (/(Share|Ratio|Rate)$/.test(key) && Math.abs(value) <= 1) return percent(value);
+  return String(value);
+}
+
+const stringFigure = (value: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) && !Number.isNaN(Date.parse(value)) ? utcTime(Date.parse(value)) : value);

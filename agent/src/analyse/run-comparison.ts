@@ -64,6 +64,7 @@ export interface RunComparison {
 export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readonly RunRecord[] = []): RunComparison {
   const before = new StepPlaces(baseline.steps);
   const now = new StepPlaces(run.steps);
+  const ids: RunIds = [ownIds(baseline), ownIds(run)];
   // The earlier runs' steps are placed only once a step's attributes changed: most comparisons never need them.
   let earlierPlaces: StepPlaces[] | undefined;
   const stepHistory = (key: string, old: StepRecord) => {
@@ -81,7 +82,7 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
     }
     matched.add(old);
     stepsCompared++;
-    const change = stepChange(old, step, () => stepHistory(key, old));
+    const change = stepChange(old, step, ids, () => stepHistory(key, old));
     if (change) changes.push({ ...change, name: step.name, path: now.pathOf(step) });
   }
   // A running run's steps to come are not missing yet.
@@ -90,13 +91,13 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
       if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path: before.pathOf(step), baseline: step, attributes: [], downstream: noDownstreamChange() });
     }
   }
-  const attributes = markVarying(attributeChanges(baseline.attributes, run.attributes), [baseline, ...earlier].map((r) => r.attributes));
+  const attributes = markVarying(attributeChanges(baseline.attributes, run.attributes, ids), [baseline, ...earlier].map((r) => r.attributes));
   return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared };
 }
 
 /** `history`: the step's attributes in the baseline and in the earlier successful runs that have it. */
-function stepChange(old: StepRecord, step: StepRecord, history: () => readonly Attributes[]): Omit<StepChange, 'name' | 'path'> | undefined {
-  const changed = attributeChanges(old.attributes, step.attributes);
+function stepChange(old: StepRecord, step: StepRecord, ids: RunIds, history: () => readonly Attributes[]): Omit<StepChange, 'name' | 'path'> | undefined {
+  const changed = attributeChanges(old.attributes, step.attributes, ids);
   const attributes = changed.length > 0 ? markVarying(changed, history()) : changed;
   const downstream = downstreamChange(old, step);
   const differs = attributes.some((a) => !a.varies) || hasDownstreamChange(downstream);
@@ -192,14 +193,37 @@ export function measuredMs(kind: StepChangeKind, step: StepRecord): number {
 }
 const startOf = (c: StepChange) => (c.step ?? c.baseline)!.startMs;
 
-/** Keys whose value differs, appeared or went; ids, times, URLs and outcome fields left out. */
-export function attributeChanges(from: Attributes, to: Attributes): AttributeChange[] {
+/** The two runs' own ids (runner's run id, trace id), the baseline's first. */
+type RunIds = readonly [readonly string[], readonly string[]];
+
+/** Shorter ids (a build number such as 380) could turn up inside a version or a count by chance. */
+const MIN_ID_LENGTH = 6;
+
+const ownIds = (run: RunRecord) => [run.runId, run.traceId].filter((id) => id.length >= MIN_ID_LENGTH);
+
+/**
+ * Whether two values say the same but for each run's own ids, as ids derived from them do whatever their key
+ * (Temporal's workflow id `payments-sync-380` of run `380`, a job name ending in the run id): a release or an image
+ * digest never embeds the run id, so its changes stay.
+ */
+function sameButIds(a: AttrValue, b: AttrValue, [idsA, idsB]: RunIds): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const masked = (value: string, ids: readonly string[]) => ids.reduce((v, id) => v.replaceAll(id, '\u0000'), value);
+  const [x, y] = [masked(a, idsA), masked(b, idsB)];
+  return x === y && x !== a;
+}
+
+/**
+ * Keys whose value differs, appeared or went; ids, times, URLs and outcome fields left out: keys that name them, and
+ * values that differ only by the runs' own ids (`ids`, the baseline's first).
+ */
+export function attributeChanges(from: Attributes, to: Attributes, ids: RunIds = [[], []]): AttributeChange[] {
   const changes: AttributeChange[] = [];
   for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
     if (isIncidentalKey(key)) continue;
     const a = Object.hasOwn(from, key) ? from[key]! : null;
     const b = Object.hasOwn(to, key) ? to[key]! : null;
-    if (!sameValue(a, b)) changes.push({ key, from: a, to: b });
+    if (!sameValue(a, b) && !sameButIds(a, b, ids)) changes.push({ key, from: a, to: b });
   }
   return changes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }

@@ -1,7 +1,7 @@
-import type { FindingCandidate, Recommendation, Severity } from '../model/finding.js';
+import type { Evidence, FindingCandidate, Recommendation, Severity } from '../model/finding.js';
 import { isDecided, isFailed, passedOnRetry, waitedMs, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
-import { formatDuration, formatTime, percent } from './format.js';
+import { describeFigure, formatDuration, percent, utcTime } from './format.js';
 import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
 import { median } from './stats.js';
 
@@ -118,6 +118,25 @@ function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): 
   return [...patterns.values()].sort((a, b) => b.count - a.count);
 }
 
+/**
+ * A finding's figures in words: 'wait p50: 3.0 s before, 5.0 min now' for each figure both sides have, then what
+ * only the baseline or only the current state gives ('before: 144 runs…', 'now: …').
+ */
+function figureLines({ baseline, current }: Evidence): string[] {
+  const said = (record: Evidence['baseline'], keys: string[]) =>
+    keys.map((k) => describeFigure(k, record[k]!)).map((f) => `${f.label} ${f.value}`).join(', ');
+  const both = Object.keys(baseline).filter((k) => Object.hasOwn(current, k));
+  const lines = both.map((k) => {
+    const [was, is] = [describeFigure(k, baseline[k]!), describeFigure(k, current[k]!)];
+    return `${was.label}: ${was.value} before, ${is.value} now`;
+  });
+  const onlyBefore = Object.keys(baseline).filter((k) => !Object.hasOwn(current, k));
+  const onlyNow = Object.keys(current).filter((k) => !Object.hasOwn(baseline, k));
+  if (onlyBefore.length) lines.push(`before: ${said(baseline, onlyBefore)}`);
+  if (onlyNow.length) lines.push(`now: ${said(current, onlyNow)}`);
+  return lines;
+}
+
 /** The newest failed run against the last successful one before it: what changed when the workflow broke. */
 function lastBreak(runs: readonly RunRecord[]): { run: RunRecord; baseline: RunRecord; comparison: RunComparison } | undefined {
   let i = runs.length - 1;
@@ -178,12 +197,14 @@ export function createSession(input: SessionInput): Session {
     },
     {
       name: 'analysis',
-      summary: top ? `Evidence for the leading problem: ${top.evidence.affectedRuns} of ${top.evidence.totalRuns} runs affected since ${top.evidence.onset ?? 'unknown'}.` : 'No finding to analyse.',
+      summary: top
+        ? `Evidence for the leading problem: ${top.evidence.affectedRuns} of ${top.evidence.totalRuns} runs affected${top.evidence.onset ? ` since ${utcTime(Date.parse(top.evidence.onset))}` : ''}.`
+        : 'No finding to analyse.',
       items: [
-        ...(top ? [`baseline ${JSON.stringify(top.evidence.baseline)} → current ${JSON.stringify(top.evidence.current)}`, ...top.evidence.errorLines.map((l) => `error: ${l}`)] : []),
+        ...(top ? [...figureLines(top.evidence), ...top.evidence.errorLines.map((l) => `error: ${l}`)] : []),
         ...(broke
           ? [
-              `the newest failed run \`${broke.run.runId}\` (${formatTime(broke.run.startMs)}) against the last successful run before it, \`${broke.baseline.runId}\` (${formatTime(broke.baseline.startMs)}): ${changes.length ? `${changeCount(broke.comparison)} change(s)` : 'no difference in steps or attributes'}`,
+              `the newest failed run \`${broke.run.runId}\` (${utcTime(broke.run.startMs)}) against the last successful run before it, \`${broke.baseline.runId}\` (${utcTime(broke.baseline.startMs)}): ${changes.length ? `${changeCount(broke.comparison)} change(s)` : 'no difference in steps or attributes'}`,
               ...changes.map((line) => `  - ${line}`),
             ]
           : []),
@@ -202,7 +223,7 @@ export function createSession(input: SessionInput): Session {
     },
     {
       name: 'verification',
-      summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${formatTime(nowMs)} UTC).`,
+      summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${utcTime(nowMs)}).`,
       items: [
         ...criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
         ...(criteria.maxWaitMs !== undefined ? [`runs wait at most ${formatDuration(criteria.maxWaitMs)} for workers (median)`] : []),

@@ -15,15 +15,27 @@ export interface TraceInsights {
 
 const SAMPLE = 200;
 const DEPENDENCY_KEYS = /need|depend|upstream|input|artifact/i;
-const cache = new WeakMap<WorkflowHistory, TraceInsights>();
+/** Per pass: the insights over the sample, and the critical path since each onset asked for. */
+const cache = new WeakMap<WorkflowHistory, { insights: TraceInsights; since: Map<number, TraceInsights> }>();
 
-/** Insights over the newest runs of a workflow, computed once per pass. */
-export function traceInsights(history: WorkflowHistory): TraceInsights {
-  let insights = cache.get(history);
-  if (!insights) {
+/**
+ * Insights over the newest runs of a workflow, computed once per pass. With `sinceMs` (a finding's onset), the
+ * critical path is that of the runs that ended since (an SLO dates its burn by a run's end): a step that became 6×
+ * slower takes its new share of a run only since then, and the runs before, most of the sample, would hide it.
+ */
+export function traceInsights(history: WorkflowHistory, sinceMs?: number): TraceInsights {
+  let cached = cache.get(history);
+  if (!cached) {
     const runs = history.runs.slice(-SAMPLE);
-    insights = { dominantSteps: dominantSteps(runs), serialSiblings: serialSiblings(runs), futileRetries: futileRetries(runs) };
-    cache.set(history, insights);
+    cached = { insights: { dominantSteps: dominantSteps(runs), serialSiblings: serialSiblings(runs), futileRetries: futileRetries(runs) }, since: new Map() };
+    cache.set(history, cached);
+  }
+  if (sinceMs === undefined) return cached.insights;
+  let insights = cached.since.get(sinceMs);
+  if (!insights) {
+    const since = history.runs.slice(-SAMPLE).filter((r) => r.endMs >= sinceMs);
+    insights = since.length > 0 ? { ...cached.insights, dominantSteps: dominantSteps(since) } : cached.insights;
+    cached.since.set(sinceMs, insights);
   }
   return insights;
 }

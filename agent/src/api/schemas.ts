@@ -37,6 +37,24 @@ export const errorBody = z.object({ error: z.object({ message: z.string() }) }).
 export const jsonObject = (name: string) => z.record(z.string(), z.unknown()).openapi(name);
 export const itemsOf = (name: string) => z.object({ items: z.array(z.record(z.string(), z.unknown())) }).openapi(name);
 
+/** A finding's example run still stored, as a client shows and links it without asking for the run. */
+const exampleRun = z
+  .object({
+    id: z.string().openapi({ description: "the agent's run id, for /api/v1/runs/{id}" }),
+    runId: z.string().openapi({ description: "the runner's run id, as the runner's UI shows it" }),
+    workflow: z.string().openapi({ description: "the run's own workflow (a finding may concern several)" }),
+    status: runStatus,
+    startTime: z.string(),
+  })
+  .openapi('ExampleRun');
+
+/** A finding: its other fields are described in the README's API section. */
+export const findingObject = z
+  .object({ exampleRuns: z.array(exampleRun).openapi({ description: "`evidence.exampleRunIds`' runs still stored, in its order" }) })
+  .catchall(z.unknown())
+  .openapi('Finding');
+export const findingsOf = (name: string) => z.object({ items: z.array(findingObject) }).openapi(name);
+
 /** The workflow list: the start time of each sparkline slice once, then the workflows. */
 export const workflowList = z
   .object({ sparklineStarts: z.array(z.string()), items: z.array(z.record(z.string(), z.unknown())) })

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatDuration, formatTime } from '../analyse/format.js';
+import { formatDuration, utcTime } from '../analyse/format.js';
 import { displayWidth, escapeControls, fitCell } from './cells.js';
 import type { CliIo } from './main.js';
 
@@ -164,7 +164,7 @@ export function seconds(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : formatDuration(value * 1000);
 }
 
-/** An ISO time as titles put it (`formatTime`), with its zone, or – when unknown. */
+/** An ISO time as titles put it (`utcTime`), or – when unknown. */
 export function when(iso: string | null | undefined): string {
-  return iso ? `${formatTime(Date.parse(iso))} UTC` : '–';
+  return iso ? utcTime(Date.parse(iso)) : '–';
 }

@@ -1,4 +1,5 @@
 import { ask, CLIENT_OPTIONS_HELP, parseClientArgs, when } from './api-client.js';
+import { escapeControls } from './cells.js';
 import type { CliIo } from './main.js';
 import { findingKind, findingStatus, severity } from '../api/schemas.js';
 
@@ -38,6 +39,8 @@ interface FindingItem {
   rootCause: { step?: string; attributes: Record<string, string>; description: string };
   evidence: { affectedRuns: number; totalRuns: number; exampleRunIds: string[]; changes?: { runId: string; baselineRunId: string } };
   recommendations: { title: string; steps: string[] }[];
+  /** Absent from older agents, which give only `evidence.exampleRunIds`. */
+  exampleRuns?: { runId: string; workflow: string; status: string; startTime: string }[];
 }
 
 /** `flowlens findings`: 0 when listed (none included), 1 when the agent cannot answer, 2 on bad usage. */
@@ -84,10 +87,20 @@ function describe(f: FindingItem): string {
   ];
   const todo = f.recommendations[0];
   if (todo) lines.push(`  do:  ${todo.title}`);
-  const run = f.evidence.exampleRunIds[0];
+  const run = exampleRun(f);
   if (run) lines.push(`  run: ${run}`);
   const changes = f.evidence.changes;
   if (changes) lines.push(`  compare: flowlens compare ${changes.runId} --with ${changes.baselineRunId}`);
   lines.push(`  id:  ${f.id}`);
   return `${lines.join('\n')}\n\n`;
+}
+
+/**
+ * The first example run still stored, by its runner's run id (as the runner's UI and the Grafana app show it, and as
+ * `flowlens compare --workflow` takes it); an older agent gives only the agent's id.
+ */
+function exampleRun(f: FindingItem): string | undefined {
+  if (!f.exampleRuns) return f.evidence.exampleRunIds[0];
+  const [run] = f.exampleRuns;
+  return run && `${escapeControls(`${run.runId} of ${run.workflow}`)} (${run.status}, started ${when(run.startTime)})`;
 }

@@ -5,7 +5,7 @@
 
 // Per-run identifiers, times and URLs (`url.full` and the like too: the conventions' URL keys end in their part):
 // they differ between any two runs. Other ids (tenant.id, customer.id) are kept.
-const PER_RUN_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$|(^|[._])url[._](full|original|query|path)$/i;
+const PER_RUN_KEY = /(trace|span|run|job|execution|attempt|request|event|message|build|step|workflow|activity|node)[._]?id$|uuid|timestamp|(^|[._])(time|date|url|duration|start|end)$|(^|[._])url[._](full|original|query|path)$/i;
 // The outcome itself (runner status words, error fields and flags such as OpenTracing's `error=true`, exit codes, how
 // many tries it took): what is being explained, never an explanation. `http.*` status codes are calls' outcomes,
 // which can explain a run's.

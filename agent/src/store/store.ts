@@ -173,6 +173,8 @@ export interface Store {
   /** What an SLO counts, in the store per window, in the order of `windowsMs`, however many runs they are. */
   runOutcomes(query: RunOutcomeQuery): RunOutcomes[];
   run(id: string): RunRecord | undefined;
+  /** The stored runs of these ids (those pruned left out), in no particular order: what lists naming runs show of each. */
+  runsByIds(ids: readonly string[]): Pick<RunRecord, 'id' | 'runId' | 'workflow' | 'status' | 'startMs'>[];
   /** Spans of the trace refused past `otlp.maxSpansPerTrace` (each time one was sent): its runs lack their steps. */
   spansRefused(traceId: string): number;
   logsOfTrace(traceId: string, limit: number): StoredLog[];

@@ -30,7 +30,7 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(ratio).toBeGreaterThan(5);
     expect(ratio).toBeLessThan(7);
     expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
-    expect(c.title).toMatch(/^Step `build` of `build-and-test` is \d\.\d× slower since 2026-11-13 \d\d:\d\d \(p50 \d+ s vs \d+(\.\d)? s\)$/);
+    expect(c.title).toMatch(/^Step `build` of `build-and-test` is \d\.\d× slower since 2026-11-13 \d\d:\d\d UTC \(p50 \d+ s vs \d+(\.\d)? s\)$/);
     expect(recommendationText(c)).toContain('`build`');
   });
 
@@ -165,7 +165,7 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(shared.map((c) => c.title)).toHaveLength(1);
     const c = shared[0]!;
     expect(c).toMatchObject({ workflows: ['geo-enrich', 'partner-feeds'], category: 'resource', severity: 'high', rootCause: { attributes: { 'airflow.task.pool': 'etl' } } });
-    expect(c.title).toMatch(/^2 workflows \(`geo-enrich`, `partner-feeds`\) wait \d+(\.\d)? min for workers since 2026-11-13 \d\d:\d\d in airflow\.task\.pool `etl` \(was \d+(\.\d)? s\)$/);
+    expect(c.title).toMatch(/^2 workflows \(`geo-enrich`, `partner-feeds`\) wait \d+(\.\d)? min for workers since 2026-11-13 \d\d:\d\d UTC in airflow\.task\.pool `etl` \(was \d+(\.\d)? s\)$/);
     expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
     // Each task waited about 100× its usual 2 s.
     const steps = c.evidence.details!['steps'] as { step?: string; baselineMs: number; currentMs: number }[];

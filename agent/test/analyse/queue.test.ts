@@ -62,7 +62,7 @@ describe('runs that wait longer for workers', () => {
     const runs = temporalRuns('payments', 200, { waitMs: after(150, 300, 90_000), workMs: () => 6000, queue: 'billing' });
     const all = findings(runs);
     const queue = all.filter((c) => c.kind === 'queue');
-    expect(queue.map((c) => c.title)).toEqual([expect.stringMatching(/^Runs of `payments` wait (89|90|91) s for workers since 2026-11-21 01:00 in temporal\.task_queue `billing` \(was 3\d\d ms\)$/)]);
+    expect(queue.map((c) => c.title)).toEqual([expect.stringMatching(/^Runs of `payments` wait (89|90|91) s for workers since 2026-11-21 01:00 UTC in temporal\.task_queue `billing` \(was 3\d\d ms\)$/)]);
     const c = queue[0]!;
     expect(c).toMatchObject({ severity: 'high', category: 'resource', rootCause: { step: 'charge', attributes: { 'temporal.task_queue': 'billing' } }, evidence: { affectedRuns: 50, totalRuns: 50 } });
     expect(c.evidence.onset).toBe(new Date(runs[150]!.startMs).toISOString());
@@ -85,6 +85,9 @@ describe('runs that wait longer for workers', () => {
     expect(c?.evidence.onset).toBe(new Date(Date.UTC(2026, 10, 20) + 160 * 10 * MIN).toISOString());
     expect(c?.rootCause.attributes).toEqual({});
     expect(c?.title).not.toContain(' in ');
+    // Its times carry their zone, in the title as in the summary, as every finding's do.
+    expect(c?.title).toContain('for workers since 2026-11-21 02:40 UTC (was');
+    expect(c?.summary).toMatch(/^Since 2026-11-21 02:40 UTC runs of `payments` wait/);
   });
 
   it('says nothing of waits that grew by less than a second, or that came and went', () => {
@@ -111,7 +114,7 @@ describe('runs that wait longer for workers', () => {
     // Neither took more of the queue than before: no one is named as filling it.
     expect(billing.evidence.details!['demand']).toBeUndefined();
     expect(billing.title).toMatch(/^2 workflows \(`payments`, `refunds`\) wait /);
-    expect(billing.summary).toMatch(/ Also waiting in temporal\.task_queue `billing`: `refunds` (59|60|61) s vs 3\d\d ms since 2026-11-21 01:20\./);
+    expect(billing.summary).toMatch(/ Also waiting in temporal\.task_queue `billing`: `refunds` (59|60|61) s vs 3\d\d ms since 2026-11-21 01:20 UTC\./);
   });
 
   it('names the workflow that began to fill the queue when the wait rose, and not those that kept to their share', () => {

@@ -205,4 +205,31 @@ describe('compareRuns', () => {
     const withKey = run([], { attributes: { constructor: 'x' } });
     expect(compareRuns(withKey, run([])).attributes).toEqual([{ key: 'constructor', from: null, to: 'x' }]);
   });
+
+  it('leaves out ids derived from each run\'s own id, on the run and on its steps, and keeps a release or an image that changed', () => {
+    // As Temporal's Go SDK tags them: the workflow id is the run's id with a prefix, whatever the key calls it.
+    const temporal = (n: number, version: string, digest: string) => {
+      const runId = `payments-sync-${n}`;
+      const ids = { temporalWorkflowID: `payments-sync-${runId}`, 'job.name': `sync ${runId}` };
+      return run([step('charge', 2, { attributes: { ...ids, 'service.version': version } })], {
+        runId,
+        traceId: `${n}`.padStart(32, '0'),
+        attributes: { ...ids, 'container.image.id': digest },
+      });
+    };
+    const comparison = compareRuns(temporal(383, '1.4.3', 'sha256:bbb'), temporal(380, '1.4.2', 'sha256:aaa'));
+    expect(comparison.attributes).toEqual([{ key: 'container.image.id', from: 'sha256:aaa', to: 'sha256:bbb' }]);
+    expect(comparison.steps.map((c) => c.attributes)).toEqual([[{ key: 'service.version', from: '1.4.2', to: '1.4.3' }]]);
+    // A value that no longer embeds the run's id is a change.
+    const renamed = temporal(383, '1.4.2', 'sha256:aaa');
+    renamed.attributes['job.name'] = 'sync nightly';
+    expect(compareRuns(renamed, temporal(380, '1.4.2', 'sha256:aaa')).attributes.map((a) => a.key)).toEqual(['job.name']);
+  });
+
+  it('leaves out workflow, activity and node ids by their keys, however their values are made', () => {
+    // A Temporal workflow id is often a business key ("order-42") that shares nothing with the run id.
+    const withIds = (n: number) =>
+      run([], { runId: `r-${n}`, attributes: { temporalWorkflowID: `order-${n}`, temporalActivityID: `${n}`, node_id: `wf-${n}-step`, 'tenant.id': 'acme' } });
+    expect(compareRuns(withIds(43), withIds(42)).attributes).toEqual([]);
+  });
 });

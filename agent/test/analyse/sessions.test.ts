@@ -40,6 +40,21 @@ describe('troubleshooting sessions', () => {
     expect(session.criteria.absentTemplateIds).toContain(session.logPatterns[0]!.templateId);
   });
 
+  it('tells the leading finding\'s evidence in words, its times in their zone', () => {
+    const analysis = session.phases[1]!;
+    const top = analysedCandidates.find((c) => c.fingerprint === session.hypotheses[0]!.fingerprint)!;
+    // The expired token's finding: { runs, failureShare } before, its failures since the onset now.
+    expect(top.kind).toBe('correlation');
+    const onset = new Date(top.evidence.onset!).toISOString().slice(0, 16).replace('T', ' ');
+    expect(analysis.summary).toBe(`Evidence for the leading problem: 48 of 48 runs affected since ${onset} UTC.`);
+    expect(analysis.items.slice(0, 3)).toEqual([
+      `runs: ${top.evidence.baseline['runs']} before, 48 now`,
+      'failure share: 1.4 % before, 100 % now',
+      'now: failures 48, recent failures 48, recent runs 49',
+    ]);
+    expect(analysis.items.filter((i) => i.includes('{'))).toEqual([]);
+  });
+
   it('compares the newest failed run with the last successful run before it', () => {
     const failed = runs.filter((r) => r.workflow === 'crm-sync' && r.status !== 'success' && r.status !== 'running').at(-1)!;
     const before = runs.filter((r) => r.workflow === 'crm-sync' && r.status === 'success' && r.startMs < failed.startMs).at(-1)!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
-import { formatTime } from '../../src/analyse/format.js';
+import { utcTime } from '../../src/analyse/format.js';
 import type { RunRecord } from '../../src/model/workflow.js';
 import { run } from './runs.js';
 
@@ -112,8 +112,23 @@ describe('SLO burn rates and multiwindow alerting', () => {
     // The runs ending in the last hour, the first 50 minutes before nowMs.
     expect(finding.evidence.onset).toBe(new Date(nowMs - 50 * MIN).toISOString());
     expect(finding.firstSeenMs).toBe(nowMs - 50 * MIN);
-    expect(finding.summary).toContain(`Over the last 1h: 6 failed runs, the first at ${formatTime(nowMs - 50 * MIN)} UTC.`);
-    expect(finding.summary).not.toContain(formatTime(endMs - 9 * DAY + MIN));
+    expect(finding.summary).toContain(`Over the last 1h: 6 failed runs, the first at ${utcTime(nowMs - 50 * MIN)}.`);
+    expect(finding.summary).not.toContain(utcTime(endMs - 9 * DAY + MIN));
+  });
+
+  it('says how many times over an exhausted error budget was spent, where a partly spent one says what is left', () => {
+    // Everything in the last 2 h fails: 12 of 1,008 runs over 7 d.
+    const runs = series(7, endMs, (s) => s >= endMs - 2 * 3600_000);
+    const finding = (objective: number) =>
+      analyse({ nowMs, runs, templateOf, config: { slos: [{ workflow: 'etl', objective, window: '7d' }] } }).candidates.find((c) => c.kind === 'sla')!;
+    // 99.9 %: 12 failures where 1.008 were allowed, 11.9× the budget.
+    const overspent = finding(99.9);
+    expect(overspent.title).toBe('SLO etl-99.9 of `etl` is burning its error budget 1000.0× too fast over 1h (budget exhausted, 11.9× spent)');
+    expect(overspent.rootCause.description).toBe('6 failed runs in the last 1h; the 7d error budget is exhausted (11.9× spent).');
+    // 95 %: 12 of the 50.4 allowed, 24 % spent.
+    const partly = finding(95);
+    expect(partly.title).toBe('SLO etl-95 of `etl` is burning its error budget 20.0× too fast over 1h (76 % left)');
+    expect(partly.rootCause.description).toBe('6 failed runs in the last 1h; 24 % of the 7d error budget is spent.');
   });
 
   it('names two SLOs of one workflow with the same objective by their windows, each with its own finding', () => {

@@ -15,7 +15,7 @@ const TOKEN = 'cli-test-token-0123456789';
 /** The built CLI asking a real agent over its API, as an on-call engineer would from a terminal. */
 describe('flowlens status, findings and compare', () => {
   let agent: TestAgent;
-  let findings: Finding[];
+  let findings: (Finding & { exampleRuns: { runId: string; workflow: string; status: string; startTime: string }[] })[];
   const flowlens = (args: string[], env: Record<string, string> = {}) =>
     exec(process.execPath, [bin, ...args], { env: { ...process.env, FLOWLENS_URL: agent.apiUrl, ...env } }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
@@ -54,7 +54,8 @@ describe('flowlens status, findings and compare', () => {
       expect.stringContaining(`${first!.kind} · ${(first!.workflows ?? [first!.workflow]).join(', ')} · open · since ${first!.firstSeen.slice(0, 16).replace('T', ' ')} UTC`),
       `  why: ${first!.rootCause.description}`,
       `  do:  ${first!.recommendations[0]!.title}`,
-      `  run: ${first!.evidence.exampleRunIds[0]}`,
+      // By the runner's run id, as the runner's UI shows it, not the agent's.
+      ...first!.exampleRuns.slice(0, 1).map((r) => `  run: ${r.runId} of ${r.workflow} (${r.status}, started ${r.startTime.slice(0, 16).replace('T', ' ')} UTC)`),
       ...(first!.evidence.changes ? [`  compare: flowlens compare ${first!.evidence.changes.runId} --with ${first!.evidence.changes.baselineRunId}`] : []),
       `  id:  ${first!.id}`,
     ]);

@@ -242,6 +242,9 @@ export interface RunComparison {
   stepsChanged: number;
 }
 
+/** A finding's example run as the agent names it: its runner's run id, and its own workflow (a finding may span several). */
+export type ExampleRun = Pick<Run, 'id' | 'runId' | 'workflow' | 'status' | 'startTime'>;
+
 export interface Finding {
   id: string;
   fingerprint: string;
@@ -268,6 +271,8 @@ export interface Finding {
     resolution?: string;
   };
   recommendations: Array<{ title: string; steps: string[] }>;
+  /** `evidence.exampleRunIds`' runs still stored, in that order; absent from older agents. */
+  exampleRuns?: ExampleRun[];
   firstSeen: string;
   lastSeen: string;
   status: FindingStatus;

@@ -11,6 +11,7 @@ import { useScrollIntoView } from '../domain/useScrollIntoView.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { ErrorView } from './ErrorView.js';
+import { ExampleRuns } from './ExampleRuns.js';
 import { FindingWorkflows } from './FindingWorkflows.js';
 import { InlineCode } from './InlineCode.js';
 import { QueryView } from './QueryView.js';
@@ -120,18 +121,7 @@ export function FindingDetail({ id, onChanged }: Props) {
             {finding.evidence.errorLines.length > 0 && (
               <pre className={styles.mono}>{finding.evidence.errorLines.join('\n')}</pre>
             )}
-            {finding.evidence.exampleRunIds.length > 0 && (
-              <p>
-                Example runs:{' '}
-                {finding.evidence.exampleRunIds.map((runId) => (
-                  <React.Fragment key={runId}>
-                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: runId })} inline>
-                      {runId}
-                    </TextLink>{' '}
-                  </React.Fragment>
-                ))}
-              </p>
-            )}
+            <ExampleRuns finding={finding} />
 
             {finding.evidence.changes && (
               <>

@@ -85,10 +85,12 @@ describe('Findings page', () => {
     );
     expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
     expect(within(detail).getByRole('row', { name: 'failure rate 1.0% 37.5%' })).toBeInTheDocument();
-    expect(within(detail).getByRole('link', { name: 'r-etl-24' })).toHaveAttribute(
+    // The example run by its runner's run id, with its status and start, opened by the agent's id.
+    expect(within(detail).getByRole('link', { name: 'scheduled__2026-11-21T23:00' })).toHaveAttribute(
       'href',
       `${AT_FINDING}&run=r-etl-24`
     );
+    expect(within(detail).getByRole('row', { name: 'scheduled__2026-11-21T23:00 nightly-etl failure 2026-11-21 23:00:00Z' })).toBeInTheDocument();
     // What changed when it began, linked to the first affected run (which compares itself with its baseline).
     expect(detail).toHaveTextContent('deployment.version: 2.3.0 → 2.4.0');
     expect(detail).toHaveTextContent('step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)');
@@ -131,6 +133,37 @@ describe('Findings page', () => {
     const workflowCell = within(screen.getByTestId(testIds.findings.row('f-1'))).getAllByRole('cell')[2]!;
     expect(workflowCell).toHaveTextContent(/^invoice-export, nightly-etl$/);
     expect(within(workflowCell).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
+  });
+
+  it("links each example run of a finding of several workflows to its own workflow's page", async () => {
+    const f1 = structuredClone(findings.items[0]!);
+    const other = { id: 'r-inv-9', runId: 'manual__2026-11-21T22:10', workflow: 'invoice-export', status: 'timeout', startTime: '2026-11-21T22:10:00.000Z' };
+    const shared = { ...f1, workflows: ['invoice-export', 'nightly-etl'], exampleRuns: [other, ...f1.exampleRuns] } as unknown as Finding;
+    useRecordedBackend(agentWith([shared]));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    const examples = within(await within(detail).findByTestId(testIds.findings.exampleRuns)).getAllByRole('row').slice(1);
+    expect(examples.map((row) => row.textContent)).toEqual([
+      'manual__2026-11-21T22:10invoice-exporttimeout2026-11-21 22:10:00Z',
+      'scheduled__2026-11-21T23:00nightly-etlfailure2026-11-21 23:00:00Z',
+    ]);
+    expect(within(examples[0]!).getByRole('link')).toHaveAttribute('href', `${AT_FINDING.replace('nightly-etl', 'invoice-export')}&run=r-inv-9`);
+    expect(within(examples[1]!).getByRole('link')).toHaveAttribute('href', `${AT_FINDING}&run=r-etl-24`);
+  });
+
+  it("links an older agent's example runs by the ids it gives, and shows none once they are gone", async () => {
+    const older: Finding = structuredClone(findings.items[0]!);
+    delete (older as Partial<Finding>).exampleRuns;
+    const gone = { ...structuredClone(findings.items[0]!), id: 'f-2', exampleRuns: [] };
+    useRecordedBackend({ ...agentWith([older, gone]), 'GET /api/v1/findings/f-2': gone, 'GET /api/v1/findings/f-2/similar': similar });
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    expect(await within(detail).findByRole('link', { name: 'r-etl-24' })).toHaveAttribute('href', `${AT_FINDING}&run=r-etl-24`);
+
+    await userEvent.click(within(screen.getByTestId(testIds.findings.row('f-2'))).getByRole('button'));
+    await within(screen.getByTestId(testIds.findings.detail)).findByText(/runs affected/);
+    expect(screen.queryByTestId(testIds.findings.exampleRuns)).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.findings.detail)).not.toHaveTextContent('r-etl-24');
   });
 
   it("links a flaky step's failing run and the passing run of the same code after it", async () => {

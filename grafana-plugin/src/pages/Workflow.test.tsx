@@ -761,7 +761,7 @@ describe('Troubleshooting session', () => {
 
     // The comparison's changes nest under the line that names the runs, without their "  - ".
     const analysis = within(panel).getByTestId(testIds.session.phase('analysis'));
-    expect(analysis).toHaveTextContent('Evidence for the leading problem: 9 of 24 runs affected since 2026-11-21T12:04:00.000Z.');
+    expect(analysis).toHaveTextContent('Evidence for the leading problem: 9 of 24 runs affected since 2026-11-21 12:04 UTC.');
     const compared = within(analysis).getByText(/^the newest failed run/).closest('li')!;
     expect(within(compared).getByText('scheduled__2026-11-21T23:00').tagName).toBe('CODE');
     expect(itemTexts(compared)).toEqual([

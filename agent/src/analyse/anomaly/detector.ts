@@ -2,7 +2,7 @@ import type { FindingCandidate, Severity } from '../../model/finding.js';
 import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations } from '../correlation/explain.js';
-import { exampleRunIds, fingerprint, formatDuration, formatTime, round } from '../format.js';
+import { exampleRunIds, fingerprint, formatDuration, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
@@ -126,17 +126,17 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
     severity,
     category: 'performance',
     confidence: round(Math.min(1, 0.5 + s.robustZ / 40) * (s.slow.length / s.since.length)),
-    title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${formatTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
+    title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${utcTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
     summary:
-      `Since ${formatTime(s.onsetMs)} UTC step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
+      `Since ${utcTime(s.onsetMs)} step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
       (s.season ? `, the usual for the same ${s.season},` : '') +
       ` in ${s.slow.length} of ${s.since.length} runs${where}; runs take ${formatDuration(s.runCurrentMs)} instead of ${formatDuration(s.runBaselineMs)}` +
       ` and the step accounts for ${Math.round(s.extraShare * 100)} % of the extra time.` +
-      (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}.` : ''),
+      (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}.` : ''),
     rootCause: {
       step: s.step,
       attributes,
-      description: `Step \`${s.step}\` shifted from ${formatDuration(s.baselineMs)} to ${formatDuration(s.currentMs)} at ${formatTime(s.onsetMs)} and stayed there${where}.`,
+      description: `Step \`${s.step}\` shifted from ${formatDuration(s.baselineMs)} to ${formatDuration(s.currentMs)} at ${utcTime(s.onsetMs)} and stayed there${where}.`,
     },
     evidence: {
       baseline: { stepP50Ms: round(s.baselineMs, 0), runP50Ms: round(s.runBaselineMs, 0) },
@@ -162,7 +162,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
       step: s.step,
       attributes,
       changedAtOnset: change ? { key: change.key, value: change.value } : undefined,
-      insights: traceInsights(history),
+      insights: traceInsights(history, s.onsetMs),
     }),
     firstSeenMs: s.onsetMs,
     lastSeenMs: s.slow[s.slow.length - 1]!.endMs,
@@ -234,7 +234,7 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
       errorLines: [],
       details: { robustZ: round(best.z), scores: anomalous.map((r) => round(scores.byRun.get(r)!, 3)) },
     },
-    recommendations: recommend({ kind: 'anomaly', category: 'performance', workflow: history.workflow, step: best.step, attributes, insights: traceInsights(history) }),
+    recommendations: recommend({ kind: 'anomaly', category: 'performance', workflow: history.workflow, step: best.step, attributes, insights: traceInsights(history, onsetMs) }),
     firstSeenMs: onsetMs,
     lastSeenMs: anomalous[anomalous.length - 1]!.endMs,
   };

@@ -3,7 +3,7 @@ import type { RunRecord } from '../../model/workflow.js';
 import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { categoryOfKey, describeExplanation, type Explanation } from '../correlation/explain.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
@@ -149,10 +149,10 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
     : `${subject} fail${shared ? '' : 's'}${where}: ${g.template}`;
   const why = explained
     ? ` The failures concentrate on ${attrText}: ${percent(lead.explanations[0]!.support)} of them carry it, and ${percent(lead.explanations[0]!.confidence)} of runs with it fail this way.` +
-      (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}, just before the failures began.` : '')
+      (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}, just before the failures began.` : '')
     : '';
   const summary =
-    `${subject} ${shared ? 'have' : 'has'} failed ${affected} times${where} with ${said} since ${formatTime(onsetMs)} UTC ` +
+    `${subject} ${shared ? 'have' : 'has'} failed ${affected} times${where} with ${said} since ${utcTime(onsetMs)} ` +
     `(${percent(affected / Math.max(total, 1))} of runs since then; ${recentText} for \`${lead.workflow}\`).${why}`;
   const cause = byCause || shared ? lead.cause : explained ? `${lead.cause}|${g.identity}` : g.identity;
   return {

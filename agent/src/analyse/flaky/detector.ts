@@ -5,7 +5,7 @@ import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { explainSinceOnset, Tally } from '../correlation/explain.js';
 import { explainedRetries } from './explained-retries.js';
 import { categorise } from '../failures/categorise.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
 import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
@@ -88,7 +88,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const severity: Severity =
     recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';
   const what = [failed > 0 ? `failed in ${failed}` : '', retried > 0 ? `passed only on a retry in ${retried}` : ''].filter(Boolean).join(' and ');
-  const since = `${n} runs since ${formatTime(sinceMs)} UTC`;
+  const since = `${n} runs since ${utcTime(sinceMs)}`;
   const againText = [
     retried > 0 ? `${retried} passed on a retry within the run` : '',
     recovered > 0 ? `${recovered} ${recovered === 1 ? 'failure was' : 'failures were'} followed by a passing run of the same code (a re-run, or the next run)` : '',

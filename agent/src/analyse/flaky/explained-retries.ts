@@ -4,7 +4,7 @@ import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
 import { categoryOfKey, describeExplanation, explainSinceOnset, type Tally } from '../correlation/explain.js';
 import { categorise } from '../failures/categorise.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { rateRise } from '../stats.js';
 import { commonTemplate, FAILED, PASSED, RETRIED, type StepOutcomes } from './outcomes.js';
@@ -65,7 +65,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const attrText = explanations.map((x) => `${x.key}=${x.value}`).join(', ');
   const changed = explanations.find((x) => x.changedAtOnset);
   const where = describeExplanation(top);
-  const what = `passed only on a retry in ${retried}${failed > 0 ? ` and failed in ${failed}` : ''} of ${n} runs since ${formatTime(onsetMs)} UTC`;
+  const what = `passed only on a retry in ${retried}${failed > 0 ? ` and failed in ${failed}` : ''} of ${n} runs since ${utcTime(onsetMs)}`;
   return {
     fingerprint: fingerprint('correlation', [workflow], `${cause}|retries:${step}`),
     kind: 'correlation',
@@ -78,7 +78,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
       `Step \`${step}\` of \`${workflow}\` ${what} (${percent(hit.length / n)} of them). ` +
       `The retries concentrate on ${attrText}: ${percent(top.support)} of the runs that needed one carry it, and ` +
       `${percent(top.confidence)} of the runs with it needed one.` +
-      (changed ? ` ${changed.key} ${changed.value} first appeared at ${formatTime(changed.firstSeenMs)}, just before the retries began.` : '') +
+      (changed ? ` ${changed.key} ${changed.value} first appeared at ${utcTime(changed.firstSeenMs)}, just before the retries began.` : '') +
       ` The runs pass, but each retry costs time and hides a fault that can grow into failures.`,
     rootCause: {
       step,

@@ -5,7 +5,7 @@ import { findLevelShift } from '../anomaly/level-shift.js';
 import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations, type Explanation } from '../correlation/explain.js';
-import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, round } from '../format.js';
+import { exampleRunIds, fingerprint, formatDuration, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
 import { median } from '../stats.js';
@@ -102,7 +102,7 @@ export function queueShift(history: WorkflowHistory, ctx: AnalysisContext): Queu
     sinceOnset: since.length,
     explanations,
     changes: changesBefore(history.runs, waitingRuns[0]!),
-    insights: traceInsights(history),
+    insights: traceInsights(history, onsetMs),
   };
 }
 
@@ -200,14 +200,14 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
   const stepsText = lead.steps.map((s) => `${s.step ? `step \`${s.step}\`` : 'the run itself, to start'} ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)}`).join(', ');
   const extraShare = (lead.currentMs - lead.baselineMs) / Math.max(lead.runCurrentMs, 1);
   const summary =
-    `Since ${formatTime(onsetMs)} UTC runs of \`${lead.workflow}\` wait ${formatDuration(lead.currentMs)} for workers (median, over the run and its steps) instead of ${formatDuration(lead.baselineMs)}${where}, ` +
+    `Since ${utcTime(onsetMs)} runs of \`${lead.workflow}\` wait ${formatDuration(lead.currentMs)} for workers (median, over the run and its steps) instead of ${formatDuration(lead.baselineMs)}${where}, ` +
     `in ${lead.waiting.length} of ${lead.sinceOnset} runs; runs take ${formatDuration(lead.runCurrentMs)} instead of ${formatDuration(lead.runBaselineMs)}, ` +
     `${percent(Math.min(1, Math.max(0, extraShare)))} of it the added wait.` +
     (stepsText ? ` Waiting longer: ${stepsText}.` : '') +
     (demandText ? ` Since the onset ${demandText}.` : '') +
     (explained ? ` The waiting runs concentrate ${describeExplanation(explained)}.` : '') +
-    (change ? ` ${change.key} ${change.value} first appeared at ${formatTime(change.firstSeenMs)}.` : '') +
-    (shared ? ` Also waiting${where}: ${cluster.slice(1).map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)} since ${formatTime(s.onsetMs)}`).join(', ')}.` : '');
+    (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}.` : '') +
+    (shared ? ` Also waiting${where}: ${cluster.slice(1).map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)} since ${utcTime(s.onsetMs)}`).join(', ')}.` : '');
   const cause = lead.queue ? `queue:${lead.queue.key}=${lead.queue.value}` : 'wait';
   return {
     // Keyed by its pool, a finding keeps its identity as workflows join or leave the wait.
@@ -218,13 +218,13 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
     severity,
     category: 'resource',
     confidence: round(Math.min(1, 0.5 + lead.robustZ / 40) * (lead.waiting.length / Math.max(lead.sinceOnset, 1))),
-    title: `${subject} wait ${formatDuration(lead.currentMs)} for workers since ${formatTime(onsetMs)}${where} (was ${formatDuration(lead.baselineMs)})`,
+    title: `${subject} wait ${formatDuration(lead.currentMs)} for workers since ${utcTime(onsetMs)}${where} (was ${formatDuration(lead.baselineMs)})`,
     summary,
     rootCause: {
       ...(topStep !== undefined && { step: topStep }),
       attributes,
       description:
-        `Work waits longer for a free worker, runner or slot${where}: the wait rose from ${formatDuration(lead.baselineMs)} to ${formatDuration(lead.currentMs)} at ${formatTime(onsetMs)}` +
+        `Work waits longer for a free worker, runner or slot${where}: the wait rose from ${formatDuration(lead.baselineMs)} to ${formatDuration(lead.currentMs)} at ${utcTime(onsetMs)}` +
         `${shared ? `, in ${workflows.length} workflows` : ''}. ` +
         (risers.length ? `More work arrives than before: ${risers.map((r) => `\`${r.workflow}\``).join(', ')} began to fill it.` : 'Too few workers take work from it, or more work arrives than before.'),
     },

@@ -2,7 +2,7 @@ import type { FindingCandidate } from '../../model/finding.js';
 import { isDecided, isFailed } from '../../model/workflow.js';
 import type { WorkflowHistory } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
-import { distinctLines, exampleRunIds, fingerprint, formatTime, percent, round } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { traceInsights } from '../trace-insights.js';
@@ -33,15 +33,15 @@ export function sloCandidate({ report: r, burn }: SloEvaluation, history: Workfl
     category,
     confidence: round(Math.min(1, 0.6 + (outcomes.runs - outcomes.goodRuns) / 50)),
     title: firing.includes('+')
-      ? `SLO ${r.name} of \`${r.workflow}\` is burning its error budget ${r.burnRates[burn.window as BurnWindow].toFixed(1)}× too fast over ${burn.window} (${percent(Math.max(0, r.errorBudgetRemaining))} left)`
+      ? `SLO ${r.name} of \`${r.workflow}\` is burning its error budget ${r.burnRates[burn.window as BurnWindow].toFixed(1)}× too fast over ${burn.window} (${budgetLeft(r.errorBudgetRemaining)})`
       : `SLO ${r.name} of \`${r.workflow}\` has spent its error budget (${sli} good vs ${r.objective} %)`,
     summary:
       `${sli} of \`${r.workflow}\` runs were good over ${r.window} against an objective of ${r.objective} %. ` +
       `Rule ${firing}; burn 1h ${r.burnRates['1h'].toFixed(1)}, 6h ${r.burnRates['6h'].toFixed(1)}, 1d ${r.burnRates['1d'].toFixed(1)}, 3d ${r.burnRates['3d'].toFixed(1)}. ` +
-      `Over the last ${burn.window}: ${why}, the first at ${formatTime(burn.sinceMs)} UTC.`,
+      `Over the last ${burn.window}: ${why}, the first at ${utcTime(burn.sinceMs)}.`,
     rootCause: {
       attributes: {},
-      description: `${why} in the last ${burn.window}; ${percent(1 - r.errorBudgetRemaining)} of the ${r.window} error budget is spent.`,
+      description: `${why} in the last ${burn.window}; ${budgetSpent(r)}.`,
     },
     evidence: {
       baseline: { objective: r.objective, ...(r.maxDurationSeconds !== undefined ? { maxDurationSeconds: r.maxDurationSeconds } : {}) },
@@ -53,11 +53,22 @@ export function sloCandidate({ report: r, burn }: SloEvaluation, history: Workfl
       errorLines: distinctLines([...failed].reverse().map((run) => history.failures.get(run)?.message ?? run.status)),
       details: { burnRates: r.burnRates, firing, window: r.window },
     },
-    recommendations: recommend({ kind: 'sla', category, workflow: r.workflow, attributes: {}, insights: traceInsights(history) }),
+    recommendations: recommend({ kind: 'sla', category, workflow: r.workflow, attributes: {}, insights: traceInsights(history, burn.sinceMs) }),
     firstSeenMs: burn.sinceMs,
     lastSeenMs: burn.lastBadMs,
   };
 }
+
+/** What is left of the budget, '62 % left', or once it is gone how many times over it was spent: '40.6× spent' reads, '0.0 % left' hides. */
+function budgetLeft(remaining: number): string {
+  return remaining > 0 ? `${percent(remaining)} left` : `budget exhausted, ${spentTimes(remaining)} spent`;
+}
+
+function budgetSpent({ errorBudgetRemaining: remaining, window }: SloReport): string {
+  return remaining > 0 ? `${percent(1 - remaining)} of the ${window} error budget is spent` : `the ${window} error budget is exhausted (${spentTimes(remaining)} spent)`;
+}
+
+const spentTimes = (remaining: number) => `${(1 - remaining).toFixed(1)}×`;
 
 /**
  * The SLI in percent with one decimal more than the objective has, cut rather than rounded: a share below the

@@ -1,7 +1,7 @@
 import type { FindingCandidate } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { fingerprint, formatDuration, formatTime, round } from '../format.js';
+import { fingerprint, formatDuration, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { missedRuns } from './missed-runs.js';
@@ -37,8 +37,8 @@ export function stalledCandidates(
       category: 'configuration',
       confidence: round(Math.min(1, 0.6 + missed / 20)),
       title: `\`${history.workflow}\` has not run for ${formatDuration(silentMs)} (expected every ${formatDuration(intervalMs)}, ${missed} runs missed)`,
-      summary: `\`${history.workflow}\` runs every ${formatDuration(intervalMs)} but last started at ${formatTime(last.startMs)} UTC; the next run was due at ${formatTime(expectedMs)} UTC${asBefore}.`,
-      rootCause: { attributes: {}, description: `No run has started since ${formatTime(last.startMs)} UTC although the workflow runs on a regular schedule.` },
+      summary: `\`${history.workflow}\` runs every ${formatDuration(intervalMs)} but last started at ${utcTime(last.startMs)}; the next run was due at ${utcTime(expectedMs)}${asBefore}.`,
+      rootCause: { attributes: {}, description: `No run has started since ${utcTime(last.startMs)} although the workflow runs on a regular schedule.` },
       evidence: {
         baseline: { expectedIntervalSeconds: round(intervalMs / 1000, 0) },
         current: { secondsSinceLastRun: round(silentMs / 1000, 0), missedRuns: missed, lastRun: isoTime(last.startMs) },

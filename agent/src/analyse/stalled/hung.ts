@@ -1,7 +1,7 @@
 import type { FindingCandidate } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
-import { exampleRunIds, fingerprint, formatDuration, formatTime, round } from '../format.js';
+import { exampleRunIds, fingerprint, formatDuration, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { usualDurationMs } from './usual-duration.js';
@@ -28,8 +28,8 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
   const elapsedMs = ctx.nowMs - oldest.startMs;
   const lastStep = lastEndedStep(oldest);
   const heardOf = lastStep
-    ? `its last step, \`${lastStep.name}\`, ended at ${formatTime(lastStep.endMs)} UTC and nothing has been heard from it since`
-    : `nothing has been heard from it since ${formatTime(oldest.endMs)} UTC`;
+    ? `its last step, \`${lastStep.name}\`, ended at ${utcTime(lastStep.endMs)} and nothing has been heard from it since`
+    : `nothing has been heard from it since ${utcTime(oldest.endMs)}`;
   const workflow = history.workflow;
   const where = pick(oldest.attributes, WHERE_KEYS);
   const runs = hung.length === 1 ? `Run ${oldest.runId} of \`${workflow}\`` : `${hung.length} runs of \`${workflow}\``;
@@ -42,7 +42,7 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
       category: 'timeout',
       confidence: round(Math.min(1, 0.6 + elapsedMs / limitMs / 10)),
       title: `${runs} ${hung.length === 1 ? 'has' : 'have'} been running for ${hung.length === 1 ? '' : 'up to '}${formatDuration(elapsedMs)} (usually done within ${formatDuration(usualMs)})`,
-      summary: `Run ${oldest.runId} started at ${formatTime(oldest.startMs)} UTC and has not ended; ${heardOf}.`,
+      summary: `Run ${oldest.runId} started at ${utcTime(oldest.startMs)} and has not ended; ${heardOf}.`,
       rootCause: {
         ...(lastStep && { step: lastStep.name }),
         attributes: where,

@@ -3,7 +3,7 @@ import { isDecided, isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { busiestStepNames, stepSeries } from '../anomaly/features.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
-import { exampleRunIds, fingerprint, formatDuration, formatTime, percent, pValue, round } from '../format.js';
+import { exampleRunIds, fingerprint, formatDuration, percent, pValue, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { evenSample, growthStart, mannKendall, median, stepFitsBetter, theilSenSlope } from '../stats.js';
@@ -55,7 +55,7 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
     category: 'performance',
     confidence: round(Math.min(1, 0.5 + Math.abs(mk.z) / 20)),
     title: `\`${history.workflow}\` is getting slower: +${formatDuration(perDay)} a day (p50 ${formatDuration(end)} vs ${formatDuration(start)})`,
-    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${formatTime(onsetMs)} UTC, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall ${pValue(mk.p)}.`,
+    summary: `Successful runs of \`${history.workflow}\` have grown steadily since ${utcTime(onsetMs)}, from ${formatDuration(start)} to ${formatDuration(end)} (+${percent(end / start - 1)}), mostly in ${subject}. Mann–Kendall ${pValue(mk.p)}.`,
     rootCause: { step, attributes: {}, description: `A gradual, monotonic increase of ${formatDuration(perDay)} a day${step ? `, driven by step \`${step}\`` : ''}.` },
     evidence: {
       baseline: { runP50Ms: round(start, 0) },
@@ -67,7 +67,7 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
       errorLines: [],
       details: { mannKendallZ: round(mk.z), pValue: mk.p, relativeChange: round(change) },
     },
-    recommendations: recommend({ kind: 'trend', category: 'performance', workflow: history.workflow, step, attributes: {}, insights: traceInsights(history) }),
+    recommendations: recommend({ kind: 'trend', category: 'performance', workflow: history.workflow, step, attributes: {}, insights: traceInsights(history, onsetMs) }),
     firstSeenMs: onsetMs,
     lastSeenMs: runs[runs.length - 1]!.endMs,
   };
@@ -116,7 +116,7 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
     category,
     confidence: round(Math.min(1, 0.5 + Math.abs(mk.z) / 10)),
     title: `\`${history.workflow}\` fails more and more often: ${percent(rates[rates.length - 1]!)} of runs now vs ${percent(rates[0]!)}`,
-    summary: `The failure rate of \`${history.workflow}\` has risen steadily since ${formatTime(first)} UTC (+${percent(growth)} over the window, Mann–Kendall ${pValue(mk.p)}).`,
+    summary: `The failure rate of \`${history.workflow}\` has risen steadily since ${utcTime(first)} (+${percent(growth)} over the window, Mann–Kendall ${pValue(mk.p)}).`,
     rootCause: { attributes: {}, description: `A gradual rise in failures, mostly ${category}.` },
     evidence: {
       baseline: { failureRate: round(rates[0]!, 3) },
@@ -128,7 +128,7 @@ function failureTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingCa
       errorLines: failed.slice(-5).reverse().map((r) => history.failures.get(r)!.message),
       details: { mannKendallZ: round(mk.z), pValue: mk.p, bucketHours: round(bucketMs / 3600_000, 1) },
     },
-    recommendations: recommend({ kind: 'trend', category, workflow: history.workflow, attributes: {}, insights: traceInsights(history) }),
+    recommendations: recommend({ kind: 'trend', category, workflow: history.workflow, attributes: {}, insights: traceInsights(history, first) }),
     firstSeenMs: first,
     lastSeenMs: runs[runs.length - 1]!.endMs,
   };

@@ -2,7 +2,8 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Finding } from '../../model/finding.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { category, errors, findingKind, findingStatus, itemsOf, json, jsonObject, limitQuery, severity, someOf } from '../schemas.js';
+import { withExampleRuns, withExampleRunsOf } from '../example-runs.js';
+import { category, errors, findingKind, findingObject, findingsOf, findingStatus, json, limitQuery, severity, someOf } from '../schemas.js';
 
 const idParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 const actionBody = z
@@ -25,7 +26,7 @@ export function findingRoutes(deps: ApiDeps) {
         params: idParam,
         body: { content: { 'application/json': { schema: actionBody } }, required: false },
       },
-      responses: { 200: json(jsonObject('Finding'), 'the updated finding'), 400: errors[400], 404: errors[404] },
+      responses: { 200: json(findingObject, 'the updated finding'), 400: errors[400], 404: errors[404] },
     });
 
   const app = new OpenAPIHono()
@@ -44,18 +45,18 @@ export function findingRoutes(deps: ApiDeps) {
             limit: limitQuery(1000, 200),
           }),
         },
-        responses: { 200: json(itemsOf('FindingList'), 'findings'), 400: errors[400] },
+        responses: { 200: json(findingsOf('FindingList'), 'findings'), 400: errors[400] },
       }),
-      (c) => c.json({ items: deps.store.findings(c.req.valid('query')) }, 200),
+      (c) => c.json({ items: withExampleRuns(deps.store, deps.store.findings(c.req.valid('query'))) }, 200),
     )
     .openapi(
       createRoute({
         method: 'get',
         path: '/api/v1/findings/{id}',
         request: { params: idParam },
-        responses: { 200: json(jsonObject('Finding'), 'the finding'), 404: errors[404] },
+        responses: { 200: json(findingObject, 'the finding'), 404: errors[404] },
       }),
-      (c) => c.json(require(c.req.valid('param').id), 200),
+      (c) => c.json(withExampleRunsOf(deps.store, require(c.req.valid('param').id)), 200),
     )
     .openapi(
       createRoute({
@@ -63,17 +64,20 @@ export function findingRoutes(deps: ApiDeps) {
         path: '/api/v1/findings/{id}/similar',
         summary: 'Other findings like this one (same kind, category, step, pattern or attributes), most alike first',
         request: { params: idParam },
-        responses: { 200: json(itemsOf('SimilarFindings'), 'similar findings'), 404: errors[404] },
+        responses: { 200: json(findingsOf('SimilarFindings'), 'similar findings'), 404: errors[404] },
       }),
       (c) => {
         const finding = require(c.req.valid('param').id);
         const others = deps.store.findings({ limit: 1000 }).filter((other) => other.id !== finding.id);
-        const items = others
+        const ranked = others
           .map((other) => ({ other, score: similarity(finding, other) }))
           .filter((entry) => entry.score >= 0.3)
           .sort((a, b) => b.score - a.score)
-          .slice(0, 10)
-          .map(({ other, score }) => ({ ...other, similarity: Math.round(score * 100) / 100 }));
+          .slice(0, 10);
+        const items = withExampleRuns(deps.store, ranked.map((entry) => entry.other)).map((other, i) => ({
+          ...other,
+          similarity: Math.round(ranked[i]!.score * 100) / 100,
+        }));
         return c.json({ items }, 200);
       },
     );
@@ -84,7 +88,7 @@ export function findingRoutes(deps: ApiDeps) {
       // {} when the request has no body; a chunked body is read like any other.
       const body = c.req.valid('json');
       const by = body.by ?? c.req.header('x-grafana-user') ?? 'api';
-      return c.json(deps.store.setFindingStatus(id, status, by, deps.now(), body.note)!, 200);
+      return c.json(withExampleRunsOf(deps.store, deps.store.setFindingStatus(id, status, by, deps.now(), body.note)!), 200);
     });
   }
   return app;

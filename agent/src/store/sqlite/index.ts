@@ -398,6 +398,22 @@ export class SqliteStore implements Store {
     return this.traceWriter.run(id);
   }
 
+  runsByIds(ids: readonly string[]): Pick<RunRecord, 'id' | 'runId' | 'workflow' | 'status' | 'startMs'>[] {
+    const wanted = new Set(ids);
+    const seqs = [...wanted].flatMap((id) => this.idIndex.seqs(IdKind.run, id));
+    if (seqs.length === 0) return [];
+    // One read for all the rows, by row number (the id index's), their numbers as one JSON parameter: no limit on
+    // how many. An entry may name a row of another id (id-index.ts): only the rows carrying a wanted id are kept.
+    const rows = this.prepared<[string], [string, string, string, string, number]>(
+      'SELECT id, run_id, workflow, status, start_ms FROM runs WHERE seq IN (SELECT value FROM json_each(?))',
+    )
+      .raw()
+      .all(JSON.stringify(seqs));
+    return rows
+      .filter(([id]) => wanted.has(id))
+      .map(([id, runId, workflow, status, startMs]) => ({ id, runId, workflow, status: status as RunRecord['status'], startMs }));
+  }
+
   spansRefused(traceId: string): number {
     return this.traceWriter.spansRefused(traceId);
   }
