@@ -16,6 +16,9 @@ export function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** How many times over a budget was spent, given what is left of it (a fraction, below zero once overspent): '40.6×'. */
+export const timesSpent = (remaining: number) => `${(1 - remaining).toFixed(1)}×`;
+
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
 }
@@ -69,6 +72,9 @@ function numberFigure(key: string, value: number): string {
   const per = /MsPer([A-Z][a-z]+)$/.exec(key);
   if (per) return `${formatDuration(value)} per ${per[1]!.toLowerCase()}`;
   if (/(Share|Ratio|Rate)$/.test(key) && Math.abs(value) <= 1) return percent(value);
+  // A budget overspent 40 times over reads as such, not as '-3900 %'; an SLO's own figures are in percent already.
+  if (/Remaining$/.test(key)) return value > 0 ? percent(value) : `none (${timesSpent(value)} spent)`;
+  if (/^(sli|objective)$/.test(key)) return `${value} %`;
   return String(value);
 }
 

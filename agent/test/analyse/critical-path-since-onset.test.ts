@@ -22,4 +22,19 @@ describe('critical-path advice after a slowdown', () => {
     expect(slo).toMatchObject({ category: 'performance' });
     expect(slo.recommendations.map((r) => r.title)).toContain('Shorten the critical path: `load` takes 75 % of a run');
   });
+
+  it('names the step that began to time out, by its share of the runs since its failures began', () => {
+    // From run 250 of 300 `load` runs into its 2-minute timeout every time: 75 % of a run since.
+    const runs = Array.from({ length: 300 }, (_, i) =>
+      pipelineRun('etl', i, i * HOUR, [
+        { name: 'extract', ms: 20_000 },
+        { name: 'transform', ms: 20_000 },
+        i >= 250 ? { name: 'load', ms: 120_000, error: 'Task timed out after 120 s', status: 'timeout' } : { name: 'load', ms: 20_000 + (i % 7) * 100 },
+      ]),
+    );
+    const out = analyse({ nowMs: newestEnd(runs), runs, templateOf: minerTemplateOf(), config: {} });
+    const timeout = out.candidates.find((c) => c.kind === 'error_pattern')!;
+    expect(timeout).toMatchObject({ category: 'timeout', rootCause: { step: 'load' } });
+    expect(timeout.recommendations.map((r) => r.title)).toContain('Shorten the critical path: `load` takes 75 % of a run');
+  });
 });

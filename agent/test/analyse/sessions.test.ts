@@ -55,6 +55,19 @@ describe('troubleshooting sessions', () => {
     expect(analysis.items.filter((i) => i.includes('{'))).toEqual([]);
   });
 
+  it("tells an SLO finding's figures in their units, an overspent budget as such", () => {
+    const sla = analysedCandidates.filter((c) => c.kind === 'sla' && c.workflow === 'warehouse-load');
+    expect(sla).toHaveLength(1);
+    const { current } = sla[0]!.evidence;
+    expect(current['errorBudgetRemaining']).toBeLessThan(0);
+    const slo = createSession({ workflow: 'warehouse-load', nowMs: END_MS, runs: runs.filter((r) => r.workflow === 'warehouse-load'), candidates: sla, templateOf });
+    expect(slo.phases[1]!.items.slice(0, 2)).toEqual([
+      'before: objective 99 %, max duration 5.0 min',
+      `now: sli ${current['sli']} %, error budget remaining none (${(1 - Number(current['errorBudgetRemaining'])).toFixed(1)}× spent), ` +
+        `burn1h ${current['burn1h']}, burn6h ${current['burn6h']}, burn1d ${current['burn1d']}`,
+    ]);
+  });
+
   it('compares the newest failed run with the last successful run before it', () => {
     const failed = runs.filter((r) => r.workflow === 'crm-sync' && r.status !== 'success' && r.status !== 'running').at(-1)!;
     const before = runs.filter((r) => r.workflow === 'crm-sync' && r.status === 'success' && r.startMs < failed.startMs).at(-1)!;

@@ -66,4 +66,23 @@ describe('a failure finding shared by workflows failing on one downstream', () =
     ]);
     expect(ids.size).toBe(1);
   });
+
+  it('stays one open finding down to one workflow when nothing but the message and the step tie them', () => {
+    const { store } = stores.open();
+    // A runner's generic message in step `build` of api from hour 280 and of web from hour 281 to 300.
+    const builds = (workflow: string, offsetMin: number, now: number, from: number, to = Infinity) =>
+      Array.from({ length: now }, (_, i) =>
+        pipelineRun(workflow, i, i * HOUR + offsetMin * 60_000, [
+          { name: 'prepare', ms: 2000 },
+          { name: 'build', ms: 4000, ...(i >= from && i < to ? { error: 'Process completed with exit code 1.' } : {}) },
+        ]),
+      );
+    const seen: string[][] = [];
+    for (const now of [295, 330]) {
+      pass(store, [...builds('api', 5, now, 280), ...builds('web', 10, now, 281, 300)]);
+      seen.push(store.findings({ limit: 100 }).map((f) => `${f.status} ${(f.workflows ?? [f.workflow]).join(',')}`));
+    }
+    expect(seen).toEqual([['open api,web'], ['open api']]);
+  });
 });
+

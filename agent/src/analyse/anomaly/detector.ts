@@ -9,9 +9,9 @@ import { changesBefore } from '../run-comparison.js';
 import { median, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
 import { busiestStepNames, stepDuration, stepSeries } from './features.js';
-import { findLevelShift } from './level-shift.js';
+import { bestSplit, findLevelShift, type LevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
-import { seasonalChange, type TimedValue } from './seasons.js';
+import { deseasonalise, seasonalChange, type Deseasonalised, type TimedValue } from './seasons.js';
 
 /**
  * Anomalies of one workflow against its own history. Each step whose duration shifted to a new level (and stays
@@ -54,28 +54,63 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
   const minSegment = Math.max(t.minAffectedRuns, 5);
   const shifts: StepShift[] = [];
   for (const [step, points] of stepSeries(history.runs, busiestStepNames(history.runs, 2 * minSegment))) {
-    const shift = findLevelShift(points.map((p) => p.ms), minSegment);
-    if (!shift || shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
+    const found = levelShiftOf(points, minSegment, t.minSlowdownRatio);
+    if (!found) continue;
+    const { shift, values, series } = found;
+    if (shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
     const onsetMs = points[shift.index]!.run.startMs;
     // A step as slow as it is every night or every weekend shows its usual pattern, not news; one slower still is
     // judged against its season.
     const seasonal = seasonalChange(points.slice(0, shift.index), points.slice(shift.index), onsetMs, shift.baseline);
     if (seasonal.ratio < t.minSlowdownRatio) continue;
-    const season = shift.current / shift.baseline / seasonal.ratio >= t.minSlowdownRatio ? seasonal.season : undefined;
-    const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status)).map((r) => r.durationMs);
+    // Across a season the levels since the onset differ from one season to the next: the step and its runs are
+    // told as they are now, in the newest run's season.
+    const newest = points[points.length - 1]!.run;
+    const now = (r: RunRecord) => !series || series.sameBucket(r, newest);
+    const currentMs = series ? median(points.slice(shift.index).filter((p) => now(p.run)).map((p) => p.ms)) : shift.current;
+    const season = series ? series.season : shift.current / shift.baseline / seasonal.ratio >= t.minSlowdownRatio ? seasonal.season : undefined;
+    const baselineMs = season ? currentMs / seasonal.ratio : shift.baseline;
+    const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status));
     const since = history.runs.filter((r) => r.startMs >= onsetMs);
-    const runBaselineMs = median(before);
-    const runCurrentMs = median(since.filter((r) => !isFailed(r.status)).map((r) => r.durationMs));
+    const runBaselineMs = median(durationsOf(before.some(now) ? before.filter(now) : before));
+    const runCurrentMs = median(durationsOf(since.filter((r) => !isFailed(r.status) && now(r))));
     const extra = runCurrentMs - runBaselineMs;
-    const extraShare = extra > 0 ? Math.min(1, (shift.current - shift.baseline) / extra) : 0;
+    const extraShare = extra > 0 ? Math.min(1, (currentMs - baselineMs) / extra) : 0;
     const cut = Math.sqrt(shift.baseline * shift.current);
-    const slow = points.slice(shift.index).filter((p) => p.ms > cut).map((p) => p.run);
+    const slow = points.filter((p, i) => i >= shift.index && values[i]! > cut).map((p) => p.run);
     if (slow.length >= t.minAffectedRuns) {
-      const baselineMs = season ? shift.current / seasonal.ratio : shift.baseline;
-      shifts.push({ step, baselineMs, season, currentMs: shift.current, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
+      shifts.push({ step, baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
     }
   }
   return shifts.filter((outer) => !carriedInside(history, outer, shifts));
+}
+
+/**
+ * A step's level shift in its durations or, failing that, in its durations without the season they follow: after
+ * a slowdown of a step slow at weekends, its slow weekend and faster weekdays alternate, which the search on the raw
+ * series takes for drift.
+ */
+function levelShiftOf(points: readonly TimedValue[], minSegment: number, minRatio: number): { shift: LevelShift; values: readonly number[]; series?: Deseasonalised } | undefined {
+  const values = points.map((p) => p.ms);
+  const shift = findLevelShift(values, minSegment);
+  if (shift) return { shift, values };
+  // Where the slowdown began is searched in the series without the season the whole window shows (its slow points
+  // included), then again without the season the points before that split show, until the split holds.
+  let series = deseasonalise(points, Infinity, minRatio);
+  for (let round = 0; round < SPLIT_ROUNDS && series; round++) {
+    const split = bestSplit(series.values, minSegment);
+    series = split === undefined ? undefined : deseasonalise(points, points[split]!.run.startMs, minRatio);
+    if (!series) return undefined;
+    const seasonal = findLevelShift(series.values, minSegment);
+    if (seasonal) return { shift: seasonal, values: series.values, series };
+  }
+  return undefined;
+}
+
+const SPLIT_ROUNDS = 3;
+
+function durationsOf(runs: readonly RunRecord[]): number[] {
+  return runs.map((r) => r.durationMs);
 }
 
 /**
@@ -129,7 +164,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
     title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${utcTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
     summary:
       `Since ${utcTime(s.onsetMs)} step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
-      (s.season ? `, the usual for the same ${s.season},` : '') +
+      (s.season ? `, the usual for the same ${s.season} (UTC),` : '') +
       ` in ${s.slow.length} of ${s.since.length} runs${where}; runs take ${formatDuration(s.runCurrentMs)} instead of ${formatDuration(s.runBaselineMs)}` +
       ` and the step accounts for ${Math.round(s.extraShare * 100)} % of the extra time.` +
       (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}.` : ''),

@@ -19,29 +19,14 @@ export interface LevelShiftOptions {
 }
 
 /**
- * Binary segmentation for one change in mean of log values (the CUSUM statistic |μR − μL|·√(nL·nR/n), O(n) with
- * prefix sums), then checked robustly with medians and quartiles. Returns nothing when the levels overlap, when the
- * new level does not hold up to the newest points, or when either side drifts (a gradual creep is the trend
- * detector's business).
+ * Binary segmentation for one change in mean of log values (`bestSplit`), then checked robustly with medians and
+ * quartiles. Returns nothing when the levels overlap, when the new level does not hold up to the newest points, or
+ * when either side drifts (a gradual creep is the trend detector's business).
  */
 export function findLevelShift(values: readonly number[], minSegment: number, options: LevelShiftOptions = {}): LevelShift | undefined {
   const n = values.length;
-  if (n < 2 * minSegment) return undefined;
-  const logs = values.map((v) => Math.log(Math.max(v, 1e-6)));
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + logs[i]!;
-  let best = -1;
-  let bestStat = 0;
-  for (let k = minSegment; k <= n - minSegment; k++) {
-    const left = prefix[k]! / k;
-    const right = (prefix[n]! - prefix[k]!) / (n - k);
-    const stat = Math.abs(right - left) * Math.sqrt((k * (n - k)) / n);
-    if (stat > bestStat) {
-      bestStat = stat;
-      best = k;
-    }
-  }
-  if (best < 0) return undefined;
+  const best = bestSplit(values, minSegment);
+  if (best === undefined) return undefined;
   const before = values.slice(0, best);
   const after = values.slice(best);
   const [beforeSorted, afterSorted] = [sorted(before), sorted(after)];
@@ -59,6 +44,29 @@ export function findLevelShift(values: readonly number[], minSegment: number, op
   if ((rising ? -away : Math.abs(away)) > Math.abs(Math.log(current / baseline)) / 2) return undefined;
   if (drifts(before) || (rising ? drift(after) < 0.8 : drifts(after))) return undefined;
   return { index: firstOfLevel(values, best, baseline, current), baseline, current, robustZ: (current - baseline) / robustSigma(before, baseline) };
+}
+
+/**
+ * Where one change in mean of the log values splits the series best (the CUSUM statistic |μR − μL|·√(nL·nR/n), O(n)
+ * with prefix sums), leaving at least `minSegment` points on either side; undefined when it cannot.
+ */
+export function bestSplit(values: readonly number[], minSegment: number): number | undefined {
+  const n = values.length;
+  if (n < 2 * minSegment) return undefined;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + Math.log(Math.max(values[i]!, 1e-6));
+  let best: number | undefined;
+  let bestStat = 0;
+  for (let k = minSegment; k <= n - minSegment; k++) {
+    const left = prefix[k]! / k;
+    const right = (prefix[n]! - prefix[k]!) / (n - k);
+    const stat = Math.abs(right - left) * Math.sqrt((k * (n - k)) / n);
+    if (stat > bestStat) {
+      bestStat = stat;
+      best = k;
+    }
+  }
+  return best;
 }
 
 /**

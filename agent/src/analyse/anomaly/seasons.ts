@@ -14,6 +14,8 @@ const SEASONS = [
   { name: 'day of the week', periodMs: 7 * DAY_MS, bucketMs: DAY_MS },
 ] as const;
 
+type Season = (typeof SEASONS)[number];
+
 export interface TimedValue {
   run: RunRecord;
   ms: number;
@@ -22,7 +24,7 @@ export interface TimedValue {
 export interface SeasonalChange {
   /** The later points over what their season usually holds (the median of their ratios). */
   ratio: number;
-  season: (typeof SEASONS)[number]['name'];
+  season: Season['name'];
 }
 
 /**
@@ -34,21 +36,88 @@ export interface SeasonalChange {
  */
 export function seasonalChange(earlier: readonly TimedValue[], later: readonly TimedValue[], onsetMs: number, baselineMs: number): SeasonalChange {
   let best: SeasonalChange | undefined;
-  for (const { name, periodMs, bucketMs } of SEASONS) {
-    const bucketOf = (ms: number) => Math.floor((((ms % periodMs) + periodMs) % periodMs) / bucketMs);
-    const onsetCycle = Math.floor(onsetMs / periodMs);
-    const byBucket = new Map<number, number[]>();
-    for (const p of earlier) {
-      if (Math.floor(p.run.startMs / periodMs) >= onsetCycle) continue;
-      const bucket = bucketOf(p.run.startMs);
-      const values = byBucket.get(bucket);
-      if (values) values.push(p.ms);
-      else byBucket.set(bucket, [p.ms]);
-    }
-    const usual = new Map([...byBucket].map(([bucket, values]) => [bucket, median(values)]));
+  for (const season of SEASONS) {
+    const onsetCycle = Math.floor(onsetMs / season.periodMs);
+    const usual = usualByBucket(earlier.filter((p) => Math.floor(p.run.startMs / season.periodMs) < onsetCycle), season, 1);
     // Floored at 1 ms, so a step that took no time gives a ratio, not NaN.
-    const ratio = median(later.map((p) => Math.max(p.ms, 1) / Math.max(usual.get(bucketOf(p.run.startMs)) ?? baselineMs, 1)));
-    if (!best || Math.abs(Math.log(ratio)) < Math.abs(Math.log(best.ratio))) best = { ratio, season: name };
+    const ratio = median(later.map((p) => Math.max(p.ms, 1) / Math.max(usual.get(bucketOf(season, p.run.startMs)) ?? baselineMs, 1)));
+    if (!best || Math.abs(Math.log(ratio)) < Math.abs(Math.log(best.ratio))) best = { ratio, season: season.name };
   }
   return best!;
+}
+
+/**
+ * Enough points in a bucket to tell a season from noise when looking for one: a sparse workflow (a run a day at
+ * varying hours) has one or two per hour of the day, whose spread is the runs' own.
+ */
+const MIN_OCCURRENCES = 3;
+
+export interface Deseasonalised {
+  season: Season['name'];
+  /** Each point's value scaled by what the points before usually hold over what its season usually holds. */
+  values: number[];
+  /** Whether two runs started in the same bucket of the season. */
+  sameBucket(a: RunRecord, b: RunRecord): boolean;
+}
+
+/**
+ * The series without the season evident in its points before `splitMs`, if any: the season whose buckets'
+ * usual values (their medians) lie furthest apart, at least `minRatio` apart. A level shift across a season shows in
+ * this series as one change of level, where the raw series mixes old and new levels of different seasons.
+ */
+export function deseasonalise(points: readonly TimedValue[], splitMs: number, minRatio: number): Deseasonalised | undefined {
+  const earlier = points.filter((p) => p.run.startMs < splitMs);
+  let best: { season: Season; usual: Map<number, number>; spread: number } | undefined;
+  for (const season of SEASONS) {
+    const usual = usualByBucket(earlier, season, MIN_OCCURRENCES);
+    if (usual.size < 2) continue;
+    const spread = Math.max(...usual.values()) / Math.max(Math.min(...usual.values()), 1);
+    if (!best || spread > best.spread) best = { season, usual, spread };
+  }
+  if (!best || best.spread < minRatio) return undefined;
+  const { season, usual } = best;
+  if (turns(points, season, usual, Math.sqrt(best.spread) * Math.min(...usual.values())) < 3) return undefined;
+  const level = median(earlier.map((p) => p.ms));
+  return {
+    season: season.name,
+    values: points.map((p) => (p.ms * level) / Math.max(usual.get(bucketOf(season, p.run.startMs)) ?? level, 1)),
+    sameBucket: (a, b) => bucketOf(season, a.startMs) === bucketOf(season, b.startMs),
+  };
+}
+
+/**
+ * How often the points, in time order, pass between the season's slow buckets (usually above `cut`) and its fast
+ * ones with their values moving the same way. A season comes back: a step that crept up through the first cycle has
+ * slow buckets late in that cycle as well, but from there on its values go on rising where the season would fall.
+ */
+function turns(points: readonly TimedValue[], season: Season, usual: ReadonlyMap<number, number>, cut: number): number {
+  const stretches: { slow: boolean; values: number[] }[] = [];
+  for (const p of points) {
+    const ms = usual.get(bucketOf(season, p.run.startMs));
+    if (ms === undefined) continue;
+    const last = stretches[stretches.length - 1];
+    if (last?.slow === ms > cut) last.values.push(p.ms);
+    else stretches.push({ slow: ms > cut, values: [p.ms] });
+  }
+  let count = 0;
+  for (let i = 1; i < stretches.length; i++) {
+    if (median(stretches[i]!.values) > median(stretches[i - 1]!.values) === stretches[i]!.slow) count++;
+  }
+  return count;
+}
+
+/** The median of the points in each bucket of `season` that holds `minPoints` of them. */
+function usualByBucket(points: readonly TimedValue[], season: Season, minPoints: number): Map<number, number> {
+  const byBucket = new Map<number, number[]>();
+  for (const p of points) {
+    const bucket = bucketOf(season, p.run.startMs);
+    const values = byBucket.get(bucket);
+    if (values) values.push(p.ms);
+    else byBucket.set(bucket, [p.ms]);
+  }
+  return new Map([...byBucket].filter(([, values]) => values.length >= minPoints).map(([bucket, values]) => [bucket, median(values)]));
+}
+
+function bucketOf(season: Season, ms: number): number {
+  return Math.floor((((ms % season.periodMs) + season.periodMs) % season.periodMs) / season.bucketMs);
 }

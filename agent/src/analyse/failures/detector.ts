@@ -63,17 +63,19 @@ export function failureCandidates(problems: Problem[], ctx: AnalysisContext): Fi
     (p) => p.failures.length,
     (p) => ({ fromMs: p.group.onsetMs, toMs: p.group.lastMs }),
   );
-  // The first finding of a cause, around its largest problem, is keyed on the cause alone: it stays the same finding
-  // as workflows join or leave it, down to one. Others with that cause (another step of a workflow, a period apart)
-  // keep their workflows' keys.
-  const keyed = new Set<string>();
-  return clusters.map((cluster) => {
-    const lead = cluster[0]!;
-    const byCause = (cluster.length > 1 || lead.explanations.length > 0) && !keyed.has(lead.cause);
-    if (byCause) keyed.add(lead.cause);
-    return candidateOf(cluster, byCause, ctx);
-  });
+  // The first finding of a cause to begin is keyed on the cause alone: it stays the same finding as workflows join or
+  // leave it, down to one. Others with that cause (another step of a workflow, a period apart) keep their workflows'
+  // keys. The first to begin, not the largest: sizes change places from pass to pass, and the keys would with them.
+  const keyed = new Map<string, Problem[]>();
+  for (const cluster of clusters) {
+    const cause = cluster[0]!.cause;
+    const held = keyed.get(cause);
+    if (!held || onsetOf(cluster) < onsetOf(held)) keyed.set(cause, cluster);
+  }
+  return clusters.map((cluster) => candidateOf(cluster, keyed.get(cluster[0]!.cause) === cluster, ctx));
 }
+
+const onsetOf = (cluster: readonly Problem[]) => Math.min(...cluster.map((p) => p.group.onsetMs));
 
 function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore: Problem['baselineBefore'], ctx: AnalysisContext): Problem {
   const { failures, ...pattern } = group;
@@ -90,7 +92,7 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
     // Without an attribute, the same message is one cause only in steps of the same name: a runner's generic
     // message ("Process completed with exit code 1.") says nothing of why two workflows fail.
     cause: top ? `${top.key}=${top.value}` : `template:${group.identity}${group.step === undefined ? '' : `|step:${group.step}`}`,
-    insights: traceInsights(history),
+    insights: traceInsights(history, group.onsetMs),
     changes: changesBefore(history.runs, firstFailure.run),
     baselineBefore,
   };
@@ -134,7 +136,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
   const failures = cluster.flatMap((p) => p.failures);
   const affected = failures.length;
   const total = cluster.reduce((n, p) => n + p.sinceOnset, 0);
-  const onsetMs = Math.min(...cluster.map((p) => p.group.onsetMs));
+  const onsetMs = onsetOf(cluster);
   const lastMs = Math.max(...cluster.map((p) => p.group.lastMs));
   const step = cluster.every((p) => p.group.step === g.step) ? g.step : undefined;
   const where = step ? ` in step \`${step}\`` : '';

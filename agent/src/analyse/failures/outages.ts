@@ -44,10 +44,12 @@ export function outagesOf(messages: readonly Failure[][], history: WorkflowHisto
       const joined = [...failures, ...other.failures].sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
       if (!rose(joined, indexOf, history.runs.length)) continue;
       explanations ??= explainFailures(history, failures, ctx);
-      if (!sameCause(failures, explanations, other.failures, joined, history, ctx)) continue;
+      // When nothing explains the outage: what explains the messages together, the outage's own should this one join.
+      const together = explanations.length > 0 ? undefined : explainFailures(history, joined, ctx);
+      if (!sameCause(failures, explanations, together?.[0], other.failures, history, ctx)) continue;
       outage.push(other.failures);
       failures = joined;
-      explanations = undefined;
+      explanations = together;
       remaining.splice(i--, 1);
     }
     outages.push(outage);
@@ -91,13 +93,12 @@ function rose(failures: readonly Failure[], indexOf: ReadonlyMap<RunRecord, numb
 function sameCause(
   outage: readonly Failure[],
   explanations: readonly Explanation[],
+  together: Explanation | undefined,
   message: readonly Failure[],
-  joined: readonly Failure[],
   history: WorkflowHistory,
   ctx: AnalysisContext,
 ): boolean {
   const t = ctx.thresholds;
-  const together = explanations.length > 0 ? undefined : explainFailures(history, joined, ctx)[0];
   const cause = explanations[0] ?? together;
   if (!cause) return message.length < t.minAffectedRuns || explainFailures(history, message, ctx).length === 0;
   const item = `${cause.key}=${cause.value}`;

@@ -2,7 +2,7 @@ import type { FindingCandidate } from '../../model/finding.js';
 import { isDecided, isFailed } from '../../model/workflow.js';
 import type { WorkflowHistory } from '../context.js';
 import { dominantFailureCategory } from '../failures/dominant.js';
-import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
+import { distinctLines, exampleRunIds, fingerprint, percent, round, timesSpent, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { traceInsights } from '../trace-insights.js';
@@ -61,14 +61,12 @@ export function sloCandidate({ report: r, burn }: SloEvaluation, history: Workfl
 
 /** What is left of the budget, '62 % left', or once it is gone how many times over it was spent: '40.6× spent' reads, '0.0 % left' hides. */
 function budgetLeft(remaining: number): string {
-  return remaining > 0 ? `${percent(remaining)} left` : `budget exhausted, ${spentTimes(remaining)} spent`;
+  return remaining > 0 ? `${percent(remaining)} left` : `budget exhausted, ${timesSpent(remaining)} spent`;
 }
 
 function budgetSpent({ errorBudgetRemaining: remaining, window }: SloReport): string {
-  return remaining > 0 ? `${percent(1 - remaining)} of the ${window} error budget is spent` : `the ${window} error budget is exhausted (${spentTimes(remaining)} spent)`;
+  return remaining > 0 ? `${percent(1 - remaining)} of the ${window} error budget is spent` : `the ${window} error budget is exhausted (${timesSpent(remaining)} spent)`;
 }
-
-const spentTimes = (remaining: number) => `${(1 - remaining).toFixed(1)}×`;
 
 /**
  * The SLI in percent with one decimal more than the objective has, cut rather than rounded: a share below the
