@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
-import { isoTime } from '../runtime/iso-time.js';
 import type { Store } from '../store/store.js';
+import { exampleRunView } from './views.js';
 
 /**
  * Findings as the API serves them: each with `exampleRuns`, its example runs still stored as people know them (the
@@ -13,7 +13,7 @@ export function withExampleRuns(store: Store, findings: readonly Finding[]) {
     ...finding,
     exampleRuns: finding.evidence.exampleRunIds.flatMap((id) => {
       const run = runs.get(id);
-      return run ? [{ id, runId: run.runId, workflow: run.workflow, status: run.status, startTime: isoTime(run.startMs) }] : [];
+      return run ? [exampleRunView(run)] : [];
     }),
   }));
 }

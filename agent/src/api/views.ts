@@ -33,6 +33,11 @@ export function runView(run: RunRecord) {
   return { id: run.id, workflow: run.workflow, runId: run.runId, runner: run.runner, traceId: run.traceId, ...outcome(run), ...(waited !== undefined && { waitSeconds: secs(waited) }) };
 }
 
+/** A finding's example run as people know it: the runner's run id, the run's own workflow, status and start. */
+export function exampleRunView(run: Pick<RunRecord, 'id' | 'runId' | 'workflow' | 'status' | 'startMs'>) {
+  return { id: run.id, runId: run.runId, workflow: run.workflow, status: run.status, startTime: isoTime(run.startMs) };
+}
+
 export function stepView(step: StepRecord) {
   return {
     id: step.id,

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../model/finding.js';
 import type { Logger } from '../runtime/logger.js';
+import { appWorkflowUrl } from './app-link.js';
 
 /**
  * Pushes findings to Alertmanager (`POST /api/v2/alerts`) as alerts named `FlowLensFinding`, the way Prometheus
@@ -184,9 +185,7 @@ export function findingAlert(
     finding_severity: finding.severity,
     runbook_url: RUNBOOK_URL,
     // The workflow's page in the FlowLens app, as the static alerts link it, in the tenant's organisation.
-    dashboard: `${grafanaUrl.replace(/\/+$/, '')}/a/flowlens-workflows-app/workflow/${encodeURIComponent(finding.workflow)}${
-      grafanaOrgId === undefined ? '' : `?orgId=${grafanaOrgId}`
-    }`,
+    dashboard: appWorkflowUrl(grafanaUrl, finding.workflow, grafanaOrgId),
   });
   // Alertmanager refuses alerts that end before they start; findings carry event time, which may run ahead.
   const startsMs = Math.min(Date.parse(finding.firstSeen) || nowMs, nowMs);

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { parseDurationMs } from '../config/units.js';
 import { sloNames } from '../analyse/slo/report.js';
+import { appWorkflowUrl } from './app-link.js';
 
 /**
  * Prometheus recording and alerting rules for the configured SLOs, computed by Prometheus itself from the raw
@@ -60,7 +61,7 @@ const UNJUDGED_STATUSES = 'cancelled|skipped';
 /** Rules for every SLO, one group each, as a Prometheus rule file (YAML). */
 export function generateSloRules(slos: readonly SloRuleInput[], opts: SloRuleOptions = {}): string {
   const buckets = opts.durationBuckets ?? DEFAULT_DURATION_BUCKETS;
-  const grafanaUrl = (opts.grafanaUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const grafanaUrl = opts.grafanaUrl ?? 'http://localhost:3000';
   const seen = new Set<string>();
   // The `slo` label of each SLO is the name the agent's own report gives it.
   const labels = sloNames(slos);
@@ -103,7 +104,7 @@ function sloGroup(slo: SloRuleInput, label: string, buckets: readonly number[], 
       labels,
     },
   ];
-  const dashboard = `${grafanaUrl}/a/flowlens-workflows-app/workflow/${encodeURIComponent(slo.workflow)}`;
+  const dashboard = appWorkflowUrl(grafanaUrl, slo.workflow);
   for (const alert of BURN_ALERTS) {
     const longMs = toMs(alert.long, 'window');
     const factor = (alert.budgetShare * periodMs) / longMs;

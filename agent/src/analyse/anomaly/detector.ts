@@ -8,7 +8,7 @@ import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
 import { median, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
-import { busiestStepNames, stepDuration, stepSeries } from './features.js';
+import { busiestStepNames, stepSeries } from './features.js';
 import { bestSplit, findLevelShift, type LevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
 import { deseasonalise, seasonalChange, type Deseasonalised, type TimedValue } from './seasons.js';
@@ -204,16 +204,6 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   };
 }
 
-/** The runs among `runs` in which `step` ran and succeeded, with its work. */
-function timedSteps(runs: readonly RunRecord[], step: string): TimedValue[] {
-  const out: TimedValue[] = [];
-  for (const run of runs) {
-    const ms = stepDuration(run, step);
-    if (ms !== undefined) out.push({ run, ms });
-  }
-  return out;
-}
-
 /** Recent successful runs the forest isolates easily, explained by the step furthest from its robust baseline. */
 function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx: AnalysisContext): FindingCandidate | undefined {
   const t = ctx.thresholds;
@@ -222,10 +212,12 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
   if (anomalous.length < t.minAffectedRuns) return undefined;
   const normal = history.runs.filter((r) => !isFailed(r.status) && (scores.byRun.get(r) ?? 0) < t.anomalyScore).slice(-1000);
   const firstMs = anomalous[0]!.startMs;
+  const normalSteps = stepSeries(normal, scores.stepNames);
+  const anomalousSteps = stepSeries(anomalous, scores.stepNames);
   let best: { step: string; z: number; baseline: number; current: number } | undefined;
   for (const step of scores.stepNames) {
-    const base = timedSteps(normal, step);
-    const cur = timedSteps(anomalous, step);
+    const base = normalSteps.get(step)!;
+    const cur = anomalousSteps.get(step)!;
     if (base.length < 10 || cur.length === 0) continue;
     const baseValues = base.map((p) => p.ms);
     const baseline = median(baseValues);
@@ -241,8 +233,8 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
   // past halfway (geometrically) from its baseline to its current level.
   const { step, baseline, current } = best;
   const cut = Math.sqrt(baseline * current);
-  const past = (ms: number | undefined) => ms !== undefined && (current > baseline ? ms > cut : ms < cut);
-  const onsetMs = (anomalous.find((r) => past(stepDuration(r, step))) ?? anomalous[0]!).startMs;
+  const past = (ms: number) => (current > baseline ? ms > cut : ms < cut);
+  const onsetMs = (anomalousSteps.get(step)!.find((p) => past(p.ms))?.run ?? anomalous[0]!).startMs;
   const flagged = new Set(anomalous);
   const explanations = leadingExplanations(
     explain(history.runs.slice(-1000), (r) => flagged.has(r), { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs }),

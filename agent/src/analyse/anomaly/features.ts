@@ -70,14 +70,21 @@ export function stepSeries(runs: readonly RunRecord[], names: readonly string[])
  * waits longer for a worker is not slower (the queue detector's business).
  */
 export function stepDuration(run: RunRecord, name: string): number | undefined {
-  return workOf(run, { has: (n) => n === name }).get(name);
+  // Called per run and step in the detectors' loops: no map, as `workOf` needs for several names.
+  let total: number | undefined;
+  for (const step of run.steps) {
+    if (step.name !== name) continue;
+    if (step.status !== 'success') return undefined;
+    total = (total ?? 0) + workMs(step);
+  }
+  return total;
 }
 
 /**
  * The total work of each step of `run` whose name is in `names`, undefined for one that did not succeed every time
  * it ran, into `into` (cleared first, so one map serves a pass over many runs).
  */
-function workOf(run: RunRecord, names: { has(name: string): boolean }, into = new Map<string, number | undefined>()): Map<string, number | undefined> {
+function workOf(run: RunRecord, names: ReadonlyMap<string, unknown>, into: Map<string, number | undefined>): Map<string, number | undefined> {
   into.clear();
   for (const step of run.steps) {
     if (!names.has(step.name)) continue;

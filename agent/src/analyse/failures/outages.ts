@@ -17,6 +17,8 @@ const SHARE_WINDOW = 10;
 interface Message {
   failures: Failure[];
   step: string | undefined;
+  /** Whether something explains this message by itself, worked out once, when first asked. */
+  explained?: boolean;
 }
 
 /**
@@ -26,8 +28,12 @@ interface Message {
  * its runs apart (the same downstream, host…; or, when nothing does, nothing either). Each outage lists its
  * messages, the largest first.
  */
-export function outagesOf(messages: readonly Failure[][], history: WorkflowHistory, ctx: AnalysisContext): Failure[][][] {
-  const indexOf = new Map(history.runs.map((r, i) => [r, i]));
+export function outagesOf(
+  messages: readonly Failure[][],
+  history: WorkflowHistory,
+  indexOf: ReadonlyMap<RunRecord, number>,
+  ctx: AnalysisContext,
+): Failure[][][] {
   const remaining: Message[] = messages
     .map((failures) => ({ failures, step: mostCommon(failures.map((f) => f.step?.name)) }))
     .sort((a, b) => b.failures.length - a.failures.length || indexOf.get(a.failures[0]!.run)! - indexOf.get(b.failures[0]!.run)!);
@@ -42,11 +48,13 @@ export function outagesOf(messages: readonly Failure[][], history: WorkflowHisto
       const other = remaining[i]!;
       if (other.step !== lead.step || !beganTogether(failures, other.failures, indexOf)) continue;
       const joined = [...failures, ...other.failures].sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
-      if (!rose(joined, indexOf, history.runs.length)) continue;
+      // Together they became more frequent at some point, as an outage begins: errors mixed at a steady rate over the
+      // whole history (a bad builder failing one run in four, each time differently) have no onset to share.
+      if (riseOf(joined, indexOf, history.runs.length) === undefined) continue;
       explanations ??= explainFailures(history, failures, ctx);
       // When nothing explains the outage: what explains the messages together, the outage's own should this one join.
       const together = explanations.length > 0 ? undefined : explainFailures(history, joined, ctx);
-      if (!sameCause(failures, explanations, together?.[0], other.failures, history, ctx)) continue;
+      if (!sameCause(failures, explanations, together?.[0], other, history, ctx)) continue;
       outage.push(other.failures);
       failures = joined;
       explanations = together;
@@ -75,14 +83,11 @@ function beganTogether(a: readonly Failure[], b: readonly Failure[], indexOf: Re
   return (1 - lateShare) ** before >= LATE_CHANCE;
 }
 
-/**
- * Whether the failures became more frequent at some point: an outage begins. Errors mixed at a steady rate over the
- * whole history (a bad builder failing one run in four, each time differently) have no onset to share.
- */
-function rose(failures: readonly Failure[], indexOf: ReadonlyMap<RunRecord, number>, runs: number): boolean {
+/** The index of the run from which the failures among `runs` became more frequent, if they did (`rateRise`). */
+export function riseOf(failures: readonly Failure[], indexOf: ReadonlyMap<RunRecord, number>, runs: number): number | undefined {
   const flags = new Array<boolean>(runs).fill(false);
   for (const f of failures) flags[indexOf.get(f.run)!] = true;
-  return rateRise(flags) !== undefined;
+  return rateRise(flags);
 }
 
 /**
@@ -94,14 +99,18 @@ function sameCause(
   outage: readonly Failure[],
   explanations: readonly Explanation[],
   together: Explanation | undefined,
-  message: readonly Failure[],
+  message: Message,
   history: WorkflowHistory,
   ctx: AnalysisContext,
 ): boolean {
   const t = ctx.thresholds;
   const cause = explanations[0] ?? together;
-  if (!cause) return message.length < t.minAffectedRuns || explainFailures(history, message, ctx).length === 0;
+  if (!cause) {
+    if (message.failures.length < t.minAffectedRuns) return true;
+    message.explained ??= explainFailures(history, message.failures, ctx).length > 0;
+    return !message.explained;
+  }
   const item = `${cause.key}=${cause.value}`;
   const carry = (failures: readonly Failure[]) => failures.filter((f) => runItems(f.run).includes(item)).length >= t.minSupport * failures.length;
-  return carry(message) && (!together || carry(outage));
+  return carry(message.failures) && (!together || carry(outage));
 }

@@ -1,10 +1,10 @@
 import type { Category, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
-import { mostCommon, rateRise } from '../stats.js';
+import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import { categorise } from './categorise.js';
-import { outagesOf } from './outages.js';
+import { outagesOf, riseOf } from './outages.js';
 
 /** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
 const MISS_CHANCE = 0.001;
@@ -60,7 +60,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   // A message too rare to be a pattern by itself may still be one of an outage's.
   const messages = [...byTemplate.values()].map((all) => (all.length < minAffected ? all : sinceRise(all, runs, indexOf, minAffected)));
   const groups: PatternGroup[] = [];
-  for (const outage of outagesOf(messages, history, ctx)) {
+  for (const outage of outagesOf(messages, history, indexOf, ctx)) {
     const failures = outage.flat().sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
     if (failures.length < minAffected) continue;
     const first = indexOf.get(failures[0]!.run)!;
@@ -99,9 +99,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
  * outage begins with the outage, not with its first occurrence weeks before); all of them otherwise.
  */
 function sinceRise(failures: Failure[], runs: readonly RunRecord[], indexOf: Map<RunRecord, number>, minAffected: number): Failure[] {
-  const flags = new Array<boolean>(runs.length).fill(false);
-  for (const f of failures) flags[indexOf.get(f.run)!] = true;
-  const rise = rateRise(flags);
+  const rise = riseOf(failures, indexOf, runs.length);
   if (rise === undefined) return failures;
   const from = failures.findIndex((f) => indexOf.get(f.run)! >= rise);
   return from > 0 && failures.length - from >= minAffected ? failures.slice(from) : failures;

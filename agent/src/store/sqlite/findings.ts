@@ -45,12 +45,16 @@ export class FindingTable {
   private readonly byId: Statement<[string], FindingRow>;
   private readonly insert: Statement<unknown[]>;
   private readonly update: Statement<unknown[]>;
+  private readonly notSeen: Statement<[string]>;
   private readonly active: Statement<[], FindingRow>;
   private readonly resolveExpired: Statement<{ cutoff: number; now: number; by: string; at: string; why: string; limit: number }>;
   private readonly deleteExpired: Statement<[number, number, number]>;
-  private readonly listByConditions = new Map<string, Statement<unknown[], FindingRow>>();
 
-  constructor(private readonly db: Database) {
+  /** `prepared`: the store's statements prepared once per text, which the finding lists' few forms share. */
+  constructor(
+    private readonly db: Database,
+    private readonly prepared: <P extends unknown[], R>(sql: string) => Statement<P, R>,
+  ) {
     this.byFingerprint = db.prepare('SELECT * FROM findings WHERE fingerprint = ?');
     this.byId = db.prepare('SELECT * FROM findings WHERE id = ?');
     this.insert = db.prepare(
@@ -61,6 +65,7 @@ export class FindingTable {
       `UPDATE findings SET workflows = ?, severity = ?, category = ?, status = ?, first_seen_ms = ?, last_seen_ms = ?,
          updated_ms = ?, clear_passes = ?, body = ? WHERE id = ?`,
     );
+    this.notSeen = db.prepare('UPDATE findings SET clear_passes = clear_passes + 1 WHERE id = ?');
     this.active = db.prepare("SELECT * FROM findings WHERE status != 'resolved'");
     this.resolveExpired = db.prepare(
       `UPDATE findings SET status = 'resolved', updated_ms = @now,
@@ -112,11 +117,8 @@ export class FindingTable {
         if (seen.has(row.fingerprint)) continue;
         const finding = toFinding(row);
         if (!cleared(finding)) {
-          // Not seen, so not changed: retention goes by when it was last seen (LAST_SIGHTING).
-          this.update.run(
-            JSON.stringify(finding.workflows ?? [finding.workflow]), finding.severity, finding.category, row.status,
-            row.first_seen_ms, row.last_seen_ms, row.updated_ms, row.clear_passes + 1, row.body, row.id,
-          );
+          // Not seen, so not changed but for the count: retention goes by when it was last seen (LAST_SIGHTING).
+          this.notSeen.run(row.id);
           continue;
         }
         const body = JSON.parse(row.body) as FindingBody;
@@ -173,25 +175,13 @@ export class FindingTable {
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
       params.push(...statuses);
     }
-    return this.listStatement(where.join(' AND ')).all(...params, query.limit).map(toFinding);
-  }
-
-  /**
-   * The statement for a set of conditions, prepared the first time: the API and every analysis pass list findings,
-   * and the sets are few (each filter set or not, and one to three distinct statuses).
-   */
-  private listStatement(where: string): Statement<unknown[], FindingRow> {
-    let statement = this.listByConditions.get(where);
-    if (!statement) {
-      statement = this.db.prepare(
-        `SELECT * FROM findings ${where ? `WHERE ${where}` : ''}
-        ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
-          CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-          last_seen_ms DESC LIMIT ?`,
-      );
-      this.listByConditions.set(where, statement);
-    }
-    return statement;
+    return this.prepared<unknown[], FindingRow>(
+      `SELECT * FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
+        CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+        last_seen_ms DESC LIMIT ?`,
+    )
+      .all(...params, query.limit).map(toFinding);
   }
 
   get(id: string): Finding | undefined {

@@ -122,7 +122,7 @@ export class SqliteStore implements Store {
     );
     this.logWriter = new LogWriter(this.db, this.resources);
     this.templateRuns = new TemplateRunIndex(this.db, (traceId) => this.traceWriter.runsOfTrace(traceId));
-    this.findingTable = new FindingTable(this.db);
+    this.findingTable = new FindingTable(this.db, (sql) => this.prepared(sql));
     this.templateMerges = new TemplateMerges(this.db);
     this.statements = {
       logsOfTrace: this.db.prepare(
