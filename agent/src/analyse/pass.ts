@@ -5,6 +5,7 @@ import { workflowScores } from './anomaly/scores.js';
 import { thresholdsOf, type AnalysisConfig } from './config.js';
 import { historyOf, settledRuns, type AnalysisContext, type Detector, type FailureTemplates } from './context.js';
 import { failureCandidates, failureProblems, type Problem } from './failures/detector.js';
+import type { HeldIdentities } from './failures/held-identities.js';
 import { flakyCandidates } from './flaky/detector.js';
 import { foldRetryCosts } from './flaky/retry-cost.js';
 import { PoolDemand } from './queue/demand.js';
@@ -47,7 +48,7 @@ interface WorkflowDigest {
  * isolation forests are most of it) and let go, keeping only candidates and small summaries, so a pass holds one
  * workflow's runs at once however many workflows there are. Error patterns of several workflows with one cause
  * are merged, and health is scored, at the end. Pure and deterministic for the same workflows given in the same
- * order with the same failure templates.
+ * order with the same failure templates and held identities.
  */
 export class AnalysisPass {
   private readonly ctx: AnalysisContext;
@@ -66,15 +67,16 @@ export class AnalysisPass {
   /**
    * `templates`: the template of every failure message of the pass (`failureTemplates`). `countOutcomes`: the
    * store's counts of a workflow's runs, which SLOs are judged on over their whole windows; without it, SLOs count
-   * the runs given to `workflow`.
+   * the runs given to `workflow`. `held`: what the live failure findings are keyed on (`heldIdentities`).
    */
   constructor(
     nowMs: number,
     config: AnalysisConfig,
     private readonly templates: FailureTemplates,
     private readonly countOutcomes?: CountOutcomes,
+    held?: HeldIdentities,
   ) {
-    this.ctx = { nowMs, config, thresholds: thresholdsOf(config) };
+    this.ctx = { nowMs, config, thresholds: thresholdsOf(config), ...(held && { held }) };
     this.slos = (config.slos ?? []).map(() => undefined);
     this.sloNames = sloNames(config.slos ?? []);
   }

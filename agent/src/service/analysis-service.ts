@@ -1,12 +1,12 @@
 import { CronJob } from 'cron';
-import { AnalysisPass, CLEAR_AFTER_RUNS, failureNotes, failureTemplates, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
+import { AnalysisPass, CLEAR_AFTER_RUNS, failureNotes, failureTemplates, heldIdentities, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
 import { FAILED_STATUSES } from '../model/workflow.js';
 import type { Logger } from '../runtime/logger.js';
 import { Cancelled, timeSlices } from '../runtime/time-slices.js';
-import type { Store, TemplateOf } from '../store/store.js';
+import { LIVE_FINDINGS, type Store, type TemplateOf } from '../store/store.js';
 import { toAnalysisConfig } from './analysis-config.js';
 
 /**
@@ -104,7 +104,9 @@ export class AnalysisService {
       await pause();
     }
     // SLOs count their runs in the store over their own windows: a 30-day SLO is not cut to the pass's window or cap.
-    const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query));
+    // An outage keeps the key its live finding holds, however far the window has slid past how it began.
+    const held = heldIdentities(this.store.findings({ status: LIVE_FINDINGS, limit: 20_000 }));
+    const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query), held);
     const workflows = this.store.workflowsWithRuns(range).sort();
     const ends = new Map<string, number[]>();
     let runs = 0;

@@ -7,25 +7,14 @@ import { resolveConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { AnalysisService } from '../../src/service/analysis-service.js';
 import type { SqliteStore } from '../../src/store/sqlite/index.js';
-import { span } from '../normalise/helpers.js';
+import { etlRun } from '../helpers/etl-runs.js';
 import { tempStores, templateOf, writeSpans } from '../helpers/store.js';
 
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2026, 10, 1);
 const stores = tempStores('lifecycle');
 afterEach(() => stores.closeAll());
 
-/** Hourly run `i` of `etl`, a minute long, failing with the same error when asked. */
-const job = (i: number, failed: boolean) =>
-  span({
-    id: `r${i}`,
-    trace: (i + 1).toString(16).padStart(32, '0'),
-    name: 'run etl',
-    start: T0 + i * HOUR,
-    end: T0 + i * HOUR + 60_000,
-    attributes: { 'cicd.pipeline.name': 'etl', 'cicd.pipeline.run.id': String(i) },
-    ...(failed && { status: 2, message: 'connection refused: warehouse-db:5432' }),
-  });
+/** Hourly run `i` of `etl`, failing with the same error when asked. */
+const job = (i: number, failed: boolean) => etlRun(i, failed ? 'connection refused: warehouse-db:5432' : undefined);
 
 async function errorFinding(store: SqliteStore, service: AnalysisService) {
   await service.run();

@@ -186,6 +186,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
       errorLines,
       details: {
         templateId: g.templateId,
+        identity: g.identity,
         ...(messages.length > 1 ? { messages: messages.map((m) => ({ templateId: m.templateId, pattern: m.template, failures: m.failures })) } : {}),
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
         ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.workflow, step: p.group.step, pattern: p.group.template, failures: p.failures.length, runs: p.sinceOnset })) } : {}),

@@ -4,6 +4,7 @@ import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import { categorise } from './categorise.js';
+import { heldIdentityOf } from './held-identities.js';
 import { outagesOf, riseOf } from './outages.js';
 
 /** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
@@ -22,8 +23,9 @@ export interface PatternGroup {
   templateId: string;
   template: string;
   /**
-   * The template of the message the pattern began with: what its identity comes from, so that messages joining
-   * or leaving an outage, or the most common of them changing, leave it the same finding.
+   * The template of the message the pattern began with, or the identity of the live finding it continues
+   * (`held-identities.ts`): what its key comes from, so that messages joining or leaving an outage, or the most
+   * common of them changing, leave it the same finding.
    */
   identity: string;
   /** Every message, the most common first. */
@@ -73,13 +75,15 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     if (hasStopped(first, indexOf.get(last.run)!, failures.length, runs.length)) continue;
     if (recentCount === 0 && share < ctx.thresholds.minPatternShare) continue;
     const dominant = outage[0]!.at(-1)!;
+    const messages = outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length }));
+    const step = mostCommon(failures.map((f) => f.step?.name));
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,
-      identity: failures[0]!.templateId,
-      messages: outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length })),
+      identity: heldIdentityOf(ctx.held, history.workflow, step, messages) ?? failures[0]!.templateId,
+      messages,
       failures,
-      step: mostCommon(failures.map((f) => f.step?.name)),
+      step,
       // From the template and the error type: numbers in a message ("row 403") say nothing of its kind.
       category: categorise(dominant.template, dominant.step?.errorType ?? dominant.run.errorType),
       onsetMs: failures[0]!.run.startMs,
