@@ -49,12 +49,15 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** One browser tab on the host page, failing the test on any uncaught error in the page. */
-async function openTab(theme: 'light' | 'dark') {
+/**
+ * One browser tab on the host page, failing the test on any uncaught error in the page; at `path` for a user whose
+ * time zone preference is `timezone` (the host's boot data says UTC).
+ */
+async function openTab(theme: 'light' | 'dark', { path = 'overview', timezone }: { path?: string; timezone?: string } = {}) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(`${host.url}${APP}/overview?theme=${theme}`);
+  await page.goto(`${host.url}${APP}/${path}?${new URLSearchParams({ theme, ...(timezone ? { timezone } : {}) })}`);
   await page.waitForFunction(() => document.body.dataset.hostReady || document.body.dataset.hostError);
   expect(await page.evaluate(() => document.body.dataset.hostError)).toBeUndefined();
   return {
@@ -222,6 +225,39 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     } finally {
       host.settings.jsonData.agentUrl = backend.apiUrl;
     }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** A time as a clock in `timeZone` reads it, with the zone's abbreviation: `2026-11-21 07:04:00 EST`. */
+function wallClock(iso: string, timeZone: string): string {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  });
+  const part = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+}
+
+describe("FlowLens app in the Grafana user's time zone", () => {
+  it.for([
+    ['UTC', 'utc'],
+    ['New York', 'America/New_York'],
+  ])("shows a user whose time zone is %s a finding's last time seen on that clock, with its zone", async ([, timezone], ctx) => {
+    if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
+    const open = await backend.openFindingId();
+    const { lastSeen } = (await backend.finding(open)) as { lastSeen: string };
+    const { page, errors } = await openTab('dark', { path: 'findings', timezone });
+    const row = page.getByTestId(testIds.findings.row(open));
+    await expect.poll(() => row.innerText()).toContain(wallClock(lastSeen, timezone === 'utc' ? 'UTC' : timezone));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -39,8 +39,8 @@ export function RunsOverTime({ workflow }: { workflow: WorkflowDetail }) {
           </ChangeMarkers>
           {span && (
             <div className={chart.axis} style={{ width: WIDTH }}>
-              <span>{formatTime(new Date(span.startMs).toISOString())}</span>
-              <span>{formatTime(new Date(span.endMs).toISOString())}</span>
+              <span>{formatTime(span.startMs)}</span>
+              <span>{formatTime(span.endMs)}</span>
             </div>
           )}
           <p className={styles.muted}>Run duration per interval: p50 (blue) and p95 (orange).</p>

@@ -109,7 +109,7 @@ function SessionPhases({ session }: { session: Session }) {
   return (
     <>
       <p className={styles.muted}>
-        {session.workflow} · started {formatTime(new Date(session.startedMs).toISOString())}
+        {session.workflow} · started {formatTime(session.startedMs)}
       </p>
       {session.phases.map((phase) => (
         <div key={phase.name} data-testid={testIds.session.phase(phase.name)}>

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { config } from '@grafana/runtime';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { RunStep } from '../api/types.js';
-import { byShare, describeChange, errorText, failedMoreAfter, formatBudget, formatDuration, formatDurationChange, formatMeasure, formatPercent, statusTone, toNestedItems, toStepTree } from './format.js';
+import { byShare, describeChange, errorText, failedMoreAfter, formatBudget, formatDuration, formatDurationChange, formatMeasure, formatPercent, formatTime, statusTone, toNestedItems, toStepTree } from './format.js';
 
 const step = (id: string, startTime: string, parentId?: string): RunStep => ({
   id,
@@ -64,9 +65,9 @@ describe('view formatting', () => {
   });
 
   it.each([
-    ['2.3.0', '2.4.0', 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:04:00Z'],
-    [null, 3, 'deployment.version — → 3 at 2026-11-21 12:04:00Z'],
-    [true, null, 'deployment.version true → — at 2026-11-21 12:04:00Z'],
+    ['2.3.0', '2.4.0', 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:04:00 UTC'],
+    [null, 3, 'deployment.version — → 3 at 2026-11-21 12:04:00 UTC'],
+    [true, null, 'deployment.version true → — at 2026-11-21 12:04:00 UTC'],
   ])('describes a change from %s to %s in one line', (from, to, text) => {
     expect(describeChange({ key: 'deployment.version', from, to, at: '2026-11-21T12:04:00.000Z' })).toBe(text);
   });
@@ -114,6 +115,48 @@ describe('view formatting', () => {
       { text: 'run `r-1`: 2 change(s)', children: ['`version`: 1 → 2', 'step `push` did not run'] },
       { text: 'reported x = 1', children: [] },
     ]);
+  });
+});
+
+describe("times in the Grafana user's time zone", () => {
+  const userPrefers = (timezone: string) => {
+    config.bootData.user.timezone = timezone;
+  };
+  afterEach(() => {
+    userPrefers('utc');
+    vi.unstubAllEnvs();
+  });
+
+  it('shows a UTC user UTC, saying so', () => {
+    userPrefers('utc');
+    expect(formatTime('2026-11-21T12:04:00.000Z')).toBe('2026-11-21 12:04:00 UTC');
+    expect(formatTime(Date.parse('2026-07-01T12:04:00Z'))).toBe('2026-07-01 12:04:00 UTC');
+  });
+
+  it.each([
+    ['Europe/Berlin', '2026-11-21T12:04:00.000Z', '2026-11-21 13:04:00 CET'],
+    ['Europe/Berlin', '2026-07-01T12:04:00.000Z', '2026-07-01 14:04:00 CEST'],
+    // The night New York's clocks go forward: a second apart, an hour and a second apart on the clock.
+    ['America/New_York', '2026-03-08T06:59:59.000Z', '2026-03-08 01:59:59 EST'],
+    ['America/New_York', '2026-03-08T07:00:00.000Z', '2026-03-08 03:00:00 EDT'],
+    ['Asia/Kolkata', '2026-11-21T12:04:00.000Z', '2026-11-21 17:34:00 IST'],
+  ])('shows a user who prefers %s the time %s as %s', (zone, time, text) => {
+    userPrefers(zone);
+    expect(formatTime(time)).toBe(text);
+    expect(formatTime(Date.parse(time))).toBe(text);
+  });
+
+  it.each(['browser', ''])("shows a user whose preference is %j the browser's zone, named", (preference) => {
+    vi.stubEnv('TZ', 'Asia/Tokyo');
+    userPrefers(preference);
+    expect(formatTime('2026-11-21T12:04:00.000Z')).toBe('2026-11-21 21:04:00 JST');
+  });
+
+  it('shows a missing time as a dash and text that is no time as it is', () => {
+    userPrefers('Europe/Berlin');
+    expect(formatTime(undefined)).toBe('–');
+    expect(formatTime('')).toBe('–');
+    expect(formatTime('soon')).toBe('soon');
   });
 });
 

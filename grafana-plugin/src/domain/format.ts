@@ -1,3 +1,5 @@
+import { dateTimeFormatWithAbbrevation, getTimeZone, getZone, type TimeZone } from '@grafana/data';
+
 import type {
   AttributeTransition,
   AttributeValue,
@@ -84,17 +86,31 @@ export const ABSENT = '—';
 
 const formatValue = (value: AttributeValue) => (value === null ? ABSENT : String(value));
 
-/** `deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00Z`: an attribute change in one line of text. */
+/** `deployment.version 2.3.0 → 2.4.0 at 2026-11-21 13:00:00 CET`: an attribute change in one line of text. */
 export function describeChange({ key, from, to, at }: Pick<AttributeTransition, 'key' | 'from' | 'to' | 'at'>): string {
   return `${key} ${formatValue(from)} → ${formatValue(to)} at ${formatTime(at)}`;
 }
 
-export function formatTime(iso: string | undefined): string {
-  if (!iso) {
+/**
+ * A time as Grafana's other pages show it to this user, `2026-11-21 13:04:00 CET`: in the user's time zone (their
+ * preference, their team's or org's, else the browser's), with its abbreviation so it is never ambiguous. Takes an ISO
+ * string or epoch milliseconds; text that is no time is shown as it is.
+ */
+export function formatTime(time: string | number | undefined): string {
+  if (time === undefined || time === '') {
     return '–';
   }
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+  const ms = new Date(time).getTime();
+  return Number.isNaN(ms) ? String(time) : dateTimeFormatWithAbbrevation(ms, { timeZone: userTimeZone() });
+}
+
+/**
+ * Grafana shows 'browser', '' and zones it does not know in the browser's zone, which moment cannot abbreviate
+ * without its name: the browser gives the name.
+ */
+function userTimeZone(): TimeZone {
+  const zone = getTimeZone();
+  return zone === 'utc' || getZone(zone) ? zone : Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** An SLO's error budget left, `62%`; once overspent, how many budgets were spent rather than a negative share. */

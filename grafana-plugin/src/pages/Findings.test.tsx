@@ -83,14 +83,14 @@ describe('Findings page', () => {
       'href',
       `${AT_FINDING}&attribute=server.address%3Dwarehouse.example.com`
     );
-    expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00Z');
+    expect(detail).toHaveTextContent('9 of 24 runs affected, since 2026-11-21 12:04:00 UTC');
     expect(within(detail).getByRole('row', { name: 'failure rate 1.0% 37.5%' })).toBeInTheDocument();
     // The example run by its runner's run id, with its status and start, opened by the agent's id.
     expect(within(detail).getByRole('link', { name: 'scheduled__2026-11-21T23:00' })).toHaveAttribute(
       'href',
       `${AT_FINDING}&run=r-etl-24`
     );
-    expect(within(detail).getByRole('row', { name: 'scheduled__2026-11-21T23:00 nightly-etl failure 2026-11-21 23:00:00Z' })).toBeInTheDocument();
+    expect(within(detail).getByRole('row', { name: 'scheduled__2026-11-21T23:00 nightly-etl failure 2026-11-21 23:00:00 UTC' })).toBeInTheDocument();
     // What changed when it began, linked to the first affected run (which compares itself with its baseline).
     expect(detail).toHaveTextContent('deployment.version: 2.3.0 → 2.4.0');
     expect(detail).toHaveTextContent('step load_warehouse failed: HTTPError: 503 Service Unavailable (calls to warehouse.example.com failing)');
@@ -144,8 +144,8 @@ describe('Findings page', () => {
     const detail = await screen.findByTestId(testIds.findings.detail);
     const examples = within(await within(detail).findByTestId(testIds.findings.exampleRuns)).getAllByRole('row').slice(1);
     expect(examples.map((row) => row.textContent)).toEqual([
-      'manual__2026-11-21T22:10invoice-exporttimeout2026-11-21 22:10:00Z',
-      'scheduled__2026-11-21T23:00nightly-etlfailure2026-11-21 23:00:00Z',
+      'manual__2026-11-21T22:10invoice-exporttimeout2026-11-21 22:10:00 UTC',
+      'scheduled__2026-11-21T23:00nightly-etlfailure2026-11-21 23:00:00 UTC',
     ]);
     expect(within(examples[0]!).getByRole('link')).toHaveAttribute('href', `${AT_FINDING.replace('nightly-etl', 'invoice-export')}&run=r-inv-9`);
     expect(within(examples[1]!).getByRole('link')).toHaveAttribute('href', `${AT_FINDING}&run=r-etl-24`);
@@ -183,8 +183,8 @@ describe('Findings page', () => {
   });
 
   it.each([
-    ['a stalled workflow', { secondsSinceLastRun: 111600, missedRuns: 24, lastRun: '2026-11-20T11:00:00.000Z' }, ['last run', '2026-11-20 11:00:00Z']],
-    ['a hung run', { runningSeconds: 7200, hungRuns: 1, oldestStart: '2026-11-21T21:58:00.000Z' }, ['oldest start', '2026-11-21 21:58:00Z']],
+    ['a stalled workflow', { secondsSinceLastRun: 111600, missedRuns: 24, lastRun: '2026-11-20T11:00:00.000Z' }, ['last run', '2026-11-20 11:00:00 UTC']],
+    ['a hung run', { runningSeconds: 7200, hungRuns: 1, oldestStart: '2026-11-21T21:58:00.000Z' }, ['oldest start', '2026-11-21 21:58:00 UTC']],
   ])('shows the times in the evidence of %s as every other time', async (_, current, [label, time]) => {
     const state = structuredClone(findings.items);
     Object.assign(state[0]!, { kind: 'stalled' });

@@ -419,7 +419,7 @@ describe('Run comparison', () => {
         name: 'What changed since run scheduled__2026-11-21T22:00 success (the last successful run)',
       })
     ).toBeInTheDocument();
-    expect(comparison).toHaveTextContent('2026-11-21 22:00:00Z · 30m 00s');
+    expect(comparison).toHaveTextContent('2026-11-21 22:00:00 UTC · 30m 00s');
     expect(comparison).toHaveTextContent('Status: success → failure');
     expect(comparison).toHaveTextContent('Duration: 30m 00s → 58m 00s (+28m 00s, 1.9×)');
 
@@ -571,8 +571,8 @@ const timelineImages = () =>
 
 const RUNS_CHART = 'Runs of nightly-etl: 24 runs, 9 failed';
 const DURATION_CHART = 'Run duration: p95 up to 1h 00m';
-const RELEASE = 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00Z';
-const FLAG = 'feature.flag — → on at 2026-11-21 18:00:00Z';
+const RELEASE = 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00 UTC';
+const FLAG = 'feature.flag — → on at 2026-11-21 18:00:00 UTC';
 
 describe('What changed', () => {
   it('lists the steady attributes that changed, newest first, and marks the change after which more runs failed', async () => {
@@ -591,8 +591,8 @@ describe('What changed', () => {
     const [header, flag, release] = within(changes).getAllByRole('row');
     expect([header, flag, release].map((r) => cells(r!))).toEqual([
       ['When', 'Attribute', 'Before', 'After', 'Failures before → after', 'First run'],
-      ['2026-11-21 18:00:00Z', 'feature.flag', '—', 'on', '50% (6 of 12) → 50% (3 of 6)', 'scheduled__2026-11-21T18:00'],
-      ['2026-11-21 12:00:00Z', 'deployment.version', '2.3.0', '2.4.0', '5% (1 of 20) → 67% (8 of 12)', 'scheduled__2026-11-21T12:00'],
+      ['2026-11-21 18:00:00 UTC', 'feature.flag', '—', 'on', '50% (6 of 12) → 50% (3 of 6)', 'scheduled__2026-11-21T18:00'],
+      ['2026-11-21 12:00:00 UTC', 'deployment.version', '2.3.0', '2.4.0', '5% (1 of 20) → 67% (8 of 12)', 'scheduled__2026-11-21T12:00'],
     ]);
     expect(within(flag!).getByRole('link', { name: 'scheduled__2026-11-21T18:00' })).toHaveAttribute(
       'href',
@@ -941,9 +941,9 @@ describe('A workflow with little to show', () => {
     useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl/runs': { items: [hung] }, 'GET /api/v1/runs/r-etl-24': hung });
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-24');
     const row = await screen.findByTestId(testIds.workflow.run('r-etl-24'));
-    expect(within(row).getAllByRole('cell')[3]).toHaveTextContent(/^running, last heard from 2026-11-21 23:01:32Z$/);
+    expect(within(row).getAllByRole('cell')[3]).toHaveTextContent(/^running, last heard from 2026-11-21 23:01:32 UTC$/);
     const detail = await screen.findByTestId(testIds.run.detail);
-    expect(await within(detail).findByText(/2026-11-21 23:00:00Z · running, last heard from 2026-11-21 23:01:32Z/)).toBeInTheDocument();
+    expect(await within(detail).findByText(/2026-11-21 23:00:00 UTC · running, last heard from 2026-11-21 23:01:32 UTC/)).toBeInTheDocument();
     expect(detail).not.toHaveTextContent('1m 32s');
   });
 
@@ -952,10 +952,10 @@ describe('A workflow with little to show', () => {
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
     const timeline = await screen.findByTestId(testIds.workflow.timeline);
     // Four 6-hour intervals from midnight.
-    expect(within(timeline).getByText('2026-11-21 00:00:00Z')).toBeInTheDocument();
-    expect(within(timeline).getByText('2026-11-22 00:00:00Z')).toBeInTheDocument();
+    expect(within(timeline).getByText('2026-11-21 00:00:00 UTC')).toBeInTheDocument();
+    expect(within(timeline).getByText('2026-11-22 00:00:00 UTC')).toBeInTheDocument();
     const bars = within(timeline).getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' });
-    expect([...bars.querySelectorAll('g > title')].map((t) => t.textContent)[1]).toBe('2026-11-21 06:00:00Z: 6 runs, 1 failed');
+    expect([...bars.querySelectorAll('g > title')].map((t) => t.textContent)[1]).toBe('2026-11-21 06:00:00 UTC: 6 runs, 1 failed');
   });
 
   it('says when no run finished in the time range and when the last one did, instead of blank charts', async () => {
@@ -970,7 +970,7 @@ describe('A workflow with little to show', () => {
     });
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-1h');
     const timeline = await screen.findByTestId(testIds.workflow.timeline);
-    expect(timeline).toHaveTextContent('No run finished in this time range; the last one ended 2026-11-21 23:00:00Z.');
+    expect(timeline).toHaveTextContent('No run finished in this time range; the last one ended 2026-11-21 23:00:00 UTC.');
     expect(within(timeline).queryByRole('img')).not.toBeInTheDocument();
   });
 

@@ -39,4 +39,11 @@ if (typeof window !== 'undefined') {
 
   // jsdom lays nothing out, so has nothing to scroll; tests spy on the call.
   Element.prototype.scrollIntoView ??= () => {};
+
+  // Grafana resolves times' zone from the user's preference, as set at its startup; the tests' user prefers UTC,
+  // whatever the machine's zone. Imported here: Grafana's packages need a window.
+  const { setTimeZoneResolver } = await import('@grafana/data');
+  const { config } = await import('@grafana/runtime');
+  config.bootData.user.timezone = 'utc';
+  setTimeZoneResolver(() => config.bootData.user.timezone);
 }

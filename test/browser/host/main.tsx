@@ -3,7 +3,7 @@
  * app plugin, loads the built plugin's module.js through an AMD loader, and mounts its root page under
  * /a/<id>/ and its configuration page under /plugins/<id>, as Grafana does.
  */
-import { createTheme, ThemeContext, type AppPlugin, type AppPluginMeta, type AppRootProps } from '@grafana/data';
+import { createTheme, setTimeZoneResolver, ThemeContext, type AppPlugin, type AppPluginMeta, type AppRootProps } from '@grafana/data';
 import * as EmotionCssNs from '@emotion/css';
 import * as EmotionReactNs from '@emotion/react';
 import * as GrafanaDataNs from '@grafana/data';
@@ -95,10 +95,15 @@ function HostNav({ meta }: { meta: AppPluginMeta }) {
 }
 
 async function main() {
-  const mode = new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark';
+  const params = new URLSearchParams(location.search);
+  const mode = params.get('theme') === 'light' ? 'light' : 'dark';
   const theme = createTheme({ colors: { mode } });
   config.theme2 = theme;
   config.bootData.user.lightTheme = mode === 'light';
+  // A `timezone` parameter stands for another user's preference in the boot data; Grafana resolves every time's
+  // zone from the boot data's, as set here at its startup.
+  config.bootData.user.timezone = params.get('timezone') ?? config.bootData.user.timezone;
+  setTimeZoneResolver(() => config.bootData.user.timezone);
   setBackendSrv(createBackendSrv() as unknown as BackendSrv);
   setPluginPage(HostPluginPage);
 
