@@ -3,7 +3,7 @@ import { isDecided, isFailed, passedOnRetry, waitedMs, type RunRecord } from '..
 import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { describeFigure, formatDuration, percent, utcTime } from './format.js';
 import { changeCount, compareWithLastSuccess, describeComparison, type RunComparison } from './run-comparison.js';
-import { median } from './stats.js';
+import { halfway, median } from './stats.js';
 
 /**
  * Troubleshooting sessions (POST /api/v1/sessions): a guided pass from "what is wrong" to "is it fixed", built
@@ -94,7 +94,7 @@ function halfwayWait(c: FindingCandidate, workflow: string): number {
   const own = (c.evidence.details?.['perWorkflow'] as { workflow: string; baselineMs: number; currentMs: number }[] | undefined)?.find((w) => w.workflow === workflow);
   const [from, to] = own ? [own.baselineMs, own.currentMs] : [Number(c.evidence.baseline['waitP50Ms']), Number(c.evidence.current['waitP50Ms'])];
   // A wait of 0 before would leave no room: a second's wait is as good as none.
-  return Math.round(Math.sqrt(Math.max(from, 1000) * to));
+  return Math.round(halfway(Math.max(from, 1000), to));
 }
 
 /** The templates of a finding's failure messages: its own, and every message of an outage seen through several. */

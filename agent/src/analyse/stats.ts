@@ -153,6 +153,15 @@ export function growthStart(xs: readonly number[], ys: readonly number[], minSeg
 }
 
 /** The value met most often (the first met, on a tie), ignoring undefined. */
+/** Halfway between two levels, geometrically: durations and waits are judged on a log scale. */
+export const halfway = (from: number, to: number) => Math.sqrt(from * to);
+
+/** Whether a value lies past halfway from level `from` to level `to`: where detectors cut a new level's runs from the old's. */
+export function pastHalfway(from: number, to: number): (value: number) => boolean {
+  const cut = halfway(from, to);
+  return to > from ? (value) => value > cut : (value) => value < cut;
+}
+
 export function mostCommon(values: (string | undefined)[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);

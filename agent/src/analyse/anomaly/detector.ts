@@ -6,7 +6,7 @@ import { exampleRunIds, fingerprint, formatDuration, round, utcTime } from '../f
 import { isoTime } from '../../runtime/iso-time.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
-import { median, robustSigma } from '../stats.js';
+import { median, pastHalfway, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
 import { busiestStepNames, stepSeries } from './features.js';
 import { bestSplit, findLevelShift, type LevelShift } from './level-shift.js';
@@ -76,8 +76,8 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const runCurrentMs = median(durationsOf(since.filter((r) => !isFailed(r.status) && now(r))));
     const extra = runCurrentMs - runBaselineMs;
     const extraShare = extra > 0 ? Math.min(1, (currentMs - baselineMs) / extra) : 0;
-    const cut = Math.sqrt(shift.baseline * shift.current);
-    const slow = points.filter((p, i) => i >= shift.index && values[i]! > cut).map((p) => p.run);
+    const isSlow = pastHalfway(shift.baseline, shift.current);
+    const slow = points.filter((p, i) => i >= shift.index && isSlow(values[i]!)).map((p) => p.run);
     if (slow.length >= t.minAffectedRuns) {
       shifts.push({ step, baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
     }
@@ -232,8 +232,7 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
   // The forest also isolates the odd run at the edge of normal: the problem began with the first run whose step lies
   // past halfway (geometrically) from its baseline to its current level.
   const { step, baseline, current } = best;
-  const cut = Math.sqrt(baseline * current);
-  const past = (ms: number) => (current > baseline ? ms > cut : ms < cut);
+  const past = pastHalfway(baseline, current);
   const onsetMs = (anomalousSteps.get(step)!.find((p) => past(p.ms))?.run ?? anomalous[0]!).startMs;
   const flagged = new Set(anomalous);
   const explanations = leadingExplanations(

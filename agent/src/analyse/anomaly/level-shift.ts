@@ -1,4 +1,4 @@
-import { median, quantileSorted, robustSigma, sorted } from '../stats.js';
+import { median, pastHalfway, quantileSorted, robustSigma, sorted } from '../stats.js';
 
 /** A sustained change in level of a series taken in time order. */
 export interface LevelShift {
@@ -75,9 +75,9 @@ export function bestSplit(values: readonly number[], minSegment: number): number
  * the first point past halfway (geometrically) between the levels.
  */
 function firstOfLevel(values: readonly number[], split: number, baseline: number, current: number): number {
-  const cut = Math.sqrt(baseline * current);
+  const past = pastHalfway(baseline, current);
   let index = split;
-  while (index < values.length - 1 && (current > baseline ? values[index]! <= cut : values[index]! >= cut)) index++;
+  while (index < values.length - 1 && !past(values[index]!)) index++;
   return index;
 }
 

@@ -2,7 +2,7 @@ import type { FindingCandidate } from '../../model/finding.js';
 import { passedOnRetry, type RunRecord } from '../../model/workflow.js';
 import { stepDuration } from '../anomaly/features.js';
 import { formatDuration, round } from '../format.js';
-import { median } from '../stats.js';
+import { median, pastHalfway } from '../stats.js';
 
 /**
  * A step that needs retries is slower in the runs that needed one, by its failed tries, and the slowdown detectors
@@ -46,10 +46,10 @@ function isRetryCost(slowdown: FindingCandidate, step: string, runs: readonly Ru
   const baseline = slowdown.evidence.baseline['stepP50Ms'];
   const current = slowdown.evidence.current['stepP50Ms'];
   if (slowdown.category !== 'performance' || typeof baseline !== 'number' || typeof current !== 'number' || !(current > baseline)) return false;
-  const cut = Math.sqrt(baseline * current);
+  const slow = pastHalfway(baseline, current);
   const { retried, firstTry } = stepTimes(runs, step, slowdown.firstSeenMs, slowdown.lastSeenMs);
-  const slowRetried = retried.filter((ms) => ms > cut).length;
-  const slowFirstTry = firstTry.filter((ms) => ms > cut).length;
+  const slowRetried = retried.filter(slow).length;
+  const slowFirstTry = firstTry.filter(slow).length;
   return slowRetried > slowFirstTry && slowFirstTry < minAffectedRuns;
 }
 

@@ -8,7 +8,7 @@ import { describeExplanation, explain, leadingExplanations, type Explanation } f
 import { exampleRunIds, fingerprint, formatDuration, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { changesBefore } from '../run-comparison.js';
-import { median } from '../stats.js';
+import { median, pastHalfway } from '../stats.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import type { PoolDemand } from './demand.js';
 import { queuesOf, waitsByStep } from './waits.js';
@@ -79,8 +79,8 @@ export function queueShift(history: WorkflowHistory, ctx: AnalysisContext): Queu
   const runBaselineMs = typicalDuration(before.map((p) => p.run));
   const extra = currentMs - baselineMs;
   if (extra < MIN_EXTRA_MS || extra < MIN_EXTRA_SHARE * runBaselineMs) return undefined;
-  const cut = Math.sqrt(shift.baseline * shift.current);
-  const waitingRuns = since.filter((_, i) => floored[shift.index + i]! > cut).map((p) => p.run);
+  const waiting = pastHalfway(shift.baseline, shift.current);
+  const waitingRuns = since.filter((_, i) => waiting(floored[shift.index + i]!)).map((p) => p.run);
   if (waitingRuns.length < t.minAffectedRuns) return undefined;
   const waitingSet = new Set(waitingRuns);
   const explanations = leadingExplanations(
