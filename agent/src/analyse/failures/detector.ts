@@ -29,7 +29,7 @@ type FailureRef = Pick<RunRecord, 'id' | 'startMs'> & { message: string };
  */
 export interface Problem {
   workflow: string;
-  group: Omit<PatternGroup, 'failures'>;
+  group: Omit<PatternGroup, 'failures' | 'explanations'>;
   failures: FailureRef[];
   /** The runs since the pattern's onset: the population its share and correlation are measured on. */
   sinceOnset: number;
@@ -78,9 +78,9 @@ export function failureCandidates(problems: Problem[], ctx: AnalysisContext): Fi
 const onsetOf = (cluster: readonly Problem[]) => Math.min(...cluster.map((p) => p.group.onsetMs));
 
 function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore: Problem['baselineBefore'], ctx: AnalysisContext): Problem {
-  const { failures, ...pattern } = group;
+  const { failures, explanations: known, ...pattern } = group;
   const sinceOnset = history.runs.filter((r) => r.startMs >= group.onsetMs);
-  const explanations = explainFailures(history, failures, ctx);
+  const explanations = known ?? explainFailures(history, failures, ctx);
   const top = explanations[0];
   const firstFailure = failures.reduce((a, b) => (b.run.startMs < a.run.startMs ? b : a));
   return {

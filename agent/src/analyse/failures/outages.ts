@@ -21,28 +21,34 @@ interface Message {
   explained?: boolean;
 }
 
+/** An outage's messages (each one's failures, oldest first), the largest first. */
+export interface Outage {
+  messages: Failure[][];
+  /** What explains all its failures, when it was worked out while messages joined it (`explainFailures`). */
+  explanations?: Explanation[];
+}
+
 /**
  * The workflow's messages (each one template's failures, oldest first) as outages: one outage often shows several
  * messages ("connection refused" in some runs, "context deadline exceeded" in others), and is one problem. Messages
  * join the largest when they come from the same step, began with it (together they rose then), and share what sets
- * its runs apart (the same downstream, host…; or, when nothing does, nothing either). Each outage lists its
- * messages, the largest first.
+ * its runs apart (the same downstream, host…; or, when nothing does, nothing either).
  */
 export function outagesOf(
   messages: readonly Failure[][],
   history: WorkflowHistory,
   indexOf: ReadonlyMap<RunRecord, number>,
   ctx: AnalysisContext,
-): Failure[][][] {
+): Outage[] {
   const remaining: Message[] = messages
     .map((failures) => ({ failures, step: mostCommon(failures.map((f) => f.step?.name)) }))
     .sort((a, b) => b.failures.length - a.failures.length || indexOf.get(a.failures[0]!.run)! - indexOf.get(b.failures[0]!.run)!);
-  const outages: Failure[][][] = [];
+  const outages: Outage[] = [];
   while (remaining.length > 0) {
     const lead = remaining.shift()!;
     const outage = [lead.failures];
     let failures = lead.failures;
-    // What explains the outage so far, worked out only when a message may join it.
+    // What explains the outage's failures so far, worked out only when a message may join it.
     let explanations: Explanation[] | undefined;
     for (let i = 0; i < remaining.length; i++) {
       const other = remaining[i]!;
@@ -60,7 +66,7 @@ export function outagesOf(
       explanations = together;
       remaining.splice(i--, 1);
     }
-    outages.push(outage);
+    outages.push(explanations ? { messages: outage, explanations } : { messages: outage });
   }
   return outages;
 }

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
+import type { Explanation } from '../correlation/explain.js';
 import { categorise } from './categorise.js';
 import { heldIdentityOf } from './held-identities.js';
 import { outagesOf, riseOf } from './outages.js';
@@ -31,6 +32,8 @@ export interface PatternGroup {
   /** Every message, the most common first. */
   messages: PatternMessage[];
   failures: Failure[];
+  /** What explains the failures, when grouping them into an outage worked it out. */
+  explanations?: Explanation[];
   /** The origin step most of these failures came from. */
   step?: string;
   /** From the error's keywords; undefined when none matched (an attribute may still tell). */
@@ -60,9 +63,9 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   const indexOf = new Map(runs.map((r, i) => [r, i]));
   const minAffected = ctx.thresholds.minAffectedRuns;
   // A message too rare to be a pattern by itself may still be one of an outage's.
-  const messages = [...byTemplate.values()].map((all) => (all.length < minAffected ? all : sinceRise(all, runs, indexOf, minAffected)));
+  const perTemplate = [...byTemplate.values()].map((all) => (all.length < minAffected ? all : sinceRise(all, runs, indexOf, minAffected)));
   const groups: PatternGroup[] = [];
-  for (const outage of outagesOf(messages, history, indexOf, ctx)) {
+  for (const { messages: outage, explanations } of outagesOf(perTemplate, history, indexOf, ctx)) {
     const failures = outage.flat().sort((a, b) => indexOf.get(a.run)! - indexOf.get(b.run)!);
     if (failures.length < minAffected) continue;
     const first = indexOf.get(failures[0]!.run)!;
@@ -83,6 +86,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
       identity: heldIdentityOf(ctx.held, history.workflow, step, messages) ?? failures[0]!.templateId,
       messages,
       failures,
+      ...(explanations && { explanations }),
       step,
       // From the template and the error type: numbers in a message ("row 403") say nothing of its kind.
       category: categorise(dominant.template, dominant.step?.errorType ?? dominant.run.errorType),
