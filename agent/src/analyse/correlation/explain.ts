@@ -187,12 +187,11 @@ export function explain(runs: readonly RunRecord[], isBad: (run: RunRecord) => b
 /**
  * What explains the bad runs of a problem that began at `options.onsetMs`: within its period an attribute that
  * splits bad from good shows (a tenant, a host); over the whole window a value that only exists since the onset
- * shows (a release). The leading explanations of both, one per attribute value. `all`: the whole window's runs, or
- * their `Tally` (by the same `isBad`) when several onsets of one problem are explained.
+ * shows (a release). The leading explanations of both, one per attribute value. `whole`: the whole window's runs
+ * tallied, kept when several onsets of one problem are explained.
  */
-export function explainSinceOnset(sinceOnset: readonly RunRecord[], all: readonly RunRecord[] | Tally, isBad: (run: RunRecord) => boolean, options: ExplainOptions): Explanation[] {
-  const whole = all instanceof Tally ? all : new Tally(all, isBad);
-  const ranked = [...explain(sinceOnset, isBad, options), ...whole.explain(options)].sort((a, b) => b.jaccard - a.jaccard);
+export function explainSinceOnset(sinceOnset: readonly RunRecord[], whole: Tally, options: ExplainOptions): Explanation[] {
+  const ranked = [...explain(sinceOnset, whole.isBad, options), ...whole.explain(options)].sort((a, b) => b.jaccard - a.jaccard);
   return leadingExplanations(dedupeByItem(ranked));
 }
 

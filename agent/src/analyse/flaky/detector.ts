@@ -73,7 +73,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   if (!(z >= CLUSTERED_Z)) return undefined;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns, onsetMs: runs[0]!.startMs };
-  if (explainSinceOnset(runs, hits, hits.isBad, options).length > 0) return undefined;
+  if (explainSinceOnset(runs, hits, options).length > 0) return undefined;
 
   const step = all.step;
   const workflow = history.workflow;

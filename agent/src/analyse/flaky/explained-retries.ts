@@ -33,7 +33,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const recentRetried = recent.filter((o) => o === RETRIED).length;
   if (recentRetried < Math.max(MIN_RETRIED_RUNS, t.minAffectedRuns) || recentRetried / recent.length < t.minPatternShare) return undefined;
   const options = { minSupport: t.minSupport, minJaccard: t.minJaccard, minAffected: t.minAffectedRuns };
-  const found = explainSinceOnset(all.runs.slice(from), hits, hits.isBad, { ...options, onsetMs: recentFrom });
+  const found = explainSinceOnset(all.runs.slice(from), hits, { ...options, onsetMs: recentFrom });
   if (found.length === 0) return undefined;
   // Since that value's runs began to need retries: an older retry of the step elsewhere, or an occasional one
   // there before it went bad, is no onset.
@@ -45,7 +45,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const runs = all.runs.slice(first);
   const outcomes = all.outcomes.slice(first);
   // Over the episode, with its onset: a release first seen then is named as its start.
-  const explanations = explainSinceOnset(runs, hits, hits.isBad, { ...options, onsetMs });
+  const explanations = explainSinceOnset(runs, hits, { ...options, onsetMs });
   if (explanations.length === 0) return undefined;
   const step = all.step;
   const workflow = history.workflow;
