@@ -129,10 +129,7 @@ export class AnalysisService {
     });
     this.latest = output;
     const durationMs = performance.now() - started;
-    const active = [
-      ...this.store.findings({ status: 'open', limit: 10_000 }),
-      ...this.store.findings({ status: 'acknowledged', limit: 10_000 }),
-    ];
+    const active = this.store.findings({ status: LIVE_FINDINGS, limit: 20_000 });
     const resolved = this.store.findings({ status: 'resolved', limit: 1_000 });
     for (const listener of this.listeners) listener.analysed(output, active, resolved, durationMs);
     const summary: AnalysisSummary = {

@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, itemsOf, json, jsonObject, limitQuery } from '../schemas.js';
+import { LIVE_FINDINGS } from '../../store/store.js';
 
 const IMPACT = { critical: 'high', high: 'high', medium: 'medium', low: 'low', info: 'low' } as const;
 
@@ -37,9 +38,7 @@ export function analysisRoutes(deps: ApiDeps) {
       }),
       (c) => {
         const { workflow, limit } = c.req.valid('query');
-        const findings = (['open', 'acknowledged'] as const).flatMap((status) =>
-          deps.store.findings({ status, limit: 1000, ...(workflow && { workflow }) }),
-        );
+        const findings = deps.store.findings({ status: LIVE_FINDINGS, limit: 2000, ...(workflow && { workflow }) });
         const items = findings.flatMap((finding) =>
           finding.recommendations.map((recommendation) => ({
             workflow: finding.workflow,
