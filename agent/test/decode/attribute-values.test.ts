@@ -56,6 +56,15 @@ describe('attribute values', () => {
     expect(Object.values(attributes)).toEqual([0, -9007199254740992, 9007199254740991, '9007199254740992', '-9007199254740993', '9223372036854775807', '-9223372036854775808']);
   });
 
+  it('keeps int64 values exact when a sender writes them as JSON numbers, as it does the strings', () => {
+    const values = ['12', '-9007199254740991', '9007199254740993', '-9223372036854775808', '9223372036854775807'];
+    // JSON.stringify cannot write such numbers: the text is made by hand. The last attribute's string holds the
+    // same text, quoted, and stays as it came.
+    const text = JSON.stringify(request([...values.map((v, i) => ({ key: `i${i}`, value: { intValue: `@${v}@` } })), { key: 's', value: { stringValue: '{"intValue":9007199254740993}' } }]));
+    const batch = decodeTraceRequestJson(Buffer.from(text.replace(/"@(-?\d+)@"/g, '$1')));
+    expect(Object.values(firstSpan(batch)!.attributes)).toEqual([12, -9007199254740991, '9007199254740993', '-9223372036854775808', '9223372036854775807', '{"intValue":9007199254740993}']);
+  });
+
   it('refuses OTLP/JSON integers outside the int64 range', () => {
     const batch = decodeTraceRequestJson(Buffer.from(JSON.stringify(request([{ key: 'big', value: { intValue: '9223372036854775808' } }]))));
     expect(batch.rejected.reasons).toEqual(['resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue: outside the int64 range']);

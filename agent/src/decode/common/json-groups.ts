@@ -28,7 +28,7 @@ export function decodeJsonExportRequest<T>(body: Buffer, names: JsonLevelNames, 
   let root: unknown;
   try {
     // Buffer's native UTF-8 slice avoids TextDecoder's per-call overhead.
-    root = JSON.parse(body.utf8Slice(0, body.length));
+    root = JSON.parse(exactIntValues(body.utf8Slice(0, body.length)));
   } catch (error) {
     throw new OtlpDecodeError(`invalid JSON: ${(error as Error).message}`);
   }
@@ -45,6 +45,21 @@ export function decodeJsonExportRequest<T>(body: Buffer, names: JsonLevelNames, 
     }
   }
   return request;
+}
+
+/**
+ * An `intValue` of 16 digits or more, written as a JSON number where a key may stand (after `{` or `,`; inside a
+ * string its quotes would be escaped).
+ */
+const LONG_INT_VALUE = /([{,]\s*"int(?:Value|_value)"\s*:\s*)(-?\d{16,})(?=\s*[,}])/g;
+
+/**
+ * OTLP/JSON writes an int64 as a decimal string, but some senders write a JSON number, which `JSON.parse` rounds
+ * past 2^53 (an id 9007199254740993 would be stored as ...992): such numbers are quoted first, so they decode
+ * exactly, as the strings do.
+ */
+function exactIntValues(text: string): string {
+  return text.replace(LONG_INT_VALUE, '$1"$2"');
 }
 
 function decodeGroup<T>(
