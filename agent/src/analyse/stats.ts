@@ -152,7 +152,6 @@ export function growthStart(xs: readonly number[], ys: readonly number[], minSeg
   return best;
 }
 
-/** The value met most often (the first met, on a tie), ignoring undefined. */
 /** Halfway between two levels, geometrically: durations and waits are judged on a log scale. */
 export const halfway = (from: number, to: number) => Math.sqrt(from * to);
 
@@ -162,6 +161,7 @@ export function pastHalfway(from: number, to: number): (value: number) => boolea
   return to > from ? (value) => value > cut : (value) => value < cut;
 }
 
+/** The value met most often (the first met, on a tie), ignoring undefined. */
 export function mostCommon(values: (string | undefined)[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -11,8 +11,9 @@ export class CountedRuns {
   private readonly runs = new Map<string, CountedRun>();
   /**
    * The oldest run, through one live iterator: a new `entries()` starts at the map's first slot and walks over
-   * every slot deleted before it (V8 compacts them only when the table grows): 7–11 µs a run counted at the bound,
-   * against under 1 µs. Runs are only removed from the front or moved to the back, so the runs it has passed are all deleted.
+   * every slot deleted before it (V8 compacts them only when its table is rehashed): 7–11 µs a run counted at the
+   * bound, against under 1 µs. Runs are only ever appended (`take` moves one to the end), and each run the iterator
+   * passes is removed, so the next it gives is the oldest.
    */
   private readonly oldest = this.runs.entries();
   /** Steps remembered across the runs: runs of thousands of steps would otherwise hold hundreds of megabytes. */

@@ -105,7 +105,7 @@ export class AnalysisService {
     }
     // SLOs count their runs in the store over their own windows: a 30-day SLO is not cut to the pass's window or cap.
     // An outage keeps the key its live finding holds, however far the window has slid past how it began.
-    const held = heldIdentities(this.store.findings({ status: LIVE_FINDINGS, limit: 20_000 }));
+    const held = heldIdentities(['error_pattern', 'correlation'].flatMap((kind) => this.store.findings({ status: LIVE_FINDINGS, kind, limit: 10_000 })));
     const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query), held);
     const workflows = this.store.workflowsWithRuns(range).sort();
     const ends = new Map<string, number[]>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldIdentities, heldIdentityOf } from '../../src/analyse/failures/held-identities.js';
+import { continueHeld, heldIdentities, type IdentifiedGroup } from '../../src/analyse/failures/held-identities.js';
 import type { Finding } from '../../src/model/finding.js';
 
 /** A live failure finding of `etl`'s step `load`, keyed on `identity`, last seen with messages of these templates. */
@@ -11,24 +11,39 @@ const live = (identity: string, templateIds: string[]) =>
     evidence: { details: { templateId: templateIds[0], identity, ...(templateIds.length > 1 && { messages: templateIds.map((templateId) => ({ templateId })) }) } },
   }) as unknown as Finding;
 
-const messages = (...templateIds: string[]) => templateIds.map((templateId) => ({ templateId, template: templateId, failures: 1 }));
+/** A group of these messages in a step, its own identity its first message. */
+const group = (step: string, ...templateIds: string[]): IdentifiedGroup => ({
+  step,
+  messages: templateIds.map((templateId) => ({ templateId, template: templateId, failures: 1 })),
+  identity: templateIds[0]!,
+});
+
+/** The identities of `etl`'s groups once they continue what `findings` hold. */
+function identities(findings: Finding[], groups: IdentifiedGroup[], workflow = 'etl'): string[] {
+  continueHeld(heldIdentities(findings), workflow, groups);
+  return groups.map((g) => g.identity);
+}
 
 describe('the identity a group of failure messages continues', () => {
-  const held = heldIdentities([live('refused', ['refused', 'deadline']), live('oom', ['oom'])]);
-
-  it('is the live finding it shares a message with, in the same workflow and step', () => {
-    expect(heldIdentityOf(held, 'etl', 'load', messages('deadline', 'unavailable'))).toBe('refused');
-    expect(heldIdentityOf(held, 'etl', 'load', messages('oom'))).toBe('oom');
+  it('is that of the live finding it shares a message with, in the same workflow and step', () => {
+    const held = [live('refused', ['refused', 'deadline']), live('oom', ['oom'])];
+    expect(identities(held, [group('load', 'deadline', 'unavailable'), group('load', 'oom')])).toEqual(['refused', 'oom']);
   });
 
-  it('is none for new messages, another step or another workflow', () => {
-    expect(heldIdentityOf(held, 'etl', 'load', messages('disk full'))).toBeUndefined();
-    expect(heldIdentityOf(held, 'etl', 'extract', messages('deadline'))).toBeUndefined();
-    expect(heldIdentityOf(held, 'billing', 'load', messages('deadline'))).toBeUndefined();
+  it('is its own for new messages, another step or another workflow', () => {
+    const held = [live('refused', ['refused', 'deadline'])];
+    expect(identities(held, [group('load', 'disk full'), group('extract', 'deadline')])).toEqual(['disk full', 'deadline']);
+    expect(identities(held, [group('load', 'deadline')], 'billing')).toEqual(['deadline']);
   });
 
-  it('prefers the finding whose own message is still among them', () => {
-    const two = heldIdentities([live('refused', ['refused', 'deadline']), live('deadline', ['deadline'])]);
-    expect(heldIdentityOf(two, 'etl', 'load', messages('deadline', 'unavailable'))).toBe('deadline');
+  it('goes to one group only when the outage has split, the one holding its own message first', () => {
+    const held = [live('a', ['a', 'b', 'c', 'd'])];
+    expect(identities(held, [group('load', 'b', 'c'), group('load', 'd'), group('load', 'a')])).toEqual(['b', 'd', 'a']);
+    expect(identities(held, [group('load', 'b', 'c'), group('load', 'd')])).toEqual(['a', 'd']);
+  });
+
+  it('prefers, of two findings, the one whose own message the group still holds', () => {
+    const held = [live('refused', ['refused', 'deadline']), live('deadline', ['deadline'])];
+    expect(identities(held, [group('load', 'deadline', 'unavailable')])).toEqual(['deadline']);
   });
 });

@@ -43,17 +43,37 @@ export function heldIdentities(live: readonly Finding[]): HeldIdentities {
   return held;
 }
 
+/** A workflow's group of failure messages in a step, with the identity its own first failure gives it. */
+export interface IdentifiedGroup {
+  step?: string;
+  messages: readonly PatternMessage[];
+  identity: string;
+}
+
 /**
- * The identity a workflow's group of messages in a step continues: that of a live finding sharing a message with it
- * (the one sharing most; its own identity among the messages first), or undefined when it continues none.
+ * Gives a workflow's groups the identities of the live findings they continue, each identity to one group at most:
+ * an outage that has split into several would otherwise give them all one key, and the store one finding. A group
+ * continues a finding it shares a message with; the pairs are taken best first (a group holding the finding's own
+ * message, then one sharing more of its messages; ties by identity), and a group left over keeps its own. A group's
+ * own identity is its first failure's message, which no other group holds, so it never collides with a continued one.
  */
-export function heldIdentityOf(held: HeldIdentities | undefined, workflow: string, step: string | undefined, messages: readonly PatternMessage[]): string | undefined {
-  let best: HeldIdentity | undefined;
-  let bestScore = 0;
-  for (const candidate of held?.get(keyOf(workflow, step)) ?? []) {
-    const shared = messages.filter((m) => candidate.templateIds.has(m.templateId)).length;
-    const score = shared === 0 ? 0 : shared + (messages.some((m) => m.templateId === candidate.identity) ? messages.length : 0);
-    if (score > bestScore) [best, bestScore] = [candidate, score];
+export function continueHeld(held: HeldIdentities | undefined, workflow: string, groups: IdentifiedGroup[]): void {
+  if (!held) return;
+  const pairs: { group: IdentifiedGroup; identity: string; own: boolean; shared: number }[] = [];
+  for (const group of groups) {
+    for (const candidate of held.get(keyOf(workflow, group.step)) ?? []) {
+      const shared = group.messages.filter((m) => candidate.templateIds.has(m.templateId)).length;
+      if (shared === 0) continue;
+      pairs.push({ group, identity: candidate.identity, own: group.messages.some((m) => m.templateId === candidate.identity), shared });
+    }
   }
-  return best?.identity;
+  pairs.sort((a, b) => Number(b.own) - Number(a.own) || b.shared - a.shared || (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+  const given = new Set<string>();
+  const continued = new Set<IdentifiedGroup>();
+  for (const { group, identity } of pairs) {
+    if (given.has(identity) || continued.has(group)) continue;
+    group.identity = identity;
+    given.add(identity);
+    continued.add(group);
+  }
 }

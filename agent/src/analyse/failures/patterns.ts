@@ -5,7 +5,7 @@ import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import type { Explanation } from '../correlation/explain.js';
 import { categorise } from './categorise.js';
-import { heldIdentityOf } from './held-identities.js';
+import { continueHeld } from './held-identities.js';
 import { outagesOf, riseOf } from './outages.js';
 
 /** A pattern still occurring at its rate misses this many runs in a row with at most this chance. */
@@ -83,7 +83,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,
-      identity: heldIdentityOf(ctx.held, history.workflow, step, messages) ?? failures[0]!.templateId,
+      identity: failures[0]!.templateId,
       messages,
       failures,
       ...(explanations && { explanations }),
@@ -99,6 +99,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
       severity: severityOf(runs.slice(first), failures, recentCount, ctx),
     });
   }
+  continueHeld(ctx.held, history.workflow, groups);
   return groups;
 }
 
