@@ -180,7 +180,12 @@ describe("a finding's measures", () => {
     expect(formatMeasure('resolution', 'five runs passed').text).toBe('five runs passed');
     expect(formatMeasure('slopeMsPerDay', 35_000)).toEqual({ label: 'slope per day', text: '35 s/day' });
     expect(formatMeasure('secondsSinceLastRun', 7200)).toEqual({ label: 'since last run', text: '2h 00m' });
-    expect(formatMeasure('errorBudgetRemaining', -2.1).text).toBe('-210.0%');
+    // An SLO's: its budget as the SLO table says it, its own figures in percent, its burn rates as multiples.
+    expect(formatMeasure('errorBudgetRemaining', -39.625)).toEqual({ label: 'error budget remaining', text: 'exhausted (40.6× spent)' });
+    expect(formatMeasure('errorBudgetRemaining', 0.62).text).toBe('62%');
+    expect(formatMeasure('sli', 59.375)).toEqual({ label: 'SLI', text: '59.375%' });
+    expect(formatMeasure('objective', 99)).toEqual({ label: 'objective', text: '99%' });
+    expect(formatMeasure('burn1h', 100)).toEqual({ label: 'burn rate 1h', text: '100×' });
     // A custom rule's figures, named by its metric.
     expect(formatMeasure('failure_rate', 0.25)).toEqual({ label: 'failure rate', text: '25.0%' });
     expect(formatMeasure('p95_duration', 912.5)).toEqual({ label: 'p95 duration', text: '15m 13s' });

@@ -297,8 +297,9 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 /**
  * A measure of a finding's evidence as a person reads it: `stepP50Ms` 59000 is "step p50" 59 s, `failureShare` 0.38
  * is "failure share" 38.0%. The agent names units in its keys (`…Ms`, `…Seconds`, `seconds…`, `…MsPerDay`, `…Share`,
- * `…Rate`, `…Ratio`, `…Remaining`), and a custom rule's figures by their metric (`failure_rate`, `p95_duration`,
- * `queue_p95`, in seconds).
+ * `…Rate`, `…Ratio`, `…Remaining`), an SLO's by theirs (`sli`, `objective` in percent, `burn1h` a multiple of the
+ * allowed rate), and a custom rule's figures by their metric (`failure_rate`, `p95_duration`, `queue_p95`, in
+ * seconds).
  */
 export function formatMeasure(key: string, value: unknown): { label: string; text: string } {
   const words = key
@@ -319,6 +320,18 @@ export function formatMeasure(key: string, value: unknown): { label: string; tex
   if (unit === 'ms' || unit === 'seconds') {
     const text = formatDuration(unit === 'ms' ? value / 1000 : value);
     return { label, text: perDay ? `${text}/day` : text };
+  }
+  // An overspent error budget as the SLO table says it, not as '-3962.5%'; an SLO's own figures are percentages
+  // already, and its burn rates multiples of the allowed rate.
+  if (/Remaining$/.test(key)) {
+    return { label, text: formatBudget(value) };
+  }
+  if (/^(sli|objective)$/.test(key)) {
+    return { label: key === 'sli' ? 'SLI' : label, text: `${value}%` };
+  }
+  const burn = /^burn(\w+)$/.exec(key);
+  if (burn) {
+    return { label: `burn rate ${burn[1]}`, text: `${value}×` };
   }
   return { label, text: unit === 'share' ? formatPercent(value) : String(value) };
 }
