@@ -105,6 +105,22 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => rowsOf(page, testIds.workflow.factors).count()).toBeGreaterThan(0);
     await expect.poll(() => rowsOf(page, testIds.workflow.steps).count()).toBeGreaterThan(0);
     await rowsOf(page, testIds.workflow.runs).first().waitFor();
+    // A run's id and start each read on one line beside a long error, which wraps instead.
+    const [idCell, , startCell, , , errorCell] = await rowsOf(page, testIds.workflow.runs).first().locator('td').all();
+    const lines = (cell: Locator) =>
+      cell.evaluate((el) => {
+        // The lines its text is laid out on (cells of a row share one height, whatever their text's).
+        const tops = new Set<number>();
+        const texts = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(text);
+          for (const box of range.getClientRects()) tops.add(Math.round(box.top));
+        }
+        return tops.size;
+      });
+    expect([await lines(idCell!), await lines(startCell!)]).toEqual([1, 1]);
+    expect(await lines(errorCell!)).toBeGreaterThan(1);
     // The agent's list of steady attributes that changed in the range (or the line saying none did).
     await page.getByTestId(testIds.workflow.changes).waitFor();
     await shot('workflow');

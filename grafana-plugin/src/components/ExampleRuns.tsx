@@ -49,7 +49,7 @@ export function ExampleRuns({ finding }: { finding: Finding }) {
             <td>
               <StateBadge value={run.status} />
             </td>
-            <td>{formatTime(run.startTime)}</td>
+            <td className={styles.nowrap}>{formatTime(run.startTime)}</td>
           </tr>
         ))}
       </tbody>

@@ -58,7 +58,7 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
             <td>
               {f.evidence.affectedRuns}/{f.evidence.totalRuns} ({formatPercent(f.evidence.totalRuns ? f.evidence.affectedRuns / f.evidence.totalRuns : undefined, 0)})
             </td>
-            <td>{formatTime(f.lastSeen)}</td>
+            <td className={styles.nowrap}>{formatTime(f.lastSeen)}</td>
             <td>
               <StateBadge value={f.status} />
             </td>

@@ -23,7 +23,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
       <tbody>
         {runs.map((run) => (
           <tr key={run.id} data-testid={testIds.workflow.run(run.id)} className={cx(run.id === selectedId && styles.selectedRow)}>
-            <td>
+            <td className={styles.nowrap}>
               <button type="button" className={styles.linkButton} onClick={() => onSelect(run.id)}>
                 {run.runId}
               </button>
@@ -31,7 +31,7 @@ export function RunsTable({ runs, selectedId, onSelect }: Props) {
             <td>
               <StateBadge value={run.status} />
             </td>
-            <td>{formatTime(run.startTime)}</td>
+            <td className={styles.nowrap}>{formatTime(run.startTime)}</td>
             <td>{formatRunDuration(run)}</td>
             <td>{formatDuration(run.waitSeconds ?? run.queueSeconds)}</td>
             <td className={styles.mono}>{errorText(run)}</td>

@@ -50,6 +50,8 @@ export const getPageStyles = (theme: GrafanaTheme2) => ({
   list: css({ paddingLeft: theme.spacing(3), margin: theme.spacing(0.5, 0, 1.5) }),
   muted: css({ color: theme.colors.text.secondary }),
   worse: css({ color: theme.colors.error.text }),
+  /** A time or a run id in a table: kept on one line, where the error or title beside it wraps instead. */
+  nowrap: css({ whiteSpace: 'nowrap' }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
   shareBar: css({ height: 6, background: theme.colors.primary.main, borderRadius: theme.shape.radius.default }),
   failBar: css({ height: 6, background: theme.colors.error.main, borderRadius: theme.shape.radius.default }),

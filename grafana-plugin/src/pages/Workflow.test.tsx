@@ -46,6 +46,8 @@ describe('Workflow page', () => {
 
     const factors = await screen.findByTestId(testIds.workflow.factors);
     expect(await within(factors).findByText('62.5% of runs succeeded (baseline 99%)')).toBeInTheDocument();
+    // Named in words, as the agent's keys read: `success_rate` is "success rate".
+    expect(within(factors).getByText('success rate')).toBeInTheDocument();
     const timeline = within(screen.getByTestId(testIds.workflow.timeline));
     expect(timeline.getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' })).toBeInTheDocument();
     expect(timeline.getByRole('img', { name: 'Run duration: p95 up to 1h 00m' })).toBeInTheDocument();

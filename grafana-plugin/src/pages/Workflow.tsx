@@ -36,6 +36,7 @@ import {
   formatHealth,
   formatPercent,
   formatTime,
+  humanize,
   mergeRepeats,
 } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
@@ -141,7 +142,7 @@ function HealthFactors({ name }: { name: string }) {
             <tbody>
               {health.factors.map((f) => (
                 <tr key={f.name}>
-                  <td>{f.name}</td>
+                  <td>{humanize(f.name)}</td>
                   <td>{Math.round(f.score)}</td>
                   <td>{f.weight}</td>
                   <td>{f.detail}</td>
@@ -174,7 +175,7 @@ function Changes({ name, changes }: { name: string; changes?: AttributeTransitio
           <tbody>
             {changes.map((c) => (
               <tr key={`${c.key} ${c.steps?.join(',') ?? ''} ${c.firstRun.id} ${JSON.stringify(c.to)}`}>
-                <td>{formatTime(c.at)}</td>
+                <td className={styles.nowrap}>{formatTime(c.at)}</td>
                 <td>
                   <span className={styles.mono}>{c.key}</span>
                   {c.steps && <span className={styles.muted}> of step{c.steps.length > 1 ? 's' : ''} {c.steps.join(', ')}</span>}
@@ -354,7 +355,7 @@ function Patterns({ name }: { name: string }) {
                   <td className={styles.mono}>{p.template}</td>
                   <td>{p.count}</td>
                   <td>{p.steps.join(', ')}</td>
-                  <td>{formatTime(p.lastSeen)}</td>
+                  <td className={styles.nowrap}>{formatTime(p.lastSeen)}</td>
                 </tr>
               ))}
             </tbody>
