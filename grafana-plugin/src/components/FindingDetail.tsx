@@ -171,23 +171,43 @@ export function FindingDetail({ id, onChanged }: Props) {
               ))
             )}
 
-            <h4>Similar past findings</h4>
-            {similar.items.length === 0 ? (
-              <p className={styles.muted}>This has not happened before.</p>
-            ) : (
-              <ul className={styles.list}>
-                {similar.items.map((s) => (
-                  <li key={s.id}>
-                    <StateBadge value={s.status} /> <InlineCode text={s.title} /> ({s.workflow}, {formatTime(s.firstSeen)}
-                    {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
-                  </li>
-                ))}
-              </ul>
-            )}
+            <SimilarFindings items={similar.items} />
           </>
         )}
       </QueryView>
     </section>
+  );
+}
+
+/**
+ * Findings alike: still open, one may be the same incident seen from another side (an SLO burning while a step
+ * slowed); resolved, it happened before, and how it ended helps.
+ */
+function SimilarFindings({ items }: { items: Finding[] }) {
+  const styles = useStyles2(getPageStyles);
+  const open = items.filter((s) => s.status !== 'resolved');
+  const past = items.filter((s) => s.status === 'resolved');
+  const list = (findings: Finding[]) => (
+    <ul className={styles.list}>
+      {findings.map((s) => (
+        <li key={s.id}>
+          <StateBadge value={s.status} /> <InlineCode text={s.title} /> ({s.workflow}, {formatTime(s.firstSeen)}
+          {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <>
+      {open.length > 0 && (
+        <>
+          <h4>Similar open findings</h4>
+          {list(open)}
+        </>
+      )}
+      <h4>Similar past findings</h4>
+      {past.length > 0 ? list(past) : <p className={styles.muted}>This has not happened before.</p>}
+    </>
   );
 }
 

@@ -103,6 +103,19 @@ describe('Findings page', () => {
     expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();
   });
 
+  it('lists a similar finding still open apart from those that happened before', async () => {
+    const openNow = { ...structuredClone(similar.items[0]!), id: 'f-9', status: 'open', title: 'SLO nightly-etl-99 is burning its error budget' };
+    useRecordedBackend({ ...agentWith(structuredClone(findings.items)), 'GET /api/v1/findings/f-1/similar': { items: [openNow, ...similar.items] } });
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    const listUnder = (heading: string) => within(detail).getByRole('heading', { name: heading }).nextElementSibling!;
+    await within(detail).findByRole('heading', { name: 'Similar open findings' });
+    expect(listUnder('Similar open findings')).toHaveTextContent('SLO nightly-etl-99 is burning its error budget');
+    expect(listUnder('Similar open findings')).not.toHaveTextContent('load_warehouse failed with 503');
+    expect(listUnder('Similar past findings')).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
+    expect(listUnder('Similar past findings')).not.toHaveTextContent('SLO nightly-etl-99');
+  });
+
   it('brings the finding opened below the list into view, and keeps it there when it is acknowledged', async () => {
     useRecordedBackend(agentWith(structuredClone(findings.items)));
     const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView');
