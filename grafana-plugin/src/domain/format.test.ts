@@ -186,6 +186,8 @@ describe("a finding's measures", () => {
     expect(formatMeasure('sli', 59.375)).toEqual({ label: 'SLI', text: '59.375%' });
     expect(formatMeasure('objective', 99)).toEqual({ label: 'objective', text: '99%' });
     expect(formatMeasure('burn1h', 100)).toEqual({ label: 'burn rate 1h', text: '100×' });
+    // A table asks for the label alone, with no value.
+    expect(['sli', 'burn6h', 'errorBudgetRemaining'].map((key) => formatMeasure(key, undefined).label)).toEqual(['SLI', 'burn rate 6h', 'error budget remaining']);
     // A custom rule's figures, named by its metric.
     expect(formatMeasure('failure_rate', 0.25)).toEqual({ label: 'failure rate', text: '25.0%' });
     expect(formatMeasure('p95_duration', 912.5)).toEqual({ label: 'p95 duration', text: '15m 13s' });

@@ -309,7 +309,9 @@ export function formatMeasure(key: string, value: unknown): { label: string; tex
     .split(' ');
   const perDay = /MsPerDay$/.test(key);
   const unit = perDay || words.at(-1) === 'ms' ? 'ms' : words.includes('seconds') || words.includes('duration') || (words.includes('queue') && words.includes('p95')) ? 'seconds' : /^(share|rate|ratio|remaining)$/.test(words.at(-1)!) ? 'share' : undefined;
-  const label = words.filter((w) => w !== 'ms' && w !== 'seconds').join(' ');
+  const burn = /^burn(\d+[mhd])$/.exec(key);
+  // The label is asked for alone (a table's first column), so an SLO's names are settled before any value.
+  const label = key === 'sli' ? 'SLI' : burn ? `burn rate ${burn[1]}` : words.filter((w) => w !== 'ms' && w !== 'seconds').join(' ');
   // A time (a stalled workflow's `lastRun`, a hung run's `oldestStart`) as every other time on the page.
   if (typeof value === 'string' && ISO_TIME.test(value)) {
     return { label, text: formatTime(value) };
@@ -327,11 +329,10 @@ export function formatMeasure(key: string, value: unknown): { label: string; tex
     return { label, text: formatBudget(value) };
   }
   if (/^(sli|objective)$/.test(key)) {
-    return { label: key === 'sli' ? 'SLI' : label, text: `${value}%` };
+    return { label, text: `${value}%` };
   }
-  const burn = /^burn(\w+)$/.exec(key);
   if (burn) {
-    return { label: `burn rate ${burn[1]}`, text: `${value}×` };
+    return { label, text: `${value}×` };
   }
   return { label, text: unit === 'share' ? formatPercent(value) : String(value) };
 }

@@ -103,6 +103,19 @@ describe('Findings page', () => {
     expect(within(detail).getByText('Retry with exponential backoff up to 10 minutes.')).toBeInTheDocument();
   });
 
+  it("tells an SLO finding's evidence as the SLO table does", async () => {
+    const state = structuredClone(findings.items);
+    Object.assign(state[0]!, { kind: 'sla', category: 'performance' });
+    Object.assign(state[0]!.evidence, { baseline: { objective: 99 }, current: { sli: 59.375, errorBudgetRemaining: -39.625, burn1h: 100 } });
+    useRecordedBackend(agentWith(state));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    await within(detail).findByRole('row', { name: 'objective 99% –' });
+    expect(within(detail).getByRole('row', { name: 'SLI – 59.375%' })).toBeInTheDocument();
+    expect(within(detail).getByRole('row', { name: 'error budget remaining – exhausted (40.6× spent)' })).toBeInTheDocument();
+    expect(within(detail).getByRole('row', { name: 'burn rate 1h – 100×' })).toBeInTheDocument();
+  });
+
   it('lists a similar finding still open apart from those that happened before', async () => {
     const openNow = { ...structuredClone(similar.items[0]!), id: 'f-9', status: 'open', title: 'SLO nightly-etl-99 is burning its error budget' };
     useRecordedBackend({ ...agentWith(structuredClone(findings.items)), 'GET /api/v1/findings/f-1/similar': { items: [openNow, ...similar.items] } });
