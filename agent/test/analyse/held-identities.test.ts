@@ -42,6 +42,13 @@ describe('the identity a group of failure messages continues', () => {
     expect(identities(held, [group('load', 'b', 'c'), group('load', 'd')])).toEqual(['a', 'd']);
   });
 
+  it('gives a group another identity when its own was just continued by another group', () => {
+    // The finding began with message x, and was last seen with y only; x is back, as an outage of its own.
+    const held = [live('x', ['y'])];
+    expect(identities(held, [group('load', 'x'), group('load', 'y')])).toEqual(['x|again', 'x']);
+    expect(identities(held, [group('load', 'x', 'z'), group('load', 'y')])).toEqual(['z', 'x']);
+  });
+
   it('prefers, of two findings, the one whose own message the group still holds', () => {
     const held = [live('refused', ['refused', 'deadline']), live('deadline', ['deadline'])];
     expect(identities(held, [group('load', 'deadline', 'unavailable')])).toEqual(['deadline']);

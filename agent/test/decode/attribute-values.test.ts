@@ -65,6 +65,16 @@ describe('attribute values', () => {
     expect(Object.values(firstSpan(batch)!.attributes)).toEqual([12, -9007199254740991, '9007199254740993', '-9223372036854775808', '9223372036854775807', '{"intValue":9007199254740993}']);
   });
 
+  it('refuses an int64 past 2^53 written with a fraction or an exponent, which has been rounded', () => {
+    const text = JSON.stringify(request([{ key: 'id', value: { intValue: '@' } }]));
+    const reasons = ['9007199254740993.0', '1e20'].map((number) => decodeTraceRequestJson(Buffer.from(text.replace('"@"', number))).rejected.reasons);
+    expect(reasons).toEqual(
+      Array(2).fill(['resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue: an integer past 2^53 must be written as digits (a decimal string, as OTLP/JSON asks)']),
+    );
+    // A number with zeros before it is no JSON, quoted or not.
+    expect(() => decodeTraceRequestJson(Buffer.from(text.replace('"@"', '0000000000000001')))).toThrow(/invalid JSON/);
+  });
+
   it('refuses OTLP/JSON integers outside the int64 range', () => {
     const batch = decodeTraceRequestJson(Buffer.from(JSON.stringify(request([{ key: 'big', value: { intValue: '9223372036854775808' } }]))));
     expect(batch.rejected.reasons).toEqual(['resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue: outside the int64 range']);

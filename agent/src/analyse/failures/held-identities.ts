@@ -54,8 +54,10 @@ export interface IdentifiedGroup {
  * Gives a workflow's groups the identities of the live findings they continue, each identity to one group at most:
  * an outage that has split into several would otherwise give them all one key, and the store one finding. A group
  * continues a finding it shares a message with; the pairs are taken best first (a group holding the finding's own
- * message, then one sharing more of its messages; ties by identity), and a group left over keeps its own. A group's
- * own identity is its first failure's message, which no other group holds, so it never collides with a continued one.
+ * message, then one sharing more of its messages; ties by identity, then the groups' order). Greedy, not the most
+ * continued: rare splits may leave a finding that could have continued to resolve. A group left over keeps its own
+ * identity, its first failure's message, unless a finding last seen without that message was just continued under
+ * it: then it takes another of its messages, or the identity marked as a second outage.
  */
 export function continueHeld(held: HeldIdentities | undefined, workflow: string, groups: IdentifiedGroup[]): void {
   if (!held) return;
@@ -75,5 +77,9 @@ export function continueHeld(held: HeldIdentities | undefined, workflow: string,
     group.identity = identity;
     given.add(identity);
     continued.add(group);
+  }
+  for (const group of groups) {
+    if (continued.has(group) || !given.has(group.identity)) continue;
+    group.identity = group.messages.find((m) => !given.has(m.templateId))?.templateId ?? `${group.identity}|again`;
   }
 }

@@ -51,15 +51,18 @@ export function decodeJsonExportRequest<T>(body: Buffer, names: JsonLevelNames, 
  * An `intValue` of 16 digits or more, written as a JSON number where a key may stand (after `{` or `,`; inside a
  * string its quotes would be escaped).
  */
-const LONG_INT_VALUE = /([{,]\s*"int(?:Value|_value)"\s*:\s*)(-?\d{16,})(?=\s*[,}])/g;
+const LONG_INT_VALUE = /([{,]\s*"int(?:Value|_value)"\s*:\s*)(-?[1-9]\d{15,})(?=\s*[,}])/g;
+/** Whether the text may hold one (a number with zeros before it is no JSON, and stays refused). */
+const MAY_HOLD_LONG_INT = /"int(?:Value|_value)"\s*:\s*-?[1-9]\d{15}/;
 
 /**
  * OTLP/JSON writes an int64 as a decimal string, but some senders write a JSON number, which `JSON.parse` rounds
  * past 2^53 (an id 9007199254740993 would be stored as ...992): such numbers are quoted first, so they decode
- * exactly, as the strings do.
+ * exactly, as the strings do. (A key written with escapes, `"int\u0056alue"`, is not recognised: such a number is
+ * still rounded.)
  */
 function exactIntValues(text: string): string {
-  return text.replace(LONG_INT_VALUE, '$1"$2"');
+  return MAY_HOLD_LONG_INT.test(text) ? text.replace(LONG_INT_VALUE, '$1"$2"') : text;
 }
 
 function decodeGroup<T>(
