@@ -106,7 +106,8 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await expect.poll(() => rowsOf(page, testIds.workflow.steps).count()).toBeGreaterThan(0);
     await rowsOf(page, testIds.workflow.runs).first().waitFor();
     // A run's id and start each read on one line beside a long error, which wraps instead.
-    const [idCell, , startCell, , , errorCell] = await rowsOf(page, testIds.workflow.runs).first().locator('td').all();
+    const longError = rowsOf(page, testIds.workflow.runs).filter({ has: page.locator('td:nth-child(6)', { hasText: /.{80}/ }) });
+    const [idCell, , startCell, , , errorCell] = await longError.first().locator('td').all();
     const lines = (cell: Locator) =>
       cell.evaluate((el) => {
         // The lines its text is laid out on (cells of a row share one height, whatever their text's).
