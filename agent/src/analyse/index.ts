@@ -8,7 +8,7 @@ export { CLEAR_AFTER_RUNS, defaultThresholds, parseDuration, thresholdsOf } from
 export type { Detector, TemplateOf } from './context.js';
 export { failureNotes, failureTemplates, type FailureNote } from './context.js';
 export { AnalysisPass, type AnalysisOutput } from './pass.js';
-export { heldIdentities } from './failures/held-identities.js';
+export { FAILURE_KINDS, heldIdentities } from './failures/held-identities.js';
 export type { HealthFactor, HealthReport, HealthStatus } from './health.js';
 export type { BurnWindow, SloReport, SloState } from './slo/report.js';
 export { burnWindows } from './slo/report.js';

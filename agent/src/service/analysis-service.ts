@@ -1,5 +1,5 @@
 import { CronJob } from 'cron';
-import { AnalysisPass, CLEAR_AFTER_RUNS, failureNotes, failureTemplates, heldIdentities, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
+import { AnalysisPass, CLEAR_AFTER_RUNS, FAILURE_KINDS, failureNotes, failureTemplates, heldIdentities, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
@@ -105,7 +105,7 @@ export class AnalysisService {
     }
     // SLOs count their runs in the store over their own windows: a 30-day SLO is not cut to the pass's window or cap.
     // An outage keeps the key its live finding holds, however far the window has slid past how it began.
-    const held = heldIdentities(['error_pattern', 'correlation'].flatMap((kind) => this.store.findings({ status: LIVE_FINDINGS, kind, limit: 10_000 })));
+    const held = heldIdentities(FAILURE_KINDS.flatMap((kind) => this.store.findings({ status: LIVE_FINDINGS, kind, limit: 10_000 })));
     const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query), held);
     const workflows = this.store.workflowsWithRuns(range).sort();
     const ends = new Map<string, number[]>();

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/finding.js';
+import type { Finding, FindingKind } from '../../model/finding.js';
 import type { PatternMessage } from './patterns.js';
 
 /**
@@ -19,11 +19,13 @@ export type HeldIdentities = ReadonlyMap<string, readonly HeldIdentity[]>;
 
 const keyOf = (workflow: string, step: string | undefined) => `${workflow}\n${step ?? ''}`;
 
-/** What the live failure findings (`error_pattern` and `correlation`) hold, from the details the detector stores. */
+/** The kinds of the failure detector's findings, the only ones that hold identities. */
+export const FAILURE_KINDS = ['error_pattern', 'correlation'] as const satisfies readonly FindingKind[];
+
+/** What the live failure findings (of `FAILURE_KINDS`) hold, from the details the detector stores. */
 export function heldIdentities(live: readonly Finding[]): HeldIdentities {
   const held = new Map<string, HeldIdentity[]>();
   for (const finding of live) {
-    if (finding.kind !== 'error_pattern' && finding.kind !== 'correlation') continue;
     const details = finding.evidence.details ?? {};
     const identity = details['identity'];
     // Findings stored before identities were kept have none: their next pass stores one.

@@ -105,12 +105,7 @@ export function nanosToMsAt(value: unknown, path: string): number {
 /** An enum as its integer value or its name (e.g. `SPAN_KIND_SERVER`). */
 export function enumAt(value: unknown, names: Readonly<Record<string, number>>, path: string): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value === 'number' && Number.isInteger(value)) {
-    // Digits alone past 2^53 arrive as text (`json-groups.ts`); a number still this large was written with a
-    // fraction or an exponent, and has been rounded already.
-    if (value >= -TWO_POW_53 && value < TWO_POW_53) return value;
-    return fail(path, 'an integer past 2^53 must be written as digits (a decimal string, as OTLP/JSON asks)');
-  }
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') {
     const known = names[value];
     if (known !== undefined) return known;
