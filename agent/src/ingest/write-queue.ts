@@ -97,6 +97,16 @@ export class WriteQueue implements OtlpConsumer {
     this.remodelTimer = undefined;
     // Leaves the runs current; what fails here is done by the next agent to open the store.
     this.remodel(Infinity);
+    // Templates merged since the last write (learnt while it stored runs' errors, or by an analysis pass): the
+    // saved miner no longer knows the retired ids, so the store must re-key them now or never.
+    const templateMerges = this.deps.takeMerges();
+    if (templateMerges.length > 0) {
+      try {
+        this.deps.store.write({ spans: [], logs: [], logTemplates: [], templateMerges }, this.deps.model, this.deps.templateOf);
+      } catch (error) {
+        this.deps.onFailed(storeFailure(error as Error), 0);
+      }
+    }
   }
 
   private get pending(): number {

@@ -49,6 +49,8 @@ export class AnalysisService {
     private readonly templateOf: TemplateOf,
     private readonly listeners: AnalysisListener[],
     private readonly logger: Logger,
+    /** The id a template belongs to after the merges the store has not been told of yet (the miner's, since). */
+    private readonly mergedSince: (templateId: string) => string = (templateId) => templateId,
   ) {}
 
   start(): void {
@@ -105,7 +107,10 @@ export class AnalysisService {
     }
     // SLOs count their runs in the store over their own windows: a 30-day SLO is not cut to the pass's window or cap.
     // An outage keeps the key its live finding holds, however far the window has slid past how it began.
-    const held = heldIdentities(FAILURE_KINDS.flatMap((kind) => this.store.findings({ status: LIVE_FINDINGS, kind, limit: 10_000 })));
+    const held = heldIdentities(
+      FAILURE_KINDS.flatMap((kind) => this.store.findings({ status: LIVE_FINDINGS, kind, limit: 10_000 })),
+      (templateId) => this.mergedSince(this.store.currentTemplateId(templateId)),
+    );
     const analysis = new AnalysisPass(nowMs, config, failureTemplates(failed, this.templateOf), (query) => this.store.runOutcomes(query), held);
     const workflows = this.store.workflowsWithRuns(range).sort();
     const ends = new Map<string, number[]>();

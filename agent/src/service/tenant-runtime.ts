@@ -108,7 +108,7 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
     );
     listeners.push({ analysed: (_output, active, resolved) => void notifier.notify([...active, ...resolved]) });
   }
-  const analysis = new AnalysisService(store, config, templateOf, listeners, logger);
+  const analysis = new AnalysisService(store, config, templateOf, listeners, logger, (templateId) => templates.current(templateId));
   const api = getRequestListener(
     createApi({ store, analysis: createAnalysisView(analysis, store, templateOf), now: () => Date.now(), ready, senders }).fetch,
   );

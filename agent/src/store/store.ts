@@ -184,7 +184,10 @@ export interface Store {
   /** Newest event time stored (end of the newest run), clamped to the wall clock against senders' clock skew. */
   latestEventMs(): number | undefined;
   patterns(query: PatternQuery): PatternRow[];
+  /** Runs the template's lines came from, newest first; a template merged into another answers as that one. */
   runsOfPattern(templateId: string, limit: number): { runId: string; workflow: string; step: string; count: number }[];
+  /** The id a template is counted under now: its own, or that of the template it was merged into. */
+  currentTemplateId(templateId: string): string;
 
   applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => boolean): FindingUpdate;
   findings(query: FindingQuery): Finding[];

@@ -18,9 +18,9 @@ const group = (step: string, ...templateIds: string[]): IdentifiedGroup => ({
   identity: templateIds[0]!,
 });
 
-/** The identities of `etl`'s groups once they continue what `findings` hold. */
-function identities(findings: Finding[], groups: IdentifiedGroup[], workflow = 'etl'): string[] {
-  continueHeld(heldIdentities(findings), workflow, groups);
+/** The identities of `etl`'s groups once they continue what `findings` hold; `merged`: retired template → successor. */
+function identities(findings: Finding[], groups: IdentifiedGroup[], workflow = 'etl', merged = new Map<string, string>()): string[] {
+  continueHeld(heldIdentities(findings, (id) => merged.get(id) ?? id), workflow, groups);
   return groups.map((g) => g.identity);
 }
 
@@ -52,5 +52,14 @@ describe('the identity a group of failure messages continues', () => {
   it('prefers, of two findings, the one whose own message the group still holds', () => {
     const held = [live('refused', ['refused', 'deadline']), live('deadline', ['deadline'])];
     expect(identities(held, [group('load', 'deadline', 'unavailable')])).toEqual(['deadline']);
+  });
+
+  it('follows the templates the miner merged since the finding was stored', () => {
+    // "order 1 not found" became "order <*> not found" (its own message), and "timeout 30s" became "timeout <*>".
+    const held = [live('order-1', ['order-1', 'timeout-30'])];
+    const merged = new Map([['order-1', 'order-*'], ['timeout-30', 'timeout-*']]);
+    expect(identities(held, [group('load', 'timeout-*'), group('load', 'order-*')], 'etl', merged)).toEqual(['timeout-*', 'order-1']);
+    expect(identities(held, [group('load', 'timeout-*')], 'etl', merged)).toEqual(['order-1']);
+    expect(identities(held, [group('load', 'timeout-*')])).toEqual(['timeout-*']);
   });
 });

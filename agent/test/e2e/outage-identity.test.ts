@@ -7,6 +7,9 @@ import { resolveConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { AnalysisService } from '../../src/service/analysis-service.js';
 import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import { TemplateMiner } from '../../src/analyse/templates/index.js';
+import { TemplateTracker } from '../../src/ingest/template-tracker.js';
+import { modelTrace } from '../../src/normalise/model-trace.js';
 import { minerTemplateOf } from '../analyse/scenario.js';
 import { etlRun } from '../helpers/etl-runs.js';
 import { tempStores, writeSpans } from '../helpers/store.js';
@@ -36,5 +39,37 @@ describe('an outage whose first message has left the analysis window', () => {
     await service.run();
     const found = errorFindings(store);
     expect(found.map((f) => [f.id, f.status, f.rootCause.pattern])).toEqual([[opened!.id, 'open', DEADLINE]]);
+  });
+});
+
+describe('an outage whose message the log miner generalised since its finding was opened', () => {
+  it('stays the finding opened for it', async () => {
+    const { store } = stores.open();
+    // The agent's own miner, which tells the store of each merge with its next write.
+    const templates = new TemplateTracker(new TemplateMiner());
+    const templateOf = (message: string) => templates.of(message);
+    const config = resolveConfig({ analysis: { enabled: false, window: '2d' } });
+    const service = new AnalysisService(store, config, templateOf, [], createLogger('error'), (id) => templates.current(id));
+    const write = (from: number, to: number, error: (i: number) => string | undefined) => {
+      const spans = Array.from({ length: to - from }, (_, k) => etlRun(from + k, error(from + k)));
+      store.write({ spans, logs: [], logTemplates: [], templateMerges: templates.takeMerges() }, modelTrace, templateOf);
+    };
+    // Four replicas of the warehouse go down together: four messages, which the miner keeps apart (it makes a
+    // position a variable at its fifth value).
+    const replicas = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+    write(0, 126, (i) => (i < 100 ? undefined : `lost connection to replica ${replicas[i % 4]}`));
+    await service.run();
+    const [opened, ...others] = errorFindings(store);
+    expect(others).toEqual([]);
+    expect(opened!.evidence.details!['messages']).toHaveLength(4);
+    // A fifth goes too: one template for all now, "replica <*>", under a new id. The pass comes before the next
+    // write, which tells the store of the merge, and again after it.
+    write(126, 140, (i) => `lost connection to replica ${replicas[i % 5]}`);
+    const continued = [[opened!.id, 'open', 'lost connection to replica <*>']];
+    await service.run();
+    expect(errorFindings(store).map((f) => [f.id, f.status, f.rootCause.pattern])).toEqual(continued);
+    write(140, 141, () => 'lost connection to replica beta');
+    await service.run();
+    expect(errorFindings(store).map((f) => [f.id, f.status, f.rootCause.pattern])).toEqual(continued);
   });
 });

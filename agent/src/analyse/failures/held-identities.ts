@@ -10,7 +10,9 @@ import type { PatternMessage } from './patterns.js';
  */
 export interface HeldIdentity {
   identity: string;
-  /** The templates of the messages the finding was last seen with. */
+  /** The template the identity names, as it is counted now. */
+  own: string;
+  /** The templates of the messages the finding was last seen with, as they are counted now. */
   templateIds: ReadonlySet<string>;
 }
 
@@ -22,8 +24,12 @@ const keyOf = (workflow: string, step: string | undefined) => `${workflow}\n${st
 /** The kinds of the failure detector's findings, the only ones that hold identities. */
 export const FAILURE_KINDS = ['error_pattern', 'correlation'] as const satisfies readonly FindingKind[];
 
-/** What the live failure findings (of `FAILURE_KINDS`) hold, from the details the detector stores. */
-export function heldIdentities(live: readonly Finding[]): HeldIdentities {
+/**
+ * What the live failure findings (of `FAILURE_KINDS`) hold, from the details the detector stores. `current` gives
+ * the id a template is counted under now: the miner merges templates as lines generalise them, and a finding
+ * stored before a merge names the retired ids, which no message of this pass carries.
+ */
+export function heldIdentities(live: readonly Finding[], current: (templateId: string) => string): HeldIdentities {
   const held = new Map<string, HeldIdentity[]>();
   for (const finding of live) {
     const details = finding.evidence.details ?? {};
@@ -31,7 +37,7 @@ export function heldIdentities(live: readonly Finding[]): HeldIdentities {
     // Findings stored before identities were kept have none: their next pass stores one.
     if (typeof identity !== 'string') continue;
     const messages = Array.isArray(details['messages']) ? (details['messages'] as { templateId: string }[]) : [{ templateId: String(details['templateId']) }];
-    const entry: HeldIdentity = { identity, templateIds: new Set(messages.map((m) => m.templateId)) };
+    const entry: HeldIdentity = { identity, own: current(identity), templateIds: new Set(messages.map((m) => current(m.templateId))) };
     const steps = Array.isArray(details['perWorkflow'])
       ? (details['perWorkflow'] as { workflow: string; step?: string }[])
       : [{ workflow: finding.workflow, step: finding.rootCause.step }];
@@ -68,7 +74,7 @@ export function continueHeld(held: HeldIdentities | undefined, workflow: string,
     for (const candidate of held.get(keyOf(workflow, group.step)) ?? []) {
       const shared = group.messages.filter((m) => candidate.templateIds.has(m.templateId)).length;
       if (shared === 0) continue;
-      pairs.push({ group, identity: candidate.identity, own: group.messages.some((m) => m.templateId === candidate.identity), shared });
+      pairs.push({ group, identity: candidate.identity, own: group.messages.some((m) => m.templateId === candidate.own), shared });
     }
   }
   pairs.sort((a, b) => Number(b.own) - Number(a.own) || b.shared - a.shared || (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));

@@ -86,6 +86,7 @@ export class SqliteStore implements Store {
     clearClusters: Statement<[]>;
     insertCluster: Statement<[string, string]>;
     runsOfPattern: Statement<[string, number], { run_id: string; workflow: string; step: string; count: number }>;
+    templateAlias: Statement<[string], string>;
     saveSession: Statement<unknown[]>;
     session: Statement<[string], { id: string; workflow: string; created_ms: number; body: string }>;
     pruneRuns: Statement<[number, number, number], { seq: number; id: string; trace_id: string; start_ms: number }>;
@@ -157,6 +158,7 @@ export class SqliteStore implements Store {
       runsOfPattern: this.db.prepare(
         'SELECT run_id, workflow, step, count FROM template_runs WHERE template_id = ? ORDER BY last_ms DESC LIMIT ?',
       ),
+      templateAlias: this.db.prepare<[string], string>('SELECT to_id FROM template_aliases WHERE from_id = ?').pluck(),
       saveSession: this.db.prepare('INSERT OR REPLACE INTO sessions (id, workflow, created_ms, body) VALUES (?,?,?,?)'),
       session: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
       // A run that ended before the cut-off started before it: the index's hours up to it, not the whole table.
@@ -503,12 +505,17 @@ export class SqliteStore implements Store {
   }
 
   runsOfPattern(templateId: string, limit: number) {
-    return this.statements.runsOfPattern.all(templateId, limit).map((row) => ({
+    return this.statements.runsOfPattern.all(this.currentTemplateId(templateId), limit).map((row) => ({
       runId: row.run_id,
       workflow: row.workflow,
       step: row.step,
       count: row.count,
     }));
+  }
+
+  currentTemplateId(templateId: string): string {
+    // Merges keep aliases one hop deep (`template-merges.ts`).
+    return this.statements.templateAlias.get(templateId) ?? templateId;
   }
 
   applyFindings(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean) {

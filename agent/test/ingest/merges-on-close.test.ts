@@ -1,0 +1,36 @@
+/**
+ * Templates the miner merges while a write stores runs' errors reach the store with the next write. An agent
+ * stopping before one still hands them over: the miner it saves no longer knows the retired ids.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { TemplateMiner } from '../../src/analyse/templates/index.js';
+import { TemplateTracker } from '../../src/ingest/template-tracker.js';
+import { WriteQueue } from '../../src/ingest/write-queue.js';
+import { modelTrace } from '../../src/normalise/model-trace.js';
+import { etlRun } from '../helpers/etl-runs.js';
+import { tempStores } from '../helpers/store.js';
+
+const stores = tempStores('merges-on-close');
+afterEach(() => stores.closeAll());
+
+describe('an agent stopping', () => {
+  it('hands the store the template merges made since its last write', async () => {
+    const { store } = stores.open();
+    const templates = new TemplateTracker(new TemplateMiner());
+    const templateOf = (message: string) => templates.of(message);
+    const queue = new WriteQueue(
+      { maxPendingItems: 1_000 },
+      { store, model: modelTrace, mineLog: () => undefined, templateOf, takeMerges: () => templates.takeMerges(),
+        onWritten: () => {}, onFailed: () => {}, onRemodelFailed: () => {} },
+    );
+    const replicas = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+    const spans = replicas.map((replica, i) => etlRun(i, `lost connection to replica ${replica}`));
+    await queue.consumeTraces({ resourceSpans: [{ resource: {}, scopes: [{ scopeName: 'ci', scopeVersion: '', spans }] }], spanCount: spans.length, rejected: { count: 0, reasons: [] } });
+    // The fifth replica made the position a variable while the write stored the runs' errors: the store counts
+    // the four others under their retired templates until it is told.
+    const { templateId: merged } = templateOf('lost connection to replica zeta');
+    expect(store.runsOfPattern(merged, 10)).toHaveLength(1);
+    await queue.close();
+    expect(store.runsOfPattern(merged, 10)).toHaveLength(5);
+  });
+});
