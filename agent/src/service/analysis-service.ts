@@ -124,12 +124,15 @@ export class AnalysisService {
     }
     const output = analysis.finish();
     const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {
-      const lastSeenMs = Date.parse(finding.lastSeen);
+      // A stall is over with a run that ended after it began (the run it first missed was due), however late its
+      // data came: its finding was last seen at the pass's own time, which runs made on time but sent late never
+      // end after.
+      const sinceMs = Date.parse(finding.kind === 'stalled' ? finding.firstSeen : finding.lastSeen);
       const needed = finding.kind === 'stalled' ? 1 : CLEAR_AFTER_RUNS;
       // A stalled schedule whose runs have all left the window retired: no run will come to clear it.
       const retired = (workflow: string) => finding.kind === 'stalled' && finding.category === 'configuration' && !ends.has(workflow);
       return (finding.workflows ?? [finding.workflow]).every(
-        (workflow) => retired(workflow) || (ends.get(workflow) ?? []).filter((end) => end > lastSeenMs).length >= needed,
+        (workflow) => retired(workflow) || (ends.get(workflow) ?? []).filter((end) => end > sinceMs).length >= needed,
       );
     });
     this.latest = output;
