@@ -42,12 +42,29 @@ describe('attribute correlation (TraceRCA / BubbleUp ranking)', () => {
   });
 
   it('says a release began a problem only when few runs carried it before the onset', () => {
+    const version = (list: ReturnType<typeof runs>, onsetMs: number, o = options) => explain(list.runs, list.isBad, { ...o, onsetMs }).find((e) => e.key === 'service.version');
     // Version 2.0 from run 60; failures from run 64 (four quiet runs first): it began with 2.0.
-    const late = runs((i) => i >= 64 && i % 3 !== 0);
-    expect(explain(late.runs, late.isBad, { ...options, onsetMs: 64 * HOUR })[0]).toMatchObject({ value: '2.0', changedAtOnset: true });
-    // Failures from run 90: 2.0 ran 30 times without trouble, so it is correlated but did not start it.
-    const much = runs((i) => i >= 90);
-    expect(explain(much.runs, much.isBad, { ...options, onsetMs: 90 * HOUR }).find((e) => e.key === 'service.version')?.changedAtOnset ?? false).toBe(false);
+    expect(version(runs((i) => i >= 64 && i % 3 !== 0), 64 * HOUR)).toMatchObject({ value: '2.0', changedAtOnset: true });
+    // Every run slow from run 70 (2.0 ran ten times at its usual speed first), or failing from run 90 (thirty times):
+    // a cause of that would not have. Every run since carries 2.0, so it does not explain them either.
+    expect(version(runs((i) => i >= 70), 70 * HOUR)).toBeUndefined();
+    expect(version(runs((i) => i >= 90), 90 * HOUR)).toBeUndefined();
+    // One run in five fails from run 72 (thresholds lowered for so rare a failure): twelve clean runs of 2.0 first
+    // are what such a rate gives one time in seventeen; twenty-two are not.
+    const low = { ...options, minJaccard: 0.1 };
+    expect(version(runs((i) => i >= 72 && i % 5 === 2), 72 * HOUR, low)).toMatchObject({ changedAtOnset: true });
+    expect(version(runs((i) => i >= 80 && i % 5 === 2), 82 * HOUR, low)).toBeUndefined();
+  });
+
+  it('still names a new value that splits the runs since the onset, though it ran clean before it', () => {
+    // Host h5 joins at run 60 beside h1..h4 and runs clean ten times; from run 80 every run on it fails, the others pass.
+    const list: RunRecord[] = [];
+    for (let i = 0; i < 100; i++) {
+      const host = i >= 60 && i % 2 === 0 ? 'h5' : `h${(i % 4) + 1}`;
+      list.push(run('wf', i, i * HOUR, 1000, 'success', { attributes: { 'host.name': host, 'image.version': i >= 60 && i % 2 === 0 ? 'b' : 'a' } }));
+    }
+    const isBad = (r: RunRecord) => r.startMs >= 80 * HOUR && r.attributes['host.name'] === 'h5';
+    expect(explain(list, isBad, { ...options, onsetMs: 80 * HOUR }).find((e) => e.key === 'image.version')).toMatchObject({ value: 'b', changedAtOnset: false });
   });
 
   it('finds nothing when bad runs are spread evenly', () => {

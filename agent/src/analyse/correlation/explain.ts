@@ -43,8 +43,12 @@ const KEY_PRIORITY = ['downstream.error', 'downstream.failing', 'service.version
 const MIN_ID_VALUES = 50;
 /** What the failing step called: only failed runs carry it, so by itself it would always look like the cause. */
 const FAILING_CALL = 'downstream.failing';
-/** A new value may run this many times (or a quarter of its runs) before the problem and still count as its start. */
+/** A new value may run clean this many times before the problem's estimated onset and still count as its start. */
 const MAX_RUNS_BEFORE_ONSET = 5;
+/** Past this chance of running clean so long before a first bad run, a value did not start the problem. */
+const CLEAN_RUN_CHANCE = 0.05;
+/** A value this share of the runs since the onset carry is what runs carry now. */
+const CURRENT_SHARE = 0.9;
 const MAX_GOOD_SAMPLE = 1500;
 
 function priority(key: string): number {
@@ -97,6 +101,14 @@ export class Tally {
   /** The explanations that pass the thresholds, best first. */
   explain(options: ExplainOptions): Explanation[] {
     const { items, runs, badTotal, firstStartMs, weight } = (this.counts ??= this.count());
+    let since: number | undefined;
+    const runsSince = (onsetMs: number) => {
+      if (since === undefined) {
+        const first = this.runs.findIndex((r) => r.startMs >= onsetMs);
+        since = first < 0 ? 0 : this.runs.length - first;
+      }
+      return since;
+    };
     const goodTotal = runs - badTotal;
     // Without good runs to contrast with, every attribute of the bad runs would look like a cause.
     if (badTotal === 0 || goodTotal < options.minAffected) return [];
@@ -107,12 +119,13 @@ export class Tally {
       const jaccard = 1 / (1 / support + 1 / confidence - 1);
       const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
       if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) return undefined;
-      // "Began with" this value: it is new in the window, and few runs carried it before the problem started.
-      const changedAtOnset =
-        options.onsetMs !== undefined &&
-        c.starts !== undefined &&
-        c.firstSeenMs > firstStartMs &&
-        runsBefore(c.starts, c.bad, options.onsetMs, weight) <= Math.max(MAX_RUNS_BEFORE_ONSET, 0.25 * c.total);
+      // A value new in the window "began" the problem when it ran clean before the onset no longer than chance
+      // allows. One that did not, but that nearly every run since carries, is only what runs carry now: it splits
+      // the bad runs from the good by their time alone, and says nothing of the problem.
+      const sinceOnset =
+        options.onsetMs !== undefined && c.starts !== undefined && c.firstSeenMs > firstStartMs ? aroundOnset(c.starts, c.bad, options.onsetMs, weight) : undefined;
+      const changedAtOnset = sinceOnset !== undefined && beganAtOnset(sinceOnset);
+      if (sinceOnset && !changedAtOnset && sinceOnset.carriers >= CURRENT_SHARE * runsSince(options.onsetMs!)) return undefined;
       return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
     };
     const out: Explanation[] = [];
@@ -169,14 +182,36 @@ export class Tally {
   }
 }
 
+/** A new value's runs around the onset: the clean ones before it, and the runs and bad runs since. */
+interface AroundOnset {
+  cleanBefore: number;
+  carriers: number;
+  bad: number;
+}
+
+/** From the `starts` of a value's runs (the first `bad` of them bad runs, each good run of the sample standing for `weight`). */
+function aroundOnset(starts: readonly number[], bad: number, onsetMs: number, weight: number): AroundOnset {
+  const around: AroundOnset = { cleanBefore: 0, carriers: 0, bad: 0 };
+  for (let i = 0; i < starts.length; i++) {
+    const isBad = i < bad;
+    if (starts[i]! < onsetMs) around.cleanBefore += isBad ? 0 : weight;
+    else {
+      around.carriers += isBad ? 1 : weight;
+      around.bad += isBad ? 1 : 0;
+    }
+  }
+  return around;
+}
+
 /**
- * How many runs carrying a value started before `onsetMs`, given their `starts` (the first `bad` of them bad runs),
- * each good run of the sample standing for `weight`.
+ * Whether a new value's clean runs before the onset leave it the start of the problem: they are a few (the onset is
+ * an estimate), or no more than its rate of bad runs since would give in a row one time in twenty (a release failing
+ * one run in five may well run clean ten times first; one making every run slow, not ten).
  */
-function runsBefore(starts: readonly number[], bad: number, onsetMs: number, weight: number): number {
-  let before = 0;
-  for (let i = 0; i < starts.length; i++) if (starts[i]! < onsetMs) before += i < bad ? 1 : weight;
-  return before;
+function beganAtOnset({ cleanBefore, carriers, bad }: AroundOnset): boolean {
+  if (cleanBefore <= MAX_RUNS_BEFORE_ONSET) return true;
+  const rate = carriers > 0 ? bad / carriers : 0;
+  return rate > 0 && rate < 1 && cleanBefore <= Math.log(CLEAN_RUN_CHANCE) / Math.log(1 - rate);
 }
 
 /** Ranks attribute values by how well they explain the bad runs among `runs` (oldest first), as a `Tally` does. */
