@@ -4,6 +4,7 @@ import {
   DataPointType,
   type CollectionResult,
   type HistogramMetricData,
+  type MetricData,
   type MetricProducer,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
@@ -112,13 +113,13 @@ export class KeyedCounter {
   }
 }
 
-/** Hands keyed instruments to a metric reader (`metricProducers`), as one instrumentation scope. */
+/** Hands keyed instruments (and `CurrentGauge`s) to a metric reader (`metricProducers`), as one instrumentation scope. */
 export class KeyedProducer implements MetricProducer {
   private readonly startTime = hrTime(Date.now());
 
   constructor(
     private readonly scope: string,
-    private readonly instruments: readonly (KeyedHistogram | KeyedCounter)[],
+    private readonly instruments: readonly { collect(startTime: HrTime, endTime: HrTime): MetricData }[],
   ) {}
 
   collect(): Promise<CollectionResult> {

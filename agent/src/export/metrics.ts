@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { Attributes as OtelAttributes, ObservableResult } from '@opentelemetry/api';
 import type { SloReport } from '../analyse/slo/report.js';
 import type { Finding } from '../model/finding.js';
 import { extraTries, passedOnRetry, waitedMs, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
@@ -10,6 +9,7 @@ import { QUIET_MS, type SenderClocks } from '../ingest/sender-clocks.js';
 import type { RequestInfo } from '../receive/observer.js';
 import type { RunTransition, Store, WriteResult } from '../store/store.js';
 import { countedAs, CountedRuns, type CountedRun } from './counted-runs.js';
+import { CurrentGauge, type GaugeReport } from './current-gauge.js';
 import { KeyedCounter, KeyedHistogram, KeyedProducer, type CounterSeries, type HistogramSeries } from './keyed-metrics.js';
 import { LabelCap } from './label-cap.js';
 
@@ -79,7 +79,7 @@ export class FlowLensMetrics {
     };
     this.exporter = new PrometheusExporter({
       preventServerStart: true,
-      metricProducers: [new KeyedProducer('flowlens', Object.values(this.perRun))],
+      metricProducers: [new KeyedProducer('flowlens', [...Object.values(this.perRun), ...this.currentGauges(store, senders)])],
     });
     this.provider = new MeterProvider({
       resource: resourceFromAttributes({ 'service.name': 'flowlens-agent' }),
@@ -106,8 +106,12 @@ export class FlowLensMetrics {
       duplicates: meter.createCounter('flowlens_duplicate_items', { description: 'Spans and log records dropped as already stored (re-sent)' }),
       overflow: meter.createCounter('flowlens_label_overflow', { description: 'Label values folded into "other" by the cardinality cap' }),
     };
-    const observe = (name: string, description: string, callback: (result: ObservableResult<OtelAttributes>) => void) =>
-      meter.createObservableGauge(name, { description }).addCallback(callback);
+  }
+
+  /** The gauges, each collected as what its callback reports then (`CurrentGauge`). */
+  private currentGauges(store: Pick<Store, 'pendingTraces'> & { sizeBytes(): number }, senders: Pick<SenderClocks, 'list'>): CurrentGauge[] {
+    const gauges: CurrentGauge[] = [];
+    const observe = (name: string, description: string, report: (result: GaugeReport) => void) => gauges.push(new CurrentGauge(name, description, report));
     observe('flowlens_workflow_last_run_timestamp_seconds', 'Event time of the end of the newest run', (r) => {
       for (const [workflow, ms] of this.lastRun) r.observe(ms / 1000, { workflow });
     });
@@ -122,12 +126,15 @@ export class FlowLensMetrics {
     });
     observe('flowlens_findings_open', 'Open or acknowledged findings', (r) => {
       const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+      // A finding shared by several workflows (one cause failing them all) counts under each: each one's alerts fire.
       for (const f of this.gauges.findings) {
-        const labels = { workflow: this.workflows.value(f.workflow), kind: f.kind, severity: f.severity, category: f.category };
-        const key = Object.values(labels).join('\u0000');
-        const entry = counts.get(key) ?? { labels, n: 0 };
-        entry.n++;
-        counts.set(key, entry);
+        for (const workflow of f.workflows ?? [f.workflow]) {
+          const labels = { workflow: this.workflows.value(workflow), kind: f.kind, severity: f.severity, category: f.category };
+          const key = Object.values(labels).join('\u0000');
+          const entry = counts.get(key) ?? { labels, n: 0 };
+          entry.n++;
+          counts.set(key, entry);
+        }
       }
       for (const { labels, n } of counts.values()) r.observe(n, labels);
     });
@@ -167,6 +174,7 @@ export class FlowLensMetrics {
         for (const sender of senders.list(Date.now(), QUIET_MS)) r.observe(sender.lagMs / 1000, { service: sender.service, host: sender.host });
       },
     );
+    return gauges;
   }
 
   /** Seeds the last-run gauge from the store at start, so a restart does not look like a stall. */

@@ -245,6 +245,33 @@ describe('findings from simulated runners with injected faults', () => {
     expect((await agent.post('/api/v1/findings/nope/resolve')).status).toBe(404);
   });
 
+  it('exports each live finding under every workflow it names, and stops once it is resolved', async () => {
+    const labelsOf = (f: Finding) => `category="${f.category}",kind="${f.kind}",severity="${f.severity}"`;
+    /** The label sets of `workflow`'s flowlens_findings_open series, as labelsOf writes them. */
+    const exported = async (workflow: string) =>
+      new Set(
+        (await (await fetch(`${agent.apiUrl}/metrics`)).text())
+          .split('\n')
+          .filter((l) => l.startsWith('flowlens_findings_open{') && l.includes(`workflow="${workflow}"`))
+          .map((l) => ['category', 'kind', 'severity'].map((k) => l.match(new RegExp(`${k}="[^"]*"`))![0]).join(',')),
+      );
+    const liveOf = async (workflow: string): Promise<Finding[]> =>
+      (await agent.get('/api/v1/findings?limit=1000')).body.items.filter(
+        (f: Finding) => f.status !== 'resolved' && (f.workflow === workflow || f.workflows?.includes(workflow)),
+      );
+    const shared = findings.find((f) => (f.workflows?.length ?? 0) > 1 && f.status !== 'resolved');
+    expect(shared, 'the demo has a cause shared by several workflows').toBeDefined();
+    for (const workflow of shared!.workflows!) expect(await exported(workflow), workflow).toContain(labelsOf(shared!));
+    // Every live finding of one of them resolved by hand: after the next pass, only what it found again is exported.
+    const workflow = shared!.workflows![1]!;
+    const resolved = await liveOf(workflow);
+    for (const f of resolved) expect((await agent.post(`/api/v1/findings/${f.id}/resolve`, { by: 'oncall@example.com' })).status).toBe(200);
+    expect((await agent.post('/api/v1/analyze')).status).toBe(200);
+    const still = new Set((await liveOf(workflow)).map(labelsOf));
+    expect(resolved.some((f) => !still.has(labelsOf(f))), 'some finding stays resolved').toBe(true);
+    expect(await exported(workflow)).toEqual(still);
+  });
+
   it('gives a pass under way up when the analysis stops, so the store closes after it, not under it', async () => {
     const pass = agent.analysis.run();
     await agent.analysis.stop();
