@@ -2,9 +2,12 @@
  * Zstandard bodies (RFC 8878), what a Collector's `compression: zstd` sends. Node 20's zlib has no zstd, so the
  * frames are decoded by fzstd (pure JavaScript, synchronous). fzstd allocates a frame's whole window as it reads
  * the frame's header, so every header is checked against the limit first, by walking the frames' block headers
- * without decoding anything; the output is then counted block by block and decoding stops past the limit.
+ * without decoding anything; the output is then counted block by block and decoding stops past the limit. fzstd
+ * does not check a frame's content checksum: each frame is decoded on its own and its checksum checked here
+ * (xxhash-wasm's XXH64), so a corrupt body is refused as gzip's CRC refuses one, not stored altered.
  */
 import { Decompress } from 'fzstd';
+import xxhash from 'xxhash-wasm';
 import { OtlpDecodeError } from '../decode/index.js';
 import { BodyTooLargeError } from './errors.js';
 
@@ -17,27 +20,51 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
  */
 const MIN_WINDOW_ALLOWED = 8 << 20;
 
+const { h64Raw } = await xxhash();
+
+/** A frame of the body (`body[from]` up to `body[to]`), with its content checksum when it has one. */
+interface Frame {
+  from: number;
+  to: number;
+  checksum: number | undefined;
+}
+
 /** The body decoded, at most `limit` bytes. */
 export function unzstd(body: Buffer, limit: number): Buffer {
-  checkFrames(body, Math.max(limit, MIN_WINDOW_ALLOWED), limit);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const stream = new Decompress((chunk) => {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(chunk);
-  });
-  try {
-    stream.push(body, true);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) throw error;
-    throw new OtlpDecodeError(`zstd: ${(error as Error).message}`);
+  for (const { from, to, checksum } of checkFrames(body, Math.max(limit, MIN_WINDOW_ALLOWED), limit)) {
+    const first = chunks.length;
+    const stream = new Decompress((chunk) => {
+      size += chunk.length;
+      if (size > limit) throw new BodyTooLargeError(limit);
+      chunks.push(chunk);
+    });
+    try {
+      stream.push(body.subarray(from, to), true);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw error;
+      throw new OtlpDecodeError(`zstd: ${(error as Error).message}`);
+    }
+    if (checksum !== undefined && checksum !== contentChecksum(chunks.slice(first))) {
+      throw new OtlpDecodeError('zstd: a frame does not match its content checksum: the body is corrupt');
+    }
   }
   return Buffer.concat(chunks, size);
 }
 
-/** Refuses frames whose window passes `maxWindow`, or whose declared content passes `limit`, and malformed framing. */
-function checkFrames(body: Buffer, maxWindow: number, limit: number): void {
+/** The low 32 bits of the XXH64 (seed 0) of a frame's content, as its Content_Checksum holds them. */
+function contentChecksum(chunks: Uint8Array[]): number {
+  const content = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return Number(h64Raw(content) & 0xffffffffn);
+}
+
+/**
+ * The body's frames (skippable ones left out). Refuses frames whose window passes `maxWindow`, or whose declared
+ * content passes `limit`, and malformed framing.
+ */
+function checkFrames(body: Buffer, maxWindow: number, limit: number): Frame[] {
+  const frames: Frame[] = [];
   let at = 0;
   const need = (bytes: number) => {
     if (at + bytes > body.length) throw new OtlpDecodeError('zstd: truncated frame');
@@ -52,6 +79,7 @@ function checkFrames(body: Buffer, maxWindow: number, limit: number): void {
       continue;
     }
     if (magic !== FRAME_MAGIC) throw new OtlpDecodeError('zstd: not a zstd frame');
+    const from = at - 4;
     need(1);
     const descriptor = body[at++]!;
     const singleSegment = (descriptor >> 5) & 1;
@@ -83,9 +111,12 @@ function checkFrames(body: Buffer, maxWindow: number, limit: number): void {
       if (type === 3) throw new OtlpDecodeError('zstd: reserved block type');
       at += type === 1 ? 1 : header >>> 3;
     }
-    at += descriptor & 4 ? 4 : 0;
+    const hasChecksum = (descriptor & 4) !== 0;
+    at += hasChecksum ? 4 : 0;
     if (at > body.length) throw new OtlpDecodeError('zstd: truncated frame');
+    frames.push({ from, to: at, checksum: hasChecksum ? body.readUInt32LE(at - 4) : undefined });
   }
+  return frames;
 }
 
 /** Frame_Content_Size: 1, 2 (plus 256), 4 or 8 bytes, little-endian. */

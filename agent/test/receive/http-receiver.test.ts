@@ -297,6 +297,20 @@ describe.skipIf(zstdMissing)('OTLP/HTTP zstd bodies', () => {
     expect(consumer.spans()).toHaveLength(6);
   });
 
+  it('refuses a body that does not match its content checksum, frame by frame', async () => {
+    const consumer = new RecordingConsumer();
+    const { port } = await start(consumer);
+    // Two frames (protobuf messages concatenated are one message): the second's checksum, its last 4 bytes, altered.
+    const framed = Buffer.concat([zstd(TRACES_PB), zstd(TRACES_PB)]);
+    expect((await send(port, '/v1/traces', framed, { ...PROTOBUF, 'Content-Encoding': 'zstd' })).status).toBe(200);
+    expect(consumer.spans()).toHaveLength(6);
+    framed[framed.length - 1]! ^= 0x01;
+    const answer = await send(port, '/v1/traces', framed, { ...PROTOBUF, 'Content-Encoding': 'zstd' });
+    expect(answer.status).toBe(400);
+    expect(decodeStatus(answer.body).message).toBe('zstd: a frame does not match its content checksum: the body is corrupt');
+    expect(consumer.spans()).toHaveLength(6);
+  });
+
   it.each([
     // Window descriptor exponent 21: a 2 GiB window.
     ['a window of 2 GiB', [0x00, 21 << 3], "zstd: a frame's window of 2147483648 bytes, larger than the 8388608 bytes decoded at most"],
