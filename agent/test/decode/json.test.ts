@@ -97,6 +97,25 @@ describe('OTLP/JSON trace decoding', () => {
     ]);
   });
 
+  it('refuses a time past the largest fixed64, which protobuf cannot carry, with its span only', () => {
+    const good = { traceId: TRACE, spanId: SPAN, ...TIMES };
+    const batch = decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [
+      good,
+      { ...good, startTimeUnixNano: '9'.repeat(400) },
+      { ...good, endTimeUnixNano: '18446744073709551616' },
+      { ...good, events: [{ name: 'e', timeUnixNano: 1e300 }] },
+      // The largest fixed64 is a time, far as it is.
+      { ...good, endTimeUnixNano: '18446744073709551615' },
+    ] }] }] }));
+    expect(batch.spanCount).toBe(2);
+    const past = 'expected nanoseconds since the epoch, at most 18446744073709551615 (a fixed64)';
+    expect(batch.rejected).toEqual({ count: 3, reasons: [
+      `resourceSpans[0].scopeSpans[0].spans[1].startTimeUnixNano: ${past}`,
+      `resourceSpans[0].scopeSpans[0].spans[2].endTimeUnixNano: ${past}`,
+      `resourceSpans[0].scopeSpans[0].spans[3].events[0].timeUnixNano: ${past}`,
+    ] });
+  });
+
   it('rejects every span of a group whose resource is wrongly shaped', () => {
     const span = { traceId: TRACE, spanId: SPAN };
     const batch = decodeTraceRequestJson(json({ resourceSpans: [{ resource: { attributes: 'x' }, scopeSpans: [{ spans: [span, span] }] }] }));

@@ -95,12 +95,17 @@ export function nanosToMsAt(value: unknown, path: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'string' && UNSIGNED.test(value)) {
     if (value.length <= 15) return Number(value) / 1e6;
+    // A fixed64, as in protobuf: a larger time would be stored as no time at all (an infinite duration).
+    if (value.length >= 20 && BigInt(value) > MAX_FIXED64) return fail(path, PAST_FIXED64);
     const split = value.length - 6;
     return Number(value.slice(0, split)) + Number(value.slice(split)) / 1e6;
   }
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value / 1e6;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value <= Number(MAX_FIXED64) ? value / 1e6 : fail(path, PAST_FIXED64);
   return fail(path, 'expected nanoseconds since the epoch (decimal string or number)');
 }
+
+const MAX_FIXED64 = 2n ** 64n - 1n;
+const PAST_FIXED64 = `expected nanoseconds since the epoch, at most ${MAX_FIXED64} (a fixed64)`;
 
 /** An enum as its integer value or its name (e.g. `SPAN_KIND_SERVER`). */
 export function enumAt(value: unknown, names: Readonly<Record<string, number>>, path: string): number {
