@@ -90,6 +90,7 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   };
   const settings: ReceiverSettings = {
     maxBodyBytes: config.otlp.maxBodySize,
+    requestTimeoutMs: config.otlp.requestTimeout,
     // The agent's own ingest figures belong to the operator, not to any tenant.
     observer: { requestDone: (info) => operator.metrics.requestDone(info) },
     ...(ingestTokens.enabled && { authenticate: (authorization) => ingestTokens.check(authorization) }),

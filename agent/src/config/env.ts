@@ -12,6 +12,7 @@ export const ENV_KEYS: readonly string[] = [
   'otlp.http',
   'otlp.grpc',
   'otlp.maxBodySize',
+  'otlp.requestTimeout',
   'otlp.maxPendingItems',
   'otlp.maxSpansPerTrace',
   'api.listen',

@@ -133,6 +133,8 @@ export const configSchema = z
         http: listenOrOff.prefault('127.0.0.1:4318'),
         grpc: listenOrOff.prefault('127.0.0.1:4317'),
         maxBodySize: size.prefault('16MiB'),
+        /** How long an OTLP/HTTP request may take to arrive whole; a sender stalled past it is answered 408. */
+        requestTimeout: duration('30s').prefault('30s'),
         /** Spans and log records waiting to be written before ingest answers 503/UNAVAILABLE. */
         maxPendingItems: z.coerce.number().int().positive().default(200_000),
         /** Spans one trace may hold; later spans of a trace past it are refused (partial success). */

@@ -9,9 +9,16 @@ export interface ReceiverConfig {
   port: number;
   /** Largest request body accepted, before and after decompression. */
   maxBodyBytes: number;
+  /**
+   * How long an OTLP/HTTP request may take to arrive whole (headers and body): a sender that stalls mid-upload
+   * gives its slot back then (408), instead of holding one of the slots in flight for Node's five minutes.
+   */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** The Collector's exporters give up after 30 s (the SDKs' after 10 s): a request still arriving then is abandoned. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_HTTP_PORT = 4318;
 export const DEFAULT_GRPC_PORT = 4317;
 
@@ -21,6 +28,7 @@ export function receiverConfig(config: Partial<ReceiverConfig>, defaultPort: num
     host: config.host ?? '127.0.0.1',
     port: config.port ?? defaultPort,
     maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new RangeError(`receiver port must be an integer from 0 to 65535, got ${resolved.port}`);
@@ -28,6 +36,7 @@ export function receiverConfig(config: Partial<ReceiverConfig>, defaultPort: num
   if (!Number.isInteger(resolved.maxBodyBytes) || resolved.maxBodyBytes < 1) {
     throw new RangeError(`receiver maxBodyBytes must be a positive integer, got ${resolved.maxBodyBytes}`);
   }
+  if (!(resolved.requestTimeoutMs > 0)) throw new RangeError(`receiver requestTimeoutMs must be positive, got ${resolved.requestTimeoutMs}`);
   return resolved;
 }
 

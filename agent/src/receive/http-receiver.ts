@@ -45,7 +45,7 @@ class HttpReply {
 }
 
 export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpConsumer): Receiver {
-  const { host, port, maxBodyBytes } = receiverConfig(settings, DEFAULT_HTTP_PORT);
+  const { host, port, maxBodyBytes, requestTimeoutMs } = receiverConfig(settings, DEFAULT_HTTP_PORT);
   const observer = settings.observer;
   let server: Server | undefined;
   let stopping = false;
@@ -115,9 +115,15 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
   return {
     start() {
       return new Promise((resolve, reject) => {
-        const s = settings.tls
-          ? createHttpsServer({ keepAliveTimeout: 30_000, cert: settings.tls.cert, key: settings.tls.key }, onRequest)
-          : createServer({ keepAliveTimeout: 30_000 }, onRequest);
+        // Node checks the request timeout every `connectionsCheckingInterval` (30 s by default): a second keeps a
+        // stalled upload's slot from outliving its timeout by much.
+        const options = {
+          keepAliveTimeout: 30_000,
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: Math.min(requestTimeoutMs, 10_000),
+          connectionsCheckingInterval: Math.min(requestTimeoutMs, 1_000),
+        };
+        const s = settings.tls ? createHttpsServer({ ...options, cert: settings.tls.cert, key: settings.tls.key }, onRequest) : createServer(options, onRequest);
         s.once('error', reject);
         s.listen(port, host, () => {
           s.off('error', reject);

@@ -50,4 +50,30 @@ describe('requests in flight are bounded', () => {
     }
     expect(served.status).toBe(200);
   });
+
+  it('gives the slots of uploads stalled past the request timeout back, answering them 408', async () => {
+    const short = createHttpReceiver({ host: '127.0.0.1', port: 0, requestTimeoutMs: 1_500 }, new RecordingConsumer());
+    const { port: shortPort } = await short.start();
+    try {
+      const answers: Promise<number>[] = [];
+      for (let i = 0; i < 64; i++) {
+        const req = request({ host: '127.0.0.1', port: shortPort, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+        answers.push(new Promise((resolve) => (req.on('response', (res) => resolve(res.statusCode!)), req.on('error', () => resolve(0)))));
+        req.write('{');
+        stalled.push(req);
+      }
+      const send = () => fetch(`http://127.0.0.1:${shortPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      let refused = await send();
+      for (let attempt = 0; refused.status !== 503 && attempt < 50; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        refused = await send();
+      }
+      expect(refused.status).toBe(503);
+      // Within the timeout and a check of the connections after it, every stalled upload is answered and the slots free.
+      expect(new Set(await Promise.all(answers))).toEqual(new Set([408]));
+      expect((await send()).status).toBe(200);
+    } finally {
+      await short.stop();
+    }
+  });
 });
