@@ -9,6 +9,7 @@ import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, Protob
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from '../../src/decode/common/decode-error.js';
 import { decodeLogsRequestJson } from '../../src/decode/logs/json.js';
+import { MAX_VALUE_CHARS } from '../../src/decode/common/limits.js';
 import { decodeLogsRequestProto } from '../../src/decode/logs/protobuf.js';
 import { decodeTraceRequestJson } from '../../src/decode/trace/json.js';
 import { decodeTraceRequestProto } from '../../src/decode/trace/protobuf.js';
@@ -97,18 +98,18 @@ describe('OTLP/JSON trace decoding', () => {
     ]);
   });
 
-  it('refuses a time past the largest fixed64, which protobuf cannot carry, with its span only', () => {
+  it('refuses a time past the year 9999, with its span only', () => {
     const good = { traceId: TRACE, spanId: SPAN, ...TIMES };
     const batch = decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [
       good,
       { ...good, startTimeUnixNano: '9'.repeat(400) },
-      { ...good, endTimeUnixNano: '18446744073709551616' },
+      { ...good, endTimeUnixNano: '253402300800000000000' },
       { ...good, events: [{ name: 'e', timeUnixNano: 1e300 }] },
-      // The largest fixed64 is a time, far as it is.
-      { ...good, endTimeUnixNano: '18446744073709551615' },
+      // The last nanosecond of 9999 is a time, far as it is.
+      { ...good, endTimeUnixNano: '253402300799999999999' },
     ] }] }] }));
     expect(batch.spanCount).toBe(2);
-    const past = 'expected nanoseconds since the epoch, at most 18446744073709551615 (a fixed64)';
+    const past = 'expected nanoseconds since the epoch, before the year 10000';
     expect(batch.rejected).toEqual({ count: 3, reasons: [
       `resourceSpans[0].scopeSpans[0].spans[1].startTimeUnixNano: ${past}`,
       `resourceSpans[0].scopeSpans[0].spans[2].endTimeUnixNano: ${past}`,
@@ -160,6 +161,22 @@ describe('OTLP/JSON logs decoding', () => {
     expect(batch.recordCount).toBe(1);
     expect(batch.resourceLogs[0]!.scopes[0]!.logRecords[0]).toMatchObject({ severityNumber: 14, body: '[1]', traceId: '' });
     expect(batch.rejected.reasons).toEqual(['resourceLogs[0].scopeLogs[0].logRecords[1].traceId: expected 32 hex characters']);
+  });
+
+  it('cuts a body of many strings, each within the limit, to the limit as a whole, and its event names and keys', () => {
+    const part = 'z'.repeat(MAX_VALUE_CHARS - 10);
+    const long = 'k'.repeat(MAX_VALUE_CHARS + 10);
+    const batch = decodeLogsRequestJson(json({ resourceLogs: [{ scopeLogs: [{ logRecords: [
+      { body: { arrayValue: { values: Array.from({ length: 20 }, () => ({ stringValue: part })) } }, attributes: [{ key: long, value: { intValue: 1 } }] },
+    ] }] }] }));
+    const [record] = batch.resourceLogs[0]!.scopes[0]!.logRecords;
+    const cut = (text: string) => text.length < MAX_VALUE_CHARS + 100 && /…\[truncated \d+ characters\]$/.test(text);
+    expect(cut(record!.body)).toBe(true);
+    expect(Object.keys(record!.attributes).map(cut)).toEqual([true]);
+    const spans = decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [
+      { traceId: TRACE, spanId: SPAN, startTimeUnixNano: '1', events: [{ name: long, timeUnixNano: '1' }] },
+    ] }] }] }));
+    expect(cut(spans.resourceSpans[0]!.scopes[0]!.spans[0]!.events[0]!.name)).toBe(true);
   });
 });
 

@@ -165,6 +165,26 @@ describe('bad input against the running agent', () => {
     expect(run.attributes.huge.length).toBeLessThan(MAX_VALUE_CHARS + 100);
   });
 
+  it('cuts a 2 MB error message and attribute key to the length limit, over JSON and protobuf', async () => {
+    const huge = 'y'.repeat(2 << 20);
+    const cut = (text: string) => text.length < MAX_VALUE_CHARS + 100 && /…\[truncated \d+ characters\]$/.test(text);
+    const requests = [['json', 'huge-message-json', 'j'], ['protobuf', 'huge-message-protobuf', 'p']] as const;
+    for (const [encoding, workflow, prefix] of requests) {
+      const request = requestOf(workflow, prefix);
+      const root = rootSpan(request);
+      root.status = { code: 2, message: huge };
+      root.attributes.find((a: { key: string }) => a.key === 'cicd.pipeline.result').value = { stringValue: 'failure' };
+      root.events = [{ name: huge, timeUnixNano: root.startTimeUnixNano }];
+      root.attributes.push({ key: huge, value: { stringValue: 'v' } });
+      const body = encoding === 'json' ? jsonBody(request) : protobufOf(request);
+      expect((await post(body, encoding === 'json' ? JSON_TYPE : PROTOBUF)).status).toBe(200);
+      const [listed] = (await agent.get(`/api/v1/workflows/${workflow}/runs?${RANGE}`)).body.items;
+      const run = (await agent.get(`/api/v1/runs/${encodeURIComponent(listed.id)}`)).body;
+      expect(cut(run.errorMessage), encoding).toBe(true);
+      expect(Object.keys(run.attributes).filter((key) => key.startsWith('yyy')).map(cut), encoding).toEqual([true]);
+    }
+  });
+
   it('rejects spans with invalid trace or span ids as a partial success naming the reason, keeping the valid ones', async () => {
     const request = requestOf('bad-ids', 'b', 3);
     const spans = request.resourceSpans[0].scopeSpans[0].spans;

@@ -57,7 +57,7 @@ export function arrayAt(value: unknown, path: string): unknown[] {
 
 export function stringAt(value: unknown, path: string): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : fail(path, 'expected a string');
+  return typeof value === 'string' ? capValue(value) : fail(path, 'expected a string');
 }
 
 const INTEGER = /^-?\d+$/;
@@ -95,17 +95,19 @@ export function nanosToMsAt(value: unknown, path: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'string' && UNSIGNED.test(value)) {
     if (value.length <= 15) return Number(value) / 1e6;
-    // A fixed64, as in protobuf: a larger time would be stored as no time at all (an infinite duration).
-    if (value.length >= 20 && BigInt(value) > MAX_FIXED64) return fail(path, PAST_FIXED64);
+    // OTLP/JSON's decimal strings reach past protobuf's fixed64 (year 2554): the year 3000 is a time, taken as
+    // sent; a time no date can hold would be stored as none at all (an infinite duration).
+    if (value.length >= 21 && BigInt(value) > LATEST_NANOS) return fail(path, PAST_LATEST);
     const split = value.length - 6;
     return Number(value.slice(0, split)) + Number(value.slice(split)) / 1e6;
   }
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value <= Number(MAX_FIXED64) ? value / 1e6 : fail(path, PAST_FIXED64);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value <= Number(LATEST_NANOS) ? value / 1e6 : fail(path, PAST_LATEST);
   return fail(path, 'expected nanoseconds since the epoch (decimal string or number)');
 }
 
-const MAX_FIXED64 = 2n ** 64n - 1n;
-const PAST_FIXED64 = `expected nanoseconds since the epoch, at most ${MAX_FIXED64} (a fixed64)`;
+/** The last nanosecond of the year 9999, the last an ISO 8601 date of four digits writes. */
+const LATEST_NANOS = BigInt(Date.UTC(10000, 0, 1)) * 1_000_000n - 1n;
+const PAST_LATEST = 'expected nanoseconds since the epoch, before the year 10000';
 
 /** An enum as its integer value or its name (e.g. `SPAN_KIND_SERVER`). */
 export function enumAt(value: unknown, names: Readonly<Record<string, number>>, path: string): number {
@@ -148,7 +150,7 @@ function doubleAt(value: unknown): number {
 export function anyValueAt(value: unknown, depth: number): AttrValue {
   if (!isObject(value)) return fail('', 'expected an AnyValue object');
   let v = field(value, 'stringValue', 'string_value');
-  if (v !== undefined) return capValue(stringAt(v, 'stringValue'));
+  if (v !== undefined) return stringAt(v, 'stringValue');
   v = field(value, 'boolValue', 'bool_value');
   if (v !== undefined) return typeof v === 'boolean' ? v : fail('boolValue', 'expected true or false');
   v = field(value, 'intValue', 'int_value');
@@ -160,7 +162,7 @@ export function anyValueAt(value: unknown, depth: number): AttrValue {
   v = field(value, 'kvlistValue', 'kvlist_value');
   if (v !== undefined) return kvlistValueAt(v, depth + 1);
   v = field(value, 'bytesValue', 'bytes_value');
-  if (v !== undefined) return capValue(stringAt(v, 'bytesValue'));
+  if (v !== undefined) return stringAt(v, 'bytesValue');
   return null;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Longest string value kept (attribute values, log bodies), as the OTel SDKs' attribute value length limit:
- * a runaway value (a whole file in an attribute) is cut, not stored and served whole.
+ * Longest string kept (attribute keys and values, names, status messages, log bodies), as the OTel SDKs' attribute
+ * value length limit: a runaway value (a whole file in an attribute or an error message) is cut, not stored and
+ * served whole.
  */
 export const MAX_VALUE_CHARS = 64 * 1024;
 

@@ -53,7 +53,7 @@ export function decodeAnyValue(r: ProtoReader, end: number, depth: number): Attr
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | LEN:
-        value = capValue(r.string());
+        value = r.string();
         break;
       case (2 << 3) | VARINT:
         value = r.bool();

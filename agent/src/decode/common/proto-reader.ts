@@ -1,4 +1,5 @@
 import { OtlpDecodeError } from './decode-error.js';
+import { capValue, MAX_VALUE_CHARS } from './limits.js';
 
 /** Protobuf wire types; the group types (3, 4) are deprecated and rejected. */
 export const VARINT = 0;
@@ -156,12 +157,13 @@ export class ProtoReader {
     return end;
   }
 
-  /** A length-delimited UTF-8 string. */
+  /** A length-delimited UTF-8 string, cut past `MAX_VALUE_CHARS` (no field of OTLP needs more). */
   string(): string {
     const end = this.lengthEnd();
     const start = this.pos;
     this.pos = end;
-    return this.utf8(start, end);
+    const text = this.utf8(start, end);
+    return end - start > MAX_VALUE_CHARS ? capValue(text) : text;
   }
 
   /**

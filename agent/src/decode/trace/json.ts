@@ -15,7 +15,6 @@ import {
   within,
   type JsonObject,
 } from '../common/json-values.js';
-import { capValue } from '../common/limits.js';
 import { toTraceBatch, type DecodedTraceBatch } from './batch.js';
 import { settleTimes } from './span-times.js';
 
@@ -44,7 +43,7 @@ function decodeSpan(s: JsonObject, resource: Attributes, scopeName: string, adju
     traceId,
     spanId,
     parentSpanId: idAt(field(s, 'parentSpanId', 'parent_span_id'), SPAN_ID_BYTES, 'parentSpanId'),
-    name: capValue(stringAt(s.name, 'name')),
+    name: stringAt(s.name, 'name'),
     kind: enumAt(s.kind, SPAN_KIND_NAMES, 'kind'),
     startMs: nanosToMsAt(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
     endMs: nanosToMsAt(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),

@@ -1,6 +1,5 @@
 import type { Attributes, OtlpSpan, Rejected, SpanEvent } from '../../model/otlp.js';
 import { RepeatedId, SPAN_ID_BYTES, TRACE_ID_BYTES, idFromBytes, idLengthReason } from '../common/ids.js';
-import { capValue } from '../common/limits.js';
 import { readAttribute } from '../common/proto-common.js';
 import { decodeExportRequest } from '../common/proto-groups.js';
 import { I64, LEN, VARINT, type ProtoReader } from '../common/proto-reader.js';
@@ -75,7 +74,7 @@ function decodeSpan(
         r.pos = parentEnd;
         break;
       case (5 << 3) | LEN:
-        span.name = capValue(r.string());
+        span.name = r.string();
         break;
       case (6 << 3) | VARINT:
         span.kind = r.int32();
