@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, type AnalysisOutput } from '../../src/analyse/index.js';
+import { formatDuration } from '../../src/analyse/format.js';
 import { allFaults, faultLeadMs, generateScenario, healthyWorkflows } from '../../src/demo/scenarios.js';
 import type { FindingCandidate } from '../../src/model/finding.js';
 import type { RunRecord } from '../../src/model/workflow.js';
@@ -165,7 +166,11 @@ describe('analysis of a scenario with every fault injected', () => {
     expect(shared.map((c) => c.title)).toHaveLength(1);
     const c = shared[0]!;
     expect(c).toMatchObject({ workflows: ['geo-enrich', 'partner-feeds'], category: 'resource', severity: 'high', rootCause: { attributes: { 'airflow.task.pool': 'etl' } } });
-    expect(c.title).toMatch(/^2 workflows \(`geo-enrich`, `partner-feeds`\) wait \d+(\.\d)? min for workers since 2026-11-13 \d\d:\d\d UTC in airflow\.task\.pool `etl` \(was \d+(\.\d)? s\)$/);
+    // Each workflow with its own wait, as `perWorkflow` has it.
+    const each = (c.evidence.details!['perWorkflow'] as { workflow: string; baselineMs: number; currentMs: number }[])
+      .map((w) => `\`${w.workflow}\` ${formatDuration(w.currentMs)} \\(was ${formatDuration(w.baselineMs)}\\)`);
+    expect(c.title).toMatch(new RegExp(`^2 workflows \\(\`geo-enrich\`, \`partner-feeds\`\\) wait for workers since 2026-11-13 \\d\\d:\\d\\d UTC in airflow\\.task\\.pool \`etl\`: ${each.join(', ')}$`));
+    expect(new Set(each).size).toBe(2);
     expect(Math.abs(Date.parse(c.evidence.onset!) - (END_MS - faultLeadMs))).toBeLessThan(3600_000);
     // Each task waited about 100× its usual 2 s.
     const steps = c.evidence.details!['steps'] as { step?: string; baselineMs: number; currentMs: number }[];

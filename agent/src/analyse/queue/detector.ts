@@ -218,7 +218,10 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
     severity,
     category: 'resource',
     confidence: round(Math.min(1, 0.5 + lead.robustZ / 40) * (lead.waiting.length / Math.max(lead.sinceOnset, 1))),
-    title: `${subject} wait ${formatDuration(lead.currentMs)} for workers since ${utcTime(onsetMs)}${where} (was ${formatDuration(lead.baselineMs)})`,
+    // Workflows waiting on one pool wait each their own time: each is named with its figures, not the lead's.
+    title: shared
+      ? `${subject} wait for workers since ${utcTime(onsetMs)}${where}: ${listed(cluster.map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} (was ${formatDuration(s.baselineMs)})`))}`
+      : `${subject} wait ${formatDuration(lead.currentMs)} for workers since ${utcTime(onsetMs)}${where} (was ${formatDuration(lead.baselineMs)})`,
     summary,
     rootCause: {
       ...(topStep !== undefined && { step: topStep }),
@@ -262,4 +265,9 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
     firstSeenMs: onsetMs,
     lastSeenMs: lastMs,
   };
+}
+
+/** The first three, and how many more. */
+function listed(items: string[]): string {
+  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
 }
