@@ -1,5 +1,5 @@
 import { sameValue } from '../../model/attribute-values.js';
-import { isDecided, isFailed, passedOnRetry, type RunRecord } from '../../model/workflow.js';
+import { isDecided, isFailed, passedOnRetry, type RunRecord, type StepRecord } from '../../model/workflow.js';
 import type { WorkflowHistory } from '../context.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
 import { mostCommon } from '../stats.js';
@@ -22,7 +22,8 @@ export interface StepOutcomes {
 /**
  * Each step's outcome across the runs (oldest first). A step counts as failed only where the failure started in it
  * (no failing step beneath it), so a suite does not fail alongside the test that failed it; a cancelled or skipped
- * step says nothing. A step name seen twice in a run takes its worst outcome there.
+ * step says nothing. A step name seen twice in a run takes its worst outcome there, but for a step that failed and
+ * then ran again and passed after it: that is a retry its runner did not number (two task spans of one name).
  */
 export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
   const byStep = new Map<string, StepOutcomes>();
@@ -30,6 +31,7 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
     const failingParents = new Set<string>();
     for (const step of run.steps) if (step.parentId !== undefined && isFailed(step.status)) failingParents.add(step.parentId);
     const seen = new Map<string, number>();
+    const recorded = new Map<string, StepRecord>();
     for (const step of run.steps) {
       if (!isDecided(step.status) || failingParents.has(step.id)) continue;
       const outcome: StepOutcome = isFailed(step.status) ? FAILED : passedOnRetry(step, run) ? RETRIED : PASSED;
@@ -39,16 +41,29 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
       const at = seen.get(step.name);
       if (at === undefined) {
         seen.set(step.name, entry.runs.length);
+        recorded.set(step.name, step);
         entry.runs.push(run);
         entry.outcomes.push(outcome);
         entry.messages.push(message);
+      } else if (triedAgain(recorded.get(step.name)!, entry.outcomes[at]!, step, outcome)) {
+        recorded.set(step.name, outcome === FAILED ? recorded.get(step.name)! : step);
+        entry.outcomes[at] = RETRIED;
+        entry.messages[at] = undefined;
       } else if (outcome > entry.outcomes[at]!) {
+        recorded.set(step.name, step);
         entry.outcomes[at] = outcome;
         entry.messages[at] = message;
       }
     }
   }
   return [...byStep.values()];
+}
+
+/** Whether of two runs of a step in one run, one failed and the other passed after it ended. */
+function triedAgain(a: StepRecord, aOutcome: StepOutcome, b: StepRecord, bOutcome: StepOutcome): boolean {
+  if (aOutcome === FAILED && bOutcome !== FAILED) return b.startMs >= a.endMs;
+  if (bOutcome === FAILED && aOutcome !== FAILED) return a.startMs >= b.endMs;
+  return false;
 }
 
 /** Whether the step did not pass at the first try in a run: it failed there, or needed a retry. */
