@@ -11,7 +11,9 @@ interface Hit {
   runId: string;
   step: string;
   workflow: string;
-  count: number;
+  /** From the runs' and steps' errors, and from log records. */
+  errors: number;
+  lines: number;
   firstMs: number;
   lastMs: number;
   maxSeverity: number;
@@ -20,7 +22,9 @@ interface Hit {
 
 /**
  * Which runs and steps each template occurred in: recomputed per trace from its runs' error messages and its
- * log records, so it is the same whatever order spans and logs arrived in, and re-sends count nothing twice.
+ * log records, so it is the same whatever order spans and logs arrived in, and re-sends count nothing twice. A
+ * step's error logged as it failed is one occurrence told twice (its span's status and its ERROR line): a run and
+ * step count the more of the two, not their sum.
  */
 export class TemplateRunIndex {
   private readonly logsOfTrace: Statement<[string], { span_id: string; time_ms: number; severity_number: number; body: string; template_id: string }>;
@@ -65,14 +69,15 @@ export class TemplateRunIndex {
     this.clear.run(traceId);
     if (runs.length === 0) return;
     const hits = new Map<string, Hit>();
-    const add = (templateId: string, runId: string, step: string, workflow: string, timeMs: number, severity: number, text: string) => {
+    const add = (templateId: string, runId: string, step: string, workflow: string, timeMs: number, severity: number, text: string, line: boolean) => {
       const key = `${templateId}\u0000${runId}\u0000${step}`;
-      const hit = hits.get(key);
+      let hit = hits.get(key);
       if (!hit) {
-        hits.set(key, { templateId, runId, step, workflow, count: 1, firstMs: timeMs, lastMs: timeMs, maxSeverity: severity, example: text });
-        return;
+        hit = { templateId, runId, step, workflow, errors: 0, lines: 0, firstMs: timeMs, lastMs: timeMs, maxSeverity: severity, example: text };
+        hits.set(key, hit);
       }
-      hit.count++;
+      if (line) hit.lines++;
+      else hit.errors++;
       hit.firstMs = Math.min(hit.firstMs, timeMs);
       hit.lastMs = Math.max(hit.lastMs, timeMs);
       hit.maxSeverity = Math.max(hit.maxSeverity, severity);
@@ -84,16 +89,16 @@ export class TemplateRunIndex {
         for (const spanId of step.spanIds) owner.set(spanId, { runId: run.id, workflow: run.workflow, step: step.name });
       }
       for (const origin of errorOrigins(run)) {
-        add(templateOf(origin.message).templateId, run.id, origin.step?.name ?? '', run.workflow, origin.timeMs, ERROR_SEVERITY, origin.message);
+        add(templateOf(origin.message).templateId, run.id, origin.step?.name ?? '', run.workflow, origin.timeMs, ERROR_SEVERITY, origin.message, false);
       }
     }
     const fallback = runs.length === 1 ? { runId: runs[0]!.id, workflow: runs[0]!.workflow, step: '' } : undefined;
     for (const log of this.logsOfTrace.all(traceId)) {
       const where = owner.get(log.span_id) ?? fallback;
-      if (where) add(log.template_id, where.runId, where.step, where.workflow, log.time_ms, log.severity_number, log.body);
+      if (where) add(log.template_id, where.runId, where.step, where.workflow, log.time_ms, log.severity_number, log.body, true);
     }
     for (const hit of hits.values()) {
-      this.insert.run(hit.templateId, traceId, hit.runId, hit.step, hit.workflow, hit.count, hit.firstMs, hit.lastMs, hit.maxSeverity, hit.example);
+      this.insert.run(hit.templateId, traceId, hit.runId, hit.step, hit.workflow, Math.max(hit.errors, hit.lines), hit.firstMs, hit.lastMs, hit.maxSeverity, hit.example);
     }
   }
 }
