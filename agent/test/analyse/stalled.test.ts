@@ -67,7 +67,7 @@ describe('stalled workflows: a schedule that rests at night and at weekends', ()
     const wednesday = MONDAY + 16 * DAY;
     expect(stalledAt(wednesday + 8 * HOUR + 30 * MIN, runs).stalled).toEqual([]);
     const [morning] = stalledAt(wednesday + 11 * HOUR + 30 * MIN, runs).stalled;
-    expect(morning).toMatchObject({ severity: 'medium', evidence: { current: { missedRuns: 3 } } });
+    expect(morning).toMatchObject({ severity: 'medium', evidence: { current: { missedRuns: 3 }, affectedRuns: 3, totalRuns: 3 } });
     expect(morning!.title).toMatch(/^`office-sync` has not run for 18\.\d h \(expected every \d\d\.\d min, 3 runs missed\)$/);
     expect(morning!.summary).toMatch(/the next run was due at 2026-11-18 09:0\d UTC, going by its runs the week before\.$/);
     // Still stalled that night, not resolved: a day's nine runs missed.

@@ -60,6 +60,10 @@ describe('trend onset', () => {
     expect(Math.abs(Date.parse(late.evidence.onset) - 100 * HOUR)).toBeLessThanOrEqual(3 * HOUR);
     expect(late.firstSeenMs).toBe(Date.parse(late.evidence.onset));
     expect(late.summary).toContain(`since ${late.evidence.onset.slice(0, 16).replace('T', ' ')} UTC`);
+    // The runs it hit are those since it began, of every successful run.
+    const runs = durations((i) => 100_000 + Math.max(0, i - 100) * 1000, seed);
+    expect(late.evidence.affectedRuns).toBe(runs.filter((r) => r.startMs >= Date.parse(late.evidence.onset)).length);
+    expect(late.evidence.totalRuns).toBe(runs.length);
     // 24 s a day since it began, not the window's average.
     expect(Number(late.evidence.current['slopeMsPerDay'])).toBeGreaterThan(21_000);
     expect(Number(late.evidence.current['slopeMsPerDay'])).toBeLessThan(27_000);

@@ -42,8 +42,9 @@ export function stalledCandidates(
       evidence: {
         baseline: { expectedIntervalSeconds: round(intervalMs / 1000, 0) },
         current: { secondsSinceLastRun: round(silentMs / 1000, 0), missedRuns: missed, lastRun: isoTime(last.startMs) },
+        // Of the runs due since it stopped, every one missed.
         affectedRuns: missed,
-        totalRuns: history.runs.length,
+        totalRuns: missed,
         onset: isoTime(expectedMs),
         exampleRunIds: [last.id],
         errorLines: [],

@@ -46,6 +46,9 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
   const step = creepingStep(runs.slice(from), slope * span);
   const severity: Severity = change >= 1 ? 'high' : change >= 0.5 ? 'medium' : 'low';
   const perDay = slope * 86_400_000;
+  // Every successful run since the onset is slower than the one before it, on the whole: those are the runs it hit.
+  const successes = history.runs.filter((r) => r.status === 'success');
+  const since = successes.filter((r) => r.startMs >= onsetMs).length;
   const subject = step ? `step \`${step}\` of \`${history.workflow}\`` : `\`${history.workflow}\``;
   return {
     fingerprint: fingerprint('trend', [history.workflow], 'duration'),
@@ -60,8 +63,8 @@ function durationTrend(history: WorkflowHistory, ctx: AnalysisContext): FindingC
     evidence: {
       baseline: { runP50Ms: round(start, 0) },
       current: { runP50Ms: round(end, 0), slopeMsPerDay: round(perDay, 0) },
-      affectedRuns: fifth,
-      totalRuns: runs.length,
+      affectedRuns: since,
+      totalRuns: successes.length,
       onset: isoTime(onsetMs),
       exampleRunIds: exampleRunIds(runs.slice(-fifth)),
       errorLines: [],
