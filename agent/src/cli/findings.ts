@@ -13,8 +13,8 @@ const MAX_LIMIT = 1000;
 
 const HELP = `Usage: flowlens findings [--workflow NAME] [--severity S] [--kind K] [--status S] [options]
 
-The agent's live findings (open or acknowledged, as \`flowlens status\` counts them), most severe first: what is
-wrong, since when, why, and the first thing to do.
+The agent's live findings (open or acknowledged, as \`flowlens status\` counts them), the open ones first and
+each most severe first: what is wrong, since when, why, and the first thing to do.
 
 Options:
   --workflow NAME  only this workflow's

@@ -31,11 +31,15 @@ export async function runStatus(args: string[], io: CliIo, env?: NodeJS.ProcessE
   const { options, values, positionals } = parsed;
   const query = new URLSearchParams({ from: (values['from'] as string | undefined) ?? 'now-24h', to: (values['to'] as string | undefined) ?? 'now' });
   // Read here as the agent reads them, so that a typo is bad usage (2), not the agent refusing (1).
-  const unreadable = ['from', 'to'].find((key) => parseTime(query.get(key)!, Date.now()) === undefined);
+  const nowMs = Date.now();
+  const [fromMs, toMs] = ['from', 'to'].map((key) => parseTime(query.get(key)!, nowMs));
+  const unreadable = fromMs === undefined ? 'from' : toMs === undefined ? 'to' : undefined;
   const problem =
     positionals.length > 0
       ? `unexpected argument ${JSON.stringify(positionals[0])}`
-      : unreadable && `--${unreadable}: cannot read ${JSON.stringify(query.get(unreadable))} as a time (ISO, epoch ms or now-7d)`;
+      : unreadable
+        ? `--${unreadable}: cannot read ${JSON.stringify(query.get(unreadable))} as a time (ISO, epoch ms or now-7d)`
+        : fromMs! > toMs! && `--from ${query.get('from')} is after --to ${query.get('to')}`;
   if (problem) {
     io.stderr.write(`flowlens status: ${problem}\n\n${HELP}`);
     return 2;

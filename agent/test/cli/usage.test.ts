@@ -29,6 +29,7 @@ describe('flowlens status, findings and compare: bad usage', () => {
     [['findings', '--limit', '0'], 'flowlens findings: --limit: expected a whole number from 1 to 1000, not "0"'],
     [['status', '--from', 'bogus'], 'flowlens status: --from: cannot read "bogus" as a time (ISO, epoch ms or now-7d)'],
     [['status', '--to', 'yesterday'], 'flowlens status: --to: cannot read "yesterday" as a time (ISO, epoch ms or now-7d)'],
+    [['status', '--from', 'now', '--to', 'now-1h'], 'flowlens status: --from now is after --to now-1h'],
   ])('exits 2 on %j with the reason and the usage, without asking the agent', async (args, reason) => {
     // An address nothing answers at: asked, it would exit 1.
     const result = await flowlens([...args, '--url', 'http://127.0.0.1:9']);
