@@ -58,6 +58,8 @@ export interface RunComparison {
   steps: StepChange[];
   /** Steps found in both runs. */
   stepsCompared: number;
+  /** Of a run still running, the outermost steps of the baseline it has not reached yet, in the baseline's order. */
+  notReached?: string[];
 }
 
 /** `earlier`: successful runs before the baseline (up to EARLIER_SUCCESSES), which mark the attributes that vary. */
@@ -85,14 +87,14 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, earlier: readon
     const change = stepChange(old, step, ids, () => stepHistory(key, old));
     if (change) changes.push({ ...change, name: step.name, path: now.pathOf(step) });
   }
-  // A running run's steps to come are not missing yet.
+  // A running run's steps to come are not missing yet: they are not reached yet.
+  const unmatched = [...before.byKey.values()].filter((step) => !matched.has(step));
   if (run.status !== 'running') {
-    for (const step of before.byKey.values()) {
-      if (!matched.has(step)) changes.push({ kind: 'missing', name: step.name, path: before.pathOf(step), baseline: step, attributes: [], downstream: noDownstreamChange() });
-    }
+    for (const step of unmatched) changes.push({ kind: 'missing', name: step.name, path: before.pathOf(step), baseline: step, attributes: [], downstream: noDownstreamChange() });
   }
   const attributes = markVarying(attributeChanges(baseline.attributes, run.attributes, ids), [baseline, ...earlier].map((r) => r.attributes));
-  return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared };
+  const notReached = run.status === 'running' ? unmatched.filter((step) => before.pathOf(step).length === 0).map((step) => step.name) : undefined;
+  return { attributes, steps: outermost(changes).sort(bySignificance), stepsCompared, ...(notReached?.length ? { notReached } : {}) };
 }
 
 /** `history`: the step's attributes in the baseline and in the earlier successful runs that have it. */
@@ -294,7 +296,8 @@ const steadyChanges = (comparison: RunComparison) => comparison.attributes.filte
 
 /** The most telling changes as sentences, for a finding's evidence and a troubleshooting session. */
 export function describeComparison(comparison: RunComparison, max = 8): string[] {
-  const lines = steadyChanges(comparison).map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`);
+  const lines = comparison.notReached ? [`still running: not yet at ${comparison.notReached.map((name) => `step \`${name}\``).join(', ')}`] : [];
+  lines.push(...steadyChanges(comparison).map((a) => `\`${a.key}\`: ${shown(a.from)} → ${shown(a.to)}`));
   lines.push(...comparison.steps.map(describeStep));
   return lines.length > max ? [...lines.slice(0, max - 1), `and ${lines.length - max + 1} more changes`] : lines;
 }

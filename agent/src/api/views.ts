@@ -55,7 +55,9 @@ const MAX_STEP_CHANGES = 100;
 export function comparisonView(run: RunRecord, baseline: RunRecord, comparison: RunComparison) {
   return {
     ...(run.status !== baseline.status && { status: { from: baseline.status, to: run.status } }),
-    duration: durationChange(baseline.durationMs, run.durationMs),
+    // A run still running has no duration to compare yet (its spans so far may end long before now).
+    ...(run.status !== 'running' && { duration: durationChange(baseline.durationMs, run.durationMs) }),
+    ...(comparison.notReached && { notReached: comparison.notReached }),
     attributes: comparison.attributes,
     steps: comparison.steps.slice(0, MAX_STEP_CHANGES).map(stepChangeView),
     stepsCompared: comparison.stepsCompared,

@@ -46,7 +46,8 @@ export async function runCompare(args: string[], io: CliIo, env?: NodeJS.Process
   // Without its workflow the agent knows a run only by its own id, while the app shows the runner's.
   const hints: Record<number, string> = workflow ? {} : { 404: "a runner's run id, as the Grafana app shows it, needs --workflow NAME" };
   const render = (answer: Comparison) => {
-    const head = (r: RunHead) => `run ${r.runId} of ${r.workflow} (${r.status}, started ${when(r.startTime)}, ${seconds(r.durationSeconds)})`;
+    const head = (r: RunHead) =>
+      `run ${r.runId} of ${r.workflow} (${r.status}, started ${when(r.startTime)}, ${seconds(r.durationSeconds)}${r.status === 'running' ? ' so far' : ''})`;
     if (!answer.baseline) return `${head(answer.run)}\n${answer.note ?? 'Nothing to compare it with.'}\n`;
     const lines = answer.summary ?? [];
     return (

@@ -70,10 +70,14 @@ describe('compareRuns', () => {
     expect(kinds(withJob, without)).toEqual([['missing', 'deploy']]);
   });
 
-  it('does not call the steps a running run has not reached yet missing', () => {
+  it('does not call the steps a running run has not reached yet missing, but names them as not reached', () => {
     const finished = run([step('a', 1), step('b', 1), step('c', 1)]);
     const running = run([step('a', 1)], { status: 'running' });
-    expect(compareRuns(running, finished).steps).toEqual([]);
+    const comparison = compareRuns(running, finished);
+    expect(comparison.steps).toEqual([]);
+    expect(comparison.notReached).toEqual(['b', 'c']);
+    expect(describeComparison(comparison)).toEqual(['still running: not yet at step `b`, step `c`']);
+    expect(compareRuns(run([step('a', 1)]), finished).notReached).toBeUndefined();
   });
 
   it('orders failures first, then the largest slowdowns, then other changes', () => {

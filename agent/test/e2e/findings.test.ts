@@ -191,6 +191,11 @@ describe('findings from simulated runners with injected faults', () => {
     expect(hung.map((f) => [f.category, f.rootCause.step]), JSON.stringify(about(workflow!).map((f) => f.title))).toEqual([['timeout', 'query']]);
     const runs = (await agent.get(`/api/v1/workflows/${workflow}/runs?status=running&from=now-30d`)).body.items;
     expect(runs.map((r: { id: string }) => r.id)).toEqual(hung[0]!.evidence.exampleRunIds);
+    // Compared with the last run that went well, it has no duration to compare yet, and names the steps to come.
+    const compared = (await agent.get(`/api/v1/runs/${runs[0].id}/compare`)).body;
+    expect(compared.duration).toBeUndefined();
+    expect(compared.notReached.length).toBeGreaterThan(0);
+    expect(compared.summary[0]).toBe(`still running: not yet at ${compared.notReached.map((s: string) => `step \`${s}\``).join(', ')}`);
   });
 
   it('answers a sender while an analysis pass runs, instead of holding it until the pass ends', async () => {
