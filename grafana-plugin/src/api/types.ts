@@ -230,8 +230,10 @@ export interface RunComparison {
   note?: string;
   /** Present only when the statuses differ. */
   status?: { from: string; to: string };
-  /** Present whenever the baseline is; ratio null when the baseline took 0 s. */
+  /** Present whenever the baseline is, unless the run is still running; ratio null when the baseline took 0 s. */
   duration?: { fromSeconds: number; toSeconds: number; deltaSeconds: number; ratio: number | null };
+  /** Of a run still running: the baseline's outermost steps it has not reached yet. */
+  notReached?: string[];
   /** Run-level attributes that differ; ids, times and URLs left out. */
   attributes: AttributeChange[];
   /** The most significant first, at most 100. */

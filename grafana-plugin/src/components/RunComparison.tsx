@@ -82,8 +82,18 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
       <p className={styles.muted}>
         {formatTime(baseline.startTime)} · {formatDuration(baseline.durationSeconds)}
       </p>
-      {(c.status || duration) && (
+      {(c.status || duration || c.notReached) && (
         <ul className={styles.list}>
+          {c.notReached && (
+            <li>
+              Still running: not yet at {c.notReached.map((name, i) => (
+                <React.Fragment key={name}>
+                  {i > 0 && ', '}
+                  <InlineCode text={name} />
+                </React.Fragment>
+              ))}
+            </li>
+          )}
           {c.status && (
             <li>
               Status: <StateBadge value={c.status.from} /> → <StateBadge value={c.status.to} />
@@ -97,7 +107,7 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
           )}
         </ul>
       )}
-      {!c.status && c.attributes.length === 0 && c.stepsChanged === 0 && (
+      {!c.status && !c.notReached && c.attributes.length === 0 && c.stepsChanged === 0 && (
         <p>No difference in status, steps or attributes from run {baseline.runId}.</p>
       )}
       {c.attributes.length > 0 && (

@@ -517,6 +517,21 @@ describe('Run comparison', () => {
     expect(within(comparison).queryByRole('table')).not.toBeInTheDocument();
   });
 
+  it('names the steps a run still running has not reached yet, and gives no duration for it', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/runs/r-etl-23': succeededDetail,
+      'GET /api/v1/runs/r-etl-23/compare': comparisonOf(lastSuccess, earlierSuccess, { notReached: ['transform', 'load'] }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?run=r-etl-23');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Compare with the last successful run' }));
+    const comparison = await screen.findByTestId(testIds.run.comparison);
+    expect(await within(comparison).findByText(/Still running: not yet at/)).toHaveTextContent('Still running: not yet at transform, load');
+    expect(comparison).not.toHaveTextContent('Duration:');
+    expect(comparison).not.toHaveTextContent('No difference');
+  });
+
   it('says why when there is no run to compare with', async () => {
     useRecordedBackend({
       ...agent,
