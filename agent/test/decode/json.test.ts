@@ -133,6 +133,17 @@ describe('OTLP/JSON trace decoding', () => {
     expect(decodeTraceRequestJson(Buffer.alloc(0)).spanCount).toBe(0);
   });
 
+  it('reads a field given as null under one name from the other, and refuses one given under both', () => {
+    const spans = [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, startTimeUnixNano: '1' }] }] }];
+    expect(decodeTraceRequestJson(json({ resourceSpans: null, resource_spans: spans })).spanCount).toBe(1);
+    // Taking either would drop what the other holds.
+    expect(() => decodeTraceRequestJson(json({ resourceSpans: [], resource_spans: spans }))).toThrow(
+      'resourceSpans: given twice, as resourceSpans and as resource_spans',
+    );
+    const twice = decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, start_time_unix_nano: '1', startTimeUnixNano: '2' }] }] }] }));
+    expect(twice.rejected.reasons).toEqual(['resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: given twice, as startTimeUnixNano and as start_time_unix_nano']);
+  });
+
   it('refuses AnyValue nesting deeper than the limit', () => {
     let value: unknown = { stringValue: 'leaf' };
     for (let i = 0; i < 40; i++) value = { arrayValue: { values: [value] } };

@@ -39,10 +39,16 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A field by its lowerCamelCase name, or its snake_case proto name (which the spec lets receivers accept). */
+/**
+ * A field by its lowerCamelCase name, or its snake_case proto name (which the spec lets receivers accept); null is
+ * absent, as in protobuf's JSON mapping. Given under both names it is one field given twice, which protobuf's JSON
+ * parsers refuse: taking either would drop what the other holds.
+ */
 export function field(obj: JsonObject, camel: string, snake: string): unknown {
   const value = obj[camel];
-  return value !== undefined ? value : obj[snake];
+  const other = obj[snake];
+  if (value === undefined || value === null) return other;
+  return camel === snake || other === undefined || other === null ? value : fail(camel, `given twice, as ${camel} and as ${snake}`);
 }
 
 export function objectAt(value: unknown, path: string): JsonObject | undefined {
