@@ -2,12 +2,11 @@ import { rmSync } from 'node:fs';
 import { startConfiguredAgent } from '../agent.js';
 import { loadConfig } from '../config/load.js';
 import { simulate } from '../demo/simulator.js';
-import type { Finding } from '../model/finding.js';
+import { FindingFeed } from './finding-feed.js';
 import type { CliIo } from './main.js';
 import { untilSignalled } from './serve.js';
 
 const DEMO_STORE = './data/flowlens-demo.db';
-const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', info: '  ' } as const;
 
 /**
  * `flowlens demo`: the agent plus a simulator of several runners with injected faults, printing findings as
@@ -25,33 +24,17 @@ export async function runDemo(configPath: string | undefined, io: CliIo): Promis
   });
   if (!agent.otlpHttpUrl) throw new Error('the demo needs the OTLP/HTTP receiver (otlp.http) turned on');
   io.stdout.write(`FlowLens demo: agent API on ${agent.apiUrl} — simulating Temporal, Airflow, n8n, Argo, Jenkins and GitHub Actions runs with injected faults…\n`);
-  const shown = new Set<string>();
+  const feed = new FindingFeed();
+  const open = () => agent.store.findings({ status: 'open', limit: 100 });
   await simulate({
     otlpHttpUrl: agent.otlpHttpUrl,
     onSlice: async ({ runs, upToMs }) => {
       await agent.analysis.run();
-      const fresh = agent.store.findings({ status: 'open', limit: 100 }).filter((f) => !shown.has(f.id));
       io.stdout.write(`\n[${new Date(upToMs).toISOString()}] ${runs} runs received\n`);
-      for (const finding of fresh) {
-        shown.add(finding.id);
-        io.stdout.write(describe(finding));
-      }
+      io.stdout.write(feed.update(open(), (id) => agent.store.finding(id)));
     },
   });
+  io.stdout.write(`\n${FindingFeed.summary(open())}`);
   io.stdout.write(`\nExplore: ${agent.apiUrl}/api/v1/findings, ${agent.apiUrl}/api/v1/workflows?from=now-7d, ${agent.apiUrl}/metrics\nPress Ctrl-C to stop.\n`);
   return (await untilSignalled(agent)) ? 0 : 1;
-}
-
-function describe(finding: Finding): string {
-  const where = [finding.rootCause.step && `step ${finding.rootCause.step}`, ...Object.entries(finding.rootCause.attributes).map(([k, v]) => `${k}=${v}`)]
-    .filter(Boolean)
-    .join(', ');
-  const advice = finding.recommendations[0];
-  return [
-    `${SEVERITY_MARK[finding.severity]} [${finding.severity}/${finding.category}] ${finding.title}`,
-    `     ${finding.summary}`,
-    ...(where ? [`     where: ${where}`] : []),
-    ...(advice ? [`     do: ${advice.title}`] : []),
-    '',
-  ].join('\n');
 }
