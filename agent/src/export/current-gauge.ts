@@ -13,15 +13,26 @@ export interface GaugeReport {
  * alerts on it never cleared, until the agent restarted.
  */
 export class CurrentGauge {
+  private failing = false;
+
   constructor(
     readonly name: string,
     readonly description: string,
     private readonly report: (result: GaugeReport) => void,
+    /** Told once when the callback starts to throw (a closed store): its gauge is left out, not the whole scrape. */
+    private readonly onError: (message: string) => void,
   ) {}
 
   collect(startTime: HrTime, endTime: HrTime): GaugeMetricData {
-    const dataPoints: GaugeMetricData['dataPoints'] = [];
-    this.report({ observe: (value, attributes = {}) => dataPoints.push({ attributes, startTime, endTime, value }) });
+    let dataPoints: GaugeMetricData['dataPoints'] = [];
+    try {
+      this.report({ observe: (value, attributes = {}) => dataPoints.push({ attributes, startTime, endTime, value }) });
+      this.failing = false;
+    } catch (error) {
+      dataPoints = [];
+      if (!this.failing) this.onError(`metrics: ${this.name} could not be read, left out until it can: ${(error as Error).message}`);
+      this.failing = true;
+    }
     return {
       descriptor: { name: this.name, description: this.description, unit: '', valueType: ValueType.DOUBLE },
       aggregationTemporality: AggregationTemporality.CUMULATIVE,

@@ -111,7 +111,8 @@ export class FlowLensMetrics {
   /** The gauges, each collected as what its callback reports then (`CurrentGauge`). */
   private currentGauges(store: Pick<Store, 'pendingTraces'> & { sizeBytes(): number }, senders: Pick<SenderClocks, 'list'>): CurrentGauge[] {
     const gauges: CurrentGauge[] = [];
-    const observe = (name: string, description: string, report: (result: GaugeReport) => void) => gauges.push(new CurrentGauge(name, description, report));
+    const observe = (name: string, description: string, report: (result: GaugeReport) => void) =>
+      gauges.push(new CurrentGauge(name, description, report, this.log));
     observe('flowlens_workflow_last_run_timestamp_seconds', 'Event time of the end of the newest run', (r) => {
       for (const [workflow, ms] of this.lastRun) r.observe(ms / 1000, { workflow });
     });

@@ -78,6 +78,13 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
       reason = result.reason;
       send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
+      if (req.destroyed && !req.complete) {
+        // Cut off mid-upload (Node answered 408 past the request timeout) or left by its sender: nobody to answer,
+        // and nothing wrong with the agent.
+        status = 408;
+        reason = 'incomplete';
+        return;
+      }
       const reply = error instanceof HttpReply ? error : toReply(error);
       status = reply.status;
       reason = reply.reason;

@@ -15,7 +15,9 @@ export type FailureReason =
   | 'backpressure'
   | 'consumer_error'
   | 'shutting_down'
-  | 'unauthenticated';
+  | 'unauthenticated'
+  /** The request never arrived whole: past `otlp.requestTimeout` (Node answered 408), or its sender went away. */
+  | 'incomplete';
 
 export interface RequestInfo {
   transport: Transport;

@@ -105,10 +105,11 @@ describe('OTLP/JSON trace decoding', () => {
       { ...good, startTimeUnixNano: '9'.repeat(400) },
       { ...good, endTimeUnixNano: '253402300800000000000' },
       { ...good, events: [{ name: 'e', timeUnixNano: 1e300 }] },
-      // The last nanosecond of 9999 is a time, far as it is.
+      // The last nanosecond of 9999 is a time, far as it is, leading zeros or not.
       { ...good, endTimeUnixNano: '253402300799999999999' },
+      { ...good, endTimeUnixNano: '000253402300799999999999' },
     ] }] }] }));
-    expect(batch.spanCount).toBe(2);
+    expect(batch.spanCount).toBe(3);
     const past = 'expected nanoseconds since the epoch, before the year 10000';
     expect(batch.rejected).toEqual({ count: 3, reasons: [
       `resourceSpans[0].scopeSpans[0].spans[1].startTimeUnixNano: ${past}`,

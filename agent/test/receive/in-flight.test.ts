@@ -52,7 +52,9 @@ describe('requests in flight are bounded', () => {
   });
 
   it('gives the slots of uploads stalled past the request timeout back, answering them 408', async () => {
-    const short = createHttpReceiver({ host: '127.0.0.1', port: 0, requestTimeoutMs: 1_500 }, new RecordingConsumer());
+    const done: { status: number; reason?: string }[] = [];
+    const observer = { requestDone: ({ status, reason }: { status: number; reason?: string }) => done.push({ status, reason }) };
+    const short = createHttpReceiver({ host: '127.0.0.1', port: 0, requestTimeoutMs: 800, observer }, new RecordingConsumer());
     const { port: shortPort } = await short.start();
     try {
       const answers: Promise<number>[] = [];
@@ -72,6 +74,9 @@ describe('requests in flight are bounded', () => {
       // Within the timeout and a check of the connections after it, every stalled upload is answered and the slots free.
       expect(new Set(await Promise.all(answers))).toEqual(new Set([408]));
       expect((await send()).status).toBe(200);
+      // Counted as cut off, not as the agent failing (a 500 would point at the store), once the server has seen each go.
+      for (let i = 0; i < 100 && done.filter((d) => d.status === 408).length < 64; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(done.filter((d) => d.status !== 503 && d.status !== 200)).toEqual(Array.from({ length: 64 }, () => ({ status: 408, reason: 'incomplete' })));
     } finally {
       await short.stop();
     }

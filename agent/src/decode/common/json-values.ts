@@ -90,6 +90,8 @@ export function integerAt(value: unknown, path: string): number | string {
 }
 
 function exactInt64(text: string, path: string): number | string {
+  // More than 19 digits is past int64 however they go; BigInt of millions of them would take seconds.
+  if (text.replace(/^-?0*/, '').length > 19) return fail(path, 'outside the int64 range');
   const exact = BigInt(text);
   if (exact < -(2n ** 63n) || exact >= 2n ** 63n) return fail(path, 'outside the int64 range');
   // -2^53 itself is still exact as a number, and the protobuf reader gives it so.
@@ -102,8 +104,9 @@ export function nanosToMsAt(value: unknown, path: string): number {
   if (typeof value === 'string' && UNSIGNED.test(value)) {
     if (value.length <= 15) return Number(value) / 1e6;
     // OTLP/JSON's decimal strings reach past protobuf's fixed64 (year 2554): the year 3000 is a time, taken as
-    // sent; a time no date can hold would be stored as none at all (an infinite duration).
-    if (value.length >= 21 && BigInt(value) > LATEST_NANOS) return fail(path, PAST_LATEST);
+    // sent; a time no date can hold would be stored as none at all (an infinite duration). Compared as digits:
+    // BigInt of a string of millions of digits takes seconds.
+    if (value.length >= LATEST_NANOS.length && pastLatest(value)) return fail(path, PAST_LATEST);
     const split = value.length - 6;
     return Number(value.slice(0, split)) + Number(value.slice(split)) / 1e6;
   }
@@ -111,8 +114,14 @@ export function nanosToMsAt(value: unknown, path: string): number {
   return fail(path, 'expected nanoseconds since the epoch (decimal string or number)');
 }
 
-/** The last nanosecond of the year 9999, the last an ISO 8601 date of four digits writes. */
-const LATEST_NANOS = BigInt(Date.UTC(10000, 0, 1)) * 1_000_000n - 1n;
+/** Whether unsigned decimal digits say a number past `LATEST_NANOS`. */
+function pastLatest(digits: string): boolean {
+  const significant = digits.replace(/^0+/, '');
+  return significant.length > LATEST_NANOS.length || (significant.length === LATEST_NANOS.length && significant > LATEST_NANOS);
+}
+
+/** The last nanosecond of the year 9999, the last an ISO 8601 date of four digits writes, as digits. */
+const LATEST_NANOS = String(BigInt(Date.UTC(10000, 0, 1)) * 1_000_000n - 1n);
 const PAST_LATEST = 'expected nanoseconds since the epoch, before the year 10000';
 
 /** An enum as its integer value or its name (e.g. `SPAN_KIND_SERVER`). */
