@@ -125,7 +125,7 @@ export class Tally {
       const sinceOnset =
         options.onsetMs !== undefined && c.starts !== undefined && c.firstSeenMs > firstStartMs ? aroundOnset(c.starts, c.bad, options.onsetMs, weight) : undefined;
       const changedAtOnset = sinceOnset !== undefined && beganAtOnset(sinceOnset);
-      if (sinceOnset && !changedAtOnset && sinceOnset.carriers >= CURRENT_SHARE * runsSince(options.onsetMs!)) return undefined;
+      if (sinceOnset && !changedAtOnset && isCurrent(sinceOnset.carriers, runsSince(options.onsetMs!))) return undefined;
       return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
     };
     const out: Explanation[] = [];
@@ -182,22 +182,30 @@ export class Tally {
   }
 }
 
+/** Whether a value's runs since the onset are nearly all the runs since (some there are). */
+function isCurrent(carriers: number, runsSince: number): boolean {
+  return runsSince > 0 && carriers >= CURRENT_SHARE * runsSince;
+}
+
 /** A new value's runs around the onset: the clean ones before it, and the runs and bad runs since. */
 interface AroundOnset {
   cleanBefore: number;
   carriers: number;
   bad: number;
+  /** Bad runs starting at the onset itself: a failure's onset is its first bad run, which says nothing of its rate. */
+  badAtOnset: number;
 }
 
 /** From the `starts` of a value's runs (the first `bad` of them bad runs, each good run of the sample standing for `weight`). */
 function aroundOnset(starts: readonly number[], bad: number, onsetMs: number, weight: number): AroundOnset {
-  const around: AroundOnset = { cleanBefore: 0, carriers: 0, bad: 0 };
+  const around: AroundOnset = { cleanBefore: 0, carriers: 0, bad: 0, badAtOnset: 0 };
   for (let i = 0; i < starts.length; i++) {
     const isBad = i < bad;
     if (starts[i]! < onsetMs) around.cleanBefore += isBad ? 0 : weight;
     else {
       around.carriers += isBad ? 1 : weight;
       around.bad += isBad ? 1 : 0;
+      around.badAtOnset += isBad && starts[i] === onsetMs ? 1 : 0;
     }
   }
   return around;
@@ -208,9 +216,9 @@ function aroundOnset(starts: readonly number[], bad: number, onsetMs: number, we
  * an estimate), or no more than its rate of bad runs since would give in a row one time in twenty (a release failing
  * one run in five may well run clean ten times first; one making every run slow, not ten).
  */
-function beganAtOnset({ cleanBefore, carriers, bad }: AroundOnset): boolean {
+function beganAtOnset({ cleanBefore, carriers, bad, badAtOnset }: AroundOnset): boolean {
   if (cleanBefore <= MAX_RUNS_BEFORE_ONSET) return true;
-  const rate = carriers > 0 ? bad / carriers : 0;
+  const rate = carriers > badAtOnset ? (bad - badAtOnset) / (carriers - badAtOnset) : 0;
   return rate > 0 && rate < 1 && cleanBefore <= Math.log(CLEAN_RUN_CHANCE) / Math.log(1 - rate);
 }
 
