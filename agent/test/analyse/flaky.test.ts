@@ -96,15 +96,19 @@ describe('flaky steps', () => {
   it('takes a step that failed and then ran again and passed, unnumbered, for a retry, and a category from its masked message', () => {
     // CI/CD task spans carry no try number: a task tried again is a second span of its name, after the failed one.
     const message = 'AssertionError: expected 200 but got 503';
-    const twoTries = (r: RunRecord): RunRecord => {
-      const test = r.steps[2]!;
+    const twoTries = (r: RunRecord, parentOfSecond?: string): RunRecord => {
+      const { attempt: _, ...test } = { ...r.steps[2]!, attributes: {} };
       const failed: StepRecord = { ...test, id: `${test.id}a`, status: 'failure', endMs: test.startMs + 20_000, durationMs: 20_000, errorMessage: message };
-      return { ...r, steps: [r.steps[0]!, r.steps[1]!, failed, { ...test, startMs: test.startMs + 30_000, durationMs: 30_000 }] };
+      const second = { ...test, startMs: test.startMs + 30_000, durationMs: 30_000, ...(parentOfSecond && { parentId: parentOfSecond }) };
+      return { ...r, steps: [r.steps[0]!, r.steps[1]!, failed, second] };
     };
     const retried = run(ciRuns(300, () => 'pass', sameRelease).map((r, i) => (i % 15 === 3 ? twoTries(r) : r)));
     const c = retried.candidates.find((x) => x.kind === 'flaky')!;
     expect(c.title).toMatch(/^Step `test` of `ci` is flaky: it passed only on a retry in 20 of /);
     expect(c.evidence.current).toMatchObject({ failed: 0, passedOnRetry: 20 });
+    // Under another parent (a matrix's other job) the second is a step of its own: the first failed.
+    const apart = run(ciRuns(300, () => 'pass', sameRelease).map((r, i) => (i % 15 === 3 ? twoTries(r, `b${i}`) : r)));
+    expect(apart.candidates.find((x) => x.kind === 'flaky')?.evidence.current).toMatchObject({ failed: 20, passedOnRetry: 0 });
     // A run that passed though its step failed (the failure allowed) brings its message, which the miner never saw:
     // "503" in it must not make it a downstream service's fault.
     const allowed = (r: RunRecord): RunRecord => ({ ...r, steps: r.steps.map((s) => (s.name === 'test' ? { ...s, status: 'failure', errorMessage: message } : s)) });

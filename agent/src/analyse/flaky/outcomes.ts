@@ -59,8 +59,13 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
   return [...byStep.values()];
 }
 
-/** Whether of two runs of a step in one run, one failed and the other passed after it ended. */
+/**
+ * Whether of two steps of one name in one run, one failed and the other passed after it ended, under the same
+ * parent and neither numbered: a try its runner did not number. Steps of one name in two parents (a matrix's jobs)
+ * are two steps, and numbered tries are merged by their runner's rules before this (`merge-retries.ts`).
+ */
 function triedAgain(a: StepRecord, aOutcome: StepOutcome, b: StepRecord, bOutcome: StepOutcome): boolean {
+  if (a.parentId !== b.parentId || a.attempt !== undefined || b.attempt !== undefined) return false;
   if (aOutcome === FAILED && bOutcome !== FAILED) return b.startMs >= a.endMs;
   if (bOutcome === FAILED && aOutcome !== FAILED) return a.startMs >= b.endMs;
   return false;
