@@ -97,15 +97,23 @@ export class WriteQueue implements OtlpConsumer {
     this.remodelTimer = undefined;
     // Leaves the runs current; what fails here is done by the next agent to open the store.
     this.remodel(Infinity);
-    // Templates merged since the last write (learnt while it stored runs' errors, or by an analysis pass): the
-    // saved miner no longer knows the retired ids, so the store must re-key them now or never.
+    this.writeMerges();
+  }
+
+  /**
+   * Writes the template merges made since the last write (learnt while it stored runs' errors, or by an analysis
+   * pass), which otherwise wait for the next one. Before the miner is saved: a saved miner no longer knows the
+   * retired ids, so the store must re-key them first, or never; false when they could not be written.
+   */
+  writeMerges(): boolean {
     const templateMerges = this.deps.takeMerges();
-    if (templateMerges.length > 0) {
-      try {
-        this.deps.store.write({ spans: [], logs: [], logTemplates: [], templateMerges }, this.deps.model, this.deps.templateOf);
-      } catch (error) {
-        this.deps.onFailed(storeFailure(error as Error), 0);
-      }
+    if (templateMerges.length === 0) return true;
+    try {
+      this.deps.store.write({ spans: [], logs: [], logTemplates: [], templateMerges }, this.deps.model, this.deps.templateOf);
+      return true;
+    } catch (error) {
+      this.deps.onFailed(storeFailure(error as Error), 0);
+      return false;
     }
   }
 

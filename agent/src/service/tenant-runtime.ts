@@ -89,7 +89,8 @@ export function createTenantRuntime({ config, tenant, storePath, logger, ready, 
           slos: output.slos,
           findings: active,
         });
-        store.saveMinerState(templates.snapshot());
+        // A miner saved after merges the store was not told of would leave their counts apart for good.
+        if (queue.writeMerges()) store.saveMinerState(templates.snapshot());
       },
     },
   ];

@@ -13,8 +13,8 @@ import { tempStores } from '../helpers/store.js';
 const stores = tempStores('merges-on-close');
 afterEach(() => stores.closeAll());
 
-describe('an agent stopping', () => {
-  it('hands the store the template merges made since its last write', async () => {
+describe('the template merges made since the last write', () => {
+  it('reach the store when the agent stops, or when it saves its miner (after each analysis pass)', async () => {
     const { store } = stores.open();
     const templates = new TemplateTracker(new TemplateMiner());
     const templateOf = (message: string) => templates.of(message);
@@ -30,7 +30,14 @@ describe('an agent stopping', () => {
     // the four others under their retired templates until it is told.
     const { templateId: merged } = templateOf('lost connection to replica zeta');
     expect(store.runsOfPattern(merged, 10)).toHaveLength(1);
-    await queue.close();
+    expect(queue.writeMerges()).toBe(true);
     expect(store.runsOfPattern(merged, 10)).toHaveLength(5);
+    // Five disks fill up: merged as the write stores them, and written when the agent stops.
+    const disks = replicas.map((replica, i) => etlRun(10 + i, `disk full on ${replica}`));
+    await queue.consumeTraces({ resourceSpans: [{ resource: {}, scopes: [{ scopeName: 'ci', scopeVersion: '', spans: disks }] }], spanCount: 5, rejected: { count: 0, reasons: [] } });
+    const { templateId: full } = templateOf('disk full on zeta');
+    expect(store.runsOfPattern(full, 10)).toHaveLength(1);
+    await queue.close();
+    expect(store.runsOfPattern(full, 10)).toHaveLength(5);
   });
 });
