@@ -71,8 +71,9 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
       </Alert>
     );
   }
-  // An unchanged duration is no news.
-  const duration = c.duration?.deltaSeconds ? c.duration : undefined;
+  // An unchanged duration is no news; a run still running has none to compare yet (an older agent sent one).
+  const duration = c.duration?.deltaSeconds && c.run.status !== 'running' ? c.duration : undefined;
+  const notReached = c.notReached?.length ? c.notReached : undefined;
   return (
     <>
       <h4>
@@ -82,18 +83,9 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
       <p className={styles.muted}>
         {formatTime(baseline.startTime)} · {formatDuration(baseline.durationSeconds)}
       </p>
-      {(c.status || duration || c.notReached) && (
+      {(c.status || duration || notReached) && (
         <ul className={styles.list}>
-          {c.notReached && (
-            <li>
-              Still running: not yet at {c.notReached.map((name, i) => (
-                <React.Fragment key={name}>
-                  {i > 0 && ', '}
-                  <InlineCode text={name} />
-                </React.Fragment>
-              ))}
-            </li>
-          )}
+          {notReached && <li>Still running: not yet at {notReached.join(', ')}</li>}
           {c.status && (
             <li>
               Status: <StateBadge value={c.status.from} /> → <StateBadge value={c.status.to} />
@@ -107,7 +99,7 @@ function ComparisonView({ comparison: c }: { comparison: Comparison }) {
           )}
         </ul>
       )}
-      {!c.status && !c.notReached && c.attributes.length === 0 && c.stepsChanged === 0 && (
+      {!c.status && !notReached && c.attributes.length === 0 && c.stepsChanged === 0 && (
         <p>No difference in status, steps or attributes from run {baseline.runId}.</p>
       )}
       {c.attributes.length > 0 && (
