@@ -22,6 +22,7 @@ describe('configuration', () => {
     expect(config.otlp.http).toEqual({ host: '127.0.0.1', port: 4318 });
     expect(config.otlp.grpc).toEqual({ host: '127.0.0.1', port: 4317 });
     expect(config.otlp.maxBodySize).toBe(16 * 1024 * 1024);
+    expect(config.otlp.requestTimeout).toBe(30_000);
     expect(config.api.listen).toEqual({ host: '127.0.0.1', port: 9470 });
   });
 
@@ -43,7 +44,9 @@ describe('configuration', () => {
       FLOWLENS_OTLP_HTTP: 'false',
       FLOWLENS_STORAGE_PATH: '/tmp/x.db',
       FLOWLENS_SLOS: '[{"workflow":"a","objective":99.5}]',
+      FLOWLENS_OTLP_REQUEST_TIMEOUT: '2m',
     });
+    expect(config.otlp.requestTimeout).toBe(120_000);
     expect(config.api.listen.port).toBe(9999);
     expect(config.otlp.http).toBe(false);
     expect(config.storage.path).toBe('/tmp/x.db');

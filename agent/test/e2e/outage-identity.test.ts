@@ -43,33 +43,47 @@ describe('an outage whose first message has left the analysis window', () => {
 });
 
 describe('an outage whose message the log miner generalised since its finding was opened', () => {
-  it('stays the finding opened for it', async () => {
+  /**
+   * Four replicas of the warehouse go down together: four messages, which the miner keeps apart (it makes a position
+   * a variable at its fifth value), and one finding. Then a fifth goes too: one template for all, "replica <*>",
+   * under a new id, of which the store learns with the next write. `pass` runs one that knows of the merges since
+   * the last write (`mergedSince`: as the running agent's does) or not (as an agent's restarted since).
+   */
+  async function merged(mergedSince: boolean) {
     const { store } = stores.open();
     // The agent's own miner, which tells the store of each merge with its next write.
     const templates = new TemplateTracker(new TemplateMiner());
     const templateOf = (message: string) => templates.of(message);
     const config = resolveConfig({ analysis: { enabled: false, window: '2d' } });
-    const service = new AnalysisService(store, config, templateOf, [], createLogger('error'), (id) => templates.current(id));
+    const service = (since: boolean) =>
+      new AnalysisService(store, config, templateOf, [], createLogger('error'), ...(since ? [(id: string) => templates.current(id)] : []));
     const write = (from: number, to: number, error: (i: number) => string | undefined) => {
       const spans = Array.from({ length: to - from }, (_, k) => etlRun(from + k, error(from + k)));
       store.write({ spans, logs: [], logTemplates: [], templateMerges: templates.takeMerges() }, modelTrace, templateOf);
     };
-    // Four replicas of the warehouse go down together: four messages, which the miner keeps apart (it makes a
-    // position a variable at its fifth value).
     const replicas = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
     write(0, 126, (i) => (i < 100 ? undefined : `lost connection to replica ${replicas[i % 4]}`));
-    await service.run();
+    await service(true).run();
     const [opened, ...others] = errorFindings(store);
     expect(others).toEqual([]);
     expect(opened!.evidence.details!['messages']).toHaveLength(4);
-    // A fifth goes too: one template for all now, "replica <*>", under a new id. The pass comes before the next
-    // write, which tells the store of the merge, and again after it.
     write(126, 140, (i) => `lost connection to replica ${replicas[i % 5]}`);
-    const continued = [[opened!.id, 'open', 'lost connection to replica <*>']];
-    await service.run();
-    expect(errorFindings(store).map((f) => [f.id, f.status, f.rootCause.pattern])).toEqual(continued);
+    return { store, opened: opened!, pass: () => service(mergedSince).run(), write };
+  }
+
+  const continued = (f: { id: string }) => [[f.id, 'open', 'lost connection to replica <*>']];
+  const found = (store: SqliteStore) => errorFindings(store).map((f) => [f.id, f.status, f.rootCause.pattern]);
+
+  it('stays the finding opened for it, in a pass before the store is told of the merge', async () => {
+    const { store, opened, pass } = await merged(true);
+    await pass();
+    expect(found(store)).toEqual(continued(opened));
+  });
+
+  it('stays the finding opened for it, in a pass of an agent restarted since, from the store alone', async () => {
+    const { store, opened, pass, write } = await merged(false);
     write(140, 141, () => 'lost connection to replica beta');
-    await service.run();
-    expect(errorFindings(store).map((f) => [f.id, f.status, f.rootCause.pattern])).toEqual(continued);
+    await pass();
+    expect(found(store)).toEqual(continued(opened));
   });
 });
