@@ -185,7 +185,7 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     const steps = page.getByTestId(testIds.workflow.steps);
     await steps.getByRole('columnheader', { name: 'Waited for a worker p50 / p95' }).waitFor();
     expect(await steps.locator('tbody tr').first().locator('td').nth(6).innerText()).toMatch(/\d/);
-    await page.getByText(/^2 workflows \(`?geo-enrich`?, `?partner-feeds`?\) wait for workers since .* in airflow\.task\.pool `?etl`?/).first().waitFor();
+    await page.getByText(/^2 workflows wait for workers since .* in airflow\.task\.pool `?etl`?: `?(geo-enrich|partner-feeds)`? /).first().waitFor();
     await shot('workflow-waiting');
 
     // Recommendations, grouped by workflow.

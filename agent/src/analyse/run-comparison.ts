@@ -288,7 +288,7 @@ export function changesOf(comparison: RunComparison, run: RunRecord, baseline: R
 
 /** How many changes `describeComparison` tells of, before it cuts them short. */
 export function changeCount(comparison: RunComparison): number {
-  return steadyChanges(comparison).length + comparison.steps.length;
+  return (comparison.notReached ? 1 : 0) + steadyChanges(comparison).length + comparison.steps.length;
 }
 
 // Attributes that vary from run to run anyway (hosts, shards) would crowd out what matters.

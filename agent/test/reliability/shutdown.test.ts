@@ -86,7 +86,7 @@ describe.skipIf(cliMissing())('graceful shutdown of flowlens serve', () => {
     await delay(300);
     agent.child.kill('SIGTERM');
     // Far above any sensible drain deadline; the agent must not wait for the stalled body without bound
-    // (Node's own requestTimeout would end it only after 300 s).
+    // (the receiver's request timeout would end it only after 30 s).
     const code = await Promise.race([agent.exited, delay(20_000).then(() => 'still running 20 s after SIGTERM')]);
     socket.destroy();
     expect(code).toBe(0);

@@ -178,7 +178,8 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
   const lead = cluster[0]!;
   const workflows = cluster.map((s) => s.workflow).sort();
   const shared = workflows.length > 1;
-  const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `Runs of \`${lead.workflow}\``;
+  // Shared, the title names each workflow with its own wait after the pool, not twice.
+  const subject = shared ? `${workflows.length} workflows` : `Runs of \`${lead.workflow}\``;
   const where = lead.queue ? ` in ${lead.queue.key} \`${lead.queue.value}\`` : '';
   const onsetMs = Math.min(...cluster.map((s) => s.onsetMs));
   const lastMs = Math.max(...cluster.map((s) => s.lastMs));
