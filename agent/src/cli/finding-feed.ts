@@ -4,11 +4,12 @@ const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', inf
 
 /**
  * What `flowlens demo` prints after each analysis pass: the findings opened since it last printed, those whose
- * severity or title changed (a problem spreading to another workflow, or easing), and those resolved; a screen
- * that only ever added findings would end out of date.
+ * severity or workflows changed (a problem worsening, easing or spreading to another workflow), and those
+ * resolved; a screen that only ever added findings would end out of date. A title whose figures moved on ("has
+ * not run for 12.9 h") is not news.
  */
 export class FindingFeed {
-  /** What was last printed of each open finding, by id. */
+  /** The severity and workflows last printed of each open finding, by id. */
   private readonly said = new Map<string, string>();
 
   /** `open`: the open findings now; `finding`: any finding by id, to tell why one is no longer open. */
@@ -17,7 +18,7 @@ export class FindingFeed {
     const now = new Set<string>();
     for (const f of open) {
       now.add(f.id);
-      const said = `${f.severity}\n${f.title}`;
+      const said = `${f.severity}\n${(f.workflows ?? [f.workflow]).join('\n')}`;
       const before = this.said.get(f.id);
       if (before === said) continue;
       this.said.set(f.id, said);
