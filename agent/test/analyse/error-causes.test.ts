@@ -97,8 +97,8 @@ describe('workflows failing with the same message', () => {
     const runs = [...ci('web-frontend-ci', 'lint'), ...ci('web-admin-ci', 'lint'), ...ci('billing-service-ci', 'integration-tests')];
     const found = failures(analyse({ nowMs: 200 * HOUR, runs, templateOf: minerTemplateOf(), config: {} }));
     expect(found.map((c) => c.title).sort()).toEqual([
-      '2 workflows (`web-admin-ci`, `web-frontend-ci`) fail in step `lint`: Process completed with exit code <*>.',
-      '`billing-service-ci` fails in step `integration-tests`: Process completed with exit code <*>.',
+      '2 workflows (`web-admin-ci`, `web-frontend-ci`) fail in step `lint`: Process completed with exit code 1.',
+      '`billing-service-ci` fails in step `integration-tests`: Process completed with exit code 1.',
     ]);
   });
 });

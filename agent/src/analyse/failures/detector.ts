@@ -10,6 +10,7 @@ import { changesBefore } from '../run-comparison.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import { explainFailures } from './explain-failures.js';
 import { patternGroups, type PatternGroup, type PatternMessage } from './patterns.js';
+import { withConstantValues } from '../templates/constant-values.js';
 
 /**
  * Error patterns and their correlations in one detector, so one problem gives one finding: each template's
@@ -146,9 +147,11 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
   const errorLines = distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message));
   const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${lead.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
+  // The pattern as its failures all said it: "exit code 137", where they all agree, not "exit code <*>".
+  const shown = withConstantValues(g.template, lead.failures.map((f) => f.message));
   const title = explained
-    ? `${subject} fail${shared ? '' : 's'}${where} ${describeExplanation(lead.explanations[0]!)}: ${g.template}`
-    : `${subject} fail${shared ? '' : 's'}${where}: ${g.template}`;
+    ? `${subject} fail${shared ? '' : 's'}${where} ${describeExplanation(lead.explanations[0]!)}: ${shown}`
+    : `${subject} fail${shared ? '' : 's'}${where}: ${shown}`;
   const why = explained
     ? ` The failures concentrate on ${attrText}: ${percent(lead.explanations[0]!.support)} of them carry it, and ${percent(lead.explanations[0]!.confidence)} of runs with it fail this way.` +
       (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}, just before the failures began.` : '')
