@@ -338,5 +338,6 @@ const shown = (value: AttrValue) => (value === null ? '(absent)' : typeof value 
 /** "Type: message", or the message alone when it already starts with its type. */
 export function errorText({ errorType: type, errorMessage: message }: Outcome): string | undefined {
   if (!message) return type;
-  return type && !message.startsWith(type) ? `${type}: ${message}` : message;
+  // A message that names its type already ("container train killed: OOMKilled") needs it no second time.
+  return type && !message.includes(type) ? `${type}: ${message}` : message;
 }

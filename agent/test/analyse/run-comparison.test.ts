@@ -161,6 +161,9 @@ describe('compareRuns', () => {
     ]);
     expect(changeCount(compareRuns(after, before))).toBe(10);
     expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'Timeout', errorMessage: 'after 30 s' })).toBe('Timeout: after 30 s');
+    expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'OOMKilled', errorMessage: 'container train killed: OOMKilled' })).toBe(
+      'container train killed: OOMKilled',
+    );
   });
 
   it('marks the attributes that changed twice or more over the last successful runs, and says only the others', () => {

@@ -41,9 +41,9 @@ describe('comparing a run with the last one that went well', () => {
   let agent: TestAgent;
   const runIds: Record<string, string> = {};
 
-  /** Sends run `runNumber` of `deploy`, its tasks one after another from `startMs`, and finds its id. */
-  async function send(runNumber: string, startMs: number, version: string, tasks: Task[]): Promise<void> {
-    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'service.version': version, 'host.name': 'build-1', 'cicd.pipeline.name': 'deploy' });
+  /** Sends run `runNumber` of `workflow`, its tasks one after another from `startMs`, and finds its id. */
+  async function send(runNumber: string, startMs: number, version: string, tasks: Task[], workflow = 'deploy'): Promise<void> {
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci-runner', 'service.version': version, 'host.name': 'build-1', 'cicd.pipeline.name': workflow });
     let at = startMs;
     const children = tasks.map((task) => {
       const child = span(task, at);
@@ -52,7 +52,7 @@ describe('comparing a run with the last one that went well', () => {
     });
     const failed = tasks.some((t) => t.error);
     await sdk.emit({
-      name: 'RUN deploy',
+      name: `RUN ${workflow}`,
       kind: SpanKind.SERVER,
       startMs,
       endMs: at,
@@ -60,7 +60,7 @@ describe('comparing a run with the last one that went well', () => {
       children,
     });
     await sdk.shutdown();
-    const runs = (await agent.get('/api/v1/workflows/deploy/runs?from=now-1d&limit=100')).body.items as { id: string; runId: string }[];
+    const runs = (await agent.get(`/api/v1/workflows/${workflow}/runs?from=now-1d&limit=100`)).body.items as { id: string; runId: string }[];
     runIds[runNumber] = runs.find((r) => r.runId === runNumber)!.id;
   }
 
@@ -171,5 +171,12 @@ describe('comparing a run with the last one that went well', () => {
     const { status, body } = await agent.get(`/api/v1/runs/${runIds['103']}/compare?with=${runIds['103']}`);
     expect(status).toBe(400);
     expect(body.error.message).toMatch(/^with: a run compared with itself/);
+  });
+
+  it("refuses to compare a run with another workflow's, whose every step and attribute differs by its making", async () => {
+    await send('201', BASE, '1.4.2', good, 'docs');
+    const { status, body } = await agent.get(`/api/v1/runs/${runIds['103']}/compare?with=${runIds['201']}`);
+    expect(status).toBe(400);
+    expect(body.error.message).toBe(`with: run ${runIds['201']} is of workflow \`docs\`, not \`deploy\`; name a run of the same workflow`);
   });
 });

@@ -102,6 +102,10 @@ export function runRoutes(deps: ApiDeps) {
       // The run to compare with is of the same workflow: its runner's run id is looked up there.
       const { baseline, earlier } = given === undefined ? lastSuccess(run) : chosen(findRun('with', given, run.workflow));
       if (baseline?.id === run.id) throw new ApiError(400, 'with: a run compared with itself shows no change; name another run');
+      // Steps and attributes of two workflows differ by their making: every difference would be noise.
+      if (baseline && baseline.workflow !== run.workflow) {
+        throw new ApiError(400, `with: run ${given} is of workflow \`${baseline.workflow}\`, not \`${run.workflow}\`; name a run of the same workflow`);
+      }
       const choice = { run: runView(run), baselineChoice: given === undefined ? 'last-success' : 'given' };
       if (!baseline) {
         return c.json({ ...choice, baseline: null, note: `No successful run of \`${run.workflow}\` started in the 7 days before this run.` }, 200);
