@@ -14,12 +14,10 @@ const MAX_MESSAGES = 200;
 export function withConstantValues(template: string, messages: readonly string[]): string {
   const parts = template.split(PARAM);
   if (parts.length === 1 || messages.length === 0) return template;
-  const pattern = new RegExp(`^${parts.map(escape).join('(.+?)')}$`, 's');
   let values: string[] | undefined;
   for (const message of messages.slice(0, MAX_MESSAGES)) {
-    const match = pattern.exec(message.replace(/\s+/g, ' ').trim());
-    if (!match) continue;
-    const found = match.slice(1);
+    const found = valuesIn(message.replace(/\s+/g, ' ').trim(), parts);
+    if (!found) continue;
     if (!values) values = found;
     else for (let i = 0; i < values.length; i++) if (values[i] !== found[i]) values[i] = PARAM;
   }
@@ -32,6 +30,23 @@ export function withConstantValues(template: string, messages: readonly string[]
   }, '');
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The values between the template's literal `parts` in `text`, each part found at its first place after the last
+ * (a regular expression of lazy groups would do the same, but can take time exponential in the groups on a
+ * message that does not match); undefined when the text does not read as the template.
+ */
+function valuesIn(text: string, parts: readonly string[]): string[] | undefined {
+  if (!text.startsWith(parts[0]!)) return undefined;
+  const values: string[] = [];
+  let at = parts[0]!.length;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const last = i === parts.length - 1;
+    // A value is at least one character; the last part ends the text.
+    const end = last ? (text.endsWith(part) ? text.length - part.length : -1) : part === '' ? at + 1 : text.indexOf(part, at + 1);
+    if (end <= at) return undefined;
+    values.push(text.slice(at, end));
+    at = end + part.length;
+  }
+  return at === text.length ? values : undefined;
 }
