@@ -59,6 +59,8 @@ export class WriteQueue implements OtlpConsumer {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
   private remodelTimer: NodeJS.Timeout | undefined;
+  /** Merges taken for a write that failed: the tracker has let them go, so they wait here for the next write. */
+  private unwrittenMerges: TemplateMerge[] = [];
   /** No slice of re-deriving starts before this (wall clock). */
   private remodelAfterMs = 0;
 
@@ -106,15 +108,22 @@ export class WriteQueue implements OtlpConsumer {
    * retired ids, so the store must re-key them first, or never; false when they could not be written.
    */
   writeMerges(): boolean {
-    const templateMerges = this.deps.takeMerges();
+    const templateMerges = this.takeMerges();
     if (templateMerges.length === 0) return true;
     try {
       this.deps.store.write({ spans: [], logs: [], logTemplates: [], templateMerges }, this.deps.model, this.deps.templateOf);
       return true;
     } catch (error) {
+      this.unwrittenMerges = templateMerges;
       this.deps.onFailed(storeFailure(error as Error), 0);
       return false;
     }
+  }
+
+  private takeMerges(): TemplateMerge[] {
+    const merges = [...this.unwrittenMerges, ...this.deps.takeMerges()];
+    this.unwrittenMerges = [];
+    return merges;
   }
 
   private get pending(): number {
@@ -154,14 +163,16 @@ export class WriteQueue implements OtlpConsumer {
     this.logTemplates = [];
     this.waiters = [];
     this.scheduled = false;
+    const templateMerges = this.takeMerges();
     let result: WriteResult;
     try {
       result = this.deps.store.write(
-        { spans, logs, logTemplates: logTemplates.map((t) => t?.templateId), templateMerges: this.deps.takeMerges() },
+        { spans, logs, logTemplates: logTemplates.map((t) => t?.templateId), templateMerges },
         this.deps.model,
         this.deps.templateOf,
       );
     } catch (error) {
+      this.unwrittenMerges = templateMerges;
       const failure = storeFailure(error as Error);
       for (const waiter of waiters) waiter.reject(failure);
       this.deps.onFailed(failure, spans.length + logs.length);

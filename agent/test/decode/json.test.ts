@@ -143,6 +143,10 @@ describe('OTLP/JSON trace decoding', () => {
     );
     const twice = decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, start_time_unix_nano: '1', startTimeUnixNano: '2' }] }] }] }));
     expect(twice.rejected.reasons).toEqual(['resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: given twice, as startTimeUnixNano and as start_time_unix_nano']);
+    // Given twice in a group, only that group's items are refused.
+    const group = decodeTraceRequestJson(json({ resourceSpans: [...spans, { scopeSpans: spans[0]!.scopeSpans, scope_spans: spans[0]!.scopeSpans }] }));
+    expect(group.spanCount).toBe(1);
+    expect(group.rejected).toEqual({ count: 1, reasons: ['resourceSpans[1].scopeSpans: given twice, as scopeSpans and as scope_spans'] });
   });
 
   it('refuses AnyValue nesting deeper than the limit', () => {

@@ -16,11 +16,20 @@ afterEach(() => stores.closeAll());
 describe('the template merges made since the last write', () => {
   it('reach the store when the agent stops, or when it saves its miner (after each analysis pass)', async () => {
     const { store } = stores.open();
+    // The store's writes fail while `diskFull` holds (a full disk), as SQLite reports it.
+    let diskFull = false;
+    const disk = new Proxy(store, {
+      get(target, key) {
+        if (key === 'write' && diskFull) return () => { throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }); };
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
     const templates = new TemplateTracker(new TemplateMiner());
     const templateOf = (message: string) => templates.of(message);
     const queue = new WriteQueue(
       { maxPendingItems: 1_000 },
-      { store, model: modelTrace, mineLog: () => undefined, templateOf, takeMerges: () => templates.takeMerges(),
+      { store: disk, model: modelTrace, mineLog: () => undefined, templateOf, takeMerges: () => templates.takeMerges(),
         onWritten: () => {}, onFailed: () => {}, onRemodelFailed: () => {} },
     );
     const replicas = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
@@ -30,6 +39,11 @@ describe('the template merges made since the last write', () => {
     // the four others under their retired templates until it is told.
     const { templateId: merged } = templateOf('lost connection to replica zeta');
     expect(store.runsOfPattern(merged, 10)).toHaveLength(1);
+    // The disk is full: they are not written, and not saved as written (the miner is not saved then either)…
+    diskFull = true;
+    expect(queue.writeMerges()).toBe(false);
+    diskFull = false;
+    // …but kept for the next write.
     expect(queue.writeMerges()).toBe(true);
     expect(store.runsOfPattern(merged, 10)).toHaveLength(5);
     // Five disks fill up: merged as the write stores them, and written when the agent stops.

@@ -122,14 +122,17 @@ function decodeScope<T>(
   return decoded;
 }
 
+/** Either name's value, for counting what a dropped group held: `field` refuses one given twice, which may be why. */
+const either = (obj: unknown, [camel, snake]: readonly [string, string]) => (isObject(obj) ? (obj[camel] ?? obj[snake]) : undefined);
+
 /** How many items a dropped group held, as far as its shape tells (at least one). */
 function countItems(group: unknown, names: JsonLevelNames): number {
-  const scopes = isObject(group) ? field(group, ...names.scopes) : undefined;
+  const scopes = either(group, names.scopes);
   if (!Array.isArray(scopes)) return 1;
   return Math.max(1, scopes.reduce((n: number, scope) => n + countScopeItems(scope, names), 0));
 }
 
 function countScopeItems(scope: unknown, names: JsonLevelNames): number {
-  const items = isObject(scope) ? field(scope, ...names.items) : undefined;
+  const items = either(scope, names.items);
   return Array.isArray(items) ? items.length : 1;
 }
