@@ -339,5 +339,15 @@ const shown = (value: AttrValue) => (value === null ? '(absent)' : typeof value 
 export function errorText({ errorType: type, errorMessage: message }: Outcome): string | undefined {
   if (!message) return type;
   // A message that names its type already ("container train killed: OOMKilled") needs it no second time.
-  return type && !message.includes(type) ? `${type}: ${message}` : message;
+  return type && !namesWord(message, type) ? `${type}: ${message}` : message;
+}
+
+/** Whether `text` holds `word` on its own, not inside a longer word ("Timeout" is not in "TimeoutError"). */
+function namesWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + word.length];
+    if ((before === undefined || !/\w/.test(before)) && (after === undefined || !/\w/.test(after))) return true;
+  }
+  return false;
 }

@@ -25,7 +25,7 @@ export async function runDemo(configPath: string | undefined, io: CliIo): Promis
   if (!agent.otlpHttpUrl) throw new Error('the demo needs the OTLP/HTTP receiver (otlp.http) turned on');
   io.stdout.write(`FlowLens demo: agent API on ${agent.apiUrl} — simulating Temporal, Airflow, n8n, Argo, Jenkins and GitHub Actions runs with injected faults…\n`);
   const feed = new FindingFeed();
-  const open = () => agent.store.findings({ status: 'open', limit: 100 });
+  const open = () => agent.store.findings({ status: 'open', limit: 10_000 });
   await simulate({
     otlpHttpUrl: agent.otlpHttpUrl,
     onSlice: async ({ runs, upToMs }) => {

@@ -79,10 +79,10 @@ export function createHttpReceiver(settings: ReceiverSettings, consumer: OtlpCon
       send(res, 200, accepted.codec.contentType, accepted.codec.exportResponse(accepted.signal, result));
     } catch (error) {
       if (req.destroyed && !req.complete) {
-        // Cut off mid-upload (Node answered 408 past the request timeout) or left by its sender: nobody to answer,
-        // and nothing wrong with the agent.
-        status = 408;
-        reason = 'incomplete';
+        // The connection went before the body was read whole: nobody to answer, and nothing wrong with the agent. Cut
+        // off past the request timeout (Node answered 408), by a chunk Node could not read (it answered 400; the
+        // request sees only the abort), or left by its sender; or ended by a stop.
+        [status, reason] = stopping ? [503, 'shutting_down'] : [408, 'incomplete'];
         return;
       }
       const reply = error instanceof HttpReply ? error : toReply(error);

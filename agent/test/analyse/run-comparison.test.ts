@@ -164,6 +164,7 @@ describe('compareRuns', () => {
     expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'OOMKilled', errorMessage: 'container train killed: OOMKilled' })).toBe(
       'container train killed: OOMKilled',
     );
+    expect(errorText({ status: 'error', startMs: 0, endMs: 0, durationMs: 0, errorType: 'Timeout', errorMessage: 'TimeoutError raised' })).toBe('Timeout: TimeoutError raised');
   });
 
   it('marks the attributes that changed twice or more over the last successful runs, and says only the others', () => {

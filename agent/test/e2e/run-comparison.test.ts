@@ -177,6 +177,6 @@ describe('comparing a run with the last one that went well', () => {
     await send('201', BASE, '1.4.2', good, 'docs');
     const { status, body } = await agent.get(`/api/v1/runs/${runIds['103']}/compare?with=${runIds['201']}`);
     expect(status).toBe(400);
-    expect(body.error.message).toBe(`with: run ${runIds['201']} is of workflow \`docs\`, not \`deploy\`; name a run of the same workflow`);
+    expect(body.error.message).toBe(`with: run "${runIds['201']}" is of workflow \`docs\`, not \`deploy\`; name a run of the same workflow`);
   });
 });

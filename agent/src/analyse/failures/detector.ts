@@ -21,7 +21,7 @@ import { withConstantValues } from '../templates/constant-values.js';
  */
 
 /** A failure as its finding shows it: the run itself is not kept past its workflow's turn in the pass. */
-type FailureRef = Pick<RunRecord, 'id' | 'startMs'> & { message: string };
+type FailureRef = Pick<RunRecord, 'id' | 'startMs'> & { message: string; templateId: string };
 
 /**
  * One workflow's error pattern and what explains it, kept from the workflow's turn in the pass to the end of the
@@ -87,7 +87,7 @@ function problemOf(history: WorkflowHistory, group: PatternGroup, baselineBefore
   return {
     workflow: history.workflow,
     group: pattern,
-    failures: failures.map((f) => ({ id: f.run.id, startMs: f.run.startMs, message: f.message })),
+    failures: failures.map((f) => ({ id: f.run.id, startMs: f.run.startMs, message: f.message, templateId: f.templateId })),
     sinceOnset: sinceOnset.length,
     explanations,
     // Without an attribute, the same message is one cause only in steps of the same name: a runner's generic
@@ -147,8 +147,10 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
   const errorLines = distinctLines([...failures].sort((a, b) => b.startMs - a.startMs).map((f) => f.message));
   const subject = shared ? `${workflows.length} workflows (${workflows.map((w) => `\`${w}\``).join(', ')})` : `\`${lead.workflow}\``;
   const recentText = `${g.recentCount} of the last ${g.recentRuns} runs`;
-  // The pattern as its failures all said it: "exit code 137", where they all agree, not "exit code <*>".
-  const shown = withConstantValues(g.template, lead.failures.map((f) => f.message));
+  // The pattern as its failures all said it, in every workflow of the finding: "exit code 137", where they all
+  // agree, not "exit code <*>". The newest first, should there be more than are read.
+  const ofPattern = failures.filter((f) => f.templateId === g.templateId).sort((a, b) => b.startMs - a.startMs);
+  const shown = withConstantValues(g.template, [...new Set(ofPattern.map((f) => f.message))]);
   const title = explained
     ? `${subject} fail${shared ? '' : 's'}${where} ${describeExplanation(lead.explanations[0]!)}: ${shown}`
     : `${subject} fail${shared ? '' : 's'}${where}: ${shown}`;

@@ -2,20 +2,24 @@ import { PARAM } from './masking.js';
 
 /** Longest value written into a template in place of its `<*>`: an id or a number, not a paragraph. */
 const MAX_VALUE_CHARS = 40;
-/** Messages looked at: enough to see a value vary, bounded for an outage of thousands of failures. */
+/** Distinct messages looked at: enough to see a value vary, bounded for an outage of thousands of failures. */
 const MAX_MESSAGES = 200;
+/** Longer messages are not read: a title's values are short, and spacing out 64 KiB a message takes time. */
+const MAX_MESSAGE_CHARS = 4_096;
 
 /**
  * The template with each `<*>` that every message of it fills with the same value written back: the miner masks
  * numbers and ids wherever they are ("exit code <*>"), but an outage whose every message says "exit code 137", or
- * "token expired at 2026-12-01T09:00:00Z", tells the on-call engineer more with it. Messages that do not read as
- * the template (another template's, or spaced otherwise than its tokens) are left out; none left, it stays as it is.
+ * "token expired at 2026-12-01T09:00:00Z", tells the on-call engineer more with it. `messages` are the template's
+ * own, distinct, newest first; one that does not read as the template (spaced otherwise than its tokens) is left
+ * out, and none left, it stays as it is.
  */
 export function withConstantValues(template: string, messages: readonly string[]): string {
   const parts = template.split(PARAM);
   if (parts.length === 1 || messages.length === 0) return template;
   let values: string[] | undefined;
   for (const message of messages.slice(0, MAX_MESSAGES)) {
+    if (message.length > MAX_MESSAGE_CHARS) continue;
     const found = valuesIn(message.replace(/\s+/g, ' ').trim(), parts);
     if (!found) continue;
     if (!values) values = found;

@@ -104,7 +104,7 @@ export function runRoutes(deps: ApiDeps) {
       if (baseline?.id === run.id) throw new ApiError(400, 'with: a run compared with itself shows no change; name another run');
       // Steps and attributes of two workflows differ by their making: every difference would be noise.
       if (baseline && baseline.workflow !== run.workflow) {
-        throw new ApiError(400, `with: run ${given} is of workflow \`${baseline.workflow}\`, not \`${run.workflow}\`; name a run of the same workflow`);
+        throw new ApiError(400, `with: run ${JSON.stringify(given)} is of workflow \`${baseline.workflow}\`, not \`${run.workflow}\`; name a run of the same workflow`);
       }
       const choice = { run: runView(run), baselineChoice: given === undefined ? 'last-success' : 'given' };
       if (!baseline) {
