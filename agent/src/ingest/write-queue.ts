@@ -180,7 +180,8 @@ export class WriteQueue implements OtlpConsumer {
       return;
     }
     const refused = result.spansRefused.length > 0 ? new Set(result.spansRefused) : undefined;
-    for (const waiter of waiters) waiter.resolve(refused ? refusalOf(spans, waiter, refused) : ACCEPTED);
+    const conflicting = result.spansConflicting.length > 0 ? new Set(result.spansConflicting) : undefined;
+    for (const waiter of waiters) waiter.resolve(refused || conflicting ? outcomeOf(spans, waiter, refused, conflicting) : ACCEPTED);
     this.deps.onWritten(result, logs, logTemplates);
     this.markIdle();
     this.scheduleRemodel();
@@ -209,25 +210,34 @@ export class WriteQueue implements OtlpConsumer {
   }
 }
 
-/** A request's spans refused because their traces already hold the most spans a trace may. */
-function refusalOf(spans: readonly OtlpSpan[], { from, to }: Waiter, refused: ReadonlySet<OtlpSpan>): ExportOutcome {
-  let count = 0;
-  const traces = new Set<string>();
-  for (let i = from; i < to; i++) {
-    if (!refused.has(spans[i]!)) continue;
-    count++;
-    traces.add(spans[i]!.traceId);
+/**
+ * What a request is told of its spans: those refused because their traces already hold the most spans a trace
+ * may, and, as a warning (OTLP's partial success with nothing rejected), those re-sent with other content.
+ */
+function outcomeOf(spans: readonly OtlpSpan[], { from, to }: Waiter, refused?: ReadonlySet<OtlpSpan>, conflicting?: ReadonlySet<OtlpSpan>): ExportOutcome {
+  const ofRequest = (set: ReadonlySet<OtlpSpan> | undefined) => (set ? spans.slice(from, to).filter((span) => set.has(span)) : []);
+  const refusals = ofRequest(refused);
+  const conflicts = ofRequest(conflicting);
+  if (refusals.length === 0 && conflicts.length === 0) return ACCEPTED;
+  const messages: string[] = [];
+  if (refusals.length > 0) {
+    const traces = [...new Set(refusals.map((span) => span.traceId))];
+    const one = traces.length === 1;
+    messages.push(
+      `${count(refusals.length)} refused: ${one ? 'trace' : 'traces'} ${named(traces)} already ${one ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
+    );
   }
-  if (count === 0) return ACCEPTED;
-  const one = traces.size === 1;
-  const named = [...traces].slice(0, 3).join(', ') + (traces.size > 3 ? ` and ${traces.size - 3} more` : '');
-  const refusals = `${count} ${count === 1 ? 'span' : 'spans'}`;
-  return {
-    rejected: count,
-    reason: 'trace_limit',
-    message: `${refusals} refused: ${one ? 'trace' : 'traces'} ${named} already ${one ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
-  };
+  if (conflicts.length > 0) {
+    const ids = conflicts.map((span) => `${span.traceId}/${span.spanId}`);
+    messages.push(
+      `warning: ${count(conflicts.length)} already stored with other content (name, times, status or parent) kept as first received: ${named(ids)}`,
+    );
+  }
+  return { rejected: refusals.length, ...(refusals.length > 0 && { reason: 'trace_limit' as const }), message: messages.join('; ') };
 }
+
+const count = (n: number) => `${n} ${n === 1 ? 'span' : 'spans'}`;
+const named = (items: readonly string[]) => items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
 
 /** A full disk, a read-only file or a locked database is transient for the sender: it should retry later. */
 function storeFailure(error: Error & { code?: string }): Error {

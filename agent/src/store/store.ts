@@ -48,6 +48,11 @@ export interface WriteResult {
   spansDuplicate: number;
   /** New spans of traces that already hold as many as a trace may, not stored: their senders are told. */
   spansRefused: readonly OtlpSpan[];
+  /**
+   * Spans dropped as re-sent whose span id was stored with other content (name, times, status or parent): the
+   * first received is kept, and their senders are warned.
+   */
+  spansConflicting: readonly OtlpSpan[];
   logsAccepted: number;
   logsDuplicate: number;
   /** Indexes into `WriteBatch.logs` of the records newly stored (not re-sent duplicates). */

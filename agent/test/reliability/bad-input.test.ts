@@ -258,12 +258,34 @@ describe('bad input against the running agent', () => {
     const request = requestOf('duplicates', 'd', 2);
     const spans = request.resourceSpans[0].scopeSpans[0].spans;
     request.resourceSpans[0].scopeSpans[0].spans = [...spans, ...spans];
-    for (let i = 0; i < 3; i++) expect((await post(jsonBody(request), JSON_TYPE)).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(jsonBody(request), JSON_TYPE);
+      expect(answer.status).toBe(200);
+      // Copies are what at-least-once gives: nothing to warn of.
+      expect(jsonStatus(answer)).toEqual({});
+    }
     expect((await post(protobufOf(request), PROTOBUF)).status).toBe(200);
     const runs = (await agent.get(`/api/v1/workflows/duplicates/runs?${RANGE}`)).body.items;
     expect(runs.map((r: { runId: string }) => r.runId).sort()).toEqual(['d-0', 'd-1']);
     for (const run of runs) expect((await agent.get(`/api/v1/runs/${encodeURIComponent(run.id)}`)).body.steps.map((s: { name: string }) => s.name)).toEqual(['build', 'test']);
     expect((await agent.get(`/api/v1/workflows?${RANGE}`)).body.items.find((w: { name: string }) => w.name === 'duplicates').runs).toBe(2);
+  });
+
+  it('keeps a span as first received when it comes again with other content, and warns its sender', async () => {
+    const request = requestOf('versions', 'v');
+    const root = rootSpan(request);
+    expect((await post(jsonBody(request), JSON_TYPE)).status).toBe(200);
+    // The same span (trace and span id) again, now ending later and failed: another version, not a copy.
+    const again = requestOf('versions', 'v');
+    Object.assign(rootSpan(again), { endTimeUnixNano: String(BigInt(root.endTimeUnixNano) + 60_000_000_000n), status: { code: 2, message: 'failed' } });
+    const answer = await post(jsonBody({ resourceSpans: [{ ...again.resourceSpans[0], scopeSpans: [{ ...again.resourceSpans[0].scopeSpans[0], spans: [rootSpan(again)] }] }] }), JSON_TYPE);
+    expect(answer.status).toBe(200);
+    expect(jsonStatus(answer).partialSuccess).toEqual({
+      rejectedSpans: '0',
+      errorMessage: `warning: 1 span already stored with other content (name, times, status or parent) kept as first received: ${root.traceId}/${root.spanId}`,
+    });
+    const [run] = (await agent.get(`/api/v1/workflows/versions/runs?${RANGE}`)).body.items;
+    expect(run.status).toBe('success');
   });
 
   it('answers bad gRPC messages with INVALID_ARGUMENT or RESOURCE_EXHAUSTED, and stores a valid one', async () => {

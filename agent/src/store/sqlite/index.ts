@@ -187,6 +187,7 @@ export class SqliteStore implements Store {
         spansAccepted: traces.accepted,
         spansDuplicate: traces.duplicates,
         spansRefused: traces.refused,
+        spansConflicting: traces.conflicting,
         logsAccepted: logs.accepted,
         logsDuplicate: logs.duplicates,
         logsInserted: logs.inserted,
@@ -217,7 +218,7 @@ export class SqliteStore implements Store {
         failures.push(error as Error);
       }
     }
-    return { written: { spansAccepted: 0, spansDuplicate: 0, spansRefused: [], logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions }, failures };
+    return { written: { spansAccepted: 0, spansDuplicate: 0, spansRefused: [], spansConflicting: [], logsAccepted: 0, logsDuplicate: 0, logsInserted: [], transitions }, failures };
   }
 
   nextRemodelMs(): number | undefined {

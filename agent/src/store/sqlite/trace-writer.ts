@@ -31,6 +31,8 @@ export interface TraceWriteResult {
   duplicates: number;
   /** New spans of traces already holding their most, not stored. */
   refused: OtlpSpan[];
+  /** Re-sent spans whose id was stored (or earlier in the batch) with other content: dropped all the same. */
+  conflicting: OtlpSpan[];
   transitions: RunTransition[];
   /** Runs of every trace re-derived in this write, by trace id (possibly none for a trace). */
   runsByTrace: Map<string, { runs: RunRecord[]; hadRuns: boolean }>;
@@ -103,7 +105,7 @@ export class TraceWriter {
     for (const [traceId, group] of byTrace) {
       const kept = this.deferred.fresh(traceId, group, this.maxSpansPerTrace);
       const stored = kept ? undefined : (this.openTraces.get(traceId) ?? this.loadTrace(traceId));
-      const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group), stored!, this.maxSpansPerTrace);
+      const { fresh, refused } = kept ?? withinLimit(freshSpans(stored!, group, result.conflicting), stored!, this.maxSpansPerTrace);
       if (refused.length > 0) {
         this.refusedTraces.refused(traceId, refused.length);
         for (const span of refused) result.refused.push(span);
@@ -302,24 +304,36 @@ export class TraceWriter {
 }
 
 function emptyResult(): TraceWriteResult {
-  return { accepted: 0, duplicates: 0, refused: [], transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
+  return { accepted: 0, duplicates: 0, refused: [], conflicting: [], transitions: [], runsByTrace: new Map(), leftTraces: new Set() };
 }
 
 /** Pairwise id comparison is cheaper than a Set up to this many spans (a request's part of a trace, typically). */
 const PAIRWISE_MAX = 16;
 
-/** The spans of `group` whose id is neither among `stored` nor earlier in `group` (OTLP is at-least-once). */
-function freshSpans(stored: readonly OtlpSpan[], group: OtlpSpan[]): OtlpSpan[] {
+/**
+ * The spans of `group` whose id is neither among `stored` nor earlier in `group` (OTLP is at-least-once); a dropped
+ * one that says something else than the span kept goes to `conflicting` too.
+ */
+function freshSpans(stored: readonly OtlpSpan[], group: OtlpSpan[], conflicting: OtlpSpan[]): OtlpSpan[] {
   if (stored.length === 0 && group.length <= PAIRWISE_MAX && !hasRepeatedId(group)) return group;
-  const seen = new Set<string>();
-  for (const span of stored) seen.add(span.spanId);
+  const seen = new Map<string, OtlpSpan>();
+  for (const span of stored) seen.set(span.spanId, span);
   const fresh: OtlpSpan[] = [];
   for (const span of group) {
-    if (seen.has(span.spanId)) continue;
-    seen.add(span.spanId);
+    const kept = seen.get(span.spanId);
+    if (kept) {
+      if (differs(kept, span)) conflicting.push(span);
+      continue;
+    }
+    seen.set(span.spanId, span);
     fresh.push(span);
   }
   return fresh;
+}
+
+/** What a run is made of: a span re-sent with another of these is another version of it, not a copy. */
+function differs(a: OtlpSpan, b: OtlpSpan): boolean {
+  return a.name !== b.name || a.startMs !== b.startMs || a.endMs !== b.endMs || a.statusCode !== b.statusCode || a.parentSpanId !== b.parentSpanId;
 }
 
 function hasRepeatedId(spans: readonly OtlpSpan[]): boolean {
