@@ -1,5 +1,5 @@
 import type { FindingCandidate, Severity } from '../model/finding.js';
-import { isDecided, isFailed } from '../model/workflow.js';
+import { isDecided, isFailed, type RunRecord } from '../model/workflow.js';
 import type { WorkflowHistory } from './context.js';
 import type { Thresholds } from './config.js';
 import { formatDuration, percent } from './format.js';
@@ -44,8 +44,12 @@ export interface HealthInput {
 const severityScore: Record<Severity, number> = { critical: 0, high: 30, medium: 60, low: 85, info: 100 };
 const clamp = (v: number) => Math.max(0, Math.min(100, v));
 
-/** The success rate of the recent runs, and their duration against the baseline before them. */
-export function healthBasis(history: WorkflowHistory, nowMs: number, thresholds: Thresholds): HealthBasis | undefined {
+/**
+ * The success rate of the recent runs, and their duration against the baseline before them. The last start, which
+ * freshness is judged on, counts the `running` runs too: a run that started on schedule and still runs (or hangs,
+ * which its own finding says) is no missed run.
+ */
+export function healthBasis(history: WorkflowHistory, running: readonly RunRecord[], nowMs: number, thresholds: Thresholds): HealthBasis | undefined {
   const decided = history.runs.filter((r) => isDecided(r.status));
   if (decided.length < thresholds.minRuns) return undefined;
   const recentFrom = nowMs - thresholds.recentMs;
@@ -63,7 +67,8 @@ export function healthBasis(history: WorkflowHistory, nowMs: number, thresholds:
     const ratio = median(okRecent) / base;
     factors.push({ name: 'duration', weight: 0.2, score: clamp(100 - ((ratio - 1.1) / 1.9) * 100), detail: `p50 ${formatDuration(median(okRecent))} vs baseline ${formatDuration(base)} (${ratio.toFixed(2)}×)` });
   }
-  return { factors, lastStartMs: history.runs[history.runs.length - 1]!.startMs };
+  const lastStartMs = running.reduce((last, run) => Math.max(last, run.startMs), history.runs[history.runs.length - 1]!.startMs);
+  return { factors, lastStartMs };
 }
 
 /**

@@ -127,7 +127,7 @@ export class AnalysisPass {
     const cadenceMs = learnCadence(history.runs);
     if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, running, cadenceMs, ctx));
     this.found.push(...hungCandidates(history, running, ctx));
-    this.workflows.set(workflow, { basis: healthBasis(history, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
+    this.workflows.set(workflow, { basis: healthBasis(history, running, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
   }
 
   /** The pass's output once every workflow has been given. */

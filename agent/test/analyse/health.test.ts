@@ -6,6 +6,13 @@ const HOUR = 3600_000;
 const templateOf = (m: string) => ({ templateId: m, template: m });
 
 describe('health score', () => {
+  it('takes a run still running for the last start its freshness is judged on', () => {
+    // Hourly, settled until 5 hours ago; the run started half an hour ago still runs (or hangs: its own finding).
+    const runs = [...hourly('late', 295), run('late', 299, 299.5 * HOUR, 60_000, 'running')];
+    const freshness = analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} }).health.get('late')!.factors.find((f) => f.name === 'freshness')!;
+    expect(freshness).toMatchObject({ score: 100, detail: 'last run 30.0 min ago, expected every 60.0 min' });
+  });
+
   it('scores a steady workflow healthy, a failing one unhealthy, and one with too few runs unknown', () => {
     const steady = hourly('steady', 300);
     const failing = hourly('failing', 300, (i, r) => (i >= 280 && i % 2 === 0 ? run('failing', i, r.startMs, 60_000, 'failure') : r));
