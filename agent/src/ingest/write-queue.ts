@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { LogBatch, OtlpLogRecord, OtlpSpan, TraceBatch } from '../model/otlp.js';
 import { BackpressureError, type ExportOutcome, type OtlpConsumer } from '../receive/consumer.js';
 import type { Store, TemplateMerge, TemplateOf, TemplateRef, TraceModeller, WriteResult } from '../store/store.js';
+import { firstFew } from '../runtime/first-few.js';
 
 export interface WriteQueueOptions {
   /** Spans plus log records waiting to be written before new requests are refused. */
@@ -224,20 +225,19 @@ function outcomeOf(spans: readonly OtlpSpan[], { from, to }: Waiter, refused?: R
     const traces = [...new Set(refusals.map((span) => span.traceId))];
     const one = traces.length === 1;
     messages.push(
-      `${count(refusals.length)} refused: ${one ? 'trace' : 'traces'} ${named(traces)} already ${one ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
+      `${count(refusals.length)} refused: ${one ? 'trace' : 'traces'} ${firstFew(traces)} already ${one ? 'holds' : 'hold'} as many spans as a trace may (otlp.maxSpansPerTrace)`,
     );
   }
   if (conflicts.length > 0) {
     const ids = conflicts.map((span) => `${span.traceId}/${span.spanId}`);
     messages.push(
-      `warning: ${count(conflicts.length)} already stored with other content (name, times, status or parent) kept as first received: ${named(ids)}`,
+      `warning: ${count(conflicts.length)} already stored with other content (name, times, status or parent) kept as first received: ${firstFew(ids)}`,
     );
   }
   return { rejected: refusals.length, ...(refusals.length > 0 && { reason: 'trace_limit' as const }), message: messages.join('; ') };
 }
 
 const count = (n: number) => `${n} ${n === 1 ? 'span' : 'spans'}`;
-const named = (items: readonly string[]) => items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
 
 /** A full disk, a read-only file or a locked database is transient for the sender: it should retry later. */
 function storeFailure(error: Error & { code?: string }): Error {

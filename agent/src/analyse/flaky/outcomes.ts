@@ -46,7 +46,8 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
         entry.outcomes.push(outcome);
         entry.messages.push(message);
       } else if (triedAgain(recorded.get(step.name)!, entry.outcomes[at]!, step, outcome)) {
-        recorded.set(step.name, outcome === FAILED ? recorded.get(step.name)! : step);
+        // The pass is what the step came to, whichever came first in the list.
+        if (outcome !== FAILED) recorded.set(step.name, step);
         entry.outcomes[at] = RETRIED;
         entry.messages[at] = undefined;
       } else if (outcome > entry.outcomes[at]!) {

@@ -12,6 +12,7 @@ import { median, pastHalfway } from '../stats.js';
 import { traceInsights, type TraceInsights } from '../trace-insights.js';
 import type { PoolDemand } from './demand.js';
 import { queuesOf, waitsByStep } from './waits.js';
+import { firstFew } from '../../runtime/first-few.js';
 
 /**
  * Runs that wait longer for workers: the time between work being ready and a worker taking it rose to a new level
@@ -221,7 +222,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
     confidence: round(Math.min(1, 0.5 + lead.robustZ / 40) * (lead.waiting.length / Math.max(lead.sinceOnset, 1))),
     // Workflows waiting on one pool wait each their own time: each is named with its figures, not the lead's.
     title: shared
-      ? `${subject} wait for workers since ${utcTime(onsetMs)}${where}: ${listed(cluster.map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} (was ${formatDuration(s.baselineMs)})`))}`
+      ? `${subject} wait for workers since ${utcTime(onsetMs)}${where}: ${firstFew(cluster.map((s) => `\`${s.workflow}\` ${formatDuration(s.currentMs)} (was ${formatDuration(s.baselineMs)})`))}`
       : `${subject} wait ${formatDuration(lead.currentMs)} for workers since ${utcTime(onsetMs)}${where} (was ${formatDuration(lead.baselineMs)})`,
     summary,
     rootCause: {
@@ -268,7 +269,3 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
   };
 }
 
-/** The first three, and how many more. */
-function listed(items: string[]): string {
-  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
-}
