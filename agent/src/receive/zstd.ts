@@ -20,7 +20,7 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
  */
 const MIN_WINDOW_ALLOWED = 8 << 20;
 
-const { h64Raw } = await xxhash();
+const { create64 } = await xxhash();
 
 /** A frame of the body (`body[from]` up to `body[to]`), with its content checksum when it has one. */
 interface Frame {
@@ -34,11 +34,13 @@ export function unzstd(body: Buffer, limit: number): Buffer {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (const { from, to, checksum } of checkFrames(body, Math.max(limit, MIN_WINDOW_ALLOWED), limit)) {
-    const first = chunks.length;
+    // Hashed as it is decoded: the content is copied once, into the body returned.
+    const hash = checksum === undefined ? undefined : create64();
     const stream = new Decompress((chunk) => {
       size += chunk.length;
       if (size > limit) throw new BodyTooLargeError(limit);
       chunks.push(chunk);
+      hash?.update(chunk);
     });
     try {
       stream.push(body.subarray(from, to), true);
@@ -46,17 +48,12 @@ export function unzstd(body: Buffer, limit: number): Buffer {
       if (error instanceof BodyTooLargeError) throw error;
       throw new OtlpDecodeError(`zstd: ${(error as Error).message}`);
     }
-    if (checksum !== undefined && checksum !== contentChecksum(chunks.slice(first))) {
+    // Content_Checksum holds the low 32 bits of the content's XXH64 (seed 0).
+    if (hash && checksum !== Number(hash.digest() & 0xffffffffn)) {
       throw new OtlpDecodeError('zstd: a frame does not match its content checksum: the body is corrupt');
     }
   }
   return Buffer.concat(chunks, size);
-}
-
-/** The low 32 bits of the XXH64 (seed 0) of a frame's content, as its Content_Checksum holds them. */
-function contentChecksum(chunks: Uint8Array[]): number {
-  const content = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  return Number(h64Raw(content) & 0xffffffffn);
 }
 
 /**
