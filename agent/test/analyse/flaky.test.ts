@@ -159,6 +159,15 @@ describe('flaky steps', () => {
     expect(out.candidates.some((c) => c.kind === 'error_pattern' && c.rootCause.step === 'test')).toBe(true);
   });
 
+  it('does not call a step flaky that ran clean for long and then began failing now and then (a regression)', () => {
+    // 260 clean runs, then a quarter of the runs fail with nothing else changed: at that rate 260 clean runs in a
+    // row would come about once in 10^32, so something changed at the first failure; quarantining the step hides it.
+    const out = run(ciRuns(300, (i, rand) => (i === 260 || (i > 260 && rand() < 0.25) ? 'fail' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+    const regression = out.candidates.find((c) => c.kind === 'error_pattern' && c.rootCause.step === 'test')!;
+    expect(regression.evidence.onset).toBe(new Date(260 * HOUR).toISOString());
+  });
+
   it('does not call failures flaky when they come in bursts', () => {
     // Failing for a few hours twice a day: an outage somewhere, not a coin toss.
     const out = run(ciRuns(300, (i) => (i % 24 < 4 ? 'fail' : 'pass'), sameRelease));

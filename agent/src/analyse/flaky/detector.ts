@@ -29,6 +29,8 @@ const MIN_FLAKY_RUNS = 5;
 const MIN_PASSES_AGAIN = 2;
 /** A runs-test z below this (one-sided 1 %): the failures come in blocks, an episode rather than flakiness. */
 const CLUSTERED_Z = -2.33;
+/** Past this chance of so many clean runs before the first failure at the rate since, the failures began at a moment. */
+const CLEAN_RUN_CHANCE = 0.05;
 
 /**
  * The workflow's steps, a step at a time, each with its finding when it is flaky: a workflow can have thousands of
@@ -71,6 +73,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const events = failed + retried;
   if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
   if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
+  if (beganAtMoment(first, events, n)) return undefined;
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
   if (!(z >= CLUSTERED_Z)) return undefined;
@@ -130,6 +133,16 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
     firstSeenMs: sinceMs,
     lastSeenMs: hit.reduce((last, r) => Math.max(last, r.endMs), 0),
   };
+}
+
+/**
+ * Whether the step ran clean too long before its first failure for its rate since (that failure left out: it starts
+ * the count) to be chance: then something changed there, and the failures are a regression to date and roll back,
+ * not flakiness to quarantine.
+ */
+function beganAtMoment(cleanBefore: number, events: number, n: number): boolean {
+  const rate = (events - 1) / (n - 1);
+  return rate > 0 && (1 - rate) ** cleanBefore < CLEAN_RUN_CHANCE;
 }
 
 /**
