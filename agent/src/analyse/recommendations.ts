@@ -284,7 +284,9 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
       steps: [`${futile.retriedRuns} recent runs retried ${code(futile.step)} and only ${futile.rescued} recovered: stop retrying this error (or back off much longer), fix the cause instead.`],
     });
   }
-  if (c.category === 'performance' || c.category === 'timeout') {
+  // Slowness only: a step failing on its timeout is long because it waits for its deadline, and making it shorter
+  // mends nothing; what it waits on is that finding's advice.
+  if (c.category === 'performance') {
     // The finding's own step when it is on the critical path: another step's share says nothing of this problem.
     const step = c.step ?? c.workflowStep;
     const dominant = step === undefined ? i.dominantSteps[0] : i.dominantSteps.find((d) => d.step === step);
@@ -295,7 +297,7 @@ function fromInsights(c: RecommendationInput): Recommendation[] {
       });
     }
     const serial = i.serialSiblings.filter((p) => !c.step || p.first === c.step || p.second === c.step).slice(0, 3);
-    if (serial.length > 0 && c.category === 'performance') {
+    if (serial.length > 0) {
       out.push({
         title: `Run independent steps in parallel`,
         steps: serial.map((p) => `${code(p.second)} always starts after ${code(p.first)} ends, and no dependency between them is recorded: if ${code(p.second)} does not need ${code(p.first)}'s output, run them side by side.`),
