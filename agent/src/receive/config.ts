@@ -10,13 +10,16 @@ export interface ReceiverConfig {
   /** Largest request body accepted, before and after decompression. */
   maxBodyBytes: number;
   /**
-   * How long an OTLP/HTTP request may take to arrive whole (headers and body): a sender that stalls mid-upload
-   * gives its slot back then (408), instead of holding one of the slots in flight for Node's five minutes.
+   * How long an OTLP request may take to arrive whole (headers and body; a gRPC call's message): a sender that
+   * stalls mid-upload gives its slot back then (HTTP 408, gRPC DEADLINE_EXCEEDED), instead of holding one of the
+   * slots in flight and the part it sent for Node's five minutes, or for good over gRPC.
    */
   requestTimeoutMs: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Requests read and processed at once, per receiver; 64 × the 16 MiB body limit bounds what bodies can hold in memory. */
+export const MAX_IN_FLIGHT = 64;
 /** The Collector's exporters give up after 30 s (the SDKs' after 10 s): a request still arriving then is abandoned. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_HTTP_PORT = 4318;

@@ -5,9 +5,10 @@
  */
 import { Metadata, Server, ServerCredentials, status as grpcStatus, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { protobufCodec, statusProto, type Signal } from '../decode/index.js';
-import { DEFAULT_GRPC_PORT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
+import { DEFAULT_GRPC_PORT, MAX_IN_FLIGHT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
 import type { OtlpConsumer } from './consumer.js';
 import { errorReply } from './errors.js';
+import { grpcAdmission } from './grpc-admission.js';
 import { exportLogs, exportTraces, type ExportResult } from './export.js';
 import type { FailureReason } from './observer.js';
 
@@ -29,11 +30,14 @@ function exportService(path: string): ServiceDefinition {
   };
 }
 
-const TRACE_SERVICE = exportService('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
-const LOGS_SERVICE = exportService('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
+const TRACE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const LOGS_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+const TRACE_SERVICE = exportService(TRACE_PATH);
+const LOGS_SERVICE = exportService(LOGS_PATH);
+const SIGNALS: Readonly<Record<string, Signal>> = { [TRACE_PATH]: 'traces', [LOGS_PATH]: 'logs' };
 
 export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpConsumer): Receiver {
-  const { host, port, maxBodyBytes } = receiverConfig(settings, DEFAULT_GRPC_PORT);
+  const { host, port, maxBodyBytes, requestTimeoutMs } = receiverConfig(settings, DEFAULT_GRPC_PORT);
   const observer = settings.observer;
   let server: Server | undefined;
 
@@ -84,9 +88,10 @@ export function createGrpcReceiver(settings: ReceiverSettings, consumer: OtlpCon
 
   return {
     async start() {
-      // The message limit applies to the decompressed message too (grpc-js checks it after inflating).
-      // Streams per connection bound what messages in flight can hold in memory, as MAX_IN_FLIGHT does for HTTP.
-      const s = new Server({ 'grpc.max_receive_message_length': maxBodyBytes, 'grpc.max_concurrent_streams': 64 });
+      // The message limit applies to the decompressed message too (grpc-js checks it after inflating). Calls in
+      // flight and the time their message may take are bounded across connections by the admission interceptor.
+      const admission = grpcAdmission({ maxInFlight: MAX_IN_FLIGHT, requestTimeoutMs, signalOf: (path) => SIGNALS[path], ...(observer && { observer }) });
+      const s = new Server({ 'grpc.max_receive_message_length': maxBodyBytes, 'grpc.max_concurrent_streams': MAX_IN_FLIGHT, interceptors: [admission] });
       s.addService(TRACE_SERVICE, { Export: handler('traces') });
       s.addService(LOGS_SERVICE, { Export: handler('logs') });
       const bound = await new Promise<number>((resolve, reject) =>

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { codecFor, jsonCodec, SUPPORTED_CONTENT_TYPES, type OtlpCodec, type Signal } from '../decode/index.js';
-import { DEFAULT_HTTP_PORT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
+import { DEFAULT_HTTP_PORT, MAX_IN_FLIGHT, receiverConfig, tenantOf, type Receiver, type ReceiverSettings } from './config.js';
 import type { OtlpConsumer } from './consumer.js';
 import { BodyTooLargeError, errorReply, GrpcCode } from './errors.js';
 import { exportLogs, exportTraces, type ExportResult } from './export.js';
@@ -16,8 +16,6 @@ import type { FailureReason } from './observer.js';
 
 const PATHS: Readonly<Record<string, Signal>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 
-/** Requests read and processed at once; 64 × the 16 MiB body limit bounds what bodies can hold in memory. */
-const MAX_IN_FLIGHT = 64;
 /** How long a shutdown waits for requests in flight. */
 const DRAIN_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
