@@ -102,3 +102,36 @@ describe('workflows failing with the same message', () => {
     ]);
   });
 });
+
+describe('a release that began failing some of its runs', () => {
+  /** 300 hourly runs; `key` 5.1.0, then 5.2.0 from run `releasedAt`; every third run from `failsFrom` panics. */
+  function released(releasedAt: number, failsFrom: number, key = 'service.version'): RunRecord[] {
+    return Array.from({ length: 300 }, (_, i) =>
+      pipelineRun(
+        'refunds',
+        i,
+        i * HOUR,
+        [
+          { name: 'validate', ms: 2000 },
+          i >= failsFrom && i % 3 === 0 ? { name: 'issue-refund', ms: 500, error: 'runtime error: invalid memory address or nil pointer dereference' } : { name: 'issue-refund', ms: 4000 },
+        ],
+        { [key]: i >= releasedAt ? '5.2.0' : '5.1.0' },
+      ),
+    );
+  }
+
+  // Airflow's `dag_hash` changes with the DAG's code, as a release's version does.
+  it.each(['service.version', 'airflow.dag_run.dag_hash'])('is named (%s), though two runs in three on it pass: no run failed before it, and every failure since is on it', (key) => {
+    const [c, ...rest] = failures(analyse({ nowMs: 300 * HOUR, runs: released(250, 250, key), templateOf, config: {} }));
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ kind: 'correlation', rootCause: { step: 'issue-refund', attributes: { [key]: '5.2.0' } } });
+    expect(c!.recommendations.map((r) => r.title)).toContain(`Roll back or pin ${key} 5.2.0`);
+  });
+
+  it('is not named when it ran clean for longer than its failure rate makes chance', () => {
+    // Out at run 100, failing from run 250: 150 clean runs where one in three fails since, so it did not begin it.
+    const [c, ...rest] = failures(analyse({ nowMs: 300 * HOUR, runs: released(100, 250), templateOf, config: {} }));
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ kind: 'error_pattern', rootCause: { step: 'issue-refund', attributes: {} } });
+  });
+});

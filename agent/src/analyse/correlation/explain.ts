@@ -31,8 +31,8 @@ export interface ExplainOptions {
   onsetMs?: number;
 }
 
-/** Keys whose new value can be a change that caused a problem. */
-export const CHANGE_KEY = /version|revision|image|commit|release/i;
+/** Keys whose new value can be a change that caused a problem (Airflow's `dag_hash`: the DAG's code changed). */
+export const CHANGE_KEY = /version|revision|image|commit|release|dag_hash/i;
 /** Tie-break order when several keys explain equally well: the most actionable first. */
 const KEY_PRIORITY = ['downstream.error', 'downstream.failing', 'service.version', 'tenant', 'host.name', 'vcs.ref.head.revision', 'k8s.node.name'];
 /**
@@ -47,6 +47,8 @@ const FAILING_CALL = 'downstream.failing';
 const MAX_RUNS_BEFORE_ONSET = 5;
 /** Past this chance of running clean so long before a first bad run, a value did not start the problem. */
 const CLEAN_RUN_CHANCE = 0.05;
+/** A value that began at the onset and this share of the bad runs carry began the problem, however many runs on it pass. */
+const BEGAN_SUPPORT = 0.9;
 /** A value this share of the runs since the onset carry is what runs carry now. */
 const CURRENT_SHARE = 0.9;
 const MAX_GOOD_SAMPLE = 1500;
@@ -118,13 +120,16 @@ export class Tally {
       const confidence = badWith / c.total;
       const jaccard = 1 / (1 / support + 1 / confidence - 1);
       const difference = support - (goodTotal > 0 ? (c.total - c.bad) / goodTotal : 0);
-      if (support < options.minSupport || jaccard < options.minJaccard || difference < 0.3) return undefined;
+      if (support < options.minSupport || difference < 0.3) return undefined;
       // A value new in the window "began" the problem when it ran clean before the onset no longer than chance
       // allows. One that did not, but that nearly every run since carries, is only what runs carry now: it splits
       // the bad runs from the good by their time alone, and says nothing of the problem.
       const sinceOnset =
         options.onsetMs !== undefined && c.starts !== undefined && c.firstSeenMs > firstStartMs ? aroundOnset(c.starts, c.bad, options.onsetMs, weight) : undefined;
       const changedAtOnset = sinceOnset !== undefined && beganAtOnset(sinceOnset);
+      // Most runs of a release failing one run in three pass, which keeps its Jaccard low; that it began at the
+      // onset and nearly every bad run is on it still makes it the problem's start.
+      if (jaccard < options.minJaccard && !(changedAtOnset && support >= BEGAN_SUPPORT)) return undefined;
       if (sinceOnset && !changedAtOnset && isCurrent(sinceOnset.carriers, runsSince(options.onsetMs!))) return undefined;
       return { key: c.name, value: itemValue(item), support, confidence, jaccard, difference, badWith, firstSeenMs: c.firstSeenMs, changedAtOnset };
     };
