@@ -90,7 +90,7 @@ const knowledge: Entry[] = [
   {
     applies: (c) => c.kind === 'queue',
     build: (c) => {
-      const where = c.queue ? `${c.queue.key} ${code(c.queue.value)}` : `the workers of ${code(c.workflow)}`;
+      const where = c.queue ? `${c.queue.key} ${code(c.queue.value)}` : code(c.workflow);
       const several = c.workflows && c.workflows.length > 1;
       return {
         title: `Give ${where} the workers it needs, or find what took them`,

@@ -88,6 +88,9 @@ describe('runs that wait longer for workers', () => {
     // Its times carry their zone, in the title as in the summary, as every finding's do.
     expect(c?.title).toContain('for workers since 2026-11-21 02:40 UTC (was');
     expect(c?.summary).toMatch(/^Since 2026-11-21 02:40 UTC runs of `payments` wait/);
+    // No pool is named: the advice names the workflow whose workers are short.
+    expect(c?.recommendations[0]!.title).toBe('Give `payments` the workers it needs, or find what took them');
+    expect(c?.recommendations[0]!.steps[0]).toMatch(/^The work waits longer to start, not longer to run: check that the workers serving `payments` are up/);
   });
 
   it('says nothing of waits that grew by less than a second, or that came and went', () => {
@@ -128,6 +131,17 @@ describe('runs that wait longer for workers', () => {
     expect(c.evidence.details!['demand']).toEqual([{ workflow: 'recharge', beforePerHour: 0, sincePerHour: expect.any(Number) }]);
     expect(c.summary).toMatch(/Since the onset `recharge` starts \d+ tasks an hour in it \(none the day before\)\./);
     expect(c.recommendations[0]!.steps[1]).toMatch(/^`recharge` began to fill it when the wait rose/);
+  });
+
+  it('does not blame a workflow that began hours before the wait rose and kept its pace', () => {
+    const runs = [
+      ...temporalRuns('payments', 200, { waitMs: after(150, 300, 90_000), workMs: () => 6000, queue: 'billing' }, 1),
+      // Six tasks an hour from 12 hours before the onset on: the hours before its first run are no demand that rose.
+      ...temporalRuns('features', 130, { waitMs: () => 300, workMs: () => 4000, queue: 'billing' }, 5).map((r, i) => shifted(r, Date.UTC(2026, 10, 20, 13) + i * 10 * MIN)),
+    ];
+    const c = findings(runs).find((x) => x.kind === 'queue')!;
+    expect(c.evidence.details!['demand']).toBeUndefined();
+    expect(c.summary).not.toMatch(/began to fill/);
   });
 
   it('does not blame a busy workflow whose older runs the pass did not read', () => {

@@ -5,6 +5,11 @@ const MINUTE = 60_000;
 const HOUR = 3600_000;
 /** Demand before an onset is measured over the day before it, or as much of it as is known. */
 const BEFORE_MS = 24 * HOUR;
+/**
+ * A workflow first seen this long before an onset or less is new demand that may have made the backlog (a backfill
+ * started an hour before the wait rose); one older is measured from its first run, not from hours it did not exist.
+ */
+const NEW_DEMAND_MS = 2 * HOUR;
 
 /** How many tasks a workflow started in a pool per hour, before an onset and since. */
 export interface DemandChange {
@@ -26,6 +31,8 @@ export class PoolDemand {
   private readonly knownFrom = new Map<string, number>();
   /** The oldest run of any workflow: before it, nothing is known. */
   private windowFromMs = Infinity;
+  /** Per workflow, its oldest run given. */
+  private readonly firstRun = new Map<string, number>();
 
   /**
    * Counts the runs and steps of `runs` (oldest first) that waited for a worker: those that name the pool they waited
@@ -34,6 +41,7 @@ export class PoolDemand {
   add(workflow: string, runs: readonly RunRecord[], capped: boolean): void {
     if (runs.length === 0) return;
     this.windowFromMs = Math.min(this.windowFromMs, runs[0]!.startMs);
+    this.firstRun.set(workflow, runs[0]!.startMs);
     if (capped) this.knownFrom.set(workflow, runs[0]!.startMs);
     for (const run of runs) {
       if (run.queueMs !== undefined) for (const item of poolsIn(run.attributes)) this.count(item, workflow, run.startMs);
@@ -53,7 +61,8 @@ export class PoolDemand {
     const sinceHours = Math.max(untilMs - onsetMs, HOUR) / HOUR;
     const changes: DemandChange[] = [];
     for (const [workflow, minutes] of byWorkflow) {
-      const fromMs = Math.max(onsetMs - BEFORE_MS, this.windowFromMs, this.knownFrom.get(workflow) ?? -Infinity);
+      const first = this.firstRun.get(workflow)!;
+      const fromMs = Math.max(onsetMs - BEFORE_MS, this.windowFromMs, this.knownFrom.get(workflow) ?? -Infinity, first < onsetMs - NEW_DEMAND_MS ? first : -Infinity);
       if (onsetMs - fromMs < HOUR) continue;
       let before = 0;
       let since = 0;
