@@ -1,5 +1,6 @@
 import type { Category, FindingKind, Recommendation } from '../model/finding.js';
 import type { TraceInsights } from './trace-insights.js';
+import { hostOf as hostIn } from './host-keys.js';
 
 /** What a recommendation can be made concrete with. */
 export interface RecommendationInput {
@@ -33,7 +34,7 @@ interface Entry {
 
 const code = (s: string) => `\`${s}\``;
 const stepText = (c: RecommendationInput) => (c.step ? `step ${code(c.step)}` : `the failing step`);
-const hostOf = (c: RecommendationInput) => c.attributes['host.name'] ?? c.attributes['k8s.node.name'];
+const hostOf = (c: RecommendationInput) => hostIn(c.attributes);
 const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream.failing'] ?? c.attributes['downstream'];
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
 /** Errors that say memory ran out; a host or a resource category alone does not. */

@@ -1,4 +1,5 @@
-import type { OtlpSpan } from '../model/otlp.js';
+import { mergeAttributes } from '../model/merge-attributes.js';
+import type { Attributes, OtlpSpan } from '../model/otlp.js';
 import { StatusCode } from '../model/otlp.js';
 import type { RunRecord } from '../model/workflow.js';
 import type { RunIdentity, RunnerDetector, RunSpanInfo } from './detector.js';
@@ -68,7 +69,10 @@ class Walker {
     private readonly roots: readonly SpanNode[],
   ) {}
 
-  /** `attempt` is the span id of the enclosing step's attempt the node sits in ('' outside attempts). */
+  /**
+   * `attempt` is the span id of the enclosing step's attempt the node sits in ('' outside attempts); `wrapped`, the
+   * attributes of the wrappers between the node and its step or run (Jenkins' `Agent` names the agent its stages run on).
+   */
   walk(
     node: SpanNode,
     depth: number,
@@ -76,6 +80,7 @@ class Walker {
     step: StepBuilder | undefined,
     attempt: string,
     inCall: boolean,
+    wrapped?: Attributes,
   ): void {
     const span = node.span;
     const detected = this.detected.get(node);
@@ -103,9 +108,10 @@ class Walker {
     let childStep = step;
     let childAttempt = attempt;
     let childInCall = inCall;
+    let childWrapped: Attributes | undefined;
     switch (role.kind) {
       case 'step': {
-        childStep = run.addStep(span, role.name, step, attempt, role.awaitsRun);
+        childStep = run.addStep(span, role.name, step, attempt, role.awaitsRun, wrapped);
         childAttempt = '';
         childInCall = false;
         if (isFailing(childStep.info.status) || span.statusCode === StatusCode.ERROR) childStep.offer(span, depth, '');
@@ -121,6 +127,7 @@ class Walker {
       }
       case 'wrapper':
         step?.spanIds.push(span.spanId);
+        childWrapped = wrapped === undefined ? span.attributes : mergeAttributes(wrapped, span.attributes);
         break;
       case 'queue':
         (step ?? run).addQueue(span);
@@ -137,7 +144,7 @@ class Walker {
         if (span.statusCode === StatusCode.ERROR) step.offer(span, depth, attempt);
         break;
     }
-    for (const child of node.children) this.walk(child, depth + 1, run, childStep, childAttempt, childInCall);
+    for (const child of node.children) this.walk(child, depth + 1, run, childStep, childAttempt, childInCall, childWrapped);
   }
 
   private runFor(key: string, detector: RunnerDetector, identity: RunIdentity, span: OtlpSpan): RunBuilder {

@@ -60,6 +60,8 @@ export class StepBuilder extends RecordBuilder {
     readonly awaitsRun = false,
     /** `span` only stands in for the step's span, which has not arrived: it says nothing of the step's wait. */
     private readonly standIn = false,
+    /** Attributes of the wrappers around the step, under its own. */
+    private readonly wrapped?: Attributes,
   ) {
     super(detector);
     this.spanIds = [span.spanId];
@@ -125,6 +127,29 @@ export class StepBuilder extends RecordBuilder {
     return Math.max(0, first - this.span.startMs);
   }
 
+  /**
+   * The step span's attributes (with its resource when not the run's), under them its wrappers', and over them those
+   * of the attempt that decided it, with that attempt's resource: where a Temporal activity ran is its worker's host,
+   * not the workflow worker's that scheduled it. That attempt is the first that failed, when one did (a host that fails
+   * first tries is what needing retries points at), else the latest.
+   */
+  private attributes(runResource: Attributes): Attributes {
+    const span = this.span;
+    let attributes = span.resource === runResource ? span.attributes : mergeAttributes(span.resource, span.attributes);
+    if (this.wrapped !== undefined) attributes = mergeAttributes(this.wrapped, attributes);
+    const decided = this.decidingAttempt();
+    if (decided !== undefined) attributes = mergeAttributes(attributes, decided.resource === runResource ? decided.attributes : mergeAttributes(decided.resource, decided.attributes));
+    return attributes;
+  }
+
+  private decidingAttempt(): OtlpSpan | undefined {
+    let firstFailed: OtlpSpan | undefined;
+    for (const attempt of this.attempts) {
+      if (isFailing(this.detector.stepOf(attempt).status) && (firstFailed === undefined || attempt.startMs < firstFailed.startMs)) firstFailed = attempt;
+    }
+    return firstFailed ?? this.latestAttempt();
+  }
+
   toRecord(status: RunStatus, runResource: Attributes): StepRecord {
     const span = this.span;
     let endMs = Math.max(span.endMs, this.endedChild()?.endMs ?? -Infinity);
@@ -140,7 +165,7 @@ export class StepBuilder extends RecordBuilder {
       startMs: span.startMs,
       endMs,
       durationMs: Math.max(0, endMs - span.startMs),
-      attributes: span.resource === runResource ? span.attributes : mergeAttributes(span.resource, span.attributes),
+      attributes: this.attributes(runResource),
       downstream: sortDownstream(this.downstream),
       spanIds: this.spanIds,
     };
@@ -191,8 +216,8 @@ export class RunBuilder extends RecordBuilder {
     }
   }
 
-  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined, inAttempt: string, awaitsRun = false): StepBuilder {
-    const step = new StepBuilder(this.detector, span, name, parent, inAttempt, awaitsRun);
+  addStep(span: OtlpSpan, name: string, parent: StepBuilder | undefined, inAttempt: string, awaitsRun = false, wrapped?: Attributes): StepBuilder {
+    const step = new StepBuilder(this.detector, span, name, parent, inAttempt, awaitsRun, false, wrapped);
     this.steps.push(step);
     return step;
   }

@@ -135,3 +135,27 @@ describe('a release that began failing some of its runs', () => {
     expect(c).toMatchObject({ kind: 'error_pattern', rootCause: { step: 'issue-refund', attributes: {} } });
   });
 });
+
+describe('failures on one machine of a runner', () => {
+  it.each([
+    ['ci.pipeline.agent.id', 'on agent `linux-3`'],
+    ['cicd.worker.name', 'on worker `linux-3`'],
+    ['airflow.task.hostname', 'on host `linux-3`'],
+  ])('name %s as the machine, and advise draining it', (key, where) => {
+    // Builds land on four agents at random; from run 200 every build on linux-3 fails its integration tests.
+    const rand = seededRandom(7);
+    const runs = Array.from({ length: 300 }, (_, i) => {
+      const agent = `linux-${1 + Math.floor(rand() * 4)}`;
+      const fails = i >= 200 && agent === 'linux-3';
+      return pipelineRun('shop-deploy', i, i * HOUR, [
+        { name: 'build', ms: 60_000, attributes: { [key]: agent } },
+        { name: 'integration-tests', ms: 120_000, attributes: { [key]: agent }, ...(fails ? { error: 'script returned exit code 1' } : {}) },
+      ]);
+    });
+    const [c, ...rest] = failures(analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} }));
+    expect(rest).toEqual([]);
+    expect(c!.title).toBe(`\`shop-deploy\` fails in step \`integration-tests\` ${where}: script returned exit code 1`);
+    expect(c!.category).toBe('resource');
+    expect(c!.recommendations[0]!.title).toBe('Find what sets `linux-3` apart from the other hosts, and drain it meanwhile');
+  });
+});

@@ -48,6 +48,20 @@ describe('Jenkins', () => {
     expect(statuses).toEqual(['success', 'failure', 'failure', 'skipped', 'cancelled']);
   });
 
+  it("gives the stages an agent wraps that agent's attributes, their own first", () => {
+    const onAgent = jenkinsTrace.map((s) =>
+      s.name === 'Agent' ? { ...s, attributes: { ...s.attributes, 'ci.pipeline.agent.id': 'linux-3', 'jenkins.pipeline.step.agent.label': 'linux' } } : s,
+    );
+    const steps = modelTrace(onAgent)[0]!.steps;
+    expect(steps.map((s) => [s.name, s.attributes['ci.pipeline.agent.id'], s.attributes['jenkins.pipeline.step.type']])).toEqual([
+      ['Checkout', 'linux-3', 'stage'],
+      ['Test', 'linux-3', 'stage'],
+      // Within a stage, the stage carries it.
+      ['unit', undefined, 'parallel'],
+      ['integration', undefined, 'parallel'],
+    ]);
+  });
+
   it('folds pipeline steps into their stage', () => {
     const checkout = modelTrace(jenkinsTrace)[0]!.steps[0]!;
     expect(checkout.spanIds).toEqual(['0000000000000006', '0000000000000007']);

@@ -71,6 +71,24 @@ describe('Temporal', () => {
     expect(describeRuns(modelTrace(retried))).toBe(['run temporal "Nightly" #r success 100ms', '  step "Fetch" success 29ms queue=2ms attempt=2'].join('\n'));
   });
 
+  it("places an activity on the host of the attempt that failed first, not on the workflow worker's that scheduled it", () => {
+    const onHost = (host: string) => ({ 'service.name': 'report-worker', 'host.name': host });
+    const retried = [
+      span({ id: '1', name: 'RunWorkflow:Report', kind: SERVER, start: 0, end: 100, resource: onHost('wf-1'), attributes: ids('r', 'r1') }),
+      span({ id: '2', parent: '1', name: 'StartActivity:Upload', kind: CLIENT, start: 1, end: 2, resource: onHost('wf-1'), attributes: ids('r', 'r1') }),
+      span({ id: '3', parent: '2', name: 'RunActivity:Upload', kind: SERVER, start: 3, end: 10, resource: onHost('act-3'), status: 2, events: [exception('PermissionDenied', 'open /var/secrets/s3.json: permission denied')] }),
+      span({ id: '4', parent: '2', name: 'RunActivity:Upload', kind: SERVER, start: 20, end: 30, resource: onHost('act-1'), attributes: { 'temporal.activity.attempt': 2 }, status: 1 }),
+      span({ id: '5', parent: '1', name: 'StartActivity:Notify', kind: CLIENT, start: 40, end: 41, resource: onHost('wf-1') }),
+      span({ id: '6', parent: '5', name: 'RunActivity:Notify', kind: SERVER, start: 42, end: 50, resource: onHost('act-2'), status: 1 }),
+    ];
+    const [run] = modelTrace(retried);
+    expect(run!.steps.map((s) => [s.name, s.status, s.attributes['host.name']])).toEqual([
+      ['Upload', 'success', 'act-3'],
+      ['Notify', 'success', 'act-2'],
+    ]);
+    expect(run!.attributes['host.name']).toBe('wf-1');
+  });
+
   it('takes the error of a retried activity from its last attempt, however deep an earlier one failed', () => {
     const retried = [
       span({ id: '1', name: 'RunWorkflow:Nightly', kind: SERVER, start: 0, end: 100, status: 2, attributes: ids('n', 'r') }),

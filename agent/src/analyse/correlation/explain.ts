@@ -269,7 +269,9 @@ const phrases: [RegExp, (v: string) => string][] = [
   [/^downstream\.error$/, (v) => `when calls to \`${v}\` fail`],
   [/^downstream$/, (v) => `when calling \`${v}\``],
   [/^downstream\.failing$/, (v) => `in calls to \`${v}\``],
-  [/^(host\.name|k8s\.node\.name)$/, (v) => `on host \`${v}\``],
+  [/^ci\.pipeline\.agent\.(id|name)$/, (v) => `on agent \`${v}\``],
+  [/^cicd\.(pipeline\.)?worker\.(id|name)$/, (v) => `on worker \`${v}\``],
+  [/^(host\.name|k8s\.node\.name|airflow\.task\.hostname)$/, (v) => `on host \`${v}\``],
   [/^tenant(\.id|\.name)?$/, (v) => `for tenant \`${v}\``],
 ];
 
@@ -282,7 +284,7 @@ export function describeExplanation(e: Pick<Explanation, 'key' | 'value'>): stri
 /** What an attribute implies when the error text itself names no category. */
 const categoryByKey: [RegExp, Category][] = [
   [/^downstream/, 'external_service'],
-  [/host|node/, 'resource'],
+  [/host|node|agent|worker/, 'resource'],
   [/version|revision|image/, 'logic'],
   [/tenant|customer|account/, 'data'],
 ];
