@@ -40,6 +40,22 @@ describe('hung runs: still running long after the workflow usually ends', () => 
     expect(out.health.get('release')!.status).not.toBe('healthy');
   });
 
+  it('says a run is held by a step that keeps failing and is tried again, with its error, not that its runner may have died', () => {
+    const { settled, running } = withRunning('settlement', 'sw-1');
+    // An activity retried without end: try 24 failed a minute before now.
+    const error = 'dial tcp 10.0.4.12:5432: connect: connection refused';
+    running.steps = [{ ...running.steps[0]!, name: 'post-ledger', status: 'failure', attempt: 24, endMs: 24 * HOUR + 69 * MIN, errorMessage: error }];
+    const out = analyse({ nowMs: 24 * HOUR + 70 * MIN, runs: [...settled, running], templateOf, config: {} });
+    const [hung] = stalledOf(out.candidates, 'settlement');
+    expect(hung!.summary).toBe(`Run settlement-24 started at 1970-01-02 00:00 UTC and has not ended; its step \`post-ledger\` keeps failing: try 24 ended at 1970-01-02 01:09 UTC with "${error}".`);
+    expect(hung!.rootCause.description).toMatch(/The run is alive and tries the step again and again; what the step fails on holds it\.$/);
+    expect(hung!.rootCause.description).not.toMatch(/may have died/);
+    expect(hung!.evidence.errorLines).toEqual([error]);
+    // The error's category and its advice, not a dead runner's.
+    expect(hung!.category).toBe('connectivity');
+    expect(hung!.recommendations.map((r) => r.title)).not.toContain('Find out whether the hung run of `settlement` is still alive');
+  });
+
   it('waits for the usual duration plus a margin before calling a run hung', () => {
     const { settled, running } = withRunning('release');
     // Three times a one-minute p95 is three minutes, but a run is not hung before 15 minutes over its p95.

@@ -1,10 +1,14 @@
 import type { FindingCandidate } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { exampleRunIds, fingerprint, formatDuration, round, utcTime } from '../format.js';
 import { isoTime } from '../../runtime/iso-time.js';
+import { categorise } from '../failures/categorise.js';
 import { recommend } from '../recommendations.js';
+import { createMasker, render } from '../templates/masking.js';
 import { usualDurationMs } from './usual-duration.js';
+
+const mask = createMasker();
 
 /** Where a run ran, for the one who goes and looks. */
 const WHERE_KEYS = ['host.name', 'k8s.node.name', 'k8s.pod.name', 'cicd.worker.name', 'cicd.pipeline.worker.name'];
@@ -27,9 +31,19 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
   const oldest = hung[0]!;
   const elapsedMs = ctx.nowMs - oldest.startMs;
   const lastStep = lastEndedStep(oldest);
-  const heardOf = lastStep
-    ? `its last step, \`${lastStep.name}\`, ended at ${utcTime(lastStep.endMs)} and nothing has been heard from it since`
-    : `nothing has been heard from it since ${utcTime(oldest.endMs)}`;
+  // A step that failed and is tried again and again (a Temporal activity's unlimited retries) holds a run that is
+  // alive: what it fails on is the problem, not a dead runner.
+  const failing = lastStep?.errorMessage !== undefined && isFailed(lastStep.status) ? lastStep : undefined;
+  const retrying = failing !== undefined && (failing.attempt ?? 1) > 1;
+  const pattern = failing && render(mask(failing.errorMessage!));
+  const heardOf = failing
+    ? retrying
+      ? `its step \`${failing.name}\` keeps failing: try ${failing.attempt} ended at ${utcTime(failing.endMs)} with "${failing.errorMessage}"`
+      : `its step \`${failing.name}\` failed at ${utcTime(failing.endMs)} with "${failing.errorMessage}" and nothing has been heard from it since`
+    : lastStep
+      ? `its last step, \`${lastStep.name}\`, ended at ${utcTime(lastStep.endMs)} and nothing has been heard from it since`
+      : `nothing has been heard from it since ${utcTime(oldest.endMs)}`;
+  const category = (retrying && categorise(pattern)) || 'timeout';
   const workflow = history.workflow;
   const where = pick(oldest.attributes, WHERE_KEYS);
   const runs = hung.length === 1 ? `Run ${oldest.runId} of \`${workflow}\`` : `${hung.length} runs of \`${workflow}\``;
@@ -39,14 +53,17 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
       kind: 'stalled',
       workflow,
       severity: elapsedMs >= 2 * limitMs ? 'high' : 'medium',
-      category: 'timeout',
+      category,
       confidence: round(Math.min(1, 0.6 + elapsedMs / limitMs / 10)),
       title: `${runs} ${hung.length === 1 ? 'has' : 'have'} been running for ${hung.length === 1 ? '' : 'up to '}${formatDuration(elapsedMs)} (usually done within ${formatDuration(usualMs)})`,
       summary: `Run ${oldest.runId} started at ${utcTime(oldest.startMs)} and has not ended; ${heardOf}.`,
       rootCause: {
         ...(lastStep && { step: lastStep.name }),
         attributes: where,
-        description: `${runs} started but never ended: ${heardOf}. The runner may have died without ending the run, or the run waits on something (an approval, a lock, a queue) that does not come.`,
+        ...(pattern !== undefined && { pattern }),
+        description: retrying
+          ? `${runs} started but never ended: ${heardOf}. The run is alive and tries the step again and again; what the step fails on holds it.`
+          : `${runs} started but never ended: ${heardOf}. The runner may have died without ending the run, or the run waits on something (an approval, a lock, a queue) that does not come.`,
       },
       evidence: {
         baseline: { p95DurationSeconds: round(usualMs / 1000, 0) },
@@ -55,15 +72,16 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
         totalRuns: history.runs.length + running.length,
         onset: isoTime(oldest.startMs + limitMs),
         exampleRunIds: exampleRunIds(hung),
-        errorLines: [],
+        errorLines: failing ? [failing.errorMessage!] : [],
         details: { lastHeardOf: isoTime(lastStep?.endMs ?? oldest.endMs), limitSeconds: round(limitMs / 1000, 0) },
       },
       recommendations: recommend({
         kind: 'stalled',
-        category: 'timeout',
+        category,
         workflow,
         ...(lastStep && { step: lastStep.name }),
         attributes: where,
+        ...(pattern !== undefined && { pattern }),
       }),
       firstSeenMs: oldest.startMs + limitMs,
       lastSeenMs: ctx.nowMs,
