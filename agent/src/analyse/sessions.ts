@@ -70,8 +70,11 @@ export interface Verification {
   status: 'verified' | 'failed' | 'pending';
   runs: number;
   failureRatio: number;
-  checks: { name: string; passed: boolean; detail: string }[];
+  /** `waiting`: no run since the session started tells yet; `passed` is true for `passed` only. */
+  checks: { name: string; state: CheckState; passed: boolean; detail: string }[];
 }
+
+type CheckState = 'passed' | 'failed' | 'waiting';
 
 const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const RECENT_RUNS = 50;
@@ -98,11 +101,19 @@ function halfwayWait(c: FindingCandidate, workflow: string): number {
 }
 
 /** The templates of a finding's failure messages: its own, and every message of an outage seen through several. */
-function templateIdsOf(c: FindingCandidate | undefined): string[] {
+/** The error patterns a finding stands for, by template id: its own, and an outage's other messages'. */
+function patternsOf(c: FindingCandidate | undefined): Map<string, string | undefined> {
+  const patterns = new Map<string, string | undefined>();
   const details = c?.evidence.details;
+  const own = details?.['templateId'];
+  if (typeof own === 'string') patterns.set(own, c!.rootCause.pattern);
   const messages = details?.['messages'];
-  const ids = [details?.['templateId'], ...(Array.isArray(messages) ? messages.map((m: { templateId?: unknown }) => m.templateId) : [])];
-  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+  if (Array.isArray(messages)) {
+    for (const m of messages as { templateId?: unknown; pattern?: unknown }[]) {
+      if (typeof m.templateId === 'string' && !patterns.has(m.templateId)) patterns.set(m.templateId, typeof m.pattern === 'string' ? m.pattern : undefined);
+    }
+  }
+  return patterns;
 }
 
 function minePastedLogs(errorLogs: string | undefined, templateOf: TemplateOf): Session['logPatterns'] {
@@ -162,7 +173,7 @@ export function createSession(input: SessionInput): Session {
       title: c.title,
       confidence: c.confidence,
       description: c.rootCause.description,
-      matchesLogs: templateIdsOf(c).some((id) => pastedIds.has(id)) || (c.rootCause.pattern !== undefined && pastedTemplates.has(c.rootCause.pattern)),
+      matchesLogs: [...patternsOf(c).keys()].some((id) => pastedIds.has(id)) || (c.rootCause.pattern !== undefined && pastedTemplates.has(c.rootCause.pattern)),
     }))
     // What the user pasted is the strongest hint of which problem they are chasing.
     .sort((a, b) => Number(b.matchesLogs) - Number(a.matchesLogs));
@@ -182,10 +193,12 @@ export function createSession(input: SessionInput): Session {
   const criteria: VerificationCriteria = {
     minRuns: input.criteria?.minRuns ?? runsToTell(top),
     maxFailureRatio: input.criteria?.maxFailureRatio ?? 0.05,
-    absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...templateIdsOf(top), ...pastedIds])],
+    absentTemplateIds: input.criteria?.absentTemplateIds ?? [...new Set([...patternsOf(top).keys(), ...pastedIds])],
     ...(top?.kind === 'flaky' && top.rootCause.step !== undefined && { retriedStep: top.rootCause.step }),
     ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top, workflow) }),
   };
+  // The patterns' text, for the verification to name what must not come back (ids mean nothing to a reader).
+  const known = new Map([...logPatterns.map((p) => [p.templateId, p.template] as const), ...patternsOf(top)]);
   const phases: SessionPhase[] = [
     {
       name: 'identification',
@@ -225,7 +238,10 @@ export function createSession(input: SessionInput): Session {
       name: 'verification',
       summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${utcTime(nowMs)}).`,
       items: [
-        ...criteria.absentTemplateIds.map((id) => `pattern ${id} absent`),
+        ...criteria.absentTemplateIds.map((id) => {
+          const pattern = known.get(id);
+          return pattern === undefined ? `error pattern ${id} does not come back` : `the error "${pattern}" does not come back`;
+        }),
         ...(criteria.maxWaitMs !== undefined ? [`runs wait at most ${formatDuration(criteria.maxWaitMs)} for workers (median)`] : []),
       ],
     },
@@ -250,30 +266,35 @@ export function verifySession(session: Session, runsSince: readonly RunRecord[],
   const failureRatio = runs.length ? failed.length / runs.length : 0;
   const absent = new Set(session.criteria.absentTemplateIds);
   const returned = failed.filter((r) => absent.has(templateOf(failureMessage(r, originStep(r))).templateId));
+  // Without a run since, nothing has passed or failed yet.
+  const judged = (passed: boolean): CheckState => (runs.length === 0 ? 'waiting' : passed ? 'passed' : 'failed');
+  const check = (name: string, state: CheckState, detail: string) => ({ name, state, passed: state === 'passed', detail });
   const checks = [
-    { name: 'enough_runs', passed: runs.length >= session.criteria.minRuns, detail: `${runs.length} of ${session.criteria.minRuns} runs since the session started` },
-    { name: 'failure_ratio', passed: failureRatio <= session.criteria.maxFailureRatio, detail: `${percent(failureRatio)} failed (at most ${percent(session.criteria.maxFailureRatio)}; ${percent(session.baseline.failureRatio)} before)` },
-    { name: 'pattern_absent', passed: returned.length === 0, detail: returned.length ? `${returned.length} runs failed with the old error again` : 'the error pattern did not come back' },
+    check('enough_runs', runs.length >= session.criteria.minRuns ? 'passed' : 'waiting', `${runs.length} of ${session.criteria.minRuns} runs since the session started`),
+    check('failure_ratio', judged(failureRatio <= session.criteria.maxFailureRatio), `${percent(failureRatio)} failed (at most ${percent(session.criteria.maxFailureRatio)}; ${percent(session.baseline.failureRatio)} before)`),
+    check('pattern_absent', judged(returned.length === 0), returned.length ? `${returned.length} runs failed with the old error again` : runs.length ? 'the error pattern did not come back' : 'no run since the session started'),
   ];
   const step = session.criteria.retriedStep;
   if (step !== undefined) {
     // A flaky step that now passes only on retries is not fixed: its failures are hidden, not gone.
     const retried = runs.filter((r) => r.steps.some((s) => s.name === step && passedOnRetry(s, r))).length;
     const share = runs.length ? retried / runs.length : 0;
-    checks.push({ name: 'retries', passed: share <= session.criteria.maxFailureRatio, detail: `step \`${step}\` passed only on a retry in ${retried} runs (${percent(share)}; at most ${percent(session.criteria.maxFailureRatio)})` });
+    checks.push(check('retries', judged(share <= session.criteria.maxFailureRatio), `step \`${step}\` passed only on a retry in ${retried} runs (${percent(share)}; at most ${percent(session.criteria.maxFailureRatio)})`));
   }
   const maxWaitMs = session.criteria.maxWaitMs;
   if (maxWaitMs !== undefined) {
     // Adding workers fixes nothing the runs do not show: their wait must be back near its old level.
     const waits = runs.map(waitedMs).filter((ms): ms is number => ms !== undefined);
     const wait = waits.length ? median(waits) : undefined;
-    checks.push({
-      name: 'wait',
-      // Unknown until enough runs arrived; past that, runs that report no wait cannot show the fix.
-      passed: wait === undefined ? runs.length < session.criteria.minRuns : wait <= maxWaitMs,
-      detail: wait === undefined ? 'no run since reported a wait for workers' : `runs waited ${formatDuration(wait)} for workers (median; at most ${formatDuration(maxWaitMs)})`,
-    });
+    checks.push(
+      check(
+        'wait',
+        // Unknown until enough runs arrived; past that, runs that report no wait cannot show the fix.
+        wait === undefined ? (runs.length < session.criteria.minRuns ? 'waiting' : 'failed') : wait <= maxWaitMs ? 'passed' : 'failed',
+        wait === undefined ? 'no run since reported a wait for workers' : `runs waited ${formatDuration(wait)} for workers (median; at most ${formatDuration(maxWaitMs)})`,
+      ),
+    );
   }
-  const status = !checks[0]!.passed ? (checks.slice(1).every((c) => c.passed) ? 'pending' : 'failed') : checks.every((c) => c.passed) ? 'verified' : 'failed';
+  const status = checks.some((c) => c.state === 'failed') ? 'failed' : checks.every((c) => c.state === 'passed') ? 'verified' : 'pending';
   return { status, runs: runs.length, failureRatio, checks };
 }

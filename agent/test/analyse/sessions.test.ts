@@ -38,6 +38,20 @@ describe('troubleshooting sessions', () => {
     expect(session.phases[1]!.items).toContain('reported failedJobs = 48');
     expect(session.baseline.failureRatio).toBeGreaterThan(0.9);
     expect(session.criteria.absentTemplateIds).toContain(session.logPatterns[0]!.templateId);
+    // What must not come back is named by its text: a template id means nothing to a reader.
+    const verification = session.phases.find((p) => p.name === 'verification')!;
+    expect(verification.items).toContain(`the error "${session.logPatterns[0]!.template}" does not come back`);
+    expect(verification.items.join('\n')).not.toMatch(/pattern t[0-9a-f]+/);
+  });
+
+  it('passes no check before a run since the session started tells it', () => {
+    const none = verifySession(session, [], templateOf);
+    expect(none.status).toBe('pending');
+    expect(none.checks.map((c) => [c.name, c.state, c.passed])).toEqual([
+      ['enough_runs', 'waiting', false],
+      ['failure_ratio', 'waiting', false],
+      ['pattern_absent', 'waiting', false],
+    ]);
   });
 
   it('tells the leading finding\'s evidence in words, its times in their zone', () => {

@@ -376,7 +376,8 @@ export interface SessionVerification {
   status: 'verified' | 'failed' | 'pending';
   runs: number;
   failureRatio: number;
-  checks: Array<{ name: string; passed: boolean; detail: string }>;
+  /** `waiting`: no run since the session started tells yet (older agents send `passed` only). */
+  checks: Array<{ name: string; state?: 'passed' | 'failed' | 'waiting'; passed: boolean; detail: string }>;
 }
 
 export interface TimeRange {

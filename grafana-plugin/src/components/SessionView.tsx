@@ -225,7 +225,7 @@ function Verification({ id }: { id: string }) {
                 <tr key={c.name}>
                   <td>{humanize(c.name)}</td>
                   <td>
-                    <Badge color={c.passed ? 'green' : 'red'} icon={c.passed ? 'check' : 'times'} text={c.passed ? 'passed' : 'failed'} />
+                    <CheckBadge state={c.state ?? (c.passed ? 'passed' : 'failed')} />
                   </td>
                   <td>{c.detail}</td>
                 </tr>
@@ -236,4 +236,15 @@ function Verification({ id }: { id: string }) {
       )}
     </>
   );
+}
+
+const CHECK_BADGES = {
+  passed: { color: 'green', icon: 'check', text: 'passed' },
+  failed: { color: 'red', icon: 'times', text: 'failed' },
+  waiting: { color: 'blue', icon: 'clock-nine', text: 'waiting for runs' },
+} as const;
+
+function CheckBadge({ state }: { state: keyof typeof CHECK_BADGES }) {
+  const { color, icon, text } = CHECK_BADGES[state];
+  return <Badge color={color} icon={icon} text={text} />;
 }

@@ -862,6 +862,30 @@ describe('Troubleshooting session', () => {
     ]);
   });
 
+  it('shows checks no run has told yet as waiting, not as passed', async () => {
+    const waiting = (name: string, detail: string) => ({ name, state: 'waiting', passed: false, detail });
+    useRecordedBackend({
+      ...sessionAgent,
+      [`POST ${SESSION}/verify`]: {
+        ...verification,
+        status: 'pending',
+        runs: 0,
+        failureRatio: 0,
+        checks: [waiting('enough_runs', '0 of 5 runs since the session started'), waiting('failure_ratio', '0.0 % failed (at most 5.0 %; 38 % before)'), waiting('pattern_absent', 'no run since the session started')],
+      },
+    });
+    renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?session=${session.id}`);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Check the fix' }));
+    const verdict = await screen.findByTestId(testIds.session.verdict);
+    expect(within(verdict).getAllByRole('row').map(cells).map((row) => row.slice(0, 2))).toEqual([
+      ['Check', 'Result'],
+      ['enough runs', 'waiting for runs'],
+      ['failure ratio', 'waiting for runs'],
+      ['pattern absent', 'waiting for runs'],
+    ]);
+  });
+
   it('closes the session, taking it out of the URL', async () => {
     useRecordedBackend(sessionAgent);
     renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&session=${session.id}`);
