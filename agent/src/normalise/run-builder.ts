@@ -8,7 +8,7 @@ import type { RunIdentity, RunnerDetector, RunSpanInfo, StepInfo } from './detec
 import { addDownstream, sortDownstream } from './downstream.js';
 import { deeper, type Origin, setError } from './error-origin.js';
 import { spanError } from './errors.js';
-import { mergeRetries } from './merge-retries.js';
+import { mergeRetries, rerunAttempt } from './merge-retries.js';
 import { isFailing } from './status.js';
 
 abstract class RecordBuilder {
@@ -262,6 +262,7 @@ export class RunBuilder extends RecordBuilder {
       if (origin !== undefined) (step.parent ?? this).offerOrigin(origin, step.inAttempt);
     }
     let steps = this.steps.map((step, i) => step.toRecord(statuses[i]!, resource));
+    const rerun = this.detector.mergesRetries ? rerunAttempt(steps) : undefined;
     if (this.detector.mergesRetries) steps = mergeRetries(steps);
 
     let startMs: number;
@@ -296,7 +297,8 @@ export class RunBuilder extends RecordBuilder {
     };
     const queueMs = this.queueMs ?? info?.queueMs;
     if (queueMs !== undefined) record.queueMs = queueMs;
-    if (identity.attempt !== undefined) record.attempt = identity.attempt;
+    const attempt = identity.attempt ?? rerun;
+    if (attempt !== undefined) record.attempt = attempt;
     if (isFailing(status)) setError(record, this.origins?.get(''));
     return record;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { workMs } from '../../src/model/workflow.js';
+import { passedOnRetry, workMs } from '../../src/model/workflow.js';
 import { modelTrace } from '../../src/normalise/index.js';
 import { describeRuns, exception, span } from './helpers.js';
 
@@ -92,6 +92,23 @@ describe('Airflow', () => {
       ['run airflow "reports" #scheduled__2025-01-01 success 1700ms', '  step "query" success 1000ms attempt=1', '  step "email" success 500ms attempt=1'].join('\n'),
     );
     expect(after[0]!.id).toBe(before[0]!.id);
+  });
+
+  it('2.x: takes a DAG run cleared and run again whole for a re-run on its later try, not for retries of every task', () => {
+    const [dagRun] = airflow2;
+    const cleared = [
+      { ...dagRun!, attributes: { ...dagRun!.attributes, 'airflow.dag_run.state': 'success' } },
+      task2('1', 'extract', 'success', 2, '14:01:03', '14:01:04', '14:01:10'),
+      task2('2', 'transform', 'success', 2, '14:01:11', '14:01:12', '14:01:20'),
+      task2('5', 'load', 'success', 2, '14:01:21', '14:01:22', '14:01:30'),
+    ];
+    const [run] = modelTrace(cleared);
+    expect(run!.attempt).toBe(2);
+    expect(run!.steps.map((s) => passedOnRetry(s, run!))).toEqual([false, false, false]);
+    // A task retried within the run keeps its earlier try there: that is a retry, and the run has no attempt of its own.
+    const [retried] = modelTrace(airflow2);
+    expect(retried!.attempt).toBeUndefined();
+    expect(retried!.steps.find((s) => s.name === 'transform')!.attempt).toBe(2);
   });
 
   it('does not take scheduler spans that mention a DAG run for the run itself', () => {
