@@ -95,12 +95,13 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
     const firingNow = new Map<string, { alert: PostableAlert; content: string }>();
     const resolving = new Map<string, PostableAlert>();
     for (const finding of findings) {
-      const alert = findingAlert(finding, config, nowMs);
-      const key = identity(alert);
-      if (finding.status === 'resolved') {
-        if (firing.has(key)) resolving.set(key, alert);
-      } else {
-        firingNow.set(key, { alert, content: JSON.stringify([alert.labels, alert.annotations]) });
+      for (const alert of findingAlerts(finding, config, nowMs)) {
+        const key = identity(alert);
+        if (finding.status === 'resolved') {
+          if (firing.has(key)) resolving.set(key, alert);
+        } else {
+          firingNow.set(key, { alert, content: JSON.stringify([alert.labels, alert.annotations]) });
+        }
       }
     }
     for (const [key, sent] of firing) {
@@ -155,19 +156,30 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
 }
 
 /**
- * The alert for one finding (endsAt is set when sending). Its labels are its identity in Alertmanager: what may
- * change while the finding stays open (its own severity, within the same alert severity) is an annotation, so the
- * alert is not resolved and opened anew. The tenant is a label: two tenants' findings of the same workflow and
- * cause are two alerts.
+ * The alerts for one finding (endsAt is set when sending): one per workflow it holds, as `flowlens_findings_open`
+ * counts it under each. Their labels are their identity in Alertmanager: what may change while the finding stays
+ * open (its own severity, within the same alert severity; which workflow it names first) is an annotation or left
+ * out, so an alert is not resolved and opened anew, and a workflow that joins or leaves a shared finding opens or
+ * resolves its own alert only. The tenant is a label: two tenants' findings of the same workflow and cause are two
+ * alerts.
  */
-export function findingAlert(
+export function findingAlerts(
   finding: Finding,
+  config: Pick<AlertmanagerNotifierConfig, 'externalUrl' | 'grafanaUrl' | 'tenant' | 'grafanaOrgId'>,
+  nowMs: number,
+): PostableAlert[] {
+  return (finding.workflows ?? [finding.workflow]).map((workflow) => findingAlert(finding, workflow, config, nowMs));
+}
+
+function findingAlert(
+  finding: Finding,
+  workflow: string,
   { externalUrl, grafanaUrl, tenant = '', grafanaOrgId }: Pick<AlertmanagerNotifierConfig, 'externalUrl' | 'grafanaUrl' | 'tenant' | 'grafanaOrgId'>,
   nowMs: number,
 ): PostableAlert {
   const labels = dropEmpty({
     alertname: FINDING_ALERT_NAME,
-    workflow: finding.workflow,
+    workflow,
     kind: finding.kind,
     severity: ALERT_SEVERITY[finding.severity],
     category: finding.category,
@@ -185,7 +197,7 @@ export function findingAlert(
     finding_severity: finding.severity,
     runbook_url: RUNBOOK_URL,
     // The workflow's page in the FlowLens app, as the static alerts link it, in the tenant's organisation.
-    dashboard: appWorkflowUrl(grafanaUrl, finding.workflow, grafanaOrgId),
+    dashboard: appWorkflowUrl(grafanaUrl, workflow, grafanaOrgId),
   });
   // Alertmanager refuses alerts that end before they start; findings carry event time, which may run ahead.
   const startsMs = Math.min(Date.parse(finding.firstSeen) || nowMs, nowMs);

@@ -176,6 +176,27 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(after[0]!.annotations.finding_severity).toBe('high');
   });
 
+  it('sends a finding shared by several workflows as one alert per workflow, which keeps its labels as workflows join and leave', async () => {
+    const { logger } = recordingLogger();
+    const shared = finding({ id: 'f-20', fingerprint: 'error_pattern:payments-api', workflow: 'checkout', workflows: ['checkout', 'refunds'] });
+    const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
+    const ofShared = async () => (await alerts(am)).filter((a) => a.labels.fingerprint === 'error_pattern:payments-api');
+    fixedNow = Date.now();
+    await notifier.notify([shared]);
+    const first = await ofShared();
+    expect(first.map((a) => [a.labels.workflow, a.status.state, a.annotations.dashboard]).sort()).toEqual([
+      ['checkout', 'active', `${GRAFANA}/a/flowlens-workflows-app/workflow/checkout`],
+      ['refunds', 'active', `${GRAFANA}/a/flowlens-workflows-app/workflow/refunds`],
+    ]);
+    // refunds comes first now, and checkout leaves: checkout's alert resolves, refunds' stays the alert it was.
+    // (A resolution is one Alertmanager sees ended: a time past, not ahead.)
+    fixedNow = Date.now();
+    await notifier.notify([{ ...shared, workflow: 'refunds', workflows: ['refunds'] }]);
+    const now = await ofShared();
+    expect(now.map((a) => a.labels.workflow)).toEqual(['refunds']);
+    expect(now[0]!.fingerprint).toBe(first.find((a) => a.labels.workflow === 'refunds')!.fingerprint);
+  });
+
   it("tells tenants' identical findings apart by a tenant label, and adds none without tenants", async () => {
     const { logger } = recordingLogger();
     const f = finding({ id: 'f-11', fingerprint: 'error_pattern:CI / deploy:denied', workflow: 'CI / deploy' });
