@@ -5,8 +5,8 @@ import { appWorkflowUrl } from './app-link.js';
 /**
  * Pushes findings to Alertmanager (`POST /api/v2/alerts`) as alerts named `FlowLensFinding`, the way Prometheus
  * does: open and acknowledged findings are re-sent every `resendInterval` with `endsAt` four intervals ahead
- * (four analysis passes, when passes come less often), so Alertmanager resolves them by itself if the agent goes
- * away; a finding that resolved — or is no longer in the list — is sent once more with `endsAt` = now. A failed
+ * (four analysis passes, when passes come less often; 15 minutes at least), so Alertmanager resolves them by itself
+ * if the agent goes away; a finding that resolved — or is no longer in the list — is sent once more with `endsAt` = now. A failed
  * push is logged and retried next cycle; `notify` never throws, so analysis never stops because Alertmanager is down.
  */
 
@@ -63,6 +63,11 @@ export const FINDING_ALERT_NAME = 'FlowLensFinding';
 const RUNBOOK_URL = 'https://github.com/flowlens/flowlens/blob/main/alert-rules/RUNBOOK.md#flowlensfinding';
 /** Like Prometheus: a firing alert is valid for this many resend intervals (or cycles) unless refreshed. */
 const VALIDITY_INTERVALS = 4;
+/**
+ * And for this long at least: past `FlowLensAgentDown`'s five minutes, so an agent that stops is reported down
+ * before its findings expire as if resolved, and one restarted meanwhile re-sends them without paging again.
+ */
+const MIN_VALIDITY_MS = 15 * 60_000;
 
 const ALERT_SEVERITY: Record<Severity, 'critical' | 'warning' | 'info'> = {
   critical: 'critical',
@@ -114,7 +119,7 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
     });
     if (due.length === 0 && resolving.size === 0) return;
 
-    const endsAt = new Date(nowMs + VALIDITY_INTERVALS * Math.max(config.resendInterval, cycleGapMs)).toISOString();
+    const endsAt = new Date(nowMs + Math.max(MIN_VALIDITY_MS, VALIDITY_INTERVALS * Math.max(config.resendInterval, cycleGapMs))).toISOString();
     const resolvedAt = new Date(nowMs).toISOString();
     const body: PostableAlert[] = [
       ...due.map(([, { alert }]) => ({ ...alert, endsAt })),
