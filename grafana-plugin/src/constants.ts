@@ -20,3 +20,8 @@ export function prefixRoute(route: string): string {
 export function workflowUrl(name: string, search = ''): string {
   return `${prefixRoute(ROUTES.Workflow)}/${encodeURIComponent(name)}${search}`;
 }
+
+/** The Findings page with one finding open: the link to a finding wherever the app names one. */
+export function findingUrl(id: string): string {
+  return `${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(id)}`;
+}

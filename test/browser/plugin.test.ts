@@ -51,10 +51,10 @@ afterAll(async () => {
 
 /**
  * One browser tab on the host page, failing the test on any uncaught error in the page; at `path` for a user whose
- * time zone preference is `timezone` (the host's boot data says UTC).
+ * time zone preference is `timezone` (the host's boot data says UTC), in a window `width` pixels wide.
  */
-async function openTab(theme: 'light' | 'dark', { path = 'overview', timezone }: { path?: string; timezone?: string } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+async function openTab(theme: 'light' | 'dark', { path = 'overview', timezone, width = 1440 }: { path?: string; timezone?: string; width?: number } = {}) {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(`${host.url}${APP}/${path}?${new URLSearchParams({ theme, ...(timezone ? { timezone } : {}) })}`);
@@ -215,6 +215,24 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     const run = page.getByTestId(testIds.run.detail);
     await run.getByRole('heading', { name: `Run ${example.runId}` }).waitFor();
     expect(await inView(run)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits the findings table in a window 900 pixels wide, its status column whole', async (ctx) => {
+    if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
+    const { page, errors, shot } = await openTab(theme, { path: 'findings', width: 900 });
+    const table = page.getByTestId(testIds.findings.list);
+    await table.locator('tbody tr').first().waitFor();
+    // Within the page's content, which the window holds (the host's body keeps the browser's margin of 8 px).
+    const right = (el: Element) => Math.round(el.getBoundingClientRect().right);
+    const content = await table.evaluate((el) => Math.round(el.parentElement!.getBoundingClientRect().right));
+    expect(await table.evaluate(right)).toBeLessThanOrEqual(content);
+    // Each status reads whole: its badge inside its cell, inside the page's content.
+    for (const badge of await table.locator('tbody tr td:last-child > *').all()) {
+      expect(await badge.evaluate(right)).toBeLessThanOrEqual(content);
+    }
+    await shot('findings-900px');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -285,7 +285,10 @@ export interface Finding {
 }
 
 export interface RecommendationItem {
+  /** The finding's own workflow, the one its advice names steps of. */
   workflow: string;
+  /** Every workflow of a finding shared by several (`workflow` first); absent from older agents. */
+  workflows?: string[];
   findingId: string;
   severity: Severity;
   category: Category;

@@ -4,6 +4,8 @@ import React, { useState } from 'react';
 
 import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
 import type { Finding } from '../api/types.js';
+import { findingUrl } from '../constants.js';
+import { describeAffectedRuns } from '../domain/affectedRuns.js';
 import { findingWorkflowUrl } from '../domain/findingRange.js';
 import { formatMeasure, formatPercent, formatTime, humanize } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
@@ -34,7 +36,7 @@ export function FindingDetail({ id, onChanged }: Props) {
   );
   const [actionError, setActionError] = useState<Error>();
   const [busy, setBusy] = useState<FindingAction>();
-  const ref = useScrollIntoView<HTMLElement>(query.data !== undefined);
+  const { ref, heading } = useScrollIntoView<HTMLElement>(query.data !== undefined);
 
   const act = async (action: FindingAction) => {
     setBusy(action);
@@ -58,7 +60,7 @@ export function FindingDetail({ id, onChanged }: Props) {
             <Stack gap={1} alignItems="center" wrap="wrap">
               <StateBadge value={finding.severity} />
               <StateBadge value={finding.status} />
-              <h3 style={{ margin: 0 }}>
+              <h3 ref={heading} tabIndex={-1} style={{ margin: 0 }}>
                 <InlineCode text={finding.title} />
               </h3>
             </Stack>
@@ -113,10 +115,7 @@ export function FindingDetail({ id, onChanged }: Props) {
             </dl>
 
             <h4>Evidence</h4>
-            <p>
-              {finding.evidence.affectedRuns} of {finding.evidence.totalRuns} runs affected
-              {finding.evidence.onset && `, since ${formatTime(finding.evidence.onset)}`}.
-            </p>
+            <p>{describeAffectedRuns(finding).sentence}</p>
             <EvidenceTable baseline={finding.evidence.baseline} current={finding.evidence.current} />
             {finding.evidence.errorLines.length > 0 && (
               <pre className={styles.mono}>{finding.evidence.errorLines.join('\n')}</pre>
@@ -191,7 +190,11 @@ function SimilarFindings({ items }: { items: Finding[] }) {
     <ul className={styles.list}>
       {findings.map((s) => (
         <li key={s.id}>
-          <StateBadge value={s.status} /> <InlineCode text={s.title} /> ({s.workflow}, {formatTime(s.firstSeen)}
+          <StateBadge value={s.status} />{' '}
+          <TextLink href={findingUrl(s.id)} inline>
+            <InlineCode text={s.title} />
+          </TextLink>{' '}
+          ({s.workflow}, {formatTime(s.firstSeen)}
           {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
         </li>
       ))}

@@ -3,7 +3,8 @@ import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import type { Finding } from '../api/types.js';
-import { formatPercent, formatTime, humanize } from '../domain/format.js';
+import { describeAffectedRuns } from '../domain/affectedRuns.js';
+import { formatTime, humanize } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
 import { FindingWorkflows } from './FindingWorkflows.js';
@@ -55,10 +56,10 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
             )}
             <td>{humanize(f.kind)}</td>
             <td>{humanize(f.category)}</td>
+            <td>{describeAffectedRuns(f).cell}</td>
             <td>
-              {f.evidence.affectedRuns}/{f.evidence.totalRuns} ({formatPercent(f.evidence.totalRuns ? f.evidence.affectedRuns / f.evidence.totalRuns : undefined, 0)})
+              <WrappingTime time={f.lastSeen} />
             </td>
-            <td className={styles.nowrap}>{formatTime(f.lastSeen)}</td>
             <td>
               <StateBadge value={f.status} />
             </td>
@@ -66,5 +67,25 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * A time that may wrap between its date, clock and zone, never inside them (`2026-12-` / `03`): kept on one line it
+ * pushes the table past a narrow window.
+ */
+function WrappingTime({ time }: { time: string }) {
+  const styles = useStyles2(getPageStyles);
+  return (
+    <>
+      {formatTime(time)
+        .split(' ')
+        .map((part, i) => (
+          <React.Fragment key={i}>
+            {i > 0 && ' '}
+            <span className={styles.nowrap}>{part}</span>
+          </React.Fragment>
+        ))}
+    </>
   );
 }

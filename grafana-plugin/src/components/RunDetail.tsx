@@ -34,7 +34,7 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
     (signal) => findRun(workflow, id, allSteps ? {} : { steps: STEP_ROWS }, signal),
     [workflow, id, allSteps]
   );
-  const ref = useScrollIntoView<HTMLElement>(query.data?.workflow === workflow);
+  const { ref, heading } = useScrollIntoView<HTMLElement>(query.data?.workflow === workflow);
   return (
     <section ref={ref} data-testid={testIds.run.detail} className={styles.panel}>
       <QueryView query={query}>
@@ -43,7 +43,7 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
           run.workflow !== workflow ? (
             <Navigate replace to={workflowUrl(run.workflow, search)} />
           ) : (
-            <RunView run={run} onClose={onClose} onListAll={() => setAllSteps(true)} />
+            <RunView run={run} heading={heading} onClose={onClose} onListAll={() => setAllSteps(true)} />
           )
         }
       </QueryView>
@@ -51,12 +51,20 @@ export function RunDetail({ workflow, id, onClose }: { workflow: string; id: str
   );
 }
 
-function RunView({ run, onClose, onListAll }: { run: Run; onClose: () => void; onListAll: () => void }) {
+interface RunViewProps {
+  run: Run;
+  /** Focused once the run shows, so that a run opened by keyboard is where focus lands. */
+  heading: React.Ref<HTMLHeadingElement>;
+  onClose: () => void;
+  onListAll: () => void;
+}
+
+function RunView({ run, heading, onClose, onListAll }: RunViewProps) {
   const styles = useStyles2(getPageStyles);
   return (
     <>
       <Stack justifyContent="space-between" alignItems="center">
-        <h3 style={{ margin: 0 }}>
+        <h3 ref={heading} tabIndex={-1} style={{ margin: 0 }}>
           Run {run.runId} <StateBadge value={run.status} />
         </h3>
         <Button variant="secondary" size="sm" icon="times" onClick={onClose}>

@@ -232,7 +232,8 @@ export function mergeRepeats(items: RecommendationItem[]): MergedRecommendation[
   const rank = (r: RecommendationItem) => IMPACTS.indexOf(r.impact) * SEVERITIES.length + SEVERITIES.indexOf(r.severity);
   const byAdvice = new Map<string, MergedRecommendation>();
   for (const item of [...items].sort((a, b) => rank(a) - rank(b))) {
-    const key = JSON.stringify([item.workflow, item.title, item.steps]);
+    // The workflows too: merged advice is listed under each of the first finding's workflows.
+    const key = JSON.stringify([item.workflow, item.workflows, item.title, item.steps]);
     const merged = byAdvice.get(key);
     if (merged) {
       merged.findingIds.push(item.findingId);
@@ -248,11 +249,16 @@ export interface RecommendationGroup<T extends RecommendationItem = Recommendati
   byImpact: Array<{ impact: Impact; items: T[] }>;
 }
 
-/** Grouped by workflow, then impact; workflows with the most high-impact work first. */
+/**
+ * Grouped by workflow, then impact; workflows with the most high-impact work first. A finding shared by several
+ * workflows gives its advice under each of them: each has the problem, though its advice names the finding's own.
+ */
 export function groupRecommendations<T extends RecommendationItem>(items: T[]): Array<RecommendationGroup<T>> {
   const byWorkflow = new Map<string, T[]>();
   for (const item of items) {
-    byWorkflow.set(item.workflow, [...(byWorkflow.get(item.workflow) ?? []), item]);
+    for (const workflow of new Set([item.workflow, ...(item.workflows ?? [])])) {
+      byWorkflow.set(workflow, [...(byWorkflow.get(workflow) ?? []), item]);
+    }
   }
   const weight = (list: T[]) =>
     list.reduce((sum, r) => sum + 10 ** (IMPACTS.length - IMPACTS.indexOf(r.impact)), 0);

@@ -1,5 +1,5 @@
 import type { AppPluginMeta } from '@grafana/data';
-import { render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,15 @@ function testResultAfterClick(routes: Record<string, Route>) {
 }
 
 describe('Configuration page', () => {
+  it('names its inputs by their labels, before and after a token is set', () => {
+    renderConfig({ jsonData: { agentUrl: 'http://agent:9470' } });
+    expect(screen.getByRole('textbox', { name: /^Agent URL/ })).toHaveValue('http://agent:9470');
+    expect(screen.getByLabelText(/^API token/)).toHaveAttribute('type', 'password');
+    cleanup();
+    renderConfig({ jsonData: {}, secureJsonFields: { apiToken: true } });
+    expect(screen.getByRole('textbox', { name: /^API token/ })).toHaveValue('configured');
+  });
+
   it('saves the agent URL and a new token to Grafana', async () => {
     const seen = useRecordedBackend({ [SETTINGS]: {} });
     renderConfig({ jsonData: {} });

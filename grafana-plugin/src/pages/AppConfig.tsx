@@ -65,8 +65,10 @@ export function AppConfig({ plugin }: AppConfigProps) {
         <Field
           label="Agent URL"
           description="The agent's REST API as Grafana's server reaches it (browsers never call the agent directly)."
+          htmlFor="flowlens-agent-url"
         >
           <Input
+            id="flowlens-agent-url"
             data-testid={testIds.config.agentUrl}
             width={60}
             value={agentUrl}
@@ -74,8 +76,9 @@ export function AppConfig({ plugin }: AppConfigProps) {
             onChange={(e) => setAgentUrl(e.currentTarget.value)}
           />
         </Field>
-        <Field label="API token" description="Sent by Grafana as a bearer token; leave empty if the agent has none.">
+        <Field label="API token" description="Sent by Grafana as a bearer token; leave empty if the agent has none." htmlFor="flowlens-api-token">
           <SecretInput
+            id="flowlens-api-token"
             data-testid={testIds.config.apiToken}
             width={60}
             value={apiToken}

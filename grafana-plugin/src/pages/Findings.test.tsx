@@ -61,6 +61,17 @@ describe('Findings page', () => {
     expect(seen.filter((r) => r.path === '/api/v1/findings').at(-1)!.params).toEqual({ status: 'acknowledged' });
   });
 
+  it('names every filter by its label', async () => {
+    useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings?category=timeout');
+    await screen.findByText('No finding matches these filters.');
+    expect(screen.getByRole('radiogroup', { name: 'Severity' })).toBeInTheDocument();
+    expect(screen.getByRole('radiogroup', { name: 'Status' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Category' })).toHaveValue('timeout');
+    expect(screen.getByRole('combobox', { name: 'Kind' })).toHaveValue('all');
+    expect(screen.getByRole('combobox', { name: 'Workflow' })).toBeInTheDocument();
+  });
+
   it('applies category, kind and workflow filters from a link and says when nothing matches', async () => {
     const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));
     renderApp('/a/flowlens-workflows-app/findings?category=timeout&kind=stalled&workflow=deploy-api');
@@ -121,12 +132,32 @@ describe('Findings page', () => {
     useRecordedBackend({ ...agentWith(structuredClone(findings.items)), 'GET /api/v1/findings/f-1/similar': { items: [openNow, ...similar.items] } });
     renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
     const detail = await screen.findByTestId(testIds.findings.detail);
-    const listUnder = (heading: string) => within(detail).getByRole('heading', { name: heading }).nextElementSibling!;
+    const listUnder = (heading: string) => within(detail).getByRole('heading', { name: heading }).nextElementSibling as HTMLElement;
     await within(detail).findByRole('heading', { name: 'Similar open findings' });
     expect(listUnder('Similar open findings')).toHaveTextContent('SLO nightly-etl-99 is burning its error budget');
     expect(listUnder('Similar open findings')).not.toHaveTextContent('load_warehouse failed with 503');
     expect(listUnder('Similar past findings')).toHaveTextContent('load_warehouse failed with 503 from warehouse.example.com');
     expect(listUnder('Similar past findings')).not.toHaveTextContent('SLO nightly-etl-99');
+    // Each opens as a finding of its own.
+    expect(within(listUnder('Similar open findings')).getByRole('link', { name: 'SLO nightly-etl-99 is burning its error budget' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/findings?finding=f-9'
+    );
+    expect(within(listUnder('Similar past findings')).getByRole('link', { name: /^load_warehouse failed with 503/ })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/findings?finding=f-old'
+    );
+  });
+
+  it('moves focus to the heading of a finding opened with the keyboard', async () => {
+    useRecordedBackend(agentWith(structuredClone(findings.items)));
+    renderApp('/a/flowlens-workflows-app/findings');
+    within(await screen.findByTestId(testIds.findings.row('f-1'))).getByRole('button').focus();
+    await userEvent.keyboard('{Enter}');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    await within(detail).findByRole('heading', { name: 'Root cause' });
+    expect(document.activeElement).toBe(within(detail).getByRole('heading', { level: 3 }));
+    expect(document.activeElement).toHaveTextContent('load_warehouse fails with 503 from warehouse.example.com');
   });
 
   it('brings the finding opened below the list into view, and keeps it there when it is acknowledged', async () => {
@@ -206,6 +237,19 @@ describe('Findings page', () => {
     );
     expect(within(detail).queryByRole('link', { name: 'first affected run' })).not.toBeInTheDocument();
     expect(detail).toHaveTextContent('flaky · external service');
+  });
+
+  it('counts the runs a stalled schedule missed as missed, not as runs affected, in the list and the detail', async () => {
+    const state = structuredClone(findings.items);
+    Object.assign(state[0]!, { kind: 'stalled' });
+    state[0]!.evidence = { ...state[0]!.evidence, affectedRuns: 12, totalRuns: 12, current: { missedRuns: 12 } } as unknown as Finding['evidence'];
+    useRecordedBackend(agentWith(state));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    expect(await within(detail).findByText('12 scheduled runs missed, the first due at 2026-11-21 12:04:00 UTC.')).toBeInTheDocument();
+    expect(detail).not.toHaveTextContent('runs affected');
+    const cells = within(screen.getByTestId(testIds.findings.row('f-1'))).getAllByRole('cell');
+    expect(cells[5]).toHaveTextContent(/^12 missed$/);
   });
 
   it.each([

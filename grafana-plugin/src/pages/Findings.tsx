@@ -46,25 +46,33 @@ export function Findings() {
     <PluginPage subTitle="What the agent found, with root cause, evidence and what to do">
       <div data-testid={testIds.findings.page}>
         <div className={styles.toolbar}>
+          {/* A group of radio buttons has no input for a label to point at: it is named itself. */}
           <Field label="Severity">
-            <RadioButtonGroup size="sm" options={all(SEVERITIES)} value={filter.severity} onChange={(severity) => setFilter({ severity })} />
+            <RadioButtonGroup
+              aria-label="Severity"
+              size="sm"
+              options={all(SEVERITIES)}
+              value={filter.severity}
+              onChange={(severity) => setFilter({ severity })}
+            />
           </Field>
           <Field label="Status">
             <RadioButtonGroup
+              aria-label="Status"
               size="sm"
               options={all(['open', 'acknowledged', 'resolved'])}
               value={filter.status}
               onChange={(status) => setFilter({ status })}
             />
           </Field>
-          <Field label="Category">
-            <Combobox width={22} options={all(CATEGORIES)} value={filter.category} onChange={(o) => setFilter({ category: o.value })} />
+          <Field label="Category" htmlFor="flowlens-findings-category">
+            <Combobox id="flowlens-findings-category" width={22} options={all(CATEGORIES)} value={filter.category} onChange={(o) => setFilter({ category: o.value })} />
           </Field>
-          <Field label="Kind">
-            <Combobox width={18} options={all(KINDS)} value={filter.kind} onChange={(o) => setFilter({ kind: o.value })} />
+          <Field label="Kind" htmlFor="flowlens-findings-kind">
+            <Combobox id="flowlens-findings-kind" width={18} options={all(KINDS)} value={filter.kind} onChange={(o) => setFilter({ kind: o.value })} />
           </Field>
-          <Field label="Workflow">
-            <Combobox width={28} options={workflowOptions} value={filter.workflow} onChange={(o) => setFilter({ workflow: o.value })} />
+          <Field label="Workflow" htmlFor="flowlens-findings-workflow">
+            <Combobox id="flowlens-findings-workflow" width={28} options={workflowOptions} value={filter.workflow} onChange={(o) => setFilter({ workflow: o.value })} />
           </Field>
         </div>
         <QueryView

@@ -39,6 +39,8 @@ describe('Overview page', () => {
     expect(etl.getByText('critical · budget exhausted (3.1× spent)')).toBeInTheDocument();
     expect(etl.getByText('1 critical')).toBeInTheDocument();
     expect(etl.getByText('1 high')).toBeInTheDocument();
+    // The agent's counts hold acknowledged findings too: the column says so.
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toContain('Open or acknowledged findings');
     expect(etl.getByRole('img', { name: 'Runs of nightly-etl: 24 runs, 9 failed' })).toBeInTheDocument();
     expect(etl.getByRole('link', { name: 'nightly-etl' })).toHaveAttribute(
       'href',

@@ -60,7 +60,8 @@ export function Overview() {
                 <p className={styles.muted}>No workflow matches these filters.</p>
               ) : (
                 <table className={styles.table}>
-                  <TableHead columns={['Workflow', 'Health', 'Success rate', 'p95 duration', 'SLO', 'Open findings', 'Runs']} />
+                  {/* The agent counts acknowledged findings with the open ones: someone is on them, but they last. */}
+                  <TableHead columns={['Workflow', 'Health', 'Success rate', 'p95 duration', 'SLO', 'Open or acknowledged findings', 'Runs']} />
                   <tbody>
                     {shown.map((w) => (
                       <tr key={w.name} data-testid={testIds.overview.row(w.name)}>

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
+import shared from '../test/responses/recommendation-shared.json';
 import recommendations from '../test/responses/recommendations.json';
 import { renderApp } from '../test/renderApp.js';
 import { useRecordedBackend } from '../test/recordedBackend.js';
@@ -40,6 +41,22 @@ describe('Recommendations page', () => {
       '/a/flowlens-workflows-app/findings?finding=f-4',
       '/a/flowlens-workflows-app/findings?finding=f-2',
     ]);
+  });
+
+  it("lists a shared finding's advice under each of its workflows, saying under the others whose finding it is", async () => {
+    useRecordedBackend({ 'GET /api/v1/recommendations': { items: [shared] } });
+    renderApp('/a/flowlens-workflows-app/recommendations');
+    const own = await screen.findByTestId(testIds.recommendations.group('payments-sync'));
+    expect(within(own).getByText('charge')).toBeInTheDocument();
+    expect(own).not.toHaveTextContent('shared with');
+    for (const other of ['invoice-export', 'geo-enrich']) {
+      const group = screen.getByTestId(testIds.recommendations.group(other));
+      expect(within(group).getByText('charge')).toBeInTheDocument();
+      expect(within(group).getByRole('link', { name: 'the finding shared with payments-sync' })).toHaveAttribute(
+        'href',
+        '/a/flowlens-workflows-app/findings?finding=f-9'
+      );
+    }
   });
 
   it('says there is nothing to do when there are no recommendations', async () => {

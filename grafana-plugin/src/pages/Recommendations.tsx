@@ -3,12 +3,13 @@ import { TextLink, useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import { listRecommendations } from '../api/resources.js';
+import { AdviceSource } from '../components/AdviceSource.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
 import { getPageStyles } from '../components/styles.js';
-import { prefixRoute, ROUTES, workflowUrl } from '../constants.js';
+import { findingUrl, workflowUrl } from '../constants.js';
 import { groupRecommendations, humanize, mergeRepeats } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
 import { testIds } from '../testIds.js';
@@ -45,11 +46,12 @@ export function Recommendations() {
                         </strong>{' '}
                         {r.findingIds.map((id) => (
                           <React.Fragment key={id}>
-                            <TextLink href={`${prefixRoute(ROUTES.Findings)}?finding=${encodeURIComponent(id)}`} inline>
+                            <TextLink href={findingUrl(id)} inline>
                               finding
                             </TextLink>{' '}
                           </React.Fragment>
                         ))}
+                        <AdviceSource advice={r} workflow={group.workflow} />
                         <StepList steps={r.steps} />
                       </div>
                     ))}

@@ -7,6 +7,7 @@ import type { Run, RunComparison } from '../api/types.js';
 import findings from '../test/responses/findings.json';
 import health from '../test/responses/health-nightly-etl.json';
 import patterns from '../test/responses/patterns-nightly-etl.json';
+import sharedAdvice from '../test/responses/recommendation-shared.json';
 import recommendations from '../test/responses/recommendations.json';
 import run from '../test/responses/run-r-etl-24.json';
 import runs from '../test/responses/runs-nightly-etl.json';
@@ -208,8 +209,28 @@ describe('Workflow page', () => {
     await waitFor(() => expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument());
     expect(screen.getByTestId(testIds.workflow.run('r-etl-24'))).toBeInTheDocument();
     expect(screen.getByTestId(testIds.workflow.run('r-etl-22'))).toBeInTheDocument();
-    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure,error,timeout', limit: 25 });
+    expect(seen.filter((r) => r.path.endsWith('/runs')).at(-1)!.params).toMatchObject({ status: 'failure,error,timeout', limit: 26 });
     expect(currentUrl.value).toContain('runStatus=failed');
+  });
+
+  it('says when more runs match than it lists, and lists 25 more on request', async () => {
+    // 32 failed runs, newest first, as the agent lists them up to `limit`.
+    const failed = Array.from({ length: 32 }, (_, i) => ({ ...runs.items[0]!, id: `r-f-${32 - i}`, runId: `failed-${32 - i}` }));
+    const seen = useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl/runs': (req: SeenRequest) => ({ status: 200, data: { items: failed.slice(0, Number(req.params.limit)) } }),
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?runStatus=failed');
+    const table = await screen.findByTestId(testIds.workflow.runs);
+    await within(table).findByTestId(testIds.workflow.run('r-f-32'));
+    expect(within(table).getAllByRole('row')).toHaveLength(1 + 25);
+    expect(screen.getByText('The newest 25 runs; more match in this time range.')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show 25 more' }));
+    await screen.findByTestId(testIds.workflow.run('r-f-1'));
+    expect(within(screen.getByTestId(testIds.workflow.runs)).getAllByRole('row')).toHaveLength(1 + 32);
+    expect(screen.queryByText(/more match/)).not.toBeInTheDocument();
+    expect(seen.filter((r) => r.path.endsWith('/runs')).map((r) => r.params.limit)).toEqual([26, 51]);
   });
 
   it("lists only the runs with the attribute a finding's root cause links to, and all runs again on request", async () => {
@@ -227,13 +248,13 @@ describe('Workflow page', () => {
     await screen.findByTestId(testIds.workflow.run('r-etl-24'));
     expect(screen.queryByTestId(testIds.workflow.run('r-etl-23'))).not.toBeInTheDocument();
     const runsAsked = () => seen.filter((r) => r.path === '/api/v1/workflows/nightly-etl/runs').map((r) => r.params);
-    expect(runsAsked()).toEqual([{ from: 'now-24h', to: 'now', limit: 25, attribute: ['host.name=worker-3'] }]);
+    expect(runsAsked()).toEqual([{ from: 'now-24h', to: 'now', limit: 26, attribute: ['host.name=worker-3'] }]);
 
     await userEvent.click(screen.getByRole('button', { name: 'Show all runs' }));
     await screen.findByTestId(testIds.workflow.run('r-etl-23'));
     expect(currentUrl.value).not.toContain('attribute');
     expect(screen.queryByText('Runs with host.name = worker-3')).not.toBeInTheDocument();
-    expect(runsAsked().at(-1)).toEqual({ from: 'now-24h', to: 'now', limit: 25 });
+    expect(runsAsked().at(-1)).toEqual({ from: 'now-24h', to: 'now', limit: 26 });
   });
 
   it('says when no run in the time range has the attribute, whose value may hold `=`', async () => {
@@ -262,6 +283,16 @@ describe('Workflow page', () => {
     } finally {
       scrolled.mockRestore();
     }
+  });
+
+  it('moves focus to the heading of a run opened with the keyboard', async () => {
+    useRecordedBackend(agent);
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    within(await screen.findByTestId(testIds.workflow.run('r-etl-24'))).getByRole('button').focus();
+    await userEvent.keyboard('{Enter}');
+    const detail = await screen.findByTestId(testIds.run.detail);
+    await within(detail).findByText('upload_batch');
+    expect(document.activeElement).toBe(within(detail).getByRole('heading', { name: /^Run scheduled__2026-11-21T23:00/ }));
   });
 
   it("opens a run of another workflow, as a finding of several workflows links its runs, on that workflow's page", async () => {
@@ -979,6 +1010,19 @@ describe('A workflow with little to show', () => {
     renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
     expect(await screen.findAllByText("Check the warehouse API's status")).toHaveLength(1);
     expect(screen.getByText('Shorten retries')).toBeInTheDocument();
+  });
+
+  it("says which finding advice comes from when it is another workflow's finding shared with this one", async () => {
+    const shared = { ...sharedAdvice, workflows: ['payments-sync', 'nightly-etl'] };
+    useRecordedBackend({ ...agent, 'GET /api/v1/recommendations': { items: [...etlOnly(recommendations).items, shared] } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    const advice = (await screen.findByText('charge', { selector: 'code' })).closest('li')!;
+    expect(within(advice).getByRole('link', { name: 'the finding shared with payments-sync' })).toHaveAttribute(
+      'href',
+      '/a/flowlens-workflows-app/findings?finding=f-9'
+    );
+    // The workflow's own advice needs no source.
+    expect(screen.getByText("Check the warehouse API's status").closest('li')).not.toHaveTextContent('shared with');
   });
 
   it('says when a running run was last heard from, rather than its latest span\'s time as its duration', async () => {

@@ -9,10 +9,10 @@ import {
   listFindings,
   listPatterns,
   listRecommendations,
-  listRuns,
   listSlos,
 } from '../api/resources.js';
 import { BURN_WINDOWS, type AttributeTransition, type StepSummary, type TransitionSide, type WorkflowDetail } from '../api/types.js';
+import { AdviceSource } from '../components/AdviceSource.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
@@ -21,7 +21,7 @@ import { InlineCode } from '../components/InlineCode.js';
 import { QueryView } from '../components/QueryView.js';
 import { RunDetail } from '../components/RunDetail.js';
 import { RunsOverTime } from '../components/RunsOverTime.js';
-import { RunsTable } from '../components/RunsTable.js';
+import { PagedRuns } from '../components/PagedRuns.js';
 import { SessionView } from '../components/SessionView.js';
 import { getPageStyles } from '../components/styles.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
@@ -381,6 +381,7 @@ function Recommendations({ name }: { name: string }) {
                 <strong>
                   <InlineCode text={r.title} />
                 </strong>
+                <AdviceSource advice={r} workflow={name} />
                 <StepList steps={r.steps} />
               </li>
             ))}
@@ -401,10 +402,6 @@ function Runs({ name }: { name: string }) {
   const attributes = state.attribute ? [state.attribute] : undefined;
   // The first `=` only, where the agent splits: values may hold `=` too.
   const attributeText = state.attribute.replace('=', ' = ');
-  const query = useQuery(
-    (signal) => listRuns(name, { ...range, status, limit: 25, attributes }, signal),
-    [name, range.from, range.to, status, state.attribute]
-  );
   return (
     <section className={styles.section}>
       <Stack justifyContent="space-between" alignItems="center">
@@ -426,13 +423,14 @@ function Runs({ name }: { name: string }) {
         </Stack>
       )}
       {state.run && <RunDetail key={state.run} workflow={name} id={state.run} onClose={() => setState({ run: undefined })} />}
-      <QueryView
-        query={query}
-        isEmpty={(d) => d.items.length === 0}
-        empty={<p className={styles.muted}>{state.attribute ? `No run with ${attributeText} in this time range.` : 'No run in this time range.'}</p>}
-      >
-        {(data) => <RunsTable runs={data.items} selectedId={state.run} onSelect={(run) => setState({ run })} />}
-      </QueryView>
+      <PagedRuns
+        key={JSON.stringify([name, range.from, range.to, status, state.attribute])}
+        workflow={name}
+        query={{ ...range, status, attributes }}
+        empty={state.attribute ? `No run with ${attributeText} in this time range.` : 'No run in this time range.'}
+        selectedId={state.run}
+        onSelect={(run) => setState({ run })}
+      />
     </section>
   );
 }
