@@ -4,6 +4,8 @@ import { startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { createSdk } from '../helpers/sdk.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
+/** When the first run's `load` step failed: its error's time. */
+const FIRST_TIMEOUT = new Date(T0 + 300_000).toISOString();
 const range = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
 
 describe('log and error patterns through the agent', () => {
@@ -62,6 +64,16 @@ describe('log and error patterns through the agent', () => {
     expect(timeout.template).toContain('<*>');
     const fetched = body.items.find((p: { template: string }) => p.template.startsWith('fetched'));
     expect(fetched).toMatchObject({ count: 12, steps: ['extract'] });
+  });
+
+  it('dates a pattern from its first occurrence, though the range asked for begins later; its count is the range\'s', async () => {
+    // From the fourth run on: the timeout first struck in the first run, 08:00, and struck twice in this range.
+    const later = `from=${new Date(T0 + 25 * 60_000).toISOString()}&to=${new Date(T0 + 86_400_000).toISOString()}`;
+    for (const filter of ['', '&workflow=nightly_etl', '&step=load']) {
+      const { body } = await agent.get(`/api/v1/patterns?${later}${filter}`);
+      const timeout = body.items.find((p: { template: string }) => p.template.startsWith('Connection timeout to'));
+      expect(timeout, filter).toMatchObject({ count: 3, firstSeen: FIRST_TIMEOUT });
+    }
   });
 
   it('lists the templates of logs that belong to no run, with their newest line, unless a workflow or step is asked for', async () => {

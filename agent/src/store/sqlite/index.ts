@@ -479,10 +479,13 @@ export class SqliteStore implements Store {
            FROM templates t
            WHERE t.last_ms >= ? AND t.first_ms <= ?${query.minSeverity ? ' AND t.max_severity >= ?' : ''}
              AND NOT EXISTS (SELECT 1 FROM template_runs r WHERE r.template_id = t.id)`;
+    // "Since when" is the pattern's first occurrence in the data kept (in the workflow or step asked for), though
+    // its count is the range's: a range that begins after it must not make an old pattern look new.
+    const firstOccurrence = `SELECT min(a.first_ms) FROM template_runs a WHERE a.template_id = r.template_id${query.workflow ? ' AND a.workflow = @workflow' : ''}${query.step ? ' AND a.step = @step' : ''}`;
     const unattachedParams = unattached ? [query.fromMs, query.toMs, ...(query.minSeverity ? [query.minSeverity] : [])] : [];
     const rows = this.db
       .prepare(
-        `SELECT r.template_id AS id, t.template AS template, sum(r.count) AS count, min(r.first_ms) AS first_ms,
+        `SELECT r.template_id AS id, t.template AS template, sum(r.count) AS count, (${firstOccurrence}) AS first_ms,
            max(r.last_ms) AS last_ms, max(r.max_severity) AS max_severity,
            json_group_array(DISTINCT r.workflow) AS workflows, json_group_array(DISTINCT r.step) AS steps,
            json_group_array(DISTINCT r.example) AS examples
@@ -491,7 +494,7 @@ export class SqliteStore implements Store {
          ${unattached}
          ORDER BY count DESC LIMIT ?`,
       )
-      .all(...params, ...unattachedParams, query.limit) as { id: string; template: string; count: number; first_ms: number; last_ms: number; max_severity: number; workflows: string; steps: string; examples: string }[];
+      .all(...params, ...unattachedParams, query.limit, { workflow: query.workflow, step: query.step }) as { id: string; template: string; count: number; first_ms: number; last_ms: number; max_severity: number; workflows: string; steps: string; examples: string }[];
     return rows.map((row) => ({
       id: row.id,
       template: row.template,
