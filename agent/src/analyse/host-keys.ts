@@ -14,8 +14,15 @@ export const HOST_KEYS = [
   'cicd.worker.name',
   'cicd.pipeline.worker.name',
   'cicd.worker.id',
+  'cicd.pipeline.worker.id',
   'airflow.task.hostname',
 ] as const;
+
+const HOST_KEY_SET: ReadonlySet<string> = new Set(HOST_KEYS);
+
+export function isHostKey(key: string): boolean {
+  return HOST_KEY_SET.has(key);
+}
 
 /** The machine the attributes name, by the first of `HOST_KEYS` they carry. */
 export function hostOf(attributes: Attributes): string | undefined {

@@ -198,7 +198,7 @@ export function createSession(input: SessionInput): Session {
     ...(top?.kind === 'queue' && { maxWaitMs: halfwayWait(top, workflow) }),
   };
   // The patterns' text, for the verification to name what must not come back (ids mean nothing to a reader).
-  const known = new Map([...logPatterns.map((p) => [p.templateId, p.template] as const), ...patternsOf(top)]);
+  const known = new Map([...logPatterns.map((p) => [p.templateId, p.template] as const), ...[...patternsOf(top)].filter(([, text]) => text !== undefined)]);
   const phases: SessionPhase[] = [
     {
       name: 'identification',

@@ -68,19 +68,17 @@ function repeatsTry(group: readonly StepRecord[]): boolean {
 
 /**
  * The try a run re-run whole is on (Airflow's Clear runs every task again, one try number up), or undefined: two
- * steps or more ran, all on a later try, and no earlier try of any is in the run. Those tries are the run's, as a
- * GitHub Actions re-run's attempt is, not retries of failures: a retry leaves the try it followed in the run. One
- * step alone may be a retry whose first try has not arrived yet.
+ * tasks or more ran, and the lowest try of any is a later one. Those tries are the run's, as a GitHub Actions
+ * re-run's attempt is, not retries of failures: a retry leaves the try it followed in the run. Tries above it are
+ * retries within the re-run. One task alone may be a retry whose first try has not arrived yet.
  */
 export function rerunAttempt(steps: readonly StepRecord[]): number | undefined {
-  const seen = new Set<string>();
-  let attempt = Infinity;
+  const tasks = new Set<string>();
+  let lowest = Infinity;
   for (const step of steps) {
     if (step.status === 'skipped') continue;
-    const key = `${step.parentId ?? ''}\n${step.name}`;
-    if ((step.attempt ?? 1) < 2 || seen.has(key)) return undefined;
-    seen.add(key);
-    attempt = Math.min(attempt, step.attempt!);
+    tasks.add(`${step.parentId ?? ''}\n${step.name}`);
+    lowest = Math.min(lowest, step.attempt ?? 1);
   }
-  return seen.size >= 2 ? attempt : undefined;
+  return tasks.size >= 2 && lowest >= 2 ? lowest : undefined;
 }

@@ -126,8 +126,13 @@ class Walker {
         break;
       }
       case 'wrapper':
-        step?.spanIds.push(span.spanId);
-        childWrapped = wrapped === undefined ? span.attributes : mergeAttributes(wrapped, span.attributes);
+        if (step !== undefined) {
+          // A wrapper inside a step (Jenkins' `agent` of one stage) describes that step.
+          step.spanIds.push(span.spanId);
+          step.wrap(span.attributes);
+        } else {
+          childWrapped = isEmpty(span.attributes) ? wrapped : wrapped === undefined ? span.attributes : mergeAttributes(wrapped, span.attributes);
+        }
         break;
       case 'queue':
         (step ?? run).addQueue(span);
@@ -164,4 +169,9 @@ class Walker {
     }
     return undefined;
   }
+}
+
+function isEmpty(attributes: Attributes): boolean {
+  for (const _ in attributes) return false;
+  return true;
 }

@@ -60,8 +60,8 @@ export class StepBuilder extends RecordBuilder {
     readonly awaitsRun = false,
     /** `span` only stands in for the step's span, which has not arrived: it says nothing of the step's wait. */
     private readonly standIn = false,
-    /** Attributes of the wrappers around the step, under its own. */
-    private readonly wrapped?: Attributes,
+    /** Attributes of the wrappers around the step or in it, under its own. */
+    private wrapped?: Attributes,
   ) {
     super(detector);
     this.spanIds = [span.spanId];
@@ -76,6 +76,11 @@ export class StepBuilder extends RecordBuilder {
   override addQueue(span: OtlpSpan): void {
     super.addQueue(span);
     this.queueSpanWithin = span.startMs >= this.span.startMs;
+  }
+
+  /** A wrapper's attributes inside the step, under its own and those of wrappers met before. */
+  wrap(attributes: Attributes): void {
+    this.wrapped = this.wrapped === undefined ? attributes : mergeAttributes(this.wrapped, attributes);
   }
 
   addAttempt(span: OtlpSpan): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../src/analyse/correlation/explain.js';
+import { categoryOfKey, explain } from '../../src/analyse/correlation/explain.js';
 import { categorise } from '../../src/analyse/failures/categorise.js';
 import type { RunRecord } from '../../src/model/workflow.js';
 import { run } from './runs.js';
@@ -96,5 +96,27 @@ describe('error categories from the message', () => {
     ['json: cannot unmarshal string into Go value of type int', 'data'],
   ])('%s → %s', (message, category) => {
     expect(categorise(message)).toBe(category);
+  });
+});
+
+describe('the category an explaining attribute implies', () => {
+  it('takes the machines runners run on for resources, releases and DAG code for logic, and no more', () => {
+    expect(
+      ['host.name', 'ci.pipeline.agent.id', 'cicd.worker.name', 'airflow.task.hostname', 'k8s.node.name', 'service.version', 'worker.version', 'airflow.dag_run.dag_hash', 'user_agent.original', 'http.user_agent', 'tenant.id'].map(
+        (key) => [key, categoryOfKey(key)],
+      ),
+    ).toEqual([
+      ['host.name', 'resource'],
+      ['ci.pipeline.agent.id', 'resource'],
+      ['cicd.worker.name', 'resource'],
+      ['airflow.task.hostname', 'resource'],
+      ['k8s.node.name', 'resource'],
+      ['service.version', 'logic'],
+      ['worker.version', 'logic'],
+      ['airflow.dag_run.dag_hash', 'logic'],
+      ['user_agent.original', undefined],
+      ['http.user_agent', undefined],
+      ['tenant.id', 'data'],
+    ]);
   });
 });

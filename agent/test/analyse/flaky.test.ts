@@ -168,6 +168,11 @@ describe('flaky steps', () => {
     expect(regression.evidence.onset).toBe(new Date(260 * HOUR).toISOString());
   });
 
+  it('still reports a step that began needing retries after a long clean stretch: no other finding would', () => {
+    const out = run(ciRuns(300, (i, rand) => (i === 260 || (i > 260 && rand() < 0.25) ? 'retried' : 'pass'), sameRelease));
+    expect(out.candidates.filter((c) => c.kind === 'flaky').map((c) => c.rootCause.step)).toEqual(['test']);
+  });
+
   it('does not call failures flaky when they come in bursts', () => {
     // Failing for a few hours twice a day: an outage somewhere, not a coin toss.
     const out = run(ciRuns(300, (i) => (i % 24 < 4 ? 'fail' : 'pass'), sameRelease));

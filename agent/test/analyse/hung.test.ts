@@ -51,8 +51,9 @@ describe('hung runs: still running long after the workflow usually ends', () => 
     expect(hung!.rootCause.description).toMatch(/The run is alive and tries the step again and again; what the step fails on holds it\.$/);
     expect(hung!.rootCause.description).not.toMatch(/may have died/);
     expect(hung!.evidence.errorLines).toEqual([error]);
-    // The error's category and its advice, not a dead runner's.
-    expect(hung!.category).toBe('connectivity');
+    // Still a hung run's finding (its identity and resolution go by it), with the error's advice, not a dead runner's.
+    expect(hung!.category).toBe('timeout');
+    expect(hung!.recommendations[0]!.title).toBe('Check the network path from `sw-1` used by step `post-ledger`');
     expect(hung!.recommendations.map((r) => r.title)).not.toContain('Find out whether the hung run of `settlement` is still alive');
   });
 

@@ -105,6 +105,10 @@ describe('Airflow', () => {
     const [run] = modelTrace(cleared);
     expect(run!.attempt).toBe(2);
     expect(run!.steps.map((s) => passedOnRetry(s, run!))).toEqual([false, false, false]);
+    // A task retried within the re-run is a retry there: its third try is one above the run's second.
+    const [retriedInRerun] = modelTrace([...cleared.slice(0, 2), task2('6', 'transform', 'up_for_retry', 2, '14:01:11', '14:01:12', '14:01:15'), task2('7', 'transform', 'success', 3, '14:01:16', '14:01:17', '14:01:20'), cleared[3]!]);
+    expect(retriedInRerun!.attempt).toBe(2);
+    expect(retriedInRerun!.steps.map((s) => [s.name, passedOnRetry(s, retriedInRerun!)])).toEqual([['extract', false], ['transform', true], ['load', false]]);
     // A task retried within the run keeps its earlier try there: that is a retry, and the run has no attempt of its own.
     const [retried] = modelTrace(airflow2);
     expect(retried!.attempt).toBeUndefined();

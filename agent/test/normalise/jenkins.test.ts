@@ -62,6 +62,17 @@ describe('Jenkins', () => {
     ]);
   });
 
+  it("gives a stage the attributes of an agent declared inside it (a pipeline with `agent none`)", () => {
+    const trace = [
+      build('FAILURE'),
+      span({ id: '2', parent: '1', name: 'Stage: Test', start: 0, end: 5_000, status: 2, attributes: step('stage') }),
+      span({ id: '3', parent: '2', name: 'Agent', start: 100, end: 5_000, attributes: { ...step('node'), 'ci.pipeline.agent.id': 'linux-3' } }),
+      span({ id: '4', parent: '3', name: 'Shell Script', start: 200, end: 4_900, status: 2, attributes: step('sh') }),
+    ];
+    const [stage] = modelTrace(trace)[0]!.steps;
+    expect([stage!.name, stage!.attributes['ci.pipeline.agent.id'], stage!.attributes['jenkins.pipeline.step.type']]).toEqual(['Test', 'linux-3', 'stage']);
+  });
+
   it('folds pipeline steps into their stage', () => {
     const checkout = modelTrace(jenkinsTrace)[0]!.steps[0]!;
     expect(checkout.spanIds).toEqual(['0000000000000006', '0000000000000007']);

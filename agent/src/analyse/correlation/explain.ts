@@ -1,6 +1,7 @@
 import type { Category } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { failureOf } from '../context.js';
+import { isHostKey } from '../host-keys.js';
 import { evenSample } from '../stats.js';
 import { itemKey, itemValue, runItems } from './attributes.js';
 
@@ -282,13 +283,13 @@ export function describeExplanation(e: Pick<Explanation, 'key' | 'value'>): stri
 }
 
 /** What an attribute implies when the error text itself names no category. */
-const categoryByKey: [RegExp, Category][] = [
-  [/^downstream/, 'external_service'],
-  [/host|node|agent|worker/, 'resource'],
-  [/version|revision|image/, 'logic'],
-  [/tenant|customer|account/, 'data'],
+const categoryByKey: [(key: string) => boolean, Category][] = [
+  [(key) => key.startsWith('downstream'), 'external_service'],
+  [(key) => isHostKey(key) || /host|node/.test(key), 'resource'],
+  [(key) => CHANGE_KEY.test(key), 'logic'],
+  [(key) => /tenant|customer|account/.test(key), 'data'],
 ];
 
 export function categoryOfKey(key: string): Category | undefined {
-  return categoryByKey.find(([re]) => re.test(key))?.[1];
+  return categoryByKey.find(([matches]) => matches(key))?.[1];
 }

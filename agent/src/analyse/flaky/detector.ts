@@ -73,7 +73,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const events = failed + retried;
   if (events < Math.max(MIN_FLAKY_RUNS, t.minAffectedRuns) || events / n < t.minPatternShare || failed / n > MAX_FAILURE_SHARE) return undefined;
   if (retried + recovered < MIN_PASSES_AGAIN) return undefined;
-  if (beganAtMoment(first, events, n)) return undefined;
+  // Failures that began at a moment are an error pattern's; retries alone have no other finding to go to.
+  if (failed > 0 && beganAtMoment(first, events, n)) return undefined;
   const z = runsTestZ(outcomes.map((o) => o !== PASSED));
   // NaN: it never passed at the first try since it began, which is how it works now, not a coin toss.
   if (!(z >= CLUSTERED_Z)) return undefined;

@@ -43,7 +43,9 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
     : lastStep
       ? `its last step, \`${lastStep.name}\`, ended at ${utcTime(lastStep.endMs)} and nothing has been heard from it since`
       : `nothing has been heard from it since ${utcTime(oldest.endMs)}`;
-  const category = (retrying && categorise(pattern)) || 'timeout';
+  // The finding stays a hung run's (category `timeout`, which its identity and resolution go by); its advice is the
+  // failing step's when the run is alive and retrying.
+  const errorCategory = retrying ? categorise(pattern) : undefined;
   const workflow = history.workflow;
   const where = pick(oldest.attributes, WHERE_KEYS);
   const runs = hung.length === 1 ? `Run ${oldest.runId} of \`${workflow}\`` : `${hung.length} runs of \`${workflow}\``;
@@ -53,7 +55,7 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
       kind: 'stalled',
       workflow,
       severity: elapsedMs >= 2 * limitMs ? 'high' : 'medium',
-      category,
+      category: 'timeout',
       confidence: round(Math.min(1, 0.6 + elapsedMs / limitMs / 10)),
       title: `${runs} ${hung.length === 1 ? 'has' : 'have'} been running for ${hung.length === 1 ? '' : 'up to '}${formatDuration(elapsedMs)} (usually done within ${formatDuration(usualMs)})`,
       summary: `Run ${oldest.runId} started at ${utcTime(oldest.startMs)} and has not ended; ${heardOf}.`,
@@ -76,8 +78,8 @@ export function hungCandidates(history: WorkflowHistory, running: readonly RunRe
         details: { lastHeardOf: isoTime(lastStep?.endMs ?? oldest.endMs), limitSeconds: round(limitMs / 1000, 0) },
       },
       recommendations: recommend({
-        kind: 'stalled',
-        category,
+        kind: errorCategory ? 'error_pattern' : 'stalled',
+        category: errorCategory ?? 'timeout',
         workflow,
         ...(lastStep && { step: lastStep.name }),
         attributes: where,
