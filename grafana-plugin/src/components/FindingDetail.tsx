@@ -101,10 +101,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               {finding.rootCause.step && <Term label="Step">{finding.rootCause.step}</Term>}
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
                 <Term key={k} label={k}>
-                  <code>{v}</code>{' '}
-                  <TextLink href={findingWorkflowUrl(finding, finding.workflow, { attribute: `${k}=${v}` })} inline>
-                    runs with it
-                  </TextLink>
+                  <code>{v}</code> <RunsWithAttribute finding={finding} attribute={`${k}=${v}`} />
                 </Term>
               ))}
               {finding.rootCause.pattern && (
@@ -175,6 +172,31 @@ export function FindingDetail({ id, onChanged }: Props) {
         )}
       </QueryView>
     </section>
+  );
+}
+
+/** Links to the runs carrying a root-cause attribute: on each workflow's page, for a finding several workflows share. */
+function RunsWithAttribute({ finding, attribute }: { finding: Finding; attribute: string }) {
+  const workflows = finding.workflows ?? [finding.workflow];
+  if (workflows.length === 1) {
+    return (
+      <TextLink href={findingWorkflowUrl(finding, workflows[0]!, { attribute })} inline>
+        runs with it
+      </TextLink>
+    );
+  }
+  return (
+    <>
+      runs with it in{' '}
+      {workflows.map((w, i) => (
+        <React.Fragment key={w}>
+          {i > 0 && ', '}
+          <TextLink href={findingWorkflowUrl(finding, w, { attribute })} inline aria-label={`runs of ${w} with it`}>
+            {w}
+          </TextLink>
+        </React.Fragment>
+      ))}
+    </>
   );
 }
 

@@ -7,6 +7,7 @@ import type { Session, SessionVerification } from '../api/types.js';
 import { workflowUrl } from '../constants.js';
 import { formatPercent, formatTime, humanize, toNestedItems } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
+import { useTimeRange } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
 import { ErrorView } from './ErrorView.js';
 import { InlineCode } from './InlineCode.js';
@@ -106,6 +107,10 @@ function LoadedSession({ id, started, onStartNew }: { id: string; started?: Sess
 
 function SessionPhases({ session }: { session: Session }) {
   const styles = useStyles2(getPageStyles);
+  const [range] = useTimeRange();
+  // The session stays open beside the run it links to, in the same time range.
+  const compareUrl =
+    session.compared && workflowUrl(session.workflow, `?${new URLSearchParams({ ...range, session: session.id, run: session.compared.runId })}`);
   return (
     <>
       <p className={styles.muted}>
@@ -123,13 +128,9 @@ function SessionPhases({ session }: { session: Session }) {
           ) : (
             <PhaseItems items={phase.items} />
           )}
-          {phase.name === 'analysis' && session.compared && (
+          {phase.name === 'analysis' && compareUrl && (
             <p>
-              {/* The session stays open beside the run it links to. */}
-              <TextLink
-                href={workflowUrl(session.workflow, `?session=${encodeURIComponent(session.id)}&run=${encodeURIComponent(session.compared.runId)}`)}
-                inline
-              >
+              <TextLink href={compareUrl} inline>
                 Compare the newest failed run with the last successful one
               </TextLink>
             </p>

@@ -42,6 +42,14 @@ const AT_FINDING = '/a/flowlens-workflows-app/workflow/nightly-etl?from=2026-11-
 
 const rows = () => within(screen.getByTestId(testIds.findings.list)).getAllByRole('row').slice(1);
 
+/** Opens `finding` shared by invoice-export and nightly-etl, and gives its detail once shown. */
+async function openShared(finding: Finding) {
+  const shared = { ...finding, workflows: ['invoice-export', 'nightly-etl'] };
+  useRecordedBackend(agentWith([shared]));
+  renderApp(`/a/flowlens-workflows-app/findings?finding=${finding.id}`);
+  return screen.findByTestId(testIds.findings.detail);
+}
+
 describe('Findings page', () => {
   it('filters by severity and status through the agent and keeps the filters in the URL', async () => {
     const seen = useRecordedBackend(agentWith(structuredClone(findings.items)));
@@ -179,10 +187,7 @@ describe('Findings page', () => {
   });
 
   it("names and links each workflow of a finding that spans several, apart, in the list and the finding's detail", async () => {
-    const shared = { ...structuredClone(findings.items[0]!), workflows: ['invoice-export', 'nightly-etl'] };
-    useRecordedBackend(agentWith([shared]));
-    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
-    const detail = await screen.findByTestId(testIds.findings.detail);
+    const detail = await openShared(structuredClone(findings.items[0]!));
     const invoices = await within(detail).findByRole('link', { name: 'invoice-export' });
     expect(invoices.parentElement).toHaveTextContent(/· invoice-export, nightly-etl$/);
     expect(within(detail).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
@@ -192,13 +197,20 @@ describe('Findings page', () => {
     expect(within(workflowCell).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
   });
 
+  it("links each workflow's runs with a root-cause attribute of a finding several workflows share", async () => {
+    const detail = await openShared(structuredClone(findings.items[0]!));
+    const invoices = await within(detail).findByRole('link', { name: 'runs of invoice-export with it' });
+    expect(invoices.parentElement).toHaveTextContent(/^warehouse.example.com runs with it in invoice-export, nightly-etl$/);
+    const attribute = '&attribute=server.address%3Dwarehouse.example.com';
+    expect(invoices).toHaveAttribute('href', `${AT_FINDING.replace('nightly-etl', 'invoice-export')}${attribute}`);
+    expect(within(detail).getByRole('link', { name: 'runs of nightly-etl with it' })).toHaveAttribute('href', `${AT_FINDING}${attribute}`);
+    expect(within(detail).queryByRole('link', { name: 'runs with it' })).not.toBeInTheDocument();
+  });
+
   it("links each example run of a finding of several workflows to its own workflow's page", async () => {
     const f1 = structuredClone(findings.items[0]!);
     const other = { id: 'r-inv-9', runId: 'manual__2026-11-21T22:10', workflow: 'invoice-export', status: 'timeout', startTime: '2026-11-21T22:10:00.000Z' };
-    const shared = { ...f1, workflows: ['invoice-export', 'nightly-etl'], exampleRuns: [other, ...f1.exampleRuns] } as unknown as Finding;
-    useRecordedBackend(agentWith([shared]));
-    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
-    const detail = await screen.findByTestId(testIds.findings.detail);
+    const detail = await openShared({ ...f1, exampleRuns: [other, ...f1.exampleRuns] } as unknown as Finding);
     const examples = within(await within(detail).findByTestId(testIds.findings.exampleRuns)).getAllByRole('row').slice(1);
     expect(examples.map((row) => row.textContent)).toEqual([
       'manual__2026-11-21T22:10invoice-exporttimeout2026-11-21 22:10:00 UTC',

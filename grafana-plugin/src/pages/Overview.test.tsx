@@ -1,6 +1,6 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import workflows from '../test/responses/workflows.json';
 import { currentUrl, renderApp } from '../test/renderApp.js';
@@ -198,5 +198,83 @@ describe('Overview page', () => {
     expect(asked(seen, '/api/v1/senders')).toBeDefined();
     expect(screen.queryByTestId(testIds.overview.senderClocks)).not.toBeInTheDocument();
     expect(screen.queryByTestId(testIds.state.error)).not.toBeInTheDocument();
+  });
+});
+
+describe('Overview refresh', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Answers first with every workflow, then with deploy-api alone, as if the others had left the range. */
+  const changingAgent = () => {
+    let answered = 0;
+    return useRecordedBackend({
+      'GET /api/v1/workflows': () => ({
+        status: 200,
+        data: answered++ === 0 ? workflows : { ...workflows, items: workflows.items.filter((w) => w.name === 'deploy-api') },
+      }),
+    });
+  };
+  const workflowRequests = (seen: SeenRequest[]) => seen.filter((r) => r.path === '/api/v1/workflows').map((r) => r.params);
+
+  it('asks the agent again on Refresh, with the relative range, keeping what it shows until the answer comes', async () => {
+    const seen = changingAgent();
+    renderApp('/a/flowlens-workflows-app/overview');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(workflowRequests(seen)).toHaveLength(2);
+    expect(rowNames()).toEqual(['nightly-etl', 'order-saga', 'deploy-api']);
+    expect(screen.queryByTestId(testIds.state.loading)).not.toBeInTheDocument();
+
+    await waitFor(() => expect(rowNames()).toEqual(['deploy-api']));
+    // As the URL has it, not frozen: the agent ends `now-24h` at its now of each request.
+    expect(workflowRequests(seen)).toEqual([
+      { from: 'now-24h', to: 'now' },
+      { from: 'now-24h', to: 'now' },
+    ]);
+  });
+
+  it('refreshes every interval a shared link names, and stops once turned off', async () => {
+    // Only the refresh timer is faked: the recorded agent still answers on a later tick.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const seen = changingAgent();
+    renderApp('/a/flowlens-workflows-app/overview?refresh=1m');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+    expect(screen.getByRole('button', { name: /current interval 1 minute selected/ })).toBeInTheDocument();
+
+    act(() => vi.advanceTimersByTime(59_000));
+    expect(workflowRequests(seen)).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(1_000));
+    expect(workflowRequests(seen)).toHaveLength(2);
+    await waitFor(() => expect(rowNames()).toEqual(['deploy-api']));
+
+    await userEvent.click(screen.getByRole('button', { name: /current interval 1 minute selected/ }));
+    await userEvent.click(await screen.findByRole('menuitemradio', { name: 'Turn off auto refresh' }));
+    expect(currentUrl.value).not.toContain('refresh=');
+    act(() => vi.advanceTimersByTime(300_000));
+    expect(workflowRequests(seen)).toHaveLength(2);
+  });
+
+  it.each(['10s', 'toString'])('takes an interval it does not offer (refresh=%s) as off', async (interval) => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const seen = changingAgent();
+    renderApp(`/a/flowlens-workflows-app/overview?refresh=${interval}`);
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+    act(() => vi.advanceTimersByTime(300_000));
+    expect(workflowRequests(seen)).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Auto refresh turned off. Choose refresh time interval' })).toBeInTheDocument();
+  });
+
+  it('keeps the interval chosen in the URL, as dashboards do', async () => {
+    useRecordedBackend({ 'GET /api/v1/workflows': workflows });
+    renderApp('/a/flowlens-workflows-app/overview');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Auto refresh turned off. Choose refresh time interval' }));
+    expect((await screen.findAllByRole('menuitemradio')).map((o) => o.textContent)).toEqual(['Off', '30s', '1m', '5m']);
+    await userEvent.click(screen.getByRole('menuitemradio', { name: '30 seconds' }));
+    expect(currentUrl.value).toContain('refresh=30s');
   });
 });

@@ -9,6 +9,7 @@ import { QueryView } from '../components/QueryView.js';
 import { RunBars } from '../components/RunBars.js';
 import { SenderClocks } from '../components/SenderClocks.js';
 import { getPageStyles } from '../components/styles.js';
+import { RefreshControl } from '../components/RefreshControl.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { workflowUrl } from '../constants.js';
 import {
@@ -51,6 +52,7 @@ export function Overview() {
             onChange={(status) => setFilter({ status })}
           />
           <TimeRangePicker />
+          <RefreshControl />
         </div>
         <QueryView query={query} empty={<NoDataYet />} isEmpty={(d) => d.items.length === 0}>
           {() => (

@@ -272,6 +272,30 @@ describe('Workflow page', () => {
     expect(await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch')).toBeInTheDocument();
   });
 
+  it('asks again for every section, and the run and finding open, each interval of a shared link, without blanking them', async () => {
+    // Only the refresh timer is faked: the recorded agent still answers on a later tick.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const seen = useRecordedBackend(agent);
+      renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-6h&run=r-etl-24&finding=f-1&refresh=30s');
+      await within(await screen.findByTestId(testIds.run.detail)).findByText('upload_batch');
+      await within(screen.getByTestId(testIds.findings.detail)).findByText('Retry with exponential backoff up to 10 minutes.');
+      await screen.findAllByText("Check the warehouse API's status");
+      await screen.findAllByText('giving up after <*> attempts: 503 Service Unavailable');
+      await answersLanded();
+      const first = seen.map((r) => `${r.path} ${JSON.stringify(r.params)}`);
+
+      act(() => vi.advanceTimersByTime(30_000));
+      expect(screen.queryByTestId(testIds.state.loading)).not.toBeInTheDocument();
+      expect(screen.getByTestId(testIds.run.detail)).toHaveTextContent('upload_batch');
+      await answersLanded();
+      expect(seen.slice(first.length).map((r) => `${r.path} ${JSON.stringify(r.params)}`).sort()).toEqual([...first].sort());
+      expect(first).toContain('/api/v1/workflows/nightly-etl {"from":"now-6h","to":"now"}');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('brings a run opened from a link or the list into view, once its steps are there', async () => {
     useRecordedBackend(agent);
     const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView');
@@ -623,6 +647,9 @@ const timelineImages = () =>
 
 const RUNS_CHART = 'Runs of nightly-etl: 24 runs, 9 failed';
 const DURATION_CHART = 'Run duration: p95 up to 1h 00m';
+/** The duration chart's markers, p95's then p50's, as `x,y rRadius`. */
+const markers = (chart: HTMLElement) =>
+  [...chart.querySelectorAll('circle')].map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')} r${c.getAttribute('r')}`);
 const RELEASE = 'deployment.version 2.3.0 → 2.4.0 at 2026-11-21 12:00:00 UTC';
 const FLAG = 'feature.flag — → on at 2026-11-21 18:00:00 UTC';
 
@@ -771,7 +798,7 @@ const itemTexts = (list: HTMLElement) => within(list).getAllByRole('listitem').m
 describe('Troubleshooting session', () => {
   it('starts a session from pasted error lines and shows its phases, hypotheses and the runs to compare', async () => {
     const seen = useRecordedBackend(sessionAgent);
-    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d');
 
     await userEvent.click(await screen.findByRole('button', { name: 'Troubleshoot' }));
     const panel = screen.getByTestId(testIds.session.panel);
@@ -823,7 +850,8 @@ describe('Troubleshooting session', () => {
     expect(compared.parentElement!.children).toHaveLength(3);
     expect(within(analysis).getByRole('link', { name: 'Compare the newest failed run with the last successful one' })).toHaveAttribute(
       'href',
-      '/a/flowlens-workflows-app/workflow/nightly-etl?session=7c0e4f2a-5b1d-4e8a-9f3c-2d6b8a1e0c47&run=r-etl-24'
+      // In the page's time range, where the run compared and its baseline are.
+      '/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&to=now&session=7c0e4f2a-5b1d-4e8a-9f3c-2d6b8a1e0c47&run=r-etl-24'
     );
 
     const diagnosis = within(panel).getByTestId(testIds.session.phase('diagnosis'));
@@ -1082,8 +1110,26 @@ describe('A workflow with little to show', () => {
 
     const chart = await within(await screen.findByTestId(testIds.workflow.timeline)).findByRole('img', { name: DURATION_CHART });
     const [p95, p50] = [...chart.querySelectorAll('path')].map((line) => line.getAttribute('d'));
-    // Slots 200 wide, 80 high, up to 1h 00m: nothing drawn at 06:00, the first point a dot of its own.
-    expect(p95).toBe('M100.0,40.0h0M500.0,0.0h0L700.0,13.3');
-    expect(p50).toBe('M100.0,42.2h0M500.0,37.8h0L700.0,35.6');
+    // Slots 200 wide, 80 high, up to 1h 00m: nothing drawn at 06:00, the first point a marker of its own.
+    expect(p95).toBe('M500.0,0.0L700.0,13.3');
+    expect(p50).toBe('M500.0,37.8L700.0,35.6');
+    expect(markers(chart)).toEqual(['100.0,40.0 r4.5', '100.0,42.2 r3']);
+  });
+
+  it('marks the durations of an interval between two without a finished run, where a line would be a dot (an hourly run in a day)', async () => {
+    const hourly = Array.from({ length: 6 }, (_, i) => ({
+      t: new Date(Date.UTC(2026, 10, 21, i * 2)).toISOString(),
+      runs: i % 2 === 0 ? 1 : 0,
+      failures: 0,
+      p50DurationSeconds: i % 2 === 0 ? 1800 + i * 300 : null,
+      p95DurationSeconds: i % 2 === 0 ? 1800 + i * 300 : null,
+    }));
+    useRecordedBackend({ ...agent, 'GET /api/v1/workflows/nightly-etl': { ...workflow, changes: [], timeline: hourly } });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    const chart = await within(await screen.findByTestId(testIds.workflow.timeline)).findByRole('img', { name: 'Run duration: p95 up to 50m 00s' });
+    expect([...chart.querySelectorAll('path')].map((line) => line.getAttribute('d'))).toEqual(['', '']);
+    // One run: p50 equals p95, whose larger marker rings p50's.
+    expect(markers(chart)).toEqual(['66.7,32.0 r4.5', '333.3,16.0 r4.5', '600.0,0.0 r4.5', '66.7,32.0 r3', '333.3,16.0 r3', '600.0,0.0 r3']);
   });
 });

@@ -24,6 +24,7 @@ import { RunsOverTime } from '../components/RunsOverTime.js';
 import { PagedRuns } from '../components/PagedRuns.js';
 import { SessionView } from '../components/SessionView.js';
 import { getPageStyles } from '../components/styles.js';
+import { RefreshControl } from '../components/RefreshControl.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { Absent, Value } from '../components/Value.js';
 import { workflowUrl } from '../constants.js';
@@ -72,6 +73,7 @@ export function Workflow() {
       <div data-testid={testIds.workflow.page}>
         <div className={styles.toolbar}>
           <TimeRangePicker />
+          <RefreshControl />
           <Button icon="bug" onClick={openForm} size="sm" disabled={troubleshooting || session !== ''}>
             Troubleshoot
           </Button>
