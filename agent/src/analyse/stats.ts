@@ -200,3 +200,11 @@ export function rateRise(flags: readonly boolean[]): number | undefined {
 function bernoulliFit(k: number, m: number): number {
   return k === 0 || k === m ? 0 : k * Math.log(k / m) + (m - k) * Math.log(1 - k / m);
 }
+
+/**
+ * Whether `cleanRuns` clean runs in a row are less likely than `chance` at a rate of bad runs `rate`: a run of luck
+ * that long says the bad runs began after it, not before.
+ */
+export function tooCleanForRate(cleanRuns: number, rate: number, chance = 0.05): boolean {
+  return rate > 0 && (1 - rate) ** cleanRuns < chance;
+}

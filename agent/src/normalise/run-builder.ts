@@ -139,11 +139,12 @@ export class StepBuilder extends RecordBuilder {
    * first tries is what needing retries points at), else the latest.
    */
   private attributes(runResource: Attributes): Attributes {
-    const span = this.span;
-    let attributes = span.resource === runResource ? span.attributes : mergeAttributes(span.resource, span.attributes);
+    // A span's attributes with its resource's, unless that is the run's (the run holds those once).
+    const own = (span: OtlpSpan) => (span.resource === runResource ? span.attributes : mergeAttributes(span.resource, span.attributes));
+    let attributes = own(this.span);
     if (this.wrapped !== undefined) attributes = mergeAttributes(this.wrapped, attributes);
     const decided = this.decidingAttempt();
-    if (decided !== undefined) attributes = mergeAttributes(attributes, decided.resource === runResource ? decided.attributes : mergeAttributes(decided.resource, decided.attributes));
+    if (decided !== undefined) attributes = mergeAttributes(attributes, own(decided));
     return attributes;
   }
 

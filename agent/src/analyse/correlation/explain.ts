@@ -2,7 +2,7 @@ import type { Category } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { failureOf } from '../context.js';
 import { isHostKey } from '../host-keys.js';
-import { evenSample } from '../stats.js';
+import { evenSample, tooCleanForRate } from '../stats.js';
 import { itemKey, itemValue, runItems } from './attributes.js';
 
 /** One attribute value that sets the bad runs apart, scored as TraceRCA and BubbleUp do. */
@@ -46,8 +46,6 @@ const MIN_ID_VALUES = 50;
 const FAILING_CALL = 'downstream.failing';
 /** A new value may run clean this many times before the problem's estimated onset and still count as its start. */
 const MAX_RUNS_BEFORE_ONSET = 5;
-/** Past this chance of running clean so long before a first bad run, a value did not start the problem. */
-const CLEAN_RUN_CHANCE = 0.05;
 /** A value that began at the onset and this share of the bad runs carry began the problem, however many runs on it pass. */
 const BEGAN_SUPPORT = 0.9;
 /** A value this share of the runs since the onset carry is what runs carry now. */
@@ -225,7 +223,7 @@ function aroundOnset(starts: readonly number[], bad: number, onsetMs: number, we
 function beganAtOnset({ cleanBefore, carriers, bad, badAtOnset }: AroundOnset): boolean {
   if (cleanBefore <= MAX_RUNS_BEFORE_ONSET) return true;
   const rate = carriers > badAtOnset ? (bad - badAtOnset) / (carriers - badAtOnset) : 0;
-  return rate > 0 && rate < 1 && cleanBefore <= Math.log(CLEAN_RUN_CHANCE) / Math.log(1 - rate);
+  return rate > 0 && rate < 1 && !tooCleanForRate(cleanBefore, rate);
 }
 
 /** Ranks attribute values by how well they explain the bad runs among `runs` (oldest first), as a `Tally` does. */

@@ -7,6 +7,7 @@ import { explainedRetries } from './explained-retries.js';
 import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
+import { tooCleanForRate } from '../stats.js';
 import { createMasker, render } from '../templates/masking.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
 import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
@@ -29,8 +30,6 @@ const MIN_FLAKY_RUNS = 5;
 const MIN_PASSES_AGAIN = 2;
 /** A runs-test z below this (one-sided 1 %): the failures come in blocks, an episode rather than flakiness. */
 const CLUSTERED_Z = -2.33;
-/** Past this chance of so many clean runs before the first failure at the rate since, the failures began at a moment. */
-const CLEAN_RUN_CHANCE = 0.05;
 
 /**
  * The workflow's steps, a step at a time, each with its finding when it is flaky: a workflow can have thousands of
@@ -142,8 +141,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
  * not flakiness to quarantine.
  */
 function beganAtMoment(cleanBefore: number, events: number, n: number): boolean {
-  const rate = (events - 1) / (n - 1);
-  return rate > 0 && (1 - rate) ** cleanBefore < CLEAN_RUN_CHANCE;
+  return tooCleanForRate(cleanBefore, (events - 1) / (n - 1));
 }
 
 /**

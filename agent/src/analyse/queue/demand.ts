@@ -27,8 +27,8 @@ export interface DemandChange {
 export class PoolDemand {
   /** Pool → workflow → minute → tasks started. */
   private readonly byPool = new Map<string, Map<string, Map<number, number>>>();
-  /** Per workflow whose history the pass capped: its oldest run given, before which its demand is unknown. */
-  private readonly knownFrom = new Map<string, number>();
+  /** Workflows whose history the pass capped: before their oldest run given, their demand is unknown. */
+  private readonly capped = new Set<string>();
   /** The oldest run of any workflow: before it, nothing is known. */
   private windowFromMs = Infinity;
   /** Per workflow, its oldest run given. */
@@ -42,7 +42,7 @@ export class PoolDemand {
     if (runs.length === 0) return;
     this.windowFromMs = Math.min(this.windowFromMs, runs[0]!.startMs);
     this.firstRun.set(workflow, runs[0]!.startMs);
-    if (capped) this.knownFrom.set(workflow, runs[0]!.startMs);
+    if (capped) this.capped.add(workflow);
     for (const run of runs) {
       if (run.queueMs !== undefined) for (const item of poolsIn(run.attributes)) this.count(item, workflow, run.startMs);
       for (const step of run.steps) if (step.queueMs !== undefined) for (const item of poolsIn(step.attributes)) this.count(item, workflow, step.startMs);
@@ -62,7 +62,7 @@ export class PoolDemand {
     const changes: DemandChange[] = [];
     for (const [workflow, minutes] of byWorkflow) {
       const first = this.firstRun.get(workflow)!;
-      const fromMs = Math.max(onsetMs - BEFORE_MS, this.windowFromMs, this.knownFrom.get(workflow) ?? -Infinity, first < onsetMs - NEW_DEMAND_MS ? first : -Infinity);
+      const fromMs = Math.max(onsetMs - BEFORE_MS, this.windowFromMs, this.capped.has(workflow) || first < onsetMs - NEW_DEMAND_MS ? first : -Infinity);
       if (onsetMs - fromMs < HOUR) continue;
       let before = 0;
       let since = 0;
