@@ -122,13 +122,13 @@ describe('compareRuns', () => {
     expect(describeComparison(ranked)).toEqual(['step `big`: 10 s → 40 s (4×)', 'step `charge`: 2.0 s → 5.0 s (2.5×)']);
   });
 
-  it("names attribute and downstream changes, leaving out ids, times, URLs and the outcome's own fields", () => {
+  it("names attribute and downstream changes, leaving out ids, run numbers, times, URLs and the outcome's own fields", () => {
     const call = (name: string, errors = 0) => ({ name, kind: 'http' as const, calls: 1, errors, durationMs: 100 });
     const before = run([step('pay', 3, { attributes: { region: 'eu-west-1', 'job.id': '17', 'url.full': 'https://a/1' }, downstream: [call('bank'), call('ledger')] })], {
-      attributes: { 'service.version': '1.4.2', 'host.name': 'w1', 'run.id': 'a', timestamp: 1, 'workflow.status': 'ok' },
+      attributes: { 'service.version': '1.4.2', 'host.name': 'w1', 'run.id': 'a', timestamp: 1, 'workflow.status': 'ok', 'ci.pipeline.run.number': 1201, 'github.run_number': 88 },
     });
     const after = run([step('pay', 3, { attributes: { region: 'eu-west-2', 'job.id': '18', 'url.full': 'https://a/2' }, downstream: [call('bank', 2), call('fraud')] })], {
-      attributes: { 'service.version': '1.5.0', 'host.name': 'w1', 'run.id': 'b', timestamp: 2, 'workflow.status': 'failed', canary: true },
+      attributes: { 'service.version': '1.5.0', 'host.name': 'w1', 'run.id': 'b', timestamp: 2, 'workflow.status': 'failed', canary: true, 'ci.pipeline.run.number': 1202, 'github.run_number': 89 },
     });
     const comparison = compareRuns(after, before);
     expect(comparison.attributes).toEqual([
