@@ -26,8 +26,13 @@ export interface VerificationCriteria {
 
 export interface SessionInput {
   workflow: string;
-  /** Event time the session starts (the newest run's end). */
+  /** Event time of the newest run's end: the history the session looks back on ends there. */
   nowMs: number;
+  /**
+   * When the session starts, the fix's runs from then on (default `nowMs`): when the user opens it, which on an agent
+   * quiet for hours lies long after the newest run. Runs that started before it ran without the fix.
+   */
+  startedMs?: number;
   runs: readonly RunRecord[];
   candidates: readonly FindingCandidate[];
   /** Pasted error logs, one message per line. */
@@ -158,6 +163,7 @@ function lastBreak(runs: readonly RunRecord[]): { run: RunRecord; baseline: RunR
 
 export function createSession(input: SessionInput): Session {
   const { workflow, nowMs } = input;
+  const startedMs = Math.max(nowMs, input.startedMs ?? nowMs);
   const runs = input.runs.filter((r) => r.workflow === workflow && isDecided(r.status)).sort((a, b) => a.startMs - b.startMs);
   const recent = runs.slice(-RECENT_RUNS);
   const failureRatio = recent.length ? recent.filter((r) => isFailed(r.status)).length / recent.length : 0;
@@ -236,7 +242,7 @@ export function createSession(input: SessionInput): Session {
     },
     {
       name: 'verification',
-      summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${utcTime(nowMs)}).`,
+      summary: `After the fix, at least ${criteria.minRuns} runs with at most ${percent(criteria.maxFailureRatio)} failures and none of ${criteria.absentTemplateIds.length} error pattern(s) confirm it (session started ${utcTime(startedMs)}).`,
       items: [
         ...criteria.absentTemplateIds.map((id) => {
           const pattern = known.get(id);
@@ -248,7 +254,7 @@ export function createSession(input: SessionInput): Session {
   ];
   return {
     workflow,
-    startedMs: nowMs,
+    startedMs,
     phases,
     hypotheses,
     recommendations,

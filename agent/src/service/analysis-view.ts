@@ -17,6 +17,8 @@ export function createAnalysisView(service: AnalysisService, store: Store, templ
       const session = createSession({
         workflow,
         nowMs,
+        // A user action, at the agent's clock: the fix is in from now on, whenever the newest run ended.
+        startedMs: Date.now(),
         runs: store.runs({ workflow, fromMs: nowMs - SESSION_HISTORY_MS, toMs: nowMs }),
         candidates: service.output?.candidates ?? [],
         ...(errorLogs && { errorLogs: errorLogs.join('\n') }),
@@ -24,7 +26,7 @@ export function createAnalysisView(service: AnalysisService, store: Store, templ
         templateOf,
       });
       const id = randomUUID();
-      store.saveSession(id, workflow, nowMs, session);
+      store.saveSession(id, workflow, session.startedMs, session);
       return { id, ...session };
     },
     session: (id) => {
