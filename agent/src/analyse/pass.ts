@@ -1,4 +1,4 @@
-import type { FindingCandidate, Severity } from '../model/finding.js';
+import { severityOrder, type FindingCandidate } from '../model/finding.js';
 import type { RunRecord } from '../model/workflow.js';
 import { anomalyDetector } from './anomaly/detector.js';
 import { workflowScores } from './anomaly/scores.js';
@@ -17,6 +17,7 @@ import { outcomesOf, type CountOutcomes } from './slo/outcomes.js';
 import { evaluateSlo, sloNames, type SloReport } from './slo/report.js';
 import { learnCadence } from './stalled/cadence.js';
 import { stalledCandidates } from './stalled/detector.js';
+import { heldSchedule } from './stalled/held-schedule.js';
 import { hungCandidates } from './stalled/hung.js';
 import { trendDetector } from './trend/detector.js';
 
@@ -34,7 +35,6 @@ export interface AnalysisOutput {
 /** The detectors that need nothing but the workflow at hand; failures, SLOs and stalls also feed the output. */
 const detectors: readonly Detector[] = [anomalyDetector, trendDetector, ruleDetector];
 
-const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** What the pass keeps of a workflow once its runs are let go. */
 interface WorkflowDigest {
@@ -125,8 +125,8 @@ export class AnalysisPass {
     }
     const running = runs.filter((run) => run.status === 'running');
     const cadenceMs = learnCadence(history.runs);
-    if (cadenceMs !== undefined) this.found.push(...stalledCandidates(history, running, cadenceMs, ctx));
-    this.found.push(...hungCandidates(history, running, ctx));
+    const stalled = cadenceMs !== undefined ? stalledCandidates(history, running, cadenceMs, ctx) : [];
+    this.found.push(...heldSchedule(hungCandidates(history, running, ctx), stalled));
     this.workflows.set(workflow, { basis: healthBasis(history, running, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
   }
 

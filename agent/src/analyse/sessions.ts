@@ -1,4 +1,4 @@
-import type { Evidence, FindingCandidate, Recommendation, Severity } from '../model/finding.js';
+import { severityOrder, type Evidence, type FindingCandidate, type Recommendation } from '../model/finding.js';
 import { isDecided, isFailed, passedOnRetry, waitedMs, type RunRecord } from '../model/workflow.js';
 import { failureMessage, originStep, type TemplateOf } from './context.js';
 import { describeFigure, formatDuration, percent, utcTime } from './format.js';
@@ -81,7 +81,6 @@ export interface Verification {
 
 type CheckState = 'passed' | 'failed' | 'waiting';
 
-const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const RECENT_RUNS = 50;
 
 /**
@@ -172,7 +171,7 @@ export function createSession(input: SessionInput): Session {
   const pastedTemplates = new Set(logPatterns.map((p) => p.template));
   const relevant = input.candidates
     .filter((c) => c.workflow === workflow || c.workflows?.includes(workflow))
-    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || b.confidence - a.confidence);
+    .sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity] || b.confidence - a.confidence);
   const hypotheses: Hypothesis[] = relevant
     .map((c) => ({
       fingerprint: c.fingerprint,

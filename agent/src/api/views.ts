@@ -44,6 +44,7 @@ export function stepView(step: StepRecord) {
     name: step.name,
     ...(step.parentId !== undefined && { parentId: step.parentId }),
     ...outcome(step),
+    ...(step.retryError !== undefined && { retryError: step.retryError }),
     attributes: step.attributes,
     downstream: step.downstream,
   };

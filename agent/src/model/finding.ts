@@ -2,6 +2,14 @@
 
 export type FindingKind = 'anomaly' | 'error_pattern' | 'correlation' | 'flaky' | 'queue' | 'trend' | 'sla' | 'stalled' | 'rule';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Most severe first: the order findings are listed in. */
+export const severityOrder: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** The most severe of one or more severities. */
+export function mostSevere(severities: readonly Severity[]): Severity {
+  return severities.reduce((a, b) => (severityOrder[b] < severityOrder[a] ? b : a));
+}
 export type Category =
   | 'configuration'
   | 'connectivity'

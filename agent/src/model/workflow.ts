@@ -123,6 +123,8 @@ export interface StepRecord extends Outcome {
   downstream: Downstream[];
   /** Every span folded into this step (wrappers, client calls), for attaching logs. */
   spanIds: string[];
+  /** A step that passed on a later try: the error of its first failed try (message, else type), when it gave one. */
+  retryError?: string;
 }
 
 export interface RunRecord extends Outcome {

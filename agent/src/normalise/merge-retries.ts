@@ -1,5 +1,6 @@
 import type { Downstream, StepRecord } from '../model/workflow.js';
 import { mergeDownstream, sortDownstream } from './downstream.js';
+import { isFailing } from './status.js';
 
 /**
  * Tries of one task (same parent, same name) become one step: the latest try, with every try's spans and the first
@@ -37,8 +38,10 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     // retries' delays do, where one number cannot say when they were.
     const first = tries.reduce((a, b) => (b.startMs < a.startMs ? b : a));
     const { queueMs: _latestWait, queueWithin: _latestWithin, ...rest } = latest;
+    const retryError = isFailing(latest.status) ? undefined : firstTryError(tries);
     merged.push({
       ...rest,
+      ...(retryError !== undefined && { retryError }),
       ...(first.queueMs !== undefined && { queueMs: first.queueMs }),
       ...(first.queueWithin && { queueWithin: true }),
       startMs,
@@ -54,6 +57,12 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     if (parent !== undefined) step.parentId = parent;
   }
   return merged;
+}
+
+/** The error of the first try that failed, oldest try first: what made the step need the later ones. */
+function firstTryError(tries: readonly StepRecord[]): string | undefined {
+  const failed = tries.find((t) => isFailing(t.status));
+  return failed && (failed.errorMessage ?? failed.errorType ?? failed.retryError);
 }
 
 function repeatsTry(group: readonly StepRecord[]): boolean {

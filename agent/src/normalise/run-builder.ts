@@ -149,11 +149,15 @@ export class StepBuilder extends RecordBuilder {
   }
 
   private decidingAttempt(): OtlpSpan | undefined {
+    return this.firstFailedAttempt() ?? this.latestAttempt();
+  }
+
+  private firstFailedAttempt(): OtlpSpan | undefined {
     let firstFailed: OtlpSpan | undefined;
     for (const attempt of this.attempts) {
       if (isFailing(this.detector.stepOf(attempt).status) && (firstFailed === undefined || attempt.startMs < firstFailed.startMs)) firstFailed = attempt;
     }
-    return firstFailed ?? this.latestAttempt();
+    return firstFailed;
   }
 
   toRecord(status: RunStatus, runResource: Attributes): StepRecord {
@@ -180,7 +184,18 @@ export class StepBuilder extends RecordBuilder {
     if (queueMs !== undefined && queueWithin) record.queueWithin = true;
     if (attempt !== undefined) record.attempt = attempt;
     if (isFailing(status)) setError(record, this.origin());
+    else if (this.attempts.length > 1) {
+      const error = this.firstFailedAttemptError();
+      if (error !== undefined) record.retryError = error;
+    }
     return record;
+  }
+
+  /** The error the first failed attempt gave, for a step that passed on a later one. */
+  private firstFailedAttemptError(): string | undefined {
+    const failed = this.firstFailedAttempt();
+    const error = failed && (this.origins?.get(failed.spanId)?.error ?? this.detector.errorOf?.(failed) ?? spanError(failed));
+    return error?.message ?? error?.type;
   }
 }
 

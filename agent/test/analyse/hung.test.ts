@@ -100,4 +100,18 @@ describe('hung runs: still running long after the workflow usually ends', () => 
     const [hung] = stalledOf(out.candidates, 'always-red');
     expect(hung!.title).toBe('Run always-red-24 of `always-red` has been running for 70.0 min (usually done within 60 s)');
   });
+
+  it('tells a schedule held by its hung run (one run at a time) as that run, with the runs missed since, not as a stall too', () => {
+    const { settled, running } = withRunning('hourly-rollup', 'airflow-worker-2');
+    // Four hours on, the hourly schedule has started nothing since its run of hour 24, which still runs.
+    const out = analyse({ nowMs: 28 * HOUR + 10 * MIN, runs: [...settled, running], templateOf, config: {} });
+    const found = stalledOf(out.candidates, 'hourly-rollup');
+    expect(found.map((c) => c.fingerprint)).toEqual(['stalled|hourly-rollup|hung-run']);
+    expect(found[0]!.summary).toMatch(/ No run has started since: [34] runs of its schedule were missed\.$/);
+    expect(found[0]!.evidence.current.missedRuns).toBeGreaterThanOrEqual(3);
+
+    // A schedule that stopped after a run that ended is a stall of its own.
+    const ended = analyse({ nowMs: 28 * HOUR + 10 * MIN, runs: settled, templateOf, config: {} });
+    expect(stalledOf(ended.candidates, 'hourly-rollup').map((c) => c.fingerprint)).toEqual(['stalled|hourly-rollup|cadence']);
+  });
 });

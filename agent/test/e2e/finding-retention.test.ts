@@ -1,7 +1,7 @@
 /**
  * Retention reaches findings and sessions: once a workflow's runs are past `storage.retention`, its open finding
- * resolves (no pass could ever clear it), its troubleshooting session goes, and a resolved finding goes once it
- * is older than the retention too.
+ * resolves (no pass could ever clear it); a resolved finding and a troubleshooting session go once they are
+ * older than the retention themselves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,13 +59,14 @@ describe('retention of findings and sessions', () => {
     expect((await agent.get('/api/v1/findings?status=open')).body.items).toEqual([]);
   });
 
-  it('deletes troubleshooting sessions older than the retention', async () => {
-    expect((await agent.get(`/api/v1/sessions/${sessionId}`)).status).toBe(404);
+  it('keeps a session opened today on that workflow: it waits for runs after the fix, not the old ones', async () => {
+    expect((await agent.get(`/api/v1/sessions/${sessionId}`)).status).toBe(200);
   });
 
-  it('deletes a resolved finding once its resolution is older than the retention too', async () => {
-    // A cut-off past the resolution, as retention reaches it a retention period later.
+  it('deletes a resolved finding and a session once they are older than the retention too', async () => {
+    // A cut-off past the resolution and the session's opening, as retention reaches them a retention period later.
     while (agent.store.pruneChunk(Date.now() + 1) > 0);
     expect((await agent.get(`/api/v1/findings/${findingId}`)).status).toBe(404);
+    expect((await agent.get(`/api/v1/sessions/${sessionId}`)).status).toBe(404);
   });
 });

@@ -77,6 +77,13 @@ describe('a finding resolved by hand', () => {
     pass(store, [...resumed, ...busy(161 * HOUR)]);
     expect(pass(store, [...resumed, ...busy(166 * HOUR)]).reopened).toBe(1);
     expect(only(store, 'stalled').status).toBe('open');
+    const stalledAgain = only(store, 'stalled');
+    // Once it runs again, it resolves itself, dated by the run that cleared it, not by the last pass that saw it.
+    pass(store, [...resumed, run('nightly', 170, 170 * HOUR, MIN), ...busy(171 * HOUR)]);
+    expect(only(store, 'stalled')).toMatchObject({
+      status: 'resolved',
+      evidence: { resolution: `Condition cleared: a run ended after ${stalledAgain.firstSeen}, when it began; resolved automatically.` },
+    });
   });
 
   it('opens again when the error returns after the resolution, not for the failures the person had seen', () => {

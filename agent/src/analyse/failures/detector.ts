@@ -1,4 +1,4 @@
-import type { FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
+import { mostSevere, type FindingCandidate, type RunChanges, type Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { clusterByCause } from '../clusters.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
@@ -43,7 +43,6 @@ export interface Problem {
   baselineBefore(onsetMs: number): Record<string, number>;
 }
 
-const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 
 /**
  * The workflow's error patterns and what explains each, one at a time: each compares its first failure with the last
@@ -133,7 +132,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
   const attributes = Object.fromEntries(lead.explanations.map((e) => [e.key, e.value]));
   const change = lead.explanations.find((e) => e.changedAtOnset);
   const category = g.category ?? (lead.explanations[0] && categoryOfKey(lead.explanations[0].key)) ?? 'logic';
-  const severity = cluster.map((p) => p.group.severity).sort((a, b) => severityRank[b] - severityRank[a])[0]!;
+  const severity = mostSevere(cluster.map((p) => p.group.severity));
   const failures = cluster.flatMap((p) => p.failures);
   const affected = failures.length;
   const total = cluster.reduce((n, p) => n + p.sinceOnset, 0);

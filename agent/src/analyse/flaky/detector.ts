@@ -86,11 +86,12 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const sinceMs = runs[0]!.startMs;
   const recentFrom = ctx.nowMs - t.recentMs;
   const recent = hit.filter((r) => r.startMs >= recentFrom).length;
-  const messages = outcomes.flatMap((o, i) => (o === FAILED ? [all.messages[first + i]!] : [])).reverse();
+  // The failures' messages, and those of the failed tries of runs that passed on a retry.
+  const messages = all.messages.slice(first).filter((m): m is string => m !== undefined).reverse();
   const common = commonTemplate(history, runs, outcomes, step);
   const pattern = common?.template;
   // From the pattern, whose numbers are masked: a row or port number in one message must not decide it. Runs that
-  // passed on a retry bring no pattern (the miner is shown failed runs' messages only): theirs is masked alike.
+  // passed on a retry bring no pattern (the miner is shown failed runs' messages only): their tries' are masked alike.
   const category = categorise(pattern ?? (messages[0] === undefined ? undefined : render(mask(messages[0])))) ?? 'logic';
   const severity: Severity =
     recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';

@@ -56,7 +56,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const retried = outcomes.filter((o) => o === RETRIED).length;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
   const recentHits = hit.filter((r) => r.startMs >= recentFrom).length;
-  const messages = all.messages.slice(first).filter((m, i): m is string => outcomes[i] === FAILED && m !== undefined).reverse();
+  const messages = all.messages.slice(first).filter((m): m is string => m !== undefined).reverse();
   const template = commonTemplate(history, runs, outcomes, step);
   const pattern = template?.template;
   const category = categorise(pattern ?? messages[0]) ?? categoryOfKey(top.key) ?? 'logic';

@@ -15,7 +15,7 @@ export interface StepOutcomes {
   step: string;
   runs: RunRecord[];
   outcomes: StepOutcome[];
-  /** For each run: the failing step's error message, else undefined. */
+  /** For each run: the failing step's error message, or its failed try's when it passed on a retry, else undefined. */
   messages: (string | undefined)[];
 }
 
@@ -35,7 +35,8 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
     for (const step of run.steps) {
       if (!isDecided(step.status) || failingParents.has(step.id)) continue;
       const outcome: StepOutcome = isFailed(step.status) ? FAILED : passedOnRetry(step, run) ? RETRIED : PASSED;
-      const message = outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : undefined;
+      const message =
+        outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : outcome === RETRIED ? step.retryError : undefined;
       let entry = byStep.get(step.name);
       if (!entry) byStep.set(step.name, (entry = { step: step.name, runs: [], outcomes: [], messages: [] }));
       const at = seen.get(step.name);
@@ -49,7 +50,8 @@ export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
         // The pass is what the step came to, whichever came first in the list.
         if (outcome !== FAILED) recorded.set(step.name, step);
         entry.outcomes[at] = RETRIED;
-        entry.messages[at] = undefined;
+        // The failed try's error: what made it need the other.
+        if (outcome === FAILED) entry.messages[at] = message;
       } else if (outcome > entry.outcomes[at]!) {
         recorded.set(step.name, step);
         entry.outcomes[at] = outcome;

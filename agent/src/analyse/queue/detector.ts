@@ -1,4 +1,4 @@
-import type { FindingCandidate, RunChanges, Severity } from '../../model/finding.js';
+import { mostSevere, type FindingCandidate, type RunChanges, type Severity } from '../../model/finding.js';
 import { isFailed, waitedMs, type RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import { findLevelShift } from '../anomaly/level-shift.js';
@@ -150,7 +150,6 @@ function sharedQueue(runs: readonly RunRecord[], risen: ReadonlySet<string>): Qu
   return { key: best[0].slice(0, at), value: best[0].slice(at + 1) };
 }
 
-const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 
 function severityOf(s: QueueShift): Severity {
   const extra = s.currentMs - s.baselineMs;
@@ -186,7 +185,7 @@ function candidateOf(cluster: QueueShift[], demand: PoolDemand): FindingCandidat
   const lastMs = Math.max(...cluster.map((s) => s.lastMs));
   const waiting = cluster.flatMap((s) => s.waiting);
   const total = cluster.reduce((n, s) => n + s.sinceOnset, 0);
-  const severity = cluster.map(severityOf).sort((a, b) => severityRank[b] - severityRank[a])[0]!;
+  const severity = mostSevere(cluster.map(severityOf));
   const explained = lead.explanations[0];
   const change = lead.explanations.find((e) => e.changedAtOnset);
   const attributes = {

@@ -77,8 +77,9 @@ type StoredStep = [
   attributes: Attributes,
   downstream: Downstream[],
   spanIds: string[],
-  /** Present only on steps that waited (`queueMs`), and in rows written since it was kept. */
-  queueWithin?: 1 | 0,
+  /** Present on steps that waited (`queueMs`) in rows written since it was kept, else null when `retryError` follows. */
+  queueWithin?: 1 | 0 | null,
+  retryError?: string,
 ];
 
 function stepsToText(steps: readonly StepRecord[]): string {
@@ -89,8 +90,12 @@ function stepsToText(steps: readonly StepRecord[]): string {
       s.id, s.name, s.parentId ?? null, s.status, s.startMs, s.endMs, s.durationMs, s.queueMs ?? null, s.attempt ?? null,
       s.errorType ?? null, s.errorMessage ?? null, s.attributes, s.downstream, s.spanIds,
     ];
-    // Only on the steps that waited: a null on every step would lengthen every run row.
+    // Only on the steps that waited, or that passed on a retry: a null on every step would lengthen every run row.
     if (s.queueMs !== undefined) step.push(s.queueWithin ? 1 : 0);
+    if (s.retryError !== undefined) {
+      if (s.queueMs === undefined) step.push(null);
+      step.push(s.retryError);
+    }
     stored[i] = step;
   }
   return JSON.stringify(stored);
@@ -104,7 +109,7 @@ const WAIT_WITHIN_BEFORE_KEPT: ReadonlySet<RunnerKind> = new Set(['temporal', 'a
 
 function stepsFromText(text: string, runner: RunnerKind): StepRecord[] {
   return (JSON.parse(text) as StoredStep[]).map(
-    ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds, queueWithin]) => {
+    ([id, name, parentId, status, startMs, endMs, durationMs, queueMs, attempt, errorType, errorMessage, attributes, downstream, spanIds, queueWithin, retryError]) => {
       const step: StepRecord = { id, name, status, startMs, endMs, durationMs, attributes, downstream, spanIds };
       if (parentId !== null) step.parentId = parentId;
       if (queueMs !== null) step.queueMs = queueMs;
@@ -112,6 +117,7 @@ function stepsFromText(text: string, runner: RunnerKind): StepRecord[] {
       if (attempt !== null) step.attempt = attempt;
       if (errorType !== null) step.errorType = errorType;
       if (errorMessage !== null) step.errorMessage = errorMessage;
+      if (retryError !== undefined) step.retryError = retryError;
       return step;
     },
   );

@@ -126,7 +126,11 @@ export class FindingTable {
         body.resolvedAt = isoTime(nowMs);
         body.evidence = {
           ...body.evidence,
-          resolution: `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
+          // A stall clears with a run that ended after it began (its last sighting is only the last pass's time).
+          resolution:
+            body.kind === 'stalled'
+              ? `Condition cleared: a run ended after ${isoTime(row.first_seen_ms)}, when it began; resolved automatically.`
+              : `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
         };
         this.update.run(
           JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, 'resolved', row.first_seen_ms,
