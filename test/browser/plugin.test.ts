@@ -219,7 +219,7 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     await page.close();
   });
 
-  it('fits the findings table in a window 900 pixels wide, its status column whole', async (ctx) => {
+  it("fits the findings table in a window 900 pixels wide, its status column and workflows' names whole", async (ctx) => {
     if (!hasChromium) ctx.skip(true, `${CHROMIUM} is absent`);
     const { page, errors, shot } = await openTab(theme, { path: 'findings', width: 900 });
     const table = page.getByTestId(testIds.findings.list);
@@ -232,6 +232,31 @@ describe.each(['light', 'dark'] as const)('FlowLens app in a Grafana host page (
     for (const badge of await table.locator('tbody tr td:last-child > *').all()) {
       expect(await badge.evaluate(right)).toBeLessThanOrEqual(content);
     }
+    // Each workflow's name whole on one line, and the comma after it on that line rather than starting the next.
+    const brokenNames = await table.locator('tbody td:nth-child(3)').evaluateAll((cells) =>
+      cells.flatMap((cell) => {
+        const links = [...cell.querySelectorAll('a')];
+        const range = document.createRange();
+        const broken = links
+          .filter((a) => {
+            range.selectNodeContents(a);
+            return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1;
+          })
+          .map((a) => `${a.textContent} split`);
+        const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+          const comma = text.textContent!.indexOf(',');
+          const name = links.filter((a) => a.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING && !a.contains(text)).at(-1);
+          if (comma < 0 || !name) continue;
+          range.setStart(text, comma);
+          range.setEnd(text, comma + 1);
+          const box = range.getBoundingClientRect();
+          if (box.top + box.height / 2 > name.getBoundingClientRect().bottom) broken.push(`${name.textContent} parted from its comma`);
+        }
+        return broken;
+      })
+    );
+    expect(brokenNames).toEqual([]);
     await shot('findings-900px');
     expect(errors).toEqual([]);
     await page.close();

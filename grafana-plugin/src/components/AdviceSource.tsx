@@ -1,8 +1,9 @@
-import { TextLink, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import type { RecommendationItem } from '../api/types.js';
 import { findingUrl } from '../constants.js';
+import { PageLink } from './PageLink.js';
 import { getPageStyles } from './styles.js';
 
 /**
@@ -18,9 +19,9 @@ export function AdviceSource({ advice, workflow }: { advice: Pick<Recommendation
     <span className={styles.muted}>
       {' '}
       (from{' '}
-      <TextLink href={findingUrl(advice.findingId)} inline>
+      <PageLink href={findingUrl(advice.findingId)} inline>
         the finding shared with {advice.workflow}
-      </TextLink>
+      </PageLink>
       )
     </span>
   );

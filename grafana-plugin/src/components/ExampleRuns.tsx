@@ -1,4 +1,4 @@
-import { TextLink, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import type { Finding } from '../api/types.js';
@@ -6,6 +6,7 @@ import { findingWorkflowUrl } from '../domain/findingRange.js';
 import { formatTime } from '../domain/format.js';
 import { testIds } from '../testIds.js';
 import { StateBadge } from './Badges.js';
+import { PageLink } from './PageLink.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
 
@@ -23,9 +24,9 @@ export function ExampleRuns({ finding }: { finding: Finding }) {
         Example runs:{' '}
         {finding.evidence.exampleRunIds.map((id) => (
           <React.Fragment key={id}>
-            <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: id })} inline>
+            <PageLink href={findingWorkflowUrl(finding, finding.workflow, { run: id })} inline>
               {id}
-            </TextLink>{' '}
+            </PageLink>{' '}
           </React.Fragment>
         ))}
       </p>
@@ -41,9 +42,9 @@ export function ExampleRuns({ finding }: { finding: Finding }) {
         {runs.map((run) => (
           <tr key={run.id}>
             <td>
-              <TextLink href={findingWorkflowUrl(finding, run.workflow, { run: run.id })} inline>
+              <PageLink href={findingWorkflowUrl(finding, run.workflow, { run: run.id })} inline>
                 {run.runId}
-              </TextLink>
+              </PageLink>
             </td>
             <td>{run.workflow}</td>
             <td>

@@ -1,5 +1,5 @@
 import { config } from '@grafana/runtime';
-import { Button, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Button, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 
 import { getFinding, listSimilarFindings, updateFinding, type FindingAction } from '../api/resources.js';
@@ -16,9 +16,11 @@ import { ErrorView } from './ErrorView.js';
 import { ExampleRuns } from './ExampleRuns.js';
 import { FindingWorkflows } from './FindingWorkflows.js';
 import { InlineCode } from './InlineCode.js';
+import { PageLink } from './PageLink.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
+import { WrapBetween } from './WrapBetween.js';
 import { StepList } from './StepList.js';
 
 interface Props {
@@ -124,21 +126,21 @@ export function FindingDetail({ id, onChanged }: Props) {
                 {finding.kind === 'flaky' ? (
                   <p>
                     How a{' '}
-                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
+                    <PageLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       failing run
-                    </TextLink>{' '}
+                    </PageLink>{' '}
                     differs from the{' '}
-                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.baselineRunId })} inline>
+                    <PageLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.baselineRunId })} inline>
                       passing run of the same code
-                    </TextLink>{' '}
+                    </PageLink>{' '}
                     right after it:
                   </p>
                 ) : (
                   <p>
                     What changed from the last successful run to the{' '}
-                    <TextLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
+                    <PageLink href={findingWorkflowUrl(finding, finding.workflow, { run: finding.evidence.changes.runId })} inline>
                       first affected run
-                    </TextLink>
+                    </PageLink>
                     :
                   </p>
                 )}
@@ -180,22 +182,19 @@ function RunsWithAttribute({ finding, attribute }: { finding: Finding; attribute
   const workflows = finding.workflows ?? [finding.workflow];
   if (workflows.length === 1) {
     return (
-      <TextLink href={findingWorkflowUrl(finding, workflows[0]!, { attribute })} inline>
+      <PageLink href={findingWorkflowUrl(finding, workflows[0]!, { attribute })} inline>
         runs with it
-      </TextLink>
+      </PageLink>
     );
   }
+  const links = workflows.map((w) => (
+    <PageLink key={w} href={findingWorkflowUrl(finding, w, { attribute })} inline aria-label={`runs of ${w} with it`}>
+      {w}
+    </PageLink>
+  ));
   return (
     <>
-      runs with it in{' '}
-      {workflows.map((w, i) => (
-        <React.Fragment key={w}>
-          {i > 0 && ', '}
-          <TextLink href={findingWorkflowUrl(finding, w, { attribute })} inline aria-label={`runs of ${w} with it`}>
-            {w}
-          </TextLink>
-        </React.Fragment>
-      ))}
+      runs with it in <WrapBetween parts={links} separator=", " />
     </>
   );
 }
@@ -213,9 +212,9 @@ function SimilarFindings({ items }: { items: Finding[] }) {
       {findings.map((s) => (
         <li key={s.id}>
           <StateBadge value={s.status} />{' '}
-          <TextLink href={findingUrl(s.id)} inline>
+          <PageLink href={findingUrl(s.id)} inline>
             <InlineCode text={s.title} />
-          </TextLink>{' '}
+          </PageLink>{' '}
           ({s.workflow}, {formatTime(s.firstSeen)}
           {s.evidence.resolution ? `; ${s.evidence.resolution}` : ''})
         </li>

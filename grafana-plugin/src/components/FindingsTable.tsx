@@ -1,4 +1,5 @@
-import { cx } from '@emotion/css';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
@@ -10,6 +11,7 @@ import { StateBadge } from './Badges.js';
 import { FindingWorkflows } from './FindingWorkflows.js';
 import { InlineCode } from './InlineCode.js';
 import { getPageStyles } from './styles.js';
+import { WrapBetween } from './WrapBetween.js';
 
 interface Props {
   findings: Finding[];
@@ -18,10 +20,17 @@ interface Props {
   showWorkflow?: boolean;
 }
 
+/**
+ * Eight columns, each workflow's name and each status whole, in a window 900 px wide: the cells sit closer than other
+ * tables' to leave the title, which wraps, room enough.
+ */
+const getDenseStyles = (theme: GrafanaTheme2) => css({ 'th, td': { paddingLeft: theme.spacing(0.5), paddingRight: theme.spacing(0.5) } });
+
 export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = true }: Props) {
   const styles = useStyles2(getPageStyles);
+  const dense = useStyles2(getDenseStyles);
   return (
-    <table className={styles.table} data-testid={testIds.findings.list}>
+    <table className={cx(styles.table, dense)} data-testid={testIds.findings.list}>
       <thead>
         <tr>
           <th>Severity</th>
@@ -75,17 +84,5 @@ export function FindingsTable({ findings, selectedId, onSelect, showWorkflow = t
  * pushes the table past a narrow window.
  */
 function WrappingTime({ time }: { time: string }) {
-  const styles = useStyles2(getPageStyles);
-  return (
-    <>
-      {formatTime(time)
-        .split(' ')
-        .map((part, i) => (
-          <React.Fragment key={i}>
-            {i > 0 && ' '}
-            <span className={styles.nowrap}>{part}</span>
-          </React.Fragment>
-        ))}
-    </>
-  );
+  return <WrapBetween parts={formatTime(time).split(' ')} separator=" " />;
 }

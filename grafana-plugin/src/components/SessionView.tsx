@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Field, Stack, TextArea, TextLink, useStyles2, type BadgeColor } from '@grafana/ui';
+import { Alert, Badge, Button, Field, Stack, TextArea, useStyles2, type BadgeColor } from '@grafana/ui';
 import React, { useId, useState } from 'react';
 
 import { isNotFound } from '../api/FlowLensError.js';
@@ -11,6 +11,7 @@ import { useTimeRange } from '../domain/useUrlState.js';
 import { testIds } from '../testIds.js';
 import { ErrorView } from './ErrorView.js';
 import { InlineCode } from './InlineCode.js';
+import { PageLink } from './PageLink.js';
 import { QueryView } from './QueryView.js';
 import { getPageStyles } from './styles.js';
 import { TableHead } from './TableHead.js';
@@ -130,9 +131,9 @@ function SessionPhases({ session }: { session: Session }) {
           )}
           {phase.name === 'analysis' && compareUrl && (
             <p>
-              <TextLink href={compareUrl} inline>
+              <PageLink href={compareUrl} inline>
                 Compare the newest failed run with the last successful one
-              </TextLink>
+              </PageLink>
             </p>
           )}
           {phase.name === 'verification' && <Verification id={session.id} />}

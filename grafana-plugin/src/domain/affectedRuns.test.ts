@@ -45,4 +45,20 @@ describe('describeAffectedRuns', () => {
       cell: '1 hung',
     });
   });
+
+  it("tells what a user's rule matched: its figure against its threshold, over the runs of its window", () => {
+    const rule = (over: Partial<Finding['evidence']>, metric: string, value: number) =>
+      describeAffectedRuns({ kind: 'rule', evidence: evidence({ details: { rule: 'etl-too-slow', metric, value, cooldownMs: 0 }, ...over }) });
+    const slow = rule({ affectedRuns: 24, baseline: { p95_duration: 1800 }, current: { runs: 24, p95_duration: 3600 } }, 'p95_duration', 3600);
+    expect(slow).toEqual({
+      sentence: 'Rule "etl-too-slow" matched: p95 duration 1h 00m (threshold 30m 00s) over the 24 runs in its window, the first at 2026-11-21 12:04:00 UTC.',
+      cell: '24/24 (100%)',
+    });
+    expect(rule({ baseline: { failure_rate: 0.2 } }, 'failure_rate', 0.375).sentence).toBe(
+      'Rule "etl-too-slow" matched: failure rate 37.5% (threshold 20.0%) over the 24 runs in its window, the first at 2026-11-21 12:04:00 UTC.'
+    );
+    expect(rule({ affectedRuns: 0, totalRuns: 0, baseline: { runs: 1 } }, 'runs', 0).sentence).toBe(
+      'Rule "etl-too-slow" matched: runs 0 (threshold 1) with no run in its window.'
+    );
+  });
 });

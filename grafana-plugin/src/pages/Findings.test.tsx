@@ -189,7 +189,7 @@ describe('Findings page', () => {
   it("names and links each workflow of a finding that spans several, apart, in the list and the finding's detail", async () => {
     const detail = await openShared(structuredClone(findings.items[0]!));
     const invoices = await within(detail).findByRole('link', { name: 'invoice-export' });
-    expect(invoices.parentElement).toHaveTextContent(/· invoice-export, nightly-etl$/);
+    expect(invoices.closest('p')).toHaveTextContent(/· invoice-export, nightly-etl$/);
     expect(within(detail).getByRole('link', { name: 'nightly-etl' })).toHaveAttribute('href', AT_FINDING);
 
     const workflowCell = within(screen.getByTestId(testIds.findings.row('f-1'))).getAllByRole('cell')[2]!;
@@ -200,7 +200,7 @@ describe('Findings page', () => {
   it("links each workflow's runs with a root-cause attribute of a finding several workflows share", async () => {
     const detail = await openShared(structuredClone(findings.items[0]!));
     const invoices = await within(detail).findByRole('link', { name: 'runs of invoice-export with it' });
-    expect(invoices.parentElement).toHaveTextContent(/^warehouse.example.com runs with it in invoice-export, nightly-etl$/);
+    expect(invoices.closest('dd')).toHaveTextContent(/^warehouse.example.com runs with it in invoice-export, nightly-etl$/);
     const attribute = '&attribute=server.address%3Dwarehouse.example.com';
     expect(invoices).toHaveAttribute('href', `${AT_FINDING.replace('nightly-etl', 'invoice-export')}${attribute}`);
     expect(within(detail).getByRole('link', { name: 'runs of nightly-etl with it' })).toHaveAttribute('href', `${AT_FINDING}${attribute}`);

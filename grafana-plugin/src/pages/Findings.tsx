@@ -8,6 +8,7 @@ import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
 import { FindingsTable } from '../components/FindingsTable.js';
 import { QueryView } from '../components/QueryView.js';
+import { RefreshControl } from '../components/RefreshControl.js';
 import { getPageStyles } from '../components/styles.js';
 import { humanize, SEVERITIES } from '../domain/format.js';
 import { useQuery } from '../domain/useQuery.js';
@@ -73,6 +74,10 @@ export function Findings() {
           </Field>
           <Field label="Workflow" htmlFor="flowlens-findings-workflow">
             <Combobox id="flowlens-findings-workflow" width={28} options={workflowOptions} value={filter.workflow} onChange={(o) => setFilter({ workflow: o.value })} />
+          </Field>
+          {/* Labelled as the filters are, so it lines up with their controls rather than their margins. */}
+          <Field label="Auto refresh">
+            <RefreshControl />
           </Field>
         </div>
         <QueryView

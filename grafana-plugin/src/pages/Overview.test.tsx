@@ -257,6 +257,43 @@ describe('Overview refresh', () => {
     expect(workflowRequests(seen)).toHaveLength(2);
   });
 
+  it('asks nothing while the tab is hidden, and at once on showing again if a refresh fell due, then each interval', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    // As the browser does: the state first, then the event.
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    };
+    try {
+      const seen = changingAgent();
+      renderApp('/a/flowlens-workflows-app/overview?refresh=1m');
+      await screen.findByTestId(testIds.overview.row('nightly-etl'));
+
+      setVisibility('hidden');
+      act(() => vi.advanceTimersByTime(300_000));
+      expect(workflowRequests(seen)).toHaveLength(1);
+      setVisibility('visible');
+      expect(workflowRequests(seen)).toHaveLength(2);
+      await waitFor(() => expect(rowNames()).toEqual(['deploy-api']));
+      // The interval counts from that refresh.
+      act(() => vi.advanceTimersByTime(59_000));
+      expect(workflowRequests(seen)).toHaveLength(2);
+      act(() => vi.advanceTimersByTime(1_000));
+      expect(workflowRequests(seen)).toHaveLength(3);
+
+      // Hidden while no refresh fell due: none on showing, the next at its time.
+      setVisibility('hidden');
+      act(() => vi.advanceTimersByTime(30_000));
+      setVisibility('visible');
+      expect(workflowRequests(seen)).toHaveLength(3);
+      act(() => vi.advanceTimersByTime(30_000));
+      expect(workflowRequests(seen)).toHaveLength(4);
+    } finally {
+      // The prototype's getter again, for the tests after this one.
+      delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
+    }
+  });
+
   it.each(['10s', 'toString'])('takes an interval it does not offer (refresh=%s) as off', async (interval) => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const seen = changingAgent();

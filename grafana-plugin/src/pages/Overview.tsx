@@ -1,10 +1,11 @@
 import { PluginPage } from '@grafana/runtime';
-import { FilterInput, RadioButtonGroup, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { FilterInput, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { useMemo } from 'react';
 
 import { listWorkflows } from '../api/resources.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy, NoDataYet } from '../components/EmptyStates.js';
+import { PageLink } from '../components/PageLink.js';
 import { QueryView } from '../components/QueryView.js';
 import { RunBars } from '../components/RunBars.js';
 import { SenderClocks } from '../components/SenderClocks.js';
@@ -68,9 +69,9 @@ export function Overview() {
                     {shown.map((w) => (
                       <tr key={w.name} data-testid={testIds.overview.row(w.name)}>
                         <td>
-                          <TextLink href={workflowUrl(w.name, `?from=${range.from}&to=${range.to}`)} inline={false}>
+                          <PageLink href={workflowUrl(w.name, `?from=${range.from}&to=${range.to}`)} inline={false}>
                             {w.name}
-                          </TextLink>
+                          </PageLink>
                           <div className={styles.muted}>{w.runner}</div>
                         </td>
                         <td>

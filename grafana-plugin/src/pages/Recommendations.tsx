@@ -1,5 +1,5 @@
 import { PluginPage } from '@grafana/runtime';
-import { TextLink, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 import { listRecommendations } from '../api/resources.js';
@@ -7,7 +7,9 @@ import { AdviceSource } from '../components/AdviceSource.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
 import { InlineCode } from '../components/InlineCode.js';
+import { PageLink } from '../components/PageLink.js';
 import { QueryView } from '../components/QueryView.js';
+import { RefreshControl } from '../components/RefreshControl.js';
 import { getPageStyles } from '../components/styles.js';
 import { findingUrl, workflowUrl } from '../constants.js';
 import { groupRecommendations, humanize, mergeRepeats } from '../domain/format.js';
@@ -22,6 +24,9 @@ export function Recommendations() {
   return (
     <PluginPage subTitle="What to change, grouped by workflow and impact">
       <div data-testid={testIds.recommendations.page}>
+        <div className={styles.toolbar}>
+          <RefreshControl />
+        </div>
         <QueryView
           query={query}
           isEmpty={(d) => d.items.length === 0}
@@ -31,9 +36,9 @@ export function Recommendations() {
             groupRecommendations(mergeRepeats(data.items)).map((group) => (
               <section key={group.workflow} className={styles.section} data-testid={testIds.recommendations.group(group.workflow)}>
                 <h3>
-                  <TextLink href={workflowUrl(group.workflow)} inline={false} variant="h3">
+                  <PageLink href={workflowUrl(group.workflow)} inline={false} variant="h3">
                     {group.workflow}
-                  </TextLink>
+                  </PageLink>
                 </h3>
                 {group.byImpact.map(({ impact, items }) => (
                   <div key={impact}>
@@ -46,9 +51,9 @@ export function Recommendations() {
                         </strong>{' '}
                         {r.findingIds.map((id) => (
                           <React.Fragment key={id}>
-                            <TextLink href={findingUrl(id)} inline>
+                            <PageLink href={findingUrl(id)} inline>
                               finding
-                            </TextLink>{' '}
+                            </PageLink>{' '}
                           </React.Fragment>
                         ))}
                         <AdviceSource advice={r} workflow={group.workflow} />

@@ -16,7 +16,7 @@ import similar from '../test/responses/similar-f-1.json';
 import slos from '../test/responses/slos.json';
 import verification from '../test/responses/verification-nightly-etl.json';
 import workflow from '../test/responses/workflow-nightly-etl.json';
-import { currentUrl, renderApp } from '../test/renderApp.js';
+import { appLinks, currentUrl, renderApp } from '../test/renderApp.js';
 import { useRecordedBackend, type SeenRequest } from '../test/recordedBackend.js';
 import { testIds } from '../testIds.js';
 
@@ -794,6 +794,26 @@ const sessionAgent = {
 };
 
 const itemTexts = (list: HTMLElement) => within(list).getAllByRole('listitem').map((li) => li.textContent);
+
+describe('Links from a workflow page', () => {
+  it('keep its auto-refresh interval, wherever they lead, as they keep its time range', async () => {
+    const shared = { ...sharedAdvice, workflows: ['payments-sync', 'nightly-etl'] };
+    useRecordedBackend({ ...sessionAgent, 'GET /api/v1/recommendations': { items: [...etlOnly(recommendations).items, shared] } });
+    renderApp(`/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&finding=f-1&session=${session.id}&refresh=1m`);
+    // To a run and the session beside it, to a finding, and to runs at a finding's time.
+    const compare = await screen.findByRole('link', { name: 'Compare the newest failed run with the last successful one' });
+    await screen.findByRole('link', { name: 'the finding shared with payments-sync' });
+    await within(screen.getByTestId(testIds.findings.detail)).findByRole('link', { name: 'first affected run' });
+    await within(screen.getByTestId(testIds.workflow.changes)).findByRole('link', { name: 'scheduled__2026-11-21T18:00' });
+
+    expect(compare).toHaveAttribute(
+      'href',
+      `/a/flowlens-workflows-app/workflow/nightly-etl?from=now-7d&to=now&session=${session.id}&run=r-etl-24&refresh=1m`
+    );
+    expect(appLinks().length).toBeGreaterThan(5);
+    expect(appLinks().filter((href) => new URL(href, 'http://grafana').searchParams.get('refresh') !== '1m')).toEqual([]);
+  });
+});
 
 describe('Troubleshooting session', () => {
   it('starts a session from pasted error lines and shows its phases, hypotheses and the runs to compare', async () => {

@@ -1,5 +1,5 @@
 import { PluginPage } from '@grafana/runtime';
-import { Button, RadioButtonGroup, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { useParams } from 'react-router-dom';
 
@@ -18,6 +18,7 @@ import { AllHealthy } from '../components/EmptyStates.js';
 import { FindingDetail } from '../components/FindingDetail.js';
 import { FindingsTable } from '../components/FindingsTable.js';
 import { InlineCode } from '../components/InlineCode.js';
+import { PageLink } from '../components/PageLink.js';
 import { QueryView } from '../components/QueryView.js';
 import { RunDetail } from '../components/RunDetail.js';
 import { RunsOverTime } from '../components/RunsOverTime.js';
@@ -200,9 +201,9 @@ function Changes({ name, changes }: { name: string; changes?: AttributeTransitio
                 </td>
                 <td>
                   {/* The time range kept, so the change stays in view while its first run opens below. */}
-                  <TextLink href={workflowUrl(name, `?${new URLSearchParams({ ...range, run: c.firstRun.id })}`)} inline>
+                  <PageLink href={workflowUrl(name, `?${new URLSearchParams({ ...range, run: c.firstRun.id })}`)} inline>
                     {c.firstRun.runId}
-                  </TextLink>
+                  </PageLink>
                 </td>
               </tr>
             ))}

@@ -1,5 +1,5 @@
 import type { AppPluginMeta, AppRootProps } from '@grafana/data';
-import { render } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import React from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 
@@ -27,3 +27,10 @@ export function renderApp(url: string) {
     </MemoryRouter>
   );
 }
+
+/** Where the links shown to the app's own pages lead, for tests of what those links carry. */
+export const appLinks = () =>
+  screen
+    .getAllByRole('link')
+    .map((a) => a.getAttribute('href')!)
+    .filter((href) => href.startsWith(`${PLUGIN_BASE_URL}/`));
