@@ -1,3 +1,4 @@
+import { setLogger as setGrpcLogger } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -9,6 +10,7 @@ import type { Receiver, ReceiverSettings } from './receive/config.js';
 import type { OtlpConsumer } from './receive/consumer.js';
 import { createGrpcReceiver } from './receive/grpc-receiver.js';
 import { createHttpReceiver } from './receive/http-receiver.js';
+import { listenError } from './runtime/listen-error.js';
 import { createLogger, type Logger } from './runtime/logger.js';
 import { shutdownSteps } from './runtime/shutdown.js';
 import { browserGuard } from './security/browser-guard.js';
@@ -54,11 +56,22 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
   let ready = false;
 
   // The API listens first so its port is known for links; until the tenants are up it answers 503.
-  const server = listenApi(config, tls, apiTokens, (tenant) => (ready ? runtimes.get(tenant) : undefined));
-  await listen(server, config.api.listen.host, config.api.listen.port);
   const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
-  const apiUrl = `${scheme}://${host(config.api.listen.host)}:${(server.address() as AddressInfo).port}`;
+  const server = listenApi(config, tls, apiTokens, (tenant) => (ready ? runtimes.get(tenant) : undefined));
+  const { listen: api } = config.api;
+  await listen(server, api.host, api.port).catch((error: unknown) => {
+    throw listenError('api.listen', `${host(api.host)}:${api.port}`, error);
+  });
+  const apiUrl = `${scheme}://${host(api.host)}:${(server.address() as AddressInfo).port}`;
 
+  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver }[] = [];
+  // A store that cannot open (read-only, full disk), a port taken: leave nothing listening behind the error.
+  const abandon = async (error: unknown): Promise<never> => {
+    await Promise.all(receivers.map(({ receiver }) => receiver.stop()));
+    await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
+    await closeServer(server);
+    throw error;
+  };
   try {
     for (const tenant of tenantsOf(config)) {
       runtimes.set(
@@ -74,10 +87,7 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
       );
     }
   } catch (error) {
-    // A store that cannot open (read-only, full disk): leave nothing listening behind the error.
-    await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
-    await closeServer(server);
-    throw error;
+    await abandon(error);
   }
   const operator = runtimes.get(DEFAULT_TENANT)!;
   const consumer: OtlpConsumer = {
@@ -96,11 +106,22 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     ...(ingestTokens.enabled && { authenticate: (authorization) => ingestTokens.check(authorization) }),
     ...(tls && { tls }),
   };
-  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver }[] = [];
   if (config.otlp.http) receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...settings, ...config.otlp.http }, consumer) });
-  if (config.otlp.grpc) receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer) });
+  // grpc-js writes its errors to stderr in a format of its own: into the agent's log instead, but for a failed
+  // bind, which the start reports as the key to change (`listenError`).
+  if (config.otlp.grpc) {
+    setGrpcLogger({
+      error: (...parts: unknown[]) => {
+        if (!/^No address added/.test(String(parts[0]))) logger.warn('gRPC', { detail: parts.join(' ') });
+      },
+    });
+    receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer) });
+  }
   const bound: Record<string, number> = {};
-  for (const { kind, receiver } of receivers) bound[kind] = (await receiver.start()).port;
+  for (const { kind, receiver } of receivers) {
+    const { host: h, port } = config.otlp[kind] as { host: string; port: number };
+    bound[kind] = (await receiver.start().catch((error: unknown) => abandon(listenError(`otlp.${kind}`, `${host(h)}:${port}`, error)))).port;
+  }
   for (const runtime of runtimes.values()) runtime.start();
   ready = true;
 

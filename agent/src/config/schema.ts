@@ -82,7 +82,7 @@ const sloSchema = z.object({
   objective: z.number().gt(0).lt(100),
   window: duration('7d').prefault('7d'),
   maxDuration: duration('300s').optional(),
-});
+}).strict();
 
 const ruleSchema = z.object({
   workflow: z.string().min(1).default('*'),
@@ -93,7 +93,7 @@ const ruleSchema = z.object({
   severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('medium'),
   cooldown: duration('1h').prefault('1h'),
   window: duration('1h').prefault('1h'),
-});
+}).strict();
 
 /**
  * A token belongs to one tenant (or to none) across both lists: a token bound twice would be taken for whichever

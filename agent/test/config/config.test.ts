@@ -58,6 +58,9 @@ describe('configuration', () => {
     ['otlp:\n  http: localhost\n', /otlp\.http/],
     ['api:\n  listn: 127.0.0.1:1\n', /unknown key "api\.listn"/],
     ['slos:\n  - workflow: x\n    objective: 120\n', /slos\.0\.objective/],
+    // A typo in a list's entry would otherwise leave the SLO or rule on its default, silently.
+    ['slos:\n  - workflow: x\n    objective: 99\n    windw: 30d\n', /unknown key "slos\.0\.windw"/],
+    ['rules:\n  - metric: runs\n    condition: "<"\n    threshold: 1\n    severty: critical\n', /unknown key "rules\.0\.severty"/],
     ['storage: [\n', /not valid YAML/],
   ])('names the bad key: %j', async (text, message) => {
     await expect(loadConfig(file(text), {})).rejects.toThrow(message);
