@@ -55,7 +55,8 @@ describe.skipIf(!promtool)(`alert rules over a real agent's metrics${skipNote({ 
   };
 
   it('pages the SLO fast burn of an hourly workflow whose last runs failed, as the agent does', async () => {
-    agent = await startTestAgent({ slos: [{ workflow: 'hourly-report', objective: 99, window: '30d' }] });
+    // A 7-day SLO of 80 %: a burn of 5× is a page for it (14.4 × 7 ÷ 30 = 3.36), as it would not be for 30 days.
+    agent = await startTestAgent({ slos: [{ workflow: 'hourly-report', objective: 80, window: '7d' }] });
     const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci' });
     const lastMs = Date.now() - 2 * HOUR;
     // A day of hourly runs, the last 8 failed; another workflow moves event time 40 minutes past the last one, so
@@ -65,14 +66,14 @@ describe.skipIf(!promtool)(`alert rules over a real agent's metrics${skipNote({ 
     await sdk.shutdown();
     expect((await agent.post('/api/v1/analyze')).status).toBe(200);
     const [slo] = (await agent.get('/api/v1/slos')).body.items;
-    expect(slo).toMatchObject({ state: 'critical', firing: '1h+5m > 14.40' });
+    expect(slo).toMatchObject({ state: 'critical', firing: '1h+5m > 3.36' });
 
     await firesAt(
-      seriesOfScrapes([{ text: await scrape(), minutes: 15 }], ['flowlens_slo_burn_rate']),
-      'FlowLensSLOFastBurn', '10m', { severity: 'critical', category: 'slo', workflow: 'hourly-report', slo: 'hourly-report-99' },
+      seriesOfScrapes([{ text: await scrape(), minutes: 15 }], ['flowlens_slo_burn_rate', 'flowlens_slo_window_seconds']),
+      'FlowLensSLOFastBurn', '10m', { severity: 'critical', category: 'slo', workflow: 'hourly-report', slo: 'hourly-report-80' },
       {
-        summary: 'SLO hourly-report-99 of hourly-report is burning its error budget fast',
-        description: 'The error budget of hourly-report/hourly-report-99 burns at 100.0× the sustainable rate; at this pace it is gone within days.',
+        summary: 'SLO hourly-report-80 of hourly-report is burning its error budget fast',
+        description: 'The error budget of hourly-report/hourly-report-80 burns at 5.0× the sustainable rate; at this pace it is gone within days.',
         runbook_url: `${RUNBOOK}#flowlensslofastburn`,
         dashboard: dashboard('hourly-report'),
       },

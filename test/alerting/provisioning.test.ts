@@ -144,7 +144,7 @@ describe('Grafana dashboard', () => {
       'flowlens_step_duration_seconds_bucket', 'flowlens_workflow_last_run_timestamp_seconds',
       'flowlens_workflow_expected_interval_seconds', 'flowlens_workflow_health_score', 'flowlens_anomaly_score',
       'flowlens_findings_open', 'flowlens_slo_objective_ratio', 'flowlens_slo_error_budget_remaining_ratio',
-      'flowlens_slo_burn_rate', 'flowlens_slo_sli_ratio', 'flowlens_received_spans_total', 'flowlens_rejected_spans_total',
+      'flowlens_slo_window_seconds', 'flowlens_slo_burn_rate', 'flowlens_slo_sli_ratio', 'flowlens_received_spans_total', 'flowlens_rejected_spans_total',
       'flowlens_received_log_records_total', 'flowlens_rejected_log_records_total', 'flowlens_rejected_requests_total', 'flowlens_request_duration_seconds_bucket',
       'flowlens_store_size_bytes', 'flowlens_analysis_duration_seconds_bucket', 'flowlens_pending_run_traces',
       'flowlens_pending_runs_age_seconds', 'flowlens_sender_lag_seconds',

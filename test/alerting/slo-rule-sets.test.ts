@@ -23,6 +23,10 @@ describe.skipIf(!promtool)(`the static and the generated SLO alerts loaded toget
             { series: `flowlens_workflow_runs_total{workflow="deploy",runner="cicd",status="failure",${TARGET}}`, values: '0+9x120' },
             ...burn('deploy', 'deploy-95', ['5m', '30m', '1h', '2h', '6h', '1d', '3d'], 18),
             ...burn('billing', 'billing-99', ['5m', '1h'], 90),
+            ...['deploy-95', 'billing-99'].map((slo) => ({
+              series: `flowlens_slo_window_seconds{workflow="${slo.split('-')[0]}",slo="${slo}",${TARGET}}`,
+              values: '2592000x120',
+            })),
           ],
           promql_expr_test: [
             {

@@ -46,8 +46,9 @@ export async function runCompare(args: string[], io: CliIo, env?: NodeJS.Process
   // Without its workflow the agent knows a run only by its own id, while the app shows the runner's.
   const hints: Record<number, string> = workflow ? {} : { 404: "a runner's run id, as the Grafana app shows it, needs --workflow NAME" };
   const render = (answer: Comparison) => {
+    // A running run's duration is its latest span's end: when it was last heard of, not how long it has run.
     const head = (r: RunHead) =>
-      `run ${r.runId} of ${r.workflow} (${r.status}, started ${when(r.startTime)}, ${seconds(r.durationSeconds)}${r.status === 'running' ? ' so far' : ''})`;
+      `run ${r.runId} of ${r.workflow} (${r.status}, started ${when(r.startTime)}, ${r.status === 'running' ? `last heard of ${seconds(r.durationSeconds)} in` : seconds(r.durationSeconds)})`;
     if (!answer.baseline) return `${head(answer.run)}\n${answer.note ?? 'Nothing to compare it with.'}\n`;
     const lines = answer.summary ?? [];
     return (

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { parseDuration } from '../analyse/config.js';
 import type { SloReport } from '../analyse/slo/report.js';
 import type { Finding } from '../model/finding.js';
 import { extraTries, passedOnRetry, waitedMs, type RunRecord, type RunStatus, type StepRecord } from '../model/workflow.js';
@@ -24,7 +25,7 @@ export interface AnalysisGauges {
   health: Map<string, number>;
   anomaly: Map<string, number>;
   cadence: Map<string, number>;
-  slos: Pick<SloReport, 'workflow' | 'name' | 'objective' | 'errorBudgetRemaining' | 'burnRates' | 'judgedBurnRates'>[];
+  slos: Pick<SloReport, 'workflow' | 'name' | 'objective' | 'window' | 'errorBudgetRemaining' | 'burnRates' | 'judgedBurnRates'>[];
   findings: Finding[];
 }
 
@@ -141,6 +142,10 @@ export class FlowLensMetrics {
     });
     observe('flowlens_slo_objective_ratio', 'SLO objective as a ratio', (r) => {
       for (const s of this.gauges.slos) r.observe(s.objective / 100, { workflow: s.workflow, slo: s.name });
+    });
+    // The static burn alerts scale the workbook's 30-day factors by it, as the agent judges its SLOs.
+    observe('flowlens_slo_window_seconds', 'SLO window (the period its error budget is for)', (r) => {
+      for (const s of this.gauges.slos) r.observe(parseDuration(s.window) / 1000, { workflow: s.workflow, slo: s.name });
     });
     observe('flowlens_slo_error_budget_remaining_ratio', 'Share of the error budget left in the SLO window', (r) => {
       for (const s of this.gauges.slos) r.observe(s.errorBudgetRemaining, { workflow: s.workflow, slo: s.name });
