@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startConfiguredAgent } from '../agent.js';
 import { loadConfig } from '../config/load.js';
 import { simulate } from '../demo/simulator.js';
@@ -10,24 +11,29 @@ const DEMO_STORE = './data/flowlens-demo.db';
 
 /**
  * `flowlens demo`: the agent plus a simulator of several runners with injected faults, printing findings as
- * they appear. The store defaults to a throw-away file so the demo never mixes with real data.
+ * they appear. A configuration (`--config`) gives it the API's address, tokens and settings, but the demo never
+ * touches what `serve` keeps or tells: its store is a throw-away file beside the configured one, its findings go
+ * to no Alertmanager, and the simulator sends to receivers of its own on loopback, which need no ingest token.
  */
 export async function runDemo(configPath: string | undefined, io: CliIo): Promise<number> {
   const config = await loadConfig(configPath);
-  const storePath = configPath ? config.storage.path : DEMO_STORE;
-  // The default demo store is throw-away: each demo starts from an empty one, at today's date.
-  if (!configPath) for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEMO_STORE}${suffix}`, { force: true });
+  const storePath = configPath ? join(dirname(config.storage.path), 'flowlens-demo.db') : DEMO_STORE;
+  // Each demo starts from an empty store, at today's date.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
+  const { url: _alertmanager, ...alertmanager } = config.alertmanager;
   const agent = await startConfiguredAgent({
     ...config,
     storage: { ...config.storage, path: storePath },
     analysis: { ...config.analysis, schedule: '*/30 * * * * *' },
+    alertmanager,
+    otlp: { ...config.otlp, http: { host: '127.0.0.1', port: 0 }, grpc: false },
+    auth: { ...config.auth, ingestTokens: [] },
   });
-  if (!agent.otlpHttpUrl) throw new Error('the demo needs the OTLP/HTTP receiver (otlp.http) turned on');
   io.stdout.write(`FlowLens demo: agent API on ${agent.apiUrl} — simulating Temporal, Airflow, n8n, Argo, Jenkins and GitHub Actions runs with injected faults…\n`);
   const feed = new FindingFeed();
   const open = () => agent.store.findings({ status: 'open', limit: 10_000 });
   await simulate({
-    otlpHttpUrl: agent.otlpHttpUrl,
+    otlpHttpUrl: agent.otlpHttpUrl!,
     onSlice: async ({ runs, upToMs }) => {
       await agent.analysis.run();
       io.stdout.write(`\n[${new Date(upToMs).toISOString()}] ${runs} runs received\n`);
