@@ -1,5 +1,6 @@
 import type { Category, FindingKind, Recommendation } from '../model/finding.js';
 import type { TraceInsights } from './trace-insights.js';
+import { categorise, RATE_LIMITED } from './failures/categorise.js';
 import { hostOf as hostIn } from './host-keys.js';
 
 /** What a recommendation can be made concrete with. */
@@ -39,7 +40,11 @@ const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
 /** Errors that say memory ran out; a host or a resource category alone does not. */
 const MEMORY = /\boom(killed)?\b|out ?of ?memory|memory limit|heap space|cannot allocate memory|bad_alloc|memoryerror|exit(ed with)? code 137\b/i;
-const saysMemory = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => text !== undefined && MEMORY.test(text));
+/** Whether the finding's pattern or one of its error lines matches. */
+const says = (c: RecommendationInput, re: RegExp) => [c.pattern, ...(c.errorLines ?? [])].some((text) => text !== undefined && re.test(text));
+const saysMemory = (c: RecommendationInput) => says(c, MEMORY);
+/** A `logic` finding whose error says what is wrong in the code, not one that is `logic` for want of a keyword. */
+const saysBug = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => categorise(text) === 'logic');
 // A pool short of workers is a resource too, but not what these advise on; nor what a retry gets past.
 const failsForResource = (c: RecommendationInput) => c.category === 'resource' && c.kind !== 'queue' && !c.retries;
 
@@ -216,12 +221,23 @@ const knowledge: Entry[] = [
     },
   },
   {
-    applies: (c) => c.category === 'logic',
+    applies: (c) => c.category === 'logic' && saysBug(c),
     build: (c) => ({
       title: `Fix the code path in ${stepText(c)}`,
       steps: [
         `Reproduce with the input of one example run; the error${c.pattern ? ` "${c.pattern}"` : ''} is raised in ${stepText(c)}.`,
         `Guard the missing value or type, and add a regression test with that input.`,
+      ],
+    }),
+  },
+  {
+    // `logic` by default: the error names no cause ("Process completed with exit code 1").
+    applies: (c) => c.category === 'logic' && !saysBug(c),
+    build: (c) => ({
+      title: `Find the error behind ${c.pattern ? `"${c.pattern}"` : 'the failure'} in the output of ${stepText(c)}`,
+      steps: [
+        `The runner tells only that ${stepText(c)} failed: read its output in an example run, from the end back to the first error.`,
+        `Have ${stepText(c)} report that error (as the span's status message or an exception event), so its failures are grouped, categorised and advised on by cause.`,
       ],
     }),
   },
@@ -244,7 +260,21 @@ const knowledge: Entry[] = [
     }),
   },
   {
-    applies: (c) => c.category === 'external_service',
+    applies: (c) => c.category === 'external_service' && says(c, RATE_LIMITED),
+    build: (c) => {
+      const downstream = downstreamOf(c);
+      return {
+        title: `Stay under the rate limit of ${downstream ? code(downstream) : 'the service'} that ${stepText(c)} calls`,
+        steps: [
+          `The service answers that it gets too many requests: it is up, and refuses the load. Honour its Retry-After, and retry with exponential backoff and jitter.`,
+          `Send fewer requests at once: lower the concurrency of ${stepText(c)} (parallel runs, fan-out, batch size), and check which other workflows call it at the same time, as they share the quota.`,
+          `If the load is legitimate, ask for a higher quota.`,
+        ],
+      };
+    },
+  },
+  {
+    applies: (c) => c.category === 'external_service' && !says(c, RATE_LIMITED),
     build: (c) => ({
       title: `Handle the failing downstream service in ${stepText(c)}`,
       steps: [

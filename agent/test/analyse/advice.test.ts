@@ -43,6 +43,38 @@ describe('advice that fits the finding', () => {
   });
 });
 
+describe('advice on what the error says', () => {
+  // From run 150 every run of `sync` fails in `push`, with the same error.
+  const failing = (error: string) =>
+    findingOf(
+      Array.from({ length: 200 }, (_, i) =>
+        pipelineRun('crm-sync', i, i * HOUR, [{ name: 'pull', ms: 3000 }, { name: 'push', ms: 8000, ...(i >= 150 ? { error } : {}) }]),
+      ),
+      'push',
+    );
+
+  it('tells to find the error behind a bare exit code, not to guard a missing value', () => {
+    const c = failing('Process completed with exit code 1.');
+    expect(c.category).toBe('logic');
+    expect(c.recommendations[0]!.title).toMatch(/^Find the error behind ".*exit code.*" in the output of step `push`$/);
+    expect(advice(c)).not.toMatch(/missing value/);
+  });
+
+  it('tells to fix the code path of an error that names a bug', () => {
+    const c = failing("TypeError: Cannot read properties of undefined (reading 'id')");
+    expect(c.category).toBe('logic');
+    expect(c.recommendations[0]!.title).toBe('Fix the code path in step `push`');
+  });
+
+  it('tells to stay under a rate limit, not to retry a service that is down', () => {
+    const c = failing('POST https://api.hubspot.example/contacts answered 429 Too Many Requests');
+    expect(c.category).toBe('external_service');
+    expect(c.recommendations[0]!.title).toMatch(/^Stay under the rate limit of .* that step `push` calls$/);
+    expect(advice(c)).toMatch(/Retry-After/);
+    expect(advice(c)).not.toMatch(/circuit breaker/);
+  });
+});
+
 describe('critical-path advice', () => {
   // `build` takes most of every run; from run 250 the short `lint` (or `build` itself) takes three times as long.
   const slowed = (step: string) =>
