@@ -9,7 +9,7 @@ import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
  */
 
 const duration = (example: string) =>
-  z.union([z.string(), z.number()]).transform((value, ctx) => {
+  z.union([z.string(), z.number()], { error: `expected a duration such as ${example}` }).transform((value, ctx) => {
     const ms = typeof value === 'number' ? value * 1_000 : parseDurationMs(value);
     if (ms === undefined || !(ms > 0)) {
       ctx.addIssue({ code: 'custom', message: `expected a duration such as ${example}, got ${JSON.stringify(value)}` });
@@ -18,7 +18,7 @@ const duration = (example: string) =>
     return ms;
   });
 
-const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const size = z.union([z.string(), z.number()], { error: 'expected a size such as 16MiB' }).transform((value, ctx) => {
   const bytes = typeof value === 'number' ? value : parseSizeBytes(value);
   if (bytes === undefined || !(bytes > 0)) {
     ctx.addIssue({ code: 'custom', message: `expected a size such as 16MiB, got ${JSON.stringify(value)}` });
@@ -27,17 +27,24 @@ const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return bytes;
 });
 
-const listen = z.string().transform((value, ctx) => {
+function toListen(value: string, ctx: z.RefinementCtx) {
   const parsed = parseListen(value);
   if (!parsed) {
     ctx.addIssue({ code: 'custom', message: `expected host:port such as 127.0.0.1:4318, got ${JSON.stringify(value)}` });
     return z.NEVER;
   }
   return parsed;
-});
+}
 
-/** A receiver address, or `false` (also the string "false") to turn the receiver off. */
-const listenOrOff = z.union([z.literal(false), z.literal('false').transform(() => false as const), listen]);
+const listen = z.string().transform(toListen);
+
+/**
+ * A receiver address, or `false` (also the string "false") to turn the receiver off. One transform rather than a
+ * union of the three, whose error would be zod's bare "Invalid input" instead of what is expected.
+ */
+const listenOrOff = z
+  .union([z.literal(false), z.string()], { error: 'expected host:port such as 127.0.0.1:4318, or false to turn it off' })
+  .transform((value, ctx) => (value === false || value === 'false' ? (false as const) : toListen(value, ctx)));
 
 /** Checked here so a bad schedule is a configuration error naming its key, not a crash once the agent runs. */
 const cron = z.string().superRefine((value, ctx) => {
@@ -58,7 +65,7 @@ function firesAtAll(expression: string): boolean {
   }
 }
 
-const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'expected true or false' });
 
 /**
  * A tenant's name becomes part of its store's file name (`flowlens.<tenant>.db`): letters, digits, ".", "-" and
@@ -71,7 +78,7 @@ const tenantName = z
 
 /** A bearer token, optionally bound to a tenant: `"s3cret"` or `{ token: "s3cret", tenant: "team-a" }`. */
 const tokenEntry = z
-  .union([z.string(), z.object({ token: z.string(), tenant: tenantName.optional() }).strict()])
+  .union([z.string(), z.object({ token: z.string(), tenant: tenantName.optional() }).strict()], { error: 'expected a token, or { token, tenant }' })
   .transform((entry) => (typeof entry === 'string' ? { token: entry } : entry))
   .refine((entry) => entry.token.length >= 16, { message: 'tokens must be at least 16 characters' });
 type TokenEntry = z.output<typeof tokenEntry>;

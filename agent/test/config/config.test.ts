@@ -55,7 +55,11 @@ describe('configuration', () => {
 
   it.each([
     ['storage:\n  retention: forever\n', /storage\.retention: expected a duration/],
-    ['otlp:\n  http: localhost\n', /otlp\.http/],
+    ['otlp:\n  http: localhost\n', /otlp\.http: expected host:port such as 127\.0\.0\.1:4318, got "localhost"/],
+    ['otlp:\n  grpc: 4317\n', /otlp\.grpc: expected host:port such as 127\.0\.0\.1:4318, or false to turn it off/],
+    ['analysis:\n  enabled: yes\n', /analysis\.enabled: expected true or false/],
+    ['storage:\n  retention: true\n', /storage\.retention: expected a duration such as 14d/],
+    ['auth:\n  ingestTokens: [12345678901234567]\n', /auth\.ingestTokens\.0: expected a token, or \{ token, tenant \}/],
     ['api:\n  listn: 127.0.0.1:1\n', /unknown key "api\.listn"/],
     ['slos:\n  - workflow: x\n    objective: 120\n', /slos\.0\.objective/],
     // A typo in a list's entry would otherwise leave the SLO or rule on its default, silently.
