@@ -90,12 +90,6 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
   const timeoutMs = deps.requestTimeoutMs ?? 10_000;
   /** Findings Alertmanager currently believes firing, by their alert identity (the label set). */
   const firing = new Map<string, Sent>();
-  /**
-   * The alert severity each firing finding's alert carries, by finding and workflow. A finding keeps the highest it
-   * reached while open: one that eases from critical to warning is the same page going on, which a new alert on
-   * another route (and "resolved" on the paging one) would misreport. One that grows more severe pages anew.
-   */
-  let held = new Map<string, string>();
   let previousCycleMs: number | undefined;
   let queue = Promise.resolve();
 
@@ -107,8 +101,6 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
     const resolving = new Map<string, PostableAlert>();
     for (const finding of findings) {
       for (const alert of findingAlerts(finding, config, nowMs)) {
-        const was = held.get(heldKey(alert));
-        if (was !== undefined && SEVERITY_RANK[was]! > SEVERITY_RANK[alert.labels.severity!]!) alert.labels.severity = was;
         const key = identity(alert);
         if (finding.status === 'resolved') {
           if (firing.has(key)) resolving.set(key, alert);
@@ -137,7 +129,6 @@ export function createAlertmanagerNotifier(config: AlertmanagerNotifierConfig, d
 
     for (const [key, { alert, content }] of due) firing.set(key, { content, sentAtMs: nowMs, alert });
     for (const key of resolving.keys()) firing.delete(key);
-    held = new Map([...firing.values()].map(({ alert }) => [heldKey(alert), alert.labels.severity!]));
     deps.logger.debug('findings sent to alertmanager', { firing: due.length, resolved: resolving.size });
   }
 
@@ -195,7 +186,10 @@ function findingAlert(
     alertname: FINDING_ALERT_NAME,
     workflow,
     kind: finding.kind,
-    severity: ALERT_SEVERITY[finding.severity],
+    // The highest the finding reached while open: one that eases from critical to warning is the same page going
+    // on, which a new alert on another route (and "resolved" on the paging one) would misreport. One that grows more
+    // severe pages anew.
+    severity: ALERT_SEVERITY[finding.peakSeverity ?? finding.severity],
     category: finding.category,
     fingerprint: finding.fingerprint,
     tenant,
@@ -222,13 +216,6 @@ function findingAlert(
     endsAt: new Date(nowMs).toISOString(),
     generatorURL: `${externalUrl.replace(/\/+$/, '')}/api/v1/findings/${encodeURIComponent(finding.id)}`,
   };
-}
-
-const SEVERITY_RANK: Readonly<Record<string, number>> = { info: 0, warning: 1, critical: 2 };
-
-/** A finding's alert under one workflow, whatever its severity label. */
-function heldKey(alert: PostableAlert): string {
-  return `${alert.labels.fingerprint}\n${alert.labels.workflow}`;
 }
 
 function identity(alert: PostableAlert): string {

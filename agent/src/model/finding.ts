@@ -87,6 +87,11 @@ export interface Finding extends Omit<FindingCandidate, 'firstSeenMs' | 'lastSee
   status: FindingStatus;
   firstSeen: string;
   lastSeen: string;
+  /**
+   * The highest severity since the finding last opened: the alert it is pushed as keeps it, across restarts, so a
+   * burn that eases is the same page going on. Unset on findings stored before it was kept.
+   */
+  peakSeverity?: Severity;
   acknowledgedBy?: string;
   acknowledgedAt?: string;
   resolvedBy?: string;

@@ -177,17 +177,18 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(after[0]!.annotations.finding_severity).toBe('high');
   });
 
-  it('keeps the severity a finding reached while it stays open, and resolves that alert when the finding resolves', async () => {
+  it('keeps the severity a finding reached while it stays open, across restarts, and resolves that alert when the finding resolves', async () => {
     const { logger } = recordingLogger();
-    const f = finding({ id: 'f-30', fingerprint: 'sla:ledger:slo', kind: 'sla', workflow: 'ledger-eased', severity: 'critical' });
+    const f = finding({ id: 'f-30', fingerprint: 'sla:ledger:slo', kind: 'sla', workflow: 'ledger-eased', severity: 'critical', peakSeverity: 'critical' });
     const notifier = createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock });
     const ledger = async () => (await alerts(am)).filter((a) => a.labels.workflow === 'ledger-eased');
     fixedNow = Date.now();
     await notifier.notify([f]);
     const [paged] = await ledger();
-    // The burn eases to high (an alert severity of warning): the page goes on, not resolved and opened as a ticket.
+    // The burn eases to high (an alert severity of warning), and the agent restarts (a notifier that sent nothing
+    // yet): the page goes on, not resolved and opened as a ticket. The store keeps the finding's peak.
     fixedNow = Date.now();
-    await notifier.notify([{ ...f, severity: 'high' }]);
+    await createAlertmanagerNotifier({ url: am.url, resendInterval: MINUTE, ...LINKS }, { logger, now: clock }).notify([{ ...f, severity: 'high' }]);
     const eased = await ledger();
     expect(eased.map((a) => [a.labels.severity, a.annotations.finding_severity])).toEqual([['critical', 'high']]);
     expect(eased[0]!.startsAt).toBe(paged!.startsAt);

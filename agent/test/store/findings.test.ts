@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyse, type AnalysisConfig } from '../../src/analyse/index.js';
-import type { Finding } from '../../src/model/finding.js';
+import type { Finding, FindingCandidate, Severity } from '../../src/model/finding.js';
 import type { RunRecord } from '../../src/model/workflow.js';
 import type { SqliteStore } from '../../src/store/sqlite/index.js';
 import { run } from '../analyse/runs.js';
@@ -124,5 +124,40 @@ describe('a finding resolved by hand', () => {
     pass(store, jobs(100));
     expect(only(store, 'error_pattern')).toMatchObject({ status: 'resolved', resolvedBy: 'flowlens' });
     expect(pass(store, jobs(112)).reopened).toBe(1);
+  });
+});
+
+describe("a finding's peak severity", () => {
+  /** The same SLO burn, at a severity, seen up to `lastSeenMs`. */
+  const burn = (severity: Severity, lastSeenMs: number): FindingCandidate => ({
+    fingerprint: 'sla|ledger|ledger-99',
+    kind: 'sla',
+    workflow: 'ledger',
+    severity,
+    category: 'external_service',
+    confidence: 0.9,
+    title: 'SLO ledger-99 of ledger is burning its error budget',
+    summary: 'Burning.',
+    rootCause: { attributes: {}, description: 'Runs fail.' },
+    evidence: { baseline: {}, current: {}, affectedRuns: 3, totalRuns: 10, exampleRunIds: [], errorLines: [] },
+    recommendations: [],
+    firstSeenMs: HOUR,
+    lastSeenMs,
+  });
+
+  it('is the highest severity since the finding opened, kept by the store, and starts over when it opens again', () => {
+    const { store } = stores.open();
+    /** One pass's candidates applied; `cleared` says whether a finding not seen has cleared. */
+    const pass = (candidates: FindingCandidate[], cleared = false) => {
+      store.applyFindings(candidates, Date.now(), () => cleared);
+      return only(store, 'sla');
+    };
+    expect(pass([burn('high', 2 * HOUR)])).toMatchObject({ severity: 'high', peakSeverity: 'high' });
+    expect(pass([burn('critical', 3 * HOUR)])).toMatchObject({ severity: 'critical', peakSeverity: 'critical' });
+    // The burn eases: its alert stays the page it was, whatever the agent's restarts since.
+    expect(pass([burn('medium', 4 * HOUR)])).toMatchObject({ severity: 'medium', peakSeverity: 'critical' });
+    // Not seen, and cleared: resolved. It returns, less severe: a new problem, from its own severity.
+    expect(pass([], true).status).toBe('resolved');
+    expect(pass([burn('medium', 9 * HOUR)])).toMatchObject({ status: 'open', severity: 'medium', peakSeverity: 'medium' });
   });
 });

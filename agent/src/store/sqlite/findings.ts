@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
+import { mostSevere, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
 import type { FindingQuery, FindingUpdate } from '../store.js';
 import { isoTime } from '../../runtime/iso-time.js';
 
@@ -87,7 +87,7 @@ export class FindingTable {
         const row = this.byFingerprint.get(candidate.fingerprint);
         const { firstSeenMs, lastSeenMs, ...rest } = candidate;
         if (!row) {
-          const body: FindingBody = { ...rest };
+          const body: FindingBody = { ...rest, peakSeverity: candidate.severity };
           this.insert.run(
             findingId(candidate.fingerprint), candidate.fingerprint, candidate.kind, candidate.workflow,
             JSON.stringify(candidate.workflows ?? [candidate.workflow]), candidate.severity, candidate.category, 'open',
@@ -101,9 +101,10 @@ export class FindingTable {
         if (reopened && !mayReopen(row, previous, candidate)) continue;
         // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution. Notes
         // stay either way: what people found and tried is still true of the problem when it returns.
+        const peakSeverity = reopened ? candidate.severity : mostSevere([previous.peakSeverity ?? previous.severity, candidate.severity]);
         const body: FindingBody = reopened
-          ? { ...rest, notes: previous.notes }
-          : { ...rest, acknowledgedBy: previous.acknowledgedBy, acknowledgedAt: previous.acknowledgedAt, notes: previous.notes };
+          ? { ...rest, peakSeverity, notes: previous.notes }
+          : { ...rest, peakSeverity, acknowledgedBy: previous.acknowledgedBy, acknowledgedAt: previous.acknowledgedAt, notes: previous.notes };
         const status = reopened ? 'open' : row.status;
         this.update.run(
           JSON.stringify(candidate.workflows ?? [candidate.workflow]), candidate.severity, candidate.category, status,
