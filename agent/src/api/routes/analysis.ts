@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errors, itemsOf, json, jsonObject, limitQuery } from '../schemas.js';
+import { severityOrder } from '../../model/finding.js';
 import { LIVE_FINDINGS } from '../../store/store.js';
 
 const IMPACT = { critical: 'high', high: 'high', medium: 'medium', low: 'low', info: 'low' } as const;
@@ -32,7 +33,7 @@ export function analysisRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/api/v1/recommendations',
-        summary: 'Recommendations of the open findings, highest impact first',
+        summary: 'Recommendations of the open and acknowledged findings, highest impact first',
         request: { query: z.object({ workflow: z.string().optional(), limit: limitQuery(1000, 200) }) },
         responses: { 200: json(itemsOf('RecommendationList'), 'recommendations'), 400: errors[400] },
       }),
@@ -46,6 +47,7 @@ export function analysisRoutes(deps: ApiDeps) {
             findingId: finding.id,
             findingTitle: finding.title,
             kind: finding.kind,
+            status: finding.status,
             severity: finding.severity,
             category: finding.category,
             impact: IMPACT[finding.severity],
@@ -53,8 +55,16 @@ export function analysisRoutes(deps: ApiDeps) {
             steps: recommendation.steps,
           })),
         );
+        // Within an impact, the most severe first, and what nobody has taken up yet before what someone has; a
+        // finding's own recommendations keep their order (the sort is stable).
         const rank = { high: 0, medium: 1, low: 2 };
-        items.sort((a, b) => rank[a.impact] - rank[b.impact] || a.workflow.localeCompare(b.workflow));
+        items.sort(
+          (a, b) =>
+            rank[a.impact] - rank[b.impact] ||
+            severityOrder[a.severity] - severityOrder[b.severity] ||
+            Number(a.status === 'acknowledged') - Number(b.status === 'acknowledged') ||
+            a.workflow.localeCompare(b.workflow),
+        );
         return c.json({ items: items.slice(0, limit) }, 200);
       },
     )
