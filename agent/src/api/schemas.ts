@@ -10,7 +10,7 @@ export const timeRangeQuery = {
 export const limitQuery = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).openapi({ description: `at most ${max}` });
 
-export const runStatus = z.enum(['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped', 'running', 'unknown']);
+export const runStatus = z.enum(['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped', 'running']);
 export const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const category = z.enum([
   'configuration', 'connectivity', 'permissions', 'performance', 'data', 'logic', 'external_service', 'timeout', 'resource',

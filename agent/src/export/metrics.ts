@@ -33,7 +33,7 @@ export interface AnalysisGauges {
 const OK_STATUS = { http: 200, grpc: 0 } as const;
 const terminal = (status: RunStatus | undefined) => status !== undefined && status !== 'running';
 /** Every final status of a run: each workflow's run counters start at 0 for all of them. */
-const FINAL_STATUSES: readonly RunStatus[] = ['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped', 'unknown'];
+const FINAL_STATUSES: readonly RunStatus[] = ['success', 'failure', 'error', 'timeout', 'cancelled', 'skipped'];
 /** Finished top-level steps: nested ones are part of theirs. */
 const countable = (step: StepRecord) => terminal(step.status) && step.parentId === undefined;
 

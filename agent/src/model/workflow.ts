@@ -7,7 +7,7 @@ import type { Attributes } from './otlp.js';
 
 export type RunnerKind = 'cicd' | 'jenkins' | 'github-actions' | 'temporal' | 'airflow' | 'n8n' | 'argo' | 'generic';
 
-export type RunStatus = 'success' | 'failure' | 'error' | 'timeout' | 'cancelled' | 'skipped' | 'running' | 'unknown';
+export type RunStatus = 'success' | 'failure' | 'error' | 'timeout' | 'cancelled' | 'skipped' | 'running';
 
 /** The statuses of a run or step that failed. */
 export const FAILED_STATUSES: readonly RunStatus[] = ['failure', 'error', 'timeout'];
