@@ -73,6 +73,8 @@ export interface AnalysisConfig {
   thresholds?: Partial<Thresholds>;
   /** Seeds the isolation forests; the same seed gives the same scores. */
   seed?: number;
+  /** The IANA time zone whose clocks schedules and seasons follow (a cron at 09:00 Berlin time); UTC by default. */
+  timeZone?: string;
 }
 
 /** Runs of a workflow after a finding was last seen without it, before the finding resolves itself. */

@@ -2,6 +2,7 @@ import type { FindingCandidate } from '../model/finding.js';
 import { isFailed, type RunRecord, type StepRecord } from '../model/workflow.js';
 import type { AnalysisConfig, Thresholds } from './config.js';
 import type { HeldIdentities } from './failures/held-identities.js';
+import type { WallClock } from './wall-clock.js';
 
 export type TemplateOf = (message: string) => { templateId: string; template: string };
 
@@ -27,6 +28,8 @@ export interface AnalysisContext {
   nowMs: number;
   config: AnalysisConfig;
   thresholds: Thresholds;
+  /** The clock schedules and seasons repeat by (`analysis.timeZone`). */
+  clock: WallClock;
   /** What live failure findings are keyed on, from the store; absent, every outage takes its key from this pass alone. */
   held?: HeldIdentities;
 }

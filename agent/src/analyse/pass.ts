@@ -20,6 +20,7 @@ import { stalledCandidates } from './stalled/detector.js';
 import { heldSchedule } from './stalled/held-schedule.js';
 import { hungCandidates } from './stalled/hung.js';
 import { trendDetector } from './trend/detector.js';
+import { wallClock } from './wall-clock.js';
 
 export interface AnalysisOutput {
   /** Ordered by severity, then fingerprint. */
@@ -76,7 +77,7 @@ export class AnalysisPass {
     private readonly countOutcomes?: CountOutcomes,
     held?: HeldIdentities,
   ) {
-    this.ctx = { nowMs, config, thresholds: thresholdsOf(config), ...(held && { held }) };
+    this.ctx = { nowMs, config, thresholds: thresholdsOf(config), clock: wallClock(config.timeZone), ...(held && { held }) };
     this.slos = (config.slos ?? []).map(() => undefined);
     this.sloNames = sloNames(config.slos ?? []);
   }

@@ -20,6 +20,7 @@ export const ENV_KEYS: readonly string[] = [
   'analysis.schedule',
   'analysis.window',
   'analysis.enabled',
+  'analysis.timeZone',
   'metrics.maxWorkflows',
   'metrics.maxStepsPerWorkflow',
   'alertmanager.url',

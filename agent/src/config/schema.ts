@@ -1,6 +1,7 @@
 import { CronTime, validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../store/store.js';
+import { isTimeZone } from '../analyse/wall-clock.js';
 import { parseDurationMs, parseListen, parseSizeBytes } from './units.js';
 
 /**
@@ -162,6 +163,10 @@ export const configSchema = z
         schedule: cron.default('* * * * *'),
         window: duration('14d').prefault('14d'),
         enabled: boolish.prefault(true),
+        timeZone: z
+          .string()
+          .refine(isTimeZone, { error: (issue) => `expected an IANA time zone such as Europe/Berlin or UTC, got ${JSON.stringify(issue.input)}` })
+          .default('UTC'),
       })
       .strict()
       .prefault({}),

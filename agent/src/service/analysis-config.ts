@@ -6,6 +6,7 @@ const asSeconds = (ms: number) => `${ms / 1000}s`;
 /** The validated agent configuration in the analysis core's own terms. */
 export function toAnalysisConfig(config: FlowLensConfig): AnalysisConfig {
   return {
+    timeZone: config.analysis.timeZone,
     slos: config.slos.map((slo) => ({
       workflow: slo.workflow,
       ...(slo.name && { name: slo.name }),

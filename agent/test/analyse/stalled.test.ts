@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../src/analyse/index.js';
+import { analyse, type AnalysisConfig } from '../../src/analyse/index.js';
 import { seededRandom } from '../../src/analyse/prng.js';
 import type { FindingCandidate } from '../../src/model/finding.js';
 import type { RunRecord } from '../../src/model/workflow.js';
@@ -125,5 +125,44 @@ describe('stalled workflows: an outage the week before', () => {
     // Tuesday 00:00: a day without a run, the hours the first outage left empty the week before.
     const { stalled } = stalledAt(MONDAY + 15 * DAY, runs);
     expect(stalled.map((c) => c.title)).toEqual([expect.stringMatching(/^`clock` has not run for 2\d\.0 h \(expected every 60\.0 min, 2\d runs missed\)$/)]);
+  });
+});
+
+describe("stalled workflows: a schedule on a zone's clocks", () => {
+  // Every 15 minutes from 09:00 to 16:45 in Berlin, Monday to Friday, for three weeks; the clocks go forward on
+  // Sunday 29 March 2026, so the same hours are 08:00–15:45 UTC before and 07:00–14:45 UTC after.
+  const FIRST_MONDAY = Date.UTC(2026, 2, 9);
+  const CLOCKS_FORWARD = Date.UTC(2026, 2, 29, 1);
+  const runs: RunRecord[] = [];
+  for (let day = 0; day <= 21; day++) {
+    if (day % 7 >= 5) continue;
+    for (let quarter = 9 * 4; quarter < 17 * 4; quarter++) {
+      const local = FIRST_MONDAY + day * DAY + quarter * 15 * MIN;
+      const startMs = local - (local >= CLOCKS_FORWARD ? 2 : 1) * HOUR;
+      runs.push(run('berlin-sync', runs.length, startMs, MIN));
+    }
+  }
+  // The Monday after, 15:40 UTC: its last run began at 16:45 in Berlin, an hour ago.
+  const nowMs = FIRST_MONDAY + 21 * DAY + 15 * HOUR + 40 * MIN;
+  const stalledIn = (config: AnalysisConfig) =>
+    analyse({ nowMs, runs: runs.filter((r) => r.endMs <= nowMs), templateOf, config }).candidates.filter((c) => c.kind === 'stalled');
+
+  it('is not stalled at its end of day once the clocks went forward, going by the week before on those clocks', () => {
+    expect(stalledIn({ timeZone: 'Europe/Berlin' })).toEqual([]);
+  });
+
+  it('would be, on UTC clocks: the week before, it ran until 15:45 UTC', () => {
+    expect(stalledIn({}).map((c) => c.title)).toEqual([expect.stringMatching(/^`berlin-sync` has not run for .* 3 runs missed\)$/)]);
+  });
+
+  it('is not due at the times the clocks skip, on the night they go forward', () => {
+    // Every 15 minutes around the clock, on Berlin's clocks: 01:45 is followed by 03:00 (01:00 UTC), which is late.
+    // At 01:12 UTC one run is missed, not five: 02:00–02:45, due by the week before, never come that night.
+    const every15: RunRecord[] = [];
+    for (let startMs = CLOCKS_FORWARD - 14 * DAY; startMs < CLOCKS_FORWARD; startMs += 15 * MIN) every15.push(run('round-the-clock', every15.length, startMs, 5 * MIN));
+    const at = CLOCKS_FORWARD + 12 * MIN;
+    const stalled = (config: AnalysisConfig) =>
+      analyse({ nowMs: at, runs: every15.filter((r) => r.endMs <= at), templateOf, config }).candidates.filter((c) => c.kind === 'stalled');
+    expect(stalled({ timeZone: 'Europe/Berlin' })).toEqual([]);
   });
 });

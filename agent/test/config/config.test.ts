@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/error.js';
 import { envName } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/load.js';
+import { toAnalysisConfig } from '../../src/service/analysis-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +59,7 @@ describe('configuration', () => {
     ['otlp:\n  http: localhost\n', /otlp\.http: expected host:port such as 127\.0\.0\.1:4318, got "localhost"/],
     ['otlp:\n  grpc: 4317\n', /otlp\.grpc: expected host:port such as 127\.0\.0\.1:4318, or false to turn it off/],
     ['analysis:\n  enabled: yes\n', /analysis\.enabled: expected true or false/],
+    ['analysis:\n  timeZone: Europe/Berlinn\n', /analysis\.timeZone: expected an IANA time zone such as Europe\/Berlin or UTC, got "Europe\/Berlinn"/],
     ['storage:\n  retention: true\n', /storage\.retention: expected a duration such as 14d/],
     ['auth:\n  ingestTokens: [12345678901234567]\n', /auth\.ingestTokens\.0: expected a token, or \{ token, tenant \}/],
     ['api:\n  listn: 127.0.0.1:1\n', /unknown key "api\.listn"/],
@@ -77,6 +79,12 @@ describe('configuration', () => {
     expect(fromEnv.alertmanager.grafanaOrgs).toEqual({ 'team-a': 2, 'team-b': 3 });
     await expect(loadConfig(file('alertmanager:\n  grafanaOrgs:\n    ../x: 2\n'), {})).rejects.toThrow(/alertmanager\.grafanaOrgs/);
     await expect(loadConfig(undefined, { FLOWLENS_ALERTMANAGER_GRAFANA_ORGS: 'team-a=2' })).rejects.toThrow(/FLOWLENS_ALERTMANAGER_GRAFANA_ORGS must be JSON/);
+  });
+
+  it("gives the analysis the time zone whose clocks schedules follow, UTC unless told", async () => {
+    expect(toAnalysisConfig(await loadConfig(undefined, {})).timeZone).toBe('UTC');
+    const berlin = await loadConfig(undefined, { FLOWLENS_ANALYSIS_TIME_ZONE: 'Europe/Berlin' });
+    expect(toAnalysisConfig(berlin).timeZone).toBe('Europe/Berlin');
   });
 
   it('rejects an unknown FLOWLENS_ variable instead of ignoring a typo', async () => {

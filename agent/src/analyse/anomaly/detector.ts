@@ -12,6 +12,7 @@ import { busiestStepNames, stepSeries } from './features.js';
 import { bestSplit, findLevelShift, type LevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
 import { deseasonalise, seasonalChange, type Deseasonalised, type TimedValue } from './seasons.js';
+import type { WallClock } from '../wall-clock.js';
 
 /**
  * Anomalies of one workflow against its own history. Each step whose duration shifted to a new level (and stays
@@ -54,14 +55,14 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
   const minSegment = Math.max(t.minAffectedRuns, 5);
   const shifts: StepShift[] = [];
   for (const [step, points] of stepSeries(history.runs, busiestStepNames(history.runs, 2 * minSegment))) {
-    const found = levelShiftOf(points, minSegment, t.minSlowdownRatio);
+    const found = levelShiftOf(points, minSegment, t.minSlowdownRatio, ctx.clock);
     if (!found) continue;
     const { shift, values, series } = found;
     if (shift.current / shift.baseline < t.minSlowdownRatio || shift.robustZ < t.minRobustZ) continue;
     const onsetMs = points[shift.index]!.run.startMs;
     // A step as slow as it is every night or every weekend shows its usual pattern, not news; one slower still is
     // judged against its season.
-    const seasonal = seasonalChange(points.slice(0, shift.index), points.slice(shift.index), onsetMs, shift.baseline);
+    const seasonal = seasonalChange(points.slice(0, shift.index), points.slice(shift.index), onsetMs, shift.baseline, ctx.clock);
     if (seasonal.ratio < t.minSlowdownRatio) continue;
     // Across a season the levels since the onset differ from one season to the next: the step and its runs are
     // told as they are now, in the newest run's season.
@@ -90,16 +91,21 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
  * a slowdown of a step slow at weekends, its slow weekend and faster weekdays alternate, which the search on the raw
  * series takes for drift.
  */
-function levelShiftOf(points: readonly TimedValue[], minSegment: number, minRatio: number): { shift: LevelShift; values: readonly number[]; series?: Deseasonalised } | undefined {
+function levelShiftOf(
+  points: readonly TimedValue[],
+  minSegment: number,
+  minRatio: number,
+  clock: WallClock,
+): { shift: LevelShift; values: readonly number[]; series?: Deseasonalised } | undefined {
   const values = points.map((p) => p.ms);
   const shift = findLevelShift(values, minSegment);
   if (shift) return { shift, values };
   // Where the slowdown began is searched in the series without the season the whole window shows (its slow points
   // included), then again without the season the points before that split show, until the split holds.
-  let series = deseasonalise(points, Infinity, minRatio);
+  let series = deseasonalise(points, Infinity, minRatio, clock);
   for (let round = 0; round < SPLIT_ROUNDS && series; round++) {
     const split = bestSplit(series.values, minSegment);
-    series = split === undefined ? undefined : deseasonalise(points, points[split]!.run.startMs, minRatio);
+    series = split === undefined ? undefined : deseasonalise(points, points[split]!.run.startMs, minRatio, clock);
     if (!series) return undefined;
     const seasonal = findLevelShift(series.values, minSegment);
     if (seasonal) return { shift: seasonal, values: series.values, series };
@@ -164,7 +170,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
     title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${utcTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
     summary:
       `Since ${utcTime(s.onsetMs)} step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
-      (s.season ? `, the usual for the same ${s.season} (UTC),` : '') +
+      (s.season ? `, the usual for the same ${s.season} (${ctx.clock.zone}),` : '') +
       ` in ${s.slow.length} of ${s.since.length} runs${where}; runs take ${formatDuration(s.runCurrentMs)} instead of ${formatDuration(s.runBaselineMs)}` +
       ` and the step accounts for ${Math.round(s.extraShare * 100)} % of the extra time.` +
       (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}.` : ''),
@@ -224,7 +230,7 @@ function outlierCandidate(history: WorkflowHistory, scores: WorkflowScores, ctx:
     const current = median(cur.map((p) => p.ms));
     const z = Math.abs(current - baseline) / robustSigma(baseValues, baseline);
     // A step that deviates as it does every night or every weekend explains nothing new.
-    const usual = () => Math.abs(Math.log(seasonalChange(base, cur, firstMs, baseline).ratio)) < Math.log(t.minSlowdownRatio);
+    const usual = () => Math.abs(Math.log(seasonalChange(base, cur, firstMs, baseline, ctx.clock).ratio)) < Math.log(t.minSlowdownRatio);
     if ((!best || z > best.z) && !usual()) best = { step, z, baseline, current };
   }
   if (!best || best.z < t.minRobustZ) return undefined;

@@ -1,13 +1,14 @@
 import type { RunRecord } from '../../model/workflow.js';
 import { median } from '../stats.js';
+import type { WallClock } from '../wall-clock.js';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The seasons a step's durations may follow, in UTC: the hour of the day (a nightly batch) and the day of the week
- * (a backup that has more to do at weekends). Points in the same bucket of different cycles are occurrences of the
- * same season.
+ * The seasons a step's durations may follow, on the clock of the analysis' time zone (`analysis.timeZone`, UTC by
+ * default): the hour of the day (a nightly batch) and the day of the week (a backup that has more to do at
+ * weekends). Points in the same bucket of different cycles are occurrences of the same season.
  */
 const SEASONS = [
   { name: 'hour of the day', periodMs: DAY_MS, bucketMs: HOUR_MS },
@@ -34,13 +35,19 @@ export interface SeasonalChange {
  * earlier occurrence in the window is judged against `baselineMs`, so a season seen for the first time (and a new
  * slowdown that starts on a weekend) is still news.
  */
-export function seasonalChange(earlier: readonly TimedValue[], later: readonly TimedValue[], onsetMs: number, baselineMs: number): SeasonalChange {
+export function seasonalChange(
+  earlier: readonly TimedValue[],
+  later: readonly TimedValue[],
+  onsetMs: number,
+  baselineMs: number,
+  clock: WallClock,
+): SeasonalChange {
   let best: SeasonalChange | undefined;
   for (const season of SEASONS) {
-    const onsetCycle = Math.floor(onsetMs / season.periodMs);
-    const usual = usualByBucket(earlier.filter((p) => Math.floor(p.run.startMs / season.periodMs) < onsetCycle), season, 1);
+    const onsetCycle = Math.floor(clock.toWall(onsetMs) / season.periodMs);
+    const usual = usualByBucket(earlier.filter((p) => Math.floor(clock.toWall(p.run.startMs) / season.periodMs) < onsetCycle), season, 1, clock);
     // Floored at 1 ms, so a step that took no time gives a ratio, not NaN.
-    const ratio = median(later.map((p) => Math.max(p.ms, 1) / Math.max(usual.get(bucketOf(season, p.run.startMs)) ?? baselineMs, 1)));
+    const ratio = median(later.map((p) => Math.max(p.ms, 1) / Math.max(usual.get(bucketOf(season, p.run.startMs, clock)) ?? baselineMs, 1)));
     if (!best || Math.abs(Math.log(ratio)) < Math.abs(Math.log(best.ratio))) best = { ratio, season: season.name };
   }
   return best!;
@@ -65,23 +72,23 @@ export interface Deseasonalised {
  * usual values (their medians) lie furthest apart, at least `minRatio` apart. A level shift across a season shows in
  * this series as one change of level, where the raw series mixes old and new levels of different seasons.
  */
-export function deseasonalise(points: readonly TimedValue[], splitMs: number, minRatio: number): Deseasonalised | undefined {
+export function deseasonalise(points: readonly TimedValue[], splitMs: number, minRatio: number, clock: WallClock): Deseasonalised | undefined {
   const earlier = points.filter((p) => p.run.startMs < splitMs);
   let best: { season: Season; usual: Map<number, number>; spread: number } | undefined;
   for (const season of SEASONS) {
-    const usual = usualByBucket(earlier, season, MIN_OCCURRENCES);
+    const usual = usualByBucket(earlier, season, MIN_OCCURRENCES, clock);
     if (usual.size < 2) continue;
     const spread = Math.max(...usual.values()) / Math.max(Math.min(...usual.values()), 1);
     if (!best || spread > best.spread) best = { season, usual, spread };
   }
   if (!best || best.spread < minRatio) return undefined;
   const { season, usual } = best;
-  if (turns(points, season, usual, Math.sqrt(best.spread) * Math.min(...usual.values())) < 3) return undefined;
+  if (turns(points, season, usual, Math.sqrt(best.spread) * Math.min(...usual.values()), clock) < 3) return undefined;
   const level = median(earlier.map((p) => p.ms));
   return {
     season: season.name,
-    values: points.map((p) => (p.ms * level) / Math.max(usual.get(bucketOf(season, p.run.startMs)) ?? level, 1)),
-    sameBucket: (a, b) => bucketOf(season, a.startMs) === bucketOf(season, b.startMs),
+    values: points.map((p) => (p.ms * level) / Math.max(usual.get(bucketOf(season, p.run.startMs, clock)) ?? level, 1)),
+    sameBucket: (a, b) => bucketOf(season, a.startMs, clock) === bucketOf(season, b.startMs, clock),
   };
 }
 
@@ -90,10 +97,10 @@ export function deseasonalise(points: readonly TimedValue[], splitMs: number, mi
  * ones with their values moving the same way. A season comes back: a step that crept up through the first cycle has
  * slow buckets late in that cycle as well, but from there on its values go on rising where the season would fall.
  */
-function turns(points: readonly TimedValue[], season: Season, usual: ReadonlyMap<number, number>, cut: number): number {
+function turns(points: readonly TimedValue[], season: Season, usual: ReadonlyMap<number, number>, cut: number, clock: WallClock): number {
   const stretches: { slow: boolean; values: number[] }[] = [];
   for (const p of points) {
-    const ms = usual.get(bucketOf(season, p.run.startMs));
+    const ms = usual.get(bucketOf(season, p.run.startMs, clock));
     if (ms === undefined) continue;
     const last = stretches[stretches.length - 1];
     if (last?.slow === ms > cut) last.values.push(p.ms);
@@ -107,10 +114,10 @@ function turns(points: readonly TimedValue[], season: Season, usual: ReadonlyMap
 }
 
 /** The median of the points in each bucket of `season` that holds `minPoints` of them. */
-function usualByBucket(points: readonly TimedValue[], season: Season, minPoints: number): Map<number, number> {
+function usualByBucket(points: readonly TimedValue[], season: Season, minPoints: number, clock: WallClock): Map<number, number> {
   const byBucket = new Map<number, number[]>();
   for (const p of points) {
-    const bucket = bucketOf(season, p.run.startMs);
+    const bucket = bucketOf(season, p.run.startMs, clock);
     const values = byBucket.get(bucket);
     if (values) values.push(p.ms);
     else byBucket.set(bucket, [p.ms]);
@@ -118,6 +125,7 @@ function usualByBucket(points: readonly TimedValue[], season: Season, minPoints:
   return new Map([...byBucket].filter(([, values]) => values.length >= minPoints).map(([bucket, values]) => [bucket, median(values)]));
 }
 
-function bucketOf(season: Season, ms: number): number {
-  return Math.floor((((ms % season.periodMs) + season.periodMs) % season.periodMs) / season.bucketMs);
+function bucketOf(season: Season, ms: number, clock: WallClock): number {
+  const wallMs = clock.toWall(ms);
+  return Math.floor((((wallMs % season.periodMs) + season.periodMs) % season.periodMs) / season.bucketMs);
 }

@@ -25,7 +25,7 @@ export function stalledCandidates(
   // allow a typical run's duration.
   const runningMs = usualDurationMs(history, 0.9);
   const starts = [...history.runs, ...running].map((run) => run.startMs).sort((a, b) => a - b);
-  const { count: missed, dueMs: expectedMs, period } = missedRuns(starts, last.startMs, intervalMs, ctx.nowMs - runningMs);
+  const { count: missed, dueMs: expectedMs, period } = missedRuns(starts, last.startMs, intervalMs, ctx.nowMs - runningMs, ctx.clock);
   if (missed < ctx.thresholds.stalledIntervals) return [];
   const asBefore = period ? `, going by its runs the ${period} before` : '';
   return [

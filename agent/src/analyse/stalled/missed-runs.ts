@@ -1,3 +1,5 @@
+import type { WallClock } from '../wall-clock.js';
+
 const DAY_MS = 86_400_000;
 /** Schedules rest at weekends and at night: a week tells both, a day the nights only. */
 const PERIODS = [
@@ -20,9 +22,20 @@ export interface MissedRuns {
  * The runs a scheduled workflow has missed since its last start `lastMs`, up to `untilMs`: the starts it would
  * have made had it repeated the period (a week, else a day) that ended with its last start, or the one before that,
  * so a schedule that rests at night or at weekends is not due then, while hours an earlier outage left empty are. Only a period the history holds in full is used; without one, a
- * start every `intervalMs`. `starts`: every start known (settled and running runs), oldest first.
+ * start every `intervalMs`. `starts`: every start known (settled and running runs), oldest first. Periods repeat on
+ * `clock`: a schedule kept in a zone with daylight saving time keeps its hours on that zone's clocks.
  */
-export function missedRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number): MissedRuns {
+export function missedRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number, clock: WallClock): MissedRuns {
+  const wall = periodRuns(starts.map(clock.toWall), clock.toWall(lastMs), intervalMs, clock.toWall(untilMs), clock);
+  if (wall) return { ...wall, dueMs: clock.fromWall(wall.dueMs) };
+  // A cadence is kept in elapsed time: the hour a clock skips or repeats is no run more or less.
+  return { count: Math.max(0, Math.floor((untilMs - lastMs) / intervalMs)), dueMs: lastMs + intervalMs };
+}
+
+/** The missed runs by the period the history holds in full, on the wall clock; undefined when it holds none. */
+function periodRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number, clock: WallClock): MissedRuns | undefined {
+  // A time the clocks skip (02:30 on the night they go forward) is no start a schedule on them makes.
+  const exists = (wallMs: number) => clock.toWall(clock.fromWall(wallMs)) === wallMs;
   // Half an interval absorbs start jitter, at the period's edge and between a run and a retry of it.
   const slackMs = intervalMs / 2;
   for (const { period, periodMs } of PERIODS) {
@@ -40,8 +53,8 @@ export function missedRuns(starts: readonly number[], lastMs: number, intervalMs
     const slots: number[] = [];
     for (const time of times) if (slots.length === 0 || time - slots[slots.length - 1]! >= slackMs) slots.push(time);
     let count = 0;
-    for (const slot of slots) count += Math.max(0, Math.floor((untilMs - slot) / periodMs));
+    for (const slot of slots) for (let due = slot + periodMs; due <= untilMs; due += periodMs) if (exists(due)) count++;
     return { count, dueMs: slots[0]! + periodMs, period };
   }
-  return { count: Math.max(0, Math.floor((untilMs - lastMs) / intervalMs)), dueMs: lastMs + intervalMs };
+  return undefined;
 }
