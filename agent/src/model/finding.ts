@@ -77,6 +77,11 @@ export interface FindingCandidate {
   rootCause: RootCause;
   evidence: Evidence;
   recommendations: Recommendation[];
+  /**
+   * Findings this one now tells, by fingerprint: an open one of them resolves, naming this one (a stall a hung run
+   * turned out to hold). Not stored.
+   */
+  supersedes?: string[];
   /** Event time of the first and last run showing the problem (ms). */
   firstSeenMs: number;
   lastSeenMs: number;

@@ -161,3 +161,28 @@ describe("a finding's peak severity", () => {
     expect(pass([burn('medium', 9 * HOUR)])).toMatchObject({ status: 'open', severity: 'medium', peakSeverity: 'medium' });
   });
 });
+
+describe('a stall its hung run turns out to hold', () => {
+  it('resolves once the hung run is found, naming the finding that tells them both', () => {
+    const { store } = stores.open();
+    // A job every 2 minutes, one at a time; its 201st run starts and never ends.
+    const every = 2 * MIN;
+    const settled = Array.from({ length: 200 }, (_, i) => run('tick', i, i * every, MIN * (0.9 + (0.1 * ((i * 7) % 10)) / 10)));
+    const hung: RunRecord = { ...run('tick', 200, 200 * every, MIN, 'running') };
+    const kinds = (status: 'open' | 'resolved') => store.findings({ status, kind: 'stalled', limit: 10 }).map((f) => f.fingerprint);
+    let stallOpened = false;
+    for (let minute = 1; minute <= 30; minute++) {
+      const nowMs = 200 * every + minute * MIN;
+      const out = analyse({ nowMs, runs: [...settled, hung], templateOf: (m) => ({ templateId: m, template: m }), config: {} });
+      store.applyFindings(out.candidates, Date.now(), () => false);
+      stallOpened ||= kinds('open').includes('stalled|tick|cadence');
+    }
+    // The stall came first (three runs missed before the run counted as hung); then the hung run told both.
+    expect(stallOpened).toBe(true);
+    expect(kinds('open')).toEqual(['stalled|tick|hung-run']);
+    const hungId = store.findings({ status: 'open', kind: 'stalled', limit: 1 })[0]!.id;
+    const [stall] = store.findings({ status: 'resolved', kind: 'stalled', limit: 10 });
+    expect(stall).toMatchObject({ fingerprint: 'stalled|tick|cadence', resolvedBy: 'flowlens' });
+    expect(stall!.evidence.resolution).toMatch(new RegExp(`^Now told by finding ${hungId} \\("Run tick-200 of \`tick\` has been running for .*"\\); resolved automatically\\.$`));
+  });
+});

@@ -18,6 +18,8 @@ export function heldSchedule(hung: readonly FindingCandidate[], stalled: readonl
       severity: mostSevere([run.severity, stall.severity]),
       summary: `${run.summary} No run has started since: ${missed} runs of its schedule were missed.`,
       evidence: { ...run.evidence, current: { ...run.evidence.current, missedRuns: missed } },
+      // A stall reported before the run was found hung is this incident too.
+      supersedes: [stall.fingerprint],
     },
   ];
 }

@@ -82,10 +82,12 @@ export class FindingTable {
     const result: FindingUpdate = { opened: 0, updated: 0, reopened: 0, resolved: 0 };
     this.db.transaction(() => {
       const seen = new Set<string>();
+      const supersededBy = new Map<string, FindingCandidate>();
       for (const candidate of candidates) {
         seen.add(candidate.fingerprint);
+        for (const fingerprint of candidate.supersedes ?? []) supersededBy.set(fingerprint, candidate);
         const row = this.byFingerprint.get(candidate.fingerprint);
-        const { firstSeenMs, lastSeenMs, ...rest } = candidate;
+        const { firstSeenMs, lastSeenMs, supersedes: _, ...rest } = candidate;
         if (!row) {
           const body: FindingBody = { ...rest, peakSeverity: candidate.severity };
           this.insert.run(
@@ -117,7 +119,8 @@ export class FindingTable {
       for (const row of this.active.all()) {
         if (seen.has(row.fingerprint)) continue;
         const finding = toFinding(row);
-        if (!cleared(finding)) {
+        const by = supersededBy.get(row.fingerprint);
+        if (!by && !cleared(finding)) {
           // Not seen, so not changed but for the count: retention goes by when it was last seen (LAST_SIGHTING).
           this.notSeen.run(row.id);
           continue;
@@ -128,8 +131,9 @@ export class FindingTable {
         body.evidence = {
           ...body.evidence,
           // A stall clears with a run that ended after it began (its last sighting is only the last pass's time).
-          resolution:
-            body.kind === 'stalled'
+          resolution: by
+            ? `Now told by finding ${findingId(by.fingerprint)} ("${by.title}"); resolved automatically.`
+            : body.kind === 'stalled'
               ? `Condition cleared: a run ended after ${isoTime(row.first_seen_ms)}, when it began; resolved automatically.`
               : `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
         };
