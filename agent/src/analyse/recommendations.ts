@@ -45,6 +45,9 @@ const says = (c: RecommendationInput, re: RegExp) => [c.pattern, ...(c.errorLine
 const saysMemory = (c: RecommendationInput) => says(c, MEMORY);
 /** A `logic` finding whose error says what is wrong in the code, not one that is `logic` for want of a keyword. */
 const saysBug = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => categorise(text) === 'logic');
+/** Errors that tell only a command's exit status: the cause is in its output, which the runner did not send. */
+const EXIT_ONLY = /\bexit(?:ed)?(?: with)? (?:code|status)\b|\bnon-?zero exit|\breturned non-?zero|\bscript returned exit code/i;
+const saysOnlyExit = (c: RecommendationInput) => !saysBug(c) && says(c, EXIT_ONLY);
 // A pool short of workers is a resource too, but not what these advise on; nor what a retry gets past.
 const failsForResource = (c: RecommendationInput) => c.category === 'resource' && c.kind !== 'queue' && !c.retries;
 
@@ -221,18 +224,20 @@ const knowledge: Entry[] = [
     },
   },
   {
-    applies: (c) => c.category === 'logic' && saysBug(c),
+    applies: (c) => c.category === 'logic' && !saysOnlyExit(c),
     build: (c) => ({
       title: `Fix the code path in ${stepText(c)}`,
       steps: [
         `Reproduce with the input of one example run; the error${c.pattern ? ` "${c.pattern}"` : ''} is raised in ${stepText(c)}.`,
-        `Guard the missing value or type, and add a regression test with that input.`,
+        saysBug(c)
+          ? `Guard the missing value or type, and add a regression test with that input.`
+          : `Fix what the error names (a module, a file, a command, a dependency), and add a test that runs ${stepText(c)} as the runner does.`,
       ],
     }),
   },
   {
-    // `logic` by default: the error names no cause ("Process completed with exit code 1").
-    applies: (c) => c.category === 'logic' && !saysBug(c),
+    // `logic` by default: the error tells only that a command failed ("Process completed with exit code 1").
+    applies: (c) => c.category === 'logic' && saysOnlyExit(c),
     build: (c) => ({
       title: `Find the error behind ${c.pattern ? `"${c.pattern}"` : 'the failure'} in the output of ${stepText(c)}`,
       steps: [

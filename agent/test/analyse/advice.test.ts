@@ -66,6 +66,31 @@ describe('advice on what the error says', () => {
     expect(c.recommendations[0]!.title).toBe('Fix the code path in step `push`');
   });
 
+  it.each([
+    ["Error: Cannot find module 'lodash'"],
+    ["ModuleNotFoundError: No module named 'pandas'"],
+    ['SyntaxError: Unexpected identifier'],
+  ])('tells to fix what an error names that is no exit code alone ("%s")', (error) => {
+    const c = failing(error);
+    expect(c.category).toBe('logic');
+    expect(c.recommendations[0]!.title).toBe('Fix the code path in step `push`');
+    expect(advice(c)).not.toMatch(/missing value|tells only/);
+  });
+
+  it.each([
+    ['HttpError: API rate limit exceeded for installation ID 4711. (HTTP 403)'],
+    ["429 Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute'"],
+    ['ThrottlingException: Rate exceeded'],
+  ])('tells a rate limit however the service words it ("%s")', (error) => {
+    expect(failing(error).recommendations[0]!.title).toMatch(/^Stay under the rate limit/);
+  });
+
+  it('takes a 429 that is no status for none: an outage that took 429 ms is still an outage', () => {
+    const c = failing('HTTP 502 Bad Gateway after 429 ms');
+    expect(c.category).toBe('external_service');
+    expect(c.recommendations[0]!.title).toBe('Handle the failing downstream service in step `push`');
+  });
+
   it('tells to stay under a rate limit, not to retry a service that is down', () => {
     const c = failing('POST https://api.hubspot.example/contacts answered 429 Too Many Requests');
     expect(c.category).toBe('external_service');

@@ -4,15 +4,12 @@ import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { explainSinceOnset, Tally } from '../correlation/explain.js';
 import { explainedRetries } from './explained-retries.js';
-import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { tooCleanForRate } from '../stats.js';
-import { createMasker, render } from '../templates/masking.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
-import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, triesCategory, type StepOutcomes } from './outcomes.js';
 
-const mask = createMasker();
 
 /**
  * Flaky steps: a step that fails now and then and passes again with nothing changed, on a retry within the run, in
@@ -92,7 +89,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   const pattern = common?.template;
   // From the pattern, whose numbers are masked: a row or port number in one message must not decide it. Runs that
   // passed on a retry bring no pattern (the miner is shown failed runs' messages only): their tries' are masked alike.
-  const category = categorise(pattern ?? (messages[0] === undefined ? undefined : render(mask(messages[0])))) ?? 'logic';
+  const category = triesCategory(pattern, messages[0]) ?? 'logic';
   const severity: Severity =
     recent === 0 ? 'low' : failed / n >= 0.2 ? 'high' : failed / n >= t.minPatternShare || events / n >= 0.1 ? 'medium' : 'low';
   const what = [failed > 0 ? `failed in ${failed}` : '', retried > 0 ? `passed only on a retry in ${retried}` : ''].filter(Boolean).join(' and ');

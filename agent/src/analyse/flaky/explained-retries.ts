@@ -3,11 +3,10 @@ import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
 import { categoryOfKey, describeExplanation, explainSinceOnset, type Tally } from '../correlation/explain.js';
-import { categorise } from '../failures/categorise.js';
 import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { rateRise } from '../stats.js';
-import { commonTemplate, FAILED, PASSED, RETRIED, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, PASSED, RETRIED, triesCategory, type StepOutcomes } from './outcomes.js';
 
 /** Fewer runs than this needing a retry in the recent window, and retries are the ordinary kind. */
 const MIN_RETRIED_RUNS = 5;
@@ -59,7 +58,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const messages = all.messages.slice(first).filter((m): m is string => m !== undefined).reverse();
   const template = commonTemplate(history, runs, outcomes, step);
   const pattern = template?.template;
-  const category = categorise(pattern ?? messages[0]) ?? categoryOfKey(top.key) ?? 'logic';
+  const category = triesCategory(pattern, messages[0]) ?? categoryOfKey(top.key) ?? 'logic';
   const severity: Severity = recentHits === 0 ? 'low' : failed / n >= 0.2 ? 'high' : 'medium';
   const attributes = Object.fromEntries(explanations.map((x) => [x.key, x.value]));
   const attrText = explanations.map((x) => `${x.key}=${x.value}`).join(', ');

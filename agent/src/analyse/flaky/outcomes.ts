@@ -1,8 +1,11 @@
 import { sameValue } from '../../model/attribute-values.js';
+import type { Category } from '../../model/finding.js';
 import { isDecided, isFailed, passedOnRetry, type RunRecord, type StepRecord } from '../../model/workflow.js';
 import type { WorkflowHistory } from '../context.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
+import { categorise } from '../failures/categorise.js';
 import { mostCommon } from '../stats.js';
+import { createMasker, render } from '../templates/masking.js';
 
 /** How a step ended in one run: at the first try, after failed tries, or failed. */
 export const PASSED = 0;
@@ -120,4 +123,14 @@ export function commonTemplate(history: WorkflowHistory, runs: readonly RunRecor
   const templateId = mostCommon(failures.map((f) => f.templateId));
   const failure = failures.find((f) => f.templateId === templateId);
   return failure && { templateId: failure.templateId, template: failure.template };
+}
+
+const mask = createMasker();
+
+/**
+ * The category of a step's failed tries: its template's, else its newest message's, masked first, so a number in
+ * it (a row, a port: "503") is no status code.
+ */
+export function triesCategory(pattern: string | undefined, newestMessage: string | undefined): Category | undefined {
+  return categorise(pattern ?? (newestMessage === undefined ? undefined : render(mask(newestMessage))));
 }
