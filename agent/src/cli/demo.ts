@@ -13,7 +13,8 @@ const DEMO_STORE = './data/flowlens-demo.db';
  * `flowlens demo`: the agent plus a simulator of several runners with injected faults, printing findings as
  * they appear. A configuration (`--config`) gives it the API's address, tokens and settings, but the demo never
  * touches what `serve` keeps or tells: its store is a throw-away file beside the configured one, its findings go
- * to no Alertmanager, and the simulator sends to receivers of its own on loopback, which need no ingest token.
+ * to no Alertmanager, and the simulator sends to receivers of its own on loopback, which need no ingest token. It
+ * serves no TLS.
  */
 export async function runDemo(configPath: string | undefined, io: CliIo): Promise<number> {
   const config = await loadConfig(configPath);
@@ -28,6 +29,8 @@ export async function runDemo(configPath: string | undefined, io: CliIo): Promis
     alertmanager,
     otlp: { ...config.otlp, http: { host: '127.0.0.1', port: 0 }, grpc: false },
     auth: { ...config.auth, ingestTokens: [] },
+    // The simulator's plain fetch could not trust a self-signed certificate, nor one that does not name 127.0.0.1.
+    tls: {},
   });
   io.stdout.write(`FlowLens demo: agent API on ${agent.apiUrl} — simulating Temporal, Airflow, n8n, Argo, Jenkins and GitHub Actions runs with injected faults…\n`);
   const feed = new FindingFeed();

@@ -133,17 +133,18 @@ function sloGroup(slo: SloRuleInput, label: string, buckets: readonly number[], 
 /** PromQL for the share of bad runs of the SLO's workflow over a window. */
 function errorRatioExpr(slo: SloRuleInput, label: string, buckets: readonly number[]): (window: string) => string {
   const wf = `workflow=${promString(slo.workflow)}`;
-  // `or vector(0)`: a workflow that never failed has no failure series, and its ratio is 0, not missing.
+  // By tenant (the label a tenant's scrape job sets; none without tenants): each tenant's runs are its own SLO's.
+  const judged = (w: string) => `sum by (tenant) (rate(${RUNS}{${wf}, status!~"${UNJUDGED_STATUSES}"}[${w}]))`;
+  // `or 0 * judged`: a workflow that never failed has no failure series, and its ratio is 0, not missing.
   const failed = (w: string) =>
-    `(sum(rate(${RUNS}{${wf}, status=~"${FAILED_STATUSES}"}[${w}])) or vector(0))\n` +
-    `/ sum(rate(${RUNS}{${wf}, status!~"${UNJUDGED_STATUSES}"}[${w}]))`;
+    `(sum by (tenant) (rate(${RUNS}{${wf}, status=~"${FAILED_STATUSES}"}[${w}])) or 0 * ${judged(w)})\n` + `/ ${judged(w)}`;
   if (slo.maxDuration === undefined) return failed;
 
   const le = bucketBound(toMs(slo.maxDuration, 'maxDuration') / 1000, buckets, slo, label);
   // Prometheus 3 writes integral bounds as `300.0`, Prometheus 2 keeps the exporter's `300`: match both.
   const leMatcher = `le=~"${le.replace(/\./g, '\\\\.')}(\\\\.0)?"`;
   const slow = (w: string) =>
-    `(1 - sum(rate(${DURATION}_bucket{${wf}, ${leMatcher}}[${w}])) / sum(rate(${DURATION}_count{${wf}}[${w}])))`;
+    `(1 - sum by (tenant) (rate(${DURATION}_bucket{${wf}, ${leMatcher}}[${w}])) / sum by (tenant) (rate(${DURATION}_count{${wf}}[${w}])))`;
   return (w) => `clamp_max(\n(${failed(w)})\n+ ${slow(w)},\n1)`;
 }
 

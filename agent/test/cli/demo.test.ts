@@ -2,7 +2,7 @@
  * `flowlens demo --config` borrows the configuration's API address and tokens, but keeps away from what `serve`
  * keeps and tells: a store of its own, no findings to the team's Alertmanager, receivers that need no token.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/flowlens.js', import.meta.url));
+const openssl = ['/usr/bin/openssl', '/bin/openssl'].find(existsSync);
 
 describe('flowlens demo --config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-demo-'));
@@ -21,13 +22,18 @@ describe('flowlens demo --config', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds its faults in a store of its own, pushes nothing to Alertmanager, and needs no ingest token', async () => {
+  it('finds its faults in a store of its own, pushes nothing to Alertmanager, and needs no ingest token nor TLS', async () => {
     const pushes: string[] = [];
     alertmanager = createServer((request, response) => {
       pushes.push(`${request.method} ${request.url}`);
       response.end('{}');
     });
     await new Promise<void>((resolve) => alertmanager!.listen(0, '127.0.0.1', resolve));
+    if (openssl) {
+      execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=flowlens.example', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], {
+        stdio: 'ignore',
+      });
+    }
     const config = join(dir, 'flowlens.yaml');
     writeFileSync(
       config,
@@ -39,6 +45,8 @@ describe('flowlens demo --config', () => {
         `auth:\n  ingestTokens: ["ingest-token-0123456789"]`,
         `alertmanager:\n  url: http://127.0.0.1:${(alertmanager.address() as AddressInfo).port}`,
         `log:\n  level: error`,
+        // A self-signed certificate, which the simulator would not trust.
+        ...(openssl ? [`tls:\n  cert: ${join(dir, 'cert.pem')}\n  key: ${join(dir, 'key.pem')}`] : []),
       ].join('\n'),
     );
     const child = spawn(process.execPath, [bin, 'demo', '--config', config]);

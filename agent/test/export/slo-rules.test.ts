@@ -19,8 +19,9 @@ const SLOS: SloRuleInput[] = [
   { workflow: 'idle', objective: 99.9, window: '30d' },
 ];
 
-function runs(workflow: string, status: string, perMinute: number) {
-  return { series: `flowlens_workflow_runs_total{workflow="${workflow}",runner="argo",status="${status}",job="flowlens",otel_scope_name="flowlens"}`, values: `0+${perMinute}x90` };
+function runs(workflow: string, status: string, perMinute: number, tenant?: string) {
+  const job = tenant ? `job="flowlens-${tenant}",tenant="${tenant}"` : 'job="flowlens"';
+  return { series: `flowlens_workflow_runs_total{workflow="${workflow}",runner="argo",status="${status}",${job},otel_scope_name="flowlens"}`, values: `0+${perMinute}x90` };
 }
 
 function durationBucket(le: string, perMinute: number) {
@@ -31,14 +32,16 @@ const INPUT_SERIES = [
   runs('paging', 'success', 3), runs('paging', 'failure', 1),
   runs('slow-burn', 'success', 19), runs('slow-burn', 'error', 1), runs('slow-burn', 'cancelled', 50),
   runs('healthy', 'success', 199), runs('healthy', 'timeout', 1),
+  // Tenant acme's `healthy` (its own scrape job) fails 1 run in 4: its SLO burns, the other's does not.
+  runs('healthy', 'success', 3, 'acme'), runs('healthy', 'failure', 1, 'acme'),
   runs('CI / build', 'success', 20),
   durationBucket('120', 4), durationBucket('300', 15), durationBucket('600', 20), durationBucket('+Inf', 20),
   { series: 'flowlens_workflow_run_duration_seconds_count{workflow="CI / build",job="flowlens"}', values: '0+20x90' },
 ];
 
-function firing(workflow: string, slo: string, severity: string, long: string, short: string) {
+function firing(workflow: string, slo: string, severity: string, long: string, short: string, tenant?: string) {
   return {
-    labels: `ALERTS{alertname="FlowLensSLOErrorBudgetBurn",alertstate="firing",workflow="${workflow}",slo="${slo}",severity="${severity}",category="slo",long="${long}",short="${short}"}`,
+    labels: `ALERTS{alertname="FlowLensSLOErrorBudgetBurn",alertstate="firing",workflow="${workflow}",slo="${slo}",severity="${severity}",category="slo",long="${long}",short="${short}"${tenant ? `,tenant="${tenant}"` : ''}}`,
     value: 1,
   };
 }
@@ -119,11 +122,12 @@ describe('generateSloRules', () => {
                   { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="paging",slo="paging-99"}', value: 0.25 },
                   { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="slow-burn",slo="slow-burn-99"}', value: 0.05 },
                   { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="healthy",slo="availability"}', value: 0.005 },
+                  { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="healthy",slo="availability",tenant="acme"}', value: 0.25 },
                   { labels: 'flowlens_slo:sli_error:ratio_rate1h{workflow="CI / build",slo="CI / build-95-300s"}', value: 0.25 },
                 ],
               },
               {
-                expr: 'flowlens_slo:period_error_budget_remaining:ratio{workflow=~"paging|healthy"}',
+                expr: 'flowlens_slo:period_error_budget_remaining:ratio{workflow=~"paging|healthy",tenant=""}',
                 eval_time: '80m',
                 exp_samples: [
                   { labels: 'flowlens_slo:period_error_budget_remaining:ratio{workflow="paging",slo="paging-99"}', value: -24 },
@@ -140,6 +144,10 @@ describe('generateSloRules', () => {
                   firing('paging', 'paging-99', 'warning', '3d', '6h'),
                   firing('slow-burn', 'slow-burn-99', 'warning', '1d', '2h'),
                   firing('slow-burn', 'slow-burn-99', 'warning', '3d', '6h'),
+                  firing('healthy', 'availability', 'critical', '1h', '5m', 'acme'),
+                  firing('healthy', 'availability', 'critical', '6h', '30m', 'acme'),
+                  firing('healthy', 'availability', 'warning', '1d', '2h', 'acme'),
+                  firing('healthy', 'availability', 'warning', '3d', '6h', 'acme'),
                   firing('CI / build', 'CI / build-95-300s', 'critical', '1h', '5m'),
                   firing('CI / build', 'CI / build-95-300s', 'critical', '6h', '30m'),
                   firing('CI / build', 'CI / build-95-300s', 'warning', '1d', '2h'),
