@@ -107,13 +107,16 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     ...(tls && { tls }),
   };
   if (config.otlp.http) receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...settings, ...config.otlp.http }, consumer) });
-  // grpc-js writes its errors to stderr in a format of its own: into the agent's log instead, but for a failed
-  // bind, which the start reports as the key to change (`listenError`).
+  // grpc-js writes to stderr in a format of its own: into the agent's log instead, but for a failed bind, which
+  // the start reports as the key to change (`listenError`). Its info and debug lines come only with GRPC_VERBOSITY.
   if (config.otlp.grpc) {
+    const detail = (parts: unknown[]) => ({ detail: parts.join(' ') });
     setGrpcLogger({
       error: (...parts: unknown[]) => {
-        if (!/^No address added/.test(String(parts[0]))) logger.warn('gRPC', { detail: parts.join(' ') });
+        if (!/^No address added/.test(String(parts[0]))) logger.warn('gRPC', detail(parts));
       },
+      info: (...parts: unknown[]) => logger.info('gRPC', detail(parts)),
+      debug: (...parts: unknown[]) => logger.debug('gRPC', detail(parts)),
     });
     receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer) });
   }

@@ -49,6 +49,7 @@ export const testIds = {
   state: {
     loading: 'flowlens-loading',
     error: 'flowlens-error',
+    stale: 'flowlens-stale',
     noData: 'flowlens-no-data',
     allHealthy: 'flowlens-all-healthy',
   },

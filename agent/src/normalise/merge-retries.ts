@@ -38,7 +38,8 @@ export function mergeRetries(steps: StepRecord[]): StepRecord[] {
     // retries' delays do, where one number cannot say when they were.
     const first = tries.reduce((a, b) => (b.startMs < a.startMs ? b : a));
     const { queueMs: _latestWait, queueWithin: _latestWithin, ...rest } = latest;
-    const retryError = isFailing(latest.status) ? undefined : firstTryError(tries);
+    // Only a step that passed on a later try needed it: a skipped or running one is no retry that worked.
+    const retryError = latest.status === 'success' ? firstTryError(tries) : undefined;
     merged.push({
       ...rest,
       ...(retryError !== undefined && { retryError }),

@@ -184,7 +184,7 @@ export class StepBuilder extends RecordBuilder {
     if (queueMs !== undefined && queueWithin) record.queueWithin = true;
     if (attempt !== undefined) record.attempt = attempt;
     if (isFailing(status)) setError(record, this.origin());
-    else if (this.attempts.length > 1) {
+    else if (status === 'success' && this.attempts.length > 1) {
       const error = this.firstFailedAttemptError();
       if (error !== undefined) record.retryError = error;
     }

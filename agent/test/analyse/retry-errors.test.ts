@@ -53,6 +53,15 @@ describe('a step that passed on a retry', () => {
     expect(run!.steps[0]).toMatchObject({ name: 'Fetch', status: 'success', attempt: 2, retryError: 'activity StartToClose timeout' });
   });
 
+  it('gives none to a task whose try after the failed one was skipped: it never passed', () => {
+    const spans = airflowRun(0, true).map((s) =>
+      s.attributes['airflow.task_instance.try_number'] === 2 ? { ...s, attributes: { ...s.attributes, 'airflow.task_instance.state': 'skipped' } } : s,
+    );
+    const fetch = modelTrace(spans)[0]!.steps.find((step) => step.name === 'fetch_api')!;
+    expect(fetch).toMatchObject({ status: 'skipped', attempt: 2 });
+    expect(fetch.retryError).toBeUndefined();
+  });
+
   it("keeps its failed try's error through the store, and a flaky step needing retries on a partner's 503s is told as such", () => {
     const { store } = stores.open();
     const retried = new Set([3, 7, 8, 12, 15, 19, 22, 23, 27, 31, 34, 38, 41, 45]);

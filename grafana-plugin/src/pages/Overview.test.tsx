@@ -236,6 +236,25 @@ describe('Overview refresh', () => {
     ]);
   });
 
+  it('keeps showing what it had when a refresh fails, saying so, until a refresh answers again', async () => {
+    let answered = 0;
+    useRecordedBackend({
+      'GET /api/v1/workflows': () =>
+        answered++ === 1 ? { status: 503, data: { error: { message: 'the agent is starting or stopping' } } } : { status: 200, data: workflows },
+    });
+    renderApp('/a/flowlens-workflows-app/overview');
+    await screen.findByTestId(testIds.overview.row('nightly-etl'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByTestId(testIds.state.stale)).toHaveTextContent(/Refreshing failed: showing the last answer/);
+    expect(rowNames()).toEqual(['nightly-etl', 'order-saga', 'deploy-api']);
+    expect(screen.queryByTestId(testIds.state.error)).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(screen.queryByTestId(testIds.state.stale)).not.toBeInTheDocument());
+    expect(rowNames()).toEqual(['nightly-etl', 'order-saga', 'deploy-api']);
+  });
+
   it('refreshes every interval a shared link names, and stops once turned off', async () => {
     // Only the refresh timer is faked: the recorded agent still answers on a later tick.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
