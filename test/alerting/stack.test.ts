@@ -255,6 +255,10 @@ describe.skipIf(skipNote(needs) !== '')(`alerting stack end to end${skipNote(nee
     const generated = await inhibited('FlowLensSLOErrorBudgetBurn', (a) => a.labels.workflow === 'deploy' && a.labels.severity === 'critical');
     expect(generated.labels).toMatchObject({ workflow: 'deploy', slo: SLO_LABEL, category: 'slo' });
 
+    // Its low health is the critical finding's to tell, which inhibits it.
+    const unhealthy = await inhibited('FlowLensWorkflowHealthLow', (a) => a.labels.workflow === 'deploy');
+    expect(unhealthy.status.inhibitedBy.length).toBeGreaterThan(0);
+
     const slow = await waitFor('FlowLensSLOSlowBurn in Alertmanager', async () => (await amAlerts('FlowLensSLOSlowBurn'))[0]);
     expect(slow.labels).toMatchObject({ workflow: 'release', slo: 'release-95' });
     expect(slow.status.state).toBe('suppressed');

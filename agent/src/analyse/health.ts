@@ -73,8 +73,9 @@ export function healthBasis(history: WorkflowHistory, running: readonly RunRecor
 
 /**
  * A 0–100 score from weighted factors (success rate, duration against baseline, open problems and anomaly,
- * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted.
- * Fewer than `minRuns` runs (no basis) → `unknown`.
+ * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted. A
+ * critical problem or a stalled schedule caps it below 50 (`unhealthy`). Fewer than `minRuns` runs (no basis) →
+ * `unknown`.
  */
 export function healthOf(input: HealthInput): HealthReport {
   const { basis, nowMs } = input;
@@ -102,7 +103,15 @@ export function healthOf(input: HealthInput): HealthReport {
   }
 
   const weight = factors.reduce((s, f) => s + f.weight, 0);
-  const score = Math.round(factors.reduce((s, f) => s + f.score * f.weight, 0) / weight);
+  const weighted = Math.round(factors.reduce((s, f) => s + f.score * f.weight, 0) / weight);
   for (const f of factors) f.score = Math.round(f.score);
-  return { score, status: score >= 80 ? 'healthy' : score >= 50 ? 'degraded' : 'unhealthy', factors };
+  // What a workflow delivers is out while it has a critical problem or its schedule stopped (the week-aware stall,
+  // not freshness, which a schedule's nights and weekends lower): its runs' own good figures cannot average that away.
+  const down = worst === 'critical' || input.candidates.some(isStalledSchedule);
+  const score = down ? Math.min(weighted, UNHEALTHY_BELOW - 1) : weighted;
+  return { score, status: score >= 80 ? 'healthy' : score >= UNHEALTHY_BELOW ? 'degraded' : 'unhealthy', factors };
 }
+
+const UNHEALTHY_BELOW = 50;
+/** A stall of the schedule, not a hung run (which its workflow's other runs may run beside). */
+const isStalledSchedule = (c: FindingCandidate) => c.kind === 'stalled' && c.category !== 'timeout';

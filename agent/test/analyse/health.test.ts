@@ -29,6 +29,16 @@ describe('health score', () => {
     expect(failingHealth.factors.find((f) => f.name === 'success_rate')!.score).toBeLessThan(80);
     expect(out.health.get('young')).toEqual({ score: 0, status: 'unknown', factors: [] });
   });
+
+  it('calls a workflow whose schedule stopped unhealthy, however well its last runs went', () => {
+    // Hourly and always passing, until it stopped 13 hours ago; another workflow runs on.
+    const stopped = hourly('backup-hourly', 287);
+    const out = analyse({ nowMs: 300 * HOUR, runs: [...stopped, ...hourly('ticker', 300)], templateOf, config: {} });
+    expect(out.candidates.filter((c) => c.workflow === 'backup-hourly').map((c) => c.fingerprint)).toEqual(['stalled|backup-hourly|cadence']);
+    const health = out.health.get('backup-hourly')!;
+    expect(health.factors.find((f) => f.name === 'success_rate')!.score).toBe(100);
+    expect(health).toMatchObject({ status: 'unhealthy', score: 49 });
+  });
 });
 
 describe('edge cases', () => {
