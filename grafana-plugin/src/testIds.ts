@@ -8,6 +8,7 @@ export const testIds = {
   workflow: {
     page: 'flowlens-workflow',
     factors: 'flowlens-workflow-health-factors',
+    healthCap: 'flowlens-workflow-health-cap',
     timeline: 'flowlens-workflow-timeline',
     changes: 'flowlens-workflow-changes',
     steps: 'flowlens-workflow-steps',

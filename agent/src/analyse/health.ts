@@ -20,6 +20,8 @@ export interface HealthReport {
   score: number;
   status: HealthStatus;
   factors: HealthFactor[];
+  /** What holds the score below 50 whatever the factors say: a critical finding, or a stalled schedule. */
+  cappedBy?: 'critical_finding' | 'stalled_schedule';
 }
 
 /**
@@ -107,9 +109,9 @@ export function healthOf(input: HealthInput): HealthReport {
   for (const f of factors) f.score = Math.round(f.score);
   // What a workflow delivers is out while it has a critical problem or its schedule stopped (the week-aware stall,
   // not freshness, which a schedule's nights and weekends lower): its runs' own good figures cannot average that away.
-  const down = worst === 'critical' || input.candidates.some(isStalledSchedule);
-  const score = down ? Math.min(weighted, UNHEALTHY_BELOW - 1) : weighted;
-  return { score, status: score >= 80 ? 'healthy' : score >= UNHEALTHY_BELOW ? 'degraded' : 'unhealthy', factors };
+  const cappedBy = worst === 'critical' ? 'critical_finding' : input.candidates.some(isStalledSchedule) ? 'stalled_schedule' : undefined;
+  const score = cappedBy ? Math.min(weighted, UNHEALTHY_BELOW - 1) : weighted;
+  return { score, status: score >= 80 ? 'healthy' : score >= UNHEALTHY_BELOW ? 'degraded' : 'unhealthy', factors, ...(cappedBy && { cappedBy }) };
 }
 
 const UNHEALTHY_BELOW = 50;

@@ -37,7 +37,7 @@ describe('health score', () => {
     expect(out.candidates.filter((c) => c.workflow === 'backup-hourly').map((c) => c.fingerprint)).toEqual(['stalled|backup-hourly|cadence']);
     const health = out.health.get('backup-hourly')!;
     expect(health.factors.find((f) => f.name === 'success_rate')!.score).toBe(100);
-    expect(health).toMatchObject({ status: 'unhealthy', score: 49 });
+    expect(health).toMatchObject({ status: 'unhealthy', score: 49, cappedBy: 'stalled_schedule' });
   });
 });
 

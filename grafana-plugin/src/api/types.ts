@@ -131,6 +131,8 @@ export interface HealthFactor {
 
 export interface WorkflowHealth extends Health {
   factors: HealthFactor[];
+  /** What holds the score below 50 whatever the factors say. */
+  cappedBy?: 'critical_finding' | 'stalled_schedule';
 }
 
 export interface Run {

@@ -994,6 +994,18 @@ describe('A workflow with little to show', () => {
     expect(screen.queryByText('unknown 0')).not.toBeInTheDocument();
   });
 
+  it('says what holds a health score down that its factors would put higher', async () => {
+    useRecordedBackend({
+      ...agent,
+      'GET /api/v1/workflows/nightly-etl/health': { ...health, score: 49, status: 'unhealthy', cappedBy: 'stalled_schedule' },
+    });
+    renderApp('/a/flowlens-workflows-app/workflow/nightly-etl');
+
+    expect(await screen.findByTestId(testIds.workflow.healthCap)).toHaveTextContent(
+      'Unhealthy (49) whatever the factors below say: its schedule stopped starting runs.'
+    );
+  });
+
   it('says so when no run is in the time range, and when a run has no steps', async () => {
     useRecordedBackend({
       ...agent,

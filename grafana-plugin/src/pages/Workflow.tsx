@@ -11,7 +11,7 @@ import {
   listRecommendations,
   listSlos,
 } from '../api/resources.js';
-import { BURN_WINDOWS, type AttributeTransition, type StepSummary, type TransitionSide, type WorkflowDetail } from '../api/types.js';
+import { BURN_WINDOWS, type AttributeTransition, type StepSummary, type TransitionSide, type WorkflowDetail, type WorkflowHealth } from '../api/types.js';
 import { AdviceSource } from '../components/AdviceSource.js';
 import { StateBadge } from '../components/Badges.js';
 import { AllHealthy } from '../components/EmptyStates.js';
@@ -140,24 +140,36 @@ function HealthFactors({ name }: { name: string }) {
         empty={<p className={styles.muted}>No health score yet: too few finished runs for the agent to judge this workflow.</p>}
       >
         {(health) => (
-          <table className={styles.table}>
-            <TableHead columns={['Factor', 'Score', 'Weight', 'Detail']} />
-            <tbody>
-              {health.factors.map((f) => (
-                <tr key={f.name}>
-                  <td>{humanize(f.name)}</td>
-                  <td>{Math.round(f.score)}</td>
-                  <td>{f.weight}</td>
-                  <td>{f.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <>
+            {health.cappedBy && (
+              <p data-testid={testIds.workflow.healthCap}>
+                Unhealthy ({health.score}) whatever the factors below say: {CAPPED_BY[health.cappedBy]}.
+              </p>
+            )}
+            <table className={styles.table}>
+              <TableHead columns={['Factor', 'Score', 'Weight', 'Detail']} />
+              <tbody>
+                {health.factors.map((f) => (
+                  <tr key={f.name}>
+                    <td>{humanize(f.name)}</td>
+                    <td>{Math.round(f.score)}</td>
+                    <td>{f.weight}</td>
+                    <td>{f.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
         )}
       </QueryView>
     </section>
   );
 }
+
+const CAPPED_BY: Record<NonNullable<WorkflowHealth['cappedBy']>, string> = {
+  critical_finding: 'it has a critical finding',
+  stalled_schedule: 'its schedule stopped starting runs',
+};
 
 /** "Was there a change?": steady attributes (a release, an image, a region) that took another value, and whether it hurt. */
 function Changes({ name, changes }: { name: string; changes?: AttributeTransition[] }) {
