@@ -1,5 +1,6 @@
 import { CronJob } from 'cron';
 import { AnalysisPass, CLEAR_AFTER_RUNS, FAILURE_KINDS, failureNotes, failureTemplates, heldIdentities, thresholdsOf, type AnalysisOutput, type FailureNote } from '../analyse/index.js';
+import { formatDurationSpec } from '../analyse/config.js';
 import type { FlowLensConfig } from '../config/schema.js';
 import type { FlowLensMetrics } from '../export/metrics.js';
 import type { Finding } from '../model/finding.js';
@@ -131,9 +132,9 @@ export class AnalysisService {
       const needed = finding.kind === 'stalled' ? 1 : CLEAR_AFTER_RUNS;
       // A stalled schedule whose runs have all left the window retired: no run will come to clear it.
       const retired = (workflow: string) => finding.kind === 'stalled' && finding.category === 'configuration' && !ends.has(workflow);
-      return (finding.workflows ?? [finding.workflow]).every(
-        (workflow) => retired(workflow) || (ends.get(workflow) ?? []).filter((end) => end > sinceMs).length >= needed,
-      );
+      const workflows = finding.workflows ?? [finding.workflow];
+      if (workflows.every(retired)) return { why: `no run of it is left in analysis.window (${formatDurationSpec(this.config.analysis.window)}): it retired` };
+      return workflows.every((workflow) => retired(workflow) || (ends.get(workflow) ?? []).filter((end) => end > sinceMs).length >= needed);
     });
     this.latest = output;
     const durationMs = performance.now() - started;

@@ -138,6 +138,12 @@ export interface FindingQuery {
   limit: number;
 }
 
+/**
+ * Whether a finding no pass saw any more has cleared: `false` while not, `true` when the runs since show it gone,
+ * or why, when for another reason (its workflow retired), which its resolution then says.
+ */
+export type Cleared = boolean | { why: string };
+
 export interface FindingUpdate {
   opened: number;
   updated: number;
@@ -194,7 +200,7 @@ export interface Store {
   /** The id a template is counted under now: its own, or that of the template it was merged into. */
   currentTemplateId(templateId: string): string;
 
-  applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => boolean): FindingUpdate;
+  applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => Cleared): FindingUpdate;
   findings(query: FindingQuery): Finding[];
   finding(id: string): Finding | undefined;
   setFindingStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string): Finding | undefined;

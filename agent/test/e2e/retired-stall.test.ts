@@ -49,5 +49,7 @@ describe('a retired schedule', () => {
     expect((await agent.post('/api/v1/analyze')).status).toBe(200);
     const after = (await agent.get(`/api/v1/findings/${stalled.id}`)).body;
     expect(after.status).toBe('resolved');
+    // Not by a run that ended after it began: none did.
+    expect(after.evidence.resolution).toBe('Condition cleared: no run of it is left in analysis.window (14d): it retired; resolved automatically.');
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { mostSevere, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
-import type { FindingQuery, FindingUpdate } from '../store.js';
+import type { Cleared, FindingQuery, FindingUpdate } from '../store.js';
 import { isoTime } from '../../runtime/iso-time.js';
 
 interface FindingRow {
@@ -78,7 +78,7 @@ export class FindingTable {
     );
   }
 
-  apply(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean): FindingUpdate {
+  apply(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => Cleared): FindingUpdate {
     const result: FindingUpdate = { opened: 0, updated: 0, reopened: 0, resolved: 0 };
     this.db.transaction(() => {
       const seen = new Set<string>();
@@ -120,7 +120,8 @@ export class FindingTable {
         if (seen.has(row.fingerprint)) continue;
         const finding = toFinding(row);
         const by = supersededBy.get(row.fingerprint);
-        if (!by && !cleared(finding)) {
+        const clear = by ? true : cleared(finding);
+        if (!clear) {
           // Not seen, so not changed but for the count: retention goes by when it was last seen (LAST_SIGHTING).
           this.notSeen.run(row.id);
           continue;
@@ -133,7 +134,9 @@ export class FindingTable {
           // A stall clears with a run that ended after it began (its last sighting is only the last pass's time).
           resolution: by
             ? `Now told by finding ${findingId(by.fingerprint)} ("${by.title}"); resolved automatically.`
-            : body.kind === 'stalled'
+            : typeof clear === 'object'
+              ? `Condition cleared: ${clear.why}; resolved automatically.`
+              : body.kind === 'stalled'
               ? `Condition cleared: a run ended after ${isoTime(row.first_seen_ms)}, when it began; resolved automatically.`
               : `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
         };

@@ -3,6 +3,7 @@ import type { Finding, FindingCandidate, FindingStatus } from '../../model/findi
 import type { RunOutcomeQuery, RunOutcomes } from '../../model/run-outcomes.js';
 import { FAILED_STATUSES, type RunRecord } from '../../model/workflow.js';
 import type {
+  Cleared,
   FindingQuery,
   PatternQuery,
   PatternRow,
@@ -522,7 +523,7 @@ export class SqliteStore implements Store {
     return this.statements.templateAlias.get(templateId) ?? templateId;
   }
 
-  applyFindings(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => boolean) {
+  applyFindings(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => Cleared) {
     return this.findingTable.apply(candidates, nowMs, cleared);
   }
 
