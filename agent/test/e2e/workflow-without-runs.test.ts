@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingCandidate } from '../../src/model/finding.js';
 import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import { createSdk } from '../helpers/sdk.js';
 
 const candidate: FindingCandidate = {
   fingerprint: 'error_pattern|gone|t1',
@@ -40,5 +41,19 @@ describe('a workflow known only by its open finding', () => {
     const runs = await agent.get('/api/v1/workflows/gone/runs');
     expect([runs.status, runs.body.items]).toEqual([200, []]);
     expect((await agent.get('/api/v1/workflows/never-seen')).status).toBe(404);
+  });
+
+  it("names the runner of a workflow's runs on its page for a range before them", async () => {
+    const sdk = createSdk('http/protobuf', agent, { 'service.name': 'ci' });
+    await sdk.emit({
+      name: 'run nightly',
+      startMs: Date.now() - 600_000,
+      endMs: Date.now() - 540_000,
+      attributes: { 'cicd.pipeline.name': 'nightly', 'cicd.pipeline.run.id': 'n-1', 'cicd.pipeline.result': 'success' },
+    });
+    await sdk.shutdown();
+    const now = (await agent.get('/api/v1/workflows/nightly')).body;
+    expect(now).toMatchObject({ runs: 1, runner: 'cicd' });
+    expect((await agent.get('/api/v1/workflows/nightly?from=now-60d&to=now-50d')).body).toMatchObject({ runs: 0, runner: 'cicd' });
   });
 });
