@@ -76,7 +76,7 @@ export function healthBasis(history: WorkflowHistory, running: readonly RunRecor
 /**
  * A 0–100 score from weighted factors (success rate, duration against baseline, open problems and anomaly,
  * SLO budget, freshness); factors that do not apply (no SLO, no schedule) drop out and the rest are reweighted. A
- * critical problem or a stalled schedule caps it below 50 (`unhealthy`). Fewer than `minRuns` runs (no basis) →
+ * critical finding of its own or a stalled schedule caps it below 50 (`unhealthy`). Fewer than `minRuns` runs (no basis) →
  * `unknown`.
  */
 export function healthOf(input: HealthInput): HealthReport {
@@ -109,11 +109,17 @@ export function healthOf(input: HealthInput): HealthReport {
   for (const f of factors) f.score = Math.round(f.score);
   // What a workflow delivers is out while it has a critical problem or its schedule stopped (the week-aware stall,
   // not freshness, which a schedule's nights and weekends lower): its runs' own good figures cannot average that away.
-  const cappedBy = worst === 'critical' ? 'critical_finding' : input.candidates.some(isStalledSchedule) ? 'stalled_schedule' : undefined;
-  const score = cappedBy ? Math.min(weighted, UNHEALTHY_BELOW - 1) : weighted;
+  const cause = input.candidates.some(isOwnCritical) ? 'critical_finding' : input.candidates.some(isStalledSchedule) ? 'stalled_schedule' : undefined;
+  const cappedBy = cause && weighted >= UNHEALTHY_BELOW ? cause : undefined;
+  const score = cappedBy ? UNHEALTHY_BELOW - 1 : weighted;
   return { score, status: score >= 80 ? 'healthy' : score >= UNHEALTHY_BELOW ? 'degraded' : 'unhealthy', factors, ...(cappedBy && { cappedBy }) };
 }
 
 const UNHEALTHY_BELOW = 50;
-/** A stall of the schedule, not a hung run (which its workflow's other runs may run beside). */
-const isStalledSchedule = (c: FindingCandidate) => c.kind === 'stalled' && c.category !== 'timeout';
+/**
+ * A critical finding of this workflow alone: one shared by several takes the severity of the worst hit, which may
+ * be another (their own figures show how each is hit).
+ */
+const isOwnCritical = (c: FindingCandidate) => c.severity === 'critical' && (c.workflows ?? [c.workflow]).length === 1;
+/** A stall of the schedule, or a schedule its hung run holds (missed runs counted); not a hung run alone. */
+const isStalledSchedule = (c: FindingCandidate) => c.kind === 'stalled' && (c.category !== 'timeout' || c.evidence.current.missedRuns !== undefined);

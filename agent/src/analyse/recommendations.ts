@@ -45,9 +45,10 @@ const says = (c: RecommendationInput, re: RegExp) => [c.pattern, ...(c.errorLine
 const saysMemory = (c: RecommendationInput) => says(c, MEMORY);
 /** A `logic` finding whose error says what is wrong in the code, not one that is `logic` for want of a keyword. */
 const saysBug = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => categorise(text) === 'logic');
-/** Errors that tell only a command's exit status: the cause is in its output, which the runner did not send. */
-const EXIT_ONLY = /\bexit(?:ed)?(?: with)? (?:code|status)\b|\bnon-?zero exit|\breturned non-?zero|\bscript returned exit code/i;
-const saysOnlyExit = (c: RecommendationInput) => !saysBug(c) && says(c, EXIT_ONLY);
+/** Errors that name what the step's code or image lacks: a module, a command, a file, its syntax. */
+const NAMES_MISSING = /cannot find module|no module named|modulenotfounderror|importerror|command not found|is not recognized as|no such file or directory|syntaxerror|undefined reference/i;
+/** A `logic` finding whose error says what to fix in the code; other `logic` findings are so for want of a keyword. */
+const saysWhatToFix = (c: RecommendationInput) => saysBug(c) || says(c, NAMES_MISSING);
 // A pool short of workers is a resource too, but not what these advise on; nor what a retry gets past.
 const failsForResource = (c: RecommendationInput) => c.category === 'resource' && c.kind !== 'queue' && !c.retries;
 
@@ -224,7 +225,7 @@ const knowledge: Entry[] = [
     },
   },
   {
-    applies: (c) => c.category === 'logic' && !saysOnlyExit(c),
+    applies: (c) => c.category === 'logic' && saysWhatToFix(c),
     build: (c) => ({
       title: `Fix the code path in ${stepText(c)}`,
       steps: [
@@ -236,12 +237,12 @@ const knowledge: Entry[] = [
     }),
   },
   {
-    // `logic` by default: the error tells only that a command failed ("Process completed with exit code 1").
-    applies: (c) => c.category === 'logic' && saysOnlyExit(c),
+    // `logic` by default: the error names no cause ("Process completed with exit code 1", "Agent went offline").
+    applies: (c) => c.category === 'logic' && !saysWhatToFix(c),
     build: (c) => ({
       title: `Find the error behind ${c.pattern ? `"${c.pattern}"` : 'the failure'} in the output of ${stepText(c)}`,
       steps: [
-        `The runner tells only that ${stepText(c)} failed: read its output in an example run, from the end back to the first error.`,
+        `The error names no cause FlowLens knows: read the output of ${stepText(c)} in an example run, from the end back to the first error.`,
         `Have ${stepText(c)} report that error (as the span's status message or an exception event), so its failures are grouped, categorised and advised on by cause.`,
       ],
     }),

@@ -14,9 +14,11 @@ export interface WallClock {
 const UTC: WallClock = { zone: 'UTC', toWall: (ms) => ms, fromWall: (wallMs) => wallMs };
 /** Zones change their offset on the quarter hour of UTC at the finest (Newfoundland's at 04:30 UTC, Nepal's +5:45). */
 const OFFSET_STEP_MS = 15 * 60_000;
-/** Offsets remembered per zone, a quarter hour each: some 30 days' worth, far more than a pass asks for. */
-const MAX_CACHED = 3_000;
+/** Offsets remembered per zone, a quarter hour each: some 200 days' worth, more than an analysis window holds. */
+const MAX_CACHED = 20_000;
 const clocks = new Map<string, WallClock>([['UTC', UTC]]);
+/** Further than any zone's offset from UTC. */
+const CHANGE_REACH_MS = 15 * 3_600_000;
 
 /** Whether `zone` is a time zone this runtime knows (`Intl`'s IANA names, `UTC`). */
 export function isTimeZone(zone: string): boolean {
@@ -63,7 +65,12 @@ function zoneClock(zone: string): WallClock {
   return {
     zone,
     toWall: (ms) => ms + offsetAt(ms),
-    // The offset at the instant the wall time names; a wall time a change skips or repeats reads as one beside it.
-    fromWall: (wallMs) => wallMs - offsetAt(wallMs - offsetAt(wallMs)),
+    fromWall: (wallMs) => {
+      // The offsets on either side of a change that day (no zone is 14 hours off UTC): a wall time the clocks repeat
+      // names two instants, of which the earlier is taken; one they skip names none, and reads as one beside it.
+      const instants = [wallMs - offsetAt(wallMs - CHANGE_REACH_MS), wallMs - offsetAt(wallMs + CHANGE_REACH_MS)];
+      const named = instants.filter((ms) => ms + offsetAt(ms) === wallMs);
+      return named.length > 0 ? Math.min(...named) : instants[1]!;
+    },
   };
 }

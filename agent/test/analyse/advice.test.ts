@@ -74,7 +74,7 @@ describe('advice on what the error says', () => {
     const c = failing(error);
     expect(c.category).toBe('logic');
     expect(c.recommendations[0]!.title).toBe('Fix the code path in step `push`');
-    expect(advice(c)).not.toMatch(/missing value|tells only/);
+    expect(advice(c)).not.toMatch(/missing value|names no cause/);
   });
 
   it.each([
@@ -83,6 +83,17 @@ describe('advice on what the error says', () => {
     ['ThrottlingException: Rate exceeded'],
   ])('tells a rate limit however the service words it ("%s")', (error) => {
     expect(failing(error).recommendations[0]!.title).toMatch(/^Stay under the rate limit/);
+  });
+
+  it.each([['Agent went offline during the build'], ['Task exited with return code 1']])(
+    'tells to find the cause in the output of an error that names none ("%s")',
+    (error) => {
+      expect(failing(error).recommendations[0]!.title).toMatch(/^Find the error behind ".*" in the output of step `push`$/);
+    },
+  );
+
+  it("takes a client's own rate limiter timing out for a timeout, not a service's limit", () => {
+    expect(failing('rate limiter Wait(n=1) would exceed context deadline: context deadline exceeded').category).toBe('timeout');
   });
 
   it('takes a 429 that is no status for none: an outage that took 429 ms is still an outage', () => {

@@ -110,6 +110,9 @@ describe('hung runs: still running long after the workflow usually ends', () => 
     expect(found[0]!.summary).toMatch(/ No run has started since: [34] runs of its schedule were missed\.$/);
     expect(found[0]!.evidence.current.missedRuns).toBeGreaterThanOrEqual(3);
 
+    // Its schedule stopped all the same: the workflow is unhealthy, as a stalled one is.
+    expect(out.health.get('hourly-rollup')).toMatchObject({ status: 'unhealthy', cappedBy: 'stalled_schedule' });
+
     // A schedule that stopped after a run that ended is a stall of its own.
     const ended = analyse({ nowMs: 28 * HOUR + 10 * MIN, runs: settled, templateOf, config: {} });
     expect(stalledOf(ended.candidates, 'hourly-rollup').map((c) => c.fingerprint)).toEqual(['stalled|hourly-rollup|cadence']);

@@ -6,7 +6,7 @@ import type { Category } from '../../model/finding.js';
  * count ("after 429 ms"): it tells only beside a status word.
  */
 export const RATE_LIMITED =
-  /\b(?:HTTP|status|code)\W{0,3}429\b|\b429\W{0,3}(?:too many|quota|rate)|too many requests|\brate[\s_-]?limit|\brate exceeded|throttlingexception|\brequests? (?:was |were |are |is )?throttled|reduce your request rate|\brequests per (?:second|minute|hour)\b/i;
+  /\b(?:HTTP|status|code)\W{0,3}429\b|\b429\W{0,3}(?:too many|quota|rate)|too many requests|\brate[\s_-]?limit(?!er)|\brate exceeded|throttlingexception|\brequests? (?:was |were |are |is )?throttled|reduce your request rate|\brequests per (?:second|minute|hour)\b/i;
 
 /** Keyword rules, first match wins: specific causes (a rate limit, credentials, OOM) before generic ones (timeouts, 5xx). */
 const rules: [Category, RegExp][] = [

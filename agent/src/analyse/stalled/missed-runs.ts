@@ -26,13 +26,16 @@ export interface MissedRuns {
  * `clock`: a schedule kept in a zone with daylight saving time keeps its hours on that zone's clocks.
  */
 export function missedRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number, clock: WallClock): MissedRuns {
-  const wall = periodRuns(starts.map(clock.toWall), clock.toWall(lastMs), intervalMs, clock.toWall(untilMs), clock);
+  const wall = periodRuns(starts.map(clock.toWall), clock.toWall(lastMs), intervalMs, untilMs, clock);
   if (wall) return { ...wall, dueMs: clock.fromWall(wall.dueMs) };
   // A cadence is kept in elapsed time: the hour a clock skips or repeats is no run more or less.
   return { count: Math.max(0, Math.floor((untilMs - lastMs) / intervalMs)), dueMs: lastMs + intervalMs };
 }
 
-/** The missed runs by the period the history holds in full, on the wall clock; undefined when it holds none. */
+/**
+ * The missed runs by the period the history holds in full, on the wall clock; undefined when it holds none. Each
+ * slot falls due at its real time, by `untilMs` (real): the hour the clocks repeat neither hides nor delays one.
+ */
 function periodRuns(starts: readonly number[], lastMs: number, intervalMs: number, untilMs: number, clock: WallClock): MissedRuns | undefined {
   // A time the clocks skip (02:30 on the night they go forward) is no start a schedule on them makes.
   const exists = (wallMs: number) => clock.toWall(clock.fromWall(wallMs)) === wallMs;
@@ -53,7 +56,7 @@ function periodRuns(starts: readonly number[], lastMs: number, intervalMs: numbe
     const slots: number[] = [];
     for (const time of times) if (slots.length === 0 || time - slots[slots.length - 1]! >= slackMs) slots.push(time);
     let count = 0;
-    for (const slot of slots) for (let due = slot + periodMs; due <= untilMs; due += periodMs) if (exists(due)) count++;
+    for (const slot of slots) for (let due = slot + periodMs; clock.fromWall(due) <= untilMs; due += periodMs) if (exists(due)) count++;
     return { count, dueMs: slots[0]! + periodMs, period };
   }
   return undefined;

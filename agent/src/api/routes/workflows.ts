@@ -59,7 +59,7 @@ export function workflowRoutes(deps: ApiDeps) {
    */
   const quietAggregate = (name: string, toMs: number, slices = 0): WorkflowAggregate => {
     const [newest] = deps.store.runs({ workflow: name, fromMs: toMs - NEWEST_RUN_LOOKBACK_MS, toMs, limit: 1 });
-    // A range before the workflow's runs (or long after them) still names the runner its runs came from.
+    // A range before the workflow's runs still names the runner its runs came from.
     const [any] = newest ? [newest] : deps.store.runs({ workflow: name, fromMs: toMs, toMs: deps.now(), limit: 1 });
     return {
       workflow: name,
