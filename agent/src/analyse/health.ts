@@ -34,6 +34,7 @@ export interface HealthBasis {
 }
 
 export interface HealthInput {
+  workflow: string;
   basis: HealthBasis | undefined;
   nowMs: number;
   /** Candidates naming this workflow (alone or among others). */
@@ -109,17 +110,15 @@ export function healthOf(input: HealthInput): HealthReport {
   for (const f of factors) f.score = Math.round(f.score);
   // What a workflow delivers is out while it has a critical problem or its schedule stopped (the week-aware stall,
   // not freshness, which a schedule's nights and weekends lower): its runs' own good figures cannot average that away.
-  const cause = input.candidates.some(isOwnCritical) ? 'critical_finding' : input.candidates.some(isStalledSchedule) ? 'stalled_schedule' : undefined;
+  // A shared critical finding caps the workflow it names first: it takes the severity of the worst hit, and the
+  // others' own figures show how each is hit.
+  const critical = input.candidates.some((c) => c.severity === 'critical' && c.workflow === input.workflow);
+  const cause = critical ? 'critical_finding' : input.candidates.some(isStalledSchedule) ? 'stalled_schedule' : undefined;
   const cappedBy = cause && weighted >= UNHEALTHY_BELOW ? cause : undefined;
   const score = cappedBy ? UNHEALTHY_BELOW - 1 : weighted;
   return { score, status: score >= 80 ? 'healthy' : score >= UNHEALTHY_BELOW ? 'degraded' : 'unhealthy', factors, ...(cappedBy && { cappedBy }) };
 }
 
 const UNHEALTHY_BELOW = 50;
-/**
- * A critical finding of this workflow alone: one shared by several takes the severity of the worst hit, which may
- * be another (their own figures show how each is hit).
- */
-const isOwnCritical = (c: FindingCandidate) => c.severity === 'critical' && (c.workflows ?? [c.workflow]).length === 1;
 /** A stall of the schedule, or a schedule its hung run holds (missed runs counted); not a hung run alone. */
 const isStalledSchedule = (c: FindingCandidate) => c.kind === 'stalled' && (c.category !== 'timeout' || c.evidence.current.missedRuns !== undefined);

@@ -148,6 +148,7 @@ export class AnalysisPass {
       health.set(
         workflow,
         healthOf({
+          workflow,
           basis,
           nowMs,
           candidates: candidates.filter((c) => c.workflow === workflow || c.workflows?.includes(workflow)),

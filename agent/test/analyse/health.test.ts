@@ -41,6 +41,25 @@ describe('health score', () => {
   });
 });
 
+describe('health capped by a shared critical finding', () => {
+  it('caps the workflow the finding names first, not another it barely touches', () => {
+    // Every 15 minutes; in the last 10 hours `a` fails two runs in three on a refused connection, `b` three times.
+    const refused = 'connect ECONNREFUSED 10.0.0.7:5432';
+    const runsOf = (workflow: string, offsetMs: number, fails: (i: number) => boolean) =>
+      Array.from({ length: 400 }, (_, i) => {
+        const r = run(workflow, i, (i * HOUR) / 4 + offsetMs, 60_000, fails(i) ? 'failure' : 'success');
+        return fails(i) ? { ...r, errorMessage: refused, steps: r.steps.map((step) => ({ ...step, status: 'failure' as const, errorMessage: refused })) } : r;
+      });
+    const runs = [...runsOf('a', 0, (i) => i >= 360 && i % 3 !== 0), ...runsOf('b', 60_000, (i) => i === 370 || i === 380 || i === 390)];
+    const out = analyse({ nowMs: 100 * HOUR + 600_000, runs, templateOf: (m) => ({ templateId: m.replace(/\d+/g, '<*>'), template: m.replace(/\d+/g, '<*>') }), config: {} });
+    const shared = out.candidates.find((c) => c.workflows?.length === 2)!;
+    expect(shared).toMatchObject({ severity: 'critical', workflow: 'a', workflows: ['a', 'b'] });
+    expect(out.health.get('a')).toMatchObject({ status: 'unhealthy', cappedBy: 'critical_finding' });
+    expect(out.health.get('b')!.status).toBe('degraded');
+    expect(out.health.get('b')!.cappedBy).toBeUndefined();
+  });
+});
+
 describe('edge cases', () => {
   it('analyses an empty window, runs still in progress, and an SLO for a workflow without runs', () => {
     const inProgress = { ...run('etl', 1, 0, 1000), status: 'running' as const };
