@@ -57,14 +57,16 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
 
   // The API listens first so its port is known for links; until the tenants are up it answers 503.
   const host = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const addressOf = (listen: { host: string; port: number }) => `${host(listen.host)}:${listen.port}`;
   const server = listenApi(config, tls, apiTokens, (tenant) => (ready ? runtimes.get(tenant) : undefined));
   const { listen: api } = config.api;
   await listen(server, api.host, api.port).catch((error: unknown) => {
-    throw listenError('api.listen', `${host(api.host)}:${api.port}`, error);
+    throw listenError('api.listen', addressOf(api), error);
   });
   const apiUrl = `${scheme}://${host(api.host)}:${(server.address() as AddressInfo).port}`;
 
-  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver }[] = [];
+  /** Each receiver with the address its key chose, which a failed start names. */
+  const receivers: { kind: 'http' | 'grpc'; receiver: Receiver; address: string }[] = [];
   // A store that cannot open (read-only, full disk), a port taken: leave nothing listening behind the error.
   const abandon = async (error: unknown): Promise<never> => {
     await Promise.all(receivers.map(({ receiver }) => receiver.stop()));
@@ -106,7 +108,9 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
     ...(ingestTokens.enabled && { authenticate: (authorization) => ingestTokens.check(authorization) }),
     ...(tls && { tls }),
   };
-  if (config.otlp.http) receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...settings, ...config.otlp.http }, consumer) });
+  if (config.otlp.http) {
+    receivers.push({ kind: 'http', receiver: createHttpReceiver({ ...settings, ...config.otlp.http }, consumer), address: addressOf(config.otlp.http) });
+  }
   // grpc-js writes to stderr in a format of its own: into the agent's log instead, but for a failed bind, which
   // the start reports as the key to change (`listenError`). Its info and debug lines come only with GRPC_VERBOSITY.
   if (config.otlp.grpc) {
@@ -118,12 +122,11 @@ export async function startConfiguredAgent(config: FlowLensConfig, givenLogger?:
       info: (...parts: unknown[]) => logger.info('gRPC', detail(parts)),
       debug: (...parts: unknown[]) => logger.debug('gRPC', detail(parts)),
     });
-    receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer) });
+    receivers.push({ kind: 'grpc', receiver: createGrpcReceiver({ ...settings, ...config.otlp.grpc }, consumer), address: addressOf(config.otlp.grpc) });
   }
   const bound: Record<string, number> = {};
-  for (const { kind, receiver } of receivers) {
-    const { host: h, port } = config.otlp[kind] as { host: string; port: number };
-    bound[kind] = (await receiver.start().catch((error: unknown) => abandon(listenError(`otlp.${kind}`, `${host(h)}:${port}`, error)))).port;
+  for (const { kind, receiver, address } of receivers) {
+    bound[kind] = (await receiver.start().catch((error: unknown) => abandon(listenError(`otlp.${kind}`, address, error)))).port;
   }
   for (const runtime of runtimes.values()) runtime.start();
   ready = true;

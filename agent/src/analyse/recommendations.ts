@@ -40,11 +40,12 @@ const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
 /** Errors that say memory ran out; a host or a resource category alone does not. */
 const MEMORY = /\boom(killed)?\b|out ?of ?memory|memory limit|heap space|cannot allocate memory|bad_alloc|memoryerror|exit(ed with)? code 137\b/i;
-/** Whether the finding's pattern or one of its error lines matches. */
-const says = (c: RecommendationInput, re: RegExp) => [c.pattern, ...(c.errorLines ?? [])].some((text) => text !== undefined && re.test(text));
+/** Whether the finding's pattern or one of its error lines matches (a pattern, or a test of the text). */
+const says = (c: RecommendationInput, test: RegExp | ((text: string) => boolean)) =>
+  [c.pattern, ...(c.errorLines ?? [])].some((text) => text !== undefined && (test instanceof RegExp ? test.test(text) : test(text)));
 const saysMemory = (c: RecommendationInput) => says(c, MEMORY);
 /** A `logic` finding whose error says what is wrong in the code, not one that is `logic` for want of a keyword. */
-const saysBug = (c: RecommendationInput) => [c.pattern, ...(c.errorLines ?? [])].some((text) => categorise(text) === 'logic');
+const saysBug = (c: RecommendationInput) => says(c, (text) => categorise(text) === 'logic');
 /** Errors that name what the step's code or image lacks: a module, a command, a file, its syntax. */
 const NAMES_MISSING = /cannot find module|no module named|modulenotfounderror|importerror|command not found|is not recognized as|no such file or directory|syntaxerror|undefined reference/i;
 /** A `logic` finding whose error says what to fix in the code; other `logic` findings are so for want of a keyword. */

@@ -129,17 +129,7 @@ export class FindingTable {
         const body = JSON.parse(row.body) as FindingBody;
         body.resolvedBy = RESOLVED_BY_ANALYSIS;
         body.resolvedAt = isoTime(nowMs);
-        body.evidence = {
-          ...body.evidence,
-          // A stall clears with a run that ended after it began (its last sighting is only the last pass's time).
-          resolution: by
-            ? `Now told by finding ${findingId(by.fingerprint)} ("${by.title}"); resolved automatically.`
-            : typeof clear === 'object'
-              ? `Condition cleared: ${clear.why}; resolved automatically.`
-              : body.kind === 'stalled'
-              ? `Condition cleared: a run ended after ${isoTime(row.first_seen_ms)}, when it began; resolved automatically.`
-              : `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`,
-        };
+        body.evidence = { ...body.evidence, resolution: resolutionOf(row, body.kind, by, clear) };
         this.update.run(
           JSON.stringify(body.workflows ?? [body.workflow]), body.severity, body.category, 'resolved', row.first_seen_ms,
           row.last_seen_ms, nowMs, row.clear_passes + 1, JSON.stringify(body), row.id,
@@ -240,6 +230,15 @@ function mayReopen(row: FindingRow, body: FindingBody, candidate: FindingCandida
 /** Short, stable, URL-safe: the same problem keeps its id (and its links in alerts) across passes and restarts. */
 export function findingId(fingerprint: string): string {
   return createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
+}
+
+/** Why a finding no pass saw any more resolved itself. */
+function resolutionOf(row: FindingRow, kind: Finding['kind'], supersededBy: FindingCandidate | undefined, clear: Cleared): string {
+  if (supersededBy) return `Now told by finding ${findingId(supersededBy.fingerprint)} ("${supersededBy.title}"); resolved automatically.`;
+  if (typeof clear === 'object') return `Condition cleared: ${clear.why}; resolved automatically.`;
+  // A stall clears with a run that ended after it began (its last sighting is only the last pass's time).
+  if (kind === 'stalled') return `Condition cleared: a run ended after ${isoTime(row.first_seen_ms)}, when it began; resolved automatically.`;
+  return `Condition cleared: no longer seen in the runs after ${isoTime(row.last_seen_ms)}; resolved automatically.`;
 }
 
 function toFinding(row: FindingRow): Finding {
