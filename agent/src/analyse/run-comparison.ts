@@ -3,6 +3,7 @@ import { sameValue } from '../model/attribute-values.js';
 import type { RunChanges } from '../model/finding.js';
 import type { Attributes, AttrValue } from '../model/otlp.js';
 import { isFailed, workMs, type Outcome, type RunRecord, type StepRecord } from '../model/workflow.js';
+import { enclosingNames } from '../model/step-path.js';
 import { formatDuration, round } from './format.js';
 
 /**
@@ -159,16 +160,7 @@ class StepPlaces {
 
   /** Names of the enclosing steps, outermost first. */
   pathOf(step: StepRecord): string[] {
-    const path: string[] = [];
-    const visited = new Set<string>([step.id]);
-    for (let parent = step.parentId; parent !== undefined && !visited.has(parent); ) {
-      const enclosing = this.byId.get(parent);
-      if (!enclosing) break;
-      visited.add(parent);
-      path.unshift(enclosing.name);
-      parent = enclosing.parentId;
-    }
-    return path;
+    return enclosingNames(step, (id) => this.byId.get(id));
   }
 }
 

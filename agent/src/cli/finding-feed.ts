@@ -1,4 +1,4 @@
-import type { Finding } from '../model/finding.js';
+import { stepLabel, type Finding } from '../model/finding.js';
 
 const SEVERITY_MARK = { critical: '!!', high: '! ', medium: '* ', low: '- ', info: '  ' } as const;
 
@@ -42,7 +42,7 @@ export class FindingFeed {
 }
 
 function describe(finding: Finding, prefix: string): string {
-  const where = [finding.rootCause.step && `step ${finding.rootCause.step}`, ...Object.entries(finding.rootCause.attributes).map(([k, v]) => `${k}=${v}`)]
+  const where = [finding.rootCause.step && `step ${stepLabel(finding.rootCause)}`, ...Object.entries(finding.rootCause.attributes).map(([k, v]) => `${k}=${v}`)]
     .filter(Boolean)
     .join(', ');
   const advice = finding.recommendations[0];

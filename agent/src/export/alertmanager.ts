@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../model/finding.js';
+import { stepLabel, type Finding, type Severity } from '../model/finding.js';
 import type { Logger } from '../runtime/logger.js';
 import { appWorkflowUrl } from './app-link.js';
 
@@ -195,11 +195,12 @@ function findingAlert(
     tenant,
   });
   const cause = finding.rootCause;
+  const step = stepLabel(cause);
   const top = finding.recommendations[0];
   const annotations = dropEmpty({
     summary: finding.title,
     description: finding.summary,
-    root_cause: cause.step ? `${cause.description} (step ${cause.step})` : cause.description,
+    root_cause: step ? `${cause.description} (step ${step})` : cause.description,
     recommendation: top ? [top.title, ...top.steps].join('\n') : '',
     changes: finding.evidence.changes?.lines.join('\n') ?? '',
     finding_severity: finding.severity,

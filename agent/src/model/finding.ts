@@ -24,9 +24,16 @@ export type FindingStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface RootCause {
   step?: string;
+  /** The steps enclosing `step` where the failures ran it, outermost first: the job of a matrix, say. */
+  stepPath?: string[];
   attributes: Record<string, string>;
   pattern?: string;
   description: string;
+}
+
+/** Where a finding's step is, for a line of text: "test (18) › Run tests". */
+export function stepLabel(cause: RootCause): string | undefined {
+  return cause.step === undefined ? undefined : [...(cause.stepPath ?? []), cause.step].join(' › ');
 }
 
 export interface Recommendation {

@@ -234,8 +234,8 @@ describe('flaky steps', () => {
     const runs = ciRuns(300, (i, rand) => { if (i % 3 !== 0) return 'pass'; const r = rand(); return r < 0.6 ? 'fail' : r < 0.85 ? 'retried' : 'pass'; }, onHost);
     const found = run(runs).candidates.filter((c) => c.kind === 'correlation' || c.kind === 'flaky' || c.kind === 'error_pattern');
     expect(found).toHaveLength(1);
-    expect(found[0]!.rootCause).toMatchObject({ step: 'test', attributes: { 'host.name': 'ci-bad' } });
-    expect(found[0]!.title).toMatch(/^`ci` fails in step `test` on host `ci-bad`/);
+    expect(found[0]!.rootCause).toMatchObject({ step: 'test', stepPath: ['suite'], attributes: { 'host.name': 'ci-bad' } });
+    expect(found[0]!.title).toMatch(/^`ci` fails in step `test` of `suite` on host `ci-bad`/);
   });
 
   it('does not call a step flaky when every failure was followed by other code', () => {

@@ -20,7 +20,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     confidence: 0.9,
     title: 'deploy fails: permission denied pushing the image',
     summary: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
-    rootCause: { step: 'push', attributes: { 'runner.name': 'ci-7' }, description: 'The registry token of runner ci-7 expired' },
+    rootCause: { step: 'push', stepPath: ['release'], attributes: { 'runner.name': 'ci-7' }, description: 'The registry token of runner ci-7 expired' },
     evidence: {
       baseline: {},
       current: {},
@@ -98,7 +98,7 @@ describe.skipIf(!alertmanagerBinary())(`Alertmanager notifier against a real Ale
     expect(deploy!.annotations).toEqual({
       summary: 'deploy fails: permission denied pushing the image',
       description: '12 of 20 runs failed in step push with "denied: requested access to the resource is denied"',
-      root_cause: 'The registry token of runner ci-7 expired (step push)',
+      root_cause: 'The registry token of runner ci-7 expired (step release › push)',
       recommendation: 'Renew the registry token\nCreate a new token\nUpdate the CI secret REGISTRY_TOKEN',
       changes: '`runner.name`: ci-3 → ci-7\nstep `push` failed: denied: requested access to the resource is denied',
       finding_severity: 'critical',

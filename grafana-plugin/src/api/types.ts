@@ -260,7 +260,8 @@ export interface Finding {
   confidence: number;
   title: string;
   summary: string;
-  rootCause: { step?: string; attributes: Record<string, string>; pattern?: string; description: string };
+  /** `stepPath`: the steps enclosing `step` where the failures ran it, outermost first (a matrix's job). */
+  rootCause: { step?: string; stepPath?: string[]; attributes: Record<string, string>; pattern?: string; description: string };
   evidence: {
     baseline: Record<string, number | string>;
     current: Record<string, number | string>;

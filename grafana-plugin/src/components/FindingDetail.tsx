@@ -100,7 +100,7 @@ export function FindingDetail({ id, onChanged }: Props) {
               <InlineCode text={finding.rootCause.description} />
             </p>
             <dl>
-              {finding.rootCause.step && <Term label="Step">{finding.rootCause.step}</Term>}
+              {finding.rootCause.step && <Term label="Step">{[...(finding.rootCause.stepPath ?? []), finding.rootCause.step].join(' › ')}</Term>}
               {Object.entries(finding.rootCause.attributes).map(([k, v]) => (
                 <Term key={k} label={k}>
                   <code>{v}</code> <RunsWithAttribute finding={finding} attribute={`${k}=${v}`} />

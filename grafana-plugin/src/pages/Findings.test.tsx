@@ -302,6 +302,15 @@ describe('Findings page', () => {
     expect(within(detail).getByRole('button', { name: 'Acknowledge' })).toBeEnabled();
   });
 
+  it('names the job a failing step ran in, as the step of a matrix job', async () => {
+    const [first] = structuredClone(findings.items);
+    const finding = { ...first!, rootCause: { ...first!.rootCause, step: 'Run tests', stepPath: ['test (18)'] } };
+    useRecordedBackend(agentWith([finding as Finding]));
+    renderApp('/a/flowlens-workflows-app/findings?finding=f-1');
+    const detail = await screen.findByTestId(testIds.findings.detail);
+    expect(await within(detail).findByText('test (18) › Run tests')).toBeInTheDocument();
+  });
+
   it('says nothing is wrong when the agent has no findings', async () => {
     useRecordedBackend(agentWith([]));
     renderApp('/a/flowlens-workflows-app/findings');

@@ -139,7 +139,9 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
   const onsetMs = onsetOf(cluster);
   const lastMs = Math.max(...cluster.map((p) => p.group.lastMs));
   const step = cluster.every((p) => p.group.step === g.step) ? g.step : undefined;
-  const where = step ? ` in step \`${step}\`` : '';
+  const place = g.stepPath?.join(' › ');
+  const stepPath = step && place && cluster.every((p) => p.group.stepPath?.join(' › ') === place) ? g.stepPath : undefined;
+  const where = step ? ` in step \`${step}\`${stepPath ? ` of \`${place}\`` : ''}` : '';
   const attrText = lead.explanations.map((e) => `${e.key}=${e.value}`).join(', ');
   const messages = messagesOf(cluster);
   const said = messagesText(messages);
@@ -173,6 +175,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
     summary,
     rootCause: {
       step,
+      ...(stepPath && { stepPath }),
       attributes,
       pattern: g.template,
       description: explained
@@ -193,7 +196,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
         identity: g.identity,
         ...(messages.length > 1 ? { messages: messages.map((m) => ({ templateId: m.templateId, pattern: m.template, failures: m.failures })) } : {}),
         ...(explained ? { explanations: lead.explanations.map((e) => ({ ...e, support: round(e.support), confidence: round(e.confidence), jaccard: round(e.jaccard), difference: round(e.difference) })) } : {}),
-        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.workflow, step: p.group.step, pattern: p.group.template, failures: p.failures.length, runs: p.sinceOnset })) } : {}),
+        ...(shared ? { perWorkflow: cluster.map((p) => ({ workflow: p.workflow, step: p.group.step, ...(p.group.stepPath && { stepPath: p.group.stepPath }), pattern: p.group.template, failures: p.failures.length, runs: p.sinceOnset })) } : {}),
       },
     },
     recommendations: recommend({

@@ -1,6 +1,7 @@
 import type { Category, Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
+import { enclosingNames } from '../../model/step-path.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import type { Explanation } from '../correlation/explain.js';
@@ -36,6 +37,8 @@ export interface PatternGroup {
   explanations?: Explanation[];
   /** The origin step most of these failures came from. */
   step?: string;
+  /** The steps enclosing `step` where its newest failures ran it most often (a matrix's job); absent at the top. */
+  stepPath?: string[];
   /** From the error's keywords; undefined when none matched (an attribute may still tell). */
   category?: Category;
   onsetMs: number;
@@ -80,6 +83,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     const dominant = outage[0]!.at(-1)!;
     const messages = outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length }));
     const step = mostCommon(failures.map((f) => f.step?.name));
+    const stepPath = step === undefined ? undefined : placeOf(failures, step);
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,
@@ -88,6 +92,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
       failures,
       ...(explanations && { explanations }),
       step,
+      ...(stepPath && { stepPath }),
       // From the template and the error type: numbers in a message ("row 403") say nothing of its kind.
       category: categorise(dominant.template, dominant.step?.errorType ?? dominant.run.errorType),
       onsetMs: failures[0]!.run.startMs,
@@ -101,6 +106,26 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   }
   continueHeld(ctx.held, history.workflow, groups);
   return groups;
+}
+
+/** Failures read to tell where their step ran: the newest tell where it fails now, and a run may hold 20,000 steps. */
+const PLACE_SAMPLE = 20;
+
+/** The enclosing steps of `step` most common among its newest failures, none where it ran at the top. */
+function placeOf(failures: readonly Failure[], step: string): string[] | undefined {
+  const places: string[] = [];
+  for (let i = failures.length - 1; i >= 0 && places.length < PLACE_SAMPLE; i--) {
+    const f = failures[i]!;
+    if (f.step?.name !== step) continue;
+    if (f.step.parentId === undefined) {
+      places.push('');
+      continue;
+    }
+    const byId = new Map(f.run.steps.map((s) => [s.id, s]));
+    places.push(enclosingNames(f.step, (id) => byId.get(id)).join('\u0000'));
+  }
+  const place = mostCommon(places);
+  return place ? place.split('\u0000') : undefined;
 }
 
 /**
