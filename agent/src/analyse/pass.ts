@@ -131,8 +131,12 @@ export class AnalysisPass {
     this.workflows.set(workflow, { basis: healthBasis(history, running, ctx.nowMs, ctx.thresholds), anomalyScore: workflowScores(history, ctx)?.latest, cadenceMs });
   }
 
-  /** The pass's output once every workflow has been given. */
-  finish(): AnalysisOutput {
+  /**
+   * The pass's output once every workflow has been given. `keptResolved`: the candidates whose finding stays
+   * resolved (by hand, with nothing new since), which a workflow's health does not count: its page would say it is
+   * unhealthy for a finding its list no longer shows.
+   */
+  finish(keptResolved: (candidates: readonly FindingCandidate[]) => Set<string> = () => new Set()): AnalysisOutput {
     const { nowMs, config } = this.ctx;
     const candidates = [...failureCandidates(this.problems, this.ctx), ...queueCandidates(this.queues, this.demand), ...this.found].sort(
       (a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
@@ -142,6 +146,8 @@ export class AnalysisPass {
     const anomalyScores = new Map<string, number>();
     const cadences = new Map<string, number>();
     const health = new Map<string, HealthReport>();
+    const quiet = keptResolved(candidates);
+    const counted = quiet.size === 0 ? candidates : candidates.filter((c) => !quiet.has(c.fingerprint));
     for (const [workflow, { basis, anomalyScore, cadenceMs }] of this.workflows) {
       if (anomalyScore !== undefined) anomalyScores.set(workflow, anomalyScore);
       if (cadenceMs !== undefined) cadences.set(workflow, cadenceMs / 1000);
@@ -151,7 +157,7 @@ export class AnalysisPass {
           workflow,
           basis,
           nowMs,
-          candidates: candidates.filter((c) => c.workflow === workflow || c.workflows?.includes(workflow)),
+          candidates: counted.filter((c) => c.workflow === workflow || c.workflows?.includes(workflow)),
           slos: slos.filter((s) => s.workflow === workflow),
           anomalyScore,
           cadenceMs,

@@ -123,7 +123,7 @@ export class AnalysisService {
       await pause();
       for (const _ of analysis.workflow(workflow, read)) await pause();
     }
-    const output = analysis.finish();
+    const output = analysis.finish((candidates) => this.store.keptResolved(candidates));
     const update = this.store.applyFindings(output.candidates, Date.now(), (finding) => {
       // A stall is over with a run that ended after it began (the run it first missed was due), however late its
       // data came: its finding was last seen at the pass's own time, which runs made on time but sent late never

@@ -201,6 +201,11 @@ export interface Store {
   currentTemplateId(templateId: string): string;
 
   applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => Cleared): FindingUpdate;
+  /**
+   * Fingerprints of the candidates `applyFindings` would leave resolved: findings resolved by hand that nothing seen
+   * since reopens, and rules within their cooldown.
+   */
+  keptResolved(candidates: readonly FindingCandidate[]): Set<string>;
   findings(query: FindingQuery): Finding[];
   finding(id: string): Finding | undefined;
   setFindingStatus(id: string, status: FindingStatus, by: string, atMs: number, note?: string): Finding | undefined;

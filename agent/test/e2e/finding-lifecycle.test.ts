@@ -40,3 +40,28 @@ describe('an error pattern finding', () => {
     expect((await errorFinding(store, service)).status).toBe('open');
   });
 });
+
+describe('a critical finding resolved by hand', () => {
+  it("stops capping its workflow's health until the error is seen again", async () => {
+    const { store } = stores.open();
+    const service = new AnalysisService(store, resolveConfig({ analysis: { enabled: false } }), templateOf, [], createLogger('error'));
+    // The last five runs fail: a critical finding, in a day whose other runs passed.
+    writeSpans(store, Array.from({ length: 320 }, (_, i) => job(i, i >= 315)));
+    const opened = await errorFinding(store, service);
+    expect(opened).toMatchObject({ status: 'open', severity: 'critical' });
+    expect(service.output!.health.get('etl')).toMatchObject({ status: 'unhealthy', cappedBy: 'critical_finding' });
+
+    // Someone fixed it and says so before any run proves it: the pass still sees the failures, the finding stays
+    // resolved, and the workflow's health is its figures', not a cap for a finding its list no longer shows.
+    store.setFindingStatus(opened.id, 'resolved', 'alice', Date.parse('2026-11-14T08:00:00Z'));
+    expect(await errorFinding(store, service)).toMatchObject({ status: 'resolved', resolvedBy: 'alice' });
+    const health = service.output!.health.get('etl')!;
+    expect(health.cappedBy).toBeUndefined();
+    expect(health.status).not.toBe('unhealthy');
+    expect(health.factors.find((f) => f.name === 'problems')).toMatchObject({ detail: expect.stringMatching(/^0 open problem/) });
+
+    writeSpans(store, [job(320, true)]);
+    expect(await errorFinding(store, service)).toMatchObject({ status: 'open' });
+    expect(service.output!.health.get('etl')).toMatchObject({ status: 'unhealthy', cappedBy: 'critical_finding' });
+  });
+});

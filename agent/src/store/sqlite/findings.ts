@@ -78,6 +78,15 @@ export class FindingTable {
     );
   }
 
+  keptResolved(candidates: readonly FindingCandidate[]): Set<string> {
+    const kept = new Set<string>();
+    for (const candidate of candidates) {
+      const row = this.byFingerprint.get(candidate.fingerprint);
+      if (row && staysResolved(row, candidate)) kept.add(candidate.fingerprint);
+    }
+    return kept;
+  }
+
   apply(candidates: FindingCandidate[], nowMs: number, cleared: (finding: Finding) => Cleared): FindingUpdate {
     const result: FindingUpdate = { opened: 0, updated: 0, reopened: 0, resolved: 0 };
     this.db.transaction(() => {
@@ -98,9 +107,9 @@ export class FindingTable {
           result.opened++;
           continue;
         }
+        if (staysResolved(row, candidate)) continue;
         const previous = JSON.parse(row.body) as FindingBody;
         const reopened = row.status === 'resolved';
-        if (reopened && !mayReopen(row, previous, candidate)) continue;
         // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution. Notes
         // stay either way: what people found and tried is still true of the problem when it returns.
         const peakSeverity = reopened ? candidate.severity : mostSevere([previous.peakSeverity ?? previous.severity, candidate.severity]);
@@ -209,6 +218,11 @@ export class FindingTable {
     );
     return this.get(id);
   }
+}
+
+/** Whether the finding stored as `row` is resolved, and `candidate` does not open it again. */
+function staysResolved(row: FindingRow, candidate: FindingCandidate): boolean {
+  return row.status === 'resolved' && !mayReopen(row, JSON.parse(row.body) as FindingBody, candidate);
 }
 
 /**

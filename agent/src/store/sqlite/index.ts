@@ -527,6 +527,10 @@ export class SqliteStore implements Store {
     return this.findingTable.apply(candidates, nowMs, cleared);
   }
 
+  keptResolved(candidates: readonly FindingCandidate[]): Set<string> {
+    return this.findingTable.keptResolved(candidates);
+  }
+
   findings(query: FindingQuery): Finding[] {
     return this.findingTable.list(query);
   }
