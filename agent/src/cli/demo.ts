@@ -18,9 +18,13 @@ const DEMO_STORE = './data/flowlens-demo.db';
  */
 export async function runDemo(configPath: string | undefined, io: CliIo): Promise<number> {
   const config = await loadConfig(configPath);
-  const storePath = configPath ? join(dirname(config.storage.path), 'flowlens-demo.db') : DEMO_STORE;
-  // Each demo starts from an empty store, at today's date.
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
+  // A configuration that keeps nothing on disk (':memory:') gets a demo that keeps nothing either.
+  const storePath = !configPath ? DEMO_STORE : config.storage.path === ':memory:' ? ':memory:' : join(dirname(config.storage.path), 'flowlens-demo.db');
+  // Each demo starts from an empty store, at today's date: its id file too (`<store>.ids`), which would keep the
+  // earlier demo's entries.
+  if (storePath !== ':memory:') {
+    for (const suffix of ['', '-wal', '-shm', '.ids', '.ids-wal', '.ids-shm']) rmSync(`${storePath}${suffix}`, { force: true });
+  }
   const { url: _alertmanager, ...alertmanager } = config.alertmanager;
   const agent = await startConfiguredAgent({
     ...config,

@@ -3,7 +3,7 @@
  * keeps and tells: a store of its own, no findings to the team's Alertmanager, receivers that need no token.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,8 @@ describe('flowlens demo --config', () => {
         ...(openssl ? [`tls:\n  cert: ${join(dir, 'cert.pem')}\n  key: ${join(dir, 'key.pem')}`] : []),
       ].join('\n'),
     );
+    // What an earlier demo left, which this one starts over from.
+    for (const suffix of ['', '-wal', '.ids', '.ids-wal']) writeFileSync(join(dir, `flowlens-demo.db${suffix}`), 'left by an earlier demo');
     const child = spawn(process.execPath, [bin, 'demo', '--config', config]);
     let out = '';
     let err = '';
@@ -71,4 +73,24 @@ describe('flowlens demo --config', () => {
     expect(existsSync(join(dir, 'flowlens.db'))).toBe(false);
     expect(pushes).toEqual([]);
   }, 180_000);
+
+  it('keeps nothing on disk for a configuration whose store is in memory', async () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const config = join(cwd, 'memory.yaml');
+    writeFileSync(config, ['storage:\n  path: ":memory:"', 'api:\n  listen: 127.0.0.1:0', 'log:\n  level: error'].join('\n'));
+    const child = spawn(process.execPath, [bin, 'demo', '--config', config], { cwd });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (/ runs received\n/.test(out)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+    expect(readdirSync(cwd, { recursive: true })).toEqual(['memory.yaml']);
+  }, 60_000);
 });
