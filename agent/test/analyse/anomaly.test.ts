@@ -40,8 +40,8 @@ describe('slow step inside another step', () => {
     });
     const out = analyse({ nowMs: 300 * HOUR, runs, templateOf, config: {} });
     const anomaly = out.candidates.find((c) => c.kind === 'anomaly')!;
-    expect(anomaly.rootCause.step).toBe('upload');
-    expect(anomaly.title).toMatch(/^Step `upload` of `deploy` is \d\.\d× slower/);
+    expect(anomaly.rootCause).toMatchObject({ step: 'upload', stepPath: ['release'] });
+    expect(anomaly.title).toMatch(/^Step `release › upload` of `deploy` is \d\.\d× slower/);
   });
 });
 

@@ -58,3 +58,42 @@ describe('step slowdowns', () => {
     expect(anomalies(runs).filter(atLeastMedium).map((c) => c.title)).toEqual([]);
   });
 });
+
+describe('a step of a matrix that slowed in one of its jobs', () => {
+  /** Hourly runs of three jobs side by side, each `Set up job` then `Run tests`; `testsMs(version, i)` gives the tests' time. */
+  function matrixRuns(count: number, testsMs: (version: string, i: number) => number): RunRecord[] {
+    const rand = seededRandom(7);
+    return Array.from({ length: count }, (_, i) => {
+      const start = i * HOUR;
+      const steps = ['18', '20', '22'].flatMap((version): RunRecord['steps'] => {
+        const tests = Math.round(testsMs(version, i) * (0.95 + 0.1 * rand()));
+        const job = { id: `${i}:${version}`, name: `test (${version})`, status: 'success' as const, startMs: start, endMs: start + 60_000 + tests, durationMs: 60_000 + tests, attributes: {}, downstream: [], spanIds: [`${i}:${version}`] };
+        return [
+          job,
+          { ...job, id: `${i}:${version}:setup`, name: 'Set up job', parentId: job.id, endMs: start + 60_000, durationMs: 60_000, spanIds: [`${i}:${version}:setup`] },
+          { ...job, id: `${i}:${version}:tests`, name: 'Run tests', parentId: job.id, startMs: start + 60_000, durationMs: tests, spanIds: [`${i}:${version}:tests`] },
+        ];
+      });
+      const end = Math.max(...steps.map((s) => s.endMs));
+      return { ...pipelineRun('CI', i, start, []), endMs: end, durationMs: end - start, steps };
+    });
+  }
+
+  it("names the job and gives the step's figures there, not its sum over the jobs", () => {
+    // The tests take 5 minutes in every job; from run 250 they take 15 on Node 22, whose job the slower tests carry
+    // (the job is not a finding of its own), however its steps are ordered among the others'.
+    const runs = matrixRuns(300, (version, i) => (version === '22' && i >= 250 ? 900_000 : 300_000));
+    const found = anomalies(runs).filter(atLeastMedium);
+    expect(found.map((c) => c.rootCause), JSON.stringify(found.map((c) => c.title))).toEqual([
+      expect.objectContaining({ step: 'Run tests', stepPath: ['test (22)'] }),
+    ]);
+    expect(found[0]!.title).toMatch(/^Step `test \(22\) › Run tests` of `CI` is (2\.\d|3\.\d)× slower since .* \(p50 15\.\d min vs 5\.\d min\)$/);
+  });
+
+  it('names no job when the step slowed in all of them', () => {
+    const runs = matrixRuns(300, (_, i) => (i >= 250 ? 900_000 : 300_000));
+    const steps = anomalies(runs).filter(atLeastMedium).map((c) => c.rootCause);
+    expect(steps).toContainEqual(expect.objectContaining({ step: 'Run tests' }));
+    for (const cause of steps) expect(cause.stepPath).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import type { FindingCandidate, Severity } from '../../model/finding.js';
+import { enclosingNames } from '../../model/step-path.js';
 import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations } from '../correlation/explain.js';
@@ -9,6 +10,7 @@ import { changesBefore } from '../run-comparison.js';
 import { median, pastHalfway, robustSigma } from '../stats.js';
 import { traceInsights } from '../trace-insights.js';
 import { busiestStepNames, stepSeries } from './features.js';
+import { shiftPlace } from './shift-place.js';
 import { bestSplit, findLevelShift, type LevelShift } from './level-shift.js';
 import { workflowScores, type WorkflowScores } from './scores.js';
 import { deseasonalise, seasonalChange, type Deseasonalised, type TimedValue } from './seasons.js';
@@ -23,6 +25,8 @@ import type { WallClock } from '../wall-clock.js';
 
 interface StepShift {
   step: string;
+  /** The steps enclosing it where it slowed (a matrix's job), outermost first. */
+  path?: string[];
   /** What the step took before, or what it usually takes in the `season` of the slow runs when that differs. */
   baselineMs: number;
   season?: string;
@@ -68,9 +72,14 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     // told as they are now, in the newest run's season.
     const newest = points[points.length - 1]!.run;
     const now = (r: RunRecord) => !series || series.sameBucket(r, newest);
-    const currentMs = series ? median(points.slice(shift.index).filter((p) => now(p.run)).map((p) => p.ms)) : shift.current;
+    const sumCurrentMs = series ? median(points.slice(shift.index).filter((p) => now(p.run)).map((p) => p.ms)) : shift.current;
     const season = series ? series.season : shift.current / shift.baseline / seasonal.ratio >= t.minSlowdownRatio ? seasonal.season : undefined;
-    const baselineMs = season ? currentMs / seasonal.ratio : shift.baseline;
+    const sumBaselineMs = season ? sumCurrentMs / seasonal.ratio : shift.baseline;
+    // Where it slowed, with the figures of that place alone, unless they are read in a season as the sum's were.
+    const place = shiftPlace(history.runs, step, onsetMs);
+    const own = season === undefined && !series ? place?.figures : undefined;
+    const baselineMs = own?.baselineMs ?? sumBaselineMs;
+    const currentMs = own?.currentMs ?? sumCurrentMs;
     const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status));
     const since = history.runs.filter((r) => r.startMs >= onsetMs);
     const runBaselineMs = median(durationsOf(before.some(now) ? before.filter(now) : before));
@@ -80,7 +89,7 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const isSlow = pastHalfway(shift.baseline, shift.current);
     const slow = points.filter((p, i) => i >= shift.index && isSlow(values[i]!)).map((p) => p.run);
     if (slow.length >= t.minAffectedRuns) {
-      shifts.push({ step, baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
+      shifts.push({ step, ...(place && { path: place.path }), baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
     }
   }
   return shifts.filter((outer) => !carriedInside(history, outer, shifts));
@@ -130,17 +139,17 @@ function carriedInside(history: WorkflowHistory, outer: StepShift, shifts: reado
   return outermost.reduce((sum, s) => sum + s.extraShare, 0) >= 0.8 * outer.extraShare;
 }
 
-/** Whether step `inner` runs inside step `outer`, judged from the newest run that has both. */
+/**
+ * Whether step `inner` runs inside step `outer`, judged from the newest run that has both: one of its steps of that
+ * name does (a matrix runs a step of one name in each of its jobs).
+ */
 function isNestedIn(history: WorkflowHistory, inner: string, outer: string): boolean {
   for (let i = history.runs.length - 1; i >= 0; i--) {
     const steps = history.runs[i]!.steps;
+    const children = steps.filter((s) => s.name === inner);
+    if (children.length === 0 || !steps.some((s) => s.name === outer)) continue;
     const byId = new Map(steps.map((s) => [s.id, s]));
-    const child = steps.find((s) => s.name === inner);
-    if (!child || !steps.some((s) => s.name === outer)) continue;
-    for (let p = child.parentId, d = 0; p !== undefined && d < 64; p = byId.get(p)?.parentId, d++) {
-      if (byId.get(p)?.name === outer) return true;
-    }
-    return false;
+    return children.some((child) => enclosingNames(child, (id) => byId.get(id)).includes(outer));
   }
   return false;
 }
@@ -160,6 +169,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   const recentScores = s.slow.map((r) => scores?.byRun.get(r)).filter((v): v is number => v !== undefined);
   const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
   const changes = changesBefore(history.runs, s.slow[0]!);
+  const named = `\`${[...(s.path ?? []), s.step].join(' › ')}\``;
   return {
     fingerprint: fingerprint('anomaly', [history.workflow], `step:${s.step}`),
     kind: 'anomaly',
@@ -167,17 +177,18 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
     severity,
     category: 'performance',
     confidence: round(Math.min(1, 0.5 + s.robustZ / 40) * (s.slow.length / s.since.length)),
-    title: `Step \`${s.step}\` of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${utcTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
+    title: `Step ${named} of \`${history.workflow}\` is ${ratio.toFixed(1)}× slower since ${utcTime(s.onsetMs)} (p50 ${formatDuration(s.currentMs)} vs ${formatDuration(s.baselineMs)})`,
     summary:
-      `Since ${utcTime(s.onsetMs)} step \`${s.step}\` takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
+      `Since ${utcTime(s.onsetMs)} step ${named} takes ${formatDuration(s.currentMs)} (median) instead of ${formatDuration(s.baselineMs)}` +
       (s.season ? `, the usual for the same ${s.season} (${ctx.clock.zone}),` : '') +
       ` in ${s.slow.length} of ${s.since.length} runs${where}; runs take ${formatDuration(s.runCurrentMs)} instead of ${formatDuration(s.runBaselineMs)}` +
       ` and the step accounts for ${Math.round(s.extraShare * 100)} % of the extra time.` +
       (change ? ` ${change.key} ${change.value} first appeared at ${utcTime(change.firstSeenMs)}.` : ''),
     rootCause: {
       step: s.step,
+      ...(s.path && { stepPath: s.path }),
       attributes,
-      description: `Step \`${s.step}\` shifted from ${formatDuration(s.baselineMs)} to ${formatDuration(s.currentMs)} at ${utcTime(s.onsetMs)} and stayed there${where}.`,
+      description: `Step ${named} shifted from ${formatDuration(s.baselineMs)} to ${formatDuration(s.currentMs)} at ${utcTime(s.onsetMs)} and stayed there${where}.`,
     },
     evidence: {
       baseline: { stepP50Ms: round(s.baselineMs, 0), runP50Ms: round(s.runBaselineMs, 0) },

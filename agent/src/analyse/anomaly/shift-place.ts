@@ -1,0 +1,69 @@
+import { enclosingNames } from '../../model/step-path.js';
+import { workMs, type RunRecord, type StepRecord } from '../../model/workflow.js';
+import { median } from '../stats.js';
+
+/** Where a slower step slowed: the steps enclosing it, and its own figures there when it also runs elsewhere. */
+export interface ShiftPlace {
+  path: string[];
+  figures?: { baselineMs: number; currentMs: number };
+}
+
+/** The place that took at least this share of the rise of all places is where the step slowed. */
+const LEAD_SHARE = 0.8;
+/** Runs a place needs on either side of the onset for its medians to say anything. */
+const MIN_RUNS = 3;
+
+/**
+ * Where step `name` slowed at `onsetMs`. Steps of one name run in several places (a matrix's jobs, a Jenkins
+ * pipeline's parallel stages) and its series sums them, which dilutes one job's slowdown among the others and names
+ * none: the place whose median work rose by most of the rise of all of them is named, with its own figures. A step
+ * that always runs in one place is named by it; none at the top of its runs, or when the rise is spread.
+ */
+export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: number): ShiftPlace | undefined {
+  const places = new Map<string, { before: number[]; after: number[] }>();
+  const perRun = new Map<string, number>();
+  for (const run of runs) {
+    perRun.clear();
+    if (!workByPlace(run, name, perRun)) continue;
+    for (const [place, ms] of perRun) {
+      let sides = places.get(place);
+      if (!sides) places.set(place, (sides = { before: [], after: [] }));
+      (run.startMs < onsetMs ? sides.before : sides.after).push(ms);
+    }
+  }
+  if (places.size === 1) {
+    const [only] = places.keys();
+    return only ? { path: only.split('\u0000') } : undefined;
+  }
+  let total = 0;
+  let lead: { place: string; baselineMs: number; currentMs: number } | undefined;
+  for (const [place, { before, after }] of places) {
+    if (before.length < MIN_RUNS || after.length < MIN_RUNS) continue;
+    const baselineMs = median(before);
+    const currentMs = median(after);
+    if (currentMs <= baselineMs) continue;
+    total += currentMs - baselineMs;
+    if (!lead || currentMs - baselineMs > lead.currentMs - lead.baselineMs) lead = { place, baselineMs, currentMs };
+  }
+  if (!lead || lead.place === '' || lead.currentMs - lead.baselineMs < LEAD_SHARE * total) return undefined;
+  return { path: lead.place.split('\u0000'), figures: { baselineMs: lead.baselineMs, currentMs: lead.currentMs } };
+}
+
+/**
+ * The work of the steps called `name` in `run` by their place (the enclosing steps' names), into `into`; false when
+ * one of them did not succeed, as the step's series leaves such a run out.
+ */
+function workByPlace(run: RunRecord, name: string, into: Map<string, number>): boolean {
+  let byId: Map<string, StepRecord> | undefined;
+  for (const step of run.steps) {
+    if (step.name !== name) continue;
+    if (step.status !== 'success') return false;
+    let place = '';
+    if (step.parentId !== undefined) {
+      byId ??= new Map(run.steps.map((s) => [s.id, s]));
+      place = enclosingNames(step, (id) => byId!.get(id)).join('\u0000');
+    }
+    into.set(place, (into.get(place) ?? 0) + workMs(step));
+  }
+  return into.size > 0;
+}
