@@ -60,18 +60,26 @@ describe('step slowdowns', () => {
 });
 
 describe('a step of a matrix that slowed in one of its jobs', () => {
-  /** Hourly runs of three jobs side by side, each `Set up job` then `Run tests`; `testsMs(version, i)` gives the tests' time. */
-  function matrixRuns(count: number, testsMs: (version: string, i: number) => number): RunRecord[] {
-    const rand = seededRandom(7);
+  /**
+   * Hourly runs of jobs side by side (`versions(i)`, three by default), each `Set up job` then `Run tests`;
+   * `testsMs(version, i)` gives the tests' time, `ownMs` the job's own time after them.
+   */
+  function matrixRuns(
+    count: number,
+    testsMs: (version: string, i: number) => number,
+    { versions = () => ['18', '20', '22'], ownMs = () => 0, seed = 7 }: { versions?: (i: number) => string[]; ownMs?: (version: string, i: number) => number; seed?: number } = {},
+  ): RunRecord[] {
+    const rand = seededRandom(seed);
     return Array.from({ length: count }, (_, i) => {
       const start = i * HOUR;
-      const steps = ['18', '20', '22'].flatMap((version): RunRecord['steps'] => {
+      const steps = versions(i).flatMap((version): RunRecord['steps'] => {
         const tests = Math.round(testsMs(version, i) * (0.95 + 0.1 * rand()));
-        const job = { id: `${i}:${version}`, name: `test (${version})`, status: 'success' as const, startMs: start, endMs: start + 60_000 + tests, durationMs: 60_000 + tests, attributes: {}, downstream: [], spanIds: [`${i}:${version}`] };
+        const jobMs = 60_000 + tests + ownMs(version, i);
+        const job = { id: `${i}:${version}`, name: `test (${version})`, status: 'success' as const, startMs: start, endMs: start + jobMs, durationMs: jobMs, attributes: {}, downstream: [], spanIds: [`${i}:${version}`] };
         return [
           job,
           { ...job, id: `${i}:${version}:setup`, name: 'Set up job', parentId: job.id, endMs: start + 60_000, durationMs: 60_000, spanIds: [`${i}:${version}:setup`] },
-          { ...job, id: `${i}:${version}:tests`, name: 'Run tests', parentId: job.id, startMs: start + 60_000, durationMs: tests, spanIds: [`${i}:${version}:tests`] },
+          { ...job, id: `${i}:${version}:tests`, name: 'Run tests', parentId: job.id, startMs: start + 60_000, endMs: start + 60_000 + tests, durationMs: tests, spanIds: [`${i}:${version}:tests`] },
         ];
       });
       const end = Math.max(...steps.map((s) => s.endMs));
@@ -88,6 +96,24 @@ describe('a step of a matrix that slowed in one of its jobs', () => {
       expect.objectContaining({ step: 'Run tests', stepPath: ['test (22)'] }),
     ]);
     expect(found[0]!.title).toMatch(/^Step `test \(22\) › Run tests` of `CI` is (2\.\d|3\.\d)× slower since .* \(p50 15\.\d min vs 5\.\d min\)$/);
+  });
+
+  it('names no job for a job added to the matrix, and tells the sum as it is', () => {
+    // From run 250 the matrix runs Node 20 besides 18: the tests take 10 minutes over the run instead of 5.
+    for (let seed = 1; seed <= 8; seed++) {
+      const runs = matrixRuns(300, () => 300_000, { versions: (i) => (i >= 250 ? ['18', '20'] : ['18']), seed });
+      const tests = anomalies(runs).filter((x) => x.rootCause.step === 'Run tests');
+      expect(tests, `seed ${seed}`).toHaveLength(1);
+      expect(tests[0]!.rootCause.stepPath, `seed ${seed}: ${tests[0]!.title}`).toBeUndefined();
+      expect(tests[0]!.title).toMatch(/2\.0× slower .*\(p50 10\.\d min vs 5\.\d min\)$/);
+    }
+  });
+
+  it("names a job that slowed by itself beside another job's slower step", () => {
+    // From run 250 the tests take 15 minutes on Node 22, and the Node 18 job spends 10 minutes more after its tests.
+    const runs = matrixRuns(300, (version, i) => (version === '22' && i >= 250 ? 900_000 : 300_000), { ownMs: (version, i) => (version === '18' && i >= 250 ? 600_000 : 0) });
+    const found = anomalies(runs).filter(atLeastMedium).map((c) => [c.rootCause.step, c.rootCause.stepPath]);
+    expect(found.sort()).toEqual([['Run tests', ['test (22)']], ['test (18)', undefined]]);
   });
 
   it('names no job when the step slowed in all of them', () => {

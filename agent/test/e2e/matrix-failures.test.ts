@@ -11,10 +11,15 @@ import { createSdk, type Sdk, type SpanSpec } from '../helpers/sdk.js';
 const T0 = Date.parse('2026-11-19T00:00:00Z');
 const HOUR = 3_600_000;
 const MIN = 60_000;
-const FAILURE = { type: 'Error', message: 'FAIL src/date.test.ts > parses ISO weeks: expected 53 to be 52' };
+/** What the tests say when they fail, in each workflow. */
+const FAILURES: Record<string, { type: string; message: string }> = {
+  CI: { type: 'Error', message: 'FAIL src/date.test.ts > parses ISO weeks: expected 53 to be 52' },
+  nightly: { type: 'Error', message: 'FAIL src/report.test.ts > renders totals: snapshot mismatch' },
+};
 
-/** Run `i` of `CI`: a job per Node version, each `Set up job` then `Run tests`; `failing` names the versions whose tests fail. */
-function matrixRun(i: number, failing: string[]): SpanSpec {
+/** Run `i` of `pipeline`: a job per Node version, each `Set up job` then `Run tests`; `failing` names the versions whose tests fail. */
+function matrixRun(pipeline: string, i: number, failing: string[]): SpanSpec {
+  const error = FAILURES[pipeline]!;
   const start = T0 + i * HOUR;
   const versions = ['18', '20', '22'];
   const job = (version: string, j: number): SpanSpec => {
@@ -25,7 +30,7 @@ function matrixRun(i: number, failing: string[]): SpanSpec {
       startMs: from,
       endMs: from + 8 * MIN,
       attributes: { 'cicd.pipeline.task.name': `test (${version})`, 'cicd.pipeline.task.run.result': fails ? 'failure' : 'success' },
-      ...(fails && { error: FAILURE }),
+      ...(fails && { error }),
       children: [
         { name: 'Set up job', startMs: from, endMs: from + MIN, attributes: { 'cicd.pipeline.task.name': 'Set up job', 'cicd.pipeline.task.run.result': 'success' } },
         {
@@ -33,17 +38,17 @@ function matrixRun(i: number, failing: string[]): SpanSpec {
           startMs: from + MIN,
           endMs: from + 8 * MIN,
           attributes: { 'cicd.pipeline.task.name': 'Run tests', 'cicd.pipeline.task.run.result': fails ? 'failure' : 'success' },
-          ...(fails && { error: FAILURE }),
+          ...(fails && { error }),
         },
       ],
     };
   };
   return {
-    name: 'CI',
+    name: pipeline,
     kind: SpanKind.SERVER,
     startMs: start,
     endMs: start + 30 * MIN,
-    attributes: { 'cicd.pipeline.name': 'CI', 'cicd.pipeline.run.id': String(7000 + i), 'github.run_id': String(7000 + i), 'cicd.pipeline.result': failing.length > 0 ? 'failure' : 'success' },
+    attributes: { 'cicd.pipeline.name': pipeline, 'cicd.pipeline.run.id': String(7000 + i), 'github.run_id': String(7000 + i), 'cicd.pipeline.result': failing.length > 0 ? 'failure' : 'success' },
     children: versions.map(job),
   };
 }
@@ -56,8 +61,12 @@ describe('a matrix job failing in one of its versions', () => {
   beforeAll(async () => {
     agent = await startTestAgent();
     sdk = createSdk('http/protobuf', agent, { 'service.name': 'otel-cicd-action' });
-    // 40 hourly runs; from run 30 the tests fail on Node 18, and from run 36 on Node 22 too, less often.
-    for (let i = 0; i < 40; i++) await sdk.emit(matrixRun(i, i < 30 ? [] : i >= 36 && i % 2 === 0 ? ['18', '22'] : ['18']));
+    // 40 hourly runs of each; from run 30 the tests of `CI` fail on Node 18 (and once on Node 22 too), those of
+    // `nightly` on every version.
+    for (let i = 0; i < 40; i++) {
+      await sdk.emit(matrixRun('CI', i, i < 30 ? [] : i === 36 ? ['18', '22'] : ['18']));
+      await sdk.emit(matrixRun('nightly', i, i < 30 ? [] : ['18', '20', '22']));
+    }
     expect((await agent.post('/api/v1/analyze')).status).toBe(200);
     findings = (await agent.get('/api/v1/findings?limit=100')).body.items;
   }, 60_000);
@@ -66,12 +75,22 @@ describe('a matrix job failing in one of its versions', () => {
     await agent.close();
   });
 
-  it('names the job its failing step ran in most, in the finding and its title', () => {
-    const failing = findings.filter((f) => f.kind === 'error_pattern' || f.kind === 'correlation');
-    expect(failing.map((f) => f.rootCause), JSON.stringify(findings.map((f) => f.title))).toEqual([
+  const failing = (workflow: string) => findings.filter((f) => f.workflow === workflow && (f.kind === 'error_pattern' || f.kind === 'correlation'));
+
+  it('names the job its failing step failed in, in the finding and its title', () => {
+    const ci = failing('CI');
+    expect(ci.map((f) => f.rootCause), JSON.stringify(findings.map((f) => f.title))).toEqual([
       expect.objectContaining({ step: 'Run tests', stepPath: ['test (18)'] }),
     ]);
-    expect(failing[0]!.title).toContain('in step `Run tests` of `test (18)`');
-    expect(failing[0]!.rootCause.description).toContain('in step `Run tests` of `test (18)`');
+    expect(ci[0]!.title).toContain('in step `Run tests` of `test (18)`');
+    expect(ci[0]!.rootCause.description).toContain('in step `Run tests` of `test (18)`');
+  });
+
+  it('names no job when the step fails in every job', () => {
+    const [finding, ...others] = failing('nightly');
+    expect(others).toEqual([]);
+    expect(finding!.rootCause).toMatchObject({ step: 'Run tests' });
+    expect(finding!.rootCause.stepPath).toBeUndefined();
+    expect(finding!.title).toContain('fails in step `Run tests`: ');
   });
 });

@@ -16,14 +16,19 @@ const HOUR = 3_600_000;
 const stores = tempStores('findings');
 afterEach(() => stores.closeAll());
 
-/** One analysis pass over the runs so far, on event time, its candidates applied to the store. */
+/**
+ * One analysis pass over the runs so far, on event time, its candidates applied to the store; `kept`: the kinds of
+ * those that the health of their workflow does not count (`keptResolved`, asked before they are applied).
+ */
 function pass(store: SqliteStore, runs: RunRecord[], config: AnalysisConfig = {}) {
   const nowMs = Math.max(...runs.map((r) => r.endMs));
   const out = analyse({ nowMs, runs, templateOf: (m) => ({ templateId: m, template: m }), config });
-  return store.applyFindings(out.candidates, Date.now(), (finding) => {
+  const kept = store.keptResolved(out.candidates);
+  const kinds = out.candidates.filter((c) => kept.has(c.fingerprint)).map((c) => c.kind);
+  return { kept: kinds, ...store.applyFindings(out.candidates, Date.now(), (finding) => {
     const ended = runs.filter((r) => r.endMs > Date.parse(finding.lastSeen)).length;
     return ended >= (finding.kind === 'stalled' ? 1 : 5);
-  });
+  }) };
 }
 
 const only = (store: SqliteStore, kind: Finding['kind']): Finding => {
@@ -42,10 +47,13 @@ describe('a rule finding', () => {
     // A run every half hour: runs 20 and 21 fail, the next five pass, and from run 27 on every run fails.
     const runs = Array.from({ length: 40 }, (_, i) => run('deploy', i, i * 30 * MIN, MIN, i === 20 || i === 21 || i >= 27 ? 'failure' : 'success'));
     const statusAfter: string[] = [];
+    const keptAfter: string[][] = [];
     for (let n = 18; n <= runs.length; n++) {
-      pass(store, runs.slice(0, n), rules);
+      keptAfter[n - 1] = pass(store, runs.slice(0, n), rules).kept;
       statusAfter[n - 1] = store.findings({ kind: 'rule', limit: 10 })[0]?.status ?? 'none';
     }
+    // Held back by its cooldown, the rule still holds: its workflow's health counts it.
+    expect(keptAfter.slice(28, 33)).toEqual(Array(5).fill([]));
     expect(statusAfter[21]).toBe('open');
     expect(statusAfter[26]).toBe('resolved');
     // The rule holds again from run 28, 3.5 h after the finding opened, until run 33 ends six hours after that.
@@ -95,9 +103,9 @@ describe('a finding resolved by hand', () => {
     const pattern = only(store, 'error_pattern');
     expect(pattern.status).toBe('open');
     store.setFindingStatus(pattern.id, 'resolved', 'alice', Date.now(), 'fixed the credentials');
-    expect(pass(store, jobs(98)).reopened).toBe(0);
+    expect(pass(store, jobs(98))).toMatchObject({ reopened: 0, kept: ['error_pattern'] });
     expect(only(store, 'error_pattern').status).toBe('resolved');
-    expect(pass(store, jobs(112, true)).reopened).toBe(1);
+    expect(pass(store, jobs(112, true))).toMatchObject({ reopened: 1, kept: [] });
     expect(only(store, 'error_pattern').status).toBe('open');
   });
 
@@ -115,6 +123,19 @@ describe('a finding resolved by hand', () => {
     // Run 30 hangs too, an hour and a half before event time.
     expect(pass(store, [...base, ...later(5), hung(30), run('release', 31, 31 * HOUR + 30 * MIN, MIN)]).reopened).toBe(1);
     expect(only(store, 'stalled').status).toBe('open');
+  });
+
+  it("counts in its workflow's health again once its hung run holds the schedule, though it stays resolved", () => {
+    const { store } = stores.open();
+    // Hourly runs of a minute; run 24 never ends and none follows it.
+    const release = [...Array.from({ length: 24 }, (_, i) => run('release', i, i * HOUR, MIN)), { ...run('release', 24, 24 * HOUR, MIN), status: 'running' as const }];
+    pass(store, [...release, ...busy(25.5 * HOUR)]);
+    const finding = only(store, 'stalled');
+    expect(finding).toMatchObject({ status: 'open', category: 'timeout' });
+    store.setFindingStatus(finding.id, 'resolved', 'alice', Date.now(), 'restarting the runner');
+    expect(pass(store, [...release, ...busy(27 * HOUR)])).toMatchObject({ reopened: 0, kept: ['stalled'] });
+    // Six hours on, the hung run holds five runs of the schedule back: worse than what was resolved.
+    expect(pass(store, [...release, ...busy(30 * HOUR)]).kept).toEqual([]);
   });
 
   it('keeps reopening by itself after it resolved itself', () => {

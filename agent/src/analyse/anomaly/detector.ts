@@ -27,6 +27,8 @@ interface StepShift {
   step: string;
   /** The steps enclosing it where it slowed (a matrix's job), outermost first. */
   path?: string[];
+  /** Its figures are those of the step in `path` alone, not of every step of its name in the run. */
+  placeOnly?: true;
   /** What the step took before, or what it usually takes in the `season` of the slow runs when that differs. */
   baselineMs: number;
   season?: string;
@@ -75,9 +77,14 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const sumCurrentMs = series ? median(points.slice(shift.index).filter((p) => now(p.run)).map((p) => p.ms)) : shift.current;
     const season = series ? series.season : shift.current / shift.baseline / seasonal.ratio >= t.minSlowdownRatio ? seasonal.season : undefined;
     const sumBaselineMs = season ? sumCurrentMs / seasonal.ratio : shift.baseline;
-    // Where it slowed, with the figures of that place alone, unless they are read in a season as the sum's were.
-    const place = shiftPlace(history.runs, step, onsetMs);
-    const own = season === undefined && !series ? place?.figures : undefined;
+    const isSlow = pastHalfway(shift.baseline, shift.current);
+    const slow = points.filter((p, i) => i >= shift.index && isSlow(values[i]!)).map((p) => p.run);
+    if (slow.length < t.minAffectedRuns) continue;
+    // Where it slowed, with the figures of that place alone; a place's figures are not read in a season, as the
+    // sum's were, so a step in several places read in one is named by none (a step in one place by that place).
+    const located = shiftPlace(history.runs, step, onsetMs, shift.current - shift.baseline, t.minSlowdownRatio);
+    const place = season === undefined && !series ? located : located?.figures ? undefined : located;
+    const own = place?.figures;
     const baselineMs = own?.baselineMs ?? sumBaselineMs;
     const currentMs = own?.currentMs ?? sumCurrentMs;
     const before = history.runs.filter((r) => r.startMs < onsetMs && !isFailed(r.status));
@@ -86,11 +93,7 @@ function stepShifts(history: WorkflowHistory, ctx: AnalysisContext): StepShift[]
     const runCurrentMs = median(durationsOf(since.filter((r) => !isFailed(r.status) && now(r))));
     const extra = runCurrentMs - runBaselineMs;
     const extraShare = extra > 0 ? Math.min(1, (currentMs - baselineMs) / extra) : 0;
-    const isSlow = pastHalfway(shift.baseline, shift.current);
-    const slow = points.filter((p, i) => i >= shift.index && isSlow(values[i]!)).map((p) => p.run);
-    if (slow.length >= t.minAffectedRuns) {
-      shifts.push({ step, ...(place && { path: place.path }), baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
-    }
+    shifts.push({ step, ...(place && { path: place.path }), ...(own && { placeOnly: true }), baselineMs, season, currentMs, robustZ: shift.robustZ, onsetMs, since, slow, extraShare, runBaselineMs, runCurrentMs });
   }
   return shifts.filter((outer) => !carriedInside(history, outer, shifts));
 }
@@ -133,9 +136,11 @@ function durationsOf(runs: readonly RunRecord[]): number[] {
  * slowdown, they are named instead of it.
  */
 function carriedInside(history: WorkflowHistory, outer: StepShift, shifts: readonly StepShift[]): boolean {
-  const inside = shifts.filter((s) => s !== outer && isNestedIn(history, s.step, outer.step));
+  // A step named where it slowed is inside the steps of its path only: in a matrix, not in every job.
+  const within = (s: StepShift, o: StepShift) => (s.path ? s.path.includes(o.step) : isNestedIn(history, s.step, o.step));
+  const inside = shifts.filter((s) => s !== outer && within(s, outer));
   if (inside.length === 0) return false;
-  const outermost = inside.filter((s) => !inside.some((o) => o !== s && isNestedIn(history, s.step, o.step)));
+  const outermost = inside.filter((s) => !inside.some((o) => o !== s && within(s, o)));
   return outermost.reduce((sum, s) => sum + s.extraShare, 0) >= 0.8 * outer.extraShare;
 }
 
@@ -203,6 +208,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
         ratio: round(ratio),
         robustZ: round(s.robustZ),
         extraTimeShare: round(s.extraShare),
+        ...(s.placeOnly && { placeOnly: true }),
         meanAnomalyScore: recentScores.length ? round(recentScores.reduce((a, b) => a + b, 0) / recentScores.length, 3) : undefined,
         ...(explanations.length ? { explanations } : {}),
       },

@@ -8,21 +8,29 @@ export interface ShiftPlace {
   figures?: { baselineMs: number; currentMs: number };
 }
 
-/** The place that took at least this share of the rise of all places is where the step slowed. */
+/** The place that took at least this share of the rise of all places (and of the sum's) is where the step slowed. */
 const LEAD_SHARE = 0.8;
 /** Runs a place needs on either side of the onset for its medians to say anything. */
 const MIN_RUNS = 3;
+/**
+ * Runs read on either side of the onset, the nearest before it and the newest since: a place's medians need no more,
+ * and runs can hold 20,000 steps, whose parents are looked up through a map of them.
+ */
+const SAMPLE_RUNS = 30;
 
 /**
- * Where step `name` slowed at `onsetMs`. Steps of one name run in several places (a matrix's jobs, a Jenkins
- * pipeline's parallel stages) and its series sums them, which dilutes one job's slowdown among the others and names
- * none: the place whose median work rose by most of the rise of all of them is named, with its own figures. A step
- * that always runs in one place is named by it; none at the top of its runs, or when the rise is spread.
+ * Where step `name` slowed at `onsetMs`, by `riseMs` over all its places. Steps of one name run in several places
+ * (a matrix's jobs, a Jenkins pipeline's parallel stages) and its series sums them, which dilutes one job's slowdown
+ * among the others and names none: the place whose median work rose by most of the rise of all of them (a place new
+ * since the onset rising by all its work), itself by `minRatio` at least, is named with its own figures. A step that
+ * always runs in one place is named by it; none at the top of its runs, or when the rise is spread.
  */
-export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: number): ShiftPlace | undefined {
+export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: number, riseMs: number, minRatio: number): ShiftPlace | undefined {
   const places = new Map<string, { before: number[]; after: number[] }>();
   const perRun = new Map<string, number>();
-  for (const run of runs) {
+  const split = runs.findIndex((run) => run.startMs >= onsetMs);
+  const sample = split < 0 ? [] : [...runs.slice(Math.max(0, split - SAMPLE_RUNS), split), ...runs.slice(Math.max(split, runs.length - SAMPLE_RUNS))];
+  for (const run of sample) {
     perRun.clear();
     if (!workByPlace(run, name, perRun)) continue;
     for (const [place, ms] of perRun) {
@@ -38,30 +46,35 @@ export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: nu
   let total = 0;
   let lead: { place: string; baselineMs: number; currentMs: number } | undefined;
   for (const [place, { before, after }] of places) {
-    if (before.length < MIN_RUNS || after.length < MIN_RUNS) continue;
-    const baselineMs = median(before);
+    if (after.length < MIN_RUNS) continue;
     const currentMs = median(after);
+    const baselineMs = before.length === 0 ? 0 : median(before);
     if (currentMs <= baselineMs) continue;
     total += currentMs - baselineMs;
+    if (before.length < MIN_RUNS) continue;
     if (!lead || currentMs - baselineMs > lead.currentMs - lead.baselineMs) lead = { place, baselineMs, currentMs };
   }
-  if (!lead || lead.place === '' || lead.currentMs - lead.baselineMs < LEAD_SHARE * total) return undefined;
+  if (!lead || lead.place === '' || lead.currentMs < minRatio * lead.baselineMs) return undefined;
+  if (lead.currentMs - lead.baselineMs < LEAD_SHARE * Math.max(total, riseMs)) return undefined;
   return { path: lead.place.split('\u0000'), figures: { baselineMs: lead.baselineMs, currentMs: lead.currentMs } };
 }
 
+/** The steps of a run by id, to walk up from a step: made once for the runs read for every step that slowed. */
+const stepsById = new WeakMap<RunRecord, Map<string, StepRecord>>();
+
 /**
- * The work of the steps called `name` in `run` by their place (the enclosing steps' names), into `into`; false when
- * one of them did not succeed, as the step's series leaves such a run out.
+ * The work of the steps called `name` in `run` by their place, into `into`; false when one of them did not succeed,
+ * as the step's series leaves such a run out.
  */
 function workByPlace(run: RunRecord, name: string, into: Map<string, number>): boolean {
-  let byId: Map<string, StepRecord> | undefined;
   for (const step of run.steps) {
     if (step.name !== name) continue;
     if (step.status !== 'success') return false;
     let place = '';
     if (step.parentId !== undefined) {
-      byId ??= new Map(run.steps.map((s) => [s.id, s]));
-      place = enclosingNames(step, (id) => byId!.get(id)).join('\u0000');
+      let byId = stepsById.get(run);
+      if (!byId) stepsById.set(run, (byId = new Map(run.steps.map((s) => [s.id, s]))));
+      place = enclosingNames(step, (id) => byId.get(id)).join('\u0000');
     }
     into.set(place, (into.get(place) ?? 0) + workMs(step));
   }

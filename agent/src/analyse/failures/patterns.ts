@@ -1,5 +1,5 @@
 import type { Category, Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import { isFailed, type RunRecord, type StepRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { enclosingNames } from '../../model/step-path.js';
 import { mostCommon } from '../stats.js';
@@ -110,22 +110,42 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
 
 /** Failures read to tell where their step ran: the newest tell where it fails now, and a run may hold 20,000 steps. */
 const PLACE_SAMPLE = 20;
+/** The share of those failures that must have failed in one place alone for the finding to name it. */
+const PLACE_SHARE = 0.8;
 
-/** The enclosing steps of `step` most common among its newest failures, none where it ran at the top. */
+/**
+ * The enclosing steps of `step` where most of its newest failures failed it, and only there: in a matrix that fails in
+ * every job, or in one job as often as in another, no job is the place. None where it ran at the top.
+ */
 function placeOf(failures: readonly Failure[], step: string): string[] | undefined {
-  const places: string[] = [];
-  for (let i = failures.length - 1; i >= 0 && places.length < PLACE_SAMPLE; i--) {
-    const f = failures[i]!;
-    if (f.step?.name !== step) continue;
-    if (f.step.parentId === undefined) {
-      places.push('');
-      continue;
-    }
-    const byId = new Map(f.run.steps.map((s) => [s.id, s]));
-    places.push(enclosingNames(f.step, (id) => byId.get(id)).join('\u0000'));
+  const counts = new Map<string, number>();
+  let read = 0;
+  for (let i = failures.length - 1; i >= 0 && read < PLACE_SAMPLE; i--) {
+    const { run, step: failed } = failures[i]!;
+    if (failed?.name !== step) continue;
+    read++;
+    const place = failedPlace(run, step);
+    if (place !== undefined) counts.set(place, (counts.get(place) ?? 0) + 1);
   }
-  const place = mostCommon(places);
-  return place ? place.split('\u0000') : undefined;
+  for (const [place, n] of counts) if (place !== '' && n >= PLACE_SHARE * read) return place.split('\u0000');
+  return undefined;
+}
+
+/** The one place (its enclosing steps' names) in which the steps called `step` failed in `run`; none for several. */
+function failedPlace(run: RunRecord, step: string): string | undefined {
+  let byId: Map<string, StepRecord> | undefined;
+  let place: string | undefined;
+  for (const s of run.steps) {
+    if (s.name !== step || !isFailed(s.status)) continue;
+    let here = '';
+    if (s.parentId !== undefined) {
+      byId ??= new Map(run.steps.map((x) => [x.id, x]));
+      here = enclosingNames(s, (id) => byId!.get(id)).join('\u0000');
+    }
+    if (place !== undefined && place !== here) return undefined;
+    place = here;
+  }
+  return place;
 }
 
 /**

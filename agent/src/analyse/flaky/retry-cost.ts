@@ -46,6 +46,8 @@ function isRetryCost(slowdown: FindingCandidate, step: string, runs: readonly Ru
   const baseline = slowdown.evidence.baseline['stepP50Ms'];
   const current = slowdown.evidence.current['stepP50Ms'];
   if (slowdown.category !== 'performance' || typeof baseline !== 'number' || typeof current !== 'number' || !(current > baseline)) return false;
+  // Figures of the step in one place of the run (a matrix's job) do not compare with its time over the run.
+  if (slowdown.evidence.details?.['placeOnly'] === true) return false;
   const slow = pastHalfway(baseline, current);
   const { retried, firstTry } = stepTimes(runs, step, slowdown.firstSeenMs, slowdown.lastSeenMs);
   const slowRetried = retried.filter(slow).length;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { mostSevere, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
+import { mostSevere, severityOrder, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
 import type { Cleared, FindingQuery, FindingUpdate } from '../store.js';
 import { isoTime } from '../../runtime/iso-time.js';
 
@@ -82,7 +82,13 @@ export class FindingTable {
     const kept = new Set<string>();
     for (const candidate of candidates) {
       const row = this.byFingerprint.get(candidate.fingerprint);
-      if (row && staysResolved(row, candidate)) kept.add(candidate.fingerprint);
+      if (row?.status !== 'resolved') continue;
+      const body = JSON.parse(row.body) as FindingBody;
+      // A rule in its cooldown still holds, and a problem worse than the person saw (more severe, or now telling
+      // another finding: a hung run now holding its schedule) is not what they resolved.
+      if (body.resolvedBy === RESOLVED_BY_ANALYSIS || mayReopen(row, body, candidate)) continue;
+      if (severityOrder[candidate.severity] < severityOrder[body.severity] || (candidate.supersedes?.length ?? 0) > 0) continue;
+      kept.add(candidate.fingerprint);
     }
     return kept;
   }
