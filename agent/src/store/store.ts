@@ -202,8 +202,8 @@ export interface Store {
 
   applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => Cleared): FindingUpdate;
   /**
-   * Fingerprints of the candidates whose finding someone resolved by hand and `applyFindings` leaves resolved (nothing
-   * seen since reopens it), unless the problem grew worse since: a higher severity, or superseding another finding.
+   * Fingerprints of the candidates whose finding someone resolved by hand and `applyFindings` leaves resolved: nothing
+   * seen since, and no worse than they saw it.
    */
   keptResolved(candidates: readonly FindingCandidate[]): Set<string>;
   findings(query: FindingQuery): Finding[];

@@ -125,7 +125,7 @@ describe('a finding resolved by hand', () => {
     expect(only(store, 'stalled').status).toBe('open');
   });
 
-  it("counts in its workflow's health again once its hung run holds the schedule, though it stays resolved", () => {
+  it('opens again once its hung run holds the schedule back, and stays resolved when resolved after that', () => {
     const { store } = stores.open();
     // Hourly runs of a minute; run 24 never ends and none follows it.
     const release = [...Array.from({ length: 24 }, (_, i) => run('release', i, i * HOUR, MIN)), { ...run('release', 24, 24 * HOUR, MIN), status: 'running' as const }];
@@ -135,7 +135,11 @@ describe('a finding resolved by hand', () => {
     store.setFindingStatus(finding.id, 'resolved', 'alice', Date.now(), 'restarting the runner');
     expect(pass(store, [...release, ...busy(27 * HOUR)])).toMatchObject({ reopened: 0, kept: ['stalled'] });
     // Six hours on, the hung run holds five runs of the schedule back: worse than what was resolved.
-    expect(pass(store, [...release, ...busy(30 * HOUR)]).kept).toEqual([]);
+    expect(pass(store, [...release, ...busy(30 * HOUR)])).toMatchObject({ reopened: 1, kept: [] });
+    expect(only(store, 'stalled')).toMatchObject({ status: 'open', evidence: { current: { missedRuns: 5 } } });
+    // Resolved again, knowing of the hold: it stays so, and its workflow's health leaves it out, while the hold goes on.
+    store.setFindingStatus(finding.id, 'resolved', 'alice', Date.now(), 'runner replaced, schedule paused');
+    for (const hours of [31, 32]) expect(pass(store, [...release, ...busy(hours * HOUR)])).toMatchObject({ reopened: 0, kept: ['stalled'] });
   });
 
   it('keeps reopening by itself after it resolved itself', () => {

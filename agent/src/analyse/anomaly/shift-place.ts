@@ -13,8 +13,8 @@ const LEAD_SHARE = 0.8;
 /** Runs a place needs on either side of the onset for its medians to say anything. */
 const MIN_RUNS = 3;
 /**
- * Runs read on either side of the onset, the nearest before it and the newest since: a place's medians need no more,
- * and runs can hold 20,000 steps, whose parents are looked up through a map of them.
+ * Runs that passed the step read on either side of the onset, the nearest before it and the newest since: a place's
+ * medians need no more, and runs can hold 20,000 steps, whose parents are looked up through a map of them.
  */
 const SAMPLE_RUNS = 30;
 
@@ -28,17 +28,23 @@ const SAMPLE_RUNS = 30;
 export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: number, riseMs: number, minRatio: number): ShiftPlace | undefined {
   const places = new Map<string, { before: number[]; after: number[] }>();
   const perRun = new Map<string, number>();
-  const split = runs.findIndex((run) => run.startMs >= onsetMs);
-  const sample = split < 0 ? [] : [...runs.slice(Math.max(0, split - SAMPLE_RUNS), split), ...runs.slice(Math.max(split, runs.length - SAMPLE_RUNS))];
-  for (const run of sample) {
-    perRun.clear();
-    if (!workByPlace(run, name, perRun)) continue;
-    for (const [place, ms] of perRun) {
-      let sides = places.get(place);
-      if (!sides) places.set(place, (sides = { before: [], after: [] }));
-      (run.startMs < onsetMs ? sides.before : sides.after).push(ms);
+  /** The runs from `from` down to `to` that ran the step and passed it, at most SAMPLE_RUNS, into one side. */
+  const read = (from: number, to: number, side: 'before' | 'after') => {
+    for (let i = from, taken = 0; i >= to && taken < SAMPLE_RUNS; i--) {
+      perRun.clear();
+      if (!workByPlace(runs[i]!, name, perRun)) continue;
+      taken++;
+      for (const [place, ms] of perRun) {
+        let sides = places.get(place);
+        if (!sides) places.set(place, (sides = { before: [], after: [] }));
+        sides[side].push(ms);
+      }
     }
-  }
+  };
+  const split = runs.findIndex((run) => run.startMs >= onsetMs);
+  if (split < 0) return undefined;
+  read(split - 1, 0, 'before');
+  read(runs.length - 1, split, 'after');
   if (places.size === 1) {
     const [only] = places.keys();
     return only ? { path: only.split('\u0000') } : undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { mostSevere, severityOrder, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
+import { mostSevere, type Finding, type FindingCandidate, type FindingStatus } from '../../model/finding.js';
 import type { Cleared, FindingQuery, FindingUpdate } from '../store.js';
 import { isoTime } from '../../runtime/iso-time.js';
 
@@ -84,11 +84,8 @@ export class FindingTable {
       const row = this.byFingerprint.get(candidate.fingerprint);
       if (row?.status !== 'resolved') continue;
       const body = JSON.parse(row.body) as FindingBody;
-      // A rule in its cooldown still holds, and a problem worse than the person saw (more severe, or now telling
-      // another finding: a hung run now holding its schedule) is not what they resolved.
-      if (body.resolvedBy === RESOLVED_BY_ANALYSIS || mayReopen(row, body, candidate)) continue;
-      if (severityOrder[candidate.severity] < severityOrder[body.severity] || (candidate.supersedes?.length ?? 0) > 0) continue;
-      kept.add(candidate.fingerprint);
+      // A rule held back by its cooldown still holds: only what a person resolved, and what `apply` leaves so.
+      if (body.resolvedBy !== RESOLVED_BY_ANALYSIS && !mayReopen(row, body, candidate)) kept.add(candidate.fingerprint);
     }
     return kept;
   }
@@ -235,16 +232,25 @@ function staysResolved(row: FindingRow, candidate: FindingCandidate): boolean {
  * Whether a resolved finding opens again for a candidate. Not a rule's within its cooldown (`evidence.details.
  * cooldownMs`) since it last opened (its first sighting then, in event time). Not one resolved by hand unless the
  * problem was seen after what the person had seen: in a later run; for a stalled workflow (seen at every pass while
- * it lasts), as a stall that began later; for hung runs (likewise), as a run that hung besides those they had seen.
+ * it lasts), as a stall that began later; for hung runs (likewise), as a run that hung besides those they had seen,
+ * or one that now holds the schedule back (`holdsScheduleNow`).
  */
 function mayReopen(row: FindingRow, body: FindingBody, candidate: FindingCandidate): boolean {
   const cooldownMs = Number(candidate.evidence.details?.['cooldownMs'] ?? 0);
   if (candidate.kind === 'rule' && candidate.lastSeenMs - row.first_seen_ms < cooldownMs) return false;
-  if (body.resolvedBy === RESOLVED_BY_ANALYSIS) return true;
+  if (body.resolvedBy === RESOLVED_BY_ANALYSIS || holdsScheduleNow(body, candidate)) return true;
   if (candidate.kind !== 'stalled') return candidate.lastSeenMs > row.last_seen_ms;
   if (candidate.category !== 'timeout') return candidate.firstSeenMs > row.last_seen_ms;
   const seen = new Set(body.evidence.exampleRunIds);
   return candidate.evidence.exampleRunIds.some((id) => !seen.has(id));
+}
+
+/**
+ * Whether the problem is another than the person resolved: a hung run that now holds its schedule back (missed runs),
+ * which it did not then. A problem that only lasts longer (a stall's severity grows with it) is the one they saw.
+ */
+function holdsScheduleNow(body: FindingBody, candidate: FindingCandidate): boolean {
+  return candidate.evidence.current['missedRuns'] !== undefined && body.evidence.current['missedRuns'] === undefined;
 }
 
 /** Short, stable, URL-safe: the same problem keeps its id (and its links in alerts) across passes and restarts. */
