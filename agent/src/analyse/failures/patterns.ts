@@ -37,7 +37,7 @@ export interface PatternGroup {
   explanations?: Explanation[];
   /** The origin step most of these failures came from. */
   step?: string;
-  /** The steps enclosing `step` where its newest failures ran it most often (a matrix's job); absent at the top. */
+  /** The steps enclosing `step` where its newest failures failed it alone (a matrix's job); absent at the top. */
   stepPath?: string[];
   /** From the error's keywords; undefined when none matched (an attribute may still tell). */
   category?: Category;
