@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startConfiguredAgent } from '../agent.js';
 import { loadConfig } from '../config/load.js';
 import { simulate } from '../demo/simulator.js';
+import { removeStore } from '../store/sqlite/index.js';
 import { FindingFeed } from './finding-feed.js';
 import type { CliIo } from './main.js';
 import { untilSignalled } from './serve.js';
@@ -20,11 +20,8 @@ export async function runDemo(configPath: string | undefined, io: CliIo): Promis
   const config = await loadConfig(configPath);
   // A configuration that keeps nothing on disk (':memory:') gets a demo that keeps nothing either.
   const storePath = !configPath ? DEMO_STORE : config.storage.path === ':memory:' ? ':memory:' : join(dirname(config.storage.path), 'flowlens-demo.db');
-  // Each demo starts from an empty store, at today's date: its id file too (`<store>.ids`), which would keep the
-  // earlier demo's entries.
-  if (storePath !== ':memory:') {
-    for (const suffix of ['', '-wal', '-shm', '.ids', '.ids-wal', '.ids-shm']) rmSync(`${storePath}${suffix}`, { force: true });
-  }
+  // Each demo starts from an empty store, at today's date.
+  removeStore(storePath);
   const { url: _alertmanager, ...alertmanager } = config.alertmanager;
   const agent = await startConfiguredAgent({
     ...config,

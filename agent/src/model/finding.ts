@@ -32,7 +32,7 @@ export interface RootCause {
 }
 
 /** Where a finding's step is, for a line of text: "test (18) › Run tests". */
-export function stepLabel(cause: RootCause): string | undefined {
+export function stepLabel(cause: Pick<RootCause, 'step' | 'stepPath'>): string | undefined {
   return cause.step === undefined ? undefined : [...(cause.stepPath ?? []), cause.step].join(' › ');
 }
 

@@ -1,5 +1,5 @@
-import type { FindingCandidate, Severity } from '../../model/finding.js';
-import { enclosingNames } from '../../model/step-path.js';
+import { stepLabel, type FindingCandidate, type Severity } from '../../model/finding.js';
+import { enclosingNamesIn } from '../../model/step-path.js';
 import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Detector, WorkflowHistory } from '../context.js';
 import { describeExplanation, explain, leadingExplanations } from '../correlation/explain.js';
@@ -150,11 +150,10 @@ function carriedInside(history: WorkflowHistory, outer: StepShift, shifts: reado
  */
 function isNestedIn(history: WorkflowHistory, inner: string, outer: string): boolean {
   for (let i = history.runs.length - 1; i >= 0; i--) {
-    const steps = history.runs[i]!.steps;
-    const children = steps.filter((s) => s.name === inner);
-    if (children.length === 0 || !steps.some((s) => s.name === outer)) continue;
-    const byId = new Map(steps.map((s) => [s.id, s]));
-    return children.some((child) => enclosingNames(child, (id) => byId.get(id)).includes(outer));
+    const run = history.runs[i]!;
+    const children = run.steps.filter((s) => s.name === inner);
+    if (children.length === 0 || !run.steps.some((s) => s.name === outer)) continue;
+    return children.some((child) => enclosingNamesIn(run, child).includes(outer));
   }
   return false;
 }
@@ -174,7 +173,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
   const recentScores = s.slow.map((r) => scores?.byRun.get(r)).filter((v): v is number => v !== undefined);
   const where = explanations.length ? ` ${describeExplanation(explanations[0]!)}` : '';
   const changes = changesBefore(history.runs, s.slow[0]!);
-  const named = `\`${[...(s.path ?? []), s.step].join(' › ')}\``;
+  const named = `\`${stepLabel({ step: s.step, stepPath: s.path })}\``;
   return {
     fingerprint: fingerprint('anomaly', [history.workflow], `step:${s.step}`),
     kind: 'anomaly',

@@ -1,5 +1,5 @@
-import { enclosingNames } from '../../model/step-path.js';
-import { workMs, type RunRecord, type StepRecord } from '../../model/workflow.js';
+import { placeKey, placePath } from '../../model/step-path.js';
+import { workMs, type RunRecord } from '../../model/workflow.js';
 import { median } from '../stats.js';
 
 /** Where a slower step slowed: the steps enclosing it, and its own figures there when it also runs elsewhere. */
@@ -46,8 +46,8 @@ export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: nu
   read(split - 1, 0, 'before');
   read(runs.length - 1, split, 'after');
   if (places.size === 1) {
-    const [only] = places.keys();
-    return only ? { path: only.split('\u0000') } : undefined;
+    const path = placePath(places.keys().next().value!);
+    return path && { path };
   }
   let total = 0;
   let lead: { place: string; baselineMs: number; currentMs: number } | undefined;
@@ -60,13 +60,11 @@ export function shiftPlace(runs: readonly RunRecord[], name: string, onsetMs: nu
     if (before.length < MIN_RUNS) continue;
     if (!lead || currentMs - baselineMs > lead.currentMs - lead.baselineMs) lead = { place, baselineMs, currentMs };
   }
-  if (!lead || lead.place === '' || lead.currentMs < minRatio * lead.baselineMs) return undefined;
+  const path = lead && placePath(lead.place);
+  if (!lead || !path || lead.currentMs < minRatio * lead.baselineMs) return undefined;
   if (lead.currentMs - lead.baselineMs < LEAD_SHARE * Math.max(total, riseMs)) return undefined;
-  return { path: lead.place.split('\u0000'), figures: { baselineMs: lead.baselineMs, currentMs: lead.currentMs } };
+  return { path, figures: { baselineMs: lead.baselineMs, currentMs: lead.currentMs } };
 }
-
-/** The steps of a run by id, to walk up from a step: made once for the runs read for every step that slowed. */
-const stepsById = new WeakMap<RunRecord, Map<string, StepRecord>>();
 
 /**
  * The work of the steps called `name` in `run` by their place, into `into`; false when one of them did not succeed,
@@ -76,12 +74,7 @@ function workByPlace(run: RunRecord, name: string, into: Map<string, number>): b
   for (const step of run.steps) {
     if (step.name !== name) continue;
     if (step.status !== 'success') return false;
-    let place = '';
-    if (step.parentId !== undefined) {
-      let byId = stepsById.get(run);
-      if (!byId) stepsById.set(run, (byId = new Map(run.steps.map((s) => [s.id, s]))));
-      place = enclosingNames(step, (id) => byId.get(id)).join('\u0000');
-    }
+    const place = placeKey(run, step);
     into.set(place, (into.get(place) ?? 0) + workMs(step));
   }
   return into.size > 0;

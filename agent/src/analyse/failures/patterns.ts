@@ -1,7 +1,7 @@
 import type { Category, Severity } from '../../model/finding.js';
-import { isFailed, type RunRecord, type StepRecord } from '../../model/workflow.js';
+import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
-import { enclosingNames } from '../../model/step-path.js';
+import { placeKey, placePath } from '../../model/step-path.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import type { Explanation } from '../correlation/explain.js';
@@ -127,21 +127,16 @@ function placeOf(failures: readonly Failure[], step: string): string[] | undefin
     const place = failedPlace(run, step);
     if (place !== undefined) counts.set(place, (counts.get(place) ?? 0) + 1);
   }
-  for (const [place, n] of counts) if (place !== '' && n >= PLACE_SHARE * read) return place.split('\u0000');
+  for (const [place, n] of counts) if (n >= PLACE_SHARE * read) return placePath(place);
   return undefined;
 }
 
 /** The one place (its enclosing steps' names) in which the steps called `step` failed in `run`; none for several. */
 function failedPlace(run: RunRecord, step: string): string | undefined {
-  let byId: Map<string, StepRecord> | undefined;
   let place: string | undefined;
   for (const s of run.steps) {
     if (s.name !== step || !isFailed(s.status)) continue;
-    let here = '';
-    if (s.parentId !== undefined) {
-      byId ??= new Map(run.steps.map((x) => [x.id, x]));
-      here = enclosingNames(s, (id) => byId!.get(id)).join('\u0000');
-    }
+    const here = placeKey(run, s);
     if (place !== undefined && place !== here) return undefined;
     place = here;
   }

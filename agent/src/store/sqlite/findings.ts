@@ -110,9 +110,9 @@ export class FindingTable {
           result.opened++;
           continue;
         }
-        if (staysResolved(row, candidate)) continue;
         const previous = JSON.parse(row.body) as FindingBody;
         const reopened = row.status === 'resolved';
+        if (reopened && !mayReopen(row, previous, candidate)) continue;
         // Acknowledgement survives updates; a return after resolution reopens and clears the old resolution. Notes
         // stay either way: what people found and tried is still true of the problem when it returns.
         const peakSeverity = reopened ? candidate.severity : mostSevere([previous.peakSeverity ?? previous.severity, candidate.severity]);
@@ -221,11 +221,6 @@ export class FindingTable {
     );
     return this.get(id);
   }
-}
-
-/** Whether the finding stored as `row` is resolved, and `candidate` does not open it again. */
-function staysResolved(row: FindingRow, candidate: FindingCandidate): boolean {
-  return row.status === 'resolved' && !mayReopen(row, JSON.parse(row.body) as FindingBody, candidate);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Finding, FindingCandidate, FindingStatus } from '../../model/finding.js';
 import type { RunOutcomeQuery, RunOutcomes } from '../../model/run-outcomes.js';
@@ -63,6 +64,15 @@ export interface SqliteStoreOptions {
   walRestartFrames?: number;
 }
 
+/** The store's id file (`id-index.ts`), beside it. */
+const idFileOf = (path: string) => `${path}.ids`;
+
+/** Deletes the store at `path` and what SQLite and the id index keep beside it: a throw-away store, started over. */
+export function removeStore(path: string): void {
+  if (path === ':memory:') return;
+  for (const file of [path, idFileOf(path)]) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+}
+
 export class SqliteStore implements Store {
   readonly db: Db;
   private readonly resources: ResourceTable;
@@ -107,7 +117,7 @@ export class SqliteStore implements Store {
     this.walRestartFrames = options.walRestartFrames ?? WAL_RESTART_FRAMES;
     this.db = openDatabase(path);
     this.resources = new ResourceTable(this.db);
-    const idsPath = `${path}.ids`;
+    const idsPath = idFileOf(path);
     this.worker = path === ':memory:' ? undefined : new StoreWorker(path, idsPath);
     const worker = this.worker;
     this.idIndex = new IdIndex(this.db, worker && { path: idsPath, write: (batch) => worker.writeIds(batch) });
