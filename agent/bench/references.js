@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import oracle from 'otlp-oracle/build/src/generated/root.js';
 import { decodeTraceRequestProto } from '../dist/decode/trace/protobuf.js';
+import { modelTrace } from '../dist/normalise/index.js';
+import { RUN_COLUMNS, runToValues } from '../dist/store/sqlite/codec.js';
+import { migrate } from '../dist/store/sqlite/migrations/index.js';
 import { openDatabase } from '../dist/store/sqlite/open.js';
+import { spansToChunk } from '../dist/store/sqlite/span-chunk.js';
+import { requestBytes } from './payloads.js';
 
 const ExportTraceServiceRequest = oracle.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 const WARM_UP_MS = 500;
@@ -14,6 +19,8 @@ const MEASURE_MS = 1000;
 /** Samples per decode rate, the best kept: one sample on a shared machine varied 2–3× from run to run. */
 const SAMPLES = 3;
 const SQLITE_ROWS = 100_000;
+/** Requests of the design's floor, each of new traces and runs as the load sends them (`requestBytes`). */
+const FLOOR_REQUESTS = { warmUp: 50, measured: 150 };
 
 /**
  * Spans per CPU-second of `decode` over the payloads, after a warm-up so the JIT has compiled it: the best of
@@ -49,6 +56,9 @@ export function agentDecodeRate(templates) {
   return decodeRate(decodeTraceRequestProto, templates);
 }
 
+/** The spans of a decoded request, in order. */
+const spansOf = (batch) => batch.resourceSpans.flatMap((group) => group.scopes.flatMap((scope) => scope.spans));
+
 /** A plain row-per-span table keyed by (trace id, span id): the textbook way to store spans, as the reference. */
 export const ROW_PER_SPAN_DDL = `CREATE TABLE spans (
   trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
@@ -62,7 +72,7 @@ CREATE INDEX spans_by_end ON spans (end_ms);`;
  * store) in one transaction, commit included, with the values prepared beforehand: raw SQLite inserting spans.
  */
 export function sqliteInsertRate(templates) {
-  const spans = templates.flatMap((t) => decodeTraceRequestProto(t.bytes).resourceSpans.flatMap((r) => r.scopes.flatMap((s) => s.spans)));
+  const spans = templates.flatMap((t) => spansOf(decodeTraceRequestProto(t.bytes)));
   const rows = [];
   for (let copy = 0; rows.length < SQLITE_ROWS; copy++) {
     const prefix = copy.toString(16).padStart(8, '0');
@@ -90,4 +100,73 @@ export function sqliteInsertRate(templates) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor of the agent's design, in spans per CPU-second of one thread, on requests as the load sends them:
+ * - `work`: what every span must go through whatever the store's bookkeeping: the agent's decoder, its modelling of
+ *   each trace into runs and steps (`modelTrace`), and the values of the rows that make them durable (a span chunk
+ *   per trace, a run row per run, as the trace writer makes them);
+ * - `writes`: those rows inserted by raw better-sqlite3 into the agent's own schema (its migrations and pragmas),
+ *   with a transaction per request, commit included (checkpoints run on the store's background thread, not here).
+ * No receiving, no de-duplication, no id entries, no metrics: what is left when all of that costs nothing.
+ */
+export function designFloorRates(templates) {
+  const rowsOf = (bytes) => {
+    const byTrace = new Map();
+    for (const span of spansOf(decodeTraceRequestProto(bytes))) {
+      const group = byTrace.get(span.traceId);
+      if (group) group.push(span);
+      else byTrace.set(span.traceId, [span]);
+    }
+    const chunks = [];
+    const runs = [];
+    let count = 0;
+    for (const [traceId, spans] of byTrace) {
+      count += spans.length;
+      let endMs = -Infinity;
+      for (const span of spans) endMs = Math.max(endMs, span.endMs);
+      chunks.push([traceId, 1, endMs, spansToChunk(spans)]);
+      for (const run of modelTrace(spans)) runs.push(runToValues(run, { id: 1, attributes: spans[0].resource }));
+    }
+    return { chunks, runs, spans: count };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-floor-'));
+  try {
+    const db = openDatabase(join(dir, 'floor.db'));
+    migrate(db);
+    const insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
+    const insertRun = db.prepare(`INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`);
+    let chunkSeq = 0;
+    let runSeq = 0;
+    const write = db.transaction(({ chunks, runs }) => {
+      for (const chunk of chunks) insertChunk.run(++chunkSeq, ...chunk);
+      for (const run of runs) insertRun.run(++runSeq, run);
+    });
+    // Each request's rows are written, then let go, as by the agent: keeping them all would time the garbage
+    // collector moving them instead.
+    let spans = 0;
+    let workUs = 0;
+    let writesUs = 0;
+    for (let k = 0; k < FLOOR_REQUESTS.warmUp + FLOOR_REQUESTS.measured; k++) {
+      const body = requestBytes(templates, k);
+      const cpu0 = process.cpuUsage();
+      const rows = rowsOf(body);
+      const cpu1 = process.cpuUsage();
+      write(rows);
+      const cpu2 = process.cpuUsage();
+      if (k < FLOOR_REQUESTS.warmUp) continue;
+      spans += rows.spans;
+      workUs += microseconds(cpu0, cpu1);
+      writesUs += microseconds(cpu1, cpu2);
+    }
+    db.close();
+    return { work: (spans * 1e6) / workUs, writes: (spans * 1e6) / writesUs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function microseconds(from, to) {
+  return to.user + to.system - from.user - from.system;
 }

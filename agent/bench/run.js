@@ -14,7 +14,7 @@ import { runInChild } from './child.js';
 import { grpcSender, httpSender, listedRuns, quantile, runLoad } from './load.js';
 import { longTraceRequests, makeTemplates, requestStream, SPANS_PER_RUN, WORKFLOWS } from './payloads.js';
 import { summariseProfile } from './profile.js';
-import { agentDecodeRate, oracleDecodeRate, sqliteInsertRate } from './references.js';
+import { agentDecodeRate, designFloorRates, oracleDecodeRate, sqliteInsertRate } from './references.js';
 import { startSink } from './sink.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -78,6 +78,7 @@ async function ingestPhase(transport, templates, refs, rows) {
     rows.push({ name: label, value: max.perSecond, unit: 'spans/s', reference: refs.oracle, referenceName: 'protobufjs decode only, per CPU-s', target: TARGET.ingest });
     rows.push({ name: `${transport} ingest ÷ reference decoder (target ratio)`, value: max.perSecond / refs.oracle, unit: '×', target: TARGET.ofOracle });
     rows.push({ name: `${transport} ingest per agent CPU-second`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.sqlite, referenceName: 'SQLite insert alone' });
+    rows.push({ name: `${transport} ingest per agent CPU-second vs the design's floor`, value: max.items / agentCpu, unit: 'spans/CPU-s', reference: refs.floor.both, referenceName: 'floor' });
     if (transport === 'OTLP/HTTP') rows.push({ name: `${transport} ingest vs a do-nothing HTTP sink`, value: max.perSecond, unit: 'spans/s', reference: refs.sink, referenceName: 'sink, same client' });
     rows.push({ name: `${transport} request latency p50 at max load`, value: max.p50, unit: 'ms' });
     rows.push({ name: `${transport} request latency p99 at max load`, value: max.p99, unit: 'ms' });
@@ -277,8 +278,10 @@ async function childRows(file, exportName, rows) {
 }
 
 async function references(templates) {
-  progress('references: decoders and SQLite …');
+  progress('references: decoders, SQLite and the design\'s floor …');
   const refs = { oracle: oracleDecodeRate(templates), decoder: agentDecodeRate(templates), sqlite: sqliteInsertRate(templates) };
+  refs.floor = designFloorRates(templates);
+  refs.floor.both = 1 / (1 / refs.floor.work + 1 / refs.floor.writes);
   const sink = await startSink();
   const sender = httpSender(sink.url, CLIENTS);
   const load = (options) => runLoad({ send: sender.send, nextBody: requestStream(templates), clients: CLIENTS, ...options });
@@ -295,6 +298,15 @@ function referenceRows(refs) {
     { name: 'agent protobuf decoder, decode only', value: refs.decoder, unit: 'spans/CPU-s', reference: refs.oracle, referenceName: 'protobufjs' },
     { name: 'reference: SQLite insert into the agent\'s spans table, one transaction', value: refs.sqlite, unit: 'rows/CPU-s' },
     { name: `reference: do-nothing HTTP sink, ${CLIENTS} clients`, value: refs.sink, unit: 'spans/s' },
+    { name: 'floor of the design: decode, model and row values of the same requests (agent code, no store)', value: refs.floor.work, unit: 'spans/CPU-s' },
+    { name: 'floor of the design: those rows written by raw SQLite into the agent\'s schema, a transaction a request', value: refs.floor.writes, unit: 'spans/CPU-s' },
+    {
+      name: 'floor of the design: both on one thread, nothing else (no receiving, de-duplication, id entries, metrics)',
+      value: refs.floor.both,
+      unit: 'spans/CPU-s',
+      reference: refs.oracle,
+      referenceName: 'protobufjs',
+    },
   ];
 }
 
