@@ -1,4 +1,4 @@
-import type { Category, FindingKind, Recommendation } from '../model/finding.js';
+import { stepLabel, type Category, type FindingKind, type Recommendation } from '../model/finding.js';
 import type { TraceInsights } from './trace-insights.js';
 import { categorise, RATE_LIMITED } from './failures/categorise.js';
 import { hostOf as hostIn } from './host-keys.js';
@@ -10,6 +10,8 @@ export interface RecommendationInput {
   workflow: string;
   workflows?: string[];
   step?: string;
+  /** The steps enclosing `step` where it failed or slowed alone (a matrix's job). */
+  stepPath?: string[];
   /** The root cause's attributes (host.name, service.version, tenant, downstream…). */
   attributes: Record<string, string>;
   pattern?: string;
@@ -34,7 +36,7 @@ interface Entry {
 }
 
 const code = (s: string) => `\`${s}\``;
-const stepText = (c: RecommendationInput) => (c.step ? `step ${code(c.step)}` : `the failing step`);
+const stepText = (c: RecommendationInput) => (c.step ? `step ${code(stepLabel(c)!)}` : `the failing step`);
 const hostOf = (c: RecommendationInput) => hostIn(c.attributes);
 const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream.failing'] ?? c.attributes['downstream'];
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');

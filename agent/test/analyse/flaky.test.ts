@@ -72,7 +72,7 @@ describe('flaky steps', () => {
     expect(c.severity).toBe('medium');
     expect(c.category).toBe('logic');
     expect(c.rootCause.pattern).toMatch(/^AssertionError: expected cart to hold /);
-    expect(c.title).toBe(`Step \`test\` of \`ci\` is flaky: it failed in ${failed.length} and passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    expect(c.title).toBe(`Step \`suite › test\` of \`ci\` is flaky: it failed in ${failed.length} and passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
     expect(c.evidence.errorLines[0]).toBe(failed.at(-1)!.errorMessage);
     // A failing run and the passing run of the same code right after it, to compare.
     const pair = c.evidence.changes!;
@@ -81,7 +81,7 @@ describe('flaky steps', () => {
     expect(pair.baselineRunId).toBe(runs[at + 1]!.id);
     expect(runs[at + 1]!.status).toBe('success');
     expect(pair.lines[0]).toMatch(/^step `(suite|test)` failed: /);
-    expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `test`');
+    expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `suite › test`');
   });
 
   it('reports a step that only ever passes on a retry, at low severity when retries are rare', () => {
@@ -104,7 +104,7 @@ describe('flaky steps', () => {
     };
     const retried = run(ciRuns(300, () => 'pass', sameRelease).map((r, i) => (i % 15 === 3 ? twoTries(r) : r)));
     const c = retried.candidates.find((x) => x.kind === 'flaky')!;
-    expect(c.title).toMatch(/^Step `test` of `ci` is flaky: it passed only on a retry in 20 of /);
+    expect(c.title).toMatch(/^Step `suite › test` of `ci` is flaky: it passed only on a retry in 20 of /);
     expect(c.evidence.current).toMatchObject({ failed: 0, passedOnRetry: 20 });
     // Under another parent (a matrix's other job) the second is a step of its own: the first failed.
     const apart = run(ciRuns(300, () => 'pass', sameRelease).map((r, i) => (i % 15 === 3 ? twoTries(r, `b${i}`) : r)));
@@ -199,12 +199,12 @@ describe('flaky steps', () => {
     const since = runs.filter((r) => r.startMs >= retried[0]!.startMs);
     expect(c.rootCause).toMatchObject({ step: 'test', attributes: { 'host.name': 'ci-bad' } });
     expect(c.title).toBe(
-      `Step \`test\` of \`ci\` needs retries on host \`ci-bad\`: it passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(retried[0]!.startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      `Step \`suite › test\` of \`ci\` needs retries on host \`ci-bad\`: it passed only on a retry in ${retried.length} of ${since.length} runs since ${new Date(retried[0]!.startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     );
     expect(c.evidence).toMatchObject({ affectedRuns: retried.length, totalRuns: since.length, current: { failed: 0, passedOnRetry: retried.length } });
     expect(c.severity).toBe('medium');
     expect(c.category).toBe('resource');
-    expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `test` needs retries there');
+    expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `suite › test` needs retries there');
     // Nothing was killed for memory: the advice for out-of-memory failures on a host does not apply.
     expect(c.recommendations.map((r) => r.title).join(' ')).not.toMatch(/memory/);
   });
@@ -248,6 +248,49 @@ describe('flaky steps', () => {
   it('does not call a step that fails most of the time flaky', () => {
     const out = run(ciRuns(300, (_, rand) => (rand() < 0.7 ? 'fail' : 'pass'), sameRelease));
     expect(out.candidates.filter((c) => c.kind === 'flaky')).toEqual([]);
+  });
+});
+
+describe('a flaky step of a matrix', () => {
+  const VERSIONS = ['18', '20', '22'];
+
+  /** A CI run of a matrix: a job `test (<version>)` per version, each running `Run tests`, with its outcome there. */
+  function matrixRun(i: number, outcomeIn: (version: string) => Outcome): RunRecord {
+    const startMs = i * HOUR;
+    const steps = VERSIONS.flatMap((version): StepRecord[] => {
+      const outcome = outcomeIn(version);
+      const status: RunStatus = outcome === 'fail' ? 'failure' : 'success';
+      const error = outcome === 'fail' ? { errorMessage: `AssertionError: expected cart to hold 2 items within 5000 ms, got ${i % 2}` } : {};
+      const job = step(`${i}:${version}`, `test (${version})`, startMs, status, outcome === 'fail' ? { errorMessage: 'job failed' } : {});
+      const tests = step(`${i}:${version}:tests`, 'Run tests', startMs, status, { parentId: job.id, attempt: outcome === 'pass' ? 1 : 2, ...error });
+      return [job, tests];
+    });
+    const failed = steps.some((s) => s.status === 'failure');
+    return {
+      id: `ci:${i}`, workflow: 'ci', runner: 'github-actions', runId: `ci-${i}`, traceId: i.toString(16).padStart(32, '0'), spanId: i.toString(16).padStart(16, '0'),
+      status: failed ? 'failure' : 'success', startMs, endMs: startMs + 180_000, durationMs: 180_000, attributes: { 'service.version': '3.1.0' }, steps,
+    };
+  }
+
+  const flakyOutcome = (rand: () => number): Outcome => { const r = rand(); return r < 0.08 ? 'fail' : r < 0.18 ? 'retried' : 'pass'; };
+
+  it('names the job a step is flaky in, in the finding and its advice', () => {
+    const rand = seededRandom(3);
+    const runs = Array.from({ length: 300 }, (_, i) => matrixRun(i, (version) => (version === '18' ? flakyOutcome(rand) : 'pass')));
+    const c = run(runs).candidates.find((x) => x.kind === 'flaky')!;
+    expect(c.rootCause).toMatchObject({ step: 'Run tests', stepPath: ['test (18)'] });
+    expect(c.title).toMatch(/^Step `test \(18\) › Run tests` of `ci` is flaky: /);
+    expect(c.rootCause.description).toMatch(/^Step `test \(18\) › Run tests` fails now and then/);
+    expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `test (18) › Run tests`');
+  });
+
+  it('names no job for a step flaky in every job', () => {
+    const rand = seededRandom(3);
+    const runs = Array.from({ length: 300 }, (_, i) => matrixRun(i, () => flakyOutcome(rand)));
+    const c = run(runs).candidates.find((x) => x.kind === 'flaky')!;
+    expect(c.rootCause.step).toBe('Run tests');
+    expect(c.rootCause.stepPath).toBeUndefined();
+    expect(c.title).toMatch(/^Step `Run tests` of `ci` is flaky: /);
   });
 });
 

@@ -217,6 +217,7 @@ function shiftCandidate(history: WorkflowHistory, s: StepShift, scores: Workflow
       category: 'performance',
       workflow: history.workflow,
       step: s.step,
+      ...(s.path && { stepPath: s.path }),
       attributes,
       changedAtOnset: change ? { key: change.key, value: change.value } : undefined,
       insights: traceInsights(history, s.onsetMs),

@@ -205,6 +205,7 @@ function candidateOf(cluster: Problem[], byCause: boolean, ctx: AnalysisContext)
       workflow: lead.workflow,
       workflows: shared ? workflows : undefined,
       step,
+      ...(stepPath && { stepPath }),
       workflowStep: g.step,
       attributes,
       pattern: g.template,

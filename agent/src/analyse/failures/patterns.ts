@@ -1,7 +1,7 @@
 import type { Category, Severity } from '../../model/finding.js';
 import { isFailed, type RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
-import { placeKey, placePath } from '../../model/step-path.js';
+import { hitPlace } from '../hit-place.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import type { Explanation } from '../correlation/explain.js';
@@ -83,7 +83,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     const dominant = outage[0]!.at(-1)!;
     const messages = outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length }));
     const step = mostCommon(failures.map((f) => f.step?.name));
-    const stepPath = step === undefined ? undefined : placeOf(failures, step);
+    const stepPath = step === undefined ? undefined : hitPlace(newestFailuresOf(failures, step), step, (s) => isFailed(s.status));
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,
@@ -108,39 +108,9 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   return groups;
 }
 
-/** Failures read to tell where their step ran: the newest tell where it fails now, and a run may hold 20,000 steps. */
-const PLACE_SAMPLE = 20;
-/** The share of those failures that must have failed in one place alone for the finding to name it. */
-const PLACE_SHARE = 0.8;
-
-/**
- * The enclosing steps of `step` where most of its newest failures failed it, and only there: in a matrix that fails in
- * every job, or in one job as often as in another, no job is the place. None where it ran at the top.
- */
-function placeOf(failures: readonly Failure[], step: string): string[] | undefined {
-  const counts = new Map<string, number>();
-  let read = 0;
-  for (let i = failures.length - 1; i >= 0 && read < PLACE_SAMPLE; i--) {
-    const { run, step: failed } = failures[i]!;
-    if (failed?.name !== step) continue;
-    read++;
-    const place = failedPlace(run, step);
-    if (place !== undefined) counts.set(place, (counts.get(place) ?? 0) + 1);
-  }
-  for (const [place, n] of counts) if (n >= PLACE_SHARE * read) return placePath(place);
-  return undefined;
-}
-
-/** The one place (its enclosing steps' names) in which the steps called `step` failed in `run`; none for several. */
-function failedPlace(run: RunRecord, step: string): string | undefined {
-  let place: string | undefined;
-  for (const s of run.steps) {
-    if (s.name !== step || !isFailed(s.status)) continue;
-    const here = placeKey(run, s);
-    if (place !== undefined && place !== here) return undefined;
-    place = here;
-  }
-  return place;
+/** The runs of the failures that failed `step`, newest first. */
+function* newestFailuresOf(failures: readonly Failure[], step: string): Generator<RunRecord> {
+  for (let i = failures.length - 1; i >= 0; i--) if (failures[i]!.step?.name === step) yield failures[i]!.run;
 }
 
 /**

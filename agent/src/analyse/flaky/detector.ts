@@ -1,4 +1,4 @@
-import type { FindingCandidate, Severity } from '../../model/finding.js';
+import { stepLabel, type FindingCandidate, type Severity } from '../../model/finding.js';
 import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
@@ -8,7 +8,7 @@ import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } fr
 import { recommend } from '../recommendations.js';
 import { tooCleanForRate } from '../stats.js';
 import { changesOf, compareRuns, EARLIER_SUCCESSES, successesBefore } from '../run-comparison.js';
-import { commonTemplate, FAILED, hitBy, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, triesCategory, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, hitBy, hitStepPath, PASSED, RETRIED, runsTestZ, sameCode, stepOutcomes, triesCategory, type StepOutcomes } from './outcomes.js';
 
 
 /**
@@ -79,6 +79,8 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
   if (explainSinceOnset(runs, hits, options).length > 0) return undefined;
 
   const step = all.step;
+  const stepPath = hitStepPath(hit, step);
+  const named = `\`${stepLabel({ step, stepPath })}\``;
   const workflow = history.workflow;
   const sinceMs = runs[0]!.startMs;
   const recentFrom = ctx.nowMs - t.recentMs;
@@ -106,15 +108,16 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
     severity,
     category,
     confidence: round(Math.min(0.95, 0.5 + 0.1 * (retried + recovered))),
-    title: `Step \`${step}\` of \`${workflow}\` is flaky: it ${what} of ${since}`,
+    title: `Step ${named} of \`${workflow}\` is flaky: it ${what} of ${since}`,
     summary:
-      `Step \`${step}\` of \`${workflow}\` ${what} of the ${since} (${percent(events / n)} of them). ${capitalise(againText)}. ` +
+      `Step ${named} of \`${workflow}\` ${what} of the ${since} (${percent(events / n)} of them). ${capitalise(againText)}. ` +
       `The failures are interleaved with passes rather than in a block, and no attribute (host, tenant, release, downstream) sets them apart.`,
     rootCause: {
       step,
+      ...(stepPath && { stepPath }),
       attributes: {},
       ...(pattern !== undefined && { pattern }),
-      description: `Step \`${step}\` fails now and then with the same code${pattern ? ` ("${pattern}")` : ''}: a retry or the next run passes.`,
+      description: `Step ${named} fails now and then with the same code${pattern ? ` ("${pattern}")` : ''}: a retry or the next run passes.`,
     },
     evidence: {
       baseline: { runs: n, passedFirstTry: n - events },
@@ -127,7 +130,7 @@ function flakyCandidate(history: WorkflowHistory, all: StepOutcomes, ctx: Analys
       ...(comparison && { changes: changesOf(comparison, pair!.failed, pair!.passed) }),
       details: { runsTestZ: round(z, 2), ...(common && { templateId: common.templateId }) },
     },
-    recommendations: recommend({ kind: 'flaky', category, workflow, step, attributes: {}, pattern }),
+    recommendations: recommend({ kind: 'flaky', category, workflow, step, ...(stepPath && { stepPath }), attributes: {}, pattern }),
     firstSeenMs: sinceMs,
     lastSeenMs: hit.reduce((last, r) => Math.max(last, r.endMs), 0),
   };

@@ -1,4 +1,4 @@
-import type { FindingCandidate, Severity } from '../../model/finding.js';
+import { stepLabel, type FindingCandidate, type Severity } from '../../model/finding.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
@@ -6,7 +6,7 @@ import { categoryOfKey, describeExplanation, explainSinceOnset, type Tally } fro
 import { distinctLines, exampleRunIds, fingerprint, percent, round, utcTime } from '../format.js';
 import { recommend } from '../recommendations.js';
 import { rateRise } from '../stats.js';
-import { commonTemplate, FAILED, PASSED, RETRIED, triesCategory, type StepOutcomes } from './outcomes.js';
+import { commonTemplate, FAILED, hitStepPath, PASSED, RETRIED, triesCategory, type StepOutcomes } from './outcomes.js';
 
 /** Fewer runs than this needing a retry in the recent window, and retries are the ordinary kind. */
 const MIN_RETRIED_RUNS = 5;
@@ -54,6 +54,8 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   const failed = outcomes.filter((o) => o === FAILED).length;
   const retried = outcomes.filter((o) => o === RETRIED).length;
   const hit = runs.filter((_, i) => outcomes[i] !== PASSED);
+  const stepPath = hitStepPath(hit, step);
+  const named = `\`${stepLabel({ step, stepPath })}\``;
   const recentHits = hit.filter((r) => r.startMs >= recentFrom).length;
   const messages = all.messages.slice(first).filter((m): m is string => m !== undefined).reverse();
   const template = commonTemplate(history, runs, outcomes, step);
@@ -72,18 +74,19 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
     severity,
     category,
     confidence: round(0.5 + 0.5 * top.jaccard),
-    title: `Step \`${step}\` of \`${workflow}\` needs retries ${where}: it ${what}`,
+    title: `Step ${named} of \`${workflow}\` needs retries ${where}: it ${what}`,
     summary:
-      `Step \`${step}\` of \`${workflow}\` ${what} (${percent(hit.length / n)} of them). ` +
+      `Step ${named} of \`${workflow}\` ${what} (${percent(hit.length / n)} of them). ` +
       `The retries concentrate on ${attrText}: ${percent(top.support)} of the runs that needed one carry it, and ` +
       `${percent(top.confidence)} of the runs with it needed one.` +
       (changed ? ` ${changed.key} ${changed.value} first appeared at ${utcTime(changed.firstSeenMs)}, just before the retries began.` : '') +
       ` The runs pass, but each retry costs time and hides a fault that can grow into failures.`,
     rootCause: {
       step,
+      ...(stepPath && { stepPath }),
       attributes,
       ...(pattern !== undefined && { pattern }),
-      description: `Step \`${step}\` fails its first try ${where}${pattern ? ` ("${pattern}")` : ''}, and a retry passes.`,
+      description: `Step ${named} fails its first try ${where}${pattern ? ` ("${pattern}")` : ''}, and a retry passes.`,
     },
     evidence: {
       baseline: { runs: n, passedFirstTry: n - hit.length },
@@ -103,6 +106,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
       category,
       workflow,
       step,
+      ...(stepPath && { stepPath }),
       attributes,
       pattern,
       retries: true,

@@ -1,6 +1,7 @@
 import { sameValue } from '../../model/attribute-values.js';
 import type { Category } from '../../model/finding.js';
 import { isDecided, isFailed, passedOnRetry, type RunRecord, type StepRecord } from '../../model/workflow.js';
+import { hitPlace } from '../hit-place.js';
 import type { WorkflowHistory } from '../context.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
 import { categorise } from '../failures/categorise.js';
@@ -75,6 +76,14 @@ function triedAgain(a: StepRecord, aOutcome: StepOutcome, b: StepRecord, bOutcom
   if (aOutcome === FAILED && bOutcome !== FAILED) return b.startMs >= a.endMs;
   if (bOutcome === FAILED && aOutcome !== FAILED) return a.startMs >= b.endMs;
   return false;
+}
+
+/**
+ * Where the steps called `step` failed or passed only on a retry in the newest of `hit` (the runs it did not pass at
+ * the first try in, oldest first), when one place alone: a matrix's job.
+ */
+export function hitStepPath(hit: readonly RunRecord[], step: string): string[] | undefined {
+  return hitPlace([...hit].reverse(), step, (s, run) => isFailed(s.status) || passedOnRetry(s, run));
 }
 
 /** Whether the step did not pass at the first try in a run: it failed there, or needed a retry. */
