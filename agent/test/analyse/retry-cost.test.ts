@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/analyse/format.js';
+import { foldRetryCosts } from '../../src/analyse/flaky/retry-cost.js';
 import { analyse } from '../../src/analyse/index.js';
 import { seededRandom } from '../../src/analyse/prng.js';
 import { median } from '../../src/analyse/stats.js';
-import type { RunRecord } from '../../src/model/workflow.js';
+import type { FindingCandidate } from '../../src/model/finding.js';
+import type { RunRecord, StepRecord } from '../../src/model/workflow.js';
 import { pipelineRun } from './pipelines.js';
 import { minerTemplateOf, newestEnd, START_MS } from './scenario.js';
 
@@ -59,5 +61,38 @@ describe('a slowdown that is the cost of retries', () => {
     const retries = found.find((c) => c.kind === 'correlation' && c.rootCause.step === 'update-eta')!;
     expect(retries.title).toMatch(/needs retries on host `worker-2`/);
     expect(retries.evidence.details?.['retryCost']).toBeUndefined();
+  });
+});
+
+describe('a slowdown of one job of a matrix', () => {
+  it('stays its own finding beside retries of the step in another job', () => {
+    // From run 10, `Run tests` takes 15 minutes instead of 5 in `test (22)`, and needs a retry in `test (18)` in
+    // almost every run (its two tries taking twice as long): the runs that retried it are the slow ones over the run,
+    // but the job's slowdown is its own, read on its own figures.
+    const HOUR = 3600_000;
+    const runs = Array.from({ length: 30 }, (_, i) => {
+      const start = START_MS + i * HOUR;
+      const retried = i >= 10 && i % 10 !== 5;
+      const steps = (['18', '22'] as const).flatMap((version): StepRecord[] => {
+        const ms = version === '22' && i >= 10 ? 900_000 : version === '18' && retried ? 600_000 : 300_000;
+        const job: StepRecord = { id: `${i}:${version}`, name: `test (${version})`, status: 'success', startMs: start, endMs: start + ms, durationMs: ms, attributes: {}, downstream: [], spanIds: [`${i}:${version}`] };
+        const tests: StepRecord = { ...job, id: `${job.id}:tests`, name: 'Run tests', parentId: job.id, spanIds: [`${job.id}:tests`], ...(version === '18' && retried && { attempt: 2 }) };
+        return [job, tests];
+      });
+      return { ...pipelineRun('CI', i, start, []), endMs: start + 900_000, durationMs: 900_000, steps };
+    });
+    const onset = runs[10]!.startMs;
+    const candidate = (kind: FindingCandidate['kind'], rest: Partial<FindingCandidate>): FindingCandidate => ({
+      fingerprint: kind, kind, workflow: 'CI', severity: 'medium', category: 'performance', confidence: 0.9, title: kind, summary: kind,
+      rootCause: { step: 'Run tests', attributes: {}, description: kind },
+      evidence: { baseline: {}, current: {}, affectedRuns: 20, totalRuns: 20, onset: new Date(onset).toISOString(), exampleRunIds: [], errorLines: [] },
+      recommendations: [], firstSeenMs: onset, lastSeenMs: runs.at(-1)!.endMs, ...rest,
+    });
+    const retries = candidate('flaky', { category: 'logic' });
+    const slowdown = candidate('anomaly', {
+      rootCause: { step: 'Run tests', stepPath: ['test (22)'], attributes: {}, description: 'slower' },
+      evidence: { ...retries.evidence, baseline: { stepP50Ms: 300_000 }, current: { stepP50Ms: 900_000 }, details: { placeOnly: true } },
+    });
+    expect(foldRetryCosts([retries], [slowdown], runs, 3)).toEqual([retries, slowdown]);
   });
 });
