@@ -1,5 +1,5 @@
 import { placeKey, placePath } from '../model/step-path.js';
-import type { RunRecord, StepRecord } from '../model/workflow.js';
+import { failingParents, isFailed, type RunRecord, type StepRecord } from '../model/workflow.js';
 
 /** Runs read to tell where a step was hit: the newest tell where it is hit now, and a run may hold 20,000 steps. */
 const PLACE_SAMPLE = 20;
@@ -22,6 +22,23 @@ export function hitPlace(runs: Iterable<RunRecord>, step: string, hit: (step: St
   }
   for (const [place, n] of counts) if (n >= PLACE_SHARE * read) return placePath(place);
   return undefined;
+}
+
+/**
+ * Whether a step's failure started in it: it failed, and no step inside it did (a suite failing with its test is not
+ * where the test failed). Reads each run's failing parents once, for the calls about one run in a row.
+ */
+export function failedItself(): (step: StepRecord, run: RunRecord) => boolean {
+  let last: RunRecord | undefined;
+  let parents = new Set<string>();
+  return (step, run) => {
+    if (!isFailed(step.status)) return false;
+    if (run !== last) {
+      last = run;
+      parents = failingParents(run);
+    }
+    return !parents.has(step.id);
+  };
 }
 
 /** The one place (its enclosing steps' names) in which steps called `step` were hit in `run`; none for several. */

@@ -17,6 +17,13 @@ export function isFailed(status: RunStatus): boolean {
   return FAILED.has(status);
 }
 
+/** The ids of the steps of `run` that a failed step runs inside: a suite fails along with its test. */
+export function failingParents(run: Pick<RunRecord, 'steps'>): Set<string> {
+  const parents = new Set<string>();
+  for (const step of run.steps) if (step.parentId !== undefined && isFailed(step.status)) parents.add(step.parentId);
+  return parents;
+}
+
 /**
  * Tries of a step beyond its first within its run. A step's attempt above its run's: GitHub Actions gives a re-run's
  * jobs the run's own attempt, which is no retry of the step.

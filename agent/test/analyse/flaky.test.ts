@@ -284,6 +284,18 @@ describe('a flaky step of a matrix', () => {
     expect(c.recommendations[0]!.title).toBe('Quarantine and fix flaky step `test (18) › Run tests`');
   });
 
+  it('names the job where the step fails by itself, not one where it fails because a step inside it failed', () => {
+    // `Run tests` is flaky on Node 18; on Node 20 its `case 7` fails in every run, and `Run tests` with it.
+    const rand = seededRandom(3);
+    const runs = Array.from({ length: 300 }, (_, i) => {
+      const r = matrixRun(i, (version) => (version === '18' ? flakyOutcome(rand) : version === '20' ? 'fail' : 'pass'));
+      const tests20 = r.steps.find((s) => s.id === `${i}:20:tests`)!;
+      return { ...r, steps: [...r.steps, step(`${i}:20:case7`, 'case 7', r.startMs, 'failure', { parentId: tests20.id, errorMessage: 'expected 7 to equal 8' })] };
+    });
+    const c = run(runs).candidates.find((x) => x.kind === 'flaky' && x.rootCause.step === 'Run tests')!;
+    expect(c.rootCause.stepPath).toEqual(['test (18)']);
+  });
+
   it('names no job for a step flaky in every job', () => {
     const rand = seededRandom(3);
     const runs = Array.from({ length: 300 }, (_, i) => matrixRun(i, () => flakyOutcome(rand)));

@@ -1,7 +1,7 @@
 import type { Category, Severity } from '../../model/finding.js';
-import { isFailed, type RunRecord } from '../../model/workflow.js';
+import type { RunRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
-import { hitPlace } from '../hit-place.js';
+import { failedItself, hitPlace } from '../hit-place.js';
 import { mostCommon } from '../stats.js';
 import { CLEAR_AFTER_RUNS } from '../config.js';
 import type { Explanation } from '../correlation/explain.js';
@@ -83,7 +83,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     const dominant = outage[0]!.at(-1)!;
     const messages = outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length }));
     const step = mostCommon(failures.map((f) => f.step?.name));
-    const stepPath = step === undefined ? undefined : hitPlace(newestFailuresOf(failures, step), step, (s) => isFailed(s.status));
+    const stepPath = step === undefined ? undefined : hitPlace(newestFailuresOf(failures, step), step, failedItself());
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,

@@ -1,7 +1,7 @@
 import { sameValue } from '../../model/attribute-values.js';
 import type { Category } from '../../model/finding.js';
-import { isDecided, isFailed, passedOnRetry, type RunRecord, type StepRecord } from '../../model/workflow.js';
-import { hitPlace } from '../hit-place.js';
+import { failingParents, isDecided, isFailed, passedOnRetry, type RunRecord, type StepRecord } from '../../model/workflow.js';
+import { failedItself, hitPlace } from '../hit-place.js';
 import type { WorkflowHistory } from '../context.js';
 import { CHANGE_KEY } from '../correlation/explain.js';
 import { categorise } from '../failures/categorise.js';
@@ -32,12 +32,11 @@ export interface StepOutcomes {
 export function stepOutcomes(runs: readonly RunRecord[]): StepOutcomes[] {
   const byStep = new Map<string, StepOutcomes>();
   for (const run of runs) {
-    const failingParents = new Set<string>();
-    for (const step of run.steps) if (step.parentId !== undefined && isFailed(step.status)) failingParents.add(step.parentId);
+    const parents = failingParents(run);
     const seen = new Map<string, number>();
     const recorded = new Map<string, StepRecord>();
     for (const step of run.steps) {
-      if (!isDecided(step.status) || failingParents.has(step.id)) continue;
+      if (!isDecided(step.status) || parents.has(step.id)) continue;
       const outcome: StepOutcome = isFailed(step.status) ? FAILED : passedOnRetry(step, run) ? RETRIED : PASSED;
       const message =
         outcome === FAILED ? (step.errorMessage ?? step.errorType ?? `step ended with status ${step.status}`) : outcome === RETRIED ? step.retryError : undefined;
@@ -79,11 +78,12 @@ function triedAgain(a: StepRecord, aOutcome: StepOutcome, b: StepRecord, bOutcom
 }
 
 /**
- * Where the steps called `step` failed or passed only on a retry in the newest of `hit` (the runs it did not pass at
+ * Where the steps called `step` failed (the failure starting in them, as `stepOutcomes` counts it) or passed only on a retry in the newest of `hit` (the runs it did not pass at
  * the first try in, oldest first), when one place alone: a matrix's job.
  */
 export function hitStepPath(hit: readonly RunRecord[], step: string): string[] | undefined {
-  return hitPlace([...hit].reverse(), step, (s, run) => isFailed(s.status) || passedOnRetry(s, run));
+  const failed = failedItself();
+  return hitPlace([...hit].reverse(), step, (s, run) => passedOnRetry(s, run) || failed(s, run));
 }
 
 /** Whether the step did not pass at the first try in a run: it failed there, or needed a retry. */

@@ -1,4 +1,4 @@
-import type { FindingCandidate } from '../../model/finding.js';
+import { stepLabel, type FindingCandidate } from '../../model/finding.js';
 import { passedOnRetry, type RunRecord } from '../../model/workflow.js';
 import { stepDuration } from '../anomaly/features.js';
 import { formatDuration, round } from '../format.js';
@@ -65,7 +65,7 @@ function withRetryCost(retries: FindingCandidate, runs: readonly RunRecord[]): F
   return {
     ...retries,
     summary:
-      `${retries.summary} The retries cost time too: step \`${step}\` takes ${formatDuration(retriedMs)} (median) in the ${retried.length} passing runs that retried it, ` +
+      `${retries.summary} The retries cost time too: step \`${stepLabel(retries.rootCause)}\` takes ${formatDuration(retriedMs)} (median) in the ${retried.length} passing runs that retried it, ` +
       `against ${formatDuration(firstTryMs)} at the first try, which is what makes those runs stand out as slow.`,
     evidence: {
       ...retries.evidence,
