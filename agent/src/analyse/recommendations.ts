@@ -38,6 +38,12 @@ interface Entry {
 const code = (s: string) => `\`${s}\``;
 const stepText = (c: RecommendationInput) => (c.step ? `step ${code(stepLabel(c)!)}` : `the failing step`);
 const hostOf = (c: RecommendationInput) => hostIn(c.attributes);
+/**
+ * The step's retries as a Prometheus series selector: its labels hold the step's name alone, not the job around it
+ * (label values quoted as JSON strings are valid PromQL strings).
+ */
+const retriesSeries = (c: RecommendationInput) =>
+  `flowlens_step_retries_total{workflow=${JSON.stringify(c.workflow)}${c.step ? `, step=${JSON.stringify(c.step)}` : ''}}`;
 const downstreamOf = (c: RecommendationInput) => c.attributes['downstream.error'] ?? c.attributes['downstream.failing'] ?? c.attributes['downstream'];
 const matches = (re: RegExp) => (c: RecommendationInput) => re.test(c.pattern ?? '');
 /** Errors that say memory ran out; a host or a resource category alone does not. */
@@ -84,7 +90,7 @@ const knowledge: Entry[] = [
           host
             ? `Check ${code(host)}'s disk, memory, network and clock, and what else runs there; drain it, or take it out of the pool of runners or workers, while it stays the common factor.`
             : `Check what ${where} changes for the step: its input, the endpoint it calls, the release it runs.`,
-          `The retries hide the fault until it fails runs: follow \`flowlens_step_retries_total\` of ${stepText(c)}, and alert when it rises.`,
+          `The retries hide the fault until it fails runs: follow ${code(retriesSeries(c))}, and alert when it rises.`,
         ],
       };
     },

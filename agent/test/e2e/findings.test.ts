@@ -26,10 +26,16 @@ describe('findings from simulated runners with injected faults', () => {
   }, 240_000);
   afterAll(() => agent.close());
 
-  it('names the worker a task needs retries on, from the try numbers the runner sends', () => {
+  it('names the worker a task needs retries on, from the try numbers the runner sends', async () => {
     const retries = about('shipment-tracking').filter((f) => SEVERE.has(f.severity));
     expect(retries.map((f) => f.title)).toEqual([expect.stringMatching(/^Step `update-eta` of `shipment-tracking` needs retries on host `worker-2`: it passed only on a retry in \d+ of \d+ runs since /)]);
     expect(retries[0]!.kind).toBe('correlation');
+    // Its advice names the series to follow as a selector of the agent's own metrics, which holds the retries.
+    const advice = retries[0]!.recommendations.flatMap((r) => r.steps).join('\n');
+    const selector = /follow `flowlens_step_retries_total\{workflow="([^"]+)", step="([^"]+)"\}`/.exec(advice);
+    expect(selector, advice).not.toBeNull();
+    const metrics = await (await fetch(`${agent.apiUrl}/metrics`)).text();
+    expect(sampleValue(metrics, 'flowlens_step_retries_total', `workflow="${selector![1]}"`, `step="${selector![2]}"`)).toBeGreaterThan(0);
   });
 
   it('names the step that became slower', async () => {

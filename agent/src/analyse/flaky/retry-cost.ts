@@ -1,4 +1,4 @@
-import { stepLabel, type FindingCandidate } from '../../model/finding.js';
+import type { FindingCandidate } from '../../model/finding.js';
 import { passedOnRetry, type RunRecord } from '../../model/workflow.js';
 import { stepDuration } from '../anomaly/features.js';
 import { formatDuration, round } from '../format.js';
@@ -55,7 +55,10 @@ function isRetryCost(slowdown: FindingCandidate, step: string, runs: readonly Ru
   return slowRetried > slowFirstTry && slowFirstTry < minAffectedRuns;
 }
 
-/** The retries' finding, saying what the retries cost the step since they began. */
+/**
+ * The retries' finding, saying what the retries cost the step since they began: its time over the run (all the jobs
+ * of a matrix together), so named without the job the finding may name.
+ */
 function withRetryCost(retries: FindingCandidate, runs: readonly RunRecord[]): FindingCandidate {
   const step = retries.rootCause.step!;
   const { retried, firstTry } = stepTimes(runs, step, retries.firstSeenMs, Infinity);
@@ -65,7 +68,7 @@ function withRetryCost(retries: FindingCandidate, runs: readonly RunRecord[]): F
   return {
     ...retries,
     summary:
-      `${retries.summary} The retries cost time too: step \`${stepLabel(retries.rootCause)}\` takes ${formatDuration(retriedMs)} (median) in the ${retried.length} passing runs that retried it, ` +
+      `${retries.summary} The retries cost time too: step \`${step}\` takes ${formatDuration(retriedMs)} (median) in the ${retried.length} passing runs that retried it, ` +
       `against ${formatDuration(firstTryMs)} at the first try, which is what makes those runs stand out as slow.`,
     evidence: {
       ...retries.evidence,
