@@ -27,6 +27,8 @@ export interface RecommendationInput {
   fillers?: string[];
   /** The finding is about retries that pass (the runs do not fail). */
   retries?: boolean;
+  /** `step` runs at the top of its runs, so the step metrics have series of it (they count top-level steps only). */
+  topLevelStep?: boolean;
   insights?: TraceInsights;
 }
 
@@ -90,7 +92,9 @@ const knowledge: Entry[] = [
           host
             ? `Check ${code(host)}'s disk, memory, network and clock, and what else runs there; drain it, or take it out of the pool of runners or workers, while it stays the common factor.`
             : `Check what ${where} changes for the step: its input, the endpoint it calls, the release it runs.`,
-          `The retries hide the fault until it fails runs: follow ${code(retriesSeries(c))}, and alert when it rises.`,
+          c.topLevelStep
+            ? `The retries hide the fault until it fails runs: follow ${code(retriesSeries(c))}, and alert when it rises.`
+            : `The retries hide the fault until it fails runs: follow how often ${stepText(c)} passes only on a retry (its \`passedOnRetry\` in \`GET /api/v1/workflows/${c.workflow}\`, or the workflow's page); the step metrics count top-level steps only.`,
         ],
       };
     },

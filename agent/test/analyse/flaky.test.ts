@@ -205,6 +205,10 @@ describe('flaky steps', () => {
     expect(c.severity).toBe('medium');
     expect(c.category).toBe('resource');
     expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `suite › test` needs retries there');
+    // A step inside another has no series in the step metrics (top-level steps only): the advice follows it elsewhere.
+    expect(c.recommendations[0]!.steps.at(-1)).toBe(
+      'The retries hide the fault until it fails runs: follow how often step `suite › test` passes only on a retry (its `passedOnRetry` in `GET /api/v1/workflows/ci`, or the workflow\'s page); the step metrics count top-level steps only.',
+    );
     // Nothing was killed for memory: the advice for out-of-memory failures on a host does not apply.
     expect(c.recommendations.map((r) => r.title).join(' ')).not.toMatch(/memory/);
   });

@@ -1,4 +1,5 @@
 import { stepLabel, type FindingCandidate, type Severity } from '../../model/finding.js';
+import type { RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
@@ -12,6 +13,8 @@ import { commonTemplate, FAILED, hitStepPath, PASSED, RETRIED, triesCategory, ty
 const MIN_RETRIED_RUNS = 5;
 /** The recent window holds at least this many of the step's runs. */
 const MIN_WINDOW_RUNS = 100;
+/** Runs read to tell whether the step runs at the top of its runs (a run may hold 20,000 steps). */
+const TOP_LEVEL_SAMPLE = 20;
 
 /**
  * Retries that concentrate on one host, tenant, release or downstream service: the runs pass, so no failure
@@ -110,9 +113,15 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
       attributes,
       pattern,
       retries: true,
+      topLevelStep: isTopLevel(hit.slice(-TOP_LEVEL_SAMPLE), step),
       ...(changed && { changedAtOnset: { key: changed.key, value: changed.value } }),
     }),
     firstSeenMs: onsetMs,
     lastSeenMs: hit.reduce((last, r) => Math.max(last, r.endMs), 0),
   };
+}
+
+/** Whether every step called `step` in `runs` runs at the top of its run, inside no other step. */
+function isTopLevel(runs: readonly RunRecord[], step: string): boolean {
+  return runs.every((run) => run.steps.every((s) => s.name !== step || s.parentId === undefined));
 }
