@@ -94,7 +94,7 @@ const knowledge: Entry[] = [
             : `Check what ${where} changes for the step: its input, the endpoint it calls, the release it runs.`,
           c.topLevelStep
             ? `The retries hide the fault until it fails runs: follow ${code(retriesSeries(c))}, and alert when it rises.`
-            : `The retries hide the fault until it fails runs: follow how often ${stepText(c)} passes only on a retry (its \`passedOnRetry\` in \`GET /api/v1/workflows/${c.workflow}\`, or the workflow's page); the step metrics count top-level steps only.`,
+            : `The retries hide the fault until it fails runs: follow how often ${stepText(c)} passes only on a retry (its \`passedOnRetry\` in \`GET /api/v1/workflows/${encodeURIComponent(c.workflow)}\`, or the workflow's page); the step metrics count top-level steps only.`,
         ],
       };
     },
