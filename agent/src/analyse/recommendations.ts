@@ -27,8 +27,8 @@ export interface RecommendationInput {
   fillers?: string[];
   /** The finding is about retries that pass (the runs do not fail). */
   retries?: boolean;
-  /** `step` runs at the top of its runs, so the step metrics have series of it (they count top-level steps only). */
-  topLevelStep?: boolean;
+  /** `flowlens_step_retries_total` counts the step's retries: numbered tries of a step at the top of its runs. */
+  retriesInMetrics?: boolean;
   insights?: TraceInsights;
 }
 
@@ -41,8 +41,8 @@ const code = (s: string) => `\`${s}\``;
 const stepText = (c: RecommendationInput) => (c.step ? `step ${code(stepLabel(c)!)}` : `the failing step`);
 const hostOf = (c: RecommendationInput) => hostIn(c.attributes);
 /**
- * The step's retries as a Prometheus series selector: its labels hold the step's name alone, not the job around it
- * (label values quoted as JSON strings are valid PromQL strings).
+ * The step's retries as a Prometheus series selector (label values quoted as JSON strings are valid PromQL strings).
+ * Past the metrics' label caps a workflow or step is exported as `other`, which the analysis cannot tell.
  */
 const retriesSeries = (c: RecommendationInput) =>
   `flowlens_step_retries_total{workflow=${JSON.stringify(c.workflow)}${c.step ? `, step=${JSON.stringify(c.step)}` : ''}}`;
@@ -92,9 +92,9 @@ const knowledge: Entry[] = [
           host
             ? `Check ${code(host)}'s disk, memory, network and clock, and what else runs there; drain it, or take it out of the pool of runners or workers, while it stays the common factor.`
             : `Check what ${where} changes for the step: its input, the endpoint it calls, the release it runs.`,
-          c.topLevelStep
+          c.retriesInMetrics
             ? `The retries hide the fault until it fails runs: follow ${code(retriesSeries(c))}, and alert when it rises.`
-            : `The retries hide the fault until it fails runs: follow how often ${stepText(c)} passes only on a retry (its \`passedOnRetry\` in \`GET /api/v1/workflows/${encodeURIComponent(c.workflow)}\`, or the workflow's page); the step metrics count top-level steps only.`,
+            : `The retries hide the fault until it fails runs: keep this finding open while they go on, as it counts them (\`passedOnRetry\`); \`flowlens_step_retries_total\` counts only the tries a runner numbers, of steps at the top of their runs, and not these.`,
         ],
       };
     },

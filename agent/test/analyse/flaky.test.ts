@@ -205,12 +205,26 @@ describe('flaky steps', () => {
     expect(c.severity).toBe('medium');
     expect(c.category).toBe('resource');
     expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `suite › test` needs retries there');
-    // A step inside another has no series in the step metrics (top-level steps only): the advice follows it elsewhere.
+    // The step metrics count no step inside another: the advice names no series of theirs.
     expect(c.recommendations[0]!.steps.at(-1)).toBe(
-      'The retries hide the fault until it fails runs: follow how often step `suite › test` passes only on a retry (its `passedOnRetry` in `GET /api/v1/workflows/ci`, or the workflow\'s page); the step metrics count top-level steps only.',
+      'The retries hide the fault until it fails runs: keep this finding open while they go on, as it counts them (`passedOnRetry`); `flowlens_step_retries_total` counts only the tries a runner numbers, of steps at the top of their runs, and not these.',
     );
     // Nothing was killed for memory: the advice for out-of-memory failures on a host does not apply.
     expect(c.recommendations.map((r) => r.title).join(' ')).not.toMatch(/memory/);
+  });
+
+  it('names no metric series for retries its runner did not number', () => {
+    // `test` at the top of its runs fails and runs again, un-numbered, on `ci-bad`: the step metrics count no such try.
+    const onHost = (i: number, rand: () => number) => ({ 'service.version': '3.1.0', 'host.name': i % 3 === 0 ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! });
+    const runs = ciRuns(300, () => 'pass', onHost).map((r, i) => {
+      const { parentId: _, attempt: __, ...test } = r.steps[2]!;
+      if (i % 6 !== 0) return { ...r, steps: [r.steps[0]!, test] };
+      const failed: StepRecord = { ...test, id: `${test.id}a`, status: 'failure', endMs: test.startMs + 20_000, durationMs: 20_000, errorMessage: 'connection reset by peer' };
+      return { ...r, steps: [r.steps[0]!, failed, { ...test, startMs: test.startMs + 30_000 }] };
+    });
+    const c = run(runs).candidates.find((x) => x.kind === 'correlation' && x.rootCause.step === 'test')!;
+    expect(c.title).toMatch(/^Step `test` of `ci` needs retries on host `ci-bad`/);
+    expect(c.recommendations[0]!.steps.at(-1)).toMatch(/^The retries hide the fault until it fails runs: keep this finding open while they go on/);
   });
 
   it('dates retries on a host that went bad from its first retry there, not from an older one elsewhere', () => {

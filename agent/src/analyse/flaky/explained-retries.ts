@@ -1,5 +1,5 @@
 import { stepLabel, type FindingCandidate, type Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import { passedOnRetry, type RunRecord } from '../../model/workflow.js';
 import { isoTime } from '../../runtime/iso-time.js';
 import type { AnalysisContext, WorkflowHistory } from '../context.js';
 import { runItems } from '../correlation/attributes.js';
@@ -13,8 +13,8 @@ import { commonTemplate, FAILED, hitStepPath, PASSED, RETRIED, triesCategory, ty
 const MIN_RETRIED_RUNS = 5;
 /** The recent window holds at least this many of the step's runs. */
 const MIN_WINDOW_RUNS = 100;
-/** Runs read to tell whether the step runs at the top of its runs (a run may hold 20,000 steps). */
-const TOP_LEVEL_SAMPLE = 20;
+/** Runs read to tell whether the step metrics count the step's retries (a run may hold 20,000 steps). */
+const COUNTED_SAMPLE = 20;
 
 /**
  * Retries that concentrate on one host, tenant, release or downstream service: the runs pass, so no failure
@@ -113,7 +113,7 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
       attributes,
       pattern,
       retries: true,
-      topLevelStep: isTopLevel(hit.slice(-TOP_LEVEL_SAMPLE), step),
+      retriesInMetrics: retriesInMetrics(runs.filter((_, i) => outcomes[i] === RETRIED).slice(-COUNTED_SAMPLE), step),
       ...(changed && { changedAtOnset: { key: changed.key, value: changed.value } }),
     }),
     firstSeenMs: onsetMs,
@@ -121,7 +121,13 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
   };
 }
 
-/** Whether every step called `step` in `runs` runs at the top of its run, inside no other step. */
-function isTopLevel(runs: readonly RunRecord[], step: string): boolean {
-  return runs.every((run) => run.steps.every((s) => s.name !== step || s.parentId === undefined));
+/**
+ * Whether `flowlens_step_retries_total` counts the retries of `step` in `runs` (runs that passed it on a retry): it
+ * counts the tries its runner numbered, of steps at the top of their runs. A try the runner did not number (a failed
+ * span, then a passing one of the same name) and a step inside another are not in it.
+ */
+function retriesInMetrics(runs: readonly RunRecord[], step: string): boolean {
+  return runs.every(
+    (run) => run.steps.every((s) => s.name !== step || s.parentId === undefined) && run.steps.some((s) => s.name === step && passedOnRetry(s, run)),
+  );
 }

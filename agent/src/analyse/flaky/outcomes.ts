@@ -78,8 +78,9 @@ function triedAgain(a: StepRecord, aOutcome: StepOutcome, b: StepRecord, bOutcom
 }
 
 /**
- * Where the steps called `step` failed (the failure starting in them, as `stepOutcomes` counts it) or passed only on a retry in the newest of `hit` (the runs it did not pass at
- * the first try in, oldest first), when one place alone: a matrix's job.
+ * Where the steps called `step` failed (the failure starting in them, as `stepOutcomes` counts it) or passed only on
+ * a retry in the newest of `hit` (the runs it did not pass at the first try in, oldest first), when one place alone:
+ * a matrix's job.
  */
 export function hitStepPath(hit: readonly RunRecord[], step: string): string[] | undefined {
   const failed = failedItself();
