@@ -314,6 +314,20 @@ describe('a flaky step of a matrix', () => {
     expect(c.rootCause.stepPath).toEqual(['test (18)']);
   });
 
+  it('names the job of a step that needs retries on one host', () => {
+    // On `ci-bad` (every third run), `Run tests` on Node 18 fails its first try most of the time.
+    const rand = seededRandom(5);
+    const runs = Array.from({ length: 300 }, (_, i) => {
+      const bad = i % 3 === 0;
+      const r = matrixRun(i, (version) => (version === '18' && bad && rand() < 0.7 ? 'retried' : 'pass'));
+      return { ...r, attributes: { ...r.attributes, 'host.name': bad ? 'ci-bad' : HOSTS[Math.floor(rand() * HOSTS.length)]! } };
+    });
+    const c = run(runs).candidates.find((x) => x.kind === 'correlation' && x.rootCause.step === 'Run tests')!;
+    expect(c.rootCause).toMatchObject({ stepPath: ['test (18)'], attributes: { 'host.name': 'ci-bad' } });
+    expect(c.title).toMatch(/^Step `test \(18\) › Run tests` of `ci` needs retries on host `ci-bad`: /);
+    expect(c.recommendations[0]!.title).toBe('Take `ci-bad` out of rotation and find why step `test (18) › Run tests` needs retries there');
+  });
+
   it('names no job for a step flaky in every job', () => {
     const rand = seededRandom(3);
     const runs = Array.from({ length: 300 }, (_, i) => matrixRun(i, () => flakyOutcome(rand)));
