@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
 import { seededRandom } from '../../src/analyse/prng.js';
-import type { RunRecord } from '../../src/model/workflow.js';
+import type { RunRecord, StepRecord } from '../../src/model/workflow.js';
 import { pipelineRun } from './pipelines.js';
 import { allFaults } from '../../src/demo/scenarios.js';
 import { analyseScenario, creepSlo } from './scenario.js';
@@ -85,6 +85,28 @@ describe('a step slow every weekend that slows down on every day', () => {
     const [found] = analyse({ nowMs, runs: inWindow, templateOf, config: {} }).candidates.filter((c) => c.kind === 'anomaly');
     expect(found?.title).toMatch(/^Step `backup` of `backup` is 2\.0× slower since 2026-11-14 00:00 UTC \(p50 (1\d\d s|2\.0 min) vs (59|60|61|62) s\)$/);
     expect(found?.summary).toContain('the usual for the same day of the week (UTC)');
+  });
+
+  it('names no job of a matrix when it is told against its season, whose figures are the sum over the jobs', () => {
+    // `backup` runs in two jobs; in `nightly (a)` it is slow at weekends and twice as slow from the Saturday on.
+    const rand = seededRandom(7);
+    const runs: RunRecord[] = [];
+    for (let t = MONDAY - WINDOW, i = 0; t < MONDAY + 3 * WINDOW; t += HOUR, i++) {
+      const jitter = () => 0.95 + 0.1 * rand();
+      const ms = { a: Math.round((weekend(t) ? 180_000 : 60_000) * (t >= SATURDAY ? 2 : 1) * jitter()), b: Math.round(10_000 * jitter()) };
+      const steps = (['a', 'b'] as const).flatMap((job): StepRecord[] => {
+        const parent: StepRecord = { id: `${i}:${job}`, name: `nightly (${job})`, status: 'success', startMs: t, endMs: t + ms[job], durationMs: ms[job], attributes: {}, downstream: [], spanIds: [`${i}:${job}`] };
+        return [parent, { ...parent, id: `${parent.id}:backup`, name: 'backup', parentId: parent.id, spanIds: [`${parent.id}:backup`] }];
+      });
+      runs.push({ ...pipelineRun('backup', i, t, []), endMs: t + ms.a, durationMs: ms.a, steps });
+    }
+    const nowMs = SATURDAY + 4 * DAY;
+    const inWindow = runs.filter((r) => r.endMs <= nowMs && r.startMs >= nowMs - WINDOW);
+    const found = analyse({ nowMs, runs: inWindow, templateOf, config: {} }).candidates.filter((c) => c.kind === 'anomaly' && c.rootCause.step === 'backup');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.summary).toContain('the usual for the same day of the week (UTC)');
+    expect(found[0]!.rootCause.stepPath).toBeUndefined();
+    expect(found[0]!.title).toMatch(/^Step `backup` of `backup` is /);
   });
 
   it('is not reported while only the season comes and goes, the whole week', () => {
