@@ -127,7 +127,10 @@ export function explainedRetries(history: WorkflowHistory, all: StepOutcomes, hi
  * span, then a passing one of the same name) and a step inside another are not in it.
  */
 function retriesInMetrics(runs: readonly RunRecord[], step: string): boolean {
-  return runs.every(
-    (run) => run.steps.every((s) => s.name !== step || s.parentId === undefined) && run.steps.some((s) => s.name === step && passedOnRetry(s, run)),
+  return (
+    runs.length > 0 &&
+    runs.every(
+      (run) => run.steps.every((s) => s.name !== step || s.parentId === undefined) && run.steps.some((s) => s.name === step && passedOnRetry(s, run)),
+    )
   );
 }
