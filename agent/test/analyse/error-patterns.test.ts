@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/analyse/index.js';
 import type { FindingCandidate } from '../../src/model/finding.js';
-import type { RunRecord } from '../../src/model/workflow.js';
+import type { RunRecord, StepRecord } from '../../src/model/workflow.js';
 import { pipelineRun } from './pipelines.js';
 import { minerTemplateOf, newestEnd } from './scenario.js';
 
@@ -58,5 +58,24 @@ describe('error categories', () => {
     const [c] = failures(runs);
     expect(c).toMatchObject({ category: 'data', rootCause: { pattern: 'ValidationError: amount is not a number at row <*>' } });
     expect(c!.recommendations[0]!.title).toBe('Fix the invalid input at its source');
+  });
+});
+
+describe('the job of a failing step whose runner sent a cycle of parents', () => {
+  it('is named from the step the failure was traced to', () => {
+    // From run 30 `Run tests` fails in `test (18)`, whose span names `Run tests` as its parent in turn: each has a
+    // failed step inside it, and the failure is traced to `Run tests`, listed first.
+    const runs = Array.from({ length: 40 }, (_, i) => {
+      const run = pipelineRun('CI', i, i * HOUR, []);
+      const fails = i >= 30;
+      const step = (id: string, name: string, parentId: string): StepRecord => ({
+        id, name, parentId, status: fails ? 'failure' : 'success', startMs: run.startMs, endMs: run.startMs + 60_000, durationMs: 60_000,
+        attributes: {}, downstream: [], spanIds: [id], ...(fails && { errorMessage: 'AssertionError: expected 200, got 503' }),
+      });
+      return { ...run, status: fails ? 'failure' : 'success', steps: [step(`${i}:tests`, 'Run tests', `${i}:job`), step(`${i}:job`, 'test (18)', `${i}:tests`)] } as RunRecord;
+    });
+    const found = failures(runs);
+    expect(found.map((c) => c.rootCause.step)).toEqual(['Run tests']);
+    expect(found[0]!.rootCause.stepPath).toEqual(['test (18)']);
   });
 });

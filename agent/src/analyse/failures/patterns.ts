@@ -1,5 +1,5 @@
 import type { Category, Severity } from '../../model/finding.js';
-import type { RunRecord } from '../../model/workflow.js';
+import type { RunRecord, StepRecord } from '../../model/workflow.js';
 import type { AnalysisContext, Failure, WorkflowHistory } from '../context.js';
 import { failedItself, hitPlace } from '../hit-place.js';
 import { mostCommon } from '../stats.js';
@@ -83,7 +83,7 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
     const dominant = outage[0]!.at(-1)!;
     const messages = outage.map((m) => ({ templateId: m[0]!.templateId, template: m.at(-1)!.template, failures: m.length }));
     const step = mostCommon(failures.map((f) => f.step?.name));
-    const stepPath = step === undefined ? undefined : hitPlace(newestFailuresOf(failures, step), step, failedItself());
+    const stepPath = step === undefined ? undefined : hitPlace(newestFailuresOf(failures, step), step, failedThere(failures));
     groups.push({
       templateId: dominant.templateId,
       template: dominant.template,
@@ -106,6 +106,16 @@ export function patternGroups(history: WorkflowHistory, ctx: AnalysisContext): P
   }
   continueHeld(ctx.held, history.workflow, groups);
   return groups;
+}
+
+/**
+ * Whether a step is where a failure started: the step each failure was traced to (`originStep`, which also ends a
+ * cycle of parents a runner's bad ids make), and any other step that failed with no failed step inside it.
+ */
+function failedThere(failures: readonly Failure[]): (step: StepRecord, run: RunRecord) => boolean {
+  const origins = new Set(failures.map((f) => f.step));
+  const failed = failedItself();
+  return (step, run) => origins.has(step) || failed(step, run);
 }
 
 /** The runs of the failures that failed `step`, newest first. */
