@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import oracle from 'otlp-oracle/build/src/generated/root.js';
 import { decodeTraceRequestProto } from '../dist/decode/trace/protobuf.js';
 import { modelTrace } from '../dist/normalise/index.js';
-import { RUN_COLUMNS, runToValues } from '../dist/store/sqlite/codec.js';
+import { runToValues } from '../dist/store/sqlite/codec.js';
 import { openDatabase } from '../dist/store/sqlite/open.js';
 import { spansToChunk } from '../dist/store/sqlite/span-chunk.js';
+import { INSERT_CHUNK, INSERT_RUN } from '../dist/store/sqlite/trace-writer.js';
 import { requestBytes } from './payloads.js';
 
 const ExportTraceServiceRequest = oracle.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -36,8 +37,7 @@ function decodeRate(decode, templates) {
       decode(template.bytes);
       spans += template.spans;
     }
-    const cpu = process.cpuUsage(cpu0);
-    return spans / ((cpu.user + cpu.system) / 1e6);
+    return (spans * 1e6) / microseconds(cpu0, process.cpuUsage());
   };
   loop(WARM_UP_MS);
   let best = 0;
@@ -80,9 +80,7 @@ export function sqliteInsertRate(templates) {
       rows.push([prefix + s.traceId.slice(8), s.spanId, s.parentSpanId, s.name, s.kind, s.startMs, s.endMs, s.statusCode, s.statusMessage, JSON.stringify(s.attributes), s.events.length > 0 ? JSON.stringify(s.events) : null, 1, s.scopeName]);
     }
   }
-  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-sqlite-'));
-  try {
-    const db = openDatabase(join(dir, 'reference.db'));
+  return withTempDatabase((db) => {
     db.exec(ROW_PER_SPAN_DDL);
     const insert = db.prepare(
       `INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code,
@@ -93,12 +91,8 @@ export function sqliteInsertRate(templates) {
     });
     const cpu0 = process.cpuUsage();
     insertAll();
-    const cpu = process.cpuUsage(cpu0);
-    db.close();
-    return rows.length / ((cpu.user + cpu.system) / 1e6);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return (rows.length * 1e6) / microseconds(cpu0, process.cpuUsage());
+  });
 }
 
 /**
@@ -131,11 +125,9 @@ export function designFloorRates(templates) {
     }
     return { chunks, runs, spans: count };
   };
-  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-floor-'));
-  try {
-    const db = openDatabase(join(dir, 'floor.db'));
-    const insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
-    const insertRun = db.prepare(`INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`);
+  return withTempDatabase((db) => {
+    const insertChunk = db.prepare(INSERT_CHUNK);
+    const insertRun = db.prepare(INSERT_RUN);
     let chunkSeq = 0;
     let runSeq = 0;
     const write = db.transaction(({ chunks, runs }) => {
@@ -169,8 +161,20 @@ export function designFloorRates(templates) {
       best.work = Math.max(best.work, work);
       best.writes = Math.max(best.writes, writes);
     }
-    db.close();
     return best;
+  });
+}
+
+/** `measure(db)` on a fresh store in a temporary directory (the agent's schema and pragmas), removed after. */
+function withTempDatabase(measure) {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-sqlite-'));
+  try {
+    const db = openDatabase(join(dir, 'reference.db'));
+    try {
+      return measure(db);
+    } finally {
+      db.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

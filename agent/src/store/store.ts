@@ -203,7 +203,7 @@ export interface Store {
   applyFindings(candidates: FindingCandidate[], nowMs: number, clearedAfterRuns: (finding: Finding) => Cleared): FindingUpdate;
   /**
    * Fingerprints of the candidates whose finding someone resolved by hand and `applyFindings` leaves resolved: nothing
-   * seen since, and no worse than they saw it.
+   * seen since that reopens it (a later run, a later stall, a hung run now holding its schedule back).
    */
   keptResolved(candidates: readonly FindingCandidate[]): Set<string>;
   findings(query: FindingQuery): Finding[];

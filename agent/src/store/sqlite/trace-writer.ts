@@ -12,6 +12,11 @@ import { withinLimit } from './trace-limit.js';
 import { TraceSpanIds } from './trace-span-ids.js';
 import type { ResourceTable } from './resources.js';
 
+/** A span chunk's row, as the writer adds it (also the bench's reference of the design's floor). */
+export const INSERT_CHUNK = 'INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)';
+/** A new run's row: its number, then `runToValues`. */
+export const INSERT_RUN = `INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(RUN_COLUMNS.split(',').length)})`;
+
 interface RunHead {
   trace_id: string;
   id: string;
@@ -71,16 +76,15 @@ export class TraceWriter {
     private readonly maxSpansPerTrace: number,
   ) {
     this.refusedTraces = new RefusedTraces(db);
-    this.insertChunk = db.prepare('INSERT INTO span_chunks (id, trace_id, resource_id, end_ms, spans) VALUES (?, ?, ?, ?, ?)');
+    this.insertChunk = db.prepare(INSERT_CHUNK);
     this.chunkBySeq = db.prepare('SELECT trace_id, resource_id, spans FROM span_chunks WHERE id = ?');
     this.runBySeq = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE seq = ?`).raw();
     this.runHeadBySeq = db.prepare('SELECT trace_id, id, status, start_ms FROM runs WHERE seq = ?');
     this.deleteRun = db.prepare('DELETE FROM runs WHERE seq = ?');
     // A new run is a plain INSERT and a re-derived one an UPDATE: INSERT OR REPLACE, which does either, took
     // 27 µs a row against 15 for either of them (measured with the run index; `docs/performance.md`).
-    const columns = RUN_COLUMNS.split(',').length;
-    this.insertRun = db.prepare(`INSERT INTO runs (seq, ${RUN_COLUMNS}) VALUES (?${', ?'.repeat(columns)})`);
-    this.updateRun = db.prepare(`UPDATE runs SET (${RUN_COLUMNS}) = (?${', ?'.repeat(columns - 1)}) WHERE seq = ?`);
+    this.insertRun = db.prepare(INSERT_RUN);
+    this.updateRun = db.prepare(`UPDATE runs SET (${RUN_COLUMNS}) = (?${', ?'.repeat(RUN_COLUMNS.split(',').length - 1)}) WHERE seq = ?`);
   }
 
   /** Must run inside the caller's write transaction; the caller then says whether it `committed` or `rolledBack`. */
